@@ -1,0 +1,3 @@
+"""AWS Step Functions-compatible local emulator."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,62 @@
+"""API errors: one class per AWS ``__type``, each carrying the exact code and HTTP status.
+
+Raised anywhere in ``service/`` and ``server/``; ``server/error_responses.py`` is the only
+place that turns them into HTTP responses.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """An error answered to the client as ``{"__type": code, "message": message}``."""
+
+    code: str = "InternalFailure"
+    status: int = 400
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _error(code: str, status: int = 400) -> type[ApiError]:
+    return type(code, (ApiError,), {"code": code, "status": status, "__doc__": f"AWS error {code}."})
+
+
+# Protocol-level errors
+UnknownOperationException = _error("UnknownOperationException")
+SerializationException = _error("SerializationException")
+ValidationException = _error("ValidationException")
+InternalFailure = _error("InternalFailure", 500)
+UnsupportedOperation = _error("UnsupportedOperation")
+MissingAuthenticationToken = _error("MissingAuthenticationTokenException", 403)
+
+# Step Functions errors (botocore's stepfunctions model)
+ActivityAlreadyExists = _error("ActivityAlreadyExists")
+ActivityDoesNotExist = _error("ActivityDoesNotExist")
+ActivityLimitExceeded = _error("ActivityLimitExceeded")
+ActivityWorkerLimitExceeded = _error("ActivityWorkerLimitExceeded")
+ConflictException = _error("ConflictException")
+ExecutionAlreadyExists = _error("ExecutionAlreadyExists")
+ExecutionDoesNotExist = _error("ExecutionDoesNotExist")
+ExecutionLimitExceeded = _error("ExecutionLimitExceeded")
+ExecutionNotRedrivable = _error("ExecutionNotRedrivable")
+InvalidArn = _error("InvalidArn")
+InvalidDefinition = _error("InvalidDefinition")
+InvalidEncryptionConfiguration = _error("InvalidEncryptionConfiguration")
+InvalidExecutionInput = _error("InvalidExecutionInput")
+InvalidLoggingConfiguration = _error("InvalidLoggingConfiguration")
+InvalidName = _error("InvalidName")
+InvalidOutput = _error("InvalidOutput")
+InvalidToken = _error("InvalidToken")
+InvalidTracingConfiguration = _error("InvalidTracingConfiguration")
+MissingRequiredParameter = _error("MissingRequiredParameter")
+ResourceNotFound = _error("ResourceNotFound")
+ServiceQuotaExceededException = _error("ServiceQuotaExceededException")
+StateMachineAlreadyExists = _error("StateMachineAlreadyExists")
+StateMachineDeleting = _error("StateMachineDeleting")
+StateMachineDoesNotExist = _error("StateMachineDoesNotExist")
+StateMachineLimitExceeded = _error("StateMachineLimitExceeded")
+StateMachineTypeNotSupported = _error("StateMachineTypeNotSupported")
+TaskDoesNotExist = _error("TaskDoesNotExist")
+TaskTimedOut = _error("TaskTimedOut")
+TooManyTags = _error("TooManyTags")

@@ -1,0 +1,10 @@
+"""The JSON value type used throughout."""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+# Payloads are plain Python JSON values (dict/list/str/int/float/bool/None). They are treated as
+# immutable by convention: code that needs a changed value builds a new container.
+Json: TypeAlias = Any
+JsonObject: TypeAlias = dict[str, Any]
