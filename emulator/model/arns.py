@@ -28,7 +28,9 @@ def state_machine_alias_arn(state_machine: str, alias: str) -> str:
     return f"{state_machine}:{alias}"
 
 
-def execution_arn(region: str, account: str, state_machine_name: str, name: str, express: bool = False) -> str:
+def execution_arn(
+    region: str, account: str, state_machine_name: str, name: str, express: bool = False
+) -> str:
     kind = "express" if express else "execution"
     return f"arn:{partition_for(region)}:states:{region}:{account}:{kind}:{state_machine_name}:{name}"
 
@@ -37,9 +39,13 @@ def activity_arn(region: str, account: str, name: str) -> str:
     return f"arn:{partition_for(region)}:states:{region}:{account}:activity:{name}"
 
 
-def map_run_arn(region: str, account: str, state_machine_name: str, execution_name: str, label: str, run_id: str) -> str:
-    return (f"arn:{partition_for(region)}:states:{region}:{account}:mapRun:"
-            f"{state_machine_name}/{execution_name}:{label}:{run_id}")
+def map_run_arn(
+    region: str, account: str, state_machine_name: str, execution_name: str, label: str, run_id: str
+) -> str:
+    return (
+        f"arn:{partition_for(region)}:states:{region}:{account}:mapRun:"
+        f"{state_machine_name}/{execution_name}:{label}:{run_id}"
+    )
 
 
 _ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$")

@@ -37,8 +37,9 @@ class HistoryEvent:
 
 
 # Members that GetExecutionHistory drops when includeExecutionData is false.
-_EXECUTION_DATA_KEYS = frozenset({"input", "output", "parameters", "cause", "error", "inputDetails",
-                                  "outputDetails", "parametersDetails"})
+_EXECUTION_DATA_KEYS = frozenset(
+    {"input", "output", "parameters", "cause", "error", "inputDetails", "outputDetails", "parametersDetails"}
+)
 
 
 class History:

@@ -40,7 +40,9 @@ class StateMachine:
     creation_date: float
     compiled: Any  # the compiled definition (language.parse); never re-parsed per execution
     revision_id: str
-    logging_configuration: dict[str, Any] = field(default_factory=lambda: {"level": "OFF", "includeExecutionData": False})
+    logging_configuration: dict[str, Any] = field(
+        default_factory=lambda: {"level": "OFF", "includeExecutionData": False}
+    )
     tracing_configuration: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
     encryption_configuration: dict[str, Any] | None = None
     description: str | None = None  # versions only

@@ -14,8 +14,7 @@ class Clock(Protocol):
         """Epoch seconds."""
         ...
 
-    async def sleep(self, seconds: float) -> None:
-        ...
+    async def sleep(self, seconds: float) -> None: ...
 
 
 class SystemClock:

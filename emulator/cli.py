@@ -1,0 +1,53 @@
+"""Command line: ``sfn-emulator`` / ``python -m emulator``."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import sys
+
+from emulator.settings import Settings
+
+
+def parse_settings(argv: list[str] | None = None) -> Settings:
+    base = Settings.from_environment()
+    parser = argparse.ArgumentParser(prog="sfn-emulator", description="AWS Step Functions local emulator")
+    parser.add_argument("--host", default=base.host, help="address to bind (default %(default)s)")
+    parser.add_argument("--port", type=int, default=base.port, help="port (default %(default)s)")
+    parser.add_argument("--account-id", default=base.account_id, help="AWS account id (AWS_ACCOUNT_ID)")
+    parser.add_argument("--region", default=base.region, help="default region (AWS_DEFAULT_REGION)")
+    parser.add_argument("--log-level", default=base.log_level, help="DEBUG, INFO, WARNING, ERROR (LOG_LEVEL)")
+    parser.add_argument(
+        "--wait-time-scale",
+        type=float,
+        default=base.wait_time_scale,
+        help="scale for Wait states and retry delays; 0 = no waiting (WAIT_TIME_SCALE)",
+    )
+    parser.add_argument(
+        "--mock-config", default=base.mock_config_path, help="mock config file (SFN_MOCK_CONFIG)"
+    )
+    args = parser.parse_args(argv)
+    return dataclasses.replace(
+        base,
+        host=args.host,
+        port=args.port,
+        account_id=args.account_id,
+        region=args.region,
+        log_level=args.log_level.upper(),
+        wait_time_scale=args.wait_time_scale,
+        mock_config_path=args.mock_config,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = parse_settings(argv)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from aiohttp import web
+
+    from emulator.app import build_app
+
+    app = build_app(settings)
+    print(f"sfn-emulator listening on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0

@@ -1,0 +1,83 @@
+"""AWS JSON 1.0 over HTTP: ``POST /`` with ``X-Amz-Target: AWSStepFunctions.<Operation>``."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import re
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from emulator.errors import ApiError, SerializationException, UnknownOperationException
+from emulator.server.error_responses import CONTENT_TYPE, error_response, unexpected_error_response
+from emulator.server.operations import OPERATIONS
+from emulator.server.validation import validate_request
+from emulator.service.environment import RequestContext, ServiceEnvironment
+
+log = logging.getLogger("emulator.server")
+
+TARGET_PREFIX = "AWSStepFunctions."
+# SigV4: "AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, ..."
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([a-z0-9-]+)/")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+ENVIRONMENT: web.AppKey[ServiceEnvironment] = web.AppKey("environment", ServiceEnvironment)
+
+
+def request_context(request: web.Request, env: ServiceEnvironment, request_id: str) -> RequestContext:
+    """The caller's partition: region from the SigV4 credential scope; account configured, or the
+    access key itself when it is a 12-digit account id (handy for multi-account tests)."""
+    account = env.settings.account_id
+    region = env.settings.region
+    match = _CREDENTIAL_SCOPE.search(request.headers.get("Authorization", ""))
+    if match is not None:
+        access_key, region = match.group(1), match.group(2)
+        if _ACCOUNT_ID.match(access_key):
+            account = access_key
+    return RequestContext(account=account, region=region, request_id=request_id)
+
+
+def _encode(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+async def handle(request: web.Request) -> web.StreamResponse:
+    request_id = str(uuid.uuid4())
+    try:
+        target = request.headers.get("X-Amz-Target", "")
+        if not target.startswith(TARGET_PREFIX):
+            raise UnknownOperationException(
+                f"Operation {target or 'unknown'} is not supported by this endpoint."
+            )
+        operation = target[len(TARGET_PREFIX) :]
+        handler = OPERATIONS.get(operation)
+        if handler is None:
+            raise UnknownOperationException(f"Operation {operation} is not supported.")
+        body = await request.read()
+        try:
+            payload = json.loads(body) if body.strip() else {}
+        except ValueError:
+            raise SerializationException("Unable to parse the request body as JSON.")
+        if not isinstance(payload, dict):
+            raise SerializationException("The request body must be a JSON object.")
+        validate_request(operation, payload)
+        env = request.app[ENVIRONMENT]
+        context = request_context(request, env, request_id)
+        result = handler(env, context, payload)
+        if inspect.isawaitable(result):
+            result = await result
+        return web.Response(
+            body=_encode(result),
+            headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id},
+        )
+    except ApiError as error:
+        return error_response(error, request_id)
+    except Exception as exc:  # the translator: anything unknown is a 500, never a crash
+        return unexpected_error_response(exc, request_id)
+
+
+async def health(request: web.Request) -> web.StreamResponse:
+    return web.json_response({"status": "running"})

@@ -1,0 +1,80 @@
+"""Rules shared by the control-plane modules: names, ARNs, pagination tokens, ids."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from emulator.errors import InvalidArn, InvalidName, InvalidToken
+from emulator.model.arns import StatesArn, parse_states_arn
+from emulator.service.environment import RequestContext
+
+T = TypeVar("T")
+
+# AWS forbids whitespace, brackets, wildcards, these special characters and control characters in
+# the names of state machines, executions, activities and aliases.
+_FORBIDDEN_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]")
+
+
+def check_name(name: str) -> None:
+    if not name or len(name) > 80 or _FORBIDDEN_NAME.search(name):
+        raise InvalidName(f"Invalid Name: '{name}'")
+
+
+def parse_arn(arn: str, *resource_types: str) -> StatesArn:
+    """Parse a Step Functions ARN of one of ``resource_types`` or raise AWS's ``InvalidArn``."""
+    parsed = parse_states_arn(arn)
+    if parsed is None:
+        raise InvalidArn(f"Invalid Arn: 'Invalid ARN prefix: {arn}'")
+    if parsed.resource_type not in resource_types:
+        raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {parsed.resource_type}'")
+    return parsed
+
+
+def in_partition(parsed: StatesArn, context: RequestContext) -> bool:
+    return parsed.account == context.account and parsed.region == context.region
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def encode_token(position: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
+
+
+def decode_token(token: str) -> dict[str, Any]:
+    try:
+        position = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidToken(f"Invalid Token: '{token}'")
+    if not isinstance(position, dict):
+        raise InvalidToken(f"Invalid Token: '{token}'")
+    return position
+
+
+def paginate(
+    items: Sequence[T], request: dict[str, Any], default_page: int = 100, scope: str = ""
+) -> tuple[list[T], str | None]:
+    """Offset pagination with an opaque token bound to ``scope`` (the listing it came from).
+
+    ``maxResults`` 0 or absent means the default page size (AWS: 100 for most list operations).
+    """
+    start = 0
+    token = request.get("nextToken")
+    if token is not None:
+        position = decode_token(token)
+        offset = position.get("o")
+        if position.get("s") != scope or not isinstance(offset, int) or offset < 0:
+            raise InvalidToken(f"Invalid Token: '{token}'")
+        start = offset
+    size = request.get("maxResults") or default_page
+    page = list(items[start : start + size])
+    end = start + size
+    next_token = encode_token({"s": scope, "o": end}) if end < len(items) else None
+    return page, next_token

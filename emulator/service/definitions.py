@@ -1,0 +1,26 @@
+"""Definition checking at CreateStateMachine/UpdateStateMachine: validate, then compile once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from emulator.errors import InvalidDefinition
+
+
+def compile_or_reject(definition: str, state_machine_type: str) -> Any:
+    """Return the compiled definition or raise ``InvalidDefinition`` with AWS's message."""
+    from emulator.language.errors import DefinitionError
+    from emulator.language.parse import compile_definition
+    from emulator.language.validate import invalid_definition_message, validate_definition
+
+    diagnostics = validate_definition(definition, state_machine_type)
+    errors = [d for d in diagnostics if d.severity == "ERROR"]
+    if errors:
+        raise InvalidDefinition(invalid_definition_message(errors))
+    try:
+        return compile_definition(json.loads(definition))
+    except DefinitionError as error:
+        raise InvalidDefinition(
+            f"Invalid State Machine Definition: '{error.code}: {error.message} at {error.location}'"
+        )
