@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 PORT ?= 8083
 
-.PHONY: run test lint compat bench format clean
+.PHONY: run test lint compat ratchet bench format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ format: $(STAMP)
 
 compat: $(STAMP)
 	$(BIN)/python -m bench.compat --shared $(SHARED)
+
+ratchet: $(STAMP)
+	$(BIN)/python -m bench.ratchet
 
 bench: $(STAMP)
 	@echo "make bench: placeholder until the performance issue (#7) lands; no benchmark is run yet."

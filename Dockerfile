@@ -1,0 +1,20 @@
+# AWS Step Functions local emulator. Same install steps as `make run`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    SFN_EMULATOR_HOST=0.0.0.0 \
+    SFN_EMULATOR_PORT=8083
+
+RUN useradd --create-home --uid 10001 emulator
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY emulator ./emulator
+RUN python -m pip install --no-cache-dir . \
+    && rm -rf /root/.cache
+
+USER emulator
+EXPOSE 8083
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8083/_emulator/health', timeout=2); sys.exit(0)"
+CMD ["python", "-m", "emulator"]
