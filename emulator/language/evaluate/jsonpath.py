@@ -29,8 +29,9 @@ Segment = str | int
 _NAME = r"[^.\[\]*?()@,'\"\s$]+"
 _SEGMENT_RE = re.compile(
     rf"\.(?P<name>{_NAME})"
-    r"|\[\s*'(?P<single>[^'\\]*)'\s*\]"
-    r'|\[\s*"(?P<double>[^"\\]*)"\s*\]'
+    # Inside quotes a backslash is literal (AWS reads the key a\\"b from a bracket with that text).
+    r"|\[\s*'(?P<single>(?:[^'\\]|\\(?!'))*)'\s*\]"
+    r'|\[\s*"(?P<double>(?:[^"\\]|\\(?!"))*)"\s*\]'
     r"|\[\s*(?P<index>-?\d+)\s*\]"
 )
 _VARIABLE_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
