@@ -114,15 +114,14 @@ def compile_string_matches(pattern: str) -> re.Pattern[str]:
 
 # --- operators ---------------------------------------------------------------------------------
 
-# One entry per comparison family: the check every operand must pass (at compile time for a
-# literal, at run time for a ``…Path`` operand), the conversion applied to both sides before
-# comparing, and the name of the JSON type for definition errors.
+# A comparison family converts a value into something its comparison understands, or None when
+# the value is of the wrong type (the comparison is then false). The same conversion checks the
+# literal operands at compile time and the ``…Path`` operands at run time.
 
 
 @dataclass(frozen=True, slots=True)
 class _Family:
-    accepts: Callable[[Json], bool]
-    key: Callable[[Json], Any] | None
+    key: Callable[[Json], Any]
     type_name: str
 
 
@@ -138,10 +137,10 @@ def _boolean_key(value: Json) -> Any:
     return value if isinstance(value, bool) else None
 
 
-_STRING = _Family(lambda value: isinstance(value, str), _string_key, "String")
-_NUMBER = _Family(_is_number, _number_key, "Number")
-_BOOLEAN = _Family(lambda value: isinstance(value, bool), _boolean_key, "Boolean")
-_TIMESTAMP = _Family(is_timestamp, parse_timestamp, "String")
+_STRING = _Family(_string_key, "String")
+_NUMBER = _Family(_number_key, "Number")
+_BOOLEAN = _Family(_boolean_key, "Boolean")
+_TIMESTAMP = _Family(parse_timestamp, "String")
 
 _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     "Equals": operator.eq,
@@ -178,7 +177,6 @@ def _literal_test(
     family: _Family, compare: Callable[[Any, Any], bool], operand: Json
 ) -> Callable[[Json], bool]:
     key = family.key
-    assert key is not None
     expected = key(operand)
 
     def test(actual: Json) -> bool:
@@ -190,7 +188,6 @@ def _literal_test(
 
 def _path_test(family: _Family, compare: Callable[[Any, Any], bool]) -> Callable[[Json, Json], bool]:
     key = family.key
-    assert key is not None
 
     def test(actual: Json, operand: Json) -> bool:
         converted = key(actual)
@@ -363,7 +360,7 @@ def _compile_data_test(rule: Mapping[str, Json], name: str, location: str) -> Ch
             raise _schema_error("Expected value of type String", field_location)
         if not is_timestamp(operand):
             raise _schema_error("String does not match RFC3339 timestamp", field_location)
-    elif not family.accepts(operand):
+    elif family.key(operand) is None:
         raise _schema_error(f"Expected value of type {family.type_name}", field_location)
     return LiteralComparison(name, variable, _literal_test(family, compare, operand))
 
