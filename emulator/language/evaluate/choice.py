@@ -9,9 +9,9 @@ AWS semantics (checked against the recorded ``choice_operators`` corpus):
 * A type mismatch makes a comparison false, never an error: ``NumericEquals`` on a string,
   ``StringEquals`` on a number, ``BooleanEquals`` on ``0``, a timestamp operator on a string
   that is not a timestamp. Booleans are not numbers; ``1`` and ``1.0`` are equal.
-* Strings compare by code point. Timestamps compare as instants (offsets are applied) and must be
-  RFC 3339 date-times with an upper-case ``T`` and an offset (``Z`` or ``±hh:mm``); a fraction of
-  up to nine digits is allowed.
+* Strings compare by code point. Timestamps compare as instants (offsets are applied, precision
+  is the nanosecond) and must be RFC 3339 date-times: seconds and an offset (``Z`` or ``±hh:mm``)
+  are required (``2012-10-09T19:00:55`` is not a timestamp, as the recorded Wait cases show).
 * When the ``Variable`` path (or the path of a ``…Path`` operand) matches nothing, every operator
   but ``IsPresent`` fails the state with ``States.Runtime`` and the cause
   ``Invalid path '<path>': The choice state's condition path references an invalid value.``
@@ -51,7 +51,7 @@ def _is_number(value: Json) -> bool:
 # --- timestamps --------------------------------------------------------------------------------
 
 _TIMESTAMP_RE = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))",
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))",
     re.ASCII,
 )
 _EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
@@ -66,24 +66,26 @@ def parse_timestamp(text: Json) -> tuple[int, int] | None:
     if match is None:
         return None
     year, month, day, hour, minute, second, fraction, sign, offset_hours, offset_minutes = match.groups()
+    # A leap second (:60) counts as the second before it, as Java's instant parser smooths it.
+    whole_seconds = 59 if second == "60" else int(second)
     try:
         date = datetime.date(int(year), int(month), int(day))
-        datetime.time(int(hour), int(minute), int(second))
+        datetime.time(int(hour), int(minute), whole_seconds)
     except ValueError:
         return None
     offset = 0
     if sign is not None:
-        if int(offset_hours) > 18 or int(offset_minutes) > 59:
+        if int(offset_hours) > 23 or int(offset_minutes) > 59:
             return None
         offset = (int(offset_hours) * 3600 + int(offset_minutes) * 60) * (1 if sign == "+" else -1)
     seconds = (
         (date.toordinal() - _EPOCH_ORDINAL) * 86400
         + int(hour) * 3600
         + int(minute) * 60
-        + int(second)
+        + whole_seconds
         - offset
     )
-    nanoseconds = int(fraction.ljust(9, "0")) if fraction else 0
+    nanoseconds = int(fraction[:9].ljust(9, "0")) if fraction else 0
     return seconds, nanoseconds
 
 
@@ -137,10 +139,10 @@ def _boolean_key(value: Json) -> Any:
     return value if isinstance(value, bool) else None
 
 
-_STRING = _Family(_string_key, "String")
-_NUMBER = _Family(_number_key, "Number")
-_BOOLEAN = _Family(_boolean_key, "Boolean")
-_TIMESTAMP = _Family(parse_timestamp, "String")
+_STRING = _Family(_string_key, "a STRING")
+_NUMBER = _Family(_number_key, "a NUMBER")
+_BOOLEAN = _Family(_boolean_key, "a BOOLEAN")
+_TIMESTAMP = _Family(parse_timestamp, "a STRING")
 
 _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     "Equals": operator.eq,
@@ -320,7 +322,9 @@ def _schema_error(message: str, location: str) -> DefinitionError:
 def _compile_path_field(rule: Mapping[str, Json], field: str, location: str) -> JsonPath:
     text = rule[field]
     if not isinstance(text, str):
-        raise _schema_error("Expected value of type String", f"{location}/{field}")
+        raise _schema_error(
+            f"The value for the field '{field}' must be a valid JSONPath", f"{location}/{field}"
+        )
     try:
         return compile_path(text)
     except InvalidPath:
@@ -344,30 +348,30 @@ def _compile_data_test(rule: Mapping[str, Json], name: str, location: str) -> Ch
 
     if name == "IsPresent" or name in _TYPE_TESTS:
         if not isinstance(operand, bool):
-            raise _schema_error("Expected value of type Boolean", field_location)
+            raise _schema_error(f"The value for the field '{name}' must be a BOOLEAN", field_location)
         if name == "IsPresent":
             return PresenceTest(variable, operand)
         return LiteralComparison(name, variable, _type_test(_TYPE_TESTS[name], operand))
 
     if name == "StringMatches":
         if not isinstance(operand, str):
-            raise _schema_error("Expected value of type String", field_location)
+            raise _schema_error(f"The value for the field '{name}' must be a STRING", field_location)
         return LiteralComparison(name, variable, _matches_test(compile_string_matches(operand)))
 
     family, compare = _COMPARISONS[name]
     if family is _TIMESTAMP:
         if not isinstance(operand, str):
-            raise _schema_error("Expected value of type String", field_location)
+            raise _schema_error(f"The value for the field '{name}' must be a STRING", field_location)
         if not is_timestamp(operand):
             raise _schema_error("String does not match RFC3339 timestamp", field_location)
     elif family.key(operand) is None:
-        raise _schema_error(f"Expected value of type {family.type_name}", field_location)
+        raise _schema_error(f"The value for the field '{name}' must be {family.type_name}", field_location)
     return LiteralComparison(name, variable, _literal_test(family, compare, operand))
 
 
 def _compile_rule(rule: Json, location: str, top_level: bool) -> ChoiceRule:
     if not isinstance(rule, dict):
-        raise _schema_error("Expected value of type Object", location)
+        raise _schema_error("The value for a choice rule must be an OBJECT", location)
     operators = [key for key in rule if key in _OPERATORS]
     for key in rule:
         if key in _OPERATORS or key == "Comment":
@@ -376,7 +380,7 @@ def _compile_rule(rule: Json, location: str, top_level: bool) -> ChoiceRule:
             continue
         if top_level and key in ("Next", "Assign"):
             continue
-        raise _schema_error(f'The field "{key}" is not supported by Step Functions', f"{location}/{key}")
+        raise _schema_error(f"Field '{key}' is not supported", location)
     if len(operators) != 1:
         raise _schema_error("A choice rule must have exactly one comparison operator", location)
     name = operators[0]
@@ -385,10 +389,10 @@ def _compile_rule(rule: Json, location: str, top_level: bool) -> ChoiceRule:
         return NotRule(_compile_rule(rule["Not"], f"{location}/Not", top_level=False))
     if name in ("And", "Or"):
         members = rule[name]
-        if not isinstance(members, list):
-            raise _schema_error("Expected value of type Array", f"{location}/{name}")
-        if not members:
-            raise _schema_error(f"The field '{name}' must be a non-empty array", f"{location}/{name}")
+        if not isinstance(members, list) or not members:
+            raise _schema_error(
+                f"The value for the field '{name}' must be a non-empty ARRAY", f"{location}/{name}"
+            )
         compiled = tuple(
             _compile_rule(member, f"{location}/{name}/{index}", top_level=False)
             for index, member in enumerate(members)
@@ -409,10 +413,8 @@ def compile_choice_rule(rule: dict[str, Json], location: str = "") -> ChoiceRule
 def compile_choices(choices: Json, location: str = "") -> tuple[ChoiceBranch, ...]:
     """Compile a Choice state's ``Choices`` array; ``location`` is the state's (``/States/X``)."""
     field_location = f"{location}/Choices"
-    if not isinstance(choices, list):
-        raise _schema_error("Expected value of type Array", field_location)
-    if not choices:
-        raise _schema_error("The field 'Choices' must be a non-empty array", field_location)
+    if not isinstance(choices, list) or not choices:
+        raise _schema_error("The value for the field 'Choices' must be a non-empty ARRAY", field_location)
     branches = []
     for index, choice in enumerate(choices):
         rule_location = f"{field_location}/{index}"
@@ -421,7 +423,7 @@ def compile_choices(choices: Json, location: str = "") -> tuple[ChoiceBranch, ..
         if target is None:
             raise _schema_error("These fields are required: [Next]", rule_location)
         if not isinstance(target, str):
-            raise _schema_error("Expected value of type String", f"{rule_location}/Next")
+            raise _schema_error("The value for the field 'Next' must be a STRING", f"{rule_location}/Next")
         branches.append(ChoiceBranch(rule=rule, next=target, assign=choice.get("Assign")))
     return tuple(branches)
 
