@@ -153,14 +153,19 @@ class JsonPath:
         elif self.root == ROOT_CONTEXT:
             document = context if context is not None else {}
         else:
-            if variables is None or self.variable not in variables:
-                raise PathNotFound(self.text, f"The variable '${self.variable}' is not defined")
-            document = variables[self.variable]
+            name = self.variable or ""
+            if variables is None or name not in variables:
+                raise PathNotFound(self.text, f"The variable '${name}' is not defined")
+            document = variables[name]
         if self.segments is not None:
             if not self.segments:
                 return document
             return _walk(self.text, self.segments, document)
-        return [match.value for match in self.general.find(document)]
+        try:
+            return [match.value for match in self.general.find(document)]
+        except (TypeError, ValueError, AttributeError, KeyError):
+            # A filter comparing values of different types matches nothing rather than failing.
+            return []
 
 
 def compile_path(text: str) -> JsonPath:
