@@ -320,13 +320,8 @@ def _schema_error(message: str, location: str) -> DefinitionError:
 
 
 def _compile_path_field(rule: Mapping[str, Json], field: str, location: str) -> JsonPath:
-    text = rule[field]
-    if not isinstance(text, str):
-        raise _schema_error(
-            f"The value for the field '{field}' must be a valid JSONPath", f"{location}/{field}"
-        )
     try:
-        return compile_path(text)
+        return compile_path(rule[field])
     except InvalidPath:
         raise _schema_error(
             f"The value for the field '{field}' must be a valid JSONPath", f"{location}/{field}"
