@@ -78,6 +78,26 @@ def _java_type_name(value: Json) -> str:
 
 def _walk(path: str, segments: tuple[Segment, ...], value: Json) -> Json:
     current = value
+    try:
+        for segment in segments:
+            if isinstance(segment, str):
+                if current.__class__ is not dict:
+                    break
+                current = current[segment]
+            else:
+                if current.__class__ is not list:
+                    break
+                current = current[segment]
+        else:
+            return current
+    except (KeyError, IndexError):
+        pass
+    raise _not_found(path, segments, value)
+
+
+def _not_found(path: str, segments: tuple[Segment, ...], value: Json) -> PathNotFound:
+    """Walk again, slowly, to say why nothing matched (only on the failure path)."""
+    current = value
     last = len(segments) - 1
     for position, segment in enumerate(segments):
         if isinstance(segment, str):
@@ -86,11 +106,11 @@ def _walk(path: str, segments: tuple[Segment, ...], value: Json) -> Json:
                     current = current[segment]
                     continue
                 if position == last:
-                    raise PathNotFound(path, f"No results for path: {render_segments(segments)}")
-                raise PathNotFound(
+                    return PathNotFound(path, f"No results for path: {render_segments(segments)}")
+                return PathNotFound(
                     path, f"Missing property in path {render_segments(segments[: position + 1])}"
                 )
-            raise PathNotFound(
+            return PathNotFound(
                 path,
                 f"Expected to find an object with property ['{segment}'] in path "
                 f"{render_segments(segments[:position])} but found '{_java_type_name(current)}'. "
@@ -100,8 +120,8 @@ def _walk(path: str, segments: tuple[Segment, ...], value: Json) -> Json:
         if isinstance(current, list) and -len(current) <= segment < len(current):
             current = current[segment]
             continue
-        raise PathNotFound(path, f"No results for path: {render_segments(segments)}")
-    return current
+        break
+    return PathNotFound(path, f"No results for path: {render_segments(segments)}")
 
 
 def parse_simple_segments(rest: str) -> tuple[Segment, ...] | None:
