@@ -46,6 +46,9 @@ _NAME_RE = re.compile(r"States\.([A-Za-z0-9]+)\s*\(")
 _LITERAL_ESCAPES = frozenset("'{}\\")
 
 
+Variables: TypeAlias = "Mapping[str, Json] | None"
+
+
 class InvalidIntrinsic(ValueError):
     """The text is not a valid intrinsic function call (raised at compile time)."""
 
@@ -61,7 +64,7 @@ class Literal:
     raw: str | None = None
 
     def evaluate(
-        self, value: Json, context: Mapping[str, Json] | None, rng: random.Random | None, variables
+        self, value: Json, context: Mapping[str, Json] | None, rng: random.Random | None, variables: Variables
     ) -> Json:
         return self.value
 
@@ -71,7 +74,7 @@ class PathArgument:
     path: JsonPath
 
     def evaluate(
-        self, value: Json, context: Mapping[str, Json] | None, rng: random.Random | None, variables
+        self, value: Json, context: Mapping[str, Json] | None, rng: random.Random | None, variables: Variables
     ) -> Json:
         return self.path.get(value, context, variables)
 
@@ -81,7 +84,11 @@ Argument: TypeAlias = "Literal | PathArgument | Intrinsic"
 
 @dataclass(frozen=True, slots=True)
 class Intrinsic:
-    """A compiled call. ``evaluate`` computes it against a state's input and context object."""
+    """A compiled call. ``evaluate`` computes it against a state's input and context object.
+
+    ``rng`` feeds States.MathRandom (without a seed argument) and States.UUID; the runtime passes
+    its injected generator so tests are deterministic (a fresh unseeded one is used if omitted).
+    """
 
     text: str
     name: str
