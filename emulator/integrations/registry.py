@@ -1,0 +1,95 @@
+"""Task resource dispatch: the one seam between the interpreter and service integrations.
+
+An integration is registered under the ``resourceType`` history events show (``lambda``,
+``sqs``, ``aws-sdk:s3`` …) for service integrations, under ``lambda-function`` for Lambda
+function ARNs and under ``activity`` for activities. A resource with no integration is treated as
+AWS treats a resource it cannot reach: the task fails (never a faked success).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from emulator.language.errors import StatesError
+from emulator.language.states.task_state import TaskResource
+from emulator.model.types import Json
+
+LAMBDA_FUNCTION = "lambda-function"
+ACTIVITY = "activity"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskInvocation:
+    """One call of a Task resource."""
+
+    resource: TaskResource
+    parameters: Json
+    context: Mapping[str, Json]
+    region: str
+    account: str
+    timeout_seconds: int | None = None
+    heartbeat_seconds: int | None = None
+    credentials: Json = None
+
+
+class Integration(Protocol):
+    async def invoke(self, invocation: TaskInvocation) -> Json:
+        """Run the task; return its result or raise ``StatesError`` (error name as AWS reports it)."""
+        ...
+
+
+class IntegrationRegistry:
+    """Finds the integration for a Task resource."""
+
+    def __init__(self) -> None:
+        self._integrations: dict[str, Integration] = {}
+
+    def register(self, key: str, integration: Integration) -> None:
+        self._integrations[key] = integration
+
+    def find(self, resource: TaskResource) -> Integration | None:
+        if resource.kind == "lambda":
+            return self._integrations.get(LAMBDA_FUNCTION)
+        if resource.kind == "activity":
+            return self._integrations.get(ACTIVITY)
+        return self._integrations.get(resource.resource_type)
+
+    async def invoke(self, invocation: TaskInvocation) -> Json:
+        integration = self.find(invocation.resource)
+        if integration is None:
+            raise unreachable(invocation)
+        return await integration.invoke(invocation)
+
+
+def unreachable(invocation: TaskInvocation) -> StatesError:
+    """The failure AWS records for a resource it cannot reach."""
+    resource = invocation.resource
+    request_id = uuid.uuid4()
+    if resource.kind == "lambda" or (resource.resource_type == "lambda" and resource.action == "invoke"):
+        if resource.kind == "lambda":
+            function_arn = resource.arn
+        else:
+            name = invocation.parameters.get("FunctionName") if isinstance(invocation.parameters, dict) else None
+            function_arn = _function_arn(str(name), invocation.region, invocation.account)
+        if function_arn.count(":") == 6:
+            function_arn += ":$LATEST"
+        return StatesError(
+            "Lambda.ResourceNotFoundException",
+            f"Function not found: {function_arn} (Service: AWSLambda; Status Code: 404; Error Code: "
+            f"ResourceNotFoundException; Request ID: {request_id}; Proxy: null)",
+        )
+    service = resource.resource_type.removeprefix("aws-sdk:") or "States"
+    prefix = service[:1].upper() + service[1:]
+    return StatesError(
+        f"{prefix}.SdkClientException",
+        f"Unable to execute HTTP request: the resource '{resource.arn}' is not reachable from this emulator",
+    )
+
+
+def _function_arn(name: str, region: str, account: str) -> str:
+    if name.startswith("arn:"):
+        return name
+    return f"arn:aws:lambda:{region}:{account}:function:{name}"

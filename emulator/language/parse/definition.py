@@ -1,0 +1,59 @@
+"""Compile a (validated) definition document into a frozen tree of states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.language.errors import DefinitionError
+from emulator.language.states.common import JSONPATH, fail
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A state machine, or a Parallel branch / Map item processor (same shape)."""
+
+    start_at: str
+    states: dict[str, Any]  # name -> compiled state (never mutated after compilation)
+    timeout_seconds: int | None = None
+    query_language: str = JSONPATH
+    comment: str | None = None
+
+
+def compile_machine(document: dict[str, Any], location: str = "", query_language: str = JSONPATH) -> Definition:
+    from emulator.language.states.registry import STATE_PARSERS
+
+    if not isinstance(document, dict):
+        raise fail("Expected value of type Object", location or "/")
+    language = document.get("QueryLanguage", query_language)
+    if language != JSONPATH:
+        raise fail("The JSONata query language is not supported yet", f"{location}/QueryLanguage",
+                   "UNSUPPORTED_FEATURE")
+    states_raw = document.get("States")
+    start_at = document.get("StartAt")
+    if not isinstance(states_raw, dict) or not isinstance(start_at, str):
+        raise fail("These fields are required: [StartAt, States]", location or "/")
+    states: dict[str, Any] = {}
+    for name, raw in states_raw.items():
+        where = f"{location}/States/{name}"
+        if not isinstance(raw, dict):
+            raise fail("Expected value of type Object", where)
+        parser = STATE_PARSERS.get(raw.get("Type"))  # type: ignore[arg-type]
+        if parser is None:
+            raise fail(f"Unknown state type: {raw.get('Type')!r}", f"{where}/Type")
+        states[name] = parser(name, raw, where, language)
+    if start_at not in states:
+        raise DefinitionError("MISSING_TRANSITION_TARGET", f"Missing 'StartAt' target: {start_at}",
+                              f"{location}/StartAt")
+    return Definition(
+        start_at=start_at,
+        states=states,
+        timeout_seconds=document.get("TimeoutSeconds"),
+        query_language=language,
+        comment=document.get("Comment"),
+    )
+
+
+def compile_definition(document: dict[str, Any]) -> Definition:
+    """Compile a validated definition document (called once, at CreateStateMachine)."""
+    return compile_machine(document)

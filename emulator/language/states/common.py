@@ -1,0 +1,158 @@
+"""Fields every state shares, and the compiled Retry / Catch clauses.
+
+A state is a frozen, slotted dataclass built once at definition time. ``StateCommon`` holds what
+the executor needs for every type: the name, where to go next, the input/output paths and the
+query language (``JSONPath`` today; ``JSONata`` states are refused at compile time until the
+JSONata issue lands, so the field is here for it to hook into).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.language.errors import DefinitionError, ErrorName
+from emulator.language.evaluate.jsonpath import (
+    InvalidPath,
+    JsonPath,
+    ReferencePath,
+    compile_path,
+    compile_reference_path,
+)
+
+JSONPATH = "JSONPath"
+JSONATA = "JSONata"
+
+
+@dataclass(frozen=True, slots=True)
+class Retrier:
+    error_equals: tuple[str, ...]
+    interval_seconds: float = 1
+    max_attempts: int = 3
+    backoff_rate: float = 2.0
+    max_delay_seconds: float | None = None
+    jitter_full: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Catcher:
+    error_equals: tuple[str, ...]
+    next: str
+    result_path: ReferencePath | None  # None: ResultPath null (the error output is discarded)
+
+
+@dataclass(frozen=True, slots=True)
+class StateCommon:
+    name: str
+    type: str
+    next: str | None
+    end: bool
+    input_path: JsonPath | None  # None: InputPath null (the state sees {})
+    output_path: JsonPath | None  # None: OutputPath null (the state outputs {})
+    query_language: str = JSONPATH
+    comment: str | None = None
+
+
+def location_of(*parts: str | int) -> str:
+    return "/" + "/".join(str(p) for p in parts)
+
+
+def fail(message: str, location: str, code: str = "SCHEMA_VALIDATION_FAILED") -> DefinitionError:
+    return DefinitionError(code, message, location)
+
+
+def path_field(raw: dict[str, Any], key: str, location: str, default: str | None = "$") -> JsonPath | None:
+    """A JSONPath field: absent means ``default``; JSON null means None."""
+    if key not in raw:
+        return None if default is None else compile_path(default)
+    text = raw[key]
+    if text is None:
+        return None
+    try:
+        return compile_path(text)
+    except InvalidPath:
+        raise fail(f"The value for the field '{key}' must be a valid JSONPath", f"{location}/{key}") from None
+
+
+def reference_path_field(raw: dict[str, Any], key: str, location: str) -> ReferencePath | None:
+    """ResultPath: absent means ``$``; JSON null means None (discard the result)."""
+    text = raw.get(key, "$")
+    if text is None:
+        return None
+    try:
+        return compile_reference_path(text)
+    except InvalidPath:
+        raise fail(f"The value for the field '{key}' must be a valid ReferencePath", f"{location}/{key}") from None
+
+
+def parse_common(name: str, raw: dict[str, Any], location: str, query_language: str) -> StateCommon:
+    if "Assign" in raw:
+        raise fail("Assign (workflow variables) is not supported yet", f"{location}/Assign", "UNSUPPORTED_FEATURE")
+    language = raw.get("QueryLanguage", query_language)
+    if language != JSONPATH:
+        raise fail("The JSONata query language is not supported yet", f"{location}/QueryLanguage",
+                   "UNSUPPORTED_FEATURE")
+    end = bool(raw.get("End", False))
+    next_name = raw.get("Next")
+    return StateCommon(
+        name=name,
+        type=raw["Type"],
+        next=next_name,
+        end=end,
+        input_path=path_field(raw, "InputPath", location),
+        output_path=path_field(raw, "OutputPath", location),
+        query_language=language,
+        comment=raw.get("Comment"),
+    )
+
+
+def parse_retry(raw: dict[str, Any], location: str) -> tuple[Retrier, ...]:
+    retriers = []
+    for index, item in enumerate(raw.get("Retry") or ()):
+        where = f"{location}/Retry/{index}"
+        max_delay = item.get("MaxDelaySeconds")
+        retriers.append(
+            Retrier(
+                error_equals=tuple(item.get("ErrorEquals") or ()),
+                interval_seconds=item.get("IntervalSeconds", 1),
+                max_attempts=item.get("MaxAttempts", 3),
+                backoff_rate=item.get("BackoffRate", 2.0),
+                max_delay_seconds=max_delay,
+                jitter_full=item.get("JitterStrategy", "NONE") == "FULL",
+            )
+        )
+        if not retriers[-1].error_equals:
+            raise fail("ErrorEquals must not be empty", f"{where}/ErrorEquals")
+    return tuple(retriers)
+
+
+def parse_catch(raw: dict[str, Any], location: str) -> tuple[Catcher, ...]:
+    catchers = []
+    for index, item in enumerate(raw.get("Catch") or ()):
+        where = f"{location}/Catch/{index}"
+        catchers.append(
+            Catcher(
+                error_equals=tuple(item.get("ErrorEquals") or ()),
+                next=item["Next"],
+                result_path=reference_path_field(item, "ResultPath", where),
+            )
+        )
+    return tuple(catchers)
+
+
+def error_matches(error_equals: tuple[str, ...], error: str) -> bool:
+    """ASL matching: an exact name, or States.ALL for anything but the terminal runtime errors."""
+    for name in error_equals:
+        if name == error:
+            return True
+        if name == ErrorName.ALL and error not in UNCATCHABLE_BY_ALL:
+            return True
+        if name == ErrorName.TASK_FAILED and error not in NOT_TASK_FAILED and not error.startswith("States."):
+            return True
+    return False
+
+
+# States.ALL does not match these (AWS: "States.ALL … can't catch States.Runtime …").
+UNCATCHABLE_BY_ALL = frozenset({ErrorName.RUNTIME})
+# States.TaskFailed matches any error a task raises except the States.* timeouts.
+NOT_TASK_FAILED = frozenset({ErrorName.TIMEOUT, ErrorName.HEARTBEAT_TIMEOUT})

@@ -1,0 +1,59 @@
+"""A field whose value comes from a path or an intrinsic call (``ErrorPath``, ``SecondsPath`` …)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.intrinsics import (
+    Intrinsic,
+    InvalidIntrinsic,
+    compile_intrinsic,
+    is_intrinsic,
+)
+from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, PathNotFound, compile_path
+from emulator.language.states.common import fail
+from emulator.model.jsontext import to_json_text
+from emulator.model.types import Json
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicValue:
+    field: str
+    path: JsonPath | None
+    intrinsic: Intrinsic | None
+
+    @property
+    def text(self) -> str:
+        return self.path.text if self.path is not None else self.intrinsic.text  # type: ignore[union-attr]
+
+    def get(self, value: Json, context: Mapping[str, Json], rng: random.Random | None = None) -> Json:
+        if self.intrinsic is not None:
+            return self.intrinsic.evaluate(value, context, rng)
+        assert self.path is not None
+        try:
+            return self.path.get(value, context)
+        except PathNotFound:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The JSONPath '{self.path.text}' specified for the field '{self.field}' could not be found "
+                f"in the input '{to_json_text(value)}'",
+            ) from None
+
+
+def dynamic_field(raw: dict, key: str, location: str, allow_intrinsic: bool = True) -> DynamicValue | None:
+    text = raw.get(key)
+    if text is None:
+        return None
+    where = f"{location}/{key}"
+    if allow_intrinsic and is_intrinsic(text):
+        try:
+            return DynamicValue(key, None, compile_intrinsic(text))
+        except InvalidIntrinsic:
+            raise fail(f"The value for the field '{key}' must be a valid JSONPath or intrinsic function", where)
+    try:
+        return DynamicValue(key, compile_path(text), None)
+    except InvalidPath:
+        raise fail(f"The value for the field '{key}' must be a valid JSONPath", where) from None

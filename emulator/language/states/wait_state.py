@@ -1,0 +1,89 @@
+"""Wait: delays for ``Seconds`` / ``SecondsPath`` or until ``Timestamp`` / ``TimestampPath``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.choice import parse_timestamp
+from emulator.language.evaluate.jsonpath import JsonPath, PathNotFound
+from emulator.language.states.common import StateCommon, fail, parse_common, path_field
+from emulator.model.jsontext import to_json_text
+from emulator.model.types import Json
+
+
+@dataclass(frozen=True, slots=True)
+class WaitState:
+    common: StateCommon
+    seconds: int | None
+    timestamp: float | None  # epoch seconds of ``Timestamp``
+    seconds_path: JsonPath | None
+    timestamp_path: JsonPath | None
+
+
+def parse_wait(name: str, raw: dict[str, Any], location: str, query_language: str) -> WaitState:
+    timestamp = None
+    if "Timestamp" in raw:
+        parsed = parse_timestamp(raw["Timestamp"])
+        if parsed is None:
+            raise fail("The value for the field 'Timestamp' must be a valid ISO-8601 timestamp",
+                       f"{location}/Timestamp")
+        timestamp = parsed[0] + parsed[1] / 1e9
+    return WaitState(
+        common=parse_common(name, raw, location, query_language),
+        seconds=raw.get("Seconds"),
+        timestamp=timestamp,
+        seconds_path=path_field(raw, "SecondsPath", location, default=None),
+        timestamp_path=path_field(raw, "TimestampPath", location, default=None),
+    )
+
+
+def wait_seconds(state: WaitState, value: Json, context: Mapping[str, Json], now: float) -> float:
+    """How long to wait from ``now`` (epoch seconds); raises ``States.Runtime`` as AWS does."""
+    if state.seconds is not None:
+        return float(state.seconds)
+    if state.timestamp is not None:
+        return max(0.0, state.timestamp - now)
+    if state.seconds_path is not None:
+        path = state.seconds_path
+        try:
+            seconds = path.get(value, context)
+        except PathNotFound:
+            raise StatesError(
+                ErrorName.RUNTIME, f"The SecondsPath parameter does not reference an input value: {path.text}"
+            ) from None
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds != int(seconds) or (
+            isinstance(seconds, float) and not seconds.is_integer()
+        ):
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The SecondsPath parameter cannot be parsed as a long value: {path.text} == {_show(seconds)}",
+            )
+        if seconds < 0:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The SecondsPath parameter references a negative value: {path.text} == {_show(seconds)}",
+            )
+        return float(seconds)
+    assert state.timestamp_path is not None
+    path = state.timestamp_path
+    try:
+        text = path.get(value, context)
+    except PathNotFound:
+        raise StatesError(
+            ErrorName.RUNTIME, f"The TimestampPath parameter does not reference an input value: {path.text}"
+        ) from None
+    parsed = parse_timestamp(text)
+    if parsed is None:
+        raise StatesError(
+            ErrorName.RUNTIME,
+            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time "
+            f"format string: {path.text} == {_show(text)}",
+        )
+    return max(0.0, parsed[0] + parsed[1] / 1e9 - now)
+
+
+def _show(value: Json) -> str:
+    return value if isinstance(value, str) else to_json_text(value)

@@ -1,0 +1,557 @@
+"""Runs executions: one asyncio task per execution, history recorded as AWS records it.
+
+The state lifecycle is written once (``_run_state``): StateEntered, the type's work, Retry /
+Catch, StateExited. The per-type work lives in ``_work_<type>``; the language layer supplies the
+compiled states and the pure evaluation pieces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.io import (
+    apply_input_path,
+    apply_output_path,
+    apply_result_path,
+    runtime_error_prefix,
+)
+from emulator.language.evaluate.retry import find_catcher, next_retry_delay
+from emulator.language.parse.definition import Definition
+from emulator.language.states.choice_state import ChoiceState, choose
+from emulator.language.states.fail_state import FailState, failure_of
+from emulator.language.states.map_state import MapState, items_of, max_concurrency_of
+from emulator.language.states.parallel_state import ParallelState
+from emulator.language.states.pass_state import PassState
+from emulator.language.states.succeed_state import SucceedState
+from emulator.language.states.task_state import TaskState
+from emulator.language.states.wait_state import WaitState, wait_seconds
+from emulator.model.arns import parse_states_arn
+from emulator.model.jsontext import from_json_text
+from emulator.model.records import Execution, ExecutionStatus
+from emulator.model.types import Json
+from emulator.runtime.clock import Clock
+from emulator.runtime.context import execution_context, state_context
+from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
+
+# Inline Map runs at most this many iterations at once (AWS's inline limit).
+INLINE_MAP_CONCURRENCY = 40
+_FALLBACK_REGION = "us-east-1"
+_FALLBACK_ACCOUNT = "000000000000"
+
+_TYPE_PREFIX = {
+    PassState: "Pass",
+    TaskState: "Task",
+    ChoiceState: "Choice",
+    WaitState: "Wait",
+    SucceedState: "Succeed",
+    FailState: "Fail",
+    ParallelState: "Parallel",
+    MapState: "Map",
+}
+
+
+class _Terminal(StatesError):
+    """An error no Retry or Catch may handle (States.Runtime, a state's DataLimitExceeded …)."""
+
+
+class _TimedOut(Exception):
+    """The execution's TimeoutSeconds elapsed."""
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A running Map or Parallel state, so StopExecution can record its abort."""
+
+    kind: str
+    name: str
+    chain: Chain
+    running: set[int] = field(default_factory=set)
+
+
+class _Run:
+    __slots__ = ("execution", "definition", "recorder", "base_context", "done", "task", "deadline", "skew",
+                 "frames", "region", "account", "finished")
+
+    def __init__(self, execution: Execution, recorder: Recorder) -> None:
+        self.execution = execution
+        self.definition: Definition = execution.state_machine.compiled
+        self.recorder = recorder
+        self.base_context: dict[str, Any] = {}
+        self.done = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+        self.deadline: float | None = None
+        self.skew = 0.0  # virtual seconds waited beyond the real ones (WAIT_TIME_SCALE < 1)
+        self.frames: list[_Frame] = []
+        arn = parse_states_arn(execution.arn)
+        self.region = arn.region if arn else _FALLBACK_REGION
+        self.account = arn.account if arn else _FALLBACK_ACCOUNT
+        self.finished = False
+
+
+class Engine:
+    def __init__(self, clock: Clock, integrations: IntegrationRegistry, rng: random.Random | None = None) -> None:
+        self.clock = clock
+        self.integrations = integrations
+        self.rng = rng or random.Random()
+
+    # --- control plane interface ----------------------------------------------------------------
+
+    def start(self, execution: Execution) -> None:
+        """Record ExecutionStarted and schedule the run (must be called from the event loop)."""
+        recorder = Recorder(execution.history, self.clock)
+        run = _Run(execution, recorder)
+        execution.handle = run
+        input_value = from_json_text(execution.input) if execution.input else {}
+        recorder.remember_text(input_value, execution.input)
+        run.base_context = execution_context(execution, input_value)
+        details: dict[str, Any] = {
+            "input": execution.input,
+            "inputDetails": {"truncated": False},
+            "roleArn": execution.state_machine.role_arn,
+        }
+        if execution.state_machine_alias_arn:
+            details["stateMachineAliasArn"] = execution.state_machine_alias_arn
+        if execution.state_machine_version_arn:
+            details["stateMachineVersionArn"] = execution.state_machine_version_arn
+        recorder.add("ExecutionStarted", 0, "executionStartedEventDetails", details)
+        if run.definition.timeout_seconds is not None:
+            run.deadline = self.clock.now() + run.definition.timeout_seconds
+        run.task = asyncio.get_running_loop().create_task(self._execute(run, input_value))
+
+    async def wait(self, execution: Execution) -> None:
+        run: _Run = execution.handle
+        await run.done.wait()
+
+    def stop(self, execution: Execution, error: str | None, cause: str | None) -> None:
+        run: _Run | None = execution.handle
+        if run is None or run.finished:
+            return
+        recorder = run.recorder
+        for frame in reversed(run.frames):
+            if frame.kind == "Map":
+                for index in sorted(frame.running):
+                    recorder.add("MapIterationAborted", frame.chain.last, "mapIterationAbortedEventDetails",
+                                 {"name": frame.name, "index": index})
+                recorder.add("MapStateAborted", frame.chain.last)
+            else:
+                recorder.add("ParallelStateAborted", frame.chain.last)
+        details: dict[str, Any] = {}
+        if error is not None:
+            details["error"] = error
+        if cause is not None:
+            details["cause"] = cause
+        recorder.add("ExecutionAborted", 0, "executionAbortedEventDetails", details)
+        self._finish(run, ExecutionStatus.ABORTED, error=error, cause=cause)
+        if run.task is not None:
+            run.task.cancel()
+
+    # --- the execution --------------------------------------------------------------------------
+
+    def _finish(self, run: _Run, status: ExecutionStatus, output: str | None = None, error: str | None = None,
+                cause: str | None = None) -> None:
+        execution = run.execution
+        run.finished = True
+        run.recorder.closed = True
+        execution.status = status
+        execution.output = output
+        execution.error = error
+        execution.cause = cause
+        execution.stop_date = self.clock.now()
+        run.done.set()
+
+    async def _execute(self, run: _Run, input_value: Json) -> None:
+        chain = Chain(0)
+        recorder = run.recorder
+        try:
+            output = await self._run_machine(run, run.definition, input_value, chain)
+        except asyncio.CancelledError:
+            if not run.finished:  # cancelled by the loop shutting down, not by StopExecution
+                self._finish(run, ExecutionStatus.ABORTED)
+            return
+        except _TimedOut:
+            recorder.add("ExecutionTimedOut", chain.last, "executionTimedOutEventDetails",
+                         {"error": ErrorName.TIMEOUT})
+            self._finish(run, ExecutionStatus.TIMED_OUT, error=ErrorName.TIMEOUT)
+            return
+        except StatesError as failure:
+            details: dict[str, Any] = {}
+            if failure.error is not None:
+                details["error"] = failure.error
+            if failure.cause is not None:
+                details["cause"] = failure.cause
+            recorder.add("ExecutionFailed", chain.last, "executionFailedEventDetails", details)
+            self._finish(run, ExecutionStatus.FAILED, error=failure.error, cause=failure.cause)
+            return
+        text = recorder.text(output)
+        recorder.add("ExecutionSucceeded", chain.last, "executionSucceededEventDetails",
+                     {"output": text, "outputDetails": {"truncated": False}})
+        self._finish(run, ExecutionStatus.SUCCEEDED, output=text)
+
+    async def _run_machine(self, run: _Run, definition: Definition, value: Json, chain: Chain) -> Json:
+        """Run a state machine (or a branch / iteration) from StartAt to its end."""
+        states = definition.states
+        name: str | None = definition.start_at
+        while name is not None:
+            if run.deadline is not None and self.clock.now() + run.skew >= run.deadline:
+                raise _TimedOut()
+            value, name = await self._run_state(run, states[name], value, chain)
+        return value
+
+    # --- the state lifecycle --------------------------------------------------------------------
+
+    async def _run_state(self, run: _Run, state: Any, value: Json, chain: Chain) -> tuple[Json, str | None]:
+        common = state.common
+        prefix = _TYPE_PREFIX[type(state)]
+        recorder = run.recorder
+        entered_id = recorder.add(f"{prefix}StateEntered", chain.last, "stateEnteredEventDetails",
+                                  {"name": common.name, "input": recorder.text(value),
+                                   "inputDetails": {"truncated": False}})
+        chain.last = entered_id
+        retries = getattr(state, "retry", None)
+        context = state_context(run.base_context, common.name, self.clock.now(), 0 if retries else None)
+        try:
+            output, next_name = await self._work(run, state, value, context, chain)
+        except _Terminal:
+            raise
+        except HistoryLimitExceeded:
+            raise
+        except StatesError as failure:
+            if failure.error == ErrorName.RUNTIME:
+                raise _Terminal(failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or ""))
+            catcher = find_catcher(getattr(state, "catch", ()), failure.error)
+            if catcher is None:
+                raise
+            error_output: dict[str, Json] = {"Error": failure.error}
+            if failure.cause is not None:
+                error_output["Cause"] = failure.cause
+            output = apply_result_path(catcher.result_path, value, error_output)
+            next_name = catcher.next
+        if prefix == "Fail":  # pragma: no cover - Fail always raises
+            raise AssertionError("Fail state returned")
+        text = recorder.text(output)
+        if too_large(text):
+            raise _Terminal(
+                ErrorName.DATA_LIMIT_EXCEEDED,
+                f"The state/task '{common.name}' returned a result with a size exceeding the maximum number of "
+                "bytes service limit.",
+            )
+        chain.last = recorder.add(f"{prefix}StateExited", chain.last, "stateExitedEventDetails",
+                                  {"name": common.name, "output": text, "outputDetails": {"truncated": False}})
+        return output, next_name
+
+    async def _work(self, run: _Run, state: Any, value: Json, context: dict[str, Any],
+                    chain: Chain) -> tuple[Json, str | None]:
+        """The type-specific part of a state: returns (output, next state name or None)."""
+        common = state.common
+        next_name = None if common.end else common.next
+        if isinstance(state, PassState):
+            effective = apply_input_path(common.input_path, value, context)
+            if state.has_result:
+                result = state.result
+            elif state.parameters is not None:
+                result = state.parameters.evaluate(effective, context, self.rng)
+            else:
+                result = effective
+            output = apply_result_path(state.result_path, value, result)
+            return apply_output_path(common.output_path, output, context), next_name
+        if isinstance(state, TaskState):
+            return await self._work_task(run, state, value, context, chain), next_name
+        if isinstance(state, ChoiceState):
+            effective = apply_input_path(common.input_path, value, context)
+            target = choose(state, effective, context)
+            return apply_output_path(common.output_path, effective, context), target
+        if isinstance(state, WaitState):
+            effective = apply_input_path(common.input_path, value, context)
+            await self._wait(run, wait_seconds(state, effective, context, self.clock.now() + run.skew))
+            return apply_output_path(common.output_path, effective, context), next_name
+        if isinstance(state, SucceedState):
+            effective = apply_input_path(common.input_path, value, context)
+            return apply_output_path(common.output_path, effective, context), None
+        if isinstance(state, FailState):
+            raise failure_of(state, value, context, self.rng)
+        if isinstance(state, ParallelState):
+            return await self._work_parallel(run, state, value, context, chain), next_name
+        if isinstance(state, MapState):
+            return await self._work_map(run, state, value, context, chain), next_name
+        raise StatesError(ErrorName.RUNTIME, f"Unsupported state type {common.type}")
+
+    async def _wait(self, run: _Run, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        timed_out = False
+        if run.deadline is not None:
+            remaining = run.deadline - (self.clock.now() + run.skew)
+            if seconds >= remaining:
+                seconds, timed_out = max(remaining, 0.0), True
+        before = self.clock.now()
+        await self.clock.sleep(seconds)
+        run.skew += max(0.0, seconds - (self.clock.now() - before))
+        if timed_out:
+            raise _TimedOut()
+
+    async def _retry_pause(self, run: _Run, state: Any, failure: StatesError, attempts: list[int],
+                           context: dict[str, Any]) -> bool:
+        """After a failed attempt: wait and return True when a retrier takes it, else False."""
+        if failure.error == ErrorName.RUNTIME or isinstance(failure, _Terminal | HistoryLimitExceeded):
+            return False
+        delay = next_retry_delay(state.retry, attempts, failure.error, self.rng)
+        if delay is None:
+            return False
+        await self._wait(run, delay)
+        state_info = dict(context["State"])
+        state_info["RetryCount"] = state_info.get("RetryCount", 0) + 1
+        context["State"] = state_info
+        return True
+
+    def _finish_result(self, state: Any, value: Json, result: Json, context: dict[str, Any]) -> Json:
+        if state.result_selector is not None:
+            result = state.result_selector.evaluate(result, context, self.rng)
+        output = apply_result_path(state.result_path, value, result)
+        return apply_output_path(state.common.output_path, output, context)
+
+    # --- Task -----------------------------------------------------------------------------------
+
+    async def _work_task(self, run: _Run, state: TaskState, value: Json, context: dict[str, Any],
+                         chain: Chain) -> Json:
+        recorder = run.recorder
+        effective = apply_input_path(state.common.input_path, value, context)
+        parameters = effective if state.parameters is None else state.parameters.evaluate(effective, context, self.rng)
+        timeout = _seconds_field(state.timeout_seconds, state.timeout_seconds_path, effective, context)
+        heartbeat = _seconds_field(state.heartbeat_seconds, state.heartbeat_seconds_path, effective, context)
+        credentials = None if state.credentials is None else state.credentials.evaluate(effective, context, self.rng)
+        resource = state.resource
+        attempts = [0] * len(state.retry)
+        lambda_style = resource.kind == "lambda"
+        while True:
+            if lambda_style:
+                scheduled: dict[str, Any] = {"resource": resource.arn, "input": recorder.text(parameters),
+                                             "inputDetails": {"truncated": False}}
+                if timeout is not None:
+                    scheduled["timeoutInSeconds"] = timeout
+                chain.last = recorder.add("LambdaFunctionScheduled", chain.last,
+                                          "lambdaFunctionScheduledEventDetails", scheduled)
+                chain.last = recorder.add("LambdaFunctionStarted", chain.last)
+            else:
+                scheduled = {"resourceType": resource.resource_type, "resource": resource.resource,
+                             "region": resource.region or run.region, "parameters": recorder.text(parameters)}
+                if timeout is not None:
+                    scheduled["timeoutInSeconds"] = timeout
+                if heartbeat is not None:
+                    scheduled["heartbeatInSeconds"] = heartbeat
+                chain.last = recorder.add("TaskScheduled", chain.last, "taskScheduledEventDetails", scheduled)
+                chain.last = recorder.add("TaskStarted", chain.last, "taskStartedEventDetails",
+                                          {"resourceType": resource.resource_type, "resource": resource.resource})
+            invocation = TaskInvocation(resource, parameters, context, run.region, run.account, timeout, heartbeat,
+                                        credentials)
+            try:
+                result = await self._invoke(run, invocation, timeout)
+                text = recorder.text(result)
+                if too_large(text):
+                    name = resource.arn if lambda_style else resource.resource_type
+                    raise StatesError(
+                        ErrorName.DATA_LIMIT_EXCEEDED,
+                        f"The state/task '{name}' returned a result with a size exceeding the maximum number "
+                        "of bytes service limit.",
+                    )
+            except StatesError as failure:
+                details: dict[str, Any] = {"error": failure.error}
+                if failure.cause is not None:
+                    details["cause"] = failure.cause
+                if lambda_style:
+                    chain.last = recorder.add("LambdaFunctionFailed", chain.last, "lambdaFunctionFailedEventDetails",
+                                              details)
+                elif failure.error == ErrorName.TIMEOUT:
+                    details.update(resourceType=resource.resource_type, resource=resource.resource)
+                    chain.last = recorder.add("TaskTimedOut", chain.last, "taskTimedOutEventDetails", details)
+                else:
+                    details.update(resourceType=resource.resource_type, resource=resource.resource)
+                    chain.last = recorder.add("TaskFailed", chain.last, "taskFailedEventDetails", details)
+                if await self._retry_pause(run, state, failure, attempts, context):
+                    continue
+                raise
+            if lambda_style:
+                chain.last = recorder.add("LambdaFunctionSucceeded", chain.last, "lambdaFunctionSucceededEventDetails",
+                                          {"output": text, "outputDetails": {"truncated": False}})
+            else:
+                chain.last = recorder.add("TaskSucceeded", chain.last, "taskSucceededEventDetails",
+                                          {"resourceType": resource.resource_type, "resource": resource.resource,
+                                           "output": text, "outputDetails": {"truncated": False}})
+            return self._finish_result(state, value, result, context)
+
+    async def _invoke(self, run: _Run, invocation: TaskInvocation, timeout: int | None) -> Json:
+        limit: float | None = float(timeout) if timeout is not None else None
+        execution_limit = None
+        if run.deadline is not None:
+            execution_limit = max(run.deadline - (self.clock.now() + run.skew), 0.0)
+        if limit is None and execution_limit is None:
+            return await self.integrations.invoke(invocation)
+        bound = min(x for x in (limit, execution_limit) if x is not None)
+        try:
+            return await asyncio.wait_for(self.integrations.invoke(invocation), bound)
+        except TimeoutError:
+            if execution_limit is not None and bound == execution_limit and (limit is None or execution_limit < limit):
+                raise _TimedOut() from None
+            raise StatesError(ErrorName.TIMEOUT, None) from None
+
+    # --- Parallel -------------------------------------------------------------------------------
+
+    async def _work_parallel(self, run: _Run, state: ParallelState, value: Json, context: dict[str, Any],
+                             chain: Chain) -> Json:
+        recorder = run.recorder
+        effective = apply_input_path(state.common.input_path, value, context)
+        if state.parameters is not None:
+            effective = state.parameters.evaluate(effective, context, self.rng)
+        attempts = [0] * len(state.retry)
+        while True:
+            started = recorder.add("ParallelStateStarted", chain.last)
+            chain.last = started
+            frame = _Frame("Parallel", state.common.name, chain)
+            run.frames.append(frame)
+            chains = [Chain(started) for _ in state.branches]
+            try:
+                results = await self._run_branches(run, state, effective, chains)
+            except StatesError as failure:
+                failing = getattr(failure, "chain_last", chain.last)
+                if await self._retry_pause(run, state, failure, attempts, context):
+                    chain.last = failing
+                    continue
+                chain.last = recorder.add("ParallelStateFailed", failing)
+                raise
+            finally:
+                run.frames.remove(frame)
+            chain.last = max(branch.last for branch in chains)
+            recorder.add("ParallelStateSucceeded", chain.last)
+            output = results
+            recorder.remember_text(output, "[" + ",".join(recorder.text(item) for item in results) + "]")
+            return self._finish_result(state, value, output, context)
+
+    async def _run_branches(self, run: _Run, state: ParallelState, value: Json, chains: list[Chain]) -> list[Json]:
+        async def branch(index: int) -> Json:
+            try:
+                return await self._run_machine(run, state.branches[index], value, chains[index])
+            except StatesError as failure:
+                failure.chain_last = chains[index].last  # type: ignore[attr-defined]
+                raise
+
+        if len(state.branches) == 1:
+            return [await branch(0)]
+        return await _all_or_first_failure([asyncio.ensure_future(branch(i)) for i in range(len(state.branches))])
+
+    # --- Map ------------------------------------------------------------------------------------
+
+    async def _work_map(self, run: _Run, state: MapState, value: Json, context: dict[str, Any],
+                        chain: Chain) -> Json:
+        recorder = run.recorder
+        name = state.common.name
+        effective = apply_input_path(state.common.input_path, value, context)
+        items = items_of(state, effective, context)
+        concurrency = max_concurrency_of(state, effective, context)
+        attempts = [0] * len(state.retry)
+        while True:
+            chain.last = recorder.add("MapStateStarted", chain.last, "mapStateStartedEventDetails",
+                                      {"length": len(items)})
+            frame = _Frame("Map", name, chain)
+            run.frames.append(frame)
+            try:
+                results = await self._run_iterations(run, state, effective, items, context, concurrency, frame)
+            except StatesError as failure:
+                failing = getattr(failure, "chain_last", chain.last)
+                if await self._retry_pause(run, state, failure, attempts, context):
+                    chain.last = failing
+                    continue
+                chain.last = recorder.add("MapStateFailed", failing)
+                raise
+            finally:
+                run.frames.remove(frame)
+            recorder.add("MapStateSucceeded", chain.last)
+            return self._finish_result(state, value, results, context)
+
+
+    async def _run_iterations(self, run: _Run, state: MapState, value: Json, items: list[Json],
+                              context: dict[str, Any], concurrency: int, frame: _Frame) -> list[Json]:
+        """Run the iterations; on success ``frame.chain.last`` is the last MapIterationSucceeded."""
+        recorder = run.recorder
+        name = state.common.name
+        chain = frame.chain
+        results: list[Json] = [None] * len(items)
+        selector = state.item_selector
+        # AWS: an iteration starts from the event the previous one ended on (not from its outcome
+        # event); the Map's own outcome follows the last MapIterationSucceeded.
+        start_from = chain.last
+        last_outcome = chain.last
+
+        async def iteration(index: int) -> None:
+            nonlocal start_from, last_outcome
+            item = items[index]
+            if selector is not None:
+                item_context = dict(context)
+                item_context["Map"] = {"Item": {"Index": index, "Value": item}}
+                item = selector.evaluate(value, item_context, self.rng)
+            own = Chain(recorder.add("MapIterationStarted", start_from, "mapIterationStartedEventDetails",
+                                     {"name": name, "index": index}))
+            frame.running.add(index)
+            try:
+                results[index] = await self._run_machine(run, state.processor, item, own)
+            except StatesError as failure:
+                frame.running.discard(index)
+                recorder.add("MapIterationFailed", own.last, "mapIterationFailedEventDetails",
+                             {"name": name, "index": index})
+                failure.chain_last = own.last  # type: ignore[attr-defined]
+                raise
+            frame.running.discard(index)
+            last_outcome = recorder.add("MapIterationSucceeded", own.last, "mapIterationSucceededEventDetails",
+                                        {"name": name, "index": index})
+            start_from = own.last
+
+        workers = len(items) if concurrency <= 0 else min(concurrency, len(items))
+        workers = min(workers, INLINE_MAP_CONCURRENCY)
+        if workers <= 1:
+            for index in range(len(items)):
+                await iteration(index)
+            chain.last = last_outcome
+            return results
+        next_index = 0
+
+        async def worker() -> None:
+            nonlocal next_index
+            while next_index < len(items):
+                index = next_index
+                next_index += 1
+                await iteration(index)
+
+        await _all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
+        chain.last = last_outcome
+        return results
+
+
+async def _all_or_first_failure(tasks: list[asyncio.Future[Any]]) -> list[Any]:
+    """Await the tasks; on the first failure cancel the others and raise it."""
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    except asyncio.CancelledError:
+        for task in tasks:
+            task.cancel()
+        raise
+    for task in tasks:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            for other in tasks:
+                other.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise task.exception()  # type: ignore[misc]
+    return [task.result() for task in tasks]
+
+
+def _seconds_field(literal: int | None, path: Any, value: Json, context: dict[str, Any]) -> int | None:
+    if path is None:
+        return literal
+    from emulator.language.evaluate.io import select_path
+
+    found = select_path(path, value, context)
+    if isinstance(found, bool) or not isinstance(found, int):
+        raise StatesError(ErrorName.RUNTIME, f"Invalid path '{path.text}' : value is not a positive integer")
+    return found

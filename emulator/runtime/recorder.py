@@ -1,0 +1,73 @@
+"""Recording history events of one execution, and the JSON text they carry.
+
+``previousEventId`` follows AWS's causal chain: each flow of control (the execution, a Parallel
+branch, a Map iteration) has a ``Chain`` whose ``last`` is the id of its latest event. Events
+that report an outcome to a parent (``MapIterationSucceeded``, ``MapStateSucceeded`` …) do not
+move the chain, which is what AWS's recorded histories show.
+
+JSON text: AWS passes the caller's input text on untouched until a state changes it (the
+execution input ``[1, 2]`` appears as ``[1, 2]`` in the first state's events), and builds a
+Parallel state's output from its branches' texts. ``text`` keeps those texts per container object
+and serialises everything else compactly, once per event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.model.history import History
+from emulator.model.jsontext import to_json_text
+from emulator.model.types import Json
+from emulator.runtime.clock import Clock
+
+MAX_HISTORY_EVENTS = 25_000
+MAX_PAYLOAD_BYTES = 262_144  # 256 KiB
+
+
+class HistoryLimitExceeded(StatesError):
+    pass
+
+
+class Chain:
+    __slots__ = ("last",)
+
+    def __init__(self, last: int) -> None:
+        self.last = last
+
+
+class Recorder:
+    __slots__ = ("history", "clock", "closed", "_texts")
+
+    def __init__(self, history: History, clock: Clock) -> None:
+        self.history = history
+        self.clock = clock
+        self.closed = False
+        self._texts: dict[int, tuple[Json, str]] = {}
+
+    def add(self, type_: str, previous: int, key: str | None = None, details: dict[str, Any] | None = None) -> int:
+        """Append an event and return its id. Nothing is recorded once the execution has ended."""
+        if self.closed:
+            return self.history.last_id
+        if len(self.history.events) >= MAX_HISTORY_EVENTS - 1 and not type_.startswith("Execution"):
+            raise HistoryLimitExceeded(
+                ErrorName.RUNTIME,
+                f"The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}).",
+            )
+        return self.history.add(type_, self.clock.now(), previous, key, details).id
+
+    def remember_text(self, value: Json, text: str) -> None:
+        """Keep ``text`` as the JSON text of the container ``value`` (only when it differs)."""
+        if isinstance(value, dict | list):
+            self._texts[id(value)] = (value, text)
+
+    def text(self, value: Json) -> str:
+        if isinstance(value, dict | list):
+            known = self._texts.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
+        return to_json_text(value)
+
+
+def too_large(text: str) -> bool:
+    return len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES
