@@ -1,0 +1,53 @@
+"""Whole-definition validation: the checks CreateStateMachine, UpdateStateMachine and
+ValidateStateMachineDefinition run, with AWS's diagnostic codes, messages and locations.
+
+``validate_definition`` reads the text and returns every diagnostic; ``invalid_definition_message``
+words them as the ``InvalidDefinition`` error; ``validation_response`` shapes them as the
+ValidateStateMachineDefinition answer.
+"""
+
+from __future__ import annotations
+
+from emulator.language.validate.context import JSONATA, QUERY_LANGUAGES, Checker
+from emulator.language.validate.diagnostics import (
+    ERROR,
+    WARNING,
+    Diagnostic,
+    errors_of,
+    invalid_definition_message,
+    validation_response,
+)
+from emulator.language.validate.graph import check_transitions
+from emulator.language.validate.json_text import parse_definition_text
+from emulator.language.validate.states import check_machine
+
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "Diagnostic",
+    "errors_of",
+    "invalid_definition_message",
+    "validate_definition",
+    "validation_response",
+]
+
+
+def validate_definition(text: str, state_machine_type: str = "STANDARD") -> list[Diagnostic]:
+    """Every diagnostic for the definition ``text`` of a machine of ``state_machine_type``.
+
+    Schema checks come first; transitions are checked only on a schema-valid definition, as
+    AWS does (its transition errors assume well-formed states).
+    """
+    document, problem = parse_definition_text(text)
+    if problem is not None:
+        return [problem]
+    assert document is not None
+    top_language = document.get("QueryLanguage")
+    checker = Checker(
+        state_machine_type=state_machine_type,
+        query_language=JSONATA if top_language == JSONATA else QUERY_LANGUAGES[0],
+    )
+    check_machine(checker, document, "/")
+    if checker.error_count == 0:
+        check_transitions(checker, document)
+    return checker.diagnostics

@@ -1,0 +1,38 @@
+"""Choice rules: JSONPath rules are checked by compiling them (``evaluate.choice``, the compiler the
+interpreter uses, so validation accepts exactly what runs); JSONata rules are ``Condition`` + ``Next``.
+Only top-level rules carry ``Next``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.language.errors import DefinitionError
+from emulator.language.evaluate.choice import compile_choice_rule
+from emulator.language.validate.context import JSONATA, Checker
+from emulator.language.validate.schema import check_fields
+
+_JSONATA_RULE_FIELDS = frozenset({"Condition", "Next", "Assign", "Output", "Comment"})
+
+
+def check_choices(checker: Checker, choices: Any, query_language: str, location: str) -> None:
+    """``location`` is the Choices field's (``/States/X/Choices``)."""
+    if not isinstance(choices, list) or not choices:
+        checker.error("The value for the field 'Choices' must be a non-empty ARRAY", location)
+        return
+    for index, rule in enumerate(choices):
+        rule_location = f"{location}[{index}]"
+        if not isinstance(rule, dict):
+            checker.error("The value for a choice rule must be an OBJECT", rule_location)
+        elif query_language == JSONATA:
+            check_fields(checker, rule, _JSONATA_RULE_FIELDS, ("Condition", "Next"), rule_location)
+        else:
+            _check_jsonpath_rule(checker, rule, rule_location)
+
+
+def _check_jsonpath_rule(checker: Checker, rule: dict[str, Any], location: str) -> None:
+    if "Next" not in rule:
+        checker.error("These fields are required: [Next]", location)
+    try:
+        compile_choice_rule(rule, location)
+    except DefinitionError as error:
+        checker.error(error.message, error.location or location, error.code)

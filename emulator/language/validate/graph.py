@@ -1,0 +1,91 @@
+"""Transition checks, run once the schema is sound: every target exists in its scope, every state
+is reachable from ``StartAt``, each scope can end, and state names are unique machine-wide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from emulator.language.validate.context import Checker, join
+from emulator.language.validate.diagnostics import (
+    DUPLICATE_STATE_NAME,
+    MISSING_END_STATE,
+    MISSING_TRANSITION_TARGET,
+)
+
+_TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
+
+
+def check_transitions(checker: Checker, machine: dict[str, Any]) -> None:
+    seen: set[str] = set()
+    for scope, location in _scopes(machine, "/"):
+        _check_scope(checker, scope, location, seen)
+
+
+def _scopes(machine: dict[str, Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """The machine and every nested machine (Parallel branches, Map processors), depth first."""
+    yield machine, location
+    for name, state in machine["States"].items():
+        state_location = join(join(location, "States"), name)
+        for index, branch in enumerate(state.get("Branches") or ()):
+            yield from _scopes(branch, f"{join(state_location, 'Branches')}[{index}]")
+        for field in ("ItemProcessor", "Iterator"):
+            if field in state:
+                yield from _scopes(state[field], join(state_location, field))
+
+
+def _targets(state: dict[str, Any], location: str) -> Iterator[tuple[str, str]]:
+    """Each transition target of ``state`` with the location of the field naming it."""
+    if "Next" in state:
+        yield state["Next"], join(location, "Next")
+    for index, rule in enumerate(state.get("Choices") or ()):
+        if "Next" in rule:
+            yield rule["Next"], join(f"{join(location, 'Choices')}[{index}]", "Next")
+    if "Default" in state:
+        yield state["Default"], join(location, "Default")
+    for index, catcher in enumerate(state.get("Catch") or ()):
+        if "Next" in catcher:
+            yield catcher["Next"], join(f"{join(location, 'Catch')}[{index}]", "Next")
+
+
+def _check_scope(checker: Checker, scope: dict[str, Any], location: str, seen: set[str]) -> None:
+    states: dict[str, Any] = scope["States"]
+    states_location = join(location, "States")
+    for name in states:
+        if name in seen:
+            checker.error(f"Duplicate State name: {name}", join(states_location, name), DUPLICATE_STATE_NAME)
+        seen.add(name)
+    start = scope["StartAt"]
+    if start not in states:
+        checker.error(f"Missing 'Next' target: {start}", join(location, "StartAt"), MISSING_TRANSITION_TARGET)
+    edges: dict[str, list[str]] = {}
+    for name, state in states.items():
+        edges[name] = []
+        for target, target_location in _targets(state, join(states_location, name)):
+            if target in states:
+                edges[name].append(target)
+            else:
+                checker.error(f"Missing 'Next' target: {target}", target_location, MISSING_TRANSITION_TARGET)
+    reachable = _reachable(start, edges)
+    for name in states:
+        if name not in reachable:
+            checker.error(
+                f'State "{name}" is not reachable.', join(states_location, name), MISSING_TRANSITION_TARGET
+            )
+    if not any(state.get("End") is True or state.get("Type") in _TERMINAL_TYPES for state in states.values()):
+        checker.error(
+            "Workflow has no terminal state", None if location == "/" else location, MISSING_END_STATE
+        )
+
+
+def _reachable(start: str, edges: dict[str, list[str]]) -> set[str]:
+    if start not in edges:
+        return set()
+    reached = {start}
+    pending = [start]
+    while pending:
+        for target in edges[pending.pop()]:
+            if target not in reached:
+                reached.add(target)
+                pending.append(target)
+    return reached

@@ -1,0 +1,142 @@
+"""Map state checks: the processor (ItemProcessor/Iterator), its config, items, limits, Label,
+ItemReader, ItemBatcher and ResultWriter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from emulator.language.validate.context import JSONATA, Checker, join
+from emulator.language.validate.diagnostics import INVALID_LABEL_NAME
+from emulator.language.validate.expressions import check_path_field, check_payload_template
+from emulator.language.validate.schema import (
+    ITEM_BATCHER_FIELDS,
+    ITEM_READER_FIELDS,
+    PROCESSOR_CONFIG_FIELDS,
+    PROCESSOR_FIELDS,
+    RESULT_WRITER_FIELDS,
+    check_fields,
+    check_integer,
+    check_number,
+    check_object,
+    check_one_of,
+    check_string,
+)
+from emulator.language.validate.values import label_problem
+
+CheckMachine = Callable[[Checker, dict[str, Any], str, frozenset[str]], None]
+
+_MODES = ("INLINE", "DISTRIBUTED")
+_EXECUTION_TYPES = ("STANDARD", "EXPRESS")
+_PATH_FIELDS = (
+    "ItemsPath",
+    "MaxConcurrencyPath",
+    "ToleratedFailurePercentagePath",
+    "ToleratedFailureCountPath",
+)
+
+
+def check_map(
+    checker: Checker, state: dict[str, Any], query_language: str, location: str, check_machine: CheckMachine
+) -> None:
+    jsonata = query_language == JSONATA
+    _check_processor(checker, state, location, check_machine)
+    check_integer(checker, state, "MaxConcurrency", location, minimum=0, jsonata=jsonata)
+    check_integer(checker, state, "ToleratedFailureCount", location, minimum=0, jsonata=jsonata)
+    check_number(
+        checker, state, "ToleratedFailurePercentage", location, minimum=0, maximum=100, jsonata=jsonata
+    )
+    if not jsonata:
+        for name in _PATH_FIELDS:
+            if name in state:
+                check_path_field(checker, name, state[name], join(location, name), nullable=False)
+        if "ItemSelector" in state:
+            check_payload_template(checker, state["ItemSelector"], join(location, "ItemSelector"))
+    if "Label" in state and check_string(checker, state, "Label", location):
+        problem = label_problem(state["Label"])
+        if problem is not None:
+            checker.error(problem, join(location, "Label"), INVALID_LABEL_NAME)
+    _check_item_reader(checker, state, jsonata, location)
+    _check_item_batcher(checker, state, jsonata, location)
+    _check_result_writer(checker, state, jsonata, location)
+
+
+def _check_processor(
+    checker: Checker, state: dict[str, Any], location: str, check_machine: CheckMachine
+) -> None:
+    if "ItemProcessor" in state and "Iterator" in state:
+        checker.error("Field 'Iterator' is not supported", location)
+        return
+    if "ItemProcessor" not in state and "Iterator" not in state:
+        checker.error("These fields are required: [ItemProcessor]", location)
+        return
+    field = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
+    if not check_object(checker, state, field, location):
+        return
+    processor = state[field]
+    processor_location = join(location, field)
+    check_machine(checker, processor, processor_location, PROCESSOR_FIELDS)
+    if "ProcessorConfig" in processor and check_object(
+        checker, processor, "ProcessorConfig", processor_location
+    ):
+        _check_processor_config(
+            checker, processor["ProcessorConfig"], join(processor_location, "ProcessorConfig")
+        )
+
+
+def _check_processor_config(checker: Checker, config: dict[str, Any], location: str) -> None:
+    check_fields(checker, config, PROCESSOR_CONFIG_FIELDS, (), location)
+    mode = config.get("Mode", "INLINE")
+    if "Mode" in config:
+        check_one_of(checker, "Mode", mode, _MODES, location)
+    if "ExecutionType" in config:
+        if mode == "INLINE":
+            checker.error("Field 'ExecutionType' is not supported", location)
+        else:
+            check_one_of(checker, "ExecutionType", config["ExecutionType"], _EXECUTION_TYPES, location)
+
+
+def _check_item_reader(checker: Checker, state: dict[str, Any], jsonata: bool, location: str) -> None:
+    if "ItemReader" not in state or not check_object(checker, state, "ItemReader", location):
+        return
+    reader = state["ItemReader"]
+    reader_location = join(location, "ItemReader")
+    check_fields(checker, reader, _for_language(ITEM_READER_FIELDS, jsonata), ("Resource",), reader_location)
+    check_string(checker, reader, "Resource", reader_location)
+    check_object(checker, reader, "ReaderConfig", reader_location)
+    if not jsonata and "Parameters" in reader:
+        check_payload_template(checker, reader["Parameters"], join(reader_location, "Parameters"))
+
+
+def _check_item_batcher(checker: Checker, state: dict[str, Any], jsonata: bool, location: str) -> None:
+    if "ItemBatcher" not in state or not check_object(checker, state, "ItemBatcher", location):
+        return
+    batcher = state["ItemBatcher"]
+    batcher_location = join(location, "ItemBatcher")
+    allowed = (
+        ITEM_BATCHER_FIELDS - {"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"}
+        if jsonata
+        else ITEM_BATCHER_FIELDS
+    )
+    check_fields(checker, batcher, allowed, (), batcher_location)
+    check_integer(checker, batcher, "MaxItemsPerBatch", batcher_location, minimum=0, jsonata=jsonata)
+    check_integer(checker, batcher, "MaxInputBytesPerBatch", batcher_location, minimum=0, jsonata=jsonata)
+    if not jsonata:
+        for name in ("MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"):
+            if name in batcher:
+                check_path_field(checker, name, batcher[name], join(batcher_location, name), nullable=False)
+
+
+def _check_result_writer(checker: Checker, state: dict[str, Any], jsonata: bool, location: str) -> None:
+    if "ResultWriter" not in state or not check_object(checker, state, "ResultWriter", location):
+        return
+    writer = state["ResultWriter"]
+    writer_location = join(location, "ResultWriter")
+    check_fields(checker, writer, _for_language(RESULT_WRITER_FIELDS, jsonata), (), writer_location)
+    check_string(checker, writer, "Resource", writer_location)
+    if not jsonata and "Parameters" in writer:
+        check_payload_template(checker, writer["Parameters"], join(writer_location, "Parameters"))
+
+
+def _for_language(fields: frozenset[str], jsonata: bool) -> frozenset[str]:
+    return fields - {"Parameters"} if jsonata else fields - {"Arguments"}
