@@ -48,15 +48,15 @@ def invalid_definition_message(diagnostics: list[Diagnostic], definition: str | 
     """
     errors = errors_of(diagnostics)
     for diagnostic in errors:
-        if diagnostic.code == INVALID_LABEL_NAME:
+        if diagnostic.code == INVALID_LABEL_NAME and definition is not None:
             return _label_error_message(diagnostic.message, definition)
     parts = [f"{d.code}: {d.message} at {d.location if d.location is not None else 'null'}" for d in errors]
     return f"Invalid State Machine Definition: '{', '.join(parts)}'"
 
 
-def _label_error_message(reason: str, definition: str | None) -> str:
+def _label_error_message(reason: str, definition: str) -> str:
     # The recorded text for Map Label errors names a value error and quotes the definition as sent.
-    return f"Error=ValueError Args={[reason]!r} in definition '{definition or ''}'."
+    return f"Error=ValueError Args={[reason]!r} in definition '{definition}'."
 
 
 def validation_response(
