@@ -7,6 +7,7 @@ from typing import Any
 from emulator.language.evaluate.choice import is_timestamp
 from emulator.language.validate.choice import check_choices
 from emulator.language.validate.context import JSONATA, JSONPATH, QUERY_LANGUAGES, Checker, join
+from emulator.language.validate.diagnostics import INVALID_STATE_NAME
 from emulator.language.validate.expressions import (
     check_path_field,
     check_payload_template,
@@ -39,6 +40,7 @@ _TRANSITIONING = frozenset({"Pass", "Task", "Wait", "Parallel", "Map"})
 _WAIT_FIELDS = ("Seconds", "Timestamp", "SecondsPath", "TimestampPath")
 _JITTER_STRATEGIES = ("FULL", "NONE")
 _ALL_ERRORS = "States.ALL"
+_STATE_NAME_MAX_LENGTH = 80  # the length limit of state names in history events
 
 
 def check_machine(
@@ -61,7 +63,14 @@ def check_machine(
         checker.error("The value for the field 'States' must be an OBJECT", join(location, "States"))
         return
     for name, state in states.items():
-        check_state(checker, name, state, join(join(location, "States"), name))
+        state_location = join(join(location, "States"), name)
+        if len(name) > _STATE_NAME_MAX_LENGTH:
+            checker.error(
+                f"State name must be at most {_STATE_NAME_MAX_LENGTH} characters",
+                state_location,
+                INVALID_STATE_NAME,
+            )
+        check_state(checker, name, state, state_location)
 
 
 def check_state(checker: Checker, name: str, state: Any, location: str) -> None:

@@ -261,3 +261,9 @@ def test_jsonata_choice_rule_needs_a_condition() -> None:
         ("SCHEMA_VALIDATION_FAILED", "These fields are required: [Condition]", "/States/S/Choices[0]"),
         ("SCHEMA_VALIDATION_FAILED", "Field 'Variable' is not supported", "/States/S/Choices[0]"),
     ]
+
+
+def test_state_name_of_80_characters_is_accepted_and_81_is_not() -> None:
+    assert _errors({"StartAt": "n" * 80, "States": {"n" * 80: _END}}) == []
+    [(code, _message, location)] = _errors({"StartAt": "n" * 81, "States": {"n" * 81: _END}})
+    assert (code, location) == ("INVALID_STATE_NAME", "/States/" + "n" * 81)
