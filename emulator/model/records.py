@@ -39,7 +39,8 @@ class StateMachine:
     type: StateMachineType
     creation_date: float
     compiled: Any  # the compiled definition (language.parse); never re-parsed per execution
-    revision_id: str
+    # AWS reports no revision for the first configuration; every effective update mints a new id.
+    revision_id: str | None = None
     logging_configuration: dict[str, Any] = field(
         default_factory=lambda: {"level": "OFF", "includeExecutionData": False}
     )
@@ -50,6 +51,11 @@ class StateMachine:
     status: StateMachineStatus = StateMachineStatus.ACTIVE
     update_date: float | None = None
     label: str | None = None
+    # State machines only: the last version number handed out (numbers are never reused) and
+    # the revision that the newest version was published from.
+    version_counter: int = 0
+    latest_version_arn: str | None = None
+    state_machine_arn: str | None = None  # versions only: the machine they belong to
 
 
 @dataclass(slots=True)
@@ -71,4 +77,58 @@ class Execution:
     express: bool = False
     history: History = field(default_factory=History)
     redrive_count: int = 0
+    redrive_date: float | None = None
+    map_run_arn: str | None = None  # set on the child executions of a Distributed Map run
     handle: Any = None  # owned by the runtime (its task / completion signal)
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingEntry:
+    """One row of an alias's routing configuration."""
+
+    version_arn: str
+    weight: int
+
+
+@dataclass(slots=True)
+class Alias:
+    arn: str
+    name: str
+    state_machine_arn: str
+    routing: tuple[RoutingEntry, ...]
+    creation_date: float
+    description: str | None = None
+    update_date: float | None = None
+
+
+@dataclass(slots=True)
+class Activity:
+    arn: str
+    name: str
+    creation_date: float
+    encryption_configuration: dict[str, Any] | None = None
+
+
+class MapRunStatus(StrEnum):
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    ABORTED = "ABORTED"
+
+
+@dataclass(slots=True)
+class MapRun:
+    """A Distributed Map run, created by the runtime when a distributed Map state starts."""
+
+    arn: str
+    execution_arn: str
+    state_machine_arn: str
+    start_date: float
+    max_concurrency: int = 0
+    tolerated_failure_percentage: float = 0.0
+    tolerated_failure_count: int = 0
+    status: MapRunStatus = MapRunStatus.RUNNING
+    stop_date: float | None = None
+    item_counts: dict[str, int] = field(default_factory=dict)
+    execution_counts: dict[str, int] = field(default_factory=dict)
+    redrive_count: int = 0

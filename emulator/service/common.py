@@ -40,6 +40,12 @@ def in_partition(parsed: StatesArn, context: RequestContext) -> bool:
     return parsed.account == context.account and parsed.region == context.region
 
 
+def put_if(out: dict[str, Any], key: str, value: Any) -> None:
+    """Wire responses omit members that have no value."""
+    if value is not None:
+        out[key] = value
+
+
 def new_id() -> str:
     return str(uuid.uuid4())
 
@@ -48,13 +54,17 @@ def encode_token(position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
 
 
+# AWS answers every unusable pagination or task token with this same text.
+INVALID_TOKEN_MESSAGE = "Invalid Token: 'Invalid token'"
+
+
 def decode_token(token: str) -> dict[str, Any]:
     try:
         position = json.loads(base64.urlsafe_b64decode(token.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidToken(f"Invalid Token: '{token}'")
+        raise InvalidToken(INVALID_TOKEN_MESSAGE)
     if not isinstance(position, dict):
-        raise InvalidToken(f"Invalid Token: '{token}'")
+        raise InvalidToken(INVALID_TOKEN_MESSAGE)
     return position
 
 
@@ -71,7 +81,7 @@ def paginate(
         position = decode_token(token)
         offset = position.get("o")
         if position.get("s") != scope or not isinstance(offset, int) or offset < 0:
-            raise InvalidToken(f"Invalid Token: '{token}'")
+            raise InvalidToken(INVALID_TOKEN_MESSAGE)
         start = offset
     size = request.get("maxResults") or default_page
     page = list(items[start : start + size])

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from emulator.errors import InvalidDefinition
+from emulator.service.environment import RequestContext, ServiceEnvironment
 
 
 def compile_or_reject(definition: str, state_machine_type: str) -> Any:
@@ -24,3 +25,13 @@ def compile_or_reject(definition: str, state_machine_type: str) -> Any:
         raise InvalidDefinition(
             f"Invalid State Machine Definition: '{error.code}: {error.message} at {error.location}'"
         )
+
+
+def validate_state_machine_definition(
+    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
+) -> dict[str, Any]:
+    """ValidateStateMachineDefinition: the validator's diagnostics, shaped as AWS answers."""
+    from emulator.language.validate import validate_definition, validation_response
+
+    diagnostics = validate_definition(request["definition"], request.get("type") or "STANDARD")
+    return validation_response(diagnostics, request.get("maxResults"), request.get("severity") or "ERROR")

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.runtime.activities import ActivityQueues
 from emulator.runtime.clock import Clock
+from emulator.runtime.task_tokens import TaskTokenRegistry
 from emulator.settings import Settings
 from emulator.store.partition import Partition, Store
 
 
 @dataclass(slots=True)
 class ServiceEnvironment:
+    """``activities`` and ``task_tokens`` must be the same objects the engine uses (app.py builds
+    them once and hands them to both); when not given they are created here."""
+
     settings: Settings
     store: Store
     clock: Clock
     engine: Any  # emulator.runtime.engine.Engine (typed loosely until it lands)
+    activities: ActivityQueues | None = None
+    task_tokens: TaskTokenRegistry = field(default_factory=TaskTokenRegistry)
+    rng: random.Random = field(default_factory=random.Random)  # alias routing draws from it
+
+    def __post_init__(self) -> None:
+        if self.activities is None:
+            self.activities = ActivityQueues(self.clock)
+
+    @property
+    def activity_queues(self) -> ActivityQueues:
+        assert self.activities is not None
+        return self.activities
 
 
 @dataclass(frozen=True, slots=True)

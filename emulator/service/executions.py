@@ -11,49 +11,59 @@ from emulator.errors import (
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
     InvalidExecutionInput,
-    StateMachineDoesNotExist,
     StateMachineTypeNotSupported,
+    ValidationException,
 )
 from emulator.model.arns import execution_arn
 from emulator.model.jsontext import from_json_text
-from emulator.model.records import Execution, ExecutionStatus, StateMachine, StateMachineType
-from emulator.service.common import in_partition, paginate, parse_arn
+from emulator.model.records import (
+    Execution,
+    ExecutionStatus,
+    StateMachine,
+    StateMachineStatus,
+    StateMachineType,
+)
+from emulator.service.aliases import pick_version
+from emulator.service.common import check_name, in_partition, paginate, parse_arn, put_if
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
+from emulator.service.state_machines import deleting, does_not_exist, get_state_machine
 from emulator.service.state_machines import describe as describe_machine
 
-_REDRIVE = {
-    ExecutionStatus.FAILED: "REDRIVABLE",
-    ExecutionStatus.TIMED_OUT: "REDRIVABLE",
-    ExecutionStatus.ABORTED: "REDRIVABLE",
-}
+REDRIVABLE_STATUSES = frozenset({ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED})
 
 
 def _resolve_target(
-    env: ServiceEnvironment, context: RequestContext, arn: str
+    env: ServiceEnvironment, context: RequestContext, arn: str, pick: bool = True
 ) -> tuple[StateMachine, str, str | None, str | None]:
-    """-> (record to run, unqualified state machine ARN, version ARN, alias ARN)."""
+    """-> (record to run, unqualified state machine ARN, version ARN, alias ARN).
+
+    ``arn`` is a state machine, version or alias ARN; an alias picks one of its versions by weight
+    (drawn from the environment's random generator) unless ``pick`` is false.
+    """
     parsed = parse_arn(arn, "stateMachine")
-    partition = partition_of(env, context)
     parts = parsed.parts
     base_arn = arn if len(parts) == 1 else arn.rsplit(":", 1)[0]
-    machine = partition.state_machines.get(base_arn) if in_partition(parsed, context) else None
+    machine = get_state_machine(env, context, base_arn) if len(parts) <= 2 else None
     if machine is None:
-        raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+        raise does_not_exist(arn)
+    partition = partition_of(env, context)
     if len(parts) == 1:
         return machine, base_arn, None, None
     qualifier = parts[1]
     if qualifier.isdigit():
         version = partition.versions.get(arn)
         if version is None:
-            raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
+            raise does_not_exist(arn)
         return version, base_arn, arn, None
     alias = partition.aliases.get(arn)
     if alias is None:
-        raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
-    version_arn = alias.pick_version(env)
+        raise does_not_exist(arn)
+    if not pick:
+        return machine, base_arn, None, arn
+    version_arn = pick_version(alias, env.rng)
     version = partition.versions.get(version_arn)
     if version is None:
-        raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{version_arn}'")
+        raise does_not_exist(version_arn)
     return version, base_arn, version_arn, arn
 
 
@@ -67,9 +77,10 @@ def _check_input(text: str) -> None:
 def _new_execution(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any], sync: bool
 ) -> Execution:
-    from emulator.service.common import check_name
-
     record, base_arn, version_arn, alias_arn = _resolve_target(env, context, request["stateMachineArn"])
+    machine = partition_of(env, context).state_machines.get(base_arn)
+    if machine is not None and machine.status == StateMachineStatus.DELETING:
+        raise deleting(base_arn)
     express = record.type == StateMachineType.EXPRESS
     if sync and not express:
         raise StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
@@ -120,42 +131,40 @@ def start_execution(
 async def start_sync_execution(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
+    """Run an EXPRESS execution to its end; it is not kept afterwards (DescribeExecution cannot see it)."""
     execution = _new_execution(env, context, request, sync=True)
     env.engine.start(execution)
     await env.engine.wait(execution)
-    out = _execution_fields(execution)
+    out = _execution_fields(execution, request)
     stop = execution.stop_date or execution.start_date
     duration_ms = max(100, math.ceil((stop - execution.start_date) * 1000 / 100) * 100)
     out["billingDetails"] = {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": duration_ms}
-    out.pop("redriveCount", None)
     return out
 
 
-def _execution_fields(execution: Execution) -> dict[str, Any]:
+def _execution_fields(execution: Execution, request: dict[str, Any]) -> dict[str, Any]:
+    with_data = request.get("includedData") != "METADATA_ONLY"
     out: dict[str, Any] = {
         "executionArn": execution.arn,
         "stateMachineArn": execution.state_machine_arn,
         "name": execution.name,
         "status": execution.status.value,
         "startDate": execution.start_date,
-        "input": execution.input,
-        "inputDetails": {"included": True},
     }
-    if execution.stop_date is not None:
-        out["stopDate"] = execution.stop_date
+    if with_data:
+        out["input"] = execution.input
+    out["inputDetails"] = {"included": with_data}
+    put_if(out, "stopDate", execution.stop_date)
     if execution.output is not None:
-        out["output"] = execution.output
-        out["outputDetails"] = {"included": True}
-    if execution.error is not None:
-        out["error"] = execution.error
-    if execution.cause is not None:
-        out["cause"] = execution.cause
-    if execution.trace_header is not None:
-        out["traceHeader"] = execution.trace_header
-    if execution.state_machine_version_arn is not None:
-        out["stateMachineVersionArn"] = execution.state_machine_version_arn
-    if execution.state_machine_alias_arn is not None:
-        out["stateMachineAliasArn"] = execution.state_machine_alias_arn
+        if with_data:
+            out["output"] = execution.output
+        out["outputDetails"] = {"included": with_data}
+    put_if(out, "error", execution.error)
+    put_if(out, "cause", execution.cause)
+    put_if(out, "traceHeader", execution.trace_header)
+    put_if(out, "mapRunArn", execution.map_run_arn)
+    put_if(out, "stateMachineVersionArn", execution.state_machine_version_arn)
+    put_if(out, "stateMachineAliasArn", execution.state_machine_alias_arn)
     return out
 
 
@@ -167,18 +176,26 @@ def get_execution(env: ServiceEnvironment, context: RequestContext, arn: str) ->
     return found
 
 
+def not_redrivable_reason(execution: Execution) -> str | None:
+    """None when RedriveExecution may run the execution again, else AWS's reason."""
+    if execution.status in REDRIVABLE_STATUSES and not execution.express:
+        return None
+    return f"Execution is {execution.status.value} and cannot be redriven"
+
+
 def describe_execution(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
     execution = get_execution(env, context, request["executionArn"])
-    out = _execution_fields(execution)
+    out = _execution_fields(execution, request)
     out["redriveCount"] = execution.redrive_count
-    status = _REDRIVE.get(execution.status)
-    if status is None:
-        out["redriveStatus"] = "NOT_REDRIVABLE"
-        out["redriveStatusReason"] = f"Execution is {execution.status.value} and cannot be redriven"
+    put_if(out, "redriveDate", execution.redrive_date)
+    reason = not_redrivable_reason(execution)
+    if reason is None:
+        out["redriveStatus"] = "REDRIVABLE"
     else:
-        out["redriveStatus"] = status
+        out["redriveStatus"] = "NOT_REDRIVABLE"
+        out["redriveStatusReason"] = reason
     return out
 
 
@@ -191,46 +208,69 @@ def stop_execution(
     return {"stopDate": execution.stop_date if execution.stop_date is not None else env.clock.now()}
 
 
+def _list_item(e: Execution) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "executionArn": e.arn,
+        "stateMachineArn": e.state_machine_arn,
+        "name": e.name,
+        "status": e.status.value,
+        "startDate": e.start_date,
+    }
+    put_if(item, "stopDate", e.stop_date)
+    put_if(item, "mapRunArn", e.map_run_arn)
+    put_if(item, "stateMachineVersionArn", e.state_machine_version_arn)
+    put_if(item, "stateMachineAliasArn", e.state_machine_alias_arn)
+    item["redriveCount"] = e.redrive_count
+    put_if(item, "redriveDate", e.redrive_date)
+    return item
+
+
 def list_executions(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
+    """Newest first; for a state machine (optionally one version or alias) or a Map Run."""
     arn = request.get("stateMachineArn")
-    if arn is None:
-        from emulator.errors import ValidationException
-
+    map_run_arn = request.get("mapRunArn")
+    if (arn is None) == (map_run_arn is None):
         raise ValidationException("Must provide a StateMachine ARN or MapRun ARN")
-    record, base_arn, version_arn, _alias = _resolve_target(env, context, arn)
-    if record.type == StateMachineType.EXPRESS:
-        raise StateMachineTypeNotSupported("This operation is not supported by this type of state machine")
+    partition = partition_of(env, context)
+    if arn is not None:
+        record, base_arn, version_arn, alias_arn = _resolve_target(env, context, arn, pick=False)
+        if record.type == StateMachineType.EXPRESS:
+            raise StateMachineTypeNotSupported(
+                "This operation is not supported by this type of state machine"
+            )
+        machine = get_state_machine(env, context, base_arn)
+
+        def selected(e: Execution) -> bool:
+            return (
+                e.state_machine_arn == base_arn
+                and e.map_run_arn is None
+                and e.start_date >= machine.creation_date
+                and (version_arn is None or e.state_machine_version_arn == version_arn)
+                and (alias_arn is None or e.state_machine_alias_arn == alias_arn)
+            )
+    else:
+        from emulator.service.map_runs import get_map_run
+
+        map_run = get_map_run(env, context, str(map_run_arn))
+
+        def selected(e: Execution) -> bool:
+            return e.map_run_arn == map_run.arn
+
     status_filter = request.get("statusFilter")
+    redrive_filter = request.get("redriveFilter")
     executions = [
         e
-        for e in reversed(partition_of(env, context).executions.values())
-        if e.state_machine_arn == base_arn
-        and (version_arn is None or e.state_machine_version_arn == version_arn)
+        for e in reversed(partition.executions.values())
+        if selected(e)
         and (status_filter is None or e.status.value == status_filter)
+        and (redrive_filter is None or (e.redrive_count > 0) == (redrive_filter == "REDRIVEN"))
     ]
-    page, token = paginate(executions, request, scope=f"ListExecutions:{arn}:{status_filter}")
-    items = []
-    for e in page:
-        item: dict[str, Any] = {
-            "executionArn": e.arn,
-            "stateMachineArn": e.state_machine_arn,
-            "name": e.name,
-            "status": e.status.value,
-            "startDate": e.start_date,
-            "redriveCount": e.redrive_count,
-        }
-        if e.stop_date is not None:
-            item["stopDate"] = e.stop_date
-        if e.state_machine_version_arn is not None:
-            item["stateMachineVersionArn"] = e.state_machine_version_arn
-        if e.state_machine_alias_arn is not None:
-            item["stateMachineAliasArn"] = e.state_machine_alias_arn
-        items.append(item)
-    out: dict[str, Any] = {"executions": items}
-    if token:
-        out["nextToken"] = token
+    scope = f"ListExecutions:{arn or map_run_arn}:{status_filter}:{redrive_filter}"
+    page, token = paginate(executions, request, scope=scope)
+    out: dict[str, Any] = {"executions": [_list_item(e) for e in page]}
+    put_if(out, "nextToken", token)
     return out
 
 
@@ -239,14 +279,12 @@ def get_execution_history(
 ) -> dict[str, Any]:
     execution = get_execution(env, context, request["executionArn"])
     events = execution.history.events
-    ordered = list(reversed(events)) if request.get("reverseOrder") else events
-    page, token = paginate(
-        ordered, request, scope=f"History:{execution.arn}:{bool(request.get('reverseOrder'))}"
-    )
+    reverse = bool(request.get("reverseOrder"))
+    ordered = events[::-1] if reverse else events
+    page, token = paginate(ordered, request, scope=f"History:{execution.arn}:{reverse}")
     include = request.get("includeExecutionData", True)
     out: dict[str, Any] = {"events": [event.to_wire(include) for event in page]}
-    if token:
-        out["nextToken"] = token
+    put_if(out, "nextToken", token)
     return out
 
 
@@ -266,8 +304,9 @@ def describe_state_machine_for_execution(
         "tracingConfiguration": full["tracingConfiguration"],
         "encryptionConfiguration": full["encryptionConfiguration"],
     }
-    if record.label is not None:
-        out["label"] = record.label
-    if record.version is not None:
-        out["revisionId"] = record.revision_id
+    put_if(out, "mapRunArn", execution.map_run_arn)
+    put_if(out, "label", record.label)
+    put_if(out, "revisionId", record.revision_id)
+    if request.get("includedData") == "METADATA_ONLY":
+        out.pop("definition")
     return out

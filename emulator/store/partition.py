@@ -8,9 +8,9 @@ can replace ``Table`` without touching the service layer.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
-from emulator.model.records import Execution, StateMachine
+from emulator.model.records import Activity, Alias, Execution, MapRun, StateMachine
 
 V = TypeVar("V")
 
@@ -57,8 +57,8 @@ class Partition:
         self.region = region
         self.state_machines: Table[StateMachine] = Table()
         self.versions: Table[StateMachine] = Table()  # version ARN -> version record
-        self.aliases: Table[Any] = Table()
+        self.aliases: Table[Alias] = Table()
         self.executions: Table[Execution] = Table()
-        self.activities: Table[Any] = Table()
-        self.map_runs: Table[Any] = Table()
+        self.activities: Table[Activity] = Table()
+        self.map_runs: Table[MapRun] = Table()
         self.tags: dict[str, dict[str, str]] = {}  # resource ARN -> tags

@@ -1,0 +1,94 @@
+"""Activity task queues: the interpreter ``submit``s tasks, workers long-poll with GetActivityTask.
+
+A poll waits (through the clock, so WAIT_TIME_SCALE applies) up to ``poll_seconds`` for a task and
+is woken by ``submit`` — no polling loop. A poll that times out returns None (AWS answers with no
+task token).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.runtime.clock import Clock
+
+POLL_SECONDS = 60.0
+
+
+@dataclass(slots=True)
+class ActivityTask:
+    token: str
+    input: str  # JSON text
+    on_start: Callable[[str | None], None] | None = None  # called with the worker name on delivery
+
+
+class ActivityQueues:
+    def __init__(self, clock: Clock, poll_seconds: float = POLL_SECONDS) -> None:
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._tasks: dict[str, deque[ActivityTask]] = {}
+        self._pollers: dict[str, deque[tuple[asyncio.Future[ActivityTask | None], str | None]]] = {}
+
+    def submit(self, activity_arn: str, task: ActivityTask) -> None:
+        """Hand ``task`` to the oldest waiting worker, or queue it for the next poll."""
+        waiting = self._pollers.get(activity_arn)
+        while waiting:
+            future, worker_name = waiting.popleft()
+            if not future.done():
+                self._deliver(task, worker_name)
+                future.set_result(task)
+                return
+        self._tasks.setdefault(activity_arn, deque()).append(task)
+
+    def withdraw(self, activity_arn: str, token: str) -> bool:
+        """Remove a queued task that no worker picked up yet (its state timed out or was aborted)."""
+        queued = self._tasks.get(activity_arn)
+        if not queued:
+            return False
+        for task in queued:
+            if task.token == token:
+                queued.remove(task)
+                return True
+        return False
+
+    def discard(self, activity_arn: str) -> None:
+        """The activity was deleted: queued tasks are dropped and waiting workers get nothing."""
+        self._tasks.pop(activity_arn, None)
+        for future, _worker in self._pollers.pop(activity_arn, ()):
+            if not future.done():
+                future.set_result(None)
+
+    def queued(self, activity_arn: str) -> int:
+        return len(self._tasks.get(activity_arn, ()))
+
+    async def poll(self, activity_arn: str, worker_name: str | None = None) -> ActivityTask | None:
+        queued = self._tasks.get(activity_arn)
+        if queued:
+            task = queued.popleft()
+            self._deliver(task, worker_name)
+            return task
+        future: asyncio.Future[ActivityTask | None] = asyncio.get_running_loop().create_future()
+        entry = (future, worker_name)
+        self._pollers.setdefault(activity_arn, deque()).append(entry)
+        timer: asyncio.Future[None] = asyncio.ensure_future(self._clock.sleep(self._poll_seconds))
+        try:
+            waiters: list[asyncio.Future[Any]] = [future, timer]
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            timer.cancel()
+            if not future.done():
+                future.cancel()
+                waiting = self._pollers.get(activity_arn)
+                if waiting is not None:
+                    with contextlib.suppress(ValueError):
+                        waiting.remove(entry)
+        return future.result() if not future.cancelled() else None
+
+    @staticmethod
+    def _deliver(task: ActivityTask, worker_name: str | None) -> None:
+        if task.on_start is not None:
+            task.on_start(worker_name)
