@@ -1,0 +1,321 @@
+"""JSONata expressions of ``QueryLanguage: JSONata`` states, compiled once at definition time.
+
+A field value is an expression when it is a string that starts with ``{%`` and ends with ``%}``
+exactly (``" {% x %} "`` is a literal string); the expression is the text between, trimmed.
+``compile_expression`` parses it (a syntax error is a ``DefinitionError``); ``evaluate`` runs it
+with the ``$states`` variable (``input``, ``context`` and, where the state has them, ``result`` and
+``errorOutput``) and the workflow variables in scope.
+
+Failures raise ``StatesError("States.QueryEvaluationError", cause)``; the cause is AWS's text
+*without* the runtime's prefix ("An error occurred while executing the state '<name>' (entered at
+the event id #<n>). "), which the runtime adds:
+
+* ``The JSONata expression '<expr>' specified for the field '<field>' returned nothing (undefined).``
+* ``… threw an error during evaluation. <code>: <message>`` (e.g. ``T1006: Attempted to invoke a
+  non-function``)
+* ``… returned an unsupported result type.`` (a function)
+* ``… returned an unexpected result type. Expected '<type>', but was '<type>' for value: <json>``
+  (only when the caller names the type it needs, e.g. ``expected="array"`` for Map ``Items``)
+
+``<field>`` is the field path: ``Output``, ``Items``, ``Output/result``, ``Arguments/FunctionName``,
+``Assign/result``, ``Output/values[0]``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Final
+
+from jsonata import timebox
+from jsonata.jsonata import Jsonata
+from jsonata.parser import Parser
+
+from emulator.language.errors import DefinitionError, ErrorName, StatesError
+from emulator.language.evaluate import jsonata_functions as functions
+from emulator.language.evaluate import jsonata_values as values
+from emulator.model.jsontext import to_json_text
+from emulator.model.types import Json
+
+EXPRESSION_START: Final = "{%"
+EXPRESSION_END: Final = "%}"
+INVALID_JSONATA_EXPRESSION: Final = "INVALID_JSONATA_EXPRESSION"
+"""AWS's diagnostic code for an expression that does not parse (``<code>: <message> at <location>``)."""
+
+_STATES: Final = "states"
+_EMPTY: Mapping[str, Json] = MappingProxyType({})
+
+
+class _NotAvailable:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_AVAILABLE"
+
+
+NOT_AVAILABLE: Final = _NotAvailable()
+"""``states_result``/``states_error_output`` where the field cannot see them (``None`` is JSON null)."""
+
+
+def is_jsonata_expression(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) >= len(EXPRESSION_START) + len(EXPRESSION_END)
+        and value.startswith(EXPRESSION_START)
+        and value.endswith(EXPRESSION_END)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class JsonataBindings:
+    """What an expression can read. ``rng`` feeds ``$random()`` and ``$uuid()``; ``now_milliseconds``
+    is what ``$now()``/``$millis()`` return (the wall clock when omitted)."""
+
+    states_input: Json
+    context: Mapping[str, Json]
+    variables: Mapping[str, Json] = field(default_factory=lambda: _EMPTY)
+    states_result: Json = NOT_AVAILABLE
+    states_error_output: Json = NOT_AVAILABLE
+    rng: random.Random | None = None
+    now_milliseconds: int | None = None
+
+    def states(self) -> dict[str, Json]:
+        states: dict[str, Json] = {"input": self.states_input}
+        if self.states_result is not NOT_AVAILABLE:
+            states["result"] = self.states_result
+        if self.states_error_output is not NOT_AVAILABLE:
+            states["errorOutput"] = self.states_error_output
+        states["context"] = self.context
+        return states
+
+
+@dataclass(frozen=True, slots=True)
+class JsonataExpression:
+    """A compiled expression. ``text`` is the expression as AWS quotes it (between ``{%``/``%}``,
+    trimmed); ``field_path`` the field its error causes name."""
+
+    text: str
+    field_path: str
+    variables: frozenset[str]
+    _program: Jsonata = field(repr=False, compare=False)
+    _reads: tuple[str, ...] = field(repr=False, compare=False)
+
+    def evaluate(self, bindings: JsonataBindings, expected: str | None = None) -> Json:
+        """The expression's value; ``expected`` (``array``, ``object``, ``string``, ``number``,
+        ``integer``, ``boolean``) makes another result type a failure with AWS's message."""
+        return self._evaluate(bindings.states(), bindings, expected)
+
+    def _evaluate(self, states: dict[str, Json], bindings: JsonataBindings, expected: str | None) -> Json:
+        program = self._program
+        frame = Jsonata.Frame(program.environment)
+        names = frame.bindings
+        names[_STATES] = states
+        variables = bindings.variables
+        for name in self._reads:
+            if name in variables:
+                names[name] = values.to_jsonata(variables[name])
+        previous_rng = functions.ACTIVE.rng
+        functions.ACTIVE.rng = bindings.rng
+        # jsonata-python evaluates through a per-thread "current" instance and reads $now()'s
+        # timestamp from it; point it at this program for the duration of the call.
+        Jsonata.CURRENT.jsonata = program
+        program.timestamp = (
+            bindings.now_milliseconds
+            if bindings.now_milliseconds is not None
+            else timebox.Timebox.current_milli_time()
+        )
+        try:
+            result = program.eval(program.ast, None, frame)
+        except Exception as error:  # the library raises JException and plain Python errors alike
+            raise self._failure(f"threw an error during evaluation. {functions.format_error(error)}")
+        finally:
+            functions.ACTIVE.rng = previous_rng
+        if result is None:
+            raise self._failure("returned nothing (undefined).")
+        if values.is_function(result):
+            raise self._failure("returned an unsupported result type.")
+        try:
+            value = values.to_json(result)
+        except values.UnsupportedResult:
+            raise self._failure("returned an unsupported result type.")
+        except values.NonFiniteNumber:
+            raise self._failure("threw an error during evaluation. D1001: Number out of range: null")
+        if expected is not None and not _has_type(value, expected):
+            raise self._failure(
+                f"returned an unexpected result type. Expected '{expected}', but was "
+                f"'{values.json_type_name(value)}' for value: {to_json_text(value)}"
+            )
+        return value
+
+    def _failure(self, what: str) -> StatesError:
+        return StatesError(
+            ErrorName.QUERY_EVALUATION_ERROR,
+            f"The JSONata expression '{self.text}' specified for the field '{self.field_path}' {what}",
+        )
+
+
+def _has_type(value: Json, expected: str) -> bool:
+    if expected == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return values.json_type_name(value) == expected
+
+
+def compile_expression(text: str, field_name: str, location: str = "") -> JsonataExpression:
+    """Compile ``{% expr %}`` (or a bare expression) for the field ``field_name``.
+
+    A syntax error raises ``DefinitionError("INVALID_JSONATA_EXPRESSION", <JSONata's message>,
+    location)``, e.g. ``Unexpected end of expression`` for ``{% 1 + %}``.
+    """
+    expression = text[len(EXPRESSION_START) : -len(EXPRESSION_END)] if is_jsonata_expression(text) else text
+    expression = expression.strip()
+    try:
+        program = Jsonata(expression)
+    except Exception as error:
+        raise DefinitionError(INVALID_JSONATA_EXPRESSION, functions.error_message(error), location)
+    program.environment.parent = functions.STEP_FUNCTIONS_FRAME
+    read, bound = _variable_names(program.ast)
+    reads = tuple(sorted(read - {_STATES, "", "$"}))
+    return JsonataExpression(
+        text=expression,
+        field_path=field_name,
+        variables=frozenset(name for name in read - bound if name not in _NOT_VARIABLES),
+        _program=program,
+        _reads=reads,
+    )
+
+
+_NOT_VARIABLES: Final = functions.BUILT_IN_FUNCTION_NAMES | {_STATES, "", "$", "eval"}
+
+
+def referenced_variables(expression: JsonataExpression | str) -> frozenset[str]:
+    """Workflow variables an expression reads: ``$name`` references that the expression does not
+    bind itself (``:=``, lambda parameters, ``@``/``#``), other than ``$states``, ``$``/``$$`` and
+    the built-in functions."""
+    if isinstance(expression, str):
+        expression = compile_expression(expression, "")
+    return expression.variables
+
+
+def _variable_names(ast: Any) -> tuple[set[str], set[str]]:
+    """(names of every ``$variable`` symbol, names the expression binds itself)."""
+    read: set[str] = set()
+    bound: set[str] = set()
+    seen: set[int] = set()
+    for symbol in _symbols(ast, seen):
+        if symbol.type == "variable" and isinstance(symbol.value, str):
+            read.add(symbol.value)
+        elif symbol.type == "bind" and isinstance(symbol.lhs, Parser.Symbol):
+            bound.add(symbol.lhs.value)
+        elif symbol.type == "lambda":
+            bound.update(argument.value for argument in symbol.arguments or ())
+        for name in (getattr(symbol, "focus", None), getattr(symbol, "index", None)):
+            if isinstance(name, str):
+                bound.add(name)
+    return read, bound
+
+
+def _symbols(node: Any, seen: set[int]) -> Iterator[Parser.Symbol]:
+    if isinstance(node, list | tuple):
+        for item in node:
+            yield from _symbols(item, seen)
+        return
+    if not isinstance(node, Parser.Symbol) or id(node) in seen:
+        return
+    seen.add(id(node))
+    yield node
+    for name, child in vars(node).items():
+        if not name.startswith("_") and isinstance(child, Parser.Symbol | list | tuple):
+            yield from _symbols(child, seen)
+
+
+# ---- templates: JSON values with expressions at any depth (Output, Arguments, Assign, Items, …)
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    value: Json
+
+    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class _Expression:
+    expression: JsonataExpression
+
+    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+        return self.expression._evaluate(states, bindings, None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Object:
+    fields: tuple[tuple[str, _Node], ...]
+
+    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+        return {key: node.evaluate(states, bindings) for key, node in self.fields}
+
+
+@dataclass(frozen=True, slots=True)
+class _Array:
+    items: tuple[_Node, ...]
+
+    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+        return [node.evaluate(states, bindings) for node in self.items]
+
+
+_Node = _Literal | _Expression | _Object | _Array
+
+
+@dataclass(frozen=True, slots=True)
+class JsonataTemplate:
+    """A compiled field value: literal JSON where it holds no expression, evaluated where it does."""
+
+    field_path: str
+    expressions: tuple[JsonataExpression, ...]
+    _root: _Node = field(repr=False)
+
+    @property
+    def is_literal(self) -> bool:
+        return not self.expressions
+
+    @property
+    def variables(self) -> frozenset[str]:
+        return frozenset().union(*(expression.variables for expression in self.expressions))
+
+    def evaluate(self, bindings: JsonataBindings) -> Json:
+        return self._root.evaluate(bindings.states(), bindings)
+
+
+def compile_template(value: Json, field_name: str, location: str = "") -> JsonataTemplate:
+    """Compile a field value (``Output``, ``Arguments``, ``Assign``, ``Items``, ``ItemSelector`` …).
+
+    Object members extend the field path with ``/<key>``, array items with ``[<index>]``: the
+    expression in ``{"Output": {"result": "{% $x %}"}}`` reports the field ``Output/result``.
+    """
+    expressions: list[JsonataExpression] = []
+    root = _compile_node(value, field_name, location, expressions)
+    return JsonataTemplate(field_path=field_name, expressions=tuple(expressions), _root=root)
+
+
+def _compile_node(value: Json, path: str, location: str, expressions: list[JsonataExpression]) -> _Node:
+    if is_jsonata_expression(value):
+        expression = compile_expression(value, path, location)
+        expressions.append(expression)
+        return _Expression(expression)
+    if isinstance(value, dict):
+        count = len(expressions)
+        fields = tuple(
+            (key, _compile_node(item, f"{path}/{key}", f"{location}/{key}", expressions))
+            for key, item in value.items()
+        )
+        return _Object(fields) if len(expressions) > count else _Literal(value)
+    if isinstance(value, list):
+        count = len(expressions)
+        items = tuple(
+            _compile_node(item, f"{path}[{index}]", f"{location}[{index}]", expressions)
+            for index, item in enumerate(value)
+        )
+        return _Array(items) if len(expressions) > count else _Literal(value)
+    return _Literal(value)

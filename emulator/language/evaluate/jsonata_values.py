@@ -1,0 +1,104 @@
+"""JSONata results as JSON values, the way AWS serialises them.
+
+jsonata-python hands back its own shapes: sequences (``list`` subclasses), a ``NULL_VALUE`` marker
+for JSONata ``null`` (``None`` is *undefined*), floats for computed numbers, and function objects.
+AWS prints numbers the JavaScript way: an integral number is written without a fraction (``$sum``
+of ``[1, 2, 3]`` plus 1 is ``7``, ``$number("2")`` is ``2``), so integral floats become ints below
+1e21 (where JavaScript switches to exponent notation). NaN and infinities have no JSON form.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from jsonata import utils
+from jsonata.jsonata import Jsonata
+from jsonata.parser import Parser
+
+from emulator.model.types import Json
+
+_NULL = utils.Utils.NULL_VALUE
+_LARGEST_PLAIN_INTEGER = 1e21
+
+
+class UnsupportedResult(Exception):
+    """The result holds a function (or another value JSON cannot carry)."""
+
+
+class NonFiniteNumber(Exception):
+    """The result holds NaN or an infinity."""
+
+
+def to_json(value: Any) -> Json:
+    """The JSON value of a (defined) JSONata result; containers are rebuilt only where needed."""
+    if value is None or value is _NULL:
+        return None
+    if isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, dict):
+        return _object(value)
+    if isinstance(value, list):
+        return _array(value)
+    raise UnsupportedResult(type(value).__name__)
+
+
+def _number(value: float) -> int | float:
+    if not math.isfinite(value):
+        raise NonFiniteNumber(value)
+    if value.is_integer() and abs(value) < _LARGEST_PLAIN_INTEGER:
+        return int(value)
+    return value
+
+
+def _object(value: dict[str, Any]) -> dict[str, Json]:
+    converted: dict[str, Json] | None = None
+    for index, (key, item) in enumerate(value.items()):
+        new = to_json(item)
+        if converted is None and new is not item:
+            converted = dict(list(value.items())[:index])
+        if converted is not None:
+            converted[key] = new
+    return value if converted is None else converted
+
+
+def _array(value: list[Any]) -> list[Json]:
+    # jsonata-python's list subclasses (sequences, ranges) always become plain lists.
+    plain = type(value) is list
+    converted: list[Json] | None = None if plain else []
+    for index in range(len(value)):
+        item = value[index]
+        new = to_json(item)
+        if converted is None and new is not item:
+            converted = list(value[:index])
+        if converted is not None:
+            converted.append(new)
+    return value if converted is None else converted
+
+
+def is_function(value: Any) -> bool:
+    return isinstance(value, Jsonata.JFunctionCallable) or (
+        isinstance(value, Parser.Symbol) and value.type in ("lambda", "partial")
+    )
+
+
+def to_jsonata(value: Json) -> Any:
+    """A JSON value as a binding: a top-level ``None`` is JSONata ``null`` (nested ones already are)."""
+    return _NULL if value is None else value
+
+
+def json_type_name(value: Json) -> str:
+    """The JSON type name AWS uses in its messages (``array``, ``object``, ``string``, …)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
