@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from emulator.language.errors import DefinitionError
+from emulator.language.validate import validate_definition
 from tests.unit.runtime.harness import EXECUTION_NAME, MACHINE_NAME, REGION, ROLE_ARN, run_definition
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
@@ -105,6 +106,9 @@ async def replay(tool: Any, path: Path) -> list[str]:
     case = json.loads(path.read_text())
     input_value = case.get("input")
     input_text = json.dumps(input_value) if input_value is not None else "{}"
+    errors = [d for d in validate_definition(json.dumps(case["definition"])) if d.severity == "ERROR"]
+    if errors:
+        return [f"validate: {d.code} {d.message} at {d.location}" for d in errors]
     try:
         execution = await run_definition(case["definition"], input_text)
     except DefinitionError as error:
