@@ -44,20 +44,13 @@ def errors_of(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def invalid_definition_message(diagnostics: list[Diagnostic], definition: str | None = None) -> str:
     """The ``message`` of the ``InvalidDefinition`` error for a definition with these diagnostics.
 
-    ``definition`` (the text as sent) is only needed for Map ``Label`` errors, whose recorded
-    message quotes the whole definition instead of listing diagnostics.
+    The corpus records Map ``Label`` rejections as a Python ``ValueError`` text quoting the
+    definition: that is another emulator's wording, not AWS's, so we answer those in AWS's form.
+    ``definition`` is accepted for callers that have the text; it does not change the message.
     """
     errors = errors_of(diagnostics)
-    for diagnostic in errors:
-        if diagnostic.code == INVALID_LABEL_NAME and definition is not None:
-            return _label_error_message(diagnostic.message, definition)
     parts = [f"{d.code}: {d.message} at {d.location if d.location is not None else 'null'}" for d in errors]
     return f"Invalid State Machine Definition: '{', '.join(parts)}'"
-
-
-def _label_error_message(reason: str, definition: str) -> str:
-    # The recorded text for Map Label errors names a value error and quotes the definition as sent.
-    return f"Error=ValueError Args={[reason]!r} in definition '{definition}'."
 
 
 def validation_response(

@@ -27,16 +27,9 @@ def test_invalid_definition_message_ignores_warnings_and_prints_missing_location
     )
 
 
-def test_label_error_quotes_the_definition_text() -> None:
+def test_label_error_uses_the_aws_joined_form() -> None:
     label = Diagnostic("ERROR", INVALID_LABEL_NAME, "Label cannot be empty", "/States/M/Label")
     assert invalid_definition_message([label], '{"a": 1}') == (
-        "Error=ValueError Args=['Label cannot be empty'] in definition '{\"a\": 1}'."
-    )
-
-
-def test_label_error_without_the_text_falls_back_to_the_joined_form() -> None:
-    label = Diagnostic("ERROR", INVALID_LABEL_NAME, "Label cannot be empty", "/States/M/Label")
-    assert invalid_definition_message([label]) == (
         "Invalid State Machine Definition: 'INVALID_LABEL_NAME: Label cannot be empty at /States/M/Label'"
     )
 
