@@ -63,7 +63,8 @@ def run_conformance(shared: Path, report: Path, runner_args: list[str], echo: bo
     try:
         command = [
             sys.executable,
-            str(shared / "tools" / "conformance.py"),
+            "-m",
+            "bench.conformance_plugin",
             "--endpoint",
             server.url,
             "--corpus",
@@ -76,7 +77,8 @@ def run_conformance(shared: Path, report: Path, runner_args: list[str], echo: bo
             str(report),
             *runner_args,
         ]
-        completed = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+        environment = dict(os.environ, SFN_SHARED=str(shared))
+        completed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=environment)
         if echo:
             sys.stdout.write(completed.stdout)
             sys.stderr.write(completed.stderr)

@@ -1,0 +1,1 @@
+"""Requirement setups for the conformance runner: one module per family, each with ``register(runner)``."""
