@@ -14,7 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.integrations.registry import TaskInvocation
+from emulator.language.errors import ErrorName, StatesError
+from emulator.model.jsontext import from_json_text, to_json_text
+from emulator.model.types import Json
 from emulator.runtime.clock import Clock
+from emulator.runtime.task_tokens import OutcomeKind, TaskOutcome, TaskTokenRegistry, TokenState
 
 POLL_SECONDS = 60.0
 
@@ -92,3 +97,48 @@ class ActivityQueues:
     def _deliver(task: ActivityTask, worker_name: str | None) -> None:
         if task.on_start is not None:
             task.on_start(worker_name)
+
+
+class ActivityIntegration:
+    """The Task integration for activity ARNs: queue the task for GetActivityTask, then wait for
+    SendTaskSuccess/SendTaskFailure on its token (heartbeats extend ``HeartbeatSeconds``)."""
+
+    def __init__(self, queues: ActivityQueues, tokens: TaskTokenRegistry, clock: Clock) -> None:
+        self._queues = queues
+        self._tokens = tokens
+        self._clock = clock
+
+    async def invoke(self, invocation: TaskInvocation) -> Json:
+        beat = asyncio.Event()
+        pending = self._tokens.issue(invocation.account, invocation.region, on_heartbeat=beat.set)
+        activity_arn = invocation.resource.arn
+        self._queues.submit(activity_arn, ActivityTask(pending.token, to_json_text(invocation.parameters)))
+        try:
+            outcome = await self._outcome(pending.outcome, beat, invocation.heartbeat_seconds)
+        finally:
+            self._queues.withdraw(activity_arn, pending.token)
+            if self._tokens.state(pending.token) == TokenState.PENDING:
+                self._tokens.close(pending.token)
+        if outcome.kind == OutcomeKind.SUCCESS:
+            return from_json_text(outcome.output or "null")
+        raise StatesError(outcome.error or "", outcome.cause)
+
+    async def _outcome(
+        self, outcome: asyncio.Future[TaskOutcome], beat: asyncio.Event, heartbeat_seconds: int | None
+    ) -> TaskOutcome:
+        if heartbeat_seconds is None:
+            return await asyncio.shield(outcome)
+        while True:
+            beat.clear()
+            timer: asyncio.Future[None] = asyncio.ensure_future(self._clock.sleep(heartbeat_seconds))
+            beaten = asyncio.ensure_future(beat.wait())
+            try:
+                waiters: list[asyncio.Future[Any]] = [outcome, timer, beaten]
+                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                timer.cancel()
+                beaten.cancel()
+            if outcome.done():
+                return outcome.result()
+            if not beat.is_set():
+                raise StatesError(ErrorName.HEARTBEAT_TIMEOUT, None)
