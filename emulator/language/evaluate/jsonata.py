@@ -24,16 +24,16 @@ the event id #<n>). "), which the runtime adds:
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Final
 
 from jsonata import timebox
 from jsonata.jsonata import Jsonata
-from jsonata.parser import Parser
 
 from emulator.language.errors import DefinitionError, ErrorName, StatesError
+from emulator.language.evaluate import jsonata_analysis as analysis
 from emulator.language.evaluate import jsonata_functions as functions
 from emulator.language.evaluate import jsonata_values as values
 from emulator.model.jsontext import to_json_text
@@ -43,6 +43,9 @@ EXPRESSION_START: Final = "{%"
 EXPRESSION_END: Final = "%}"
 INVALID_JSONATA_EXPRESSION: Final = "INVALID_JSONATA_EXPRESSION"
 """AWS's diagnostic code for an expression that does not parse (``<code>: <message> at <location>``)."""
+
+UNSUPPORTED_JSONATA_EXPRESSION: Final = "UNSUPPORTED_JSONATA_EXPRESSION"
+"""AWS's diagnostic code for a top-level field reference (one diagnostic per distinct name)."""
 
 _STATES: Final = "states"
 _EMPTY: Mapping[str, Json] = MappingProxyType({})
@@ -94,11 +97,14 @@ class JsonataBindings:
 @dataclass(frozen=True, slots=True)
 class JsonataExpression:
     """A compiled expression. ``text`` is the expression as AWS quotes it (between ``{%``/``%}``,
-    trimmed); ``field_path`` the field its error causes name."""
+    trimmed); ``field_path`` the field its error causes name; ``variables`` the workflow variables it
+    reads; ``top_level_references`` the field names it reads from the context item, which AWS
+    refuses at definition time (see ``unsupported_reference_message``)."""
 
     text: str
     field_path: str
     variables: frozenset[str]
+    top_level_references: tuple[str, ...]
     _program: Jsonata = field(repr=False, compare=False)
     _reads: tuple[str, ...] = field(repr=False, compare=False)
 
@@ -175,18 +181,24 @@ def compile_expression(text: str, field_name: str, location: str = "") -> Jsonat
     except Exception as error:
         raise DefinitionError(INVALID_JSONATA_EXPRESSION, functions.error_message(error), location)
     program.environment.parent = functions.STEP_FUNCTIONS_FRAME
-    read, bound = _variable_names(program.ast)
+    read, bound = analysis.variable_names(program.ast)
     reads = tuple(sorted(read - {_STATES, "", "$"}))
     return JsonataExpression(
         text=expression,
         field_path=field_name,
         variables=frozenset(name for name in read - bound if name not in _NOT_VARIABLES),
+        top_level_references=analysis.top_level_field_names(program.ast),
         _program=program,
         _reads=reads,
     )
 
 
 _NOT_VARIABLES: Final = functions.BUILT_IN_FUNCTION_NAMES | {_STATES, "", "$", "eval"}
+
+
+def unsupported_reference_message(name: str) -> str:
+    """The message of the ``UNSUPPORTED_JSONATA_EXPRESSION`` diagnostic for a top-level reference."""
+    return f"Reference to '{name}' at the top level is not supported."
 
 
 def referenced_variables(expression: JsonataExpression | str) -> frozenset[str]:
@@ -196,38 +208,6 @@ def referenced_variables(expression: JsonataExpression | str) -> frozenset[str]:
     if isinstance(expression, str):
         expression = compile_expression(expression, "")
     return expression.variables
-
-
-def _variable_names(ast: Any) -> tuple[set[str], set[str]]:
-    """(names of every ``$variable`` symbol, names the expression binds itself)."""
-    read: set[str] = set()
-    bound: set[str] = set()
-    seen: set[int] = set()
-    for symbol in _symbols(ast, seen):
-        if symbol.type == "variable" and isinstance(symbol.value, str):
-            read.add(symbol.value)
-        elif symbol.type == "bind" and isinstance(symbol.lhs, Parser.Symbol):
-            bound.add(symbol.lhs.value)
-        elif symbol.type == "lambda":
-            bound.update(argument.value for argument in symbol.arguments or ())
-        for name in (getattr(symbol, "focus", None), getattr(symbol, "index", None)):
-            if isinstance(name, str):
-                bound.add(name)
-    return read, bound
-
-
-def _symbols(node: Any, seen: set[int]) -> Iterator[Parser.Symbol]:
-    if isinstance(node, list | tuple):
-        for item in node:
-            yield from _symbols(item, seen)
-        return
-    if not isinstance(node, Parser.Symbol) or id(node) in seen:
-        return
-    seen.add(id(node))
-    yield node
-    for name, child in vars(node).items():
-        if not name.startswith("_") and isinstance(child, Parser.Symbol | list | tuple):
-            yield from _symbols(child, seen)
 
 
 # ---- templates: JSON values with expressions at any depth (Output, Arguments, Assign, Items, …)

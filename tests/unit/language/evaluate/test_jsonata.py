@@ -16,6 +16,7 @@ from emulator.language.evaluate.jsonata import (
     compile_template,
     is_jsonata_expression,
     referenced_variables,
+    unsupported_reference_message,
 )
 
 UUID_V4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -311,3 +312,23 @@ def test_referenced_variables_are_the_workflow_variables_read(text: str, expecte
 def test_a_template_collects_the_variables_of_all_its_expressions() -> None:
     template = compile_template({"a": "{% $x %}", "b": ["{% $y + $states.input %}"], "c": "$z"}, "Output")
     assert template.variables == {"x", "y"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{% phone %}", ("phone",)),
+        ("{% phone.number & other & phone %}", ("phone", "other")),
+        ("{% $count(items) %}", ("items",)),
+        ('{% {"a": phone} %}', ("phone",)),
+        ("{% $states.input.phone %}", ()),
+        ("{% $x[phone = 1].a %}", ()),
+        ("{% $states.input.items[price > 10]^(name){a: b} %}", ()),
+        ("{% $map($list, function($v) { $v.a }) %}", ()),
+    ],
+)
+def test_top_level_references_are_field_names_read_from_the_absent_context(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert compile_expression(text, "Output").top_level_references == expected
+    assert unsupported_reference_message("phone") == "Reference to 'phone' at the top level is not supported."
