@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import asyncio
+
+from emulator.integrations.registry import TaskInvocation
+from emulator.language.errors import StatesError
+from emulator.language.states.task_state import TaskResource
+from emulator.runtime.activities import ActivityIntegration, ActivityQueues, ActivityTask
+from emulator.runtime.task_tokens import TaskTokenRegistry, TokenState
+
+ARN = "arn:aws:states:us-east-1:123456789012:activity:work"
+
+
+async def settle() -> None:
+    """Let scheduled callbacks and freshly created tasks run."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+class GateClock:
+    """A clock whose sleeps end only when the test opens the gate (no wall-clock waiting)."""
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.sleeps: list[float] = []
+
+    def now(self) -> float:
+        return 0.0
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        await self.gate.wait()
+
+
+async def test_a_waiting_poll_is_woken_by_submit() -> None:
+    queues = ActivityQueues(GateClock())
+    started: list[str | None] = []
+    poll = asyncio.ensure_future(queues.poll(ARN, "worker-1"))
+    await settle()
+    assert not poll.done()
+    queues.submit(ARN, ActivityTask("t1", '{"a":1}', on_start=started.append))
+    task = await poll
+    assert task is not None and task.token == "t1"
+    assert started == ["worker-1"]
+
+
+async def test_a_poll_times_out_with_no_task_after_60_seconds_of_clock_time() -> None:
+    clock = GateClock()
+    queues = ActivityQueues(clock)
+    poll = asyncio.ensure_future(queues.poll(ARN))
+    await settle()
+    assert clock.sleeps == [60.0]
+    clock.gate.set()
+    assert await poll is None
+    queues.submit(ARN, ActivityTask("late", "{}"))
+    assert queues.queued(ARN) == 1  # the timed-out poller did not swallow it
+
+
+async def test_queued_tasks_are_delivered_in_order_and_can_be_withdrawn() -> None:
+    queues = ActivityQueues(GateClock())
+    for token in ("a", "b", "c"):
+        queues.submit(ARN, ActivityTask(token, "{}"))
+    assert queues.withdraw(ARN, "b")
+    first, second = await queues.poll(ARN), await queues.poll(ARN)
+    assert first is not None and second is not None
+    assert [first.token, second.token] == ["a", "c"]
+
+
+async def test_deleting_the_activity_releases_waiting_workers() -> None:
+    queues = ActivityQueues(GateClock())
+    poll = asyncio.ensure_future(queues.poll(ARN))
+    await settle()
+    queues.discard(ARN)
+    assert await poll is None
+
+
+def _invocation(heartbeat: int | None = None) -> TaskInvocation:
+    resource = TaskResource(ARN, "activity", "activity", "activity", "", "")
+    return TaskInvocation(resource, {"x": 1}, {}, "us-east-1", "123456789012", heartbeat_seconds=heartbeat)
+
+
+async def test_activity_integration_returns_the_worker_output() -> None:
+    clock = GateClock()
+    queues, tokens = ActivityQueues(clock), TaskTokenRegistry()
+    running = asyncio.ensure_future(ActivityIntegration(queues, tokens, clock).invoke(_invocation()))
+    task = await queues.poll(ARN)
+    assert task is not None and task.input == '{"x":1}'
+    pending = tokens.find(task.token)
+    assert pending is not None
+    tokens.succeed(pending, '{"ok":true}')
+    assert await running == {"ok": True}
+    assert tokens.state(task.token) == TokenState.CLOSED
+
+
+async def test_activity_integration_raises_the_worker_failure() -> None:
+    clock = GateClock()
+    queues, tokens = ActivityQueues(clock), TaskTokenRegistry()
+    running = asyncio.ensure_future(ActivityIntegration(queues, tokens, clock).invoke(_invocation()))
+    task = await queues.poll(ARN)
+    assert task is not None
+    pending = tokens.find(task.token)
+    assert pending is not None
+    tokens.fail(pending, "Custom", "why")
+    try:
+        await running
+    except StatesError as error:
+        assert (error.error, error.cause) == ("Custom", "why")
+    else:
+        raise AssertionError("expected a StatesError")
+
+
+async def test_missing_heartbeat_is_a_heartbeat_timeout_and_closes_the_token() -> None:
+    clock = GateClock()
+    queues, tokens = ActivityQueues(clock), TaskTokenRegistry()
+    running = asyncio.ensure_future(
+        ActivityIntegration(queues, tokens, clock).invoke(_invocation(heartbeat=5))
+    )
+    await settle()
+    assert clock.sleeps == [5]
+    clock.gate.set()
+    try:
+        await running
+    except StatesError as error:
+        assert error.error == "States.HeartbeatTimeout"
+    else:
+        raise AssertionError("expected a heartbeat timeout")
+    assert queues.queued(ARN) == 0  # the never-picked task was withdrawn
+
+
+async def test_cancelling_the_task_closes_its_token() -> None:
+    clock = GateClock()
+    queues, tokens = ActivityQueues(clock), TaskTokenRegistry()
+    running = asyncio.ensure_future(ActivityIntegration(queues, tokens, clock).invoke(_invocation()))
+    task = await queues.poll(ARN)
+    assert task is not None
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert tokens.state(task.token) == TokenState.CLOSED
