@@ -26,7 +26,7 @@ def make_client(url: str, region: str = "us-east-1", access_key: str = "test") -
         region_name=region,
         aws_access_key_id=access_key,
         aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, read_timeout=70),
+        config=Config(retries={"max_attempts": 0}, read_timeout=70, inject_host_prefix=False),
     )
 
 

@@ -236,10 +236,6 @@ def test_list_with_a_bad_token_is_invalid_token(sfn: Any) -> None:
     assert error_of(raised) == ("InvalidToken", "Invalid Token: 'Invalid token'")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="emulator/server/validation.py shows numbers unquoted; AWS writes Value '1001' (corpus)",
-)
 def test_max_results_over_1000_is_a_validation_exception(sfn: Any) -> None:
     with pytest.raises(ClientError) as raised:
         sfn.list_state_machines(maxResults=1001)

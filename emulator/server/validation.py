@@ -122,10 +122,11 @@ def _show(value: Any, shape: _Shape) -> str:
     if isinstance(value, str):
         return f"'{value}'"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return f"'{'true' if value else 'false'}'"
     if isinstance(value, (list, dict)):
         return f"'{json.dumps(value, separators=(',', ':'))}'"
-    return str(value)
+    # AWS quotes numbers too: "Value '1001' at 'maxResults' failed to satisfy constraint: …"
+    return f"'{value}'"
 
 
 class _Walker:
