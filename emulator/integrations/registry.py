@@ -9,7 +9,7 @@ AWS treats a resource it cannot reach: the task fails (never a faked success).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,11 +33,26 @@ class TaskInvocation:
     timeout_seconds: int | None = None
     heartbeat_seconds: int | None = None
     credentials: Json = None
+    # The token in ``$$.Task.Token`` (callback and ``.sync`` tasks), and a hook an integration calls
+    # when a worker takes the task (activities: ActivityStarted with the worker's name).
+    task_token: str | None = None
+    on_started: Callable[[str | None], None] | None = None
 
 
 class Integration(Protocol):
     async def invoke(self, invocation: TaskInvocation) -> Json:
-        """Run the task; return its result or raise ``StatesError`` (error name as AWS reports it)."""
+        """Run the task; return its result or raise ``StatesError`` (error name as AWS reports it).
+
+        For ``.waitForTaskToken`` and ``.sync`` this is the request part only: its result is what
+        TaskSubmitted records."""
+        ...
+
+
+class JobIntegration(Integration, Protocol):
+    """An integration supporting ``.sync`` / ``.sync:2`` (run a job, wait for it to finish)."""
+
+    async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
+        """Wait for the job ``invoke`` started; return the task's result or raise ``StatesError``."""
         ...
 
 
@@ -62,6 +77,21 @@ class IntegrationRegistry:
         if integration is None:
             raise unreachable(invocation)
         return await integration.invoke(invocation)
+
+    async def prepare(self, invocation: TaskInvocation) -> None:
+        """Checks an integration makes before anything is scheduled (an activity must exist)."""
+        integration = self.find(invocation.resource)
+        prepare = getattr(integration, "prepare", None)
+        if prepare is not None:
+            await prepare(invocation)
+
+    async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
+        integration = self.find(invocation.resource)
+        run_job = getattr(integration, "run_job", None)
+        if run_job is None:
+            raise unreachable(invocation)
+        result: Json = await run_job(invocation, submitted)
+        return result
 
 
 def unreachable(invocation: TaskInvocation) -> StatesError:

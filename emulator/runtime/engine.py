@@ -28,15 +28,17 @@ from emulator.language.states.map_state import MapState, items_of, max_concurren
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.succeed_state import SucceedState
-from emulator.language.states.task_state import TaskState
+from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
 from emulator.language.states.wait_state import WaitState, wait_seconds
 from emulator.model.arns import parse_states_arn
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
+from emulator.runtime.callbacks import Callback, CallbackWaiter
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import execution_context, state_context
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
+from emulator.runtime.task_events import TaskEvents
 
 # Inline Map runs at most this many iterations at once (AWS's inline limit).
 INLINE_MAP_CONCURRENCY = 40
@@ -94,10 +96,15 @@ class _Run:
 
 
 class Engine:
-    def __init__(self, clock: Clock, integrations: IntegrationRegistry, rng: random.Random | None = None) -> None:
+    def __init__(self, clock: Clock, integrations: IntegrationRegistry, rng: random.Random | None = None,
+                 callbacks: CallbackWaiter | None = None, timeout_scale: float = 1.0) -> None:
         self.clock = clock
         self.integrations = integrations
         self.rng = rng or random.Random()
+        # Task tokens for callback and .sync tasks (None: such tasks get no token).
+        self.callbacks = callbacks
+        # TimeoutSeconds / HeartbeatSeconds run in real seconds times this (tests shrink it).
+        self.timeout_scale = timeout_scale
 
     # --- control plane interface ----------------------------------------------------------------
 
@@ -319,84 +326,96 @@ class Engine:
     async def _work_task(self, run: _Run, state: TaskState, value: Json, context: dict[str, Any],
                          chain: Chain) -> Json:
         recorder = run.recorder
+        resource = state.resource
         effective = apply_input_path(state.common.input_path, value, context)
-        parameters = effective if state.parameters is None else state.parameters.evaluate(effective, context, self.rng)
         timeout = _seconds_field(state.timeout_seconds, state.timeout_seconds_path, effective, context)
         heartbeat = _seconds_field(state.heartbeat_seconds, state.heartbeat_seconds_path, effective, context)
         credentials = None if state.credentials is None else state.credentials.evaluate(effective, context, self.rng)
-        resource = state.resource
         attempts = [0] * len(state.retry)
-        lambda_style = resource.kind == "lambda"
         while True:
-            if lambda_style:
-                scheduled: dict[str, Any] = {"resource": resource.arn, "input": recorder.text(parameters),
-                                             "inputDetails": {"truncated": False}}
-                if timeout is not None:
-                    scheduled["timeoutInSeconds"] = timeout
-                chain.last = recorder.add("LambdaFunctionScheduled", chain.last,
-                                          "lambdaFunctionScheduledEventDetails", scheduled)
-                chain.last = recorder.add("LambdaFunctionStarted", chain.last)
-            else:
-                scheduled = {"resourceType": resource.resource_type, "resource": resource.resource,
-                             "region": resource.region or run.region, "parameters": recorder.text(parameters)}
-                if timeout is not None:
-                    scheduled["timeoutInSeconds"] = timeout
-                if heartbeat is not None:
-                    scheduled["heartbeatInSeconds"] = heartbeat
-                chain.last = recorder.add("TaskScheduled", chain.last, "taskScheduledEventDetails", scheduled)
-                chain.last = recorder.add("TaskStarted", chain.last, "taskStartedEventDetails",
-                                          {"resourceType": resource.resource_type, "resource": resource.resource})
-            invocation = TaskInvocation(resource, parameters, context, run.region, run.account, timeout, heartbeat,
-                                        credentials)
+            callback = self._issue_callback(run, resource)
+            if callback is not None:
+                context = dict(context)
+                context["Task"] = {"Token": callback.token}
             try:
-                result = await self._invoke(run, invocation, timeout)
-                text = recorder.text(result)
-                if too_large(text):
-                    name = resource.arn if lambda_style else resource.resource_type
-                    raise StatesError(
-                        ErrorName.DATA_LIMIT_EXCEEDED,
-                        f"The state/task '{name}' returned a result with a size exceeding the maximum number "
-                        "of bytes service limit.",
-                    )
-            except StatesError as failure:
-                details: dict[str, Any] = {"error": failure.error}
-                if failure.cause is not None:
-                    details["cause"] = failure.cause
-                if lambda_style:
-                    chain.last = recorder.add("LambdaFunctionFailed", chain.last, "lambdaFunctionFailedEventDetails",
-                                              details)
-                elif failure.error == ErrorName.TIMEOUT:
-                    details.update(resourceType=resource.resource_type, resource=resource.resource)
-                    chain.last = recorder.add("TaskTimedOut", chain.last, "taskTimedOutEventDetails", details)
-                else:
-                    details.update(resourceType=resource.resource_type, resource=resource.resource)
-                    chain.last = recorder.add("TaskFailed", chain.last, "taskFailedEventDetails", details)
-                if await self._retry_pause(run, state, failure, attempts, context):
-                    continue
-                raise
-            if lambda_style:
-                chain.last = recorder.add("LambdaFunctionSucceeded", chain.last, "lambdaFunctionSucceededEventDetails",
-                                          {"output": text, "outputDetails": {"truncated": False}})
-            else:
-                chain.last = recorder.add("TaskSucceeded", chain.last, "taskSucceededEventDetails",
-                                          {"resourceType": resource.resource_type, "resource": resource.resource,
-                                           "output": text, "outputDetails": {"truncated": False}})
+                parameters = (effective if state.parameters is None
+                              else state.parameters.evaluate(effective, context, self.rng))
+                events = TaskEvents(recorder, chain, resource, run.region)
+                invocation = TaskInvocation(resource, parameters, context, run.region, run.account, timeout,
+                                            heartbeat, credentials,
+                                            task_token=None if callback is None else callback.token,
+                                            on_started=events.started if resource.kind == "activity" else None)
+                await self.integrations.prepare(invocation)
+                events.scheduled(parameters, timeout, heartbeat)
+                if resource.kind != "activity":
+                    events.started()
+                try:
+                    result = await self._invoke(run, invocation, timeout, events, callback)
+                    text = recorder.text(result)
+                    if too_large(text):
+                        name = resource.arn if resource.kind == "lambda" else resource.resource_type
+                        raise StatesError(
+                            ErrorName.DATA_LIMIT_EXCEEDED,
+                            f"The state/task '{name}' returned a result with a size exceeding the maximum number "
+                            "of bytes service limit.",
+                        )
+                except StatesError as failure:
+                    events.failed(failure)
+                    if await self._retry_pause(run, state, failure, attempts, context):
+                        continue
+                    raise
+            finally:
+                if callback is not None and self.callbacks is not None:
+                    self.callbacks.close(callback)
+            events.succeeded(text)
             return self._finish_result(state, value, result, context)
 
-    async def _invoke(self, run: _Run, invocation: TaskInvocation, timeout: int | None) -> Json:
-        limit: float | None = float(timeout) if timeout is not None else None
+    def _issue_callback(self, run: _Run, resource: TaskResource) -> Callback | None:
+        """Callback (``.waitForTaskToken``) and ``.sync`` tasks carry a task token in ``$$.Task.Token``."""
+        if self.callbacks is None or resource.kind != "service" or resource.pattern == REQUEST_RESPONSE:
+            return None
+        return self.callbacks.issue(run.account, run.region)
+
+    async def _invoke(self, run: _Run, invocation: TaskInvocation, timeout: int | None,
+                      events: TaskEvents | None = None, callback: Callback | None = None) -> Json:
+        limit: float | None = float(timeout) * self.timeout_scale if timeout is not None else None
         execution_limit = None
         if run.deadline is not None:
             execution_limit = max(run.deadline - (self.clock.now() + run.skew), 0.0)
+        work = self._run_pattern(invocation, events, callback)
         if limit is None and execution_limit is None:
-            return await self.integrations.invoke(invocation)
+            return await work
         bound = min(x for x in (limit, execution_limit) if x is not None)
         try:
-            return await asyncio.wait_for(self.integrations.invoke(invocation), bound)
+            return await asyncio.wait_for(work, bound)
         except TimeoutError:
             if execution_limit is not None and bound == execution_limit and (limit is None or execution_limit < limit):
                 raise _TimedOut() from None
             raise StatesError(ErrorName.TIMEOUT, None) from None
+
+    async def _run_pattern(self, invocation: TaskInvocation, events: TaskEvents | None,
+                           callback: Callback | None) -> Json:
+        """Request-response: the call's result. ``.waitForTaskToken``: the call (TaskSubmitted), then the
+        answer to the token. ``.sync``: the call, then the job's end or an answer to the token."""
+        submitted = await self.integrations.invoke(invocation)
+        if callback is None or self.callbacks is None:
+            return submitted
+        if events is not None:
+            events.submitted(submitted)
+        heartbeat = invocation.heartbeat_seconds
+        if invocation.resource.pattern == WAIT_FOR_TASK_TOKEN:
+            return await self.callbacks.wait(callback, heartbeat)
+        job = asyncio.ensure_future(self.integrations.run_job(invocation, submitted))
+        answer = asyncio.ensure_future(self.callbacks.wait(callback, heartbeat))
+        try:
+            await asyncio.wait([job, answer], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in (job, answer):
+                if not waiter.done():
+                    waiter.cancel()
+        finished = answer if answer.done() and not answer.cancelled() else job
+        result: Json = finished.result()
+        return result
 
     # --- Parallel -------------------------------------------------------------------------------
 

@@ -1,0 +1,84 @@
+"""Callback waits: a task token in ``$$.Task.Token`` and a state that waits for SendTaskSuccess /
+SendTaskFailure on it (``.waitForTaskToken``, and the token a ``.sync`` task also carries).
+
+Nothing polls: the wait is the token's future, raced against a heartbeat timer that
+SendTaskHeartbeat restarts. Timers run on ``sleep`` (real seconds times ``timeout_scale``), not on
+the execution clock: WAIT_TIME_SCALE speeds up Wait states, never a task's deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.model.jsontext import from_json_text
+from emulator.model.types import Json
+from emulator.runtime.task_tokens import OutcomeKind, PendingTask, TaskOutcome, TaskTokenRegistry, TokenState
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class Callback:
+    """One issued token and the signal its heartbeats raise."""
+
+    pending: PendingTask
+    beat: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def token(self) -> str:
+        return self.pending.token
+
+
+class TaskFailedWithoutError(StatesError):
+    """SendTaskFailure without ``error``: AWS records TaskFailed with neither error nor cause and a
+    Catch sees ``{"Error": null, "Cause": null}``."""
+
+
+class CallbackWaiter:
+    def __init__(self, tokens: TaskTokenRegistry, timeout_scale: float = 1.0, sleep: Sleep | None = None) -> None:
+        self.tokens = tokens
+        self.timeout_scale = timeout_scale
+        self._sleep: Sleep = sleep or asyncio.sleep
+
+    def issue(self, account: str, region: str) -> Callback:
+        beat = asyncio.Event()
+        pending = self.tokens.issue(account, region, on_heartbeat=beat.set)
+        return Callback(pending, beat)
+
+    def close(self, callback: Callback) -> None:
+        """The task is over (answered, timed out, cancelled): later SendTask* calls are refused."""
+        if self.tokens.state(callback.token) == TokenState.PENDING:
+            self.tokens.close(callback.token)
+
+    async def wait(self, callback: Callback, heartbeat_seconds: int | None) -> Json:
+        """The value sent with SendTaskSuccess; SendTaskFailure and a missed heartbeat raise."""
+        outcome = await self._outcome(callback, heartbeat_seconds)
+        if outcome.kind == OutcomeKind.SUCCESS:
+            return from_json_text(outcome.output or "null")
+        if outcome.error is None:
+            raise TaskFailedWithoutError(None, outcome.cause)  # type: ignore[arg-type]
+        raise StatesError(outcome.error, outcome.cause)
+
+    async def _outcome(self, callback: Callback, heartbeat_seconds: int | None) -> TaskOutcome:
+        outcome = callback.pending.outcome
+        if heartbeat_seconds is None:
+            return await asyncio.shield(outcome)
+        while True:
+            callback.beat.clear()
+            timer = asyncio.ensure_future(self._sleep(heartbeat_seconds * self.timeout_scale))
+            beaten = asyncio.ensure_future(callback.beat.wait())
+            try:
+                waiters: list[asyncio.Future[Any]] = [outcome, timer, beaten]
+                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                timer.cancel()
+                beaten.cancel()
+            if outcome.done():
+                return outcome.result()
+            if not callback.beat.is_set():
+                # AWS records a missed heartbeat of a callback task as TaskTimedOut / States.Timeout.
+                raise StatesError(ErrorName.TIMEOUT, None)

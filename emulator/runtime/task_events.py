@@ -1,0 +1,86 @@
+"""The history events of one Task attempt, in the family AWS uses for its resource: ``Task*`` for
+service integrations, ``LambdaFunction*`` for Lambda function ARNs, ``Activity*`` for activities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.states.task_state import TaskResource
+from emulator.model.types import Json
+from emulator.runtime.recorder import Chain, Recorder
+
+_NOT_TRUNCATED = {"truncated": False}
+
+
+class TaskEvents:
+    __slots__ = ("recorder", "chain", "resource", "region", "kind")
+
+    def __init__(self, recorder: Recorder, chain: Chain, resource: TaskResource, region: str) -> None:
+        self.recorder = recorder
+        self.chain = chain
+        self.resource = resource
+        self.region = region
+        self.kind = resource.kind if resource.kind in ("lambda", "activity") else "service"
+
+    def _add(self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> None:
+        self.chain.last = self.recorder.add(event_type, self.chain.last, details_key, details)
+
+    def _service_fields(self) -> dict[str, Any]:
+        return {"resourceType": self.resource.resource_type, "resource": self.resource.resource}
+
+    def scheduled(self, parameters: Json, timeout: int | None, heartbeat: int | None) -> None:
+        text = self.recorder.text(parameters)
+        details: dict[str, Any]
+        if self.kind == "service":
+            details = {**self._service_fields(), "region": self.resource.region or self.region, "parameters": text}
+        else:
+            details = {"resource": self.resource.arn, "input": text, "inputDetails": dict(_NOT_TRUNCATED)}
+        if timeout is not None:
+            details["timeoutInSeconds"] = timeout
+        if heartbeat is not None and self.kind != "lambda":
+            details["heartbeatInSeconds"] = heartbeat
+        if self.kind == "lambda":
+            self._add("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", details)
+        elif self.kind == "activity":
+            self._add("ActivityScheduled", "activityScheduledEventDetails", details)
+        else:
+            self._add("TaskScheduled", "taskScheduledEventDetails", details)
+
+    def started(self, worker_name: str | None = None) -> None:
+        if self.kind == "lambda":
+            self._add("LambdaFunctionStarted")
+        elif self.kind == "activity":
+            details = {} if worker_name is None else {"workerName": worker_name}
+            self._add("ActivityStarted", "activityStartedEventDetails", details)
+        else:
+            self._add("TaskStarted", "taskStartedEventDetails", self._service_fields())
+
+    def submitted(self, output: Json) -> None:
+        details = {**self._service_fields(), "output": self.recorder.text(output),
+                   "outputDetails": dict(_NOT_TRUNCATED)}
+        self._add("TaskSubmitted", "taskSubmittedEventDetails", details)
+
+    def succeeded(self, text: str) -> None:
+        details: dict[str, Any] = {"output": text, "outputDetails": dict(_NOT_TRUNCATED)}
+        if self.kind == "lambda":
+            self._add("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", details)
+        elif self.kind == "activity":
+            self._add("ActivitySucceeded", "activitySucceededEventDetails", details)
+        else:
+            self._add("TaskSucceeded", "taskSucceededEventDetails", {**self._service_fields(), **details})
+
+    def failed(self, failure: StatesError) -> None:
+        details: dict[str, Any] = {}
+        if failure.error is not None:
+            details["error"] = failure.error
+        if failure.cause is not None:
+            details["cause"] = failure.cause
+        timed_out = failure.error in (ErrorName.TIMEOUT, ErrorName.HEARTBEAT_TIMEOUT)
+        outcome = "TimedOut" if timed_out else "Failed"
+        if self.kind == "lambda":
+            self._add(f"LambdaFunction{outcome}", f"lambdaFunction{outcome}EventDetails", details)
+        elif self.kind == "activity":
+            self._add(f"Activity{outcome}", f"activity{outcome}EventDetails", details)
+        else:
+            self._add(f"Task{outcome}", f"task{outcome}EventDetails", {**details, **self._service_fields()})
