@@ -132,3 +132,4 @@ class MapRun:
     item_counts: dict[str, int] = field(default_factory=dict)
     execution_counts: dict[str, int] = field(default_factory=dict)
     redrive_count: int = 0
+    label: str | None = None  # the Map state's Label, or the id generated in its place

@@ -37,6 +37,8 @@ from emulator.model.types import Json
 from emulator.runtime.callbacks import Callback, CallbackWaiter
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import execution_context, state_context
+from emulator.runtime.map_run import MapRunSink
+from emulator.runtime.map_run_executor import DistributedMaps
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
 from emulator.runtime.task_events import TaskEvents
 
@@ -88,16 +90,17 @@ class _Run:
         self.task: asyncio.Task[None] | None = None
         self.deadline: float | None = None
         self.skew = 0.0  # virtual seconds waited beyond the real ones (WAIT_TIME_SCALE < 1)
-        self.frames: list[_Frame] = []
+        self.frames: list[Any] = []  # _Frame | MapRunFrame
         arn = parse_states_arn(execution.arn)
         self.region = arn.region if arn else _FALLBACK_REGION
         self.account = arn.account if arn else _FALLBACK_ACCOUNT
         self.finished = False
 
 
-class Engine:
+class Engine(DistributedMaps):
     def __init__(self, clock: Clock, integrations: IntegrationRegistry, rng: random.Random | None = None,
-                 callbacks: CallbackWaiter | None = None, timeout_scale: float = 1.0) -> None:
+                 callbacks: CallbackWaiter | None = None, timeout_scale: float = 1.0,
+                 map_runs: MapRunSink | None = None, map_exit_follows_run_start: bool = False) -> None:
         self.clock = clock
         self.integrations = integrations
         self.rng = rng or random.Random()
@@ -105,6 +108,9 @@ class Engine:
         self.callbacks = callbacks
         # TimeoutSeconds / HeartbeatSeconds run in real seconds times this (tests shrink it).
         self.timeout_scale = timeout_scale
+        # Where Distributed Map runs and their child executions are registered (None: nowhere).
+        self.map_runs = map_runs
+        self.map_exit_follows_run_start = map_exit_follows_run_start
 
     # --- control plane interface ----------------------------------------------------------------
 
@@ -140,7 +146,10 @@ class Engine:
             return
         recorder = run.recorder
         for frame in reversed(run.frames):
-            if frame.kind == "Map":
+            if frame.kind == "MapRun":
+                self._abort_map_run(frame, frame.chain.last, recorder)
+                recorder.add("MapStateAborted", frame.chain.last)
+            elif frame.kind == "Map":
                 for index in sorted(frame.running):
                     recorder.add("MapIterationAborted", frame.chain.last, "mapIterationAbortedEventDetails",
                                  {"name": frame.name, "index": index})
@@ -283,6 +292,8 @@ class Engine:
             raise failure_of(state, value, context, self.rng)
         if isinstance(state, ParallelState):
             return await self._work_parallel(run, state, value, context, chain), next_name
+        if isinstance(state, MapState) and state.distributed is not None:
+            return await self._work_distributed_map(run, state, value, context, chain), next_name
         if isinstance(state, MapState):
             return await self._work_map(run, state, value, context, chain), next_name
         raise StatesError(ErrorName.RUNTIME, f"Unsupported state type {common.type}")

@@ -1,7 +1,9 @@
-"""Map (inline): runs its item processor once per item of an array.
+"""Map: runs its item processor once per item of an array.
 
-Distributed mode (ItemReader, ResultWriter, MapRun events) is a later issue; such definitions
-are refused at compile time rather than run with the wrong semantics.
+Inline mode runs the iterations inside the execution (MapIteration* events). Distributed mode
+(``ProcessorConfig.Mode: DISTRIBUTED``, or any distributed-only field) is compiled into a
+``DistributedConfig``: the runtime starts a Map Run whose child executions run the processor;
+the pure parts (tolerated failure thresholds, item batching) live here.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from emulator.language.states.common import (
     path_field,
     reference_path_field,
 )
+from emulator.language.states.task_state import TaskResource, parse_resource
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
@@ -44,11 +47,18 @@ class MapState:
     retry: tuple[Retrier, ...]
     catch: tuple[Catcher, ...]
     label: str | None
+    distributed: DistributedConfig | None = None
 
 
-_DISTRIBUTED_FIELDS = ("ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount",
-                       "ToleratedFailurePercentage", "ToleratedFailureCountPath",
-                       "ToleratedFailurePercentagePath")
+_DISTRIBUTED_FIELDS = (
+    "ItemReader",
+    "ResultWriter",
+    "ItemBatcher",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+)
 
 
 def parse_map(name: str, raw: dict[str, Any], location: str, query_language: str) -> MapState:
@@ -60,9 +70,9 @@ def parse_map(name: str, raw: dict[str, Any], location: str, query_language: str
     if not isinstance(processor, dict):
         raise fail("These fields are required: [ItemProcessor]", location)
     mode = (processor.get("ProcessorConfig") or {}).get("Mode", "INLINE")
-    distributed = [key for key in _DISTRIBUTED_FIELDS if key in raw]
-    if mode == "DISTRIBUTED" or distributed:
-        raise fail("Distributed Map is not supported yet", f"{location}/{processor_key}", "UNSUPPORTED_FEATURE")
+    distributed = None
+    if mode == "DISTRIBUTED" or any(key in raw for key in _DISTRIBUTED_FIELDS):
+        distributed = parse_distributed(raw, processor, location)
     selector_key = "ItemSelector" if "ItemSelector" in raw else "Parameters"
     selector = raw.get(selector_key)
     result_selector = raw.get("ResultSelector")
@@ -73,11 +83,14 @@ def parse_map(name: str, raw: dict[str, Any], location: str, query_language: str
         item_selector=None if selector is None else compile_template(selector, f"{location}/{selector_key}"),
         max_concurrency=raw.get("MaxConcurrency", 0),
         max_concurrency_path=path_field(raw, "MaxConcurrencyPath", location, default=None),
-        result_selector=None if result_selector is None else compile_template(result_selector, f"{location}/ResultSelector"),
+        result_selector=None
+        if result_selector is None
+        else compile_template(result_selector, f"{location}/ResultSelector"),
         result_path=reference_path_field(raw, "ResultPath", location),
         retry=parse_retry(raw, location),
         catch=parse_catch(raw, location),
         label=raw.get("Label"),
+        distributed=distributed,
     )
 
 
@@ -86,9 +99,13 @@ def items_of(state: MapState, value: Json, context: Mapping[str, Json]) -> list[
     try:
         items = state.items_path.get(value, context)
     except PathNotFound as error:
-        raise StatesError(ErrorName.RUNTIME, f"Invalid path '{state.items_path.text}' : {error.detail}") from None
+        raise StatesError(
+            ErrorName.RUNTIME, f"Invalid path '{state.items_path.text}' : {error.detail}"
+        ) from None
     if not isinstance(items, list):
-        raise StatesError(ErrorName.RUNTIME, f"Map state input must be an array but was: {to_json_text(items)}")
+        raise StatesError(
+            ErrorName.RUNTIME, f"Map state input must be an array but was: {to_json_text(items)}"
+        )
     return items
 
 
@@ -107,3 +124,247 @@ def max_concurrency_of(state: MapState, value: Json, context: Mapping[str, Json]
             f'The MaxConcurrencyPath field refers to value "{shown}" which is not a valid integer: {path.text}',
         )
     return found
+
+
+# --- Distributed mode ---------------------------------------------------------------------------
+
+EXCEEDED_THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemBatcher:
+    max_items_per_batch: int | None
+    max_items_per_batch_path: JsonPath | None
+    max_input_bytes_per_batch: int | None
+    max_input_bytes_per_batch_path: JsonPath | None
+    batch_input: PayloadTemplate | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemReader:
+    """Where the items come from instead of the state input (an S3 object or listing)."""
+
+    resource: TaskResource
+    parameters: PayloadTemplate | None
+    reader_config: Mapping[str, Any]  # as written in the definition; never mutated
+    max_items_path: JsonPath | None
+
+
+@dataclass(frozen=True, slots=True)
+class ResultWriter:
+    resource: TaskResource | None
+    parameters: PayloadTemplate | None
+    writer_config: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class DistributedConfig:
+    """What a Map in DISTRIBUTED mode adds to an inline one. A threshold left out of the definition
+    is None (only the thresholds given are checked; with none given any failure fails the run)."""
+
+    execution_type: str  # STANDARD | EXPRESS: the type of the child executions
+    tolerated_failure_count: int | None
+    tolerated_failure_count_path: JsonPath | None
+    tolerated_failure_percentage: float | None
+    tolerated_failure_percentage_path: JsonPath | None
+    item_batcher: ItemBatcher | None
+    item_reader: ItemReader | None
+    result_writer: ResultWriter | None
+
+
+def parse_distributed(raw: dict[str, Any], processor: dict[str, Any], location: str) -> DistributedConfig:
+    config = processor.get("ProcessorConfig") or {}
+    batcher_raw = raw.get("ItemBatcher")
+    batcher = None
+    if isinstance(batcher_raw, dict):
+        where = f"{location}/ItemBatcher"
+        batch_input = batcher_raw.get("BatchInput")
+        batcher = ItemBatcher(
+            max_items_per_batch=batcher_raw.get("MaxItemsPerBatch"),
+            max_items_per_batch_path=path_field(batcher_raw, "MaxItemsPerBatchPath", where, default=None),
+            max_input_bytes_per_batch=batcher_raw.get("MaxInputBytesPerBatch"),
+            max_input_bytes_per_batch_path=path_field(
+                batcher_raw, "MaxInputBytesPerBatchPath", where, default=None
+            ),
+            batch_input=None if batch_input is None else compile_template(batch_input, f"{where}/BatchInput"),
+        )
+    reader_raw = raw.get("ItemReader")
+    reader = None
+    if isinstance(reader_raw, dict):
+        where = f"{location}/ItemReader"
+        reader_config = reader_raw.get("ReaderConfig") or {}
+        parameters = reader_raw.get("Parameters")
+        reader = ItemReader(
+            resource=parse_resource(str(reader_raw.get("Resource", ""))),
+            parameters=None if parameters is None else compile_template(parameters, f"{where}/Parameters"),
+            reader_config=reader_config,
+            max_items_path=path_field(reader_config, "MaxItemsPath", f"{where}/ReaderConfig", default=None),
+        )
+    writer_raw = raw.get("ResultWriter")
+    writer = None
+    if isinstance(writer_raw, dict):
+        where = f"{location}/ResultWriter"
+        parameters = writer_raw.get("Parameters")
+        writer = ResultWriter(
+            resource=parse_resource(writer_raw["Resource"]) if "Resource" in writer_raw else None,
+            parameters=None if parameters is None else compile_template(parameters, f"{where}/Parameters"),
+            writer_config=writer_raw.get("WriterConfig") or {},
+        )
+    count = raw.get("ToleratedFailureCount")
+    percentage = raw.get("ToleratedFailurePercentage")
+    return DistributedConfig(
+        execution_type=config.get("ExecutionType", "STANDARD"),
+        tolerated_failure_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
+        tolerated_failure_count_path=path_field(raw, "ToleratedFailureCountPath", location, default=None),
+        tolerated_failure_percentage=(
+            float(percentage)
+            if isinstance(percentage, int | float) and not isinstance(percentage, bool)
+            else None
+        ),
+        tolerated_failure_percentage_path=path_field(
+            raw, "ToleratedFailurePercentagePath", location, default=None
+        ),
+        item_batcher=batcher,
+        item_reader=reader,
+        result_writer=writer,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FailureThreshold:
+    """The tolerated failures of one Map Run (None: that threshold was not given)."""
+
+    count: int | None
+    percentage: float | None
+
+    def exceeded(self, failed: int, total: int) -> bool:
+        if failed == 0:
+            return False
+        if self.count is None and self.percentage is None:
+            return True
+        if self.count is not None and failed > self.count:
+            return True
+        return self.percentage is not None and total > 0 and failed * 100 > self.percentage * total
+
+
+def failure_threshold_of(
+    config: DistributedConfig,
+    value: Json,
+    context: Mapping[str, Json],
+    variables: Mapping[str, Json] | None = None,
+) -> FailureThreshold:
+    """Resolve the tolerated failure fields; raises ``States.Runtime`` with AWS's causes."""
+    count = config.tolerated_failure_count
+    if config.tolerated_failure_count_path is not None:
+        path = config.tolerated_failure_count_path
+        count = integer_at(path, "ToleratedFailureCountPath", value, context, variables)
+    if count is not None and count < 0:
+        raise StatesError(ErrorName.RUNTIME, "ToleratedFailureCount cannot be negative.")
+    percentage = config.tolerated_failure_percentage
+    if config.tolerated_failure_percentage_path is not None:
+        path = config.tolerated_failure_percentage_path
+        percentage = _float_at(path, "ToleratedFailurePercentagePath", value, context, variables)
+    if percentage is not None and not 0 <= percentage <= 100:
+        raise StatesError(ErrorName.RUNTIME, "ToleratedFailurePercentage must be between 0 and 100.")
+    return FailureThreshold(count, percentage)
+
+
+def batches_of(
+    batcher: ItemBatcher,
+    items: list[Json],
+    value: Json,
+    context: Mapping[str, Json],
+    rng: Any = None,
+    variables: Mapping[str, Json] | None = None,
+) -> list[Json]:
+    """Group the (selected) items into the child inputs ``{"BatchInput": …, "Items": [...]}``."""
+    max_items = batcher.max_items_per_batch
+    if batcher.max_items_per_batch_path is not None:
+        max_items = integer_at(
+            batcher.max_items_per_batch_path, "MaxItemsPerBatchPath", value, context, variables
+        )
+    max_bytes = batcher.max_input_bytes_per_batch
+    if batcher.max_input_bytes_per_batch_path is not None:
+        max_bytes = integer_at(
+            batcher.max_input_bytes_per_batch_path, "MaxInputBytesPerBatchPath", value, context, variables
+        )
+    for field_name, limit in (("MaxItemsPerBatch", max_items), ("MaxInputBytesPerBatch", max_bytes)):
+        if limit is not None and limit < 0:
+            raise StatesError(ErrorName.RUNTIME, f"{field_name} cannot be negative.")
+    batch_input = None if batcher.batch_input is None else batcher.batch_input.evaluate(value, context, rng)
+    batches: list[list[Json]] = []
+    current: list[Json] = []
+    size = 0
+    for item in items:
+        item_size = len(to_json_text(item).encode("utf-8")) + 1
+        full = max_items and len(current) >= max_items
+        too_big = max_bytes and current and size + item_size > max_bytes
+        if full or too_big:
+            batches.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item_size
+    if current:
+        batches.append(current)
+    result: list[Json] = []
+    for batch in batches:
+        child: dict[str, Json] = {}
+        if batch_input is not None:
+            child["BatchInput"] = batch_input
+        child["Items"] = batch
+        result.append(child)
+    return result
+
+
+def _value_at(
+    path: JsonPath, value: Json, context: Mapping[str, Json], variables: Mapping[str, Json] | None
+) -> Json:
+    try:
+        return path.get(value, context, variables)
+    except PathNotFound as error:
+        raise StatesError(ErrorName.RUNTIME, f"Invalid path '{path.text}' : {error.detail}") from None
+
+
+def _not_valid(field_name: str, found: Json, kind: str, path: JsonPath) -> StatesError:
+    shown = found if isinstance(found, str) else to_json_text(found)
+    return StatesError(
+        ErrorName.RUNTIME,
+        f'The {field_name} field refers to value "{shown}" which is not a valid {kind}: {path.text}',
+    )
+
+
+def integer_at(
+    path: JsonPath,
+    field_name: str,
+    value: Json,
+    context: Mapping[str, Json],
+    variables: Mapping[str, Json] | None,
+) -> int:
+    """An integer field's path value; AWS also takes the text of an integer (``"2"``)."""
+    found = _value_at(path, value, context, variables)
+    if isinstance(found, int) and not isinstance(found, bool):
+        return found
+    if isinstance(found, str):
+        try:
+            return int(found.strip())
+        except ValueError:
+            pass
+    raise _not_valid(field_name, found, "integer", path)
+
+
+def _float_at(
+    path: JsonPath,
+    field_name: str,
+    value: Json,
+    context: Mapping[str, Json],
+    variables: Mapping[str, Json] | None,
+) -> float:
+    found = _value_at(path, value, context, variables)
+    if isinstance(found, int | float) and not isinstance(found, bool):
+        return float(found)
+    if isinstance(found, str):
+        try:
+            return float(found.strip())
+        except ValueError:
+            pass
+    raise _not_valid(field_name, found, "float", path)

@@ -50,20 +50,6 @@ def test_null_paths_compile_to_none_and_absent_paths_to_root() -> None:
     [
         {"StartAt": "A", "QueryLanguage": "JSONata", "States": {"A": {"Type": "Pass", "End": True}}},
         {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"x": 1}, "End": True}}},
-        {
-            "StartAt": "M",
-            "States": {
-                "M": {
-                    "Type": "Map",
-                    "End": True,
-                    "ItemProcessor": {
-                        "ProcessorConfig": {"Mode": "DISTRIBUTED"},
-                        "StartAt": "B",
-                        "States": {"B": {"Type": "Pass", "End": True}},
-                    },
-                }
-            },
-        },
     ],
 )
 def test_features_of_later_issues_are_refused_clearly(document: dict) -> None:

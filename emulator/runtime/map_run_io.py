@@ -1,0 +1,127 @@
+"""What a Map Run reads (ItemReader) and writes (ResultWriter), independent of where it is stored.
+
+The object itself comes through the integration seam: the integration registered for the reader's
+resource type (``s3``) answers ``getObject`` with the object's text (or ``{"Body": text}``) and
+``listObjectsV2`` with the listing (``{"Contents": [...]}`` or the list itself). This module turns
+that into items with AWS's ``States.ItemReaderFailed`` causes, and lays out the result files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.model.jsontext import from_json_text, to_json_text
+from emulator.model.records import Execution, ExecutionStatus
+from emulator.model.types import Json
+
+MAX_ITEMS_LIMIT = 100_000_000
+_DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
+
+
+def _reader_failed(cause: str) -> StatesError:
+    return StatesError(ErrorName.ITEM_READER_FAILED, cause)
+
+
+def decode_items(
+    config: Mapping[str, Any], action: str, body: Json, max_items_from_path: int | None
+) -> list[Json]:
+    """The items of an ItemReader result, limited by ``MaxItems`` / ``MaxItemsPath``."""
+    max_items = config.get("MaxItems") if max_items_from_path is None else max_items_from_path
+    if isinstance(max_items, int) and not isinstance(max_items, bool) and max_items < 0:
+        raise _reader_failed("field MaxItems must be positive")
+    if action.startswith("listObjectsV2"):
+        items = body.get("Contents", []) if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            raise _reader_failed("Attempting to map over non-iterable node.")
+    else:
+        text = body.get("Body") if isinstance(body, dict) and "Body" in body else body
+        if not isinstance(text, str):
+            text = to_json_text(text)
+        items = _decode_text(config, text)
+    if isinstance(max_items, int) and 0 < max_items < len(items):
+        items = items[: min(max_items, MAX_ITEMS_LIMIT)]
+    return items
+
+
+def _decode_text(config: Mapping[str, Any], text: str) -> list[Json]:
+    input_type = config.get("InputType", "JSON")
+    if input_type == "CSV":
+        return _decode_csv(config, text)
+    if input_type == "JSONL":
+        try:
+            return [from_json_text(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as error:
+            raise _reader_failed(f"Invalid JSONL: {error.msg}") from None
+    try:
+        value = from_json_text(text)
+    except json.JSONDecodeError as error:
+        raise _reader_failed(f"Invalid JSON: {error.msg}") from None
+    if not isinstance(value, list):
+        raise _reader_failed("Attempting to map over non-iterable node.")
+    return value
+
+
+def _decode_csv(config: Mapping[str, Any], text: str) -> list[Json]:
+    delimiter = _DELIMITERS.get(str(config.get("CSVDelimiter", "COMMA")), ",")
+    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+    if config.get("CSVHeaderLocation", "FIRST_ROW") == "GIVEN":
+        headers = [str(header) for header in config.get("CSVHeaders") or ()]
+    else:
+        if not rows:
+            return []
+        headers, rows = rows[0], rows[1:]
+    if len(set(headers)) != len(headers):
+        raise _reader_failed("CSV headers cannot contain duplicates.")
+    items: list[Json] = []
+    for row in rows:
+        items.append({header: row[index] if index < len(row) else "" for index, header in enumerate(headers)})
+    return items
+
+
+def result_files(
+    map_run_arn: str, bucket: str, base: str, children: list[Execution]
+) -> list[tuple[str, str]]:
+    """``(key, body)`` of the ResultWriter objects: one file per outcome and the manifest."""
+    groups: dict[str, list[dict[str, Json]]] = {"SUCCEEDED": [], "FAILED": [], "PENDING": []}
+    for child in children:
+        if child.status is ExecutionStatus.SUCCEEDED:
+            group = "SUCCEEDED"
+        elif child.status is ExecutionStatus.RUNNING:
+            group = "PENDING"
+        else:
+            group = "FAILED"
+        entry: dict[str, Json] = {
+            "ExecutionArn": child.arn,
+            "Input": child.input,
+            "InputDetails": {"Included": True},
+            "Name": child.name,
+            "StartDate": child.start_date,
+            "StateMachineArn": child.state_machine_arn,
+            "Status": child.status.value,
+            "StopDate": child.stop_date,
+        }
+        if child.output is not None:
+            entry["Output"] = child.output
+            entry["OutputDetails"] = {"Included": True}
+        if child.error is not None:
+            entry["Error"] = child.error
+        if child.cause is not None:
+            entry["Cause"] = child.cause
+        groups[group].append(entry)
+    files: list[tuple[str, str]] = []
+    manifest_files: dict[str, list[Json]] = {}
+    for group, entries in groups.items():
+        manifest_files[group] = []
+        if entries:
+            key = f"{base}/{group}_0.json"
+            body = to_json_text(entries)
+            files.append((key, body))
+            manifest_files[group].append({"Key": key, "Size": len(body.encode("utf-8"))})
+    manifest = {"DestinationBucket": bucket, "MapRunArn": map_run_arn, "ResultFiles": manifest_files}
+    files.append((f"{base}/manifest.json", to_json_text(manifest)))
+    return files
