@@ -43,8 +43,9 @@ compat: $(STAMP)
 ratchet: $(STAMP)
 	$(BIN)/python -m bench.ratchet
 
+# make bench [PEER=moto] [BENCH_ARGS="--rounds 5 --express-executions 100000 | --profile | --quick"]
 bench: $(STAMP)
-	@echo "make bench: placeholder until the performance issue (#7) lands; no benchmark is run yet."
+	$(BIN)/python -m bench.perf --shared $(SHARED) $(if $(PEER),--peer $(PEER)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
