@@ -1,18 +1,25 @@
-"""TestState: run one state in isolation (checked here; the run itself needs engine support)."""
+"""TestState: check the request, compile the one state, run it (``emulator.runtime.test_state``)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from emulator.errors import (
-    InvalidDefinition,
-    InvalidExecutionInput,
-    UnsupportedOperation,
-    ValidationException,
-)
+from emulator.errors import InvalidDefinition, InvalidExecutionInput, ValidationException
+from emulator.language.errors import DefinitionError
+from emulator.language.validate import invalid_definition_message, validate_definition
 from emulator.model.jsontext import from_json_text
+from emulator.runtime.test_state import (
+    INFO,
+    TRACE,
+    StateConfiguration,
+    TestStateCase,
+    TestStateMock,
+    run_test_state,
+)
 from emulator.service.environment import RequestContext, ServiceEnvironment
+
+_INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
 
 
 def _document(text: str) -> dict[str, Any]:
@@ -27,33 +34,123 @@ def _document(text: str) -> dict[str, Any]:
     return document
 
 
-async def test_state(
-    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
-) -> dict[str, Any]:
-    document = _document(request["definition"])
-    state_name = request.get("stateName")
+def _find_state(definition: Any, name: str) -> Any | None:
+    """The compiled state called ``name``, looking into Parallel branches and Map processors."""
+    found = definition.states.get(name)
+    if found is not None:
+        return found
+    for state in definition.states.values():
+        nested = list(getattr(state, "branches", ()))
+        processor = getattr(state, "processor", None)
+        if processor is not None:
+            nested.append(processor)
+        for machine in nested:
+            found = _find_state(machine, name)
+            if found is not None:
+                return found
+    return None
+
+
+def _compile_state(document: dict[str, Any], text: str, state_name: str | None) -> Any:
+    from emulator.language.parse.definition import compile_definition
+    from emulator.language.states.registry import STATE_PARSERS
+
     if "States" in document:
-        states = document.get("States")
         if state_name is None:
             raise ValidationException("stateName must be specified when the definition is a state machine")
-        if not isinstance(states, dict) or state_name not in states:
+        diagnostics = [d for d in validate_definition(text) if d.severity == "ERROR"]
+        if diagnostics:
+            raise InvalidDefinition(invalid_definition_message(diagnostics))
+        try:
+            definition = compile_definition(document)
+        except DefinitionError as error:
+            raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
+        state = _find_state(definition, state_name)
+        if state is None:
             raise ValidationException(f"State '{state_name}' does not exist in the state machine definition")
-    elif "Type" not in document:
+        return state
+    if "Type" not in document:
         raise InvalidDefinition(
             "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [Type]'"
         )
-    if request.get("revealSecrets") and request.get("inspectionLevel") != "TRACE":
-        raise ValidationException("revealSecrets can only be set to true when inspectionLevel is TRACE")
-    text = request.get("input")
-    if text is not None:
-        try:
-            from_json_text(text)
-        except ValueError as error:
-            raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{error}'")
-    run = getattr(env.engine, "test_state", None)
-    if run is None:
-        raise UnsupportedOperation(
-            "The emulator does not implement TestState yet: its engine cannot run a single state in isolation."
+    parser = STATE_PARSERS.get(document["Type"])
+    if parser is None:
+        raise InvalidDefinition(
+            f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Unknown state type: {document['Type']}'"
         )
-    result: dict[str, Any] = await run(request)
-    return result
+    try:
+        return parser(state_name or "StateName", document, "", document.get("QueryLanguage", "JSONPath"))
+    except DefinitionError as error:
+        raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
+
+
+def _json_member(request: dict[str, Any], key: str) -> str | None:
+    text = request.get(key)
+    if text is None:
+        return None
+    try:
+        from_json_text(text)
+    except ValueError as error:
+        if key == "input":
+            raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{error}'")
+        raise ValidationException(f"Invalid {key}: '{error}'")
+    return str(text)
+
+
+def _mock(request: dict[str, Any]) -> TestStateMock | None:
+    mock = request.get("mock")
+    if mock is None:
+        return None
+    result = mock.get("result")
+    error_output = mock.get("errorOutput")
+    if (result is None) == (error_output is None):
+        raise ValidationException("A mock must specify exactly one of result and errorOutput")
+    if result is not None:
+        try:
+            from_json_text(result)
+        except ValueError as error:
+            raise ValidationException(f"The mock result is not valid JSON: {error}")
+        return TestStateMock(result=result)
+    return TestStateMock(error=error_output.get("error"), cause=error_output.get("cause"))
+
+
+def _configuration(request: dict[str, Any]) -> StateConfiguration:
+    raw = request.get("stateConfiguration") or {}
+    return StateConfiguration(
+        retrier_retry_count=int(raw.get("retrierRetryCount", 0)),
+        error_caused_by_state=raw.get("errorCausedByState"),
+        map_iteration_failure_count=raw.get("mapIterationFailureCount"),
+        map_item_reader_data=raw.get("mapItemReaderData"),
+    )
+
+
+async def test_state(
+    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
+) -> dict[str, Any]:
+    """TestState: run one state (a state definition, or ``stateName`` of a whole definition)."""
+    text = request["definition"]
+    document = _document(text)
+    level = request.get("inspectionLevel") or INFO
+    if level not in _INSPECTION_LEVELS:
+        raise ValidationException(f"Invalid inspectionLevel: {level}")
+    if request.get("revealSecrets") and level != TRACE:
+        raise ValidationException("revealSecrets can only be set to true when inspectionLevel is TRACE")
+    input_text = _json_member(request, "input")
+    context_text = _json_member(request, "context")
+    variables_text = _json_member(request, "variables")
+    state = _compile_state(document, text, request.get("stateName"))
+    variables = from_json_text(variables_text) if variables_text is not None else None
+    case = TestStateCase(
+        state=state,
+        input_text=input_text if input_text is not None else "{}",
+        region=context.region,
+        account=context.account,
+        inspection_level=level,
+        role_arn=request.get("roleArn"),
+        context_text=context_text,
+        variables=variables if isinstance(variables, dict) else None,
+        mock=_mock(request),
+        configuration=_configuration(request),
+        reveal_secrets=bool(request.get("revealSecrets")),
+    )
+    return await run_test_state(env.engine, case)
