@@ -287,14 +287,12 @@ def test_map_run_operations_on_unknown_resources(sfn: Any) -> None:
     assert sfn.list_map_runs(executionArn=execution)["mapRuns"] == []
 
 
-def test_test_state_checks_the_request_and_does_not_fake_a_run(sync_client: Any) -> None:
+def test_test_state_checks_the_request_then_runs_the_state(sync_client: Any) -> None:
     with pytest.raises(ClientError) as raised:
         sync_client.test_state(definition="{nope", roleArn=ROLE_ARN)
     assert code(raised) == "InvalidDefinition"
     with pytest.raises(ClientError) as raised:
         sync_client.test_state(definition='{"Type": "Pass"}', roleArn=ROLE_ARN, input="{bad")
     assert code(raised) == "InvalidExecutionInput"
-    with pytest.raises(ClientError) as raised:
-        sync_client.test_state(definition='{"Type": "Pass"}', roleArn=ROLE_ARN)
-    assert code(raised) == "UnsupportedOperation"
-    assert "TestState" in message(raised)
+    answer = sync_client.test_state(definition='{"Type": "Pass", "End": true}', roleArn=ROLE_ARN)
+    assert (answer["status"], answer["output"]) == ("SUCCEEDED", "{}")
