@@ -55,9 +55,10 @@ async def run_definition(
     integrations: IntegrationRegistry | None = None,
     clock: ManualClock | None = None,
     seed: int = 7,
+    **engine_options: Any,
 ) -> Execution:
     clock = clock or ManualClock()
-    engine = Engine(clock, integrations or IntegrationRegistry(), random.Random(seed))
+    engine = Engine(clock, integrations or IntegrationRegistry(), random.Random(seed), **engine_options)
     execution = make_execution(definition, input_text, clock=clock)
     engine.start(execution)
     await engine.wait(execution)

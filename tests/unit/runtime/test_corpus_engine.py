@@ -31,6 +31,10 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "test_base_scenarios__TestBaseScenarios__test_max_concurrency_path_negative": (
         "the recording holds only ExecutionStarted (snapshot taken before the run ended)"
     ),
+    "test_base_scenarios__TestBaseScenarios__test_map_state_label": (
+        "recorded Jul 2024: the first state's input is re-serialised compactly, while the recordings "
+        "before it (and the engine) keep the caller's input text"
+    ),
 }
 
 
@@ -101,6 +105,12 @@ def _replacer(tool: Any, case: dict[str, Any]) -> Any:
     return replace
 
 
+def _recorded_since(case: dict[str, Any], month: str) -> bool:
+    """AWS changed how MapStateExited links to a Map Run in autumn 2024 (see map_run_executor)."""
+    day, mon, year = case.get("recorded_date", "01-01-2000")[:10].split("-")
+    return f"{year}-{mon}" >= month
+
+
 async def replay(tool: Any, path: Path) -> list[str]:
     """Run one case; returns the differences (empty when the engine matches AWS)."""
     case = json.loads(path.read_text())
@@ -110,7 +120,9 @@ async def replay(tool: Any, path: Path) -> list[str]:
     if errors:
         return [f"validate: {d.code} {d.message} at {d.location}" for d in errors]
     try:
-        execution = await run_definition(case["definition"], input_text)
+        execution = await run_definition(
+            case["definition"], input_text, map_exit_follows_run_start=_recorded_since(case, "2024-11")
+        )
     except DefinitionError as error:
         if error.code == "UNSUPPORTED_FEATURE":
             pytest.xfail(f"not supported yet: {error.message}")
