@@ -59,7 +59,9 @@ class EmulatorProcess:
 
 def run_conformance(shared: Path, report: Path, runner_args: list[str], echo: bool = True) -> dict:
     """Run the shared conformance runner against a fresh emulator; return its JSON report."""
-    server = EmulatorProcess()
+    from bench.conformance_plugin import setups_environment
+
+    server = EmulatorProcess(extra_env=setups_environment())
     try:
         command = [
             sys.executable,

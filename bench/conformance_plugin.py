@@ -46,6 +46,19 @@ def register_setups(runner: ModuleType) -> list[str]:
     return names
 
 
+def setups_environment() -> dict[str, str]:
+    """Environment the emulator needs for the setups (a module may expose ``emulator_env()``)."""
+    import bench.setups as setups
+
+    environment: dict[str, str] = {}
+    for info in sorted(pkgutil.iter_modules(setups.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"bench.setups.{info.name}")
+        provide = getattr(module, "emulator_env", None)
+        if provide is not None:
+            environment.update(provide())
+    return environment
+
+
 def main(argv: list[str] | None = None) -> int:
     shared = Path(os.environ.get("SFN_SHARED", DEFAULT_SHARED))
     runner = load_runner(shared)

@@ -5,9 +5,11 @@ Environment names follow AWS Step Functions Local where it has one, so existing 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_PORT = 8083
 DEFAULT_ACCOUNT = "123456789012"
@@ -39,11 +41,17 @@ class Settings:
     wait_time_scale: float = 1.0
     mock_config_path: str | None = None
     endpoints: Mapping[str, str] = field(default_factory=dict)
+    # Local Python Lambda handlers: function name (a trailing ``*`` matches a prefix) ->
+    # ``module:function`` or ``path/to/file.py:function`` (SFN_LAMBDA_HANDLERS, SFN_LAMBDA_HANDLERS_FILE).
+    lambda_handlers: Mapping[str, str] = field(default_factory=dict)
+    # TimeoutSeconds / HeartbeatSeconds of tasks run in real seconds times this (SFN_TIMEOUT_SCALE).
+    timeout_scale: float = 1.0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         endpoints = {service: env[name] for service, name in ENDPOINT_VARIABLES.items() if env.get(name)}
+        lambda_handlers = lambda_handlers_from(env.get("SFN_LAMBDA_HANDLERS_FILE"), env.get("SFN_LAMBDA_HANDLERS"))
         return cls(
             host=env.get("SFN_EMULATOR_HOST", "127.0.0.1"),
             port=int(env.get("SFN_EMULATOR_PORT", env.get("PORT", DEFAULT_PORT))),
@@ -53,4 +61,39 @@ class Settings:
             wait_time_scale=float(env.get("WAIT_TIME_SCALE", "1")),
             mock_config_path=env.get("SFN_MOCK_CONFIG") or None,
             endpoints=endpoints,
+            lambda_handlers=lambda_handlers,
+            timeout_scale=float(env.get("SFN_TIMEOUT_SCALE", "1")),
         )
+
+
+def lambda_handlers_from(path: str | None, text: str | None) -> dict[str, str]:
+    """Handlers from a mapping file, then ``name=target,…`` text (which wins on a shared name)."""
+    handlers: dict[str, str] = {}
+    if path:
+        handlers.update(load_handler_file(path))
+    if text:
+        handlers.update(parse_handler_mapping(text))
+    return handlers
+
+
+def parse_handler_mapping(text: str) -> dict[str, str]:
+    """``a=mod:fn,b=dir/file.py:fn`` (commas or newlines) -> ``{"a": "mod:fn", "b": "dir/file.py:fn"}``."""
+    mapping: dict[str, str] = {}
+    for item in text.replace("\n", ",").split(","):
+        item = item.strip()
+        if not item or item.startswith("#"):
+            continue
+        name, separator, target = item.partition("=")
+        if not separator or not name.strip() or not target.strip():
+            raise ValueError(f"Lambda handler mapping '{item}' is not name=module:function")
+        mapping[name.strip()] = target.strip()
+    return mapping
+
+
+def load_handler_file(path: str) -> dict[str, str]:
+    """A JSON object ``{"name": "module:function"}`` or ``name=target`` lines."""
+    text = Path(path).read_text()
+    if text.lstrip().startswith("{"):
+        loaded = json.loads(text)
+        return {str(name): str(target) for name, target in loaded.items()}
+    return parse_handler_mapping(text)

@@ -19,6 +19,8 @@ from emulator.model.types import Json
 
 LAMBDA_FUNCTION = "lambda-function"
 ACTIVITY = "activity"
+AWS_SDK = "aws-sdk"
+AWS_SDK_PREFIX = "aws-sdk:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +67,23 @@ class IntegrationRegistry:
     def register(self, key: str, integration: Integration) -> None:
         self._integrations[key] = integration
 
+    async def close(self) -> None:
+        """Release what integrations hold (Lambda workers …) at shutdown."""
+        unique = {id(integration): integration for integration in self._integrations.values()}
+        for integration in unique.values():
+            close = getattr(integration, "close", None)
+            if close is not None:
+                await close()
+
     def find(self, resource: TaskResource) -> Integration | None:
         if resource.kind == "lambda":
             return self._integrations.get(LAMBDA_FUNCTION)
         if resource.kind == "activity":
             return self._integrations.get(ACTIVITY)
-        return self._integrations.get(resource.resource_type)
+        found = self._integrations.get(resource.resource_type)
+        if found is None and resource.resource_type.startswith(AWS_SDK_PREFIX):
+            return self._integrations.get(AWS_SDK)  # one integration serves every aws-sdk:<service>
+        return found
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         integration = self.find(invocation.resource)

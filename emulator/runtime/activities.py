@@ -103,16 +103,25 @@ class ActivityIntegration:
     """The Task integration for activity ARNs: queue the task for GetActivityTask, then wait for
     SendTaskSuccess/SendTaskFailure on its token (heartbeats extend ``HeartbeatSeconds``)."""
 
-    def __init__(self, queues: ActivityQueues, tokens: TaskTokenRegistry, clock: Clock) -> None:
+    def __init__(self, queues: ActivityQueues, tokens: TaskTokenRegistry, clock: Clock,
+                 exists: Callable[[str], bool] | None = None) -> None:
         self._queues = queues
         self._tokens = tokens
         self._clock = clock
+        self._exists = exists
+
+    async def prepare(self, invocation: TaskInvocation) -> None:
+        """A deleted (or never created) activity fails the state before anything is scheduled."""
+        arn = invocation.resource.arn
+        if self._exists is not None and not self._exists(arn):
+            raise StatesError(ErrorName.RUNTIME, f"The activity {arn} does not exist.")
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         beat = asyncio.Event()
         pending = self._tokens.issue(invocation.account, invocation.region, on_heartbeat=beat.set)
         activity_arn = invocation.resource.arn
-        self._queues.submit(activity_arn, ActivityTask(pending.token, to_json_text(invocation.parameters)))
+        task = ActivityTask(pending.token, to_json_text(invocation.parameters), on_start=invocation.on_started)
+        self._queues.submit(activity_arn, task)
         try:
             outcome = await self._outcome(pending.outcome, beat, invocation.heartbeat_seconds)
         finally:
