@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from emulator.model.types import Json
 from emulator.settings import Settings
@@ -161,6 +161,10 @@ class AwsClients:
         """botocore's name of ``action`` (``listObjectsV2`` → ``ListObjectsV2``); ``None`` if unknown."""
         return await self._run(self._http_pool(), self._operation_name, service, action)
 
+    async def service_model(self, service: str) -> Any:
+        """botocore's model of ``service`` (operations, shapes, ``serviceId``); ``None`` if unknown."""
+        return await self._run(self._http_pool(), self._find_service_model, service)
+
     async def serve_http(
         self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes, account: str
     ) -> HttpReply:
@@ -198,6 +202,12 @@ class AwsClients:
         session = self._botocore_session()
         with self._lock:
             return session.get_service_model(service)
+
+    def _find_service_model(self, service: str) -> Any:
+        try:
+            return self._service_model(service)
+        except Exception:
+            return None
 
     def _operation_name(self, service: str, action: str) -> str | None:
         try:
@@ -380,7 +390,8 @@ class AwsClients:
         environ: dict[str, Any] = {
             "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
-            "PATH_INFO": path,
+            "PATH_INFO": unquote_to_bytes(path).decode("latin-1"),
+            "RAW_URI": f"{path}?{query}" if query else path,
             "QUERY_STRING": query,
             "SERVER_NAME": "127.0.0.1",
             "SERVER_PORT": str(self.settings.port),

@@ -12,6 +12,8 @@ from typing import Any
 from aiohttp import web
 
 from emulator.errors import ApiError, SerializationException, UnknownOperationException
+from emulator.server.aws_passthrough import is_other_service
+from emulator.server.aws_passthrough import serve as serve_other_service
 from emulator.server.error_responses import CONTENT_TYPE, error_response, unexpected_error_response
 from emulator.server.operations import OPERATIONS
 from emulator.server.validation import validate_request
@@ -47,6 +49,8 @@ def _encode(value: Any) -> bytes:
 async def handle(request: web.Request) -> web.StreamResponse:
     request_id = str(uuid.uuid4())
     try:
+        if is_other_service(request):  # another AWS service: the in-process backends answer
+            return await serve_other_service(request, request.app[ENVIRONMENT].settings.account_id)
         target = request.headers.get("X-Amz-Target", "")
         if not target.startswith(TARGET_PREFIX):
             raise UnknownOperationException(

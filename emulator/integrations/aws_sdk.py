@@ -1,0 +1,178 @@
+"""AWS SDK integrations: ``arn:aws:states:::aws-sdk:<service>:<action>`` for any service and action
+botocore knows, served through the client seam (moto in process, or the configured endpoint).
+
+| piece      | rule                                                                                     |
+|------------|------------------------------------------------------------------------------------------|
+| service    | the AWS SDK for Java v2 name (``sfn``, ``eventbridge``, ``cloudwatchlogs``, ``s3`` …),   |
+|            | mapped to botocore's (``stepfunctions``, ``events``, ``logs``)                          |
+| action     | camelCase (``listObjectsV2``) → botocore's operation (``ListObjectsV2``)                |
+| parameters | PascalCase member names (``StateMachineArn``) matched to the model's casing; a blob      |
+|            | member given a non-string value is sent as its JSON text                                  |
+| output     | member names in PascalCase, timestamps as ISO-8601 text, blobs as text                     |
+| errors     | ``<Service>.<Exception>`` (``S3.NoSuchKeyException``, ``DynamoDb.…``), unmodelled codes  |
+|            | ``<Service>.<Service>Exception``; cause in the SDK v2 form                                 |
+
+Patterns: request-response and ``.waitForTaskToken``. An action the backend lacks fails the task with
+``<Service>.<Service>Exception`` naming the missing operation.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from emulator.integrations.clients import AwsClients, ServiceError, json_safe
+from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.service_task import json_text
+from emulator.language.errors import StatesError
+from emulator.model.types import Json
+
+# AWS SDK for Java v2 client names whose botocore name differs beyond dashes.
+SERVICE_NAMES = {
+    "sfn": "stepfunctions",
+    "eventbridge": "events",
+    "cloudwatchlogs": "logs",
+    "cloudwatchevents": "events",
+    "elasticloadbalancingv2": "elbv2",
+    "elasticloadbalancing": "elb",
+    "cognitoidentityprovider": "cognito-idp",
+    "databasemigration": "dms",
+    "costexplorer": "ce",
+    "configservice": "config",
+    "applicationautoscaling": "application-autoscaling",
+    "emrcontainers": "emr-containers",
+    "emr": "emr",
+    "sesv2": "sesv2",
+    "ses": "ses",
+}
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def error_prefix(service_id: str) -> str:
+    """The SDK v2 client name from a model's ``serviceId`` (``DynamoDB`` → ``DynamoDb``, ``SFN`` → ``Sfn``)."""
+    words = _WORD.findall(service_id.replace("-", " "))
+    return "".join(w[:1].upper() + w[1:].lower() for w in words) or service_id
+
+
+class AwsSdkIntegration:
+    """One integration for every ``aws-sdk:*`` resource type."""
+
+    def __init__(self, clients: AwsClients) -> None:
+        self.clients = clients
+        self._models: dict[str, Any] = {}
+
+    async def invoke(self, invocation: TaskInvocation) -> Json:
+        resource = invocation.resource
+        sdk_name = resource.resource_type.removeprefix("aws-sdk:")
+        service = SERVICE_NAMES.get(sdk_name, sdk_name)
+        model = await self._model(service)
+        if model is None:
+            raise StatesError(
+                f"{sdk_name[:1].upper()}{sdk_name[1:]}.SdkClientException",
+                f"The service '{sdk_name}' of resource '{resource.arn}' is not known to this emulator.",
+            )
+        prefix = error_prefix(model.metadata.get("serviceId", sdk_name))
+        operation = _operation(model, resource.action)
+        if operation is None:
+            raise StatesError(
+                f"{prefix}.{prefix}Exception",
+                f"The action '{resource.action}' is not an operation of {sdk_name}.",
+            )
+        parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
+        request = _to_model(parameters, operation.input_shape)
+        try:
+            response = await self.clients.call(
+                service,
+                operation.name,
+                request,
+                account=invocation.account,
+                region=resource.region or invocation.region,
+            )
+        except ServiceError as error:
+            raise sdk_failure(prefix, error, service) from None
+        output = _from_model(json_safe(response.output), operation.output_shape)
+        if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
+            _s3_object_defaults(output)
+        return output
+
+    async def _model(self, service: str) -> Any:
+        if service not in self._models:
+            self._models[service] = await self.clients.service_model(service)
+        return self._models[service]
+
+
+def sdk_failure(prefix: str, error: ServiceError, service: str) -> StatesError:
+    if not error.reachable:
+        return StatesError(f"{prefix}.SdkClientException", error.message)
+    if error.status == 501 and error.code == "NotImplemented":
+        return StatesError(
+            f"{prefix}.{prefix}Exception",
+            f"{error.message} (the emulator's local {service} backend lacks this action)",
+        )
+    exception = error.error_shape or f"{prefix}Exception"
+    if not exception.endswith("Exception"):
+        exception += "Exception"
+    details = (
+        f"Service: {prefix}, Status Code: {error.status}, Request ID: {error.request_id or uuid.uuid4()}"
+    )
+    if service == "s3":
+        details += f", Extended Request ID: {error.extended_request_id or uuid.uuid4().hex}"
+    return StatesError(f"{prefix}.{exception}", f"{error.message} ({details}) (SDK Attempt Count: 1)")
+
+
+_S3_OBJECT_OPERATIONS = {"PutObject", "GetObject", "HeadObject", "CopyObject", "CompleteMultipartUpload"}
+
+
+def _s3_object_defaults(output: dict[str, Json]) -> None:
+    """S3 encrypts every object (SSE-S3) and reports full-object checksums; the local backend omits both."""
+    output.setdefault("ServerSideEncryption", "AES256")
+    if any(key.startswith("Checksum") for key in output):
+        output.setdefault("ChecksumType", "FULL_OBJECT")
+
+
+def _operation(model: Any, action: str) -> Any:
+    wanted = action.lower()
+    for name in model.operation_names:
+        if name.lower() == wanted:
+            return model.operation_model(name)
+    return None
+
+
+def _to_model(value: Any, shape: Any) -> Any:
+    """Parameters in Step Functions' casing → botocore's member names and types."""
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        members = {name.lower(): name for name in shape.members}
+        result = {}
+        for key, item in value.items():
+            name = members.get(str(key).lower(), key)
+            result[name] = _to_model(item, shape.members.get(name))
+        return result
+    if kind == "list" and isinstance(value, list):
+        return [_to_model(item, shape.member) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _to_model(item, shape.value) for key, item in value.items()}
+    if kind == "blob" and not isinstance(value, str | bytes):
+        return json_text(value)
+    return value
+
+
+def _from_model(value: Json, shape: Any) -> Json:
+    """botocore's output → Step Functions' PascalCase member names."""
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        return {_pascal(key): _from_model(item, shape.members.get(key)) for key, item in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_from_model(item, shape.member) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _from_model(item, shape.value) for key, item in value.items()}
+    return value
+
+
+def _pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,20 @@
+"""Registers the AWS service integrations served through the client seam."""
+
+from __future__ import annotations
+
+from emulator.integrations.aws_sdk import AwsSdkIntegration
+from emulator.integrations.clients import AwsClients
+from emulator.integrations.dynamodb import DynamoDbIntegration
+from emulator.integrations.eventbridge import EventBridgeIntegration
+from emulator.integrations.registry import AWS_SDK, IntegrationRegistry
+from emulator.integrations.sns import SnsIntegration
+from emulator.integrations.sqs import SqsIntegration
+
+
+def register_aws_services(registry: IntegrationRegistry, clients: AwsClients) -> None:
+    """``sqs``, ``sns``, ``dynamodb``, ``events`` and every ``aws-sdk:<service>``."""
+    registry.register("sqs", SqsIntegration(clients))
+    registry.register("sns", SnsIntegration(clients))
+    registry.register("dynamodb", DynamoDbIntegration(clients))
+    registry.register("events", EventBridgeIntegration(clients))
+    registry.register(AWS_SDK, AwsSdkIntegration(clients))

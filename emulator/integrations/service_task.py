@@ -1,0 +1,141 @@
+"""What every optimized service integration shares: an action table, the call through the client
+seam, AWS's SDK HTTP metadata in outputs, and the SDK-v1 style error names and cause texts.
+
+An optimized integration (``arn:aws:states:::sqs:sendMessage``) is a table of ``Action`` rows; a
+module per service builds its ``OptimizedIntegration`` from its table (see ``sqs.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from typing import Any
+
+from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse, json_safe
+from emulator.integrations.registry import TaskInvocation
+from emulator.language.errors import StatesError
+from emulator.model.types import Json
+
+JSON_1_0 = "application/x-amz-json-1.0"
+XML = "text/xml"
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLabels:
+    """How AWS names a service in an optimized integration's errors (the AWS SDK for Java v1)."""
+
+    error_prefix: str  # "SQS" in "SQS.AmazonSQSException"
+    service_name: str  # "AmazonSQS" in the cause's "(Service: AmazonSQS; …)"
+    base_exception: str  # the exception for error codes the service model does not name
+
+
+Shaper = Callable[[dict[str, Any]], dict[str, Any]]
+Normaliser = Callable[[ServiceResponse], Json]
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One supported action: botocore's operation, request shaping and response normalisation."""
+
+    operation: str
+    parameters: tuple[str, ...]
+    shape: Shaper | None = None
+    normalise: Normaliser | None = None
+    patterns: frozenset[str] = field(default_factory=lambda: frozenset({"", "waitForTaskToken"}))
+
+
+class OptimizedIntegration:
+    """Runs the actions of one service's optimized integration through the client seam."""
+
+    def __init__(
+        self, clients: AwsClients, service: str, labels: ServiceLabels, actions: Mapping[str, Action]
+    ):
+        self.clients = clients
+        self.service = service
+        self.labels = labels
+        self.actions = actions
+
+    async def invoke(self, invocation: TaskInvocation) -> Json:
+        action = self.actions.get(invocation.resource.action)
+        if action is None:
+            raise StatesError(
+                "States.Runtime",
+                f"The resource '{invocation.resource.arn}' is not supported by this emulator.",
+            )
+        parameters = dict(invocation.parameters) if isinstance(invocation.parameters, dict) else {}
+        request = action.shape(parameters) if action.shape is not None else parameters
+        try:
+            response = await self.clients.call(
+                self.service,
+                action.operation,
+                request,
+                account=invocation.account,
+                region=invocation.resource.region or invocation.region,
+            )
+        except ServiceError as error:
+            raise self.failure(error) from None
+        if action.normalise is not None:
+            return action.normalise(response)
+        return json_safe(response.output)
+
+    def failure(self, error: ServiceError) -> StatesError:
+        return optimized_failure(self.labels, error)
+
+
+def optimized_failure(labels: ServiceLabels, error: ServiceError) -> StatesError:
+    """``<Prefix>.<Exception>`` with the SDK v1 cause text AWS records."""
+    if not error.reachable:
+        return StatesError(f"{labels.error_prefix}.SdkClientException", error.message)
+    exception = error.error_shape or labels.base_exception
+    if not exception.endswith("Exception"):
+        exception += "Exception"
+    cause = (
+        f"{error.message} (Service: {labels.service_name}; Status Code: {error.status}; "
+        f"Error Code: {error.code}; Request ID: {error.request_id or uuid.uuid4()}; Proxy: null)"
+    )
+    return StatesError(f"{labels.error_prefix}.{exception}", cause)
+
+
+def validation_error(service: str, message: str) -> ServiceError:
+    """A request the service rejects before touching any resource (AWS's ``ValidationException``)."""
+    return ServiceError(service, "ValidationException", message, 400, str(uuid.uuid4()))
+
+
+def json_text(value: Any) -> Any:
+    """Step Functions sends a non-string message/body/detail as its compact JSON text."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def with_http_metadata(
+    output: dict[str, Any],
+    content_type: str,
+    content_length: int,
+    extra_headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Add the ``SdkHttpMetadata`` / ``SdkResponseMetadata`` an optimized integration's output carries."""
+    request_id = str(uuid.uuid4())
+    headers = {
+        "Content-Length": str(content_length),
+        "Content-Type": content_type,
+        "Date": formatdate(usegmt=True),
+        "connection": "keep-alive",
+        "x-amzn-RequestId": request_id,
+        **(extra_headers or {}),
+    }
+    result = dict(output)
+    result["SdkHttpMetadata"] = {
+        "AllHttpHeaders": {name: [value] for name, value in headers.items()},
+        "HttpHeaders": headers,
+        "HttpStatusCode": 200,
+    }
+    result["SdkResponseMetadata"] = {"RequestId": request_id}
+    return result
+
+
+def compact_length(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())

@@ -1,0 +1,85 @@
+"""Amazon SNS optimized integration (``arn:aws:states:::sns:publish[.waitForTaskToken]``).
+
+| action  | parameters                                                                                |
+|---------|-------------------------------------------------------------------------------------------|
+| publish | TopicArn, TargetArn, PhoneNumber, Message, Subject, MessageStructure, MessageAttributes,  |
+|         | MessageGroupId, MessageDeduplicationId                                                    |
+
+Patterns: request-response, ``.waitForTaskToken``. A non-string ``Message`` is sent as its JSON text.
+The output is Publish's (MessageId, SequenceNumber for FIFO topics) plus the SDK HTTP metadata of
+SNS's XML answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse, json_safe
+from emulator.integrations.service_task import (
+    XML,
+    Action,
+    OptimizedIntegration,
+    ServiceLabels,
+    json_text,
+    with_http_metadata,
+)
+from emulator.language.errors import StatesError
+from emulator.model.types import Json
+
+LABELS = ServiceLabels("SNS", "AmazonSNS", "AmazonSNSException")
+
+# SNS's Publish answer; its length is the Content-Length AWS reports.
+_PUBLISH_XML = (
+    '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/">\n  <PublishResult>\n'
+    "    <MessageId>{message_id}</MessageId>\n{sequence}  </PublishResult>\n  <ResponseMetadata>\n"
+    "    <RequestId>{request_id}</RequestId>\n  </ResponseMetadata>\n</PublishResponse>\n"
+)
+_UUID_LENGTH = 36
+
+
+def _shape_publish(parameters: dict[str, Any]) -> dict[str, Any]:
+    if "Message" in parameters:
+        parameters["Message"] = json_text(parameters["Message"])
+    return parameters
+
+
+def _normalise(response: ServiceResponse) -> Json:
+    output = json_safe(response.output)
+    assert isinstance(output, dict)
+    sequence = output.get("SequenceNumber")
+    body = _PUBLISH_XML.format(
+        message_id=output.get("MessageId", ""),
+        sequence=f"    <SequenceNumber>{sequence}</SequenceNumber>\n" if sequence else "",
+        request_id="x" * _UUID_LENGTH,
+    )
+    return with_http_metadata(output, XML, len(body.encode()))
+
+
+ACTIONS = {
+    "publish": Action(
+        "Publish",
+        (
+            "TopicArn",
+            "TargetArn",
+            "PhoneNumber",
+            "Message",
+            "Subject",
+            "MessageStructure",
+            "MessageAttributes",
+            "MessageGroupId",
+            "MessageDeduplicationId",
+        ),
+        _shape_publish,
+        _normalise,
+    ),
+}
+
+
+class SnsIntegration(OptimizedIntegration):
+    def __init__(self, clients: AwsClients) -> None:
+        super().__init__(clients, "sns", LABELS, ACTIONS)
+
+    def failure(self, error: ServiceError) -> StatesError:
+        if error.code == "NotFound" and error.message == "Endpoint does not exist":
+            error.message = "Topic does not exist"  # the backend's wording for a missing topic
+        return super().failure(error)
