@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from aiohttp import web
 
@@ -43,7 +44,45 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
     engine = Engine(clock, IntegrationRegistry(), rng=random.Random(), map_runs=PartitionMapRuns(store))
     env = ServiceEnvironment(settings=settings, store=store, clock=clock, engine=engine)
     register_aws_services(engine.integrations, clients)
+    wire_task_integrations(env, engine, settings, clients)
     return env
+
+
+def wire_task_integrations(env: ServiceEnvironment, engine: Any, settings: Settings, clients: Any = None) -> None:
+    """Callbacks, activities, Lambda and nested executions. Task deadlines and heartbeats run on
+    real time (times ``timeout_scale``), never on the Wait-state clock."""
+    from emulator.integrations.aws_lambda import LambdaIntegration
+    from emulator.integrations.lambda_handlers import LocalHandlers
+    from emulator.integrations.registry import ACTIVITY, LAMBDA_FUNCTION
+    from emulator.integrations.stepfunctions import StepFunctionsIntegration
+    from emulator.runtime.activities import ActivityIntegration
+    from emulator.runtime.callbacks import CallbackWaiter
+    from emulator.service.nested_executions import ControlPlaneStarter
+
+    registry = engine.integrations
+    engine.callbacks = CallbackWaiter(env.task_tokens, settings.timeout_scale)
+    engine.timeout_scale = settings.timeout_scale
+    store = env.store
+
+    def activity_exists(arn: str) -> bool:
+        parts = arn.split(":")
+        return len(parts) >= 7 and store.partition(parts[4], parts[3]).activities.get(arn) is not None
+
+    registry.register(ACTIVITY, ActivityIntegration(env.activity_queues, env.task_tokens,
+                                                    SystemClock(settings.timeout_scale), exists=activity_exists))
+    if clients is None and settings.endpoints.get("lambda"):
+        from emulator.integrations.clients import AwsClients
+
+        clients = AwsClients(settings)
+    local = LocalHandlers(settings.lambda_handlers) if settings.lambda_handlers else None
+    lambda_integration = LambdaIntegration(local, clients)
+    registry.register("lambda", lambda_integration)
+    registry.register(LAMBDA_FUNCTION, lambda_integration)
+    registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))
+
+
+async def _close_integrations(app: web.Application) -> None:
+    await app[ENVIRONMENT].engine.integrations.close()
 
 
 def build_app(settings: Settings) -> web.Application:
@@ -51,6 +90,7 @@ def build_app(settings: Settings) -> web.Application:
     clients = AwsClients(settings)  # the one seam to moto / configured endpoints (nothing imported yet)
     app[ENVIRONMENT] = build_environment(settings, clients)
     app.router.add_get("/_emulator/health", health)
+    app.on_cleanup.append(_close_integrations)
     app.router.add_post("/", handle)
     app.router.add_post("/{tail:.*}", handle)
     app.router.add_route("*", "/{tail:.*}", handle)  # other AWS services' REST calls (S3 GET/PUT …)

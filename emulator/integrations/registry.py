@@ -67,6 +67,14 @@ class IntegrationRegistry:
     def register(self, key: str, integration: Integration) -> None:
         self._integrations[key] = integration
 
+    async def close(self) -> None:
+        """Release what integrations hold (Lambda workers …) at shutdown."""
+        unique = {id(integration): integration for integration in self._integrations.values()}
+        for integration in unique.values():
+            close = getattr(integration, "close", None)
+            if close is not None:
+                await close()
+
     def find(self, resource: TaskResource) -> Integration | None:
         if resource.kind == "lambda":
             return self._integrations.get(LAMBDA_FUNCTION)
