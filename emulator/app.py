@@ -11,6 +11,7 @@ from emulator.integrations.clients import AwsClients
 from emulator.model.records import Execution, MapRun
 from emulator.runtime.clock import SystemClock
 from emulator.server.aws_passthrough import install as install_aws_passthrough
+from emulator.server.mock_admin import install as install_mock_admin
 from emulator.server.protocol import ENVIRONMENT, handle, health
 from emulator.service.environment import ServiceEnvironment
 from emulator.settings import Settings
@@ -45,13 +46,37 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
     env = ServiceEnvironment(settings=settings, store=store, clock=clock, engine=engine)
     register_aws_services(engine.integrations, clients)
     wire_task_integrations(env, engine, settings, clients)
+    wire_mocks(env, engine, settings)
     return env
+
+
+def wire_mocks(env: ServiceEnvironment, engine: Any, settings: Settings) -> None:
+    """The mock layer in front of the integrations: SFN_MOCK_CONFIG, SFN_MOCK_MODULE, and
+    ``POST /_emulator/mock-config`` documents (see emulator/integrations/mocks.py)."""
+    from emulator.integrations.mocks import Mocks, load_mock_module
+    from emulator.model.jsontext import to_json_text
+
+    def settle_token(token: str, value: Any, error: str | None, cause: str | None) -> None:
+        pending = env.task_tokens.find(token)
+        if pending is None:
+            return
+        if error is None:
+            env.task_tokens.succeed(pending, to_json_text(value))
+        else:
+            env.task_tokens.fail(pending, error, cause)
+
+    mocks = Mocks(settings.mock_config_path, settle_token)
+    engine.integrations.mocks = mocks
+    module = getattr(settings, "mock_module", None)
+    if module:
+        load_mock_module(module, mocks)
 
 
 def wire_task_integrations(env: ServiceEnvironment, engine: Any, settings: Settings, clients: Any = None) -> None:
     """Callbacks, activities, Lambda and nested executions. Task deadlines and heartbeats run on
     real time (times ``timeout_scale``), never on the Wait-state clock."""
     from emulator.integrations.aws_lambda import LambdaIntegration
+    from emulator.integrations.http import HttpIntegration
     from emulator.integrations.lambda_handlers import LocalHandlers
     from emulator.integrations.registry import ACTIVITY, LAMBDA_FUNCTION
     from emulator.integrations.stepfunctions import StepFunctionsIntegration
@@ -79,6 +104,7 @@ def wire_task_integrations(env: ServiceEnvironment, engine: Any, settings: Setti
     registry.register("lambda", lambda_integration)
     registry.register(LAMBDA_FUNCTION, lambda_integration)
     registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))
+    registry.register("http", HttpIntegration())
 
 
 async def _close_integrations(app: web.Application) -> None:
@@ -90,6 +116,7 @@ def build_app(settings: Settings) -> web.Application:
     clients = AwsClients(settings)  # the one seam to moto / configured endpoints (nothing imported yet)
     app[ENVIRONMENT] = build_environment(settings, clients)
     app.router.add_get("/_emulator/health", health)
+    install_mock_admin(app)
     app.on_cleanup.append(_close_integrations)
     app.router.add_post("/", handle)
     app.router.add_post("/{tail:.*}", handle)

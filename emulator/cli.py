@@ -7,7 +7,7 @@ import dataclasses
 import logging
 import sys
 
-from emulator.settings import Settings
+from emulator.settings import Settings, parse_handler_mapping
 
 
 def parse_settings(argv: list[str] | None = None) -> Settings:
@@ -27,7 +27,23 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     parser.add_argument(
         "--mock-config", default=base.mock_config_path, help="mock config file (SFN_MOCK_CONFIG)"
     )
+    parser.add_argument(
+        "--lambda-handler",
+        action="append",
+        default=[],
+        metavar="NAME=MODULE:FUNCTION",
+        help="run Lambda function NAME with a local Python handler (repeatable; NAME may end in *)",
+    )
+    parser.add_argument(
+        "--timeout-scale",
+        type=float,
+        default=base.timeout_scale,
+        help="scale for task TimeoutSeconds/HeartbeatSeconds (SFN_TIMEOUT_SCALE)",
+    )
     args = parser.parse_args(argv)
+    handlers = dict(base.lambda_handlers)
+    for item in args.lambda_handler:
+        handlers.update(parse_handler_mapping(item))
     return dataclasses.replace(
         base,
         host=args.host,
@@ -37,6 +53,8 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         log_level=args.log_level.upper(),
         wait_time_scale=args.wait_time_scale,
         mock_config_path=args.mock_config,
+        lambda_handlers=handlers,
+        timeout_scale=args.timeout_scale,
     )
 
 
