@@ -94,6 +94,8 @@ class AwsSdkIntegration:
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output)
+        if service == "dynamodb" and isinstance(output, dict) and "ReturnConsumedCapacity" not in request:
+            output.pop("ConsumedCapacity", None)  # reported only when asked for
         return output
 
     async def _model(self, service: str) -> Any:
@@ -149,14 +151,17 @@ def _to_model(value: Any, shape: Any) -> Any:
         result = {}
         for key, item in value.items():
             name = members.get(str(key).lower(), key)
-            result[name] = _to_model(item, shape.members.get(name))
+            member = shape.members.get(name)
+            if item is None and member is not None:
+                continue  # a null member is an absent one
+            result[name] = _to_model(item, member)
         return result
     if kind == "list" and isinstance(value, list):
         return [_to_model(item, shape.member) for item in value]
     if kind == "map" and isinstance(value, dict):
         return {key: _to_model(item, shape.value) for key, item in value.items()}
-    if kind == "blob" and not isinstance(value, str | bytes):
-        return json_text(value)
+    if kind in ("blob", "string") and not isinstance(value, str | bytes):
+        return json_text(value)  # Step Functions sends a JSON value given for a text member as its JSON text
     return value
 
 

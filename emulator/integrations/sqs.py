@@ -80,6 +80,8 @@ class SqsIntegration(OptimizedIntegration):
         if not host or host in _LOCAL_HOSTS or host.endswith("amazonaws.com"):
             return
         try:
+            if "." not in host:  # a bare name outside any domain: not resolvable from AWS's network
+                raise socket.gaierror(host)
             await asyncio.get_running_loop().getaddrinfo(host, None)
         except (socket.gaierror, UnicodeError):
             raise self.failure(
