@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -109,9 +110,11 @@ class DistributedMaps:
         config = state.distributed
         assert config is not None
         recorder = run.recorder
+        # Workflow variables, where the engine keeps them on the chain (JSONPath ``$var`` references).
+        variables = getattr(chain, "variables", None)
         effective = apply_input_path(state.common.input_path, value, context)
-        items = None if config.item_reader is not None else items_of(state, effective, context)
-        concurrency = max_concurrency_of(state, effective, context)
+        items = None if config.item_reader is not None else items_of(state, effective, context, variables)
+        concurrency = max_concurrency_of(state, effective, context, variables)
         attempts = [0] * len(state.retry)
         while True:
             chain.last = recorder.add(
@@ -120,7 +123,7 @@ class DistributedMaps:
                 "mapStateStartedEventDetails",
                 {"length": 0 if items is None else len(items)},
             )
-            threshold = failure_threshold_of(config, effective, context)
+            threshold = failure_threshold_of(config, effective, context, variables)
             frame = self._begin_map_run(run, state, concurrency, threshold, chain)
             run_started = recorder.add(
                 "MapRunStarted", chain.last, "mapRunStartedEventDetails", {"mapRunArn": frame.map_run.arn}
@@ -129,7 +132,7 @@ class DistributedMaps:
             run.frames.append(frame)
             try:
                 result = await self._run_map_run(
-                    run, state, config, effective, items, context, concurrency, threshold, frame
+                    run, state, config, effective, items, context, concurrency, threshold, frame, variables
                 )
             except StatesError as failure:
                 frame.counts.finish(MapRunStatus.FAILED, self.clock.now())
@@ -182,12 +185,13 @@ class DistributedMaps:
         concurrency: int,
         threshold: FailureThreshold,
         frame: MapRunFrame,
+        variables: Mapping[str, Json] | None = None,
     ) -> Json:
         if items is None:
-            items = await self._read_items(run, config, value, context)
-        selected = self._select_items(state, value, items, context)
+            items = await self._read_items(run, config, value, context, variables)
+        selected = self._select_items(state, value, items, context, variables)
         if config.item_batcher is not None:
-            inputs = batches_of(config.item_batcher, selected, value, context, self.rng)
+            inputs = batches_of(config.item_batcher, selected, value, context, self.rng, variables)
             sizes = [len(batch["Items"]) for batch in inputs]  # type: ignore[index,arg-type]
         else:
             inputs, sizes = selected, [1] * len(selected)
@@ -231,7 +235,12 @@ class DistributedMaps:
         return [_child_result(execution) for execution in finished]
 
     def _select_items(
-        self, state: MapState, value: Json, items: list[Json], context: dict[str, Any]
+        self,
+        state: MapState,
+        value: Json,
+        items: list[Json],
+        context: dict[str, Any],
+        variables: Mapping[str, Json] | None = None,
     ) -> list[Json]:
         selector = state.item_selector
         if selector is None:
@@ -240,7 +249,7 @@ class DistributedMaps:
         for index, item in enumerate(items):
             item_context = dict(context)
             item_context["Map"] = {"Item": {"Index": index, "Value": item}}
-            selected.append(selector.evaluate(value, item_context, self.rng))
+            selected.append(selector.evaluate(value, item_context, self.rng, variables))
         return selected
 
     def _start_child(
@@ -295,14 +304,23 @@ class DistributedMaps:
     # --- ItemReader / ResultWriter (through the integration seam) ---------------------------
 
     async def _read_items(
-        self, run: _Run, config: DistributedConfig, value: Json, context: dict[str, Any]
+        self,
+        run: _Run,
+        config: DistributedConfig,
+        value: Json,
+        context: dict[str, Any],
+        variables: Mapping[str, Json] | None = None,
     ) -> list[Json]:
         reader = config.item_reader
         assert reader is not None
-        parameters = {} if reader.parameters is None else reader.parameters.evaluate(value, context, self.rng)
+        parameters = (
+            {}
+            if reader.parameters is None
+            else reader.parameters.evaluate(value, context, self.rng, variables)
+        )
         max_items = None
         if reader.max_items_path is not None:
-            max_items = integer_at(reader.max_items_path, "MaxItemsPath", value, context, None)
+            max_items = integer_at(reader.max_items_path, "MaxItemsPath", value, context, variables)
         invocation = TaskInvocation(reader.resource, parameters, context, run.region, run.account)
         if self.integrations.find(reader.resource) is None:
             raise StatesError(
