@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from emulator.integrations.aws_lambda import (
+    LambdaIntegration,
+    function_error,
+    invoke_output,
+    parse_function,
+    payload_text,
+)
+from emulator.integrations.lambda_handlers import LambdaReply
+from emulator.integrations.registry import TaskInvocation
+from emulator.language.errors import StatesError
+from emulator.language.states.task_state import parse_resource
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+
+
+class FakeHandlers:
+    def __init__(self, reply: LambdaReply) -> None:
+        self.reply = reply
+        self.calls: list[tuple[str, str]] = []
+
+    def __contains__(self, name: str) -> bool:
+        return name == "fn"
+
+    async def invoke(self, name: str, payload: str, request_id: str, function_arn: str) -> LambdaReply:
+        self.calls.append((name, payload))
+        return self.reply
+
+
+def invocation(resource: str, parameters: object) -> TaskInvocation:
+    return TaskInvocation(parse_resource(resource), parameters, {}, REGION, ACCOUNT)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "qualifier", "region", "account"),
+    [
+        ("fn", "fn", None, REGION, ACCOUNT),
+        ("fn:7", "fn", "7", REGION, ACCOUNT),
+        ("111111111111:function:fn", "fn", None, REGION, "111111111111"),
+        ("arn:aws:lambda:eu-west-1:222222222222:function:fn:live", "fn", "live", "eu-west-1", "222222222222"),
+    ],
+)
+def test_function_names_partial_arns_and_arns(
+    text: str, name: str, qualifier: str | None, region: str, account: str
+) -> None:
+    assert parse_function(text, REGION, ACCOUNT) == (parse_function(text, REGION, ACCOUNT).__class__)(
+        name, qualifier, region, account
+    )
+
+
+def test_a_string_payload_is_sent_as_it_is_and_null_as_nothing() -> None:
+    assert payload_text('"HelloWorld"') == '"HelloWorld"'
+    assert payload_text(None) == ""
+    assert payload_text({"a": [1, 2]}) == '{"a":[1,2]}'
+
+
+def test_function_errors_name_the_error_type_and_keep_the_document() -> None:
+    body = '{"errorMessage": "m", "errorType": "CustomError", "stackTrace": []}'
+    optimized = function_error(body, legacy=False)
+    assert (optimized.error, optimized.cause) == (
+        "CustomError",
+        '{"errorMessage":"m","errorType":"CustomError","stackTrace":[]}',
+    )
+    assert function_error(body, legacy=True).cause == body
+    assert function_error("not json", legacy=False).error == "Lambda.Unknown"
+
+
+def test_invoke_output_has_aws_members_and_content_length() -> None:
+    output = invoke_output('"HelloWorld"', 200, "$LATEST", "rid")
+    assert output["Payload"] == "HelloWorld"
+    metadata = output["SdkHttpMetadata"]
+    assert metadata["HttpHeaders"]["Content-Length"] == "12"  # type: ignore[index]
+    assert metadata["AllHttpHeaders"]["X-Amz-Executed-Version"] == ["$LATEST"]  # type: ignore[index]
+    assert output["SdkResponseMetadata"] == {"RequestId": "rid"}
+
+
+async def test_optimized_invoke_sends_the_payload_and_wraps_the_result() -> None:
+    handlers = FakeHandlers(LambdaReply('{"x": 1}'))
+    integration = LambdaIntegration(handlers)  # type: ignore[arg-type]
+    result = await integration.invoke(
+        invocation("arn:aws:states:::lambda:invoke", {"FunctionName": "fn", "Payload": {"in": True}})
+    )
+    assert handlers.calls == [("fn", '{"in":true}')]
+    assert isinstance(result, dict) and result["Payload"] == {"x": 1} and result["StatusCode"] == 200
+
+
+async def test_function_arn_returns_the_payload_and_raises_the_runtime_text() -> None:
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:fn"
+    assert await LambdaIntegration(FakeHandlers(LambdaReply("[1]"))).invoke(invocation(arn, {})) == [1]  # type: ignore[arg-type]
+    failing = LambdaIntegration(FakeHandlers(LambdaReply('{"errorType": "E"}', True)))  # type: ignore[arg-type]
+    with pytest.raises(StatesError) as raised:
+        await failing.invoke(invocation(arn, {}))
+    assert (raised.value.error, raised.value.cause) == ("E", '{"errorType": "E"}')
+
+
+async def test_a_function_nobody_serves_is_resource_not_found() -> None:
+    with pytest.raises(StatesError) as raised:
+        await LambdaIntegration().invoke(invocation("arn:aws:states:::lambda:invoke", {"FunctionName": "zz"}))
+    assert raised.value.error == "Lambda.ResourceNotFoundException"
+    assert json.dumps(raised.value.cause).count(":function:zz:$LATEST") == 1

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from emulator.integrations.http import url_encoded
+from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.stepfunctions import StartFailed, StepFunctionsIntegration, input_text
+from emulator.language.errors import StatesError
+from emulator.language.states.task_state import parse_resource
+
+MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:child"
+EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:child:run"
+
+
+class FakeStarter:
+    def __init__(self, status: str = "SUCCEEDED", refuse: bool = False) -> None:
+        self.status = status
+        self.refuse = refuse
+        self.requests: list[dict[str, Any]] = []
+
+    async def start_execution(self, account: str, region: str, request: dict[str, Any]) -> dict[str, Any]:
+        if self.refuse:
+            raise StartFailed("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{MACHINE}'")
+        self.requests.append(request)
+        return {"executionArn": EXECUTION, "startDate": 1_700_000_000.5}
+
+    async def wait_for_execution(self, account: str, region: str, execution_arn: str) -> dict[str, Any]:
+        described = {
+            "executionArn": execution_arn,
+            "stateMachineArn": MACHINE,
+            "name": "run",
+            "status": self.status,
+            "startDate": 1_700_000_000.5,
+            "stopDate": 1_700_000_001.0,
+            "input": '{"a":1}',
+        }
+        if self.status == "SUCCEEDED":
+            described["output"] = '{"b":2}'
+        else:
+            described.update(error="E", cause="C")
+        return described
+
+
+def invocation(resource: str, parameters: dict[str, Any]) -> TaskInvocation:
+    return TaskInvocation(parse_resource(resource), parameters, {}, "us-east-1", "123456789012")
+
+
+def test_child_input_is_json_text() -> None:
+    assert input_text(None) == "{}"
+    assert input_text({"a": 1}) == '{"a":1}'
+    assert input_text('{"a": 1}') == '{"a": 1}'
+    assert input_text("plain") == '"plain"'
+
+
+async def test_start_returns_the_arn_and_start_date() -> None:
+    starter = FakeStarter()
+    result = await StepFunctionsIntegration(starter).invoke(
+        invocation(
+            "arn:aws:states:::states:startExecution",
+            {"StateMachineArn": MACHINE, "Input": {"a": 1}, "Name": "run"},
+        )
+    )
+    assert starter.requests == [{"stateMachineArn": MACHINE, "input": '{"a":1}', "name": "run"}]
+    assert isinstance(result, dict)
+    assert result["ExecutionArn"] == EXECUTION
+    assert result["StartDate"] == "2023-11-14T22:13:20.500Z"
+
+
+async def test_sync_and_sync2_differ_in_how_input_and_output_appear() -> None:
+    integration = StepFunctionsIntegration(FakeStarter())
+    text = await integration.run_job(
+        invocation("arn:aws:states:::states:startExecution.sync", {}), {"ExecutionArn": EXECUTION}
+    )
+    as_json = await integration.run_job(
+        invocation("arn:aws:states:::states:startExecution.sync:2", {}), {"ExecutionArn": EXECUTION}
+    )
+    assert isinstance(text, dict) and isinstance(as_json, dict)
+    assert (text["Input"], text["Output"]) == ('{"a":1}', '{"b":2}')
+    assert (as_json["Input"], as_json["Output"]) == ({"a": 1}, {"b": 2})
+
+
+async def test_a_failed_child_is_task_failed_with_its_description() -> None:
+    integration = StepFunctionsIntegration(FakeStarter(status="FAILED"))
+    with pytest.raises(StatesError) as raised:
+        await integration.run_job(
+            invocation("arn:aws:states:::states:startExecution.sync", {}), {"ExecutionArn": EXECUTION}
+        )
+    assert raised.value.error == "States.TaskFailed"
+    cause = json.loads(raised.value.cause or "")
+    assert (cause["Error"], cause["Cause"], cause["Status"]) == ("E", "C", "FAILED")
+
+
+async def test_a_refused_start_names_the_service_error() -> None:
+    integration = StepFunctionsIntegration(FakeStarter(refuse=True))
+    with pytest.raises(StatesError) as raised:
+        await integration.invoke(
+            invocation("arn:aws:states:::states:startExecution", {"StateMachineArn": MACHINE})
+        )
+    assert raised.value.error == "StepFunctions.StateMachineDoesNotExistException"
+    assert (raised.value.cause or "").startswith(
+        f"State Machine Does Not Exist: '{MACHINE}' (Service: AWSStepFunctions;"
+    )
+
+
+def test_http_url_encoding_array_formats() -> None:
+    body = {"a": [1, 2], "b": True}
+    assert url_encoded(body) == "a%5B0%5D=1&a%5B1%5D=2&b=true"
+    assert url_encoded(body, "REPEAT") == "a=1&a=2&b=true"
+    assert url_encoded(body, "COMMAS") == "a=1%2C2&b=true"
+    assert url_encoded(body, "BRACKETS") == "a%5B%5D=1&a%5B%5D=2&b=true"
