@@ -100,6 +100,18 @@ def _create(ctx: Any, step: dict[str, Any]) -> None:
         pass  # the cases check PutEvents' answer only; nothing has to receive the events
 
 
+def _unreachable_urls(ctx: Any) -> None:
+    """A queue URL the test made up (``http://no-such-queue-…``): use the host the recording names."""
+    for token, info in (ctx.case.data.get("placeholders") or {}).items():
+        fake = str((info or {}).get("fake_value", ""))
+        if token in ctx.tokens or not fake.startswith("http://") or (info.get("origin") or {}).get("call"):
+            continue
+        recorded = re.search(r"no-such-queue-[0-9a-f]+", json.dumps(ctx.case.data.get("expected")))
+        ctx.tokens[token] = f"http://{recorded.group(0) if recorded else _generated('no-such-queue')}"
+        if info.get("recorded_as"):
+            ctx.reverse.append((ctx.tokens[token], info["recorded_as"]))
+
+
 def register(runner: ModuleType) -> None:
     mine = {
         "sqs_create_queue",
@@ -121,6 +133,7 @@ def register(runner: ModuleType) -> None:
         for step in steps:
             if step.get("call") in mine:
                 _create(ctx, step)
+        _unreachable_urls(ctx)
 
     for kind in ("sqs", "sns", "dynamodb", "s3", "events", "aws-sdk"):
         runner.requirement_handler(kind)(setup)
