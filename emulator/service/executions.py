@@ -112,9 +112,32 @@ def _new_execution(
     )
 
 
+def _mock_test_case(env: ServiceEnvironment, request: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """``<state machine ARN>#<test case>`` (Step Functions Local's mocked runs): the request for the
+    plain ARN, and the test case, which must exist in the mock configuration."""
+    arn = request.get("stateMachineArn") or ""
+    if "#" not in arn:
+        return request, None
+    plain, _, test_case = arn.partition("#")
+    mocks = getattr(env.engine.integrations, "mocks", None)
+    machine = plain.split(":")[6] if plain.count(":") >= 6 else plain
+    if mocks is None or not mocks.has_test_case(machine, test_case):
+        raise ValidationException(
+            f"Test case '{test_case}' of state machine '{machine}' is not defined in the mock configuration"
+        )
+    return dict(request, stateMachineArn=plain), test_case
+
+
+def _bind_test_case(env: ServiceEnvironment, execution: Execution, test_case: str | None) -> None:
+    if test_case is not None:
+        machine = execution.state_machine_arn.rsplit(":", 1)[1]
+        env.engine.integrations.mocks.bind(execution.arn, machine, test_case)
+
+
 def start_execution(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
+    request, test_case = _mock_test_case(env, request)
     execution = _new_execution(env, context, request, sync=False)
     partition = partition_of(env, context)
     if not execution.express:
@@ -124,6 +147,7 @@ def start_execution(
                 return {"executionArn": existing.arn, "startDate": existing.start_date}
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{execution.arn}'")
         partition.executions.put(execution.arn, execution)
+    _bind_test_case(env, execution, test_case)
     env.engine.start(execution)
     return {"executionArn": execution.arn, "startDate": execution.start_date}
 
@@ -132,9 +156,13 @@ async def start_sync_execution(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
     """Run an EXPRESS execution to its end; it is not kept afterwards (DescribeExecution cannot see it)."""
+    request, test_case = _mock_test_case(env, request)
     execution = _new_execution(env, context, request, sync=True)
+    _bind_test_case(env, execution, test_case)
     env.engine.start(execution)
     await env.engine.wait(execution)
+    if test_case is not None:
+        env.engine.integrations.mocks.release(execution.arn)
     out = _execution_fields(execution, request)
     stop = execution.stop_date or execution.start_date
     duration_ms = max(100, math.ceil((stop - execution.start_date) * 1000 / 100) * 100)
