@@ -15,21 +15,20 @@ from typing import Any
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import (
-    apply_input_path,
-    apply_output_path,
-    apply_result_path,
     runtime_error_prefix,
 )
+from emulator.language.evaluate.jsonata import QueryEvaluationError
 from emulator.language.evaluate.retry import find_catcher, next_retry_delay
+from emulator.language.evaluate.variables import assigned_variables_text
 from emulator.language.parse.definition import Definition
-from emulator.language.states.choice_state import ChoiceState, choose
-from emulator.language.states.fail_state import FailState, failure_of
-from emulator.language.states.map_state import MapState, items_of, max_concurrency_of
+from emulator.language.states.choice_state import ChoiceState
+from emulator.language.states.fail_state import FailState
+from emulator.language.states.map_state import MapState
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.succeed_state import SucceedState
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
-from emulator.language.states.wait_state import WaitState, wait_seconds
+from emulator.language.states.wait_state import WaitState
 from emulator.model.arns import parse_states_arn
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, ExecutionStatus
@@ -37,6 +36,7 @@ from emulator.model.types import Json
 from emulator.runtime.callbacks import Callback, CallbackWaiter
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import execution_context, state_context
+from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.map_run import MapRunSink
 from emulator.runtime.map_run_executor import DistributedMaps
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
@@ -111,6 +111,8 @@ class Engine(DistributedMaps):
         # Where Distributed Map runs and their child executions are registered (None: nowhere).
         self.map_runs = map_runs
         self.map_exit_follows_run_start = map_exit_follows_run_start
+        # Inputs, outputs and variables of states in both query languages.
+        self.dataflow = DataFlow(self.rng, clock)
 
     # --- control plane interface ----------------------------------------------------------------
 
@@ -224,6 +226,8 @@ class Engine(DistributedMaps):
         common = state.common
         prefix = _TYPE_PREFIX[type(state)]
         recorder = run.recorder
+        before_entered = chain.last
+        chain.assigned = None
         entered_id = recorder.add(f"{prefix}StateEntered", chain.last, "stateEnteredEventDetails",
                                   {"name": common.name, "input": recorder.text(value),
                                    "inputDetails": {"truncated": False}})
@@ -239,13 +243,19 @@ class Engine(DistributedMaps):
         except StatesError as failure:
             if failure.error == ErrorName.RUNTIME:
                 raise _Terminal(failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or ""))
+            if isinstance(failure, QueryEvaluationError) and not getattr(failure, "reported", False):
+                self._evaluation_failed(run, state, failure, chain, before_entered, entered_id)
             catcher = find_catcher(getattr(state, "catch", ()), failure.error)
             if catcher is None:
                 raise
             error_output: dict[str, Json] = {"Error": failure.error}
             if failure.cause is not None:
                 error_output["Cause"] = failure.cause
-            output = apply_result_path(catcher.result_path, value, error_output)
+            try:
+                output = self.dataflow.caught(catcher, common, value, error_output, context, chain)
+            except QueryEvaluationError as evaluation:
+                self._evaluation_failed(run, state, evaluation, chain, before_entered, entered_id)
+                raise
             next_name = catcher.next
         if prefix == "Fail":  # pragma: no cover - Fail always raises
             raise AssertionError("Fail state returned")
@@ -256,40 +266,55 @@ class Engine(DistributedMaps):
                 f"The state/task '{common.name}' returned a result with a size exceeding the maximum number of "
                 "bytes service limit.",
             )
-        chain.last = recorder.add(f"{prefix}StateExited", chain.last, "stateExitedEventDetails",
-                                  {"name": common.name, "output": text, "outputDetails": {"truncated": False}})
+        details: dict[str, Any] = {"name": common.name, "output": text, "outputDetails": {"truncated": False}}
+        assigned = chain.assigned
+        if assigned is not None:
+            try:
+                details["assignedVariables"] = assigned_variables_text(assigned)
+            except StatesError as failure:
+                raise _Terminal(failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or ""))
+            details["assignedVariablesDetails"] = {"truncated": False}
+        chain.last = recorder.add(f"{prefix}StateExited", chain.last, "stateExitedEventDetails", details)
+        if assigned is not None:
+            chain.variables.update(assigned)
+            chain.assigned = None
         return output, next_name
+
+    def _evaluation_failed(self, run: _Run, state: Any, failure: QueryEvaluationError, chain: Chain,
+                           before_entered: int, entered_id: int) -> None:
+        """AWS records a JSONata evaluation failure as EvaluationFailed (linked to the event before
+        the state was entered) and prefixes its cause like a runtime error's."""
+        failure.cause = runtime_error_prefix(state.common.name, entered_id) + (failure.cause or "")
+        failure.reported = True  # type: ignore[attr-defined]
+        details: dict[str, Any] = {"error": failure.error, "cause": failure.cause, "state": state.common.name}
+        if failure.location is not None:
+            details["location"] = failure.location
+        chain.last = run.recorder.add("EvaluationFailed", before_entered, "evaluationFailedEventDetails", details)
+        # A Map / Parallel that fails before it starts still reports its failure.
+        if getattr(failure, "before_start", False):
+            chain.last = run.recorder.add(f"{_TYPE_PREFIX[type(state)]}StateFailed", chain.last)
 
     async def _work(self, run: _Run, state: Any, value: Json, context: dict[str, Any],
                     chain: Chain) -> tuple[Json, str | None]:
         """The type-specific part of a state: returns (output, next state name or None)."""
         common = state.common
         next_name = None if common.end else common.next
+        dataflow = self.dataflow
         if isinstance(state, PassState):
-            effective = apply_input_path(common.input_path, value, context)
-            if state.has_result:
-                result = state.result
-            elif state.parameters is not None:
-                result = state.parameters.evaluate(effective, context, self.rng)
-            else:
-                result = effective
-            output = apply_result_path(state.result_path, value, result)
-            return apply_output_path(common.output_path, output, context), next_name
+            return dataflow.run_pass(state, value, context, chain), next_name
         if isinstance(state, TaskState):
             return await self._work_task(run, state, value, context, chain), next_name
         if isinstance(state, ChoiceState):
-            effective = apply_input_path(common.input_path, value, context)
-            target = choose(state, effective, context)
-            return apply_output_path(common.output_path, effective, context), target
+            return dataflow.run_choice(state, value, context, chain)
         if isinstance(state, WaitState):
-            effective = apply_input_path(common.input_path, value, context)
-            await self._wait(run, wait_seconds(state, effective, context, self.clock.now() + run.skew))
-            return apply_output_path(common.output_path, effective, context), next_name
+            seconds, effective = dataflow.wait_seconds(state, value, context, chain, self.clock.now() + run.skew)
+            await self._wait(run, seconds)
+            return dataflow.pass_through(common, value, effective, context, chain), next_name
         if isinstance(state, SucceedState):
-            effective = apply_input_path(common.input_path, value, context)
-            return apply_output_path(common.output_path, effective, context), None
+            effective = dataflow.effective_input(common, value, context, chain)
+            return dataflow.pass_through(common, value, effective, context, chain), None
         if isinstance(state, FailState):
-            raise failure_of(state, value, context, self.rng)
+            raise dataflow.failure(state, value, context, chain)
         if isinstance(state, ParallelState):
             return await self._work_parallel(run, state, value, context, chain), next_name
         if isinstance(state, MapState) and state.distributed is not None:
@@ -326,11 +351,10 @@ class Engine(DistributedMaps):
         context["State"] = state_info
         return True
 
-    def _finish_result(self, state: Any, value: Json, result: Json, context: dict[str, Any]) -> Json:
-        if state.result_selector is not None:
-            result = state.result_selector.evaluate(result, context, self.rng)
-        output = apply_result_path(state.result_path, value, result)
-        return apply_output_path(state.common.output_path, output, context)
+    def _finish_result(self, state: Any, value: Json, result: Json, context: dict[str, Any],
+                       chain: Chain | None = None) -> Json:
+        """The output of a Task, Parallel or Map from its result (assignments parked on ``chain``)."""
+        return self.dataflow.finish(state, value, result, context, chain if chain is not None else Chain(0))
 
     # --- Task -----------------------------------------------------------------------------------
 
@@ -338,10 +362,14 @@ class Engine(DistributedMaps):
                          chain: Chain) -> Json:
         recorder = run.recorder
         resource = state.resource
-        effective = apply_input_path(state.common.input_path, value, context)
-        timeout = _seconds_field(state.timeout_seconds, state.timeout_seconds_path, effective, context)
-        heartbeat = _seconds_field(state.heartbeat_seconds, state.heartbeat_seconds_path, effective, context)
-        credentials = None if state.credentials is None else state.credentials.evaluate(effective, context, self.rng)
+        dataflow = self.dataflow
+        effective = dataflow.effective_input(state.common, value, context, chain)
+        timeout = dataflow.seconds(state.timeout_seconds, state.timeout_seconds_expression,
+                                   state.timeout_seconds_path, effective, context, chain)
+        heartbeat = dataflow.seconds(state.heartbeat_seconds, state.heartbeat_seconds_expression,
+                                     state.heartbeat_seconds_path, effective, context, chain)
+        credentials = (None if state.credentials is None
+                       else state.credentials.evaluate(effective, context, self.rng, chain.variables))
         attempts = [0] * len(state.retry)
         while True:
             callback = self._issue_callback(run, resource)
@@ -349,8 +377,7 @@ class Engine(DistributedMaps):
                 context = dict(context)
                 context["Task"] = {"Token": callback.token}
             try:
-                parameters = (effective if state.parameters is None
-                              else state.parameters.evaluate(effective, context, self.rng))
+                parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
                 events = TaskEvents(recorder, chain, resource, run.region)
                 invocation = TaskInvocation(resource, parameters, context, run.region, run.account, timeout,
                                             heartbeat, credentials,
@@ -379,7 +406,7 @@ class Engine(DistributedMaps):
                 if callback is not None and self.callbacks is not None:
                     self.callbacks.close(callback)
             events.succeeded(text)
-            return self._finish_result(state, value, result, context)
+            return self._finish_result(state, value, result, context, chain)
 
     def _issue_callback(self, run: _Run, resource: TaskResource) -> Callback | None:
         """Callback (``.waitForTaskToken``) and ``.sync`` tasks carry a task token in ``$$.Task.Token``."""
@@ -433,16 +460,18 @@ class Engine(DistributedMaps):
     async def _work_parallel(self, run: _Run, state: ParallelState, value: Json, context: dict[str, Any],
                              chain: Chain) -> Json:
         recorder = run.recorder
-        effective = apply_input_path(state.common.input_path, value, context)
-        if state.parameters is not None:
-            effective = state.parameters.evaluate(effective, context, self.rng)
+        try:
+            effective = self.dataflow.arguments(state.common, state.parameters, value, context, chain)
+        except QueryEvaluationError as failure:
+            failure.before_start = True  # type: ignore[attr-defined]
+            raise
         attempts = [0] * len(state.retry)
         while True:
             started = recorder.add("ParallelStateStarted", chain.last)
             chain.last = started
             frame = _Frame("Parallel", state.common.name, chain)
             run.frames.append(frame)
-            chains = [Chain(started) for _ in state.branches]
+            chains = [chain.inner(started) for _ in state.branches]
             try:
                 results = await self._run_branches(run, state, effective, chains)
             except StatesError as failure:
@@ -458,7 +487,7 @@ class Engine(DistributedMaps):
             recorder.add("ParallelStateSucceeded", chain.last)
             output = results
             recorder.remember_text(output, "[" + ",".join(recorder.text(item) for item in results) + "]")
-            return self._finish_result(state, value, output, context)
+            return self._finish_result(state, value, output, context, chain)
 
     async def _run_branches(self, run: _Run, state: ParallelState, value: Json, chains: list[Chain]) -> list[Json]:
         async def branch(index: int) -> Json:
@@ -478,9 +507,11 @@ class Engine(DistributedMaps):
                         chain: Chain) -> Json:
         recorder = run.recorder
         name = state.common.name
-        effective = apply_input_path(state.common.input_path, value, context)
-        items = items_of(state, effective, context)
-        concurrency = max_concurrency_of(state, effective, context)
+        try:
+            effective, items, concurrency = self.dataflow.map_items(state, value, context, chain)
+        except QueryEvaluationError as failure:
+            failure.before_start = True  # type: ignore[attr-defined]
+            raise
         attempts = [0] * len(state.retry)
         while True:
             chain.last = recorder.add("MapStateStarted", chain.last, "mapStateStartedEventDetails",
@@ -499,7 +530,7 @@ class Engine(DistributedMaps):
             finally:
                 run.frames.remove(frame)
             recorder.add("MapStateSucceeded", chain.last)
-            return self._finish_result(state, value, results, context)
+            return self._finish_result(state, value, results, context, chain)
 
 
     async def _run_iterations(self, run: _Run, state: MapState, value: Json, items: list[Json],
@@ -509,7 +540,7 @@ class Engine(DistributedMaps):
         name = state.common.name
         chain = frame.chain
         results: list[Json] = [None] * len(items)
-        selector = state.item_selector
+        dataflow = self.dataflow
         # AWS: an iteration starts from the event the previous one ended on (not from its outcome
         # event); the Map's own outcome follows the last MapIterationSucceeded.
         start_from = chain.last
@@ -517,13 +548,9 @@ class Engine(DistributedMaps):
 
         async def iteration(index: int) -> None:
             nonlocal start_from, last_outcome
-            item = items[index]
-            if selector is not None:
-                item_context = dict(context)
-                item_context["Map"] = {"Item": {"Index": index, "Value": item}}
-                item = selector.evaluate(value, item_context, self.rng)
-            own = Chain(recorder.add("MapIterationStarted", start_from, "mapIterationStartedEventDetails",
-                                     {"name": name, "index": index}))
+            item = dataflow.map_item(state, value, index, items[index], context, chain)
+            own = chain.inner(recorder.add("MapIterationStarted", start_from, "mapIterationStartedEventDetails",
+                                           {"name": name, "index": index}))
             frame.running.add(index)
             try:
                 results[index] = await self._run_machine(run, state.processor, item, own)

@@ -13,6 +13,8 @@ and serialises everything else compactly, once per event.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import MutableMapping
 from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
@@ -30,10 +32,21 @@ class HistoryLimitExceeded(StatesError):
 
 
 class Chain:
-    __slots__ = ("last",)
+    """One flow of control (the execution, a Parallel branch, a Map iteration): ``last`` is the id
+    of its latest event, ``variables`` its workflow-variable scope (a branch / iteration reads the
+    outer scope through a ``ChainMap`` and writes only its own first map), and ``assigned`` what
+    the state running in it assigns once it is done (None: nothing)."""
 
-    def __init__(self, last: int) -> None:
+    __slots__ = ("last", "variables", "assigned")
+
+    def __init__(self, last: int, variables: MutableMapping[str, Json] | None = None) -> None:
         self.last = last
+        self.variables: MutableMapping[str, Json] = {} if variables is None else variables
+        self.assigned: dict[str, Json] | None = None
+
+    def inner(self, last: int) -> Chain:
+        """The flow of a branch or iteration started from this one (its own variable scope)."""
+        return Chain(last, ChainMap({}, self.variables))
 
 
 class Recorder:

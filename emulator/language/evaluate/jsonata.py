@@ -51,6 +51,15 @@ _STATES: Final = "states"
 _EMPTY: Mapping[str, Json] = MappingProxyType({})
 
 
+class QueryEvaluationError(StatesError):
+    """``States.QueryEvaluationError`` from a field's expression; ``location`` is the field path
+    (``Output/result``) the runtime reports in its EvaluationFailed event (None: not a field's)."""
+
+    def __init__(self, cause: str, location: str | None = None) -> None:
+        super().__init__(ErrorName.QUERY_EVALUATION_ERROR, cause)
+        self.location = location
+
+
 class _NotAvailable:
     __slots__ = ()
 
@@ -156,9 +165,9 @@ class JsonataExpression:
         return value
 
     def _failure(self, what: str) -> StatesError:
-        return StatesError(
-            ErrorName.QUERY_EVALUATION_ERROR,
+        return QueryEvaluationError(
             f"The JSONata expression '{self.text}' specified for the field '{self.field_path}' {what}",
+            self.field_path,
         )
 
 

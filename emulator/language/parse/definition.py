@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.language.errors import DefinitionError
+from emulator.language.evaluate.variables import variable_references
 from emulator.language.states.common import JSONPATH, fail
 
 
@@ -18,6 +19,10 @@ class Definition:
     timeout_seconds: int | None = None
     query_language: str = JSONPATH
     comment: str | None = None
+    # State name -> sorted names of the variables it reads, for this machine and every branch /
+    # item processor inside it (DescribeStateMachine's ``variableReferences``; states that read
+    # none are left out).
+    variable_references: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def compile_machine(document: dict[str, Any], location: str = "", query_language: str = JSONPATH) -> Definition:
@@ -26,14 +31,12 @@ def compile_machine(document: dict[str, Any], location: str = "", query_language
     if not isinstance(document, dict):
         raise fail("Expected value of type Object", location or "/")
     language = document.get("QueryLanguage", query_language)
-    if language != JSONPATH:
-        raise fail("The JSONata query language is not supported yet", f"{location}/QueryLanguage",
-                   "UNSUPPORTED_FEATURE")
     states_raw = document.get("States")
     start_at = document.get("StartAt")
     if not isinstance(states_raw, dict) or not isinstance(start_at, str):
         raise fail("These fields are required: [StartAt, States]", location or "/")
     states: dict[str, Any] = {}
+    references: dict[str, tuple[str, ...]] = {}
     for name, raw in states_raw.items():
         where = f"{location}/States/{name}"
         if not isinstance(raw, dict):
@@ -41,7 +44,12 @@ def compile_machine(document: dict[str, Any], location: str = "", query_language
         parser = STATE_PARSERS.get(raw.get("Type"))  # type: ignore[arg-type]
         if parser is None:
             raise fail(f"Unknown state type: {raw.get('Type')!r}", f"{where}/Type")
-        states[name] = parser(name, raw, where, language)
+        state = states[name] = parser(name, raw, where, language)
+        names = variable_references(raw, state.common.query_language)
+        if names:
+            references[name] = names
+        for nested in _nested_machines(state):
+            references.update(nested.variable_references)
     if start_at not in states:
         raise DefinitionError("MISSING_TRANSITION_TARGET", f"Missing 'StartAt' target: {start_at}",
                               f"{location}/StartAt")
@@ -51,7 +59,15 @@ def compile_machine(document: dict[str, Any], location: str = "", query_language
         timeout_seconds=document.get("TimeoutSeconds"),
         query_language=language,
         comment=document.get("Comment"),
+        variable_references=references,
     )
+
+
+def _nested_machines(state: Any) -> tuple[Definition, ...]:
+    processor = getattr(state, "processor", None)
+    if isinstance(processor, Definition):
+        return (processor,)
+    return tuple(getattr(state, "branches", ()))
 
 
 def compile_definition(document: dict[str, Any]) -> Definition:

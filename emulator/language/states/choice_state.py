@@ -8,22 +8,103 @@ from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.choice import ChoiceBranch, compile_choices
-from emulator.language.states.common import StateCommon, parse_common
+from emulator.language.evaluate.jsonata import (
+    JsonataBindings,
+    JsonataExpression,
+    JsonataTemplate,
+    compile_expression,
+)
+from emulator.language.evaluate.variables import Assignment, compile_assign
+from emulator.language.states.common import StateCommon, fail, jsonata_field, parse_common
 from emulator.model.types import Json
 
 
 @dataclass(frozen=True, slots=True)
+class Rule:
+    """A compiled top-level choice rule with what it assigns and (JSONata) outputs when taken."""
+
+    next: str
+    branch: ChoiceBranch | None  # JSONPath
+    condition: JsonataExpression | None  # JSONata
+    assign: Assignment | None
+    output: JsonataTemplate | None
+
+
+@dataclass(frozen=True, slots=True)
 class ChoiceState:
-    common: StateCommon
+    common: StateCommon  # its ``assign`` is the state-level one, applied when Default is taken
     choices: tuple[ChoiceBranch, ...]
     default: str | None
+    rules: tuple[Rule, ...] = ()
+    default_output: JsonataTemplate | None = None  # JSONata: the state-level Output (Default)
 
 
 def parse_choice(name: str, raw: dict[str, Any], location: str, query_language: str) -> ChoiceState:
+    common = parse_common(name, raw, location, query_language)
+    language = common.query_language
+    choices = raw.get("Choices")
+    if common.is_jsonata:
+        if not isinstance(choices, list) or not choices:
+            raise fail("The value for the field 'Choices' must be a non-empty ARRAY", f"{location}/Choices")
+        branches: tuple[ChoiceBranch, ...] = ()
+        rules = tuple(
+            Rule(
+                next=rule["Next"],
+                branch=None,
+                condition=compile_expression(
+                    rule["Condition"], "Condition", f"{location}/Choices[{index}]/Condition"
+                ),
+                assign=compile_assign(rule.get("Assign"), language, f"{location}/Choices[{index}]/Assign"),
+                output=jsonata_field(rule, "Output", f"{location}/Choices[{index}]"),
+            )
+            for index, rule in enumerate(choices)
+        )
+    else:
+        branches = compile_choices(choices, location)
+        rules = tuple(
+            Rule(
+                next=branch.next,
+                branch=branch,
+                condition=None,
+                assign=compile_assign(branch.assign, language, f"{location}/Choices[{index}]/Assign"),
+                output=None,
+            )
+            for index, branch in enumerate(branches)
+        )
     return ChoiceState(
-        common=parse_common(name, raw, location, query_language),
-        choices=compile_choices(raw.get("Choices"), location),
+        common=common,
+        choices=branches,
         default=raw.get("Default"),
+        rules=rules,
+        default_output=jsonata_field(raw, "Output", location) if common.is_jsonata else None,
+    )
+
+
+def choose_rule(
+    state: ChoiceState,
+    value: Json,
+    context: Mapping[str, Json],
+    variables: Mapping[str, Json] | None = None,
+    bindings: JsonataBindings | None = None,
+) -> Rule | None:
+    """The rule taken (``None``: Default); raises ``States.NoChoiceMatched`` when there is none.
+
+    JSONPath rules test ``value`` (the effective input); JSONata conditions use ``bindings``."""
+    for rule in state.rules:
+        if rule.branch is not None:
+            if rule.branch.rule.matches(value, context, variables):
+                return rule
+        elif (
+            rule.condition is not None
+            and bindings is not None
+            and rule.condition.evaluate(bindings, expected="boolean") is True
+        ):
+            return rule
+    if state.default is not None:
+        return None
+    raise StatesError(
+        ErrorName.NO_CHOICE_MATCHED,
+        f"No Choice Rules matched and no Default was specified for state: {state.common.name}",
     )
 
 

@@ -2,8 +2,8 @@
 
 A state is a frozen, slotted dataclass built once at definition time. ``StateCommon`` holds what
 the executor needs for every type: the name, where to go next, the input/output paths and the
-query language (``JSONPath`` today; ``JSONata`` states are refused at compile time until the
-JSONata issue lands, so the field is here for it to hook into).
+query language. JSONata states also carry their compiled ``Output`` and ``Arguments``; both
+languages carry ``Assign`` (see ``evaluate/variables.py``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.language.errors import DefinitionError, ErrorName
+from emulator.language.evaluate.jsonata import JsonataTemplate
+from emulator.language.evaluate.jsonata import compile_template as compile_jsonata_template
 from emulator.language.evaluate.jsonpath import (
     InvalidPath,
     JsonPath,
@@ -19,6 +21,7 @@ from emulator.language.evaluate.jsonpath import (
     compile_path,
     compile_reference_path,
 )
+from emulator.language.evaluate.variables import Assignment, compile_assign
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -39,6 +42,8 @@ class Catcher:
     error_equals: tuple[str, ...]
     next: str
     result_path: ReferencePath | None  # None: ResultPath null (the error output is discarded)
+    output: JsonataTemplate | None = None  # JSONata: the state's output (default: the error output)
+    assign: Assignment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,13 @@ class StateCommon:
     output_path: JsonPath | None  # None: OutputPath null (the state outputs {})
     query_language: str = JSONPATH
     comment: str | None = None
+    assign: Assignment | None = None
+    output: JsonataTemplate | None = None  # JSONata ``Output``
+    arguments: JsonataTemplate | None = None  # JSONata ``Arguments`` (Task, Parallel)
+
+    @property
+    def is_jsonata(self) -> bool:
+        return self.query_language == JSONATA
 
 
 def location_of(*parts: str | int) -> str:
@@ -86,12 +98,8 @@ def reference_path_field(raw: dict[str, Any], key: str, location: str) -> Refere
 
 
 def parse_common(name: str, raw: dict[str, Any], location: str, query_language: str) -> StateCommon:
-    if "Assign" in raw:
-        raise fail("Assign (workflow variables) is not supported yet", f"{location}/Assign", "UNSUPPORTED_FEATURE")
     language = raw.get("QueryLanguage", query_language)
-    if language != JSONPATH:
-        raise fail("The JSONata query language is not supported yet", f"{location}/QueryLanguage",
-                   "UNSUPPORTED_FEATURE")
+    jsonata = language == JSONATA
     end = bool(raw.get("End", False))
     next_name = raw.get("Next")
     return StateCommon(
@@ -103,7 +111,17 @@ def parse_common(name: str, raw: dict[str, Any], location: str, query_language: 
         output_path=path_field(raw, "OutputPath", location),
         query_language=language,
         comment=raw.get("Comment"),
+        assign=compile_assign(raw.get("Assign"), language, f"{location}/Assign"),
+        output=jsonata_field(raw, "Output", location) if jsonata and raw["Type"] != "Choice" else None,
+        arguments=jsonata_field(raw, "Arguments", location) if jsonata else None,
     )
+
+
+def jsonata_field(raw: dict[str, Any], key: str, location: str) -> JsonataTemplate | None:
+    """A JSONata state's field compiled as a template (``None`` when absent)."""
+    if key not in raw:
+        return None
+    return compile_jsonata_template(raw[key], key, f"{location}/{key}")
 
 
 def parse_retry(raw: dict[str, Any], location: str) -> tuple[Retrier, ...]:
@@ -126,15 +144,18 @@ def parse_retry(raw: dict[str, Any], location: str) -> tuple[Retrier, ...]:
     return tuple(retriers)
 
 
-def parse_catch(raw: dict[str, Any], location: str) -> tuple[Catcher, ...]:
+def parse_catch(raw: dict[str, Any], location: str, query_language: str = JSONPATH) -> tuple[Catcher, ...]:
     catchers = []
     for index, item in enumerate(raw.get("Catch") or ()):
         where = f"{location}/Catch/{index}"
+        jsonata = query_language == JSONATA
         catchers.append(
             Catcher(
                 error_equals=tuple(item.get("ErrorEquals") or ()),
                 next=item["Next"],
-                result_path=reference_path_field(item, "ResultPath", where),
+                result_path=None if jsonata else reference_path_field(item, "ResultPath", where),
+                output=jsonata_field(item, "Output", where) if jsonata else None,
+                assign=compile_assign(item.get("Assign"), query_language, f"{where}/Assign"),
             )
         )
     return tuple(catchers)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.language.errors import StatesError
-from emulator.language.states.common import StateCommon, parse_common
+from emulator.language.evaluate.jsonata import JsonataBindings, JsonataTemplate
+from emulator.language.states.common import StateCommon, jsonata_field, parse_common
 from emulator.language.states.values import DynamicValue, dynamic_field
 from emulator.model.types import Json
 
@@ -20,26 +21,46 @@ class FailState:
     cause: str | None
     error_path: DynamicValue | None
     cause_path: DynamicValue | None
+    # JSONata: ``Error`` / ``Cause`` with expressions (``None`` when absent).
+    error_template: JsonataTemplate | None = None
+    cause_template: JsonataTemplate | None = None
 
 
 def parse_fail(name: str, raw: dict[str, Any], location: str, query_language: str) -> FailState:
+    common = parse_common(name, raw, location, query_language)
+    jsonata = common.is_jsonata
     return FailState(
-        common=parse_common(name, raw, location, query_language),
+        common=common,
         error=raw.get("Error"),
         cause=raw.get("Cause"),
         error_path=dynamic_field(raw, "ErrorPath", location),
         cause_path=dynamic_field(raw, "CausePath", location),
+        error_template=jsonata_field(raw, "Error", location) if jsonata else None,
+        cause_template=jsonata_field(raw, "Cause", location) if jsonata else None,
     )
 
 
-def failure_of(state: FailState, value: Json, context: Mapping[str, Json], rng: random.Random | None) -> StatesError:
+def jsonata_failure_of(state: FailState, bindings: JsonataBindings) -> StatesError:
+    """The error a JSONata Fail state raises (its ``Error`` / ``Cause`` may be expressions)."""
+    error = None if state.error_template is None else _text(state.error_template.evaluate(bindings))
+    cause = None if state.cause_template is None else _text(state.cause_template.evaluate(bindings))
+    return StatesError(error, cause)  # type: ignore[arg-type]
+
+
+def failure_of(
+    state: FailState,
+    value: Json,
+    context: Mapping[str, Json],
+    rng: random.Random | None,
+    variables: Mapping[str, Json] | None = None,
+) -> StatesError:
     """The error the Fail state raises for ``value`` (paths are resolved against the raw input)."""
     error = state.error
     cause = state.cause
     if state.error_path is not None:
-        error = _text(state.error_path.get(value, context, rng))
+        error = _text(state.error_path.get(value, context, rng, variables))
     if state.cause_path is not None:
-        cause = _text(state.cause_path.get(value, context, rng))
+        cause = _text(state.cause_path.get(value, context, rng, variables))
     return StatesError(error, cause)  # type: ignore[arg-type]
 
 

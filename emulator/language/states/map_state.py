@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.jsonata import JsonataExpression, JsonataTemplate, is_jsonata_expression
 from emulator.language.evaluate.jsonpath import JsonPath, PathNotFound, ReferencePath
 from emulator.language.evaluate.templates import PayloadTemplate, compile_template
 from emulator.language.states.common import (
@@ -20,13 +21,14 @@ from emulator.language.states.common import (
     Retrier,
     StateCommon,
     fail,
+    jsonata_field,
     parse_catch,
     parse_common,
     parse_retry,
     path_field,
     reference_path_field,
 )
-from emulator.language.states.task_state import TaskResource, parse_resource
+from emulator.language.states.task_state import TaskResource, parse_resource, seconds_expression
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
@@ -48,6 +50,10 @@ class MapState:
     catch: tuple[Catcher, ...]
     label: str | None
     distributed: DistributedConfig | None = None
+    # JSONata: ``Items`` (None: the state input), ``ItemSelector``, ``MaxConcurrency`` as an expression.
+    items: JsonataTemplate | None = None
+    jsonata_item_selector: JsonataTemplate | None = None
+    max_concurrency_expression: JsonataExpression | None = None
 
 
 _DISTRIBUTED_FIELDS = (
@@ -76,28 +82,37 @@ def parse_map(name: str, raw: dict[str, Any], location: str, query_language: str
     selector_key = "ItemSelector" if "ItemSelector" in raw else "Parameters"
     selector = raw.get(selector_key)
     result_selector = raw.get("ResultSelector")
+    jsonata = common.is_jsonata
+    max_concurrency = raw.get("MaxConcurrency", 0)
     return MapState(
         common=common,
         processor=compile_machine(processor, f"{location}/{processor_key}", common.query_language),
         items_path=path_field(raw, "ItemsPath", location),  # type: ignore[arg-type]
-        item_selector=None if selector is None else compile_template(selector, f"{location}/{selector_key}"),
-        max_concurrency=raw.get("MaxConcurrency", 0),
+        item_selector=None
+        if selector is None or jsonata
+        else compile_template(selector, f"{location}/{selector_key}"),
+        max_concurrency=0 if is_jsonata_expression(max_concurrency) else max_concurrency,
         max_concurrency_path=path_field(raw, "MaxConcurrencyPath", location, default=None),
         result_selector=None
         if result_selector is None
         else compile_template(result_selector, f"{location}/ResultSelector"),
         result_path=reference_path_field(raw, "ResultPath", location),
         retry=parse_retry(raw, location),
-        catch=parse_catch(raw, location),
+        catch=parse_catch(raw, location, common.query_language),
         label=raw.get("Label"),
         distributed=distributed,
+        items=jsonata_field(raw, "Items", location) if jsonata else None,
+        jsonata_item_selector=jsonata_field(raw, "ItemSelector", location) if jsonata else None,
+        max_concurrency_expression=seconds_expression(raw, "MaxConcurrency", location) if jsonata else None,
     )
 
 
-def items_of(state: MapState, value: Json, context: Mapping[str, Json]) -> list[Json]:
+def items_of(
+    state: MapState, value: Json, context: Mapping[str, Json], variables: Mapping[str, Json] | None = None
+) -> list[Json]:
     """The array to iterate over; raises ``States.Runtime`` as AWS does when it is not one."""
     try:
-        items = state.items_path.get(value, context)
+        items = state.items_path.get(value, context, variables)
     except PathNotFound as error:
         raise StatesError(
             ErrorName.RUNTIME, f"Invalid path '{state.items_path.text}' : {error.detail}"
@@ -109,21 +124,13 @@ def items_of(state: MapState, value: Json, context: Mapping[str, Json]) -> list[
     return items
 
 
-def max_concurrency_of(state: MapState, value: Json, context: Mapping[str, Json]) -> int:
+def max_concurrency_of(
+    state: MapState, value: Json, context: Mapping[str, Json], variables: Mapping[str, Json] | None = None
+) -> int:
     if state.max_concurrency_path is None:
         return state.max_concurrency
-    path = state.max_concurrency_path
-    try:
-        found = path.get(value, context)
-    except PathNotFound as error:
-        raise StatesError(ErrorName.RUNTIME, f"Invalid path '{path.text}' : {error.detail}") from None
-    if isinstance(found, bool) or not isinstance(found, int):
-        shown = found if isinstance(found, str) else to_json_text(found)
-        raise StatesError(
-            ErrorName.RUNTIME,
-            f'The MaxConcurrencyPath field refers to value "{shown}" which is not a valid integer: {path.text}',
-        )
-    return found
+    # AWS also takes the text of an integer ("1", e.g. from a variable).
+    return integer_at(state.max_concurrency_path, "MaxConcurrencyPath", value, context, variables)
 
 
 # --- Distributed mode ---------------------------------------------------------------------------

@@ -52,5 +52,5 @@ def parse_parallel(name: str, raw: dict[str, Any], location: str, query_language
         result_selector=None if selector is None else compile_template(selector, f"{location}/ResultSelector"),
         result_path=reference_path_field(raw, "ResultPath", location),
         retry=parse_retry(raw, location),
-        catch=parse_catch(raw, location),
+        catch=parse_catch(raw, location, common.query_language),
     )

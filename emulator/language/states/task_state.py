@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.language.evaluate.jsonata import JsonataExpression, compile_expression, is_jsonata_expression
 from emulator.language.evaluate.jsonpath import JsonPath, ReferencePath
 from emulator.language.evaluate.templates import PayloadTemplate, compile_template
 from emulator.language.states.common import (
@@ -78,6 +79,22 @@ class TaskState:
     heartbeat_seconds: int | None
     heartbeat_seconds_path: JsonPath | None
     credentials: PayloadTemplate | None
+    # JSONata: ``TimeoutSeconds`` / ``HeartbeatSeconds`` given as expressions.
+    timeout_seconds_expression: JsonataExpression | None = None
+    heartbeat_seconds_expression: JsonataExpression | None = None
+
+
+def seconds_expression(raw: dict[str, Any], key: str, location: str) -> JsonataExpression | None:
+    """A JSONata integer field given as ``{% … %}`` (``None`` when absent or a literal)."""
+    value = raw.get(key)
+    if not is_jsonata_expression(value):
+        return None
+    return compile_expression(value, key, f"{location}/{key}")
+
+
+def _literal_seconds(raw: dict[str, Any], key: str) -> int | None:
+    value = raw.get(key)
+    return None if is_jsonata_expression(value) else value
 
 
 def parse_task(name: str, raw: dict[str, Any], location: str, query_language: str) -> TaskState:
@@ -87,17 +104,20 @@ def parse_task(name: str, raw: dict[str, Any], location: str, query_language: st
     parameters = raw.get("Parameters")
     selector = raw.get("ResultSelector")
     credentials = raw.get("Credentials")
+    common = parse_common(name, raw, location, query_language)
     return TaskState(
-        common=parse_common(name, raw, location, query_language),
+        common=common,
         resource=parse_resource(resource),
         parameters=None if parameters is None else compile_template(parameters, f"{location}/Parameters"),
         result_selector=None if selector is None else compile_template(selector, f"{location}/ResultSelector"),
         result_path=reference_path_field(raw, "ResultPath", location),
         retry=parse_retry(raw, location),
-        catch=parse_catch(raw, location),
-        timeout_seconds=raw.get("TimeoutSeconds"),
+        catch=parse_catch(raw, location, common.query_language),
+        timeout_seconds=_literal_seconds(raw, "TimeoutSeconds"),
         timeout_seconds_path=path_field(raw, "TimeoutSecondsPath", location, default=None),
-        heartbeat_seconds=raw.get("HeartbeatSeconds"),
+        heartbeat_seconds=_literal_seconds(raw, "HeartbeatSeconds"),
         heartbeat_seconds_path=path_field(raw, "HeartbeatSecondsPath", location, default=None),
         credentials=None if credentials is None else compile_template(credentials, f"{location}/Credentials"),
+        timeout_seconds_expression=seconds_expression(raw, "TimeoutSeconds", location),
+        heartbeat_seconds_expression=seconds_expression(raw, "HeartbeatSeconds", location),
     )

@@ -29,12 +29,18 @@ class DynamicValue:
     def text(self) -> str:
         return self.path.text if self.path is not None else self.intrinsic.text  # type: ignore[union-attr]
 
-    def get(self, value: Json, context: Mapping[str, Json], rng: random.Random | None = None) -> Json:
+    def get(
+        self,
+        value: Json,
+        context: Mapping[str, Json],
+        rng: random.Random | None = None,
+        variables: Mapping[str, Json] | None = None,
+    ) -> Json:
         if self.intrinsic is not None:
-            return self.intrinsic.evaluate(value, context, rng)
+            return self.intrinsic.evaluate(value, context, rng, variables)
         assert self.path is not None
         try:
-            return self.path.get(value, context)
+            return self.path.get(value, context, variables)
         except PathNotFound:
             raise StatesError(
                 ErrorName.RUNTIME,

@@ -8,6 +8,7 @@ from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.choice import parse_timestamp
+from emulator.language.evaluate.jsonata import JsonataBindings, JsonataExpression, is_jsonata_expression
 from emulator.language.evaluate.jsonpath import JsonPath, PathNotFound
 from emulator.language.states.common import StateCommon, fail, parse_common, path_field
 from emulator.model.jsontext import to_json_text
@@ -21,11 +22,19 @@ class WaitState:
     timestamp: float | None  # epoch seconds of ``Timestamp``
     seconds_path: JsonPath | None
     timestamp_path: JsonPath | None
+    # JSONata: ``Seconds`` / ``Timestamp`` given as expressions.
+    seconds_expression: JsonataExpression | None = None
+    timestamp_expression: JsonataExpression | None = None
 
 
 def parse_wait(name: str, raw: dict[str, Any], location: str, query_language: str) -> WaitState:
+    from emulator.language.states.task_state import seconds_expression
+
     timestamp = None
-    if "Timestamp" in raw:
+    seconds = raw.get("Seconds")
+    if is_jsonata_expression(seconds):
+        seconds = None
+    if "Timestamp" in raw and not is_jsonata_expression(raw["Timestamp"]):
         parsed = parse_timestamp(raw["Timestamp"])
         if parsed is None:
             raise fail("The value for the field 'Timestamp' must be a valid ISO-8601 timestamp",
@@ -33,14 +42,46 @@ def parse_wait(name: str, raw: dict[str, Any], location: str, query_language: st
         timestamp = parsed[0] + parsed[1] / 1e9
     return WaitState(
         common=parse_common(name, raw, location, query_language),
-        seconds=raw.get("Seconds"),
+        seconds=seconds,
         timestamp=timestamp,
         seconds_path=path_field(raw, "SecondsPath", location, default=None),
         timestamp_path=path_field(raw, "TimestampPath", location, default=None),
+        seconds_expression=seconds_expression(raw, "Seconds", location),
+        timestamp_expression=seconds_expression(raw, "Timestamp", location),
     )
 
 
-def wait_seconds(state: WaitState, value: Json, context: Mapping[str, Json], now: float) -> float:
+def jsonata_wait_seconds(state: WaitState, bindings: JsonataBindings, now: float) -> float:
+    """How long a JSONata Wait waits (its ``Seconds`` / ``Timestamp`` expression)."""
+    if state.seconds_expression is not None:
+        seconds = state.seconds_expression.evaluate(bindings, expected="integer")
+        if seconds < 0:  # type: ignore[operator]
+            raise StatesError(
+                ErrorName.QUERY_EVALUATION_ERROR,
+                f"The JSONata expression '{state.seconds_expression.text}' specified for the field "
+                f"'Seconds' returned a negative value: {seconds}",
+            )
+        return float(seconds)  # type: ignore[arg-type]
+    assert state.timestamp_expression is not None
+    expression = state.timestamp_expression
+    text = expression.evaluate(bindings, expected="string")
+    parsed = parse_timestamp(text)
+    if parsed is None:
+        raise StatesError(
+            ErrorName.QUERY_EVALUATION_ERROR,
+            f"The JSONata expression '{expression.text}' specified for the field 'Timestamp' returned "
+            f"an invalid ISO-8601 extended offset date-time format string: {text}",
+        )
+    return max(0.0, parsed[0] + parsed[1] / 1e9 - now)
+
+
+def wait_seconds(
+    state: WaitState,
+    value: Json,
+    context: Mapping[str, Json],
+    now: float,
+    variables: Mapping[str, Json] | None = None,
+) -> float:
     """How long to wait from ``now`` (epoch seconds); raises ``States.Runtime`` as AWS does."""
     if state.seconds is not None:
         return float(state.seconds)
@@ -49,7 +90,7 @@ def wait_seconds(state: WaitState, value: Json, context: Mapping[str, Json], now
     if state.seconds_path is not None:
         path = state.seconds_path
         try:
-            seconds = path.get(value, context)
+            seconds = path.get(value, context, variables)
         except PathNotFound:
             raise StatesError(
                 ErrorName.RUNTIME, f"The SecondsPath parameter does not reference an input value: {path.text}"
@@ -70,7 +111,7 @@ def wait_seconds(state: WaitState, value: Json, context: Mapping[str, Json], now
     assert state.timestamp_path is not None
     path = state.timestamp_path
     try:
-        text = path.get(value, context)
+        text = path.get(value, context, variables)
     except PathNotFound:
         raise StatesError(
             ErrorName.RUNTIME, f"The TimestampPath parameter does not reference an input value: {path.text}"

@@ -1,6 +1,4 @@
-import pytest
 
-from emulator.language.errors import DefinitionError
 from emulator.language.parse import compile_definition
 from emulator.language.states.map_state import MapState
 from emulator.language.states.parallel_state import ParallelState
@@ -45,17 +43,13 @@ def test_null_paths_compile_to_none_and_absent_paths_to_root() -> None:
     assert state.common.output_path is not None and state.common.output_path.text == "$"
 
 
-@pytest.mark.parametrize(
-    "document",
-    [
-        {"StartAt": "A", "QueryLanguage": "JSONata", "States": {"A": {"Type": "Pass", "End": True}}},
-        {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"x": 1}, "End": True}}},
-    ],
-)
-def test_features_of_later_issues_are_refused_clearly(document: dict) -> None:
-    with pytest.raises(DefinitionError) as raised:
-        compile_definition(document)
-    assert raised.value.code == "UNSUPPORTED_FEATURE"
+def test_jsonata_machines_and_assign_compile() -> None:
+    jsonata = compile_definition(
+        {"StartAt": "A", "QueryLanguage": "JSONata", "States": {"A": {"Type": "Pass", "Output": "{% 1 %}", "End": True}}}
+    )
+    assert jsonata.states["A"].common.is_jsonata and jsonata.states["A"].common.output is not None
+    jsonpath = compile_definition({"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"x": 1}, "End": True}}})
+    assert jsonpath.states["A"].common.assign.names == ("x",)
 
 
 def test_service_resource_names_match_history_fields() -> None:
