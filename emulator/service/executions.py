@@ -335,6 +335,7 @@ def describe_state_machine_for_execution(
     put_if(out, "mapRunArn", execution.map_run_arn)
     put_if(out, "label", record.label)
     put_if(out, "revisionId", record.revision_id)
+    put_if(out, "variableReferences", full.get("variableReferences"))
     if request.get("includedData") == "METADATA_ONLY":
         out.pop("definition")
     return out

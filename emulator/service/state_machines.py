@@ -190,7 +190,16 @@ def describe(record: StateMachine) -> dict[str, Any]:
     put_if(out, "label", record.label)
     put_if(out, "revisionId", record.revision_id)
     put_if(out, "description", record.description)
+    put_if(out, "variableReferences", variable_references_of(record))
     return out
+
+
+def variable_references_of(record: StateMachine) -> dict[str, list[str]] | None:
+    """``variableReferences``: state name -> the sorted variables it reads (absent when none)."""
+    references = getattr(record.compiled, "variable_references", None)
+    if not references:
+        return None
+    return {name: list(names) for name, names in references.items()}
 
 
 def _metadata_only(out: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
