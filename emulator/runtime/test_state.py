@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,10 +30,9 @@ from emulator.language.evaluate.io import apply_input_path, apply_output_path, a
 from emulator.language.evaluate.retry import find_retrier, retry_delay
 from emulator.language.states.choice_state import ChoiceState
 from emulator.language.states.fail_state import FailState
-from emulator.language.states.map_state import MapState, failure_threshold_of, items_of, max_concurrency_of
+from emulator.language.states.map_state import MapState, failure_threshold_of
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
-from emulator.language.states.succeed_state import SucceedState
 from emulator.language.states.task_state import TaskState
 from emulator.language.states.wait_state import WaitState
 from emulator.model.arns import execution_arn, partition_for, state_machine_arn
@@ -40,6 +40,7 @@ from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.records import Execution, StateMachine, StateMachineType
 from emulator.model.types import Json
 from emulator.runtime.context import iso_timestamp
+from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.engine import Engine, _Run
 from emulator.runtime.recorder import Chain, Recorder
 
@@ -84,6 +85,7 @@ class TestStateCase:
     account: str
     inspection_level: str = INFO
     role_arn: str | None = None
+    whole_definition: bool = False  # the state came from a state machine definition (``stateName``)
     context_text: str | None = None  # the request's ``context`` (replaces the built context object)
     variables: dict[str, Json] | None = None
     mock: TestStateMock | None = None
@@ -142,25 +144,16 @@ class _Inspection:
 class _MockedIntegrations(IntegrationRegistry):
     """The integration seam for one TestState run: the mock answers, else the real integration."""
 
-    def __init__(
-        self,
-        real: IntegrationRegistry,
-        mock: TestStateMock | None,
-        inspection: _Inspection,
-        parameters_key: str,
-    ) -> None:
+    def __init__(self, real: IntegrationRegistry, mock: TestStateMock | None) -> None:
         super().__init__()
         self._real = real
         self._mock = mock
-        self._inspection = inspection
-        self._parameters_key = parameters_key
 
     async def prepare(self, invocation: TaskInvocation) -> None:
         if self._mock is None:
             await self._real.prepare(invocation)
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
-        self._inspection.note(self._parameters_key, invocation.parameters)
         if self._mock is not None:
             return self._mock.answer()
         return await self._real.invoke(invocation)
@@ -171,18 +164,123 @@ class _MockedIntegrations(IntegrationRegistry):
         return await self._real.run_job(invocation, submitted)
 
 
+class _InspectingDataFlow(DataFlow):
+    """The engine's data steps, noting the intermediate values AWS shows as ``inspectionData``."""
+
+    __slots__ = ("inspection",)
+
+    def __init__(self, rng: Any, clock: Any, inspection: _Inspection) -> None:
+        super().__init__(rng, clock)
+        self.inspection = inspection
+
+    def _note_input_path(self, common: Any, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+        effective = apply_input_path(common.input_path, value, context, chain.variables)
+        self.inspection.note("afterInputPath", effective)
+        return effective
+
+    def arguments(
+        self, common: Any, parameters: Any, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> Json:
+        produced = super().arguments(common, parameters, value, context, chain)
+        if common.is_jsonata:
+            self.inspection.note("afterArguments", produced)
+        else:
+            self._note_input_path(common, value, context, chain)
+            self.inspection.note("afterParameters", produced)
+        return produced
+
+    def finish(
+        self, state: Any, value: Json, result: Json, context: Mapping[str, Json], chain: Chain
+    ) -> Json:
+        common = state.common
+        if isinstance(state, TaskState):
+            self.inspection.note("result", result)
+        if common.is_jsonata:
+            return super().finish(state, value, result, context, chain)
+        if state.result_selector is not None:
+            result = state.result_selector.evaluate(result, context, self.rng, chain.variables)
+        self.inspection.note("afterResultSelector", result)
+        self._assign_jsonpath(common.assign, result, context, chain)
+        output = apply_result_path(state.result_path, value, result)
+        self.inspection.note("afterResultPath", output)
+        return apply_output_path(common.output_path, output, context, chain.variables)
+
+    def run_pass(self, state: PassState, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+        common = state.common
+        if common.is_jsonata:
+            return super().run_pass(state, value, context, chain)
+        if state.has_result:
+            result = state.result
+            self.inspection.note("result", result)
+        else:
+            effective = self._note_input_path(common, value, context, chain)
+            if state.parameters is not None:
+                result = state.parameters.evaluate(effective, context, self.rng, chain.variables)
+            else:
+                result = effective
+            self.inspection.note("afterParameters", result)
+        self.inspection.note("afterResultSelector", result)
+        self._assign_jsonpath(common.assign, result, context, chain)
+        output = apply_result_path(state.result_path, value, result)
+        self.inspection.note("afterResultPath", output)
+        return apply_output_path(common.output_path, output, context, chain.variables)
+
+    def run_choice(
+        self, state: ChoiceState, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> tuple[Json, str]:
+        if not state.common.is_jsonata:
+            self._note_input_path(state.common, value, context, chain)
+        return super().run_choice(state, value, context, chain)
+
+    def wait_seconds(
+        self, state: WaitState, value: Json, context: Mapping[str, Json], chain: Chain, now: float
+    ) -> tuple[float, Json]:
+        seconds, effective = super().wait_seconds(state, value, context, chain, now)
+        if not state.common.is_jsonata:
+            self.inspection.note("afterInputPath", effective)
+        return seconds, effective
+
+    def effective_input(self, common: Any, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+        effective = super().effective_input(common, value, context, chain)
+        if not common.is_jsonata and common.type == "Succeed":
+            self.inspection.note("afterInputPath", effective)
+        return effective
+
+    def failure(
+        self, state: FailState, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> StatesError:
+        if not state.common.is_jsonata:
+            self._note_input_path(state.common, value, context, chain)
+        return super().failure(state, value, context, chain)
+
+    def map_items(
+        self, state: MapState, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> tuple[Json, list[Json], int]:
+        if not state.common.is_jsonata:
+            effective = self._note_input_path(state.common, value, context, chain)
+            path = state.items_path
+            if path.text.startswith("$$") and not isinstance(path.get(effective, context), list):
+                # AWS names a context path without its first "$" here
+                raise StatesError(ErrorName.RUNTIME, f'Reference path "{path.text[1:]}" must point to array.')
+        effective, items, concurrency = super().map_items(state, value, context, chain)
+        if not state.common.is_jsonata:
+            self.inspection.note("afterItemsPath", items)
+        self.inspection.note("maxConcurrency", concurrency)
+        return effective, items, concurrency
+
+
 class _TestStateEngine(Engine):
     """The engine with TestState's differences (see the module docstring)."""
 
     def __init__(self, base: Engine, case: TestStateCase, inspection: _Inspection) -> None:
-        key = "afterArguments" if is_jsonata(case.state) else "afterParameters"
         super().__init__(
             base.clock,
-            _MockedIntegrations(base.integrations, case.mock, inspection, key),
+            _MockedIntegrations(base.integrations, case.mock),
             rng=base.rng,
             callbacks=None,
             timeout_scale=base.timeout_scale,
         )
+        self.dataflow = _InspectingDataFlow(self.rng, self.clock, inspection)
         self.case = case
         self.inspection = inspection
         self.retry_decided = False
@@ -213,116 +311,48 @@ class _TestStateEngine(Engine):
         if made < retrier.max_attempts:
             raise _Retriable(failure, index, retry_delay(retrier, made, self.rng))
 
-    def _finish_result(self, state: Any, value: Json, result: Json, context: dict[str, Any]) -> Json:
-        if isinstance(state, TaskState):
-            self.inspection.note("result", result)
-        if is_jsonata(state):
-            return super()._finish_result(state, value, result, context)
-        if state.result_selector is not None:
-            result = state.result_selector.evaluate(result, context, self.rng)
-        self.inspection.note("afterResultSelector", result)
-        output = apply_result_path(state.result_path, value, result)
-        self.inspection.note("afterResultPath", output)
-        return apply_output_path(state.common.output_path, output, context)
-
     async def _work(
         self, run: _Run, state: Any, value: Json, context: dict[str, Any], chain: Chain
     ) -> tuple[Json, str | None]:
         common = state.common
         next_name = None if common.end else common.next
-        jsonata = is_jsonata(state)
-        if isinstance(state, PassState) and not jsonata:
-            return self._work_pass(state, value, context), next_name
-        if not jsonata and isinstance(
-            state, TaskState | ChoiceState | WaitState | SucceedState | FailState | MapState
-        ):
-            self.inspection.note("afterInputPath", apply_input_path(common.input_path, value, context))
         mock = self.case.mock
         if isinstance(state, MapState) and (
             mock is not None or self.case.configuration.error_caused_by_state
         ):
-            return self._mocked_map(state, value, context), next_name
+            return self._mocked_map(state, value, context, chain), next_name
         if isinstance(state, ParallelState) and mock is not None:
-            return self._finish_result(state, value, mock.answer(), context), next_name
+            return self._finish_result(state, value, mock.answer(), context, chain), next_name
         return await super()._work(run, state, value, context, chain)
 
-    def _work_pass(self, state: PassState, value: Json, context: dict[str, Any]) -> Json:
-        common = state.common
-        if state.has_result:
-            result = state.result
-            self.inspection.note("result", result)
-        else:
-            effective = apply_input_path(common.input_path, value, context)
-            self.inspection.note("afterInputPath", effective)
-            if state.parameters is not None:
-                result = state.parameters.evaluate(effective, context, self.rng)
-            else:
-                result = effective
-            self.inspection.note("afterParameters", result)
-        self.inspection.note("afterResultSelector", result)
-        output = apply_result_path(state.result_path, value, result)
-        self.inspection.note("afterResultPath", output)
-        return apply_output_path(common.output_path, output, context)
-
-    def _map_items(self, state: MapState, effective: Json, context: dict[str, Any]) -> list[Json]:
+    def _mocked_map(self, state: MapState, value: Json, context: dict[str, Any], chain: Chain) -> Json:
         reader_data = self.case.configuration.map_item_reader_data
         if reader_data is not None:
+            effective = self.dataflow.effective_input(state.common, value, context, chain)
             items = from_json_text(reader_data)
-        elif is_jsonata(state):
-            template = getattr(state, "items", None)
-            items = effective if template is None else template.evaluate(self._bindings(effective, context))
+            self.inspection.note("maxConcurrency", state.max_concurrency)
         else:
-            items = items_of(state, effective, context)
-            self.inspection.note("afterItemsPath", items)
-        if not isinstance(items, list):
-            raise StatesError(
-                ErrorName.RUNTIME, f"Map state input must be an array but was: {to_json_text(items)}"
-            )
-        return items
-
-    def _bindings(self, value: Json, context: dict[str, Any], **extra: Json) -> Any:
-        from emulator.language.evaluate.jsonata import JsonataBindings
-
-        return JsonataBindings(
-            states_input=value, context=context, variables=self.case.variables or {}, rng=self.rng, **extra
-        )
-
-    def _max_concurrency(self, state: MapState, effective: Json, context: dict[str, Any]) -> int:
-        expression = getattr(state, "max_concurrency_expression", None)
-        if expression is not None:
-            found = expression.evaluate(self._bindings(effective, context))
-            return found if isinstance(found, int) else 0
-        return max_concurrency_of(state, effective, context)
-
-    def catch_output(
-        self, state: Any, catcher: Any, value: Json, error_output: dict[str, Json], context: dict[str, Any]
-    ) -> Json:
-        if not is_jsonata(state):
-            return apply_result_path(catcher.result_path, value, error_output)
-        template = getattr(catcher, "output", None)
-        if template is None:
-            return error_output
-        return template.evaluate(self._bindings(value, context, states_error_output=error_output))
-
-    def _mocked_map(self, state: MapState, value: Json, context: dict[str, Any]) -> Json:
-        effective = self.inspection.data.get("afterInputPath", value)
-        mock = self.case.mock
-        if mock is None:
-            raise StatesError(ErrorName.RUNTIME, "A mock is required to test a Map state in isolation")
-        items = self._map_items(state, effective, context)
-        self.inspection.note("maxConcurrency", self._max_concurrency(state, effective, context))
+            effective, items, _ = self.dataflow.map_items(state, value, context, chain)
         threshold = None
         if state.distributed is not None:
-            threshold = failure_threshold_of(state.distributed, effective, context)
+            threshold = failure_threshold_of(state.distributed, effective, context, chain.variables)
             if threshold.count is not None:
                 self.inspection.note("toleratedFailureCount", threshold.count)
             if threshold.percentage is not None:
                 self.inspection.note("toleratedFailurePercentage", threshold.percentage)
+        mock = self.case.mock
+        if mock is None:
+            raise StatesError(ErrorName.RUNTIME, "A mock is required to test a Map state in isolation")
         result = mock.answer()
         failed = self.case.configuration.map_iteration_failure_count
-        if threshold is not None and failed and threshold.exceeded(failed, len(items)):
+        if (
+            threshold is not None
+            and (threshold.count is not None or threshold.percentage is not None)
+            and failed
+            and threshold.exceeded(failed, len(items) if isinstance(items, list) else 0)
+        ):
             raise StatesError(ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_THRESHOLD_CAUSE)
-        return self._finish_result(state, value, result, context)
+        return self._finish_result(state, value, result, context, chain)
 
 
 def is_jsonata(state: Any) -> bool:
@@ -346,7 +376,8 @@ def _context_object(
             "Id": execution_arn(case.region, case.account, machine_name, name, express=True),
             "Input": input_value,
             "Name": name,
-            "RoleArn": case.role_arn,
+            # observed: AWS leaves RoleArn null when testing a state of a whole definition
+            "RoleArn": None if case.whole_definition else case.role_arn,
             "StartTime": iso_timestamp(now),
         },
         "StateMachine": {
@@ -403,9 +434,10 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> dict[str, Any]:
     if case.variables:
         inspection.note("variables", case.variables)
     response: dict[str, Any] = {}
+    chain = Chain(0, dict(case.variables or {}))
     try:
         try:
-            output, next_name = await test_engine._work(run, state, input_value, context, Chain(0))
+            output, next_name = await test_engine._work(run, state, input_value, context, chain)
         except StatesError as failure:
             if not isinstance(failure, _Retriable):
                 test_engine.decide_retry(state, failure)
@@ -427,7 +459,9 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> dict[str, Any]:
             error_output: dict[str, Json] = {"Error": failure.error}
             if failure.cause is not None:
                 error_output["Cause"] = failure.cause
-            caught = test_engine.catch_output(state, catcher, input_value, error_output, context)
+            caught = test_engine.dataflow.caught(
+                catcher, state.common, input_value, error_output, context, chain
+            )
             response["output"] = texts.text(caught)
             response["nextState"] = catcher.next
             response["status"] = "CAUGHT_ERROR"

@@ -147,6 +147,7 @@ async def test_state(
         account=context.account,
         inspection_level=level,
         role_arn=request.get("roleArn"),
+        whole_definition="States" in document,
         context_text=context_text,
         variables=variables if isinstance(variables, dict) else None,
         mock=_mock(request),
