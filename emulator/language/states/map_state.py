@@ -77,7 +77,11 @@ def parse_map(name: str, raw: dict[str, Any], location: str, query_language: str
         raise fail("These fields are required: [ItemProcessor]", location)
     mode = (processor.get("ProcessorConfig") or {}).get("Mode", "INLINE")
     distributed = None
-    if mode == "DISTRIBUTED" or any(key in raw for key in _DISTRIBUTED_FIELDS):
+    # AWS runs a JSONata Map whose Mode is INLINE (or absent) inline even with ToleratedFailure*
+    # fields (corpus: evaluate_jsonata test_base_map[TOLERATED_FAILURE_COUNT] records MapIteration
+    # events); only the reader, writer and batcher need a Map Run there.
+    triggers = _DISTRIBUTED_FIELDS[:3] if common.query_language == "JSONata" else _DISTRIBUTED_FIELDS
+    if mode == "DISTRIBUTED" or any(key in raw for key in triggers):
         distributed = parse_distributed(raw, processor, location)
     selector_key = "ItemSelector" if "ItemSelector" in raw else "Parameters"
     selector = raw.get(selector_key)

@@ -31,14 +31,7 @@ CATEGORIES = (
 )
 
 # Cases the engine does not reproduce, with the reason.
-KNOWN_DIFFERENCES: dict[str, str] = {
-    "test_base_evaluate_expressions__TestBaseEvaluateJsonata__test_base_map[TOLERATED_FAILURE_COUNT]": (
-        "AWS runs an INLINE Map with ToleratedFailureCount inline; the Map compiler makes it distributed"
-    ),
-    "test_base_evaluate_expressions__TestBaseEvaluateJsonata__test_base_map[TOLERATED_FAILURE_PERCENTAGE]": (
-        "AWS runs an INLINE Map with ToleratedFailurePercentage inline; the Map compiler makes it distributed"
-    ),
-}
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 def _selected_cases() -> list[Path]:
