@@ -40,6 +40,8 @@ class Settings:
     log_level: str = "INFO"
     wait_time_scale: float = 1.0
     mock_config_path: str | None = None
+    # A module whose ``register(mocks)`` registers Python mocks at start-up (SFN_MOCK_MODULE).
+    mock_module: str | None = None
     endpoints: Mapping[str, str] = field(default_factory=dict)
     # Local Python Lambda handlers: function name (a trailing ``*`` matches a prefix) ->
     # ``module:function`` or ``path/to/file.py:function`` (SFN_LAMBDA_HANDLERS, SFN_LAMBDA_HANDLERS_FILE).
@@ -60,6 +62,7 @@ class Settings:
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             wait_time_scale=float(env.get("WAIT_TIME_SCALE", "1")),
             mock_config_path=env.get("SFN_MOCK_CONFIG") or None,
+            mock_module=env.get("SFN_MOCK_MODULE") or None,
             endpoints=endpoints,
             lambda_handlers=lambda_handlers,
             timeout_scale=float(env.get("SFN_TIMEOUT_SCALE", "1")),

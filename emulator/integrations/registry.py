@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from emulator.language.errors import StatesError
 from emulator.language.states.task_state import TaskResource
@@ -63,6 +63,8 @@ class IntegrationRegistry:
 
     def __init__(self) -> None:
         self._integrations: dict[str, Integration] = {}
+        # The mock layer (emulator.integrations.mocks.Mocks), consulted before any integration.
+        self.mocks: Any = None
 
     def register(self, key: str, integration: Integration) -> None:
         self._integrations[key] = integration
@@ -86,6 +88,10 @@ class IntegrationRegistry:
         return found
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
+        if self.mocks is not None:
+            answer = await self.mocks.answer(invocation)
+            if answer is not self.mocks.NOT_MOCKED:
+                return answer  # type: ignore[no-any-return]
         integration = self.find(invocation.resource)
         if integration is None:
             raise unreachable(invocation)
@@ -93,12 +99,16 @@ class IntegrationRegistry:
 
     async def prepare(self, invocation: TaskInvocation) -> None:
         """Checks an integration makes before anything is scheduled (an activity must exist)."""
+        if self.mocks is not None and self.mocks.is_mocked(invocation):
+            return
         integration = self.find(invocation.resource)
         prepare = getattr(integration, "prepare", None)
         if prepare is not None:
             await prepare(invocation)
 
     async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
+        if self.mocks is not None and self.mocks.is_mocked(invocation):
+            return submitted  # a mocked ``.sync`` task: the mocked response is the job's result
         integration = self.find(invocation.resource)
         run_job = getattr(integration, "run_job", None)
         if run_job is None:
@@ -115,7 +125,9 @@ def unreachable(invocation: TaskInvocation) -> StatesError:
         if resource.kind == "lambda":
             function_arn = resource.arn
         else:
-            name = invocation.parameters.get("FunctionName") if isinstance(invocation.parameters, dict) else None
+            name = (
+                invocation.parameters.get("FunctionName") if isinstance(invocation.parameters, dict) else None
+            )
             function_arn = _function_arn(str(name), invocation.region, invocation.account)
         if function_arn.count(":") == 6:
             function_arn += ":$LATEST"
