@@ -7,6 +7,7 @@ recording tests generated get fresh unique values; values with a recorded form a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import uuid
@@ -91,8 +92,10 @@ def _create(ctx: Any, step: dict[str, Any]) -> None:
         ctx.add_cleanup(lambda: dynamodb.delete_table(TableName=name))
     elif call == "s3_create_bucket":
         s3 = _client(ctx, "s3")
-        bucket = _generated("bucket", lower=True)
-        s3.create_bucket(Bucket=bucket)
+        bucket = kwargs.get("Bucket") or _generated("bucket", lower=True)
+        # a fixed name the recording used (``result-bucket``) may exist from an earlier case
+        with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+            s3.create_bucket(Bucket=bucket)
         _produce(ctx, step, bucket)
     elif call == "aws_client.s3.put_object":
         _client(ctx, "s3").put_object(**kwargs)

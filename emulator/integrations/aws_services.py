@@ -7,14 +7,17 @@ from emulator.integrations.clients import AwsClients
 from emulator.integrations.dynamodb import DynamoDbIntegration
 from emulator.integrations.eventbridge import EventBridgeIntegration
 from emulator.integrations.registry import AWS_SDK, IntegrationRegistry
+from emulator.integrations.s3 import S3Integration
 from emulator.integrations.sns import SnsIntegration
 from emulator.integrations.sqs import SqsIntegration
 
 
 def register_aws_services(registry: IntegrationRegistry, clients: AwsClients) -> None:
-    """``sqs``, ``sns``, ``dynamodb``, ``events`` and every ``aws-sdk:<service>``."""
+    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``s3`` (Map ItemReader/ResultWriter) and every
+    ``aws-sdk:<service>``."""
     registry.register("sqs", SqsIntegration(clients))
     registry.register("sns", SnsIntegration(clients))
     registry.register("dynamodb", DynamoDbIntegration(clients))
     registry.register("events", EventBridgeIntegration(clients))
+    registry.register("s3", S3Integration(clients))
     registry.register(AWS_SDK, AwsSdkIntegration(clients))

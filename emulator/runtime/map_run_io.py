@@ -77,10 +77,36 @@ def _decode_csv(config: Mapping[str, Any], text: str) -> list[Json]:
         headers, rows = rows[0], rows[1:]
     if len(set(headers)) != len(headers):
         raise _reader_failed("CSV headers cannot contain duplicates.")
+    order = java_hash_map_order(headers)
     items: list[Json] = []
     for row in rows:
-        items.append({header: row[index] if index < len(row) else "" for index, header in enumerate(headers)})
+        items.append({headers[index]: row[index] if index < len(row) else "" for index in order})
     return items
+
+
+def java_string_hash(text: str) -> int:
+    """Java's ``String.hashCode()`` (over UTF-16 code units, 32-bit signed overflow)."""
+    value = 0
+    data = text.encode("utf-16-be")
+    for index in range(0, len(data), 2):
+        value = (value * 31 + ((data[index] << 8) | data[index + 1])) & 0xFFFFFFFF
+    return value
+
+
+def java_hash_map_order(keys: list[str]) -> list[int]:
+    """The indexes of distinct ``keys`` in the iteration order of a Java ``HashMap`` they were put in.
+
+    AWS builds a CSV row's object in a ``HashMap``, so its members come out in bucket order (the
+    spread hash modulo the table size, which doubles past 3/4 full from 16), ties in insertion order."""
+    capacity = 16
+    while len(keys) > capacity * 3 // 4:
+        capacity *= 2
+
+    def bucket(index: int) -> int:
+        value = java_string_hash(keys[index])
+        return (value ^ (value >> 16)) & (capacity - 1)
+
+    return sorted(range(len(keys)), key=lambda index: (bucket(index), index))
 
 
 def result_files(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emulator.language.errors import StatesError
-from emulator.runtime.map_run_io import decode_items
+from emulator.runtime.map_run_io import decode_items, java_hash_map_order, java_string_hash
 
 
 def test_csv_with_headers_in_the_first_row_drops_extra_fields_and_fills_missing_ones() -> None:
@@ -15,6 +15,20 @@ def test_csv_with_headers_in_the_first_row_drops_extra_fields_and_fills_missing_
         {"H1": "", "": ""},
         {"H1": "   ", "": ""},
     ]
+
+
+def test_csv_row_members_come_in_java_hash_map_order_as_aws_records_them() -> None:
+    text = "0,True,{}\nValue4,Value5,Value6\n"
+    items = decode_items({"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"}, "getObject", text, None)
+    assert [list(item) for item in items] == [["0", "{}", "True"]]
+    assert list(decode_items({"InputType": "CSV"}, "getObject", "H1,\na,b\n", None)[0]) == ["", "H1"]
+
+
+def test_java_hash_map_order_grows_the_table_past_three_quarters_full() -> None:
+    keys = [f"column{index}" for index in range(13)]  # 13 > 12: a 32-bucket table
+    buckets = [(java_string_hash(k) ^ (java_string_hash(k) >> 16)) & 31 for k in keys]
+    assert java_hash_map_order(keys) == sorted(range(13), key=lambda index: (buckets[index], index))
+    assert java_string_hash("H1") == 2281 and java_string_hash("") == 0
 
 
 def test_csv_with_given_headers_reads_every_row() -> None:
