@@ -44,7 +44,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
     store = MemoryStore()
     engine = Engine(clock, IntegrationRegistry(), rng=random.Random(), map_runs=PartitionMapRuns(store))
     env = ServiceEnvironment(settings=settings, store=store, clock=clock, engine=engine)
-    register_aws_services(engine.integrations, clients)
+    register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling
     wire_task_integrations(env, engine, settings, clients)
     wire_mocks(env, engine, settings)
     return env

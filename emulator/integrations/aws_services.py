@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from emulator.integrations.aws_sdk import AwsSdkIntegration
 from emulator.integrations.clients import AwsClients
+from emulator.integrations.codebuild import CodeBuildIntegration, Sleep
 from emulator.integrations.dynamodb import DynamoDbIntegration
 from emulator.integrations.eventbridge import EventBridgeIntegration
 from emulator.integrations.registry import AWS_SDK, IntegrationRegistry
@@ -12,12 +13,15 @@ from emulator.integrations.sns import SnsIntegration
 from emulator.integrations.sqs import SqsIntegration
 
 
-def register_aws_services(registry: IntegrationRegistry, clients: AwsClients) -> None:
-    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``s3`` (Map ItemReader/ResultWriter) and every
-    ``aws-sdk:<service>``."""
+def register_aws_services(
+    registry: IntegrationRegistry, clients: AwsClients, sleep: Sleep | None = None
+) -> None:
+    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``codebuild``, ``s3`` (Map ItemReader/ResultWriter)
+    and every ``aws-sdk:<service>``. ``sleep`` paces ``.sync`` polling of a job that is still running."""
     registry.register("sqs", SqsIntegration(clients))
     registry.register("sns", SnsIntegration(clients))
     registry.register("dynamodb", DynamoDbIntegration(clients))
     registry.register("events", EventBridgeIntegration(clients))
     registry.register("s3", S3Integration(clients))
+    registry.register("codebuild", CodeBuildIntegration(clients, sleep))
     registry.register(AWS_SDK, AwsSdkIntegration(clients))

@@ -1,0 +1,183 @@
+"""AWS CodeBuild optimized integration (``arn:aws:states:::codebuild:<action>[.sync]``).
+
+| action            | patterns                        | botocore operation |
+|-------------------|---------------------------------|--------------------|
+| startBuild        | request-response, ``.sync``     | StartBuild         |
+| stopBuild         | request-response                | StopBuild          |
+| batchDeleteBuilds | request-response                | BatchDeleteBuilds  |
+| batchGetReports   | request-response                | BatchGetReports    |
+| startBuildBatch   | request-response, ``.sync``     | StartBuildBatch    |
+| stopBuildBatch    | request-response                | StopBuildBatch     |
+| retryBuildBatch   | request-response, ``.sync``     | RetryBuildBatch    |
+| deleteBuildBatch  | request-response                | DeleteBuildBatch   |
+
+Parameters are the API's members in PascalCase (``ProjectName``, ``EnvironmentVariablesOverride``).
+Outputs are as Step Functions presents the AWS SDK for Java v1 answer: member names in PascalCase,
+timestamps in epoch milliseconds, plus ``SdkHttpMetadata`` / ``SdkResponseMetadata``. Errors are
+``CodeBuild.<Exception>`` (``CodeBuild.ResourceNotFoundException``; an unmodelled code
+``CodeBuild.AWSCodeBuildException``) with the SDK v1 cause text.
+
+``.sync`` ends when the build (batch) ends, as BatchGetBuilds (BatchGetBuildBatches) reports it: a
+``SUCCEEDED`` build completes the task with ``{"Build": …}`` (``{"BuildBatch": …}``); any other final
+status (FAILED, FAULT, TIMED_OUT, STOPPED) fails it with ``States.TaskFailed`` and that object as the
+cause. The in-process moto runs no builds: it reports a build as completed and succeeded from the
+first BatchGetBuilds after StartBuild, so there a ``.sync`` build succeeds at once (after a StopBuild
+it is STOPPED). A build that is still in progress (a real CodeBuild behind ``CODEBUILD_ENDPOINT``) is
+read again every ``poll_seconds``, as Step Functions itself polls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse
+from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.service_task import ServiceLabels, optimized_failure, with_http_metadata
+from emulator.language.errors import ErrorName, StatesError
+from emulator.model.types import Json
+
+LABELS = ServiceLabels("CodeBuild", "AWSCodeBuild", "AWSCodeBuildException")
+JSON_1_1 = "application/x-amz-json-1.1"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """How a ``.sync`` action's job is read back: the describe operation and the status member."""
+
+    operation: str  # BatchGetBuilds | BatchGetBuildBatches
+    listed: str  # the answer's list member (botocore casing)
+    member: str  # the object's member in the task's output (``Build``)
+    status: str  # the status member of the object (botocore casing)
+
+
+_BUILD = Job("BatchGetBuilds", "builds", "Build", "buildStatus")
+_BATCH = Job("BatchGetBuildBatches", "buildBatches", "BuildBatch", "buildBatchStatus")
+ACTIONS: dict[str, tuple[str, Job | None]] = {
+    "startBuild": ("StartBuild", _BUILD),
+    "stopBuild": ("StopBuild", None),
+    "batchDeleteBuilds": ("BatchDeleteBuilds", None),
+    "batchGetReports": ("BatchGetReports", None),
+    "startBuildBatch": ("StartBuildBatch", _BATCH),
+    "stopBuildBatch": ("StopBuildBatch", None),
+    "retryBuildBatch": ("RetryBuildBatch", _BATCH),
+    "deleteBuildBatch": ("DeleteBuildBatch", None),
+}
+_RUNNING = {"IN_PROGRESS", "STOPPING"}
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class CodeBuildIntegration:
+    def __init__(self, clients: AwsClients, sleep: Sleep | None = None, poll_seconds: float = 5.0) -> None:
+        self.clients = clients
+        self.sleep = sleep
+        self.poll_seconds = poll_seconds
+        self._model: Any = None
+
+    async def invoke(self, invocation: TaskInvocation) -> Json:
+        resource = invocation.resource
+        found = ACTIONS.get(resource.action)
+        if found is None or (resource.pattern == "sync" and found[1] is None):
+            raise StatesError(
+                "States.Runtime", f"The resource '{resource.arn}' is not supported by this emulator."
+            )
+        operation = found[0]
+        parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
+        model = await self._service_model()
+        request = to_model(parameters, model.operation_model(operation).input_shape)
+        response = await self._call(operation, request, invocation)
+        output = from_model(response.output, model.operation_model(operation).output_shape)
+        assert isinstance(output, dict)
+        return with_http_metadata(output, JSON_1_1, response.content_length or _length(response.output))
+
+    async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
+        """Wait for the build (batch) ``invoke`` started; its final state ends the task."""
+        job = ACTIONS[invocation.resource.action][1]
+        assert job is not None and isinstance(submitted, dict)
+        started = submitted.get(job.member)
+        job_id = started.get("Id") if isinstance(started, dict) else None
+        model = await self._service_model()
+        output_shape = model.operation_model(job.operation).output_shape
+        while True:
+            response = await self._call(job.operation, {"ids": [job_id]}, invocation)
+            listed = response.output.get(job.listed) or []
+            if not listed:
+                raise StatesError(ErrorName.TASK_FAILED, f"{job.member} {job_id} does not exist")
+            current = listed[0]
+            if current.get(job.status) not in _RUNNING:
+                break
+            if self.sleep is None:  # nothing to wait with: report the build as it stands
+                break
+            await self.sleep(self.poll_seconds)
+        described = from_model({job.listed: [current]}, output_shape)
+        assert isinstance(described, dict)
+        result: dict[str, Json] = {job.member: described[_pascal(job.listed)][0]}  # type: ignore[index]
+        if current.get(job.status) == "SUCCEEDED":
+            return result
+        raise StatesError(
+            ErrorName.TASK_FAILED, json.dumps(result, separators=(",", ":"), ensure_ascii=False)
+        )
+
+    async def _call(
+        self, operation: str, request: dict[str, Any], invocation: TaskInvocation
+    ) -> ServiceResponse:
+        try:
+            return await self.clients.call(
+                "codebuild",
+                operation,
+                request,
+                account=invocation.account,
+                region=invocation.resource.region or invocation.region,
+            )
+        except ServiceError as error:
+            raise optimized_failure(LABELS, error) from None
+
+    async def _service_model(self) -> Any:
+        if self._model is None:
+            self._model = await self.clients.service_model("codebuild")
+        return self._model
+
+
+def to_model(value: Any, shape: Any) -> Any:
+    """PascalCase parameters → the model's member names (``ProjectName`` → ``projectName``)."""
+    if shape is None:
+        return value
+    if shape.type_name == "structure" and isinstance(value, dict):
+        members = {name.lower(): name for name in shape.members}
+        result = {}
+        for key, item in value.items():
+            name = members.get(str(key).lower(), key)
+            result[name] = to_model(item, shape.members.get(name))
+        return result
+    if shape.type_name == "list" and isinstance(value, list):
+        return [to_model(item, shape.member) for item in value]
+    return value
+
+
+def from_model(value: Any, shape: Any) -> Json:
+    """botocore's answer → Step Functions' SDK v1 JSON: PascalCase members, epoch-millisecond times."""
+    if isinstance(value, dt.datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "replace")
+    kind = shape.type_name if shape is not None else None
+    if isinstance(value, dict):
+        if kind == "structure":
+            return {_pascal(k): from_model(v, shape.members.get(k)) for k, v in value.items()}
+        inner = shape.value if kind == "map" else None
+        return {str(k): from_model(v, inner) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [from_model(item, shape.member if kind == "list" else None) for item in value]
+    return value  # type: ignore[no-any-return]
+
+
+def _pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+def _length(output: dict[str, Any]) -> int:
+    return len(json.dumps(output, separators=(",", ":"), default=str).encode())
