@@ -29,6 +29,26 @@ ENDPOINT_VARIABLES = {
     "codebuild": "CODEBUILD_ENDPOINT",
     "s3": "S3_ENDPOINT",
 }
+# ``SFN_ENDPOINT_<SERVICE>`` names any service by its botocore name (``SFN_ENDPOINT_SECRETSMANAGER``,
+# ``SFN_ENDPOINT_COGNITO_IDP`` for ``cognito-idp``); these spellings are accepted too.
+GENERIC_ENDPOINT_PREFIX = "SFN_ENDPOINT_"
+_ENDPOINT_ALIASES = {
+    "sfn": "states",
+    "stepfunctions": "states",
+    "eventbridge": "events",
+    "cloudwatchlogs": "logs",
+}
+
+
+def endpoints_from(env: Mapping[str, str]) -> dict[str, str]:
+    """Endpoint overrides by service: Step Functions Local's variables, then ``SFN_ENDPOINT_<SERVICE>``
+    (which wins when both name a service)."""
+    endpoints = {service: env[name] for service, name in ENDPOINT_VARIABLES.items() if env.get(name)}
+    for name, url in env.items():
+        if name.startswith(GENERIC_ENDPOINT_PREFIX) and url and len(name) > len(GENERIC_ENDPOINT_PREFIX):
+            service = name.removeprefix(GENERIC_ENDPOINT_PREFIX).lower().replace("_", "-")
+            endpoints[_ENDPOINT_ALIASES.get(service, service)] = url
+    return endpoints
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +72,10 @@ class Settings:
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        endpoints = {service: env[name] for service, name in ENDPOINT_VARIABLES.items() if env.get(name)}
-        lambda_handlers = lambda_handlers_from(env.get("SFN_LAMBDA_HANDLERS_FILE"), env.get("SFN_LAMBDA_HANDLERS"))
+        endpoints = endpoints_from(env)
+        lambda_handlers = lambda_handlers_from(
+            env.get("SFN_LAMBDA_HANDLERS_FILE"), env.get("SFN_LAMBDA_HANDLERS")
+        )
         return cls(
             host=env.get("SFN_EMULATOR_HOST", "127.0.0.1"),
             port=int(env.get("SFN_EMULATOR_PORT", env.get("PORT", DEFAULT_PORT))),

@@ -34,3 +34,25 @@ def test_flags_override_environment(monkeypatch) -> None:  # type: ignore[no-unt
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     settings = parse_settings(["--port", "9999", "--region", "ap-south-1", "--wait-time-scale", "0.5"])
     assert (settings.port, settings.region, settings.wait_time_scale) == (9999, "ap-south-1", 0.5)
+
+
+def test_sfn_endpoint_variables_name_any_service_and_win_over_the_step_functions_local_ones() -> None:
+    settings = Settings.from_environment(
+        {
+            "SQS_ENDPOINT": "http://old:1",
+            "SFN_ENDPOINT_SQS": "http://new:1",
+            "SFN_ENDPOINT_SECRETSMANAGER": "http://secrets:2",
+            "SFN_ENDPOINT_COGNITO_IDP": "http://idp:3",
+            "SFN_ENDPOINT_SFN": "http://states:4",
+            "SFN_ENDPOINT_EVENTBRIDGE": "http://events:5",
+            "SFN_ENDPOINT_": "http://nothing:6",
+            "SFN_ENDPOINT_KINESIS": "",
+        }
+    )
+    assert settings.endpoints == {
+        "sqs": "http://new:1",
+        "secretsmanager": "http://secrets:2",
+        "cognito-idp": "http://idp:3",
+        "states": "http://states:4",
+        "events": "http://events:5",
+    }

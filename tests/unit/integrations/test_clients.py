@@ -91,6 +91,13 @@ def test_endpoints_come_from_settings_and_step_functions_is_the_emulator_itself(
     assert seam.endpoint_for("stepfunctions") == "http://127.0.0.1:9999"
 
 
+def test_a_generic_endpoint_variable_routes_its_service_over_http() -> None:
+    settings = Settings.from_environment({"SFN_ENDPOINT_SECRETSMANAGER": "http://secrets.local:4566"})
+    seam = AwsClients(settings)
+    assert seam.endpoint_for("secretsmanager") == "http://secrets.local:4566"
+    assert seam.endpoint_for("sqs") is None
+
+
 def test_json_safe_renders_timestamps_and_blobs_as_text() -> None:
     import datetime as dt
 
