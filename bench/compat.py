@@ -32,7 +32,12 @@ class EmulatorProcess:
     def __init__(self, extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, WAIT_TIME_SCALE="0", LOG_LEVEL="WARNING", **(extra_env or {}))
+        env = dict(
+            os.environ,
+            WAIT_TIME_SCALE=os.environ.get("COMPAT_WAIT_TIME_SCALE", "0.1"),
+            LOG_LEVEL="WARNING",
+            **(extra_env or {}),
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "emulator", "--port", str(self.port)],
             cwd=REPO,
