@@ -81,6 +81,10 @@ class AwsSdkIntegration:
             )
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
         request = _to_model(parameters, operation.input_shape)
+        check = _REQUEST_CHECKS.get((service, operation.name))
+        rejected = check(request) if check is not None else None
+        if rejected is not None:
+            raise sdk_failure(prefix, rejected, service)
         try:
             response = await self.clients.call(
                 service,
@@ -122,6 +126,27 @@ def sdk_failure(prefix: str, error: ServiceError, service: str) -> StatesError:
         details += f", Extended Request ID: {error.extended_request_id or uuid.uuid4().hex}"
     return StatesError(f"{prefix}.{exception}", f"{error.message} ({details}) (SDK Attempt Count: 1)")
 
+
+_SECRET_NAME = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
+
+
+def _check_secret_name(request: dict[str, Any]) -> ServiceError | None:
+    """Secrets Manager takes names of ASCII letters, digits and ``/_+=.@-``; the backend takes any."""
+    name = request.get("Name")
+    if isinstance(name, str) and not _SECRET_NAME.fullmatch(name):
+        return ServiceError(
+            "secretsmanager",
+            "ValidationException",
+            "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: "
+            "-/_+=.@!",
+            400,
+            str(uuid.uuid4()),
+        )
+    return None
+
+
+# Requests AWS rejects that the local backend accepts: (service, operation) -> the service's error.
+_REQUEST_CHECKS = {("secretsmanager", "CreateSecret"): _check_secret_name}
 
 _S3_OBJECT_OPERATIONS = {"PutObject", "GetObject", "HeadObject", "CopyObject", "CompleteMultipartUpload"}
 
