@@ -46,6 +46,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
     env = ServiceEnvironment(settings=settings, store=store, clock=clock, engine=engine)
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling
     wire_task_integrations(env, engine, settings, clients)
+    env.definition_accepted = _warm_backends_for(clients)
     wire_mocks(env, engine, settings)
     return env
 
@@ -72,7 +73,9 @@ def wire_mocks(env: ServiceEnvironment, engine: Any, settings: Settings) -> None
         load_mock_module(module, mocks)
 
 
-def wire_task_integrations(env: ServiceEnvironment, engine: Any, settings: Settings, clients: Any = None) -> None:
+def wire_task_integrations(
+    env: ServiceEnvironment, engine: Any, settings: Settings, clients: Any = None
+) -> None:
     """Callbacks, activities, Lambda and nested executions. Task deadlines and heartbeats run on
     real time (times ``timeout_scale``), never on the Wait-state clock."""
     from emulator.integrations.aws_lambda import LambdaIntegration
@@ -93,8 +96,12 @@ def wire_task_integrations(env: ServiceEnvironment, engine: Any, settings: Setti
         parts = arn.split(":")
         return len(parts) >= 7 and store.partition(parts[4], parts[3]).activities.get(arn) is not None
 
-    registry.register(ACTIVITY, ActivityIntegration(env.activity_queues, env.task_tokens,
-                                                    SystemClock(settings.timeout_scale), exists=activity_exists))
+    registry.register(
+        ACTIVITY,
+        ActivityIntegration(
+            env.activity_queues, env.task_tokens, SystemClock(settings.timeout_scale), exists=activity_exists
+        ),
+    )
     if clients is None and settings.endpoints.get("lambda"):
         from emulator.integrations.clients import AwsClients
 
@@ -105,6 +112,18 @@ def wire_task_integrations(env: ServiceEnvironment, engine: Any, settings: Setti
     registry.register(LAMBDA_FUNCTION, lambda_integration)
     registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))
     registry.register("http", HttpIntegration())
+
+
+def _warm_backends_for(clients: AwsClients) -> Any:
+    """Start loading the in-process AWS backends (moto, ~80 MB and ~1 s of CPU) in the background
+    once a definition calls a service integration, not at start-up: idle memory stays small and
+    the first task of such a machine does not pay the cold start."""
+
+    def definition_accepted(definition: str) -> None:
+        if ":states:::" in definition or ":lambda:" in definition:
+            clients.start_warming()
+
+    return definition_accepted
 
 
 async def _close_integrations(app: web.Application) -> None:

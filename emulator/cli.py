@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import logging
 import sys
 
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     from emulator.app import build_app
 
     app = build_app(settings)
+    # Everything built so far lives as long as the process: spare it the collector's full passes.
+    gc.freeze()
     print(f"sfn-emulator listening on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0

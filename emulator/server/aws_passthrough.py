@@ -53,14 +53,11 @@ async def serve(request: web.Request, default_account: str) -> web.StreamRespons
 
 
 def install(app: web.Application, clients: AwsClients) -> None:
-    """Serve other services' requests; warm the backends once the server runs."""
+    """Serve other services' requests (the backends load on first use, or are warmed by app.py
+    when a definition calls a service integration)."""
     app[CLIENTS] = clients
-
-    async def warm(_: web.Application) -> None:
-        clients.start_warming()
 
     async def close(_: web.Application) -> None:
         clients.close()
 
-    app.on_startup.append(warm)
     app.on_cleanup.append(close)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,9 @@ class ServiceEnvironment:
     activities: ActivityQueues | None = None
     task_tokens: TaskTokenRegistry = field(default_factory=TaskTokenRegistry)
     rng: random.Random = field(default_factory=random.Random)  # alias routing draws from it
+    # Told of every accepted definition text (app.py warms the in-process AWS backends when one
+    # calls a service integration, so idle start-up stays small and the first task is not cold).
+    definition_accepted: Callable[[str], None] | None = None
 
     def __post_init__(self) -> None:
         if self.activities is None:

@@ -150,6 +150,8 @@ def create_state_machine(
         return out
     tag_map = tags.check_new_tags(arn, request.get("tags") or [], {})
     compiled = compile_or_reject(definition, sm_type.value)
+    if env.definition_accepted is not None:
+        env.definition_accepted(definition)
     record = StateMachine(
         arn=arn,
         name=name,
@@ -244,6 +246,8 @@ def update_state_machine(
     definition = request.get("definition")
     if definition is not None and definition != machine.definition:
         changes["compiled"] = compile_or_reject(definition, machine.type.value)
+        if env.definition_accepted is not None:
+            env.definition_accepted(definition)
         changes["definition"] = definition
     role_arn = request.get("roleArn")
     if role_arn is not None and role_arn != machine.role_arn:
