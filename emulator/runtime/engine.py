@@ -69,17 +69,19 @@ class _TimedOut(Exception):
 
 @dataclass(slots=True)
 class _Frame:
-    """A running Map or Parallel state, so StopExecution can record its abort."""
+    """A running Map or Parallel state: its branches / iterations still running (``flows``, by
+    index) and the one that failed first, so a failure or StopExecution can record their aborts."""
 
     kind: str
     name: str
     chain: Chain
-    running: set[int] = field(default_factory=set)
+    flows: dict[int, Chain] = field(default_factory=dict)
+    failing: Chain | None = None
 
 
 class _Run:
     __slots__ = ("execution", "definition", "recorder", "base_context", "done", "task", "deadline", "skew",
-                 "frames", "region", "account", "finished")
+                 "root", "region", "account", "finished")
 
     def __init__(self, execution: Execution, recorder: Recorder) -> None:
         self.execution = execution
@@ -90,7 +92,7 @@ class _Run:
         self.task: asyncio.Task[None] | None = None
         self.deadline: float | None = None
         self.skew = 0.0  # virtual seconds waited beyond the real ones (WAIT_TIME_SCALE < 1)
-        self.frames: list[Any] = []  # _Frame | MapRunFrame
+        self.root = Chain(0)  # the execution's own flow
         arn = parse_states_arn(execution.arn)
         self.region = arn.region if arn else _FALLBACK_REGION
         self.account = arn.account if arn else _FALLBACK_ACCOUNT
@@ -147,17 +149,10 @@ class Engine(DistributedMaps):
         if run is None or run.finished:
             return
         recorder = run.recorder
-        for frame in reversed(run.frames):
-            if frame.kind == "MapRun":
-                self._abort_map_run(frame, frame.chain.last, recorder)
-                recorder.add("MapStateAborted", frame.chain.last)
-            elif frame.kind == "Map":
-                for index in sorted(frame.running):
-                    recorder.add("MapIterationAborted", frame.chain.last, "mapIterationAbortedEventDetails",
-                                 {"name": frame.name, "index": index})
-                recorder.add("MapStateAborted", frame.chain.last)
-            else:
-                recorder.add("ParallelStateAborted", frame.chain.last)
+        # AWS records no abort for the state the execution itself is in (a Wait: just
+        # ExecutionAborted), but a running Map / Parallel records its own and its branches'.
+        if run.root.frame is not None:
+            self._abort_frame(recorder, run.root.frame, None)
         details: dict[str, Any] = {}
         if error is not None:
             details["error"] = error
@@ -183,7 +178,7 @@ class Engine(DistributedMaps):
         run.done.set()
 
     async def _execute(self, run: _Run, input_value: Json) -> None:
-        chain = Chain(0)
+        chain = run.root
         recorder = run.recorder
         try:
             output = await self._run_machine(run, run.definition, input_value, chain)
@@ -232,15 +227,17 @@ class Engine(DistributedMaps):
                                   {"name": common.name, "input": recorder.text(value),
                                    "inputDetails": {"truncated": False}})
         chain.last = entered_id
+        chain.active = prefix
         retries = getattr(state, "retry", None)
         context = state_context(run.base_context, common.name, self.clock.now(), 0 if retries else None)
         try:
             output, next_name = await self._work(run, state, value, context, chain)
-        except _Terminal:
-            raise
-        except HistoryLimitExceeded:
-            raise
         except StatesError as failure:
+            # A failed Task has no state-level end event: it stays active (aborted with its branch).
+            if prefix != "Task":
+                chain.active = None
+            if isinstance(failure, _Terminal | HistoryLimitExceeded):
+                raise
             if failure.error == ErrorName.RUNTIME:
                 raise _Terminal(failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or ""))
             if isinstance(failure, QueryEvaluationError) and not getattr(failure, "reported", False):
@@ -275,6 +272,7 @@ class Engine(DistributedMaps):
                 raise _Terminal(failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or ""))
             details["assignedVariablesDetails"] = {"truncated": False}
         chain.last = recorder.add(f"{prefix}StateExited", chain.last, "stateExitedEventDetails", details)
+        chain.active = None
         if assigned is not None:
             chain.variables.update(assigned)
             chain.assigned = None
@@ -470,36 +468,86 @@ class Engine(DistributedMaps):
             started = recorder.add("ParallelStateStarted", chain.last)
             chain.last = started
             frame = _Frame("Parallel", state.common.name, chain)
-            run.frames.append(frame)
+            chain.frame = frame
             chains = [chain.inner(started) for _ in state.branches]
             try:
-                results = await self._run_branches(run, state, effective, chains)
+                results = await self._run_branches(run, state, effective, chains, frame)
             except StatesError as failure:
+                chain.frame = None
                 failing = getattr(failure, "chain_last", chain.last)
+                self._abort_siblings(recorder, frame, failing)
                 if await self._retry_pause(run, state, failure, attempts, context):
                     chain.last = failing
                     continue
                 chain.last = recorder.add("ParallelStateFailed", failing)
                 raise
-            finally:
-                run.frames.remove(frame)
+            chain.frame = None
             chain.last = max(branch.last for branch in chains)
             recorder.add("ParallelStateSucceeded", chain.last)
             output = results
             recorder.remember_text(output, "[" + ",".join(recorder.text(item) for item in results) + "]")
             return self._finish_result(state, value, output, context, chain)
 
-    async def _run_branches(self, run: _Run, state: ParallelState, value: Json, chains: list[Chain]) -> list[Json]:
+    async def _run_branches(self, run: _Run, state: ParallelState, value: Json, chains: list[Chain],
+                            frame: _Frame) -> list[Json]:
         async def branch(index: int) -> Json:
+            own = chains[index]
+            frame.flows[index] = own
             try:
-                return await self._run_machine(run, state.branches[index], value, chains[index])
+                result = await self._run_machine(run, state.branches[index], value, own)
             except StatesError as failure:
-                failure.chain_last = chains[index].last  # type: ignore[attr-defined]
+                if frame.failing is not None:  # a sibling failed first: this branch is aborted with the rest
+                    return None
+                del frame.flows[index]
+                frame.failing = own
+                failure.chain_last = own.last  # type: ignore[attr-defined]
                 raise
+            del frame.flows[index]
+            return result
 
         if len(state.branches) == 1:
             return [await branch(0)]
         return await _all_or_first_failure([asyncio.ensure_future(branch(i)) for i in range(len(state.branches))])
+
+    # --- aborts ---------------------------------------------------------------------------------
+
+    def _abort_siblings(self, recorder: Recorder, frame: _Frame, failing: int) -> None:
+        """A branch / iteration failed: AWS records the abort of the Task it failed in, then of every
+        branch / iteration still running (and what runs in them), all linked to the failure's event."""
+        if frame.failing is not None:
+            self._abort_flow(recorder, frame.failing, failing)
+            frame.failing = None
+        self._abort_flows(recorder, frame, failing)
+
+    def _abort_flows(self, recorder: Recorder, frame: _Frame, previous: int | None) -> None:
+        for index, flow in sorted(frame.flows.items()):
+            if frame.kind == "Map":
+                recorder.add("MapIterationAborted", frame.chain.last if previous is None else previous,
+                             "mapIterationAbortedEventDetails", {"name": frame.name, "index": index})
+            self._abort_flow(recorder, flow, previous)
+        frame.flows.clear()
+
+    def _abort_flow(self, recorder: Recorder, flow: Chain, previous: int | None) -> None:
+        """Record the abort of the state running in ``flow`` (a branch or an iteration)."""
+        active, flow.active = flow.active, None
+        if active is None:
+            return
+        if flow.frame is not None:
+            self._abort_frame(recorder, flow.frame, previous)
+            flow.frame = None
+            return
+        recorder.add(f"{active}StateAborted", flow.last if previous is None else previous)
+
+    def _abort_frame(self, recorder: Recorder, frame: Any, previous: int | None) -> None:
+        """A Map / Parallel / Map Run given up from outside: its branches' aborts, then its own.
+        ``previous`` None (StopExecution): each event follows its own flow's latest event."""
+        at = frame.chain.last if previous is None else previous
+        if frame.kind == "MapRun":
+            self._abort_map_run(frame, at, recorder)
+            recorder.add("MapStateAborted", at)
+            return
+        self._abort_flows(recorder, frame, previous)
+        recorder.add(f"{frame.kind}StateAborted", at)
 
     # --- Map ------------------------------------------------------------------------------------
 
@@ -517,21 +565,21 @@ class Engine(DistributedMaps):
             chain.last = recorder.add("MapStateStarted", chain.last, "mapStateStartedEventDetails",
                                       {"length": len(items)})
             frame = _Frame("Map", name, chain)
-            run.frames.append(frame)
+            chain.frame = frame
             try:
                 results = await self._run_iterations(run, state, effective, items, context, concurrency, frame)
             except StatesError as failure:
+                chain.frame = None
                 failing = getattr(failure, "chain_last", chain.last)
+                self._abort_siblings(recorder, frame, failing)
                 if await self._retry_pause(run, state, failure, attempts, context):
                     chain.last = failing
                     continue
                 chain.last = recorder.add("MapStateFailed", failing)
                 raise
-            finally:
-                run.frames.remove(frame)
+            chain.frame = None
             recorder.add("MapStateSucceeded", chain.last)
             return self._finish_result(state, value, results, context, chain)
-
 
     async def _run_iterations(self, run: _Run, state: MapState, value: Json, items: list[Json],
                               context: dict[str, Any], concurrency: int, frame: _Frame) -> list[Json]:
@@ -545,28 +593,38 @@ class Engine(DistributedMaps):
         # event); the Map's own outcome follows the last MapIterationSucceeded.
         start_from = chain.last
         last_outcome = chain.last
+        workers = len(items) if concurrency <= 0 else min(concurrency, len(items))
+        workers = min(workers, INLINE_MAP_CONCURRENCY)
+        # With several iterations at once AWS starts the next iterations before an iteration enters
+        # a Task (their MapIterationStarted events come first); states that do not wait run inline.
+        task_first = workers > 1 and isinstance(state.processor.states[state.processor.start_at], TaskState)
 
         async def iteration(index: int) -> None:
             nonlocal start_from, last_outcome
             item = dataflow.map_item(state, value, index, items[index], context, chain)
             own = chain.inner(recorder.add("MapIterationStarted", start_from, "mapIterationStartedEventDetails",
                                            {"name": name, "index": index}))
-            frame.running.add(index)
+            frame.flows[index] = own
             try:
+                if task_first:
+                    await asyncio.sleep(0)
+                    if frame.failing is not None:
+                        return
                 results[index] = await self._run_machine(run, state.processor, item, own)
             except StatesError as failure:
-                frame.running.discard(index)
+                if frame.failing is not None:  # another iteration failed first: aborted with the rest
+                    return
+                del frame.flows[index]
+                frame.failing = own
                 recorder.add("MapIterationFailed", own.last, "mapIterationFailedEventDetails",
                              {"name": name, "index": index})
                 failure.chain_last = own.last  # type: ignore[attr-defined]
                 raise
-            frame.running.discard(index)
+            del frame.flows[index]
             last_outcome = recorder.add("MapIterationSucceeded", own.last, "mapIterationSucceededEventDetails",
                                         {"name": name, "index": index})
             start_from = own.last
 
-        workers = len(items) if concurrency <= 0 else min(concurrency, len(items))
-        workers = min(workers, INLINE_MAP_CONCURRENCY)
         if workers <= 1:
             for index in range(len(items)):
                 await iteration(index)
@@ -576,7 +634,7 @@ class Engine(DistributedMaps):
 
         async def worker() -> None:
             nonlocal next_index
-            while next_index < len(items):
+            while next_index < len(items) and frame.failing is None:
                 index = next_index
                 next_index += 1
                 await iteration(index)

@@ -129,7 +129,7 @@ class DistributedMaps:
                 "MapRunStarted", chain.last, "mapRunStartedEventDetails", {"mapRunArn": frame.map_run.arn}
             )
             chain.last = run_started
-            run.frames.append(frame)
+            chain.frame = frame
             try:
                 result = await self._run_map_run(
                     run, state, config, effective, items, context, concurrency, threshold, frame, variables
@@ -145,7 +145,7 @@ class DistributedMaps:
                 chain.last = recorder.add("MapStateFailed", chain.last)
                 raise
             finally:
-                run.frames.remove(frame)
+                chain.frame = None
                 self._abort_children(frame)
             frame.counts.finish(MapRunStatus.SUCCEEDED, self.clock.now())
             succeeded = recorder.add("MapRunSucceeded", run_started)

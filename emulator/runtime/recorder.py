@@ -35,14 +35,20 @@ class Chain:
     """One flow of control (the execution, a Parallel branch, a Map iteration): ``last`` is the id
     of its latest event, ``variables`` its workflow-variable scope (a branch / iteration reads the
     outer scope through a ``ChainMap`` and writes only its own first map), and ``assigned`` what
-    the state running in it assigns once it is done (None: nothing)."""
+    the state running in it assigns once it is done (None: nothing).
 
-    __slots__ = ("last", "variables", "assigned")
+    ``active`` is the type prefix (``Task``, ``Map`` …) of the state running in the flow, kept after
+    a Task fails (AWS records ``TaskStateAborted`` for it when its branch is given up), and
+    ``frame`` the Map / Parallel / Map Run that state runs: what an abort has to record."""
+
+    __slots__ = ("last", "variables", "assigned", "active", "frame")
 
     def __init__(self, last: int, variables: MutableMapping[str, Json] | None = None) -> None:
         self.last = last
         self.variables: MutableMapping[str, Json] = {} if variables is None else variables
         self.assigned: dict[str, Json] | None = None
+        self.active: str | None = None
+        self.frame: Any = None
 
     def inner(self, last: int) -> Chain:
         """The flow of a branch or iteration started from this one (its own variable scope)."""

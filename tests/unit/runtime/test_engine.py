@@ -414,8 +414,9 @@ async def test_stop_aborts_running_map_and_execution() -> None:
     engine.stop(execution, "Stopped", "by test")
     await engine.wait(execution)
     assert execution.status is ExecutionStatus.ABORTED
-    assert [e[2] for e in events(execution)][-3:] == [
+    assert [e[2] for e in events(execution)][-4:] == [
         "MapIterationAborted",
+        "TaskStateAborted",  # the state the iteration was in
         "MapStateAborted",
         "ExecutionAborted",
     ]
