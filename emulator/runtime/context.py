@@ -18,17 +18,17 @@ def iso_timestamp(epoch_seconds: float) -> str:
 def execution_context(execution: Execution, input_value: Json) -> dict[str, Any]:
     """The execution-wide part of the context object; states add ``State`` (and ``Map``/``Task``)."""
     machine = execution.state_machine
-    return {
-        "Execution": {
-            "Id": execution.arn,
-            "Input": input_value,
-            "StartTime": iso_timestamp(execution.start_date),
-            "Name": execution.name,
-            "RoleArn": machine.role_arn,
-            "RedriveCount": execution.redrive_count,
-        },
-        "StateMachine": {"Id": machine.arn, "Name": machine.name},
+    info: dict[str, Any] = {
+        "Id": execution.arn,
+        "Input": input_value,
+        "StartTime": iso_timestamp(execution.start_date),
+        "Name": execution.name,
+        "RoleArn": machine.role_arn,
     }
+    # Express executions cannot be redriven: AWS gives them no RedriveCount.
+    if not execution.express:
+        info["RedriveCount"] = execution.redrive_count
+    return {"Execution": info, "StateMachine": {"Id": machine.arn, "Name": machine.name}}
 
 
 def state_context(base: dict[str, Any], name: str, entered: float, retry_count: int | None) -> dict[str, Any]:

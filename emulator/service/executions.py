@@ -164,6 +164,8 @@ async def start_sync_execution(
     if test_case is not None:
         env.engine.integrations.mocks.release(execution.arn)
     out = _execution_fields(execution, request)
+    # Unlike DescribeExecution, the sync response reports outputDetails for a failed run too.
+    out.setdefault("outputDetails", {"included": request.get("includedData") != "METADATA_ONLY"})
     stop = execution.stop_date or execution.start_date
     duration_ms = max(100, math.ceil((stop - execution.start_date) * 1000 / 100) * 100)
     out["billingDetails"] = {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": duration_ms}

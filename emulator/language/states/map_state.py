@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, StatesError
-from emulator.language.evaluate.jsonata import JsonataExpression, JsonataTemplate, is_jsonata_expression
+from emulator.language.evaluate.jsonata import (
+    JsonataBindings,
+    JsonataExpression,
+    JsonataTemplate,
+    is_jsonata_expression,
+)
+from emulator.language.evaluate.jsonata import compile_template as compile_jsonata_template
 from emulator.language.evaluate.jsonpath import JsonPath, PathNotFound, ReferencePath
 from emulator.language.evaluate.templates import PayloadTemplate, compile_template
 from emulator.language.states.common import (
@@ -82,7 +88,7 @@ def parse_map(name: str, raw: dict[str, Any], location: str, query_language: str
     # events); only the reader, writer and batcher need a Map Run there.
     triggers = _DISTRIBUTED_FIELDS[:3] if common.query_language == "JSONata" else _DISTRIBUTED_FIELDS
     if mode == "DISTRIBUTED" or any(key in raw for key in triggers):
-        distributed = parse_distributed(raw, processor, location)
+        distributed = parse_distributed(raw, processor, location, common.is_jsonata)
     selector_key = "ItemSelector" if "ItemSelector" in raw else "Parameters"
     selector = raw.get(selector_key)
     result_selector = raw.get("ResultSelector")
@@ -149,6 +155,10 @@ class ItemBatcher:
     max_input_bytes_per_batch: int | None
     max_input_bytes_per_batch_path: JsonPath | None
     batch_input: PayloadTemplate | None
+    # JSONata: the limits as expressions and BatchInput as a template.
+    max_items_per_batch_expression: JsonataExpression | None = None
+    max_input_bytes_per_batch_expression: JsonataExpression | None = None
+    jsonata_batch_input: JsonataTemplate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +169,8 @@ class ItemReader:
     parameters: PayloadTemplate | None
     reader_config: Mapping[str, Any]  # as written in the definition; never mutated
     max_items_path: JsonPath | None
+    arguments: JsonataTemplate | None = None  # JSONata ``Arguments``
+    max_items_expression: JsonataExpression | None = None  # JSONata ``ReaderConfig.MaxItems``
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +178,7 @@ class ResultWriter:
     resource: TaskResource | None
     parameters: PayloadTemplate | None
     writer_config: Mapping[str, Any]
+    arguments: JsonataTemplate | None = None  # JSONata ``Arguments``
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,45 +194,72 @@ class DistributedConfig:
     item_batcher: ItemBatcher | None
     item_reader: ItemReader | None
     result_writer: ResultWriter | None
+    # JSONata: the thresholds as expressions.
+    tolerated_failure_count_expression: JsonataExpression | None = None
+    tolerated_failure_percentage_expression: JsonataExpression | None = None
 
 
-def parse_distributed(raw: dict[str, Any], processor: dict[str, Any], location: str) -> DistributedConfig:
+def _literal(raw: Mapping[str, Any], key: str) -> Any:
+    value = raw.get(key)
+    return None if is_jsonata_expression(value) else value
+
+
+def _expression(raw: Mapping[str, Any], key: str, location: str, jsonata: bool) -> JsonataExpression | None:
+    """A JSONata state's ``{% … %}`` number field (None: absent, a literal, or a JSONPath state)."""
+    return seconds_expression(dict(raw), key, location) if jsonata else None
+
+
+def _jsonata_template(raw: Mapping[str, Any], key: str, location: str) -> JsonataTemplate | None:
+    return None if key not in raw else compile_jsonata_template(raw[key], key, f"{location}/{key}")
+
+
+def parse_distributed(
+    raw: dict[str, Any], processor: dict[str, Any], location: str, jsonata: bool = False
+) -> DistributedConfig:
     config = processor.get("ProcessorConfig") or {}
     batcher_raw = raw.get("ItemBatcher")
     batcher = None
     if isinstance(batcher_raw, dict):
         where = f"{location}/ItemBatcher"
-        batch_input = batcher_raw.get("BatchInput")
+        batch_input = None if jsonata else batcher_raw.get("BatchInput")
         batcher = ItemBatcher(
-            max_items_per_batch=batcher_raw.get("MaxItemsPerBatch"),
+            max_items_per_batch=_literal(batcher_raw, "MaxItemsPerBatch"),
             max_items_per_batch_path=path_field(batcher_raw, "MaxItemsPerBatchPath", where, default=None),
-            max_input_bytes_per_batch=batcher_raw.get("MaxInputBytesPerBatch"),
+            max_input_bytes_per_batch=_literal(batcher_raw, "MaxInputBytesPerBatch"),
             max_input_bytes_per_batch_path=path_field(
                 batcher_raw, "MaxInputBytesPerBatchPath", where, default=None
             ),
             batch_input=None if batch_input is None else compile_template(batch_input, f"{where}/BatchInput"),
+            max_items_per_batch_expression=_expression(batcher_raw, "MaxItemsPerBatch", where, jsonata),
+            max_input_bytes_per_batch_expression=_expression(
+                batcher_raw, "MaxInputBytesPerBatch", where, jsonata
+            ),
+            jsonata_batch_input=_jsonata_template(batcher_raw, "BatchInput", where) if jsonata else None,
         )
     reader_raw = raw.get("ItemReader")
     reader = None
     if isinstance(reader_raw, dict):
         where = f"{location}/ItemReader"
         reader_config = reader_raw.get("ReaderConfig") or {}
-        parameters = reader_raw.get("Parameters")
+        parameters = None if jsonata else reader_raw.get("Parameters")
         reader = ItemReader(
             resource=parse_resource(str(reader_raw.get("Resource", ""))),
             parameters=None if parameters is None else compile_template(parameters, f"{where}/Parameters"),
             reader_config=reader_config,
             max_items_path=path_field(reader_config, "MaxItemsPath", f"{where}/ReaderConfig", default=None),
+            arguments=_jsonata_template(reader_raw, "Arguments", where) if jsonata else None,
+            max_items_expression=_expression(reader_config, "MaxItems", f"{where}/ReaderConfig", jsonata),
         )
     writer_raw = raw.get("ResultWriter")
     writer = None
     if isinstance(writer_raw, dict):
         where = f"{location}/ResultWriter"
-        parameters = writer_raw.get("Parameters")
+        parameters = None if jsonata else writer_raw.get("Parameters")
         writer = ResultWriter(
             resource=parse_resource(writer_raw["Resource"]) if "Resource" in writer_raw else None,
             parameters=None if parameters is None else compile_template(parameters, f"{where}/Parameters"),
             writer_config=writer_raw.get("WriterConfig") or {},
+            arguments=_jsonata_template(writer_raw, "Arguments", where) if jsonata else None,
         )
     count = raw.get("ToleratedFailureCount")
     percentage = raw.get("ToleratedFailurePercentage")
@@ -238,6 +278,10 @@ def parse_distributed(raw: dict[str, Any], processor: dict[str, Any], location: 
         item_batcher=batcher,
         item_reader=reader,
         result_writer=writer,
+        tolerated_failure_count_expression=_expression(raw, "ToleratedFailureCount", location, jsonata),
+        tolerated_failure_percentage_expression=_expression(
+            raw, "ToleratedFailurePercentage", location, jsonata
+        ),
     )
 
 
@@ -263,18 +307,25 @@ def failure_threshold_of(
     value: Json,
     context: Mapping[str, Json],
     variables: Mapping[str, Json] | None = None,
+    bindings: JsonataBindings | None = None,
 ) -> FailureThreshold:
-    """Resolve the tolerated failure fields; raises ``States.Runtime`` with AWS's causes."""
+    """Resolve the tolerated failure fields; raises ``States.Runtime`` with AWS's causes.
+    ``bindings``: a JSONata state's (its thresholds may be expressions)."""
     count = config.tolerated_failure_count
     if config.tolerated_failure_count_path is not None:
         path = config.tolerated_failure_count_path
         count = integer_at(path, "ToleratedFailureCountPath", value, context, variables)
+    if bindings is not None and config.tolerated_failure_count_expression is not None:
+        count = int(config.tolerated_failure_count_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
     if count is not None and count < 0:
         raise StatesError(ErrorName.RUNTIME, "ToleratedFailureCount cannot be negative.")
     percentage = config.tolerated_failure_percentage
     if config.tolerated_failure_percentage_path is not None:
         path = config.tolerated_failure_percentage_path
         percentage = _float_at(path, "ToleratedFailurePercentagePath", value, context, variables)
+    if bindings is not None and config.tolerated_failure_percentage_expression is not None:
+        found = config.tolerated_failure_percentage_expression.evaluate(bindings, expected="number")
+        percentage = float(found)  # type: ignore[arg-type]
     if percentage is not None and not 0 <= percentage <= 100:
         raise StatesError(ErrorName.RUNTIME, "ToleratedFailurePercentage must be between 0 and 100.")
     return FailureThreshold(count, percentage)
@@ -287,8 +338,10 @@ def batches_of(
     context: Mapping[str, Json],
     rng: Any = None,
     variables: Mapping[str, Json] | None = None,
+    bindings: JsonataBindings | None = None,
 ) -> list[Json]:
-    """Group the (selected) items into the child inputs ``{"BatchInput": …, "Items": [...]}``."""
+    """Group the (selected) items into the child inputs ``{"BatchInput": …, "Items": [...]}``.
+    ``bindings``: a JSONata state's (its limits and BatchInput may be expressions)."""
     max_items = batcher.max_items_per_batch
     if batcher.max_items_per_batch_path is not None:
         max_items = integer_at(
@@ -299,10 +352,18 @@ def batches_of(
         max_bytes = integer_at(
             batcher.max_input_bytes_per_batch_path, "MaxInputBytesPerBatchPath", value, context, variables
         )
+    if bindings is not None:
+        if batcher.max_items_per_batch_expression is not None:
+            max_items = int(batcher.max_items_per_batch_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
+        if batcher.max_input_bytes_per_batch_expression is not None:
+            found = batcher.max_input_bytes_per_batch_expression.evaluate(bindings, expected="integer")
+            max_bytes = int(found)  # type: ignore[arg-type]
     for field_name, limit in (("MaxItemsPerBatch", max_items), ("MaxInputBytesPerBatch", max_bytes)):
         if limit is not None and limit < 0:
             raise StatesError(ErrorName.RUNTIME, f"{field_name} cannot be negative.")
     batch_input = None if batcher.batch_input is None else batcher.batch_input.evaluate(value, context, rng)
+    if bindings is not None and batcher.jsonata_batch_input is not None:
+        batch_input = batcher.jsonata_batch_input.evaluate(bindings)
     batches: list[list[Json]] = []
     current: list[Json] = []
     size = 0
