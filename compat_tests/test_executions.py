@@ -257,14 +257,6 @@ def test_redrive_is_refused_for_a_succeeded_execution(sfn: Any) -> None:
     assert code(raised) == "ExecutionDoesNotExist"
 
 
-def test_redrive_of_a_failed_execution_is_not_faked(sfn: Any) -> None:
-    execution = sfn.start_execution(stateMachineArn=create(sfn, FAIL))["executionArn"]
-    assert finished(sfn, execution)["redriveStatus"] == "REDRIVABLE"
-    with pytest.raises(ClientError) as raised:
-        sfn.redrive_execution(executionArn=execution)
-    assert code(raised) == "UnsupportedOperation"
-
-
 def test_map_run_operations_on_unknown_resources(sfn: Any) -> None:
     map_run = "arn:aws:states:us-east-1:123456789012:mapRun:machine/exec:label:1234"
     for call, extra in ((sfn.describe_map_run, {}), (sfn.update_map_run, {"maxConcurrency": 2})):

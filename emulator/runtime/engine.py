@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,9 @@ class _Frame:
     chain: Chain
     flows: dict[int, Chain] = field(default_factory=dict)
     failing: Chain | None = None
+    # For RedriveExecution: every flow this attempt started, and the results of those that succeeded.
+    started: dict[int, Chain] = field(default_factory=dict)
+    results: dict[int, Json] = field(default_factory=dict)
 
 
 class _Run:
@@ -163,6 +167,36 @@ class Engine(DistributedMaps):
         if run.task is not None:
             run.task.cancel()
 
+    def redrive(self, execution: Execution) -> None:
+        """RedriveExecution: continue an ended execution from the state it stopped in (must be called
+        from the event loop, after the control plane raised ``execution.redrive_count``).
+
+        The history goes on (ExecutionRedriven, then that state entered again with its input); states
+        that succeeded are not run again, and a Map / Parallel runs again only the iterations /
+        branches that failed, were aborted or never started. A Distributed Map runs its Map Run again.
+        """
+        run: _Run | None = execution.handle
+        if run is None or not run.finished:
+            raise RuntimeError(f"execution {execution.arn} has no ended run to redrive")
+        root = run.root
+        run.finished = False
+        run.done = asyncio.Event()
+        run.recorder.closed = False
+        execution.status = ExecutionStatus.RUNNING
+        execution.stop_date = execution.output = execution.error = execution.cause = None
+        input_value = from_json_text(execution.input) if execution.input else {}
+        run.base_context = execution_context(execution, input_value)
+        root.last = run.recorder.add("ExecutionRedriven", execution.history.last_id,
+                                     "executionRedrivenEventDetails", {"redriveCount": execution.redrive_count})
+        root.active = root.frame = None
+        root.resume = root.last_frame
+        if run.definition.timeout_seconds is not None:
+            run.deadline = self.clock.now() + run.definition.timeout_seconds
+            run.skew = 0.0
+        start = root.state if root.state is not None else run.definition.start_at
+        value = root.value if root.state is not None else input_value
+        run.task = asyncio.get_running_loop().create_task(self._execute(run, value, start))
+
     # --- the execution --------------------------------------------------------------------------
 
     def _finish(self, run: _Run, status: ExecutionStatus, output: str | None = None, error: str | None = None,
@@ -177,13 +211,14 @@ class Engine(DistributedMaps):
         execution.stop_date = self.clock.now()
         run.done.set()
 
-    async def _execute(self, run: _Run, input_value: Json) -> None:
+    async def _execute(self, run: _Run, input_value: Json, start: str | None = None) -> None:
         chain = run.root
         recorder = run.recorder
         try:
-            output = await self._run_machine(run, run.definition, input_value, chain)
+            output = await self._run_machine(run, run.definition, input_value, chain, start)
         except asyncio.CancelledError:
-            if not run.finished:  # cancelled by the loop shutting down, not by StopExecution
+            # Cancelled by the loop shutting down (not by StopExecution, nor an attempt a redrive replaced).
+            if not run.finished and run.task is asyncio.current_task():
                 self._finish(run, ExecutionStatus.ABORTED)
             return
         except _TimedOut:
@@ -205,10 +240,11 @@ class Engine(DistributedMaps):
                      {"output": text, "outputDetails": {"truncated": False}})
         self._finish(run, ExecutionStatus.SUCCEEDED, output=text)
 
-    async def _run_machine(self, run: _Run, definition: Definition, value: Json, chain: Chain) -> Json:
-        """Run a state machine (or a branch / iteration) from StartAt to its end."""
+    async def _run_machine(self, run: _Run, definition: Definition, value: Json, chain: Chain,
+                           start: str | None = None) -> Json:
+        """Run a state machine (or a branch / iteration) from StartAt (or ``start``) to its end."""
         states = definition.states
-        name: str | None = definition.start_at
+        name: str | None = start or definition.start_at
         while name is not None:
             if run.deadline is not None and self.clock.now() + run.skew >= run.deadline:
                 raise _TimedOut()
@@ -228,6 +264,7 @@ class Engine(DistributedMaps):
                                    "inputDetails": {"truncated": False}})
         chain.last = entered_id
         chain.active = prefix
+        chain.state, chain.value, chain.last_frame = common.name, value, None
         retries = getattr(state, "retry", None)
         context = state_context(run.base_context, common.name, self.clock.now(), 0 if retries else None)
         try:
@@ -464,16 +501,17 @@ class Engine(DistributedMaps):
             failure.before_start = True  # type: ignore[attr-defined]
             raise
         attempts = [0] * len(state.retry)
+        memo, chain.resume = chain.resume, None  # RedriveExecution: the attempt to take up
         while True:
             started = recorder.add("ParallelStateStarted", chain.last)
             chain.last = started
             frame = _Frame("Parallel", state.common.name, chain)
-            chain.frame = frame
+            chain.frame = chain.last_frame = frame
             chains = [chain.inner(started) for _ in state.branches]
             try:
-                results = await self._run_branches(run, state, effective, chains, frame)
+                results = await self._run_branches(run, state, effective, chains, frame, memo)
             except StatesError as failure:
-                chain.frame = None
+                chain.frame = memo = None
                 failing = getattr(failure, "chain_last", chain.last)
                 self._abort_siblings(recorder, frame, failing)
                 if await self._retry_pause(run, state, failure, attempts, context):
@@ -489,12 +527,16 @@ class Engine(DistributedMaps):
             return self._finish_result(state, value, output, context, chain)
 
     async def _run_branches(self, run: _Run, state: ParallelState, value: Json, chains: list[Chain],
-                            frame: _Frame) -> list[Json]:
+                            frame: _Frame, memo: _Frame | None = None) -> list[Json]:
         async def branch(index: int) -> Json:
             own = chains[index]
-            frame.flows[index] = own
+            if memo is not None and index in memo.results:  # redriven: a branch that succeeded is kept
+                frame.results[index] = memo.results[index]
+                return memo.results[index]
+            start, start_value = _resume_point(memo, index, own, value)
+            frame.flows[index] = frame.started[index] = own
             try:
-                result = await self._run_machine(run, state.branches[index], value, own)
+                result = await self._run_machine(run, state.branches[index], start_value, own, start)
             except StatesError as failure:
                 if frame.failing is not None:  # a sibling failed first: this branch is aborted with the rest
                     return None
@@ -503,6 +545,7 @@ class Engine(DistributedMaps):
                 failure.chain_last = own.last  # type: ignore[attr-defined]
                 raise
             del frame.flows[index]
+            frame.results[index] = result
             return result
 
         if len(state.branches) == 1:
@@ -561,15 +604,17 @@ class Engine(DistributedMaps):
             failure.before_start = True  # type: ignore[attr-defined]
             raise
         attempts = [0] * len(state.retry)
+        memo, chain.resume = chain.resume, None  # RedriveExecution: the attempt to take up
         while True:
             chain.last = recorder.add("MapStateStarted", chain.last, "mapStateStartedEventDetails",
                                       {"length": len(items)})
             frame = _Frame("Map", name, chain)
-            chain.frame = frame
+            chain.frame = chain.last_frame = frame
             try:
-                results = await self._run_iterations(run, state, effective, items, context, concurrency, frame)
+                results = await self._run_iterations(run, state, effective, items, context, concurrency, frame,
+                                                      memo)
             except StatesError as failure:
-                chain.frame = None
+                chain.frame = memo = None
                 failing = getattr(failure, "chain_last", chain.last)
                 self._abort_siblings(recorder, frame, failing)
                 if await self._retry_pause(run, state, failure, attempts, context):
@@ -582,7 +627,8 @@ class Engine(DistributedMaps):
             return self._finish_result(state, value, results, context, chain)
 
     async def _run_iterations(self, run: _Run, state: MapState, value: Json, items: list[Json],
-                              context: dict[str, Any], concurrency: int, frame: _Frame) -> list[Json]:
+                              context: dict[str, Any], concurrency: int, frame: _Frame,
+                              memo: _Frame | None = None) -> list[Json]:
         """Run the iterations; on success ``frame.chain.last`` is the last MapIterationSucceeded."""
         recorder = run.recorder
         name = state.common.name
@@ -601,16 +647,20 @@ class Engine(DistributedMaps):
 
         async def iteration(index: int) -> None:
             nonlocal start_from, last_outcome
+            if memo is not None and index in memo.results:  # redriven: an iteration that succeeded is kept
+                results[index] = frame.results[index] = memo.results[index]
+                return
             item = dataflow.map_item(state, value, index, items[index], context, chain)
             own = chain.inner(recorder.add("MapIterationStarted", start_from, "mapIterationStartedEventDetails",
                                            {"name": name, "index": index}))
-            frame.flows[index] = own
+            start, item = _resume_point(memo, index, own, item)
+            frame.flows[index] = frame.started[index] = own
             try:
                 if task_first:
                     await asyncio.sleep(0)
                     if frame.failing is not None:
                         return
-                results[index] = await self._run_machine(run, state.processor, item, own)
+                results[index] = await self._run_machine(run, state.processor, item, own, start)
             except StatesError as failure:
                 if frame.failing is not None:  # another iteration failed first: aborted with the rest
                     return
@@ -621,6 +671,7 @@ class Engine(DistributedMaps):
                 failure.chain_last = own.last  # type: ignore[attr-defined]
                 raise
             del frame.flows[index]
+            frame.results[index] = results[index]
             last_outcome = recorder.add("MapIterationSucceeded", own.last, "mapIterationSucceededEventDetails",
                                         {"name": name, "index": index})
             start_from = own.last
@@ -642,6 +693,18 @@ class Engine(DistributedMaps):
         await _all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
         chain.last = last_outcome
         return results
+
+
+def _resume_point(memo: _Frame | None, index: int, own: Chain, value: Json) -> tuple[str | None, Json]:
+    """Redriving a Map / Parallel: a branch / iteration that failed or was aborted continues from the
+    state it stopped in, with that state's input and its own variables (``own`` takes them up)."""
+    old = None if memo is None else memo.started.get(index)
+    if old is None or old.state is None:
+        return None, value
+    scope = old.variables.maps[0] if isinstance(old.variables, ChainMap) else {}
+    own.variables = ChainMap(scope, *own.variables.maps[1:]) if isinstance(own.variables, ChainMap) else scope
+    own.resume = old.last_frame
+    return old.state, old.value
 
 
 async def _all_or_first_failure(tasks: list[asyncio.Future[Any]]) -> list[Any]:

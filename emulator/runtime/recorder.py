@@ -39,9 +39,13 @@ class Chain:
 
     ``active`` is the type prefix (``Task``, ``Map`` …) of the state running in the flow, kept after
     a Task fails (AWS records ``TaskStateAborted`` for it when its branch is given up), and
-    ``frame`` the Map / Parallel / Map Run that state runs: what an abort has to record."""
+    ``frame`` the Map / Parallel / Map Run that state runs: what an abort has to record.
 
-    __slots__ = ("last", "variables", "assigned", "active", "frame")
+    For RedriveExecution a flow remembers where it stopped: ``state`` / ``value`` (the name and
+    input of the state it entered last), ``last_frame`` (the Map / Parallel attempt that state
+    ran) and, while being resumed, ``resume`` (that attempt, for the resumed state to take up)."""
+
+    __slots__ = ("last", "variables", "assigned", "active", "frame", "state", "value", "last_frame", "resume")
 
     def __init__(self, last: int, variables: MutableMapping[str, Json] | None = None) -> None:
         self.last = last
@@ -49,6 +53,10 @@ class Chain:
         self.assigned: dict[str, Json] | None = None
         self.active: str | None = None
         self.frame: Any = None
+        self.state: str | None = None
+        self.value: Json = None
+        self.last_frame: Any = None
+        self.resume: Any = None
 
     def inner(self, last: int) -> Chain:
         """The flow of a branch or iteration started from this one (its own variable scope)."""

@@ -30,6 +30,9 @@ from emulator.service.state_machines import deleting, does_not_exist, get_state_
 from emulator.service.state_machines import describe as describe_machine
 
 REDRIVABLE_STATUSES = frozenset({ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED})
+# An ended execution can be redriven for 14 days.
+REDRIVABLE_PERIOD_SECONDS = 14 * 24 * 60 * 60
+MAX_HISTORY_EVENTS = 25_000
 
 
 def _resolve_target(
@@ -206,11 +209,22 @@ def get_execution(env: ServiceEnvironment, context: RequestContext, arn: str) ->
     return found
 
 
-def not_redrivable_reason(execution: Execution) -> str | None:
-    """None when RedriveExecution may run the execution again, else AWS's reason."""
-    if execution.status in REDRIVABLE_STATUSES and not execution.express:
-        return None
-    return f"Execution is {execution.status.value} and cannot be redriven"
+def not_redrivable_reason(
+    execution: Execution, now: float | None = None, machine: StateMachine | None = None
+) -> str | None:
+    """None when RedriveExecution may run the execution again, else AWS's reason (the texts of
+    DescribeExecution's redriveStatusReason). ``now``: the time (the 14-day redrivable period);
+    ``machine``: the state machine record (a deleting one cannot redrive)."""
+    if machine is not None and machine.status == StateMachineStatus.DELETING:
+        return "State machine is in DELETING status."
+    if execution.status not in REDRIVABLE_STATUSES or execution.express:
+        return f"Execution is {execution.status.value} and cannot be redriven"
+    if len(execution.history.events) >= MAX_HISTORY_EVENTS:
+        return "Execution history event limit exceeded."
+    stop = execution.stop_date
+    if now is not None and stop is not None and now - stop > REDRIVABLE_PERIOD_SECONDS:
+        return "Execution redrivable period exceeded."
+    return None
 
 
 def describe_execution(
@@ -220,7 +234,8 @@ def describe_execution(
     out = _execution_fields(execution, request)
     out["redriveCount"] = execution.redrive_count
     put_if(out, "redriveDate", execution.redrive_date)
-    reason = not_redrivable_reason(execution)
+    machine = partition_of(env, context).state_machines.get(execution.state_machine_arn)
+    reason = not_redrivable_reason(execution, env.clock.now(), machine)
     if reason is None:
         out["redriveStatus"] = "REDRIVABLE"
     else:
