@@ -39,7 +39,9 @@ class TaskFailedWithoutError(StatesError):
 
 
 class CallbackWaiter:
-    def __init__(self, tokens: TaskTokenRegistry, timeout_scale: float = 1.0, sleep: Sleep | None = None) -> None:
+    def __init__(
+        self, tokens: TaskTokenRegistry, timeout_scale: float = 1.0, sleep: Sleep | None = None
+    ) -> None:
         self.tokens = tokens
         self.timeout_scale = timeout_scale
         self._sleep: Sleep = sleep or asyncio.sleep

@@ -23,7 +23,9 @@ class TaskEvents:
         self.region = region
         self.kind = resource.kind if resource.kind in ("lambda", "activity") else "service"
 
-    def _add(self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None) -> None:
+    def _add(
+        self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
         self.chain.last = self.recorder.add(event_type, self.chain.last, details_key, details)
 
     def _service_fields(self) -> dict[str, Any]:
@@ -33,7 +35,11 @@ class TaskEvents:
         text = self.recorder.text(parameters)
         details: dict[str, Any]
         if self.kind == "service":
-            details = {**self._service_fields(), "region": self.resource.region or self.region, "parameters": text}
+            details = {
+                **self._service_fields(),
+                "region": self.resource.region or self.region,
+                "parameters": text,
+            }
         else:
             details = {"resource": self.resource.arn, "input": text, "inputDetails": dict(_NOT_TRUNCATED)}
         if timeout is not None:
@@ -57,8 +63,11 @@ class TaskEvents:
             self._add("TaskStarted", "taskStartedEventDetails", self._service_fields())
 
     def submitted(self, output: Json) -> None:
-        details = {**self._service_fields(), "output": self.recorder.text(output),
-                   "outputDetails": dict(_NOT_TRUNCATED)}
+        details = {
+            **self._service_fields(),
+            "output": self.recorder.text(output),
+            "outputDetails": dict(_NOT_TRUNCATED),
+        }
         self._add("TaskSubmitted", "taskSubmittedEventDetails", details)
 
     def succeeded(self, text: str) -> None:
