@@ -224,7 +224,8 @@ class Engine(DistributedMaps):
         except _TimedOut:
             recorder.add("ExecutionTimedOut", chain.last, "executionTimedOutEventDetails",
                          {"error": ErrorName.TIMEOUT})
-            self._finish(run, ExecutionStatus.TIMED_OUT, error=ErrorName.TIMEOUT)
+            # AWS's DescribeExecution of a timed-out execution carries no error or cause.
+            self._finish(run, ExecutionStatus.TIMED_OUT)
             return
         except StatesError as failure:
             details: dict[str, Any] = {}
@@ -285,6 +286,10 @@ class Engine(DistributedMaps):
             error_output: dict[str, Json] = {"Error": failure.error}
             if failure.cause is not None:
                 error_output["Cause"] = failure.cause
+            elif failure.error is None:  # SendTaskFailure without error: AWS shows both as null
+                error_output["Cause"] = None
+            elif prefix == "Task" and failure.error == ErrorName.TIMEOUT:
+                error_output["Cause"] = ""  # a timed-out task's catcher sees an empty cause
             try:
                 output = self.dataflow.caught(catcher, common, value, error_output, context, chain)
             except QueryEvaluationError as evaluation:

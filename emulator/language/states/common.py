@@ -161,14 +161,19 @@ def parse_catch(raw: dict[str, Any], location: str, query_language: str = JSONPA
     return tuple(catchers)
 
 
-def error_matches(error_equals: tuple[str, ...], error: str) -> bool:
+def error_matches(error_equals: tuple[str, ...], error: str | None) -> bool:
     """ASL matching: an exact name, or States.ALL for anything but the terminal runtime errors."""
     for name in error_equals:
         if name == error:
             return True
         if name == ErrorName.ALL and error not in UNCATCHABLE_BY_ALL:
             return True
-        if name == ErrorName.TASK_FAILED and error not in NOT_TASK_FAILED and not error.startswith("States."):
+        if (
+            name == ErrorName.TASK_FAILED
+            and error is not None  # SendTaskFailure may carry no error name
+            and error not in NOT_TASK_FAILED
+            and not error.startswith("States.")
+        ):
             return True
     return False
 
