@@ -22,6 +22,7 @@ from typing import Any, Final
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate import jsonata
 from emulator.language.evaluate import templates as jsonpath_templates
+from emulator.language.evaluate.jsonata import JsonataBindings
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
@@ -54,7 +55,7 @@ class Assignment:
         assert self.jsonpath is not None
         return self.jsonpath.evaluate(value, context, rng, variables)  # type: ignore[return-value]
 
-    def evaluate_jsonata(self, bindings: jsonata.JsonataBindings) -> dict[str, Json]:
+    def evaluate_jsonata(self, bindings: JsonataBindings) -> dict[str, Json]:
         assert self.jsonata is not None
         return self.jsonata.evaluate(bindings)  # type: ignore[return-value]
 
@@ -64,7 +65,7 @@ class Assignment:
         context: Mapping[str, Json],
         variables: Mapping[str, Json],
         rng: random.Random | None,
-        bindings: jsonata.JsonataBindings | None,
+        bindings: JsonataBindings | None,
     ) -> dict[str, Json]:
         if self.jsonata is not None:
             assert bindings is not None

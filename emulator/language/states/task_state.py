@@ -87,7 +87,7 @@ class TaskState:
 def seconds_expression(raw: dict[str, Any], key: str, location: str) -> JsonataExpression | None:
     """A JSONata integer field given as ``{% … %}`` (``None`` when absent or a literal)."""
     value = raw.get(key)
-    if not is_jsonata_expression(value):
+    if not isinstance(value, str) or not is_jsonata_expression(value):
         return None
     return compile_expression(value, key, f"{location}/{key}")
 
