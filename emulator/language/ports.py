@@ -24,12 +24,10 @@ class TaskInvocation(Protocol):
 class Invoker(Protocol):
     """Runs a Task resource and returns its result, or raises ``StatesError``."""
 
-    async def invoke(self, invocation: TaskInvocation) -> Json:
-        ...
+    async def invoke(self, invocation: TaskInvocation) -> Json: ...
 
 
 class Clock(Protocol):
     """Time as the language sees it (epoch seconds)."""
 
-    def now(self) -> float:
-        ...
+    def now(self) -> float: ...

@@ -103,8 +103,13 @@ class ActivityIntegration:
     """The Task integration for activity ARNs: queue the task for GetActivityTask, then wait for
     SendTaskSuccess/SendTaskFailure on its token (heartbeats extend ``HeartbeatSeconds``)."""
 
-    def __init__(self, queues: ActivityQueues, tokens: TaskTokenRegistry, clock: Clock,
-                 exists: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        queues: ActivityQueues,
+        tokens: TaskTokenRegistry,
+        clock: Clock,
+        exists: Callable[[str], bool] | None = None,
+    ) -> None:
         self._queues = queues
         self._tokens = tokens
         self._clock = clock
@@ -120,7 +125,9 @@ class ActivityIntegration:
         beat = asyncio.Event()
         pending = self._tokens.issue(invocation.account, invocation.region, on_heartbeat=beat.set)
         activity_arn = invocation.resource.arn
-        task = ActivityTask(pending.token, to_json_text(invocation.parameters), on_start=invocation.on_started)
+        task = ActivityTask(
+            pending.token, to_json_text(invocation.parameters), on_start=invocation.on_started
+        )
         self._queues.submit(activity_arn, task)
         try:
             outcome = await self._outcome(pending.outcome, beat, invocation.heartbeat_seconds)

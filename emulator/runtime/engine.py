@@ -84,8 +84,20 @@ class _Frame:
 
 
 class _Run:
-    __slots__ = ("execution", "definition", "recorder", "base_context", "done", "task", "deadline", "skew",
-                 "root", "region", "account", "finished")
+    __slots__ = (
+        "execution",
+        "definition",
+        "recorder",
+        "base_context",
+        "done",
+        "task",
+        "deadline",
+        "skew",
+        "root",
+        "region",
+        "account",
+        "finished",
+    )
 
     def __init__(self, execution: Execution, recorder: Recorder) -> None:
         self.execution = execution
@@ -104,9 +116,16 @@ class _Run:
 
 
 class Engine(DistributedMaps):
-    def __init__(self, clock: Clock, integrations: IntegrationRegistry, rng: random.Random | None = None,
-                 callbacks: CallbackWaiter | None = None, timeout_scale: float = 1.0,
-                 map_runs: MapRunSink | None = None, map_exit_follows_run_start: bool = False) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        integrations: IntegrationRegistry,
+        rng: random.Random | None = None,
+        callbacks: CallbackWaiter | None = None,
+        timeout_scale: float = 1.0,
+        map_runs: MapRunSink | None = None,
+        map_exit_follows_run_start: bool = False,
+    ) -> None:
         self.clock = clock
         self.integrations = integrations
         self.rng = rng or random.Random()
@@ -186,8 +205,12 @@ class Engine(DistributedMaps):
         execution.stop_date = execution.output = execution.error = execution.cause = None
         input_value = from_json_text(execution.input) if execution.input else {}
         run.base_context = execution_context(execution, input_value)
-        root.last = run.recorder.add("ExecutionRedriven", execution.history.last_id,
-                                     "executionRedrivenEventDetails", {"redriveCount": execution.redrive_count})
+        root.last = run.recorder.add(
+            "ExecutionRedriven",
+            execution.history.last_id,
+            "executionRedrivenEventDetails",
+            {"redriveCount": execution.redrive_count},
+        )
         root.active = root.frame = None
         root.resume = root.last_frame
         if run.definition.timeout_seconds is not None:
@@ -199,8 +222,14 @@ class Engine(DistributedMaps):
 
     # --- the execution --------------------------------------------------------------------------
 
-    def _finish(self, run: _Run, status: ExecutionStatus, output: str | None = None, error: str | None = None,
-                cause: str | None = None) -> None:
+    def _finish(
+        self,
+        run: _Run,
+        status: ExecutionStatus,
+        output: str | None = None,
+        error: str | None = None,
+        cause: str | None = None,
+    ) -> None:
         execution = run.execution
         run.finished = True
         run.recorder.closed = True
@@ -222,8 +251,9 @@ class Engine(DistributedMaps):
                 self._finish(run, ExecutionStatus.ABORTED)
             return
         except _TimedOut:
-            recorder.add("ExecutionTimedOut", chain.last, "executionTimedOutEventDetails",
-                         {"error": ErrorName.TIMEOUT})
+            recorder.add(
+                "ExecutionTimedOut", chain.last, "executionTimedOutEventDetails", {"error": ErrorName.TIMEOUT}
+            )
             # AWS's DescribeExecution of a timed-out execution carries no error or cause.
             self._finish(run, ExecutionStatus.TIMED_OUT)
             return
@@ -237,12 +267,17 @@ class Engine(DistributedMaps):
             self._finish(run, ExecutionStatus.FAILED, error=failure.error, cause=failure.cause)
             return
         text = recorder.text(output)
-        recorder.add("ExecutionSucceeded", chain.last, "executionSucceededEventDetails",
-                     {"output": text, "outputDetails": {"truncated": False}})
+        recorder.add(
+            "ExecutionSucceeded",
+            chain.last,
+            "executionSucceededEventDetails",
+            {"output": text, "outputDetails": {"truncated": False}},
+        )
         self._finish(run, ExecutionStatus.SUCCEEDED, output=text)
 
-    async def _run_machine(self, run: _Run, definition: Definition, value: Json, chain: Chain,
-                           start: str | None = None) -> Json:
+    async def _run_machine(
+        self, run: _Run, definition: Definition, value: Json, chain: Chain, start: str | None = None
+    ) -> Json:
         """Run a state machine (or a branch / iteration) from StartAt (or ``start``) to its end."""
         states = definition.states
         name: str | None = start or definition.start_at
@@ -260,9 +295,12 @@ class Engine(DistributedMaps):
         recorder = run.recorder
         before_entered = chain.last
         chain.assigned = None
-        entered_id = recorder.add(f"{prefix}StateEntered", chain.last, "stateEnteredEventDetails",
-                                  {"name": common.name, "input": recorder.text(value),
-                                   "inputDetails": {"truncated": False}})
+        entered_id = recorder.add(
+            f"{prefix}StateEntered",
+            chain.last,
+            "stateEnteredEventDetails",
+            {"name": common.name, "input": recorder.text(value), "inputDetails": {"truncated": False}},
+        )
         chain.last = entered_id
         chain.active = prefix
         chain.state, chain.value, chain.last_frame = common.name, value, None
@@ -277,7 +315,9 @@ class Engine(DistributedMaps):
             if isinstance(failure, _Terminal | HistoryLimitExceeded):
                 raise
             if failure.error == ErrorName.RUNTIME:
-                raise _Terminal(failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or ""))
+                raise _Terminal(
+                    failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
+                )
             if isinstance(failure, QueryEvaluationError) and not getattr(failure, "reported", False):
                 self._evaluation_failed(run, state, failure, chain, before_entered, entered_id)
             catcher = find_catcher(getattr(state, "catch", ()), failure.error)
@@ -311,7 +351,9 @@ class Engine(DistributedMaps):
             try:
                 details["assignedVariables"] = assigned_variables_text(assigned)
             except StatesError as failure:
-                raise _Terminal(failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or ""))
+                raise _Terminal(
+                    failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
+                )
             details["assignedVariablesDetails"] = {"truncated": False}
         chain.last = recorder.add(f"{prefix}StateExited", chain.last, "stateExitedEventDetails", details)
         chain.active = None
@@ -320,8 +362,15 @@ class Engine(DistributedMaps):
             chain.assigned = None
         return output, next_name
 
-    def _evaluation_failed(self, run: _Run, state: Any, failure: QueryEvaluationError, chain: Chain,
-                           before_entered: int, entered_id: int) -> None:
+    def _evaluation_failed(
+        self,
+        run: _Run,
+        state: Any,
+        failure: QueryEvaluationError,
+        chain: Chain,
+        before_entered: int,
+        entered_id: int,
+    ) -> None:
         """AWS records a JSONata evaluation failure as EvaluationFailed (linked to the event before
         the state was entered) and prefixes its cause like a runtime error's."""
         failure.cause = runtime_error_prefix(state.common.name, entered_id) + (failure.cause or "")
@@ -329,13 +378,16 @@ class Engine(DistributedMaps):
         details: dict[str, Any] = {"error": failure.error, "cause": failure.cause, "state": state.common.name}
         if failure.location is not None:
             details["location"] = failure.location
-        chain.last = run.recorder.add("EvaluationFailed", before_entered, "evaluationFailedEventDetails", details)
+        chain.last = run.recorder.add(
+            "EvaluationFailed", before_entered, "evaluationFailedEventDetails", details
+        )
         # A Map / Parallel that fails before it starts still reports its failure.
         if getattr(failure, "before_start", False):
             chain.last = run.recorder.add(f"{_TYPE_PREFIX[type(state)]}StateFailed", chain.last)
 
-    async def _work(self, run: _Run, state: Any, value: Json, context: dict[str, Any],
-                    chain: Chain) -> tuple[Json, str | None]:
+    async def _work(
+        self, run: _Run, state: Any, value: Json, context: dict[str, Any], chain: Chain
+    ) -> tuple[Json, str | None]:
         """The type-specific part of a state: returns (output, next state name or None)."""
         common = state.common
         next_name = None if common.end else common.next
@@ -347,7 +399,9 @@ class Engine(DistributedMaps):
         if isinstance(state, ChoiceState):
             return dataflow.run_choice(state, value, context, chain)
         if isinstance(state, WaitState):
-            seconds, effective = dataflow.wait_seconds(state, value, context, chain, self.clock.now() + run.skew)
+            seconds, effective = dataflow.wait_seconds(
+                state, value, context, chain, self.clock.now() + run.skew
+            )
             await self._wait(run, seconds)
             return dataflow.pass_through(common, value, effective, context, chain), next_name
         if isinstance(state, SucceedState):
@@ -377,8 +431,9 @@ class Engine(DistributedMaps):
         if timed_out:
             raise _TimedOut()
 
-    async def _retry_pause(self, run: _Run, state: Any, failure: StatesError, attempts: list[int],
-                           context: dict[str, Any]) -> bool:
+    async def _retry_pause(
+        self, run: _Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
+    ) -> bool:
         """After a failed attempt: wait and return True when a retrier takes it, else False."""
         if failure.error == ErrorName.RUNTIME or isinstance(failure, _Terminal | HistoryLimitExceeded):
             return False
@@ -391,25 +446,42 @@ class Engine(DistributedMaps):
         context["State"] = state_info
         return True
 
-    def _finish_result(self, state: Any, value: Json, result: Json, context: dict[str, Any],
-                       chain: Chain | None = None) -> Json:
+    def _finish_result(
+        self, state: Any, value: Json, result: Json, context: dict[str, Any], chain: Chain | None = None
+    ) -> Json:
         """The output of a Task, Parallel or Map from its result (assignments parked on ``chain``)."""
         return self.dataflow.finish(state, value, result, context, chain if chain is not None else Chain(0))
 
     # --- Task -----------------------------------------------------------------------------------
 
-    async def _work_task(self, run: _Run, state: TaskState, value: Json, context: dict[str, Any],
-                         chain: Chain) -> Json:
+    async def _work_task(
+        self, run: _Run, state: TaskState, value: Json, context: dict[str, Any], chain: Chain
+    ) -> Json:
         recorder = run.recorder
         resource = state.resource
         dataflow = self.dataflow
         effective = dataflow.effective_input(state.common, value, context, chain)
-        timeout = dataflow.seconds(state.timeout_seconds, state.timeout_seconds_expression,
-                                   state.timeout_seconds_path, effective, context, chain)
-        heartbeat = dataflow.seconds(state.heartbeat_seconds, state.heartbeat_seconds_expression,
-                                     state.heartbeat_seconds_path, effective, context, chain)
-        credentials = (None if state.credentials is None
-                       else state.credentials.evaluate(effective, context, self.rng, chain.variables))
+        timeout = dataflow.seconds(
+            state.timeout_seconds,
+            state.timeout_seconds_expression,
+            state.timeout_seconds_path,
+            effective,
+            context,
+            chain,
+        )
+        heartbeat = dataflow.seconds(
+            state.heartbeat_seconds,
+            state.heartbeat_seconds_expression,
+            state.heartbeat_seconds_path,
+            effective,
+            context,
+            chain,
+        )
+        credentials = (
+            None
+            if state.credentials is None
+            else state.credentials.evaluate(effective, context, self.rng, chain.variables)
+        )
         attempts = [0] * len(state.retry)
         while True:
             callback = self._issue_callback(run, resource)
@@ -419,10 +491,18 @@ class Engine(DistributedMaps):
             try:
                 parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
                 events = TaskEvents(recorder, chain, resource, run.region)
-                invocation = TaskInvocation(resource, parameters, context, run.region, run.account, timeout,
-                                            heartbeat, credentials,
-                                            task_token=None if callback is None else callback.token,
-                                            on_started=events.started if resource.kind == "activity" else None)
+                invocation = TaskInvocation(
+                    resource,
+                    parameters,
+                    context,
+                    run.region,
+                    run.account,
+                    timeout,
+                    heartbeat,
+                    credentials,
+                    task_token=None if callback is None else callback.token,
+                    on_started=events.started if resource.kind == "activity" else None,
+                )
                 await self.integrations.prepare(invocation)
                 events.scheduled(parameters, timeout, heartbeat)
                 if resource.kind != "activity":
@@ -454,8 +534,14 @@ class Engine(DistributedMaps):
             return None
         return self.callbacks.issue(run.account, run.region)
 
-    async def _invoke(self, run: _Run, invocation: TaskInvocation, timeout: int | None,
-                      events: TaskEvents | None = None, callback: Callback | None = None) -> Json:
+    async def _invoke(
+        self,
+        run: _Run,
+        invocation: TaskInvocation,
+        timeout: int | None,
+        events: TaskEvents | None = None,
+        callback: Callback | None = None,
+    ) -> Json:
         limit: float | None = float(timeout) * self.timeout_scale if timeout is not None else None
         execution_limit = None
         if run.deadline is not None:
@@ -467,12 +553,17 @@ class Engine(DistributedMaps):
         try:
             return await asyncio.wait_for(work, bound)
         except TimeoutError:
-            if execution_limit is not None and bound == execution_limit and (limit is None or execution_limit < limit):
+            if (
+                execution_limit is not None
+                and bound == execution_limit
+                and (limit is None or execution_limit < limit)
+            ):
                 raise _TimedOut() from None
             raise StatesError(ErrorName.TIMEOUT, None) from None
 
-    async def _run_pattern(self, invocation: TaskInvocation, events: TaskEvents | None,
-                           callback: Callback | None) -> Json:
+    async def _run_pattern(
+        self, invocation: TaskInvocation, events: TaskEvents | None, callback: Callback | None
+    ) -> Json:
         """Request-response: the call's result. ``.waitForTaskToken``: the call (TaskSubmitted), then the
         answer to the token. ``.sync``: the call, then the job's end or an answer to the token."""
         submitted = await self.integrations.invoke(invocation)
@@ -497,8 +588,9 @@ class Engine(DistributedMaps):
 
     # --- Parallel -------------------------------------------------------------------------------
 
-    async def _work_parallel(self, run: _Run, state: ParallelState, value: Json, context: dict[str, Any],
-                             chain: Chain) -> Json:
+    async def _work_parallel(
+        self, run: _Run, state: ParallelState, value: Json, context: dict[str, Any], chain: Chain
+    ) -> Json:
         recorder = run.recorder
         try:
             effective = self.dataflow.arguments(state.common, state.parameters, value, context, chain)
@@ -531,8 +623,15 @@ class Engine(DistributedMaps):
             recorder.remember_text(output, "[" + ",".join(recorder.text(item) for item in results) + "]")
             return self._finish_result(state, value, output, context, chain)
 
-    async def _run_branches(self, run: _Run, state: ParallelState, value: Json, chains: list[Chain],
-                            frame: _Frame, memo: _Frame | None = None) -> list[Json]:
+    async def _run_branches(
+        self,
+        run: _Run,
+        state: ParallelState,
+        value: Json,
+        chains: list[Chain],
+        frame: _Frame,
+        memo: _Frame | None = None,
+    ) -> list[Json]:
         async def branch(index: int) -> Json:
             own = chains[index]
             if memo is not None and index in memo.results:  # redriven: a branch that succeeded is kept
@@ -555,7 +654,9 @@ class Engine(DistributedMaps):
 
         if len(state.branches) == 1:
             return [await branch(0)]
-        return await _all_or_first_failure([asyncio.ensure_future(branch(i)) for i in range(len(state.branches))])
+        return await _all_or_first_failure(
+            [asyncio.ensure_future(branch(i)) for i in range(len(state.branches))]
+        )
 
     # --- aborts ---------------------------------------------------------------------------------
 
@@ -570,8 +671,12 @@ class Engine(DistributedMaps):
     def _abort_flows(self, recorder: Recorder, frame: _Frame, previous: int | None) -> None:
         for index, flow in sorted(frame.flows.items()):
             if frame.kind == "Map":
-                recorder.add("MapIterationAborted", frame.chain.last if previous is None else previous,
-                             "mapIterationAbortedEventDetails", {"name": frame.name, "index": index})
+                recorder.add(
+                    "MapIterationAborted",
+                    frame.chain.last if previous is None else previous,
+                    "mapIterationAbortedEventDetails",
+                    {"name": frame.name, "index": index},
+                )
             self._abort_flow(recorder, flow, previous)
         frame.flows.clear()
 
@@ -599,8 +704,9 @@ class Engine(DistributedMaps):
 
     # --- Map ------------------------------------------------------------------------------------
 
-    async def _work_map(self, run: _Run, state: MapState, value: Json, context: dict[str, Any],
-                        chain: Chain) -> Json:
+    async def _work_map(
+        self, run: _Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain
+    ) -> Json:
         recorder = run.recorder
         name = state.common.name
         try:
@@ -611,13 +717,15 @@ class Engine(DistributedMaps):
         attempts = [0] * len(state.retry)
         memo, chain.resume = chain.resume, None  # RedriveExecution: the attempt to take up
         while True:
-            chain.last = recorder.add("MapStateStarted", chain.last, "mapStateStartedEventDetails",
-                                      {"length": len(items)})
+            chain.last = recorder.add(
+                "MapStateStarted", chain.last, "mapStateStartedEventDetails", {"length": len(items)}
+            )
             frame = _Frame("Map", name, chain)
             chain.frame = chain.last_frame = frame
             try:
-                results = await self._run_iterations(run, state, effective, items, context, concurrency, frame,
-                                                      memo)
+                results = await self._run_iterations(
+                    run, state, effective, items, context, concurrency, frame, memo
+                )
             except StatesError as failure:
                 chain.frame = memo = None
                 failing = getattr(failure, "chain_last", chain.last)
@@ -631,9 +739,17 @@ class Engine(DistributedMaps):
             recorder.add("MapStateSucceeded", chain.last)
             return self._finish_result(state, value, results, context, chain)
 
-    async def _run_iterations(self, run: _Run, state: MapState, value: Json, items: list[Json],
-                              context: dict[str, Any], concurrency: int, frame: _Frame,
-                              memo: _Frame | None = None) -> list[Json]:
+    async def _run_iterations(
+        self,
+        run: _Run,
+        state: MapState,
+        value: Json,
+        items: list[Json],
+        context: dict[str, Any],
+        concurrency: int,
+        frame: _Frame,
+        memo: _Frame | None = None,
+    ) -> list[Json]:
         """Run the iterations; on success ``frame.chain.last`` is the last MapIterationSucceeded."""
         recorder = run.recorder
         name = state.common.name
@@ -656,8 +772,14 @@ class Engine(DistributedMaps):
                 results[index] = frame.results[index] = memo.results[index]
                 return
             item = dataflow.map_item(state, value, index, items[index], context, chain)
-            own = chain.inner(recorder.add("MapIterationStarted", start_from, "mapIterationStartedEventDetails",
-                                           {"name": name, "index": index}))
+            own = chain.inner(
+                recorder.add(
+                    "MapIterationStarted",
+                    start_from,
+                    "mapIterationStartedEventDetails",
+                    {"name": name, "index": index},
+                )
+            )
             start, item = _resume_point(memo, index, own, item)
             frame.flows[index] = frame.started[index] = own
             try:
@@ -671,14 +793,22 @@ class Engine(DistributedMaps):
                     return
                 del frame.flows[index]
                 frame.failing = own
-                recorder.add("MapIterationFailed", own.last, "mapIterationFailedEventDetails",
-                             {"name": name, "index": index})
+                recorder.add(
+                    "MapIterationFailed",
+                    own.last,
+                    "mapIterationFailedEventDetails",
+                    {"name": name, "index": index},
+                )
                 failure.chain_last = own.last  # type: ignore[attr-defined]
                 raise
             del frame.flows[index]
             frame.results[index] = results[index]
-            last_outcome = recorder.add("MapIterationSucceeded", own.last, "mapIterationSucceededEventDetails",
-                                        {"name": name, "index": index})
+            last_outcome = recorder.add(
+                "MapIterationSucceeded",
+                own.last,
+                "mapIterationSucceededEventDetails",
+                {"name": name, "index": index},
+            )
             start_from = own.last
 
         if workers <= 1:

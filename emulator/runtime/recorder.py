@@ -72,7 +72,9 @@ class Recorder:
         self.closed = False
         self._texts: dict[int, tuple[Json, str]] = {}
 
-    def add(self, type_: str, previous: int, key: str | None = None, details: dict[str, Any] | None = None) -> int:
+    def add(
+        self, type_: str, previous: int, key: str | None = None, details: dict[str, Any] | None = None
+    ) -> int:
         """Append an event and return its id. Nothing is recorded once the execution has ended."""
         if self.closed:
             return self.history.last_id

@@ -25,5 +25,7 @@ def redrive_execution(
         env.engine.redrive(execution)
     except RuntimeError:
         execution.redrive_count, execution.redrive_date = previous
-        raise ExecutionNotRedrivable(f"Execution is {execution.status.value} and cannot be redriven") from None
+        raise ExecutionNotRedrivable(
+            f"Execution is {execution.status.value} and cannot be redriven"
+        ) from None
     return {"redriveDate": execution.redrive_date}

@@ -25,7 +25,9 @@ class Definition:
     variable_references: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def compile_machine(document: dict[str, Any], location: str = "", query_language: str = JSONPATH) -> Definition:
+def compile_machine(
+    document: dict[str, Any], location: str = "", query_language: str = JSONPATH
+) -> Definition:
     from emulator.language.states.registry import STATE_PARSERS
 
     if not isinstance(document, dict):
@@ -51,8 +53,9 @@ def compile_machine(document: dict[str, Any], location: str = "", query_language
         for nested in _nested_machines(state):
             references.update(nested.variable_references)
     if start_at not in states:
-        raise DefinitionError("MISSING_TRANSITION_TARGET", f"Missing 'StartAt' target: {start_at}",
-                              f"{location}/StartAt")
+        raise DefinitionError(
+            "MISSING_TRANSITION_TARGET", f"Missing 'StartAt' target: {start_at}", f"{location}/StartAt"
+        )
     return Definition(
         start_at=start_at,
         states=states,

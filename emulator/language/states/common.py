@@ -94,7 +94,9 @@ def reference_path_field(raw: dict[str, Any], key: str, location: str) -> Refere
     try:
         return compile_reference_path(text)
     except InvalidPath:
-        raise fail(f"The value for the field '{key}' must be a valid ReferencePath", f"{location}/{key}") from None
+        raise fail(
+            f"The value for the field '{key}' must be a valid ReferencePath", f"{location}/{key}"
+        ) from None
 
 
 def parse_common(name: str, raw: dict[str, Any], location: str, query_language: str) -> StateCommon:

@@ -49,7 +49,9 @@ def parse_parallel(name: str, raw: dict[str, Any], location: str, query_language
             for index, branch in enumerate(branches)
         ),
         parameters=None if parameters is None else compile_template(parameters, f"{location}/Parameters"),
-        result_selector=None if selector is None else compile_template(selector, f"{location}/ResultSelector"),
+        result_selector=None
+        if selector is None
+        else compile_template(selector, f"{location}/ResultSelector"),
         result_path=reference_path_field(raw, "ResultPath", location),
         retry=parse_retry(raw, location),
         catch=parse_catch(raw, location, common.query_language),

@@ -109,7 +109,9 @@ def parse_task(name: str, raw: dict[str, Any], location: str, query_language: st
         common=common,
         resource=parse_resource(resource),
         parameters=None if parameters is None else compile_template(parameters, f"{location}/Parameters"),
-        result_selector=None if selector is None else compile_template(selector, f"{location}/ResultSelector"),
+        result_selector=None
+        if selector is None
+        else compile_template(selector, f"{location}/ResultSelector"),
         result_path=reference_path_field(raw, "ResultPath", location),
         retry=parse_retry(raw, location),
         catch=parse_catch(raw, location, common.query_language),

@@ -58,7 +58,9 @@ def dynamic_field(raw: dict, key: str, location: str, allow_intrinsic: bool = Tr
         try:
             return DynamicValue(key, None, compile_intrinsic(text))
         except InvalidIntrinsic:
-            raise fail(f"The value for the field '{key}' must be a valid JSONPath or intrinsic function", where)
+            raise fail(
+                f"The value for the field '{key}' must be a valid JSONPath or intrinsic function", where
+            )
     try:
         return DynamicValue(key, compile_path(text), None)
     except InvalidPath:

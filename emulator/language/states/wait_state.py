@@ -37,8 +37,10 @@ def parse_wait(name: str, raw: dict[str, Any], location: str, query_language: st
     if "Timestamp" in raw and not is_jsonata_expression(raw["Timestamp"]):
         parsed = parse_timestamp(raw["Timestamp"])
         if parsed is None:
-            raise fail("The value for the field 'Timestamp' must be a valid ISO-8601 timestamp",
-                       f"{location}/Timestamp")
+            raise fail(
+                "The value for the field 'Timestamp' must be a valid ISO-8601 timestamp",
+                f"{location}/Timestamp",
+            )
         timestamp = parsed[0] + parsed[1] / 1e9
     return WaitState(
         common=parse_common(name, raw, location, query_language),
@@ -95,8 +97,11 @@ def wait_seconds(
             raise StatesError(
                 ErrorName.RUNTIME, f"The SecondsPath parameter does not reference an input value: {path.text}"
             ) from None
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds != int(seconds) or (
-            isinstance(seconds, float) and not seconds.is_integer()
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or seconds != int(seconds)
+            or (isinstance(seconds, float) and not seconds.is_integer())
         ):
             raise StatesError(
                 ErrorName.RUNTIME,

@@ -1,4 +1,3 @@
-
 from emulator.language.parse import compile_definition
 from emulator.language.states.map_state import MapState
 from emulator.language.states.parallel_state import ParallelState
@@ -45,10 +44,16 @@ def test_null_paths_compile_to_none_and_absent_paths_to_root() -> None:
 
 def test_jsonata_machines_and_assign_compile() -> None:
     jsonata = compile_definition(
-        {"StartAt": "A", "QueryLanguage": "JSONata", "States": {"A": {"Type": "Pass", "Output": "{% 1 %}", "End": True}}}
+        {
+            "StartAt": "A",
+            "QueryLanguage": "JSONata",
+            "States": {"A": {"Type": "Pass", "Output": "{% 1 %}", "End": True}},
+        }
     )
     assert jsonata.states["A"].common.is_jsonata and jsonata.states["A"].common.output is not None
-    jsonpath = compile_definition({"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"x": 1}, "End": True}}})
+    jsonpath = compile_definition(
+        {"StartAt": "A", "States": {"A": {"Type": "Pass", "Assign": {"x": 1}, "End": True}}}
+    )
     assert jsonpath.states["A"].common.assign.names == ("x",)
 
 
