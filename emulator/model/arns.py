@@ -39,15 +39,6 @@ def activity_arn(region: str, account: str, name: str) -> str:
     return f"arn:{partition_for(region)}:states:{region}:{account}:activity:{name}"
 
 
-def map_run_arn(
-    region: str, account: str, state_machine_name: str, execution_name: str, label: str, run_id: str
-) -> str:
-    return (
-        f"arn:{partition_for(region)}:states:{region}:{account}:mapRun:"
-        f"{state_machine_name}/{execution_name}:{label}:{run_id}"
-    )
-
-
 _ARN = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):states:([a-z0-9-]+):(\d{12}):([A-Za-z]+):(.+)$")
 
 
