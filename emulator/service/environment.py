@@ -7,21 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.integrations.registry import ACTIVITY, IntegrationRegistry
-from emulator.language.states.task_state import TaskResource
-from emulator.runtime.activities import ActivityIntegration, ActivityQueues
+from emulator.runtime.activities import ActivityQueues
 from emulator.runtime.clock import Clock
 from emulator.runtime.task_tokens import TaskTokenRegistry
 from emulator.settings import Settings
 from emulator.store.partition import Partition, Store
 
-_ANY_ACTIVITY = TaskResource("arn:aws:states:::activity:any", "activity", "activity", "activity", "", "")
-
 
 @dataclass(slots=True)
 class ServiceEnvironment:
-    """``activities`` and ``task_tokens`` must be the same objects the engine uses (app.py builds
-    them once and hands them to both); when not given they are created here."""
+    """``activities`` and ``task_tokens`` are the objects the engine's activity and callback
+    integrations share with GetActivityTask / SendTask* (app.py wires both sides)."""
 
     settings: Settings
     store: Store
@@ -37,13 +33,6 @@ class ServiceEnvironment:
     def __post_init__(self) -> None:
         if self.activities is None:
             self.activities = ActivityQueues(self.clock)
-        # Until app.py registers it itself: activity Task states need the integration that shares
-        # these queues and tokens with GetActivityTask / SendTask*.
-        integrations = getattr(self.engine, "integrations", None)
-        if isinstance(integrations, IntegrationRegistry) and integrations.find(_ANY_ACTIVITY) is None:
-            integrations.register(
-                ACTIVITY, ActivityIntegration(self.activities, self.task_tokens, self.clock)
-            )
 
     @property
     def activity_queues(self) -> ActivityQueues:
