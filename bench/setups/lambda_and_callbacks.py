@@ -2,15 +2,25 @@
 
 * ``lambda``: the emulator is started with local handlers for every behaviour of
   ``../shared/corpus/LAMBDA_HANDLERS.md`` (``emulator_env``), under a name prefix per behaviour; a
-  case's ``create_lambda_function`` gets a fresh name with that prefix.
-* ``nested-sfn``: the child machines of ``extra_state_machines`` are created first.
+  case's ``create_lambda_function`` gets a fresh name with that prefix, as long as the name the
+  recording test used (AWS measures the function's answer, which often holds its name, in
+  ``Content-Length``). A mocked case (``mock-config``) needs no function at all.
+* ``nested-sfn``: the child machines of ``extra_state_machines`` are created first, under fresh names as
+  long as the recorded ones (they are part of the StartExecution answer AWS measures).
 * ``activity`` / ``activity-worker``: the activity is created; a worker thread answers its tasks the
   way the case's consumer machine did (succeed, heartbeat then succeed, or take it and go silent).
-* ``callback-worker(sqs->…)``: a thread takes the task token from the SQS message and answers.
+* ``callback-worker(sqs->…)``: a thread takes the task token from every SQS message and answers.
+* ``sqs`` cases with a ``.waitForTaskToken`` task but no worker requirement: the recording test answered
+  the tokens itself. Its answer is read off the recorded history: TaskSucceeded with the message body
+  (or its ``Message``) as output, TaskFailed with the recorded error/cause (none at all for the
+  no-error-field case), nothing for a task that timed out. Heartbeat cases beat before answering.
+* Tokens the recording test replaced with ``<<task_token>:N>`` (its own transformer of the value it
+  read from SQS) are mapped back the same way, the N-th token read to ``<<task_token>:N>``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -24,7 +34,6 @@ import boto3
 from botocore.config import Config
 
 HANDLERS = Path(__file__).resolve().parent / "lambda_handlers"
-PREFIX = "sfnconf_"
 # The corpus' handler file (its basename) -> our function folder with the same behaviour.
 BEHAVIOURS = {
     "id_function.py": "identity",
@@ -36,16 +45,32 @@ BEHAVIOURS = {
     "raise_custom_exception.py": "raise_custom_exception",
     "large_output_string.py": "large_output",
 }
-_ARN_TOKEN = re.compile(r"\{\{create_lambda_function\.CreateFunctionResponse\.FunctionArn(_\d+)?\}\}")
+# A short name prefix per behaviour (all of one length, so none is a prefix of another).
+CODES = {folder: f"sfc{index:02d}_" for index, folder in enumerate(sorted(set(BEHAVIOURS.values())))}
+_RECORDED_TOKEN = re.compile(r"<<task_token>:(\d+)>")
 
 
 def emulator_env() -> dict[str, str]:
     """Environment for the emulator process: a local handler per behaviour, by name prefix."""
     mapping = ",".join(
-        f"{PREFIX}{folder}_*={HANDLERS / folder / 'handler.py'}:handler"
-        for folder in sorted(set(BEHAVIOURS.values()))
+        f"{code}*={HANDLERS / folder / 'handler.py'}:handler" for folder, code in sorted(CODES.items())
     )
     return {"SFN_LAMBDA_HANDLERS": mapping}
+
+
+def sized_name(prefix: str, length: int | None) -> str:
+    """A fresh unique name starting with ``prefix``, ``length`` characters long where that leaves
+    room for at least 8 random ones."""
+    random_part = max(8, (length or 0) - len(prefix))
+    return prefix + (uuid.uuid4().hex + uuid.uuid4().hex)[:random_part]
+
+
+def recorded_length(value: str, placeholders: dict[str, Any]) -> int | None:
+    """Length of the name the recording test used: a literal, or a token's stand-in of equal length."""
+    if not value.startswith("{{"):
+        return len(value) or None
+    fake = str((placeholders.get(value) or {}).get("fake_value") or "")
+    return len(fake) if fake and not fake.startswith("@@") else None
 
 
 def _substitute(value: Any, tokens: dict[str, str]) -> Any:
@@ -64,6 +89,7 @@ def register(runner: ModuleType) -> None:
             return
         ctx._lambdas_created = True
         account = ctx.runner.account
+        placeholders = ctx.case.data.get("placeholders") or {}
         created = 0
         for step in ctx.case.data.get("setup") or []:
             if step.get("call") != "create_lambda_function":
@@ -72,8 +98,8 @@ def register(runner: ModuleType) -> None:
             behaviour = BEHAVIOURS.get(Path(str(kwargs.get("handler_file", ""))).name)
             if behaviour is None:
                 raise runner.SkipCase(f"lambda:{kwargs.get('handler_file')} (no local equivalent)")
-            name = f"{PREFIX}{behaviour}_{uuid.uuid4().hex[:10]}"
             token = str(kwargs.get("func_name", ""))
+            name = sized_name(CODES[behaviour], recorded_length(token, placeholders))
             if token.startswith("{{"):
                 ctx.tokens[token] = name
             arn = f"arn:aws:lambda:{runner.REGION}:{account}:function:{name}"
@@ -84,8 +110,13 @@ def register(runner: ModuleType) -> None:
                     "" if created == 1 else f"_{created}"
                 )
             ctx.tokens[arn_token] = arn
-        if not any(step.get("call") == "create_lambda_function" for step in ctx.case.data.get("setup") or []):
+        if created or any(
+            step.get("call") == "create_lambda_function" for step in ctx.case.data.get("setup") or []
+        ):
+            return
+        if "mock-config" not in (ctx.case.data.get("requires") or []):
             raise runner.SkipCase("lambda (function not created by the case)")
+        # mocked: the function is never called; its name tokens are plain generated names
 
     @handler("nested-sfn")
     def _nested(ctx: Any, requirement: str) -> None:
@@ -93,8 +124,11 @@ def register(runner: ModuleType) -> None:
         for other in ctx.case.data.get("requires") or []:
             if other.startswith("lambda"):
                 _lambda(ctx, other)
+        placeholders = ctx.case.data.get("placeholders") or {}
         for child in ctx.case.data.get("extra_state_machines") or []:
-            name = ctx.runner.unique_name()
+            origin = (placeholders.get(child.get("placeholder") or "") or {}).get("origin") or {}
+            recorded_name = str((origin.get("kwargs") or {}).get("name") or "")
+            name = sized_name("conf_", recorded_length(recorded_name, placeholders))
             definition = _substitute(child["definition"], ctx.tokens)
             response = ctx.client.create_state_machine(
                 name=name,
@@ -177,46 +211,132 @@ def register(runner: ModuleType) -> None:
         def setup(ctx: Any, requirement: str) -> None:
             if "sqs" not in runner.REQUIREMENT_HANDLERS:
                 raise runner.SkipCase("requires:sqs")
-            stop = threading.Event()
-            sqs = boto3.client(
-                "sqs",
-                endpoint_url=ctx.runner.endpoint,
-                region_name=runner.REGION,
-                aws_access_key_id="test",
-                aws_secret_access_key="test",
-                config=Config(retries={"max_attempts": 0}),
-            )
-            sfn = ctx.runner.client()
 
-            def work() -> None:
-                while not stop.is_set():
-                    url = ctx.tokens.get("{{sqs_queue_url}}")
-                    if not url:
-                        time.sleep(0.05)
-                        continue
-                    try:
-                        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages") or []
-                    except Exception:  # noqa: BLE001 - the queue is gone: the case is over
-                        return
-                    for message in messages:
-                        body = json.loads(message["Body"])
-                        token = body.get("TaskToken")
-                        if not token:
-                            continue
-                        if answer == "SendTaskFailure":
-                            sfn.send_task_failure(
-                                taskToken=token, error="Failure error", cause="Failure cause"
-                            )
-                        else:
-                            if answer.startswith("SendTaskHeartbeat"):
-                                sfn.send_task_heartbeat(taskToken=token)
-                            sfn.send_task_success(taskToken=token, output=json.dumps(body.get("Message")))
-                        return
+            def respond(sfn: Any, index: int, token: str, body: Any) -> None:
+                if answer == "SendTaskFailure":
+                    sfn.send_task_failure(taskToken=token, error="Failure error", cause="Failure cause")
+                    return
+                if answer.startswith("SendTaskHeartbeat"):
+                    sfn.send_task_heartbeat(taskToken=token)
+                sfn.send_task_success(taskToken=token, output=json.dumps(body.get("Message")))
 
-            threading.Thread(target=work, daemon=True).start()
-            ctx.add_cleanup(stop.set)
+            answer_sqs_tokens(runner, ctx, respond)
 
         return setup
 
     for answer in ("SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat+Success"):
         handler(f"callback-worker(sqs->{answer})")(callback_worker(answer))
+
+    services_setup = runner.REQUIREMENT_HANDLERS.get("sqs")  # bench/setups/aws_services.py
+
+    @handler("sqs")
+    def _sqs(ctx: Any, requirement: str) -> None:
+        if services_setup is not None:
+            services_setup(ctx, requirement)
+        requires = ctx.case.data.get("requires") or []
+        if getattr(ctx, "_test_answers", False) or any(
+            r.startswith(("callback-worker", "mock-config")) for r in requires
+        ):
+            return
+        if "sendMessage.waitForTaskToken" not in json.dumps(ctx.case.data.get("definition")):
+            return
+        ctx._test_answers = True
+        plan = recorded_answers(ctx.case.data)
+        heartbeat = "heartbeat" in ctx.case.id and "timeout" not in ctx.case.id
+
+        def respond(sfn: Any, index: int, token: str, body: Any) -> None:
+            if index >= len(plan) or plan[index] is None:
+                return  # the recording test let this task time out
+            kind, value = plan[index]
+            if kind == "failure":
+                sfn.send_task_failure(taskToken=token, **value)
+                return
+            if heartbeat:
+                sfn.send_task_heartbeat(taskToken=token)
+                sfn.send_task_heartbeat(taskToken=token)
+            output = body if value == "body" else body.get("Message")
+            sfn.send_task_success(taskToken=token, output=json.dumps(output))
+
+        answer_sqs_tokens(runner, ctx, respond)
+
+
+Answer = tuple[str, Any] | None
+
+
+def recorded_answers(case: dict[str, Any]) -> list[Answer]:
+    """How the recording test answered each ``sqs:sendMessage.waitForTaskToken`` task, in order."""
+    answers: list[Answer] = []
+    body: Any = None
+    for event in (case.get("expected") or {}).get("history") or []:
+        kind = event.get("type")
+        if kind == "TaskScheduled":
+            details = event.get("taskScheduledEventDetails") or {}
+            if details.get("resource") != "sendMessage.waitForTaskToken":
+                body = None
+                continue
+            body = (details.get("parameters") or {}).get("MessageBody")
+            answers.append(None)
+        elif body is None or not answers:
+            continue
+        elif kind == "TaskSucceeded":
+            output = (event.get("taskSucceededEventDetails") or {}).get("output")
+            if isinstance(output, str):
+                with contextlib.suppress(ValueError):
+                    output = json.loads(output)
+            if output == body:
+                answers[-1] = ("success", "body")
+            elif isinstance(body, dict) and output == body.get("Message"):
+                answers[-1] = ("success", "Message")
+            body = None
+        elif kind == "TaskFailed":
+            details = event.get("taskFailedEventDetails") or {}
+            answers[-1] = ("failure", {k: details[k] for k in ("error", "cause") if k in details})
+            body = None
+    return answers
+
+
+def answer_sqs_tokens(runner: ModuleType, ctx: Any, respond: Any) -> None:
+    """A thread that reads every message of the case's queue and lets ``respond(sfn, index, token, body)``
+    answer its task token; tokens the recording wrote as ``<<task_token>:N>`` are mapped back."""
+    stop = threading.Event()
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=ctx.runner.endpoint,
+        region_name=runner.REGION,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 0}),
+    )
+    sfn = ctx.runner.client()
+    recorded = set(_RECORDED_TOKEN.findall(json.dumps(ctx.case.data.get("expected"))))
+
+    def work() -> None:
+        index = 0
+        while not stop.is_set():
+            url = ctx.tokens.get("{{sqs_queue_url}}")
+            if not url:
+                time.sleep(0.05)
+                continue
+            try:
+                messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages") or []
+            except Exception:  # noqa: BLE001 - the queue is gone: the case is over
+                return
+            for message in messages:
+                with contextlib.suppress(Exception):
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                try:
+                    body = json.loads(message["Body"])
+                except ValueError:
+                    continue
+                token = body.get("TaskToken") if isinstance(body, dict) else None
+                if not token:
+                    continue
+                if str(index + 1) in recorded:
+                    ctx.reverse.append((token, f"<<task_token>:{index + 1}>"))
+                # a refused answer (the task already timed out) shows in the history
+                with contextlib.suppress(Exception):
+                    respond(sfn, index, token, body)
+                index += 1
+
+    threading.Thread(target=work, daemon=True).start()
+    ctx.add_cleanup(stop.set)

@@ -179,6 +179,7 @@ def merge_documents(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[s
 class _Binding:
     machine: str
     test_case: str
+    root: str  # the execution whose invocation numbers this one consumes (itself, or a Map's parent)
 
 
 class Mocks:
@@ -250,7 +251,14 @@ class Mocks:
 
     def bind(self, execution_arn: str, machine: str, test_case: str) -> None:
         """The execution ``execution_arn`` runs test case ``test_case`` of ``machine``."""
-        self._bindings[execution_arn] = _Binding(machine, test_case)
+        self._bindings[execution_arn] = _Binding(machine, test_case, execution_arn)
+
+    def bind_child(self, child_arn: str, parent_arn: str) -> None:
+        """A Distributed Map child execution runs its parent's test case (its states are states of
+        the parent's definition) and consumes the same invocation numbers."""
+        binding = self._bindings.get(parent_arn)
+        if binding is not None:
+            self._bindings[child_arn] = binding
 
     def release(self, execution_arn: str) -> None:
         self._bindings.pop(execution_arn, None)
@@ -298,7 +306,7 @@ class Mocks:
         response = self._config.responses.get(case[name])
         if response is None:
             return None
-        return str(execution.get("Id")), name, response
+        return binding.root, name, response
 
     def _registered(self, invocation: TaskInvocation) -> MockFunction | None:
         machine = invocation.context.get("StateMachine")
@@ -348,7 +356,12 @@ class Mocks:
             return {}
         if isinstance(outcome, MockedThrow):
             raise StatesError(outcome.error, outcome.cause)
-        return outcome.value
+        value = outcome.value
+        if invocation.resource.kind == "lambda" and isinstance(value, dict) and "Payload" in value:
+            # A function ARN as Resource returns the function's payload, not the Invoke response the
+            # mock describes (lambda:invoke returns that whole response).
+            return value["Payload"]
+        return value
 
 
 def load_mock_module(name: str, mocks: Mocks) -> None:

@@ -310,6 +310,8 @@ class DistributedMaps:
         )
         frame.children.append(child)
         frame.sizes[child.arn] = size
+        if self.integrations.mocks is not None:  # a mocked test case covers the Map's children
+            self.integrations.mocks.bind_child(child.arn, parent.arn)
         self.start(child)
         if self.map_runs is not None and not express:
             self.map_runs.child_execution_started(run.account, run.region, child)

@@ -105,3 +105,40 @@ def test_a_mocked_callback_task_answers_its_token() -> None:
     call = TaskInvocation(call.resource, {}, call.context, "us-east-1", "123456789012", task_token="token-1")
     assert answer(mocks, call) == {}
     assert settled == [("token-1", {"ok": True}, None, None)]
+
+
+def invocation_in(execution: str, resource: str = "arn:aws:states:::lambda:invoke") -> TaskInvocation:
+    call = invocation(resource=resource)
+    call.context["Execution"] = {"Id": execution}
+    return call
+
+
+def test_distributed_map_children_run_the_parent_test_case_and_share_its_numbering() -> None:
+    mocks = Mocks()
+    mocks.load_document(DOCUMENT)
+    mocks.bind(EXECUTION, "Machine", "Case")
+    children = [f"arn:aws:states:us-east-1:123456789012:execution:Machine/Map:child{n}" for n in (1, 2)]
+    for child in children:
+        mocks.bind_child(child, EXECUTION)
+    with pytest.raises(StatesError):
+        answer(mocks, invocation_in(children[0]))
+    assert answer(mocks, invocation_in(children[1])) == {"n": 1}
+    assert answer(mocks, invocation_in(EXECUTION)) == {"n": 1}
+    mocks.bind_child("arn:aws:states:us-east-1:123456789012:execution:Other/Map:c", "unbound-parent")
+    assert (
+        answer(mocks, invocation_in("arn:aws:states:us-east-1:123456789012:execution:Other/Map:c"))
+        is NOT_MOCKED
+    )
+
+
+def test_a_function_arn_resource_returns_the_payload_of_the_mocked_invoke_response() -> None:
+    document = {
+        "StateMachines": {"Machine": {"TestCases": {"Case": {"Call": "Invoke"}}}},
+        "MockedResponses": {"Invoke": {"0": {"Return": {"StatusCode": 200, "Payload": {"body": "b"}}}}},
+    }
+    function = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    mocks = Mocks()
+    mocks.load_document(document)
+    mocks.bind(EXECUTION, "Machine", "Case")
+    assert answer(mocks, invocation(resource=function)) == {"body": "b"}
+    assert answer(mocks, invocation()) == {"StatusCode": 200, "Payload": {"body": "b"}}

@@ -7,7 +7,13 @@ import pytest
 
 from emulator.integrations.http import url_encoded
 from emulator.integrations.registry import TaskInvocation
-from emulator.integrations.stepfunctions import StartFailed, StepFunctionsIntegration, input_text
+from emulator.integrations.stepfunctions import (
+    StartFailed,
+    StepFunctionsIntegration,
+    epoch_number_text,
+    input_text,
+    start_execution_body_length,
+)
 from emulator.language.errors import StatesError
 from emulator.language.states.task_state import parse_resource
 
@@ -111,3 +117,27 @@ def test_http_url_encoding_array_formats() -> None:
     assert url_encoded(body, "REPEAT") == "a=1&a=2&b=true"
     assert url_encoded(body, "COMMAS") == "a=1%2C2&b=true"
     assert url_encoded(body, "BRACKETS") == "a%5B%5D=1&a%5B%5D=2&b=true"
+
+
+def test_epoch_numbers_are_written_as_java_doubles_with_microseconds() -> None:
+    assert epoch_number_text(1_720_769_697.123456) == "1.720769697123456E9"
+    assert epoch_number_text(1_720_769_697.12345) == "1.72076969712345E9"
+    assert epoch_number_text(1_720_769_690.0) == "1.72076969E9"
+
+
+def test_start_execution_content_length_is_the_length_of_aws_answer() -> None:
+    arn = "arn:aws:states:us-east-1:111111111111:execution:" + "m" * 49 + ":TestStartTarget"
+    # the 2024+ recordings: 164 for a 49-character machine name and a 15-character execution name
+    assert start_execution_body_length(arn, 1_720_769_697.123456) == 164
+    assert start_execution_body_length(arn, 1_720_769_697.12345) == 163
+
+
+async def test_start_reports_the_content_length_of_its_answer() -> None:
+    result = await StepFunctionsIntegration(FakeStarter()).invoke(
+        invocation("arn:aws:states:::states:startExecution", {"StateMachineArn": MACHINE})
+    )
+    assert isinstance(result, dict)
+    headers = result["SdkHttpMetadata"]["HttpHeaders"]  # type: ignore[index,call-overload]
+    body = '{"executionArn":"' + EXECUTION + '","startDate":1.7000000005E9}'
+    assert headers["Content-Length"] == str(len(body))
+    assert result["SdkResponseMetadata"] == {"RequestId": headers["x-amzn-RequestId"]}
