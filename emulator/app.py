@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
+import importlib
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -12,11 +16,15 @@ from emulator.model.records import Execution, MapRun
 from emulator.runtime.clock import SystemClock
 from emulator.server.aws_passthrough import install as install_aws_passthrough
 from emulator.server.mock_admin import install as install_mock_admin
+from emulator.server.operations import SERVICE_MODULES
 from emulator.server.protocol import ENVIRONMENT, handle, health
 from emulator.service.environment import ServiceEnvironment
 from emulator.settings import Settings
 from emulator.store.memory import MemoryStore
 from emulator.store.partition import Store
+
+if TYPE_CHECKING:
+    from emulator.runtime.engine import Engine
 
 
 class PartitionMapRuns:
@@ -34,21 +42,35 @@ class PartitionMapRuns:
 
 
 def build_environment(settings: Settings, clients: AwsClients | None = None) -> ServiceEnvironment:
+    """The control plane's collaborators. The engine (the interpreter and its integrations, the
+    bulk of the imports) is built on first use, or at once when a mock configuration, mock module
+    or Lambda handlers are configured (a broken one then fails at start-up, as before)."""
+    clients = clients or AwsClients(settings)
+    env = ServiceEnvironment(
+        settings=settings,
+        store=MemoryStore(),
+        clock=SystemClock(settings.wait_time_scale),
+        engine_builder=lambda env: build_engine(env, settings, clients),
+    )
+    env.definition_accepted = _warm_backends_for(clients)
+    if settings.mock_config_path or getattr(settings, "mock_module", None) or settings.lambda_handlers:
+        env.engine  # noqa: B018 - builds it now
+    return env
+
+
+def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClients) -> Engine:
+    """The interpreter with every integration wired to ``env``'s stores, tokens and queues."""
     from emulator.integrations.aws_services import register_aws_services
     from emulator.integrations.registry import IntegrationRegistry
     from emulator.runtime.engine import Engine
 
-    clients = clients or AwsClients(settings)
-
-    clock = SystemClock(settings.wait_time_scale)
-    store = MemoryStore()
-    engine = Engine(clock, IntegrationRegistry(), rng=random.Random(), map_runs=PartitionMapRuns(store))
-    env = ServiceEnvironment(settings=settings, store=store, clock=clock, engine=engine)
+    engine = Engine(
+        env.clock, IntegrationRegistry(), rng=random.Random(), map_runs=PartitionMapRuns(env.store)
+    )
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling
     wire_task_integrations(env, engine, settings, clients)
-    env.definition_accepted = _warm_backends_for(clients)
     wire_mocks(env, engine, settings)
-    return env
+    return engine
 
 
 def wire_mocks(env: ServiceEnvironment, engine: Any, settings: Settings) -> None:
@@ -127,13 +149,71 @@ def _warm_backends_for(clients: AwsClients) -> Any:
 
 
 async def _close_integrations(app: web.Application) -> None:
-    await app[ENVIRONMENT].engine.integrations.close()
+    env = app[ENVIRONMENT]
+    if env.engine_built:
+        await env.engine.integrations.close()
 
 
-def build_app(settings: Settings) -> web.Application:
+# What the first requests of a session need, bottom-up, so that each import is a small step.
+WARM_UP_MODULES = (
+    "emulator.language.evaluate.jsonpath",
+    "emulator.language.evaluate.intrinsics",
+    "emulator.language.evaluate.templates",
+    "emulator.language.evaluate.jsonata",
+    "emulator.language.evaluate.choice",
+    "emulator.language.states.common",
+    "emulator.language.states.task_state",
+    "emulator.language.states.map_state",
+    "emulator.language.parse",
+    "emulator.language.validate",
+    "emulator.integrations.registry",
+    "emulator.runtime.recorder",
+    "emulator.runtime.dataflow",
+    "emulator.runtime.map_run_executor",
+    "emulator.runtime.engine",
+    "emulator.integrations.aws_services",
+    "emulator.integrations.mocks",
+    "emulator.runtime.test_state",
+    *SERVICE_MODULES,
+)
+# Let the server listen and answer its first request before the background imports begin.
+WARM_UP_DELAY_SECONDS = 0.05
+_WARM_UP: web.AppKey[asyncio.Task[None]] = web.AppKey("warm_up", asyncio.Task)
+
+
+async def warm_up(env: ServiceEnvironment, delay: float = WARM_UP_DELAY_SECONDS, freeze: bool = True) -> None:
+    """Import what the first requests need and build the engine, one module per event-loop step
+    (requests are served in between: no thread, no import races), then (``freeze``) spare all that
+    was loaded the collector's full passes: it lives as long as the process."""
+    await asyncio.sleep(delay)
+    for name in WARM_UP_MODULES:
+        importlib.import_module(name)
+        await asyncio.sleep(0)
+    env.engine  # noqa: B018 - builds it
+    if freeze:
+        gc.freeze()
+
+
+async def _start_warm_up(app: web.Application) -> None:
+    app[_WARM_UP] = asyncio.get_running_loop().create_task(warm_up(app[ENVIRONMENT]))
+
+
+async def _stop_warm_up(app: web.Application) -> None:
+    task = app[_WARM_UP]
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def build_app(settings: Settings, background_warm_up: bool = False) -> web.Application:
+    """The web application. ``background_warm_up`` (the server process): import the interpreter
+    and build the engine right after the server starts listening instead of on first need."""
     app = web.Application(client_max_size=4 * 1024 * 1024)
     clients = AwsClients(settings)  # the one seam to moto / configured endpoints (nothing imported yet)
     app[ENVIRONMENT] = build_environment(settings, clients)
+    if background_warm_up:
+        app.on_startup.append(_start_warm_up)
+        app.on_cleanup.append(_stop_warm_up)
     app.router.add_get("/_emulator/health", health)
     install_mock_admin(app)
     app.on_cleanup.append(_close_integrations)

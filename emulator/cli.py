@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from emulator.app import build_app
 
-    app = build_app(settings)
+    app = build_app(settings, background_warm_up=True)
     # Everything built so far lives as long as the process: spare it the collector's full passes.
     gc.freeze()
     print(f"sfn-emulator listening on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)

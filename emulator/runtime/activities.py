@@ -12,14 +12,16 @@ import contextlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
 from emulator.runtime.task_tokens import OutcomeKind, TaskOutcome, TaskTokenRegistry, TokenState
+
+if TYPE_CHECKING:  # the registry pulls in the whole language layer: not on the start-up path
+    from emulator.integrations.registry import TaskInvocation
 
 POLL_SECONDS = 60.0
 

@@ -12,7 +12,6 @@ import json
 
 from aiohttp import web
 
-from emulator.integrations.mocks import MockConfigError
 from emulator.server.protocol import ENVIRONMENT
 
 
@@ -21,6 +20,8 @@ def _mocks(request: web.Request) -> object:
 
 
 async def load_mock_config(request: web.Request) -> web.StreamResponse:
+    from emulator.integrations.mocks import MockConfigError  # the mock layer: not on the start-up path
+
     mocks = _mocks(request)
     if mocks is None:
         return web.json_response({"message": "mocking is not enabled"}, status=404)

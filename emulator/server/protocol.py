@@ -15,7 +15,7 @@ from emulator.errors import ApiError, SerializationException, UnknownOperationEx
 from emulator.server.aws_passthrough import is_other_service
 from emulator.server.aws_passthrough import serve as serve_other_service
 from emulator.server.error_responses import CONTENT_TYPE, error_response, unexpected_error_response
-from emulator.server.operations import OPERATIONS
+from emulator.server.operations import handler as operation_handler
 from emulator.server.validation import validate_request
 from emulator.service.environment import RequestContext, ServiceEnvironment
 
@@ -57,7 +57,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
                 f"Operation {target or 'unknown'} is not supported by this endpoint."
             )
         operation = target[len(TARGET_PREFIX) :]
-        handler = OPERATIONS.get(operation)
+        handler = operation_handler(operation)
         if handler is None:
             raise UnknownOperationException(f"Operation {operation} is not supported.")
         body = await request.read()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from emulator.runtime.activities import ActivityQueues
@@ -14,29 +14,70 @@ from emulator.settings import Settings
 from emulator.store.partition import Partition, Store
 
 
-@dataclass(slots=True)
 class ServiceEnvironment:
     """``activities`` and ``task_tokens`` are the objects the engine's activity and callback
-    integrations share with GetActivityTask / SendTask* (app.py wires both sides)."""
+    integrations share with GetActivityTask / SendTask* (app.py wires both sides).
 
-    settings: Settings
-    store: Store
-    clock: Clock
-    engine: Any  # emulator.runtime.engine.Engine (typed loosely until it lands)
-    activities: ActivityQueues | None = None
-    task_tokens: TaskTokenRegistry = field(default_factory=TaskTokenRegistry)
-    rng: random.Random = field(default_factory=random.Random)  # alias routing draws from it
-    # Told of every accepted definition text (app.py warms the in-process AWS backends when one
-    # calls a service integration, so idle start-up stays small and the first task is not cold).
-    definition_accepted: Callable[[str], None] | None = None
+    The engine is given, or built by ``engine_builder`` on first use: a server answers its first
+    requests (ListStateMachines …) before the interpreter and the integrations are even imported."""
 
-    def __post_init__(self) -> None:
-        if self.activities is None:
-            self.activities = ActivityQueues(self.clock)
+    __slots__ = (
+        "settings",
+        "store",
+        "clock",
+        "activities",
+        "task_tokens",
+        "rng",
+        "definition_accepted",
+        "_engine",
+        "_engine_builder",
+    )
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        clock: Clock,
+        engine: Any = None,
+        activities: ActivityQueues | None = None,
+        task_tokens: TaskTokenRegistry | None = None,
+        rng: random.Random | None = None,
+        definition_accepted: Callable[[str], None] | None = None,
+        engine_builder: Callable[[ServiceEnvironment], Any] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.activities = ActivityQueues(clock) if activities is None else activities
+        self.task_tokens = TaskTokenRegistry() if task_tokens is None else task_tokens
+        self.rng = random.Random() if rng is None else rng  # alias routing draws from it
+        # Told of every accepted definition text (app.py warms the in-process AWS backends when one
+        # calls a service integration, so idle start-up stays small and the first task is not cold).
+        self.definition_accepted = definition_accepted
+        self._engine = engine
+        self._engine_builder = engine_builder
+
+    @property
+    def engine(self) -> Any:
+        """The ``emulator.runtime.engine.Engine`` (typed loosely: tests give fakes)."""
+        engine = self._engine
+        if engine is None:
+            build, self._engine_builder = self._engine_builder, None
+            if build is None:
+                raise RuntimeError("the service environment has no engine (and no way to build one)")
+            engine = self._engine = build(self)
+        return engine
+
+    @engine.setter
+    def engine(self, engine: Any) -> None:
+        self._engine = engine
+
+    @property
+    def engine_built(self) -> bool:
+        return self._engine is not None
 
     @property
     def activity_queues(self) -> ActivityQueues:
-        assert self.activities is not None
         return self.activities
 
 
