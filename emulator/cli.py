@@ -29,6 +29,12 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "--mock-config", default=base.mock_config_path, help="mock config file (SFN_MOCK_CONFIG)"
     )
     parser.add_argument(
+        "--mock-module",
+        default=base.mock_module,
+        metavar="MODULE",
+        help="module whose register(mocks) registers Python mocks at start-up (SFN_MOCK_MODULE)",
+    )
+    parser.add_argument(
         "--lambda-handler",
         action="append",
         default=[],
@@ -54,6 +60,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         log_level=args.log_level.upper(),
         wait_time_scale=args.wait_time_scale,
         mock_config_path=args.mock_config,
+        mock_module=args.mock_module,
         lambda_handlers=handlers,
         timeout_scale=args.timeout_scale,
     )
