@@ -117,3 +117,82 @@ def test_a_mocked_parallel_state_does_not_run_its_branches(sfn: Any) -> None:
     answer = call_test_state(sfn, definition, input="{}", mock={"result": "[1, 2]"})
     assert answer["status"] == "SUCCEEDED"
     assert json.loads(answer["output"]) == {"both": [1, 2]}
+
+
+# --- mock.fieldValidationMode and the documented request rules -------------------------------------
+
+START_EXECUTION = {
+    "Type": "Task",
+    "Resource": "arn:aws:states:::states:startExecution",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Target"},
+    "End": True,
+}
+
+
+def validation_message(client: Any, definition: dict[str, Any], **members: Any) -> str:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as raised:
+        call_test_state(client, definition, **members)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    return str(raised.value.response["Error"]["Message"])
+
+
+def test_a_strict_mock_result_must_have_the_apis_required_fields(sfn: Any) -> None:
+    message = validation_message(sfn, START_EXECUTION, mock={"result": "{}"})
+    assert "SFN StartExecution" in message
+    assert message.endswith("required field 'ExecutionArn' is missing")
+    complete = json.dumps({"ExecutionArn": "arn", "StartDate": "2026-11-27T22:25:54.634585"})
+    assert call_test_state(sfn, START_EXECUTION, mock={"result": complete})["status"] == "SUCCEEDED"
+
+
+def test_a_present_mock_result_is_only_type_checked(sfn: Any) -> None:
+    present = {"result": "{}", "fieldValidationMode": "PRESENT"}
+    assert call_test_state(sfn, START_EXECUTION, mock=present)["status"] == "SUCCEEDED"
+    wrong = {"result": json.dumps({"StartDate": True}), "fieldValidationMode": "PRESENT"}
+    message = validation_message(sfn, START_EXECUTION, mock=wrong)
+    assert message.endswith("field 'StartDate' must be a timestamp (a string or a number)")
+
+
+def test_none_accepts_any_mock_result(sfn: Any) -> None:
+    mock = {"result": json.dumps({"StartDate": True}), "fieldValidationMode": "NONE"}
+    answer = call_test_state(sfn, START_EXECUTION, mock=mock)
+    assert (answer["status"], json.loads(answer["output"])) == ("SUCCEEDED", {"StartDate": True})
+
+
+def test_fields_the_api_does_not_know_are_accepted(sfn: Any) -> None:
+    definition = {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents", "End": True}
+    answer = call_test_state(sfn, definition, mock={"result": '{"random": "json"}'})
+    assert answer["status"] == "SUCCEEDED"
+
+
+def test_a_mock_is_only_for_task_map_and_parallel_states(sfn: Any) -> None:
+    message = validation_message(sfn, {"Type": "Pass", "End": True}, mock={"result": "{}"})
+    assert message.startswith("A mock can only be specified for Task, Map, or Parallel states")
+
+
+def test_map_parallel_and_callback_tasks_need_a_mock(sfn: Any) -> None:
+    parallel = {
+        "Type": "Parallel",
+        "End": True,
+        "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}],
+    }
+    assert (
+        validation_message(sfn, parallel)
+        == "TestState only supports Parallel states when a mock is specified"
+    )
+    callback = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody.$": "$$.Task.Token"},
+        "End": True,
+    }
+    assert "waitForTaskToken" in validation_message(sfn, callback)
+
+
+def test_context_needs_a_mock_and_state_name_a_whole_definition(sfn: Any) -> None:
+    pass_state = {"Type": "Pass", "End": True}
+    message = validation_message(sfn, pass_state, context="{}")
+    assert message == "context may only be specified if a mock is specified in the same request"
+    message = validation_message(sfn, pass_state, stateName="P")
+    assert "stateName" in message

@@ -20,6 +20,9 @@ from emulator.runtime.test_state import (
 from emulator.service.environment import RequestContext, ServiceEnvironment
 
 _INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
+# mock.fieldValidationMode (emulator.integrations.result_shapes, kept out of the import: it loads botocore)
+STRICT = "STRICT"
+NONE = "NONE"
 
 
 def _document(text: str) -> dict[str, Any]:
@@ -69,6 +72,9 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
         if state is None:
             raise ValidationException(f"State '{state_name}' does not exist in the state machine definition")
         return state
+    if state_name is not None:
+        # AWS: "If this field is specified, the definition must contain a fully-formed state machine definition."
+        raise ValidationException("stateName can only be specified with a complete state machine definition")
     if "Type" not in document:
         raise InvalidDefinition(
             "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [Type]'"
@@ -79,7 +85,7 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
             f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Unknown state type: {document['Type']}'"
         )
     try:
-        return parser(state_name or "StateName", document, "", document.get("QueryLanguage", "JSONPath"))
+        return parser("StateName", document, "", document.get("QueryLanguage", "JSONPath"))
     except DefinitionError as error:
         raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
 
@@ -114,6 +120,59 @@ def _mock(request: dict[str, Any]) -> TestStateMock | None:
     return TestStateMock(error=error_output.get("error"), cause=error_output.get("cause"))
 
 
+# States TestState runs only with a mock (AWS: "TestState only supports the following when a mock is
+# specified: Activity tasks, .sync or .waitForTaskToken service integration patterns, Parallel, or Map").
+_MOCKABLE_TYPES = ("Task", "Map", "Parallel")
+
+
+def _mock_required_for(state: Any) -> str | None:
+    """What about ``state`` needs a mock to be tested (a phrase), or None."""
+    kind = state.common.type
+    if kind in ("Map", "Parallel"):
+        return f"{kind} states"
+    if kind != "Task":
+        return None
+    resource = state.resource
+    if resource.kind == "activity":
+        return "Activity tasks"
+    if resource.kind == "service" and resource.pattern.startswith("sync"):
+        return "the .sync service integration pattern"
+    if resource.kind == "service" and resource.pattern == "waitForTaskToken":
+        return "the .waitForTaskToken service integration pattern"
+    return None
+
+
+def _check_mock_use(state: Any, request: dict[str, Any], mock: TestStateMock | None) -> None:
+    """The documented rules tying ``mock`` to the state under test and to ``context``."""
+    if mock is None:
+        if request.get("context") is not None:
+            raise ValidationException(
+                "context may only be specified if a mock is specified in the same request"
+            )
+        needs = _mock_required_for(state)
+        if needs is not None:
+            raise ValidationException(f"TestState only supports {needs} when a mock is specified")
+        return
+    kind = state.common.type
+    if kind not in _MOCKABLE_TYPES:
+        raise ValidationException(
+            f"A mock can only be specified for Task, Map, or Parallel states; the state under test is a {kind} state"
+        )
+    mode = (request.get("mock") or {}).get("fieldValidationMode") or STRICT
+    if mock.result is None or kind != "Task" or mode == NONE:
+        return
+    from emulator.integrations.result_shapes import result_mismatch, result_shape_for
+
+    target = result_shape_for(state.resource)
+    if target is None:
+        return
+    mismatch = result_mismatch(from_json_text(mock.result), target.shape, mode)
+    if mismatch is not None:
+        raise ValidationException(
+            f"The mock result does not conform to the {target.api} output ({mode} field validation): {mismatch}"
+        )
+
+
 def _configuration(request: dict[str, Any]) -> StateConfiguration:
     raw = request.get("stateConfiguration") or {}
     return StateConfiguration(
@@ -139,6 +198,8 @@ async def test_state(
     context_text = _json_member(request, "context")
     variables_text = _json_member(request, "variables")
     state = _compile_state(document, text, request.get("stateName"))
+    mock = _mock(request)
+    _check_mock_use(state, request, mock)
     variables = from_json_text(variables_text) if variables_text is not None else None
     case = TestStateCase(
         state=state,
@@ -150,7 +211,7 @@ async def test_state(
         whole_definition="States" in document,
         context_text=context_text,
         variables=variables if isinstance(variables, dict) else None,
-        mock=_mock(request),
+        mock=mock,
         configuration=_configuration(request),
         reveal_secrets=bool(request.get("revealSecrets")),
     )
