@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from typing import Any
 
 from emulator.model.records import Execution
@@ -10,9 +11,26 @@ from emulator.model.types import Json
 
 
 def iso_timestamp(epoch_seconds: float) -> str:
-    """``2024-01-01T00:00:00.000Z`` (UTC, milliseconds), as AWS writes context timestamps."""
-    moment = datetime.datetime.fromtimestamp(epoch_seconds, datetime.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """``2024-01-01T00:00:00.000Z`` (UTC, milliseconds), as AWS writes context timestamps.
+
+    Every state entered writes one: the text up to the second is made once per second, and the
+    microseconds are rounded as ``datetime.fromtimestamp`` rounds them (half to even, carrying)."""
+    global _cached_second
+    fraction, whole = math.modf(epoch_seconds)
+    micro = round(fraction * 1e6)
+    second = int(whole)
+    if micro >= 1_000_000:
+        second, micro = second + 1, micro - 1_000_000
+    elif micro < 0:
+        second, micro = second - 1, micro + 1_000_000
+    cached, text = _cached_second  # one tuple: read and replaced atomically
+    if second != cached:
+        text = datetime.datetime.fromtimestamp(second, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        _cached_second = (second, text)
+    return f"{text}{micro // 1000:03d}Z"
+
+
+_cached_second: tuple[int | None, str] = (None, "")
 
 
 def execution_context(execution: Execution, input_value: Json) -> dict[str, Any]:

@@ -58,6 +58,11 @@ _TYPE_PREFIX = {
     ParallelState: "Parallel",
     MapState: "Map",
 }
+# Event type names, made once (every state event shares them).
+_ENTERED = {prefix: f"{prefix}StateEntered" for prefix in _TYPE_PREFIX.values()}
+_EXITED = {prefix: f"{prefix}StateExited" for prefix in _TYPE_PREFIX.values()}
+# Shared by every event that carries it: recorded details are never modified.
+_NOT_TRUNCATED: dict[str, Any] = {"truncated": False}
 
 
 class _Terminal(StatesError):
@@ -104,7 +109,7 @@ class _Run:
         self.definition: Definition = execution.state_machine.compiled
         self.recorder = recorder
         self.base_context: dict[str, Any] = {}
-        self.done = asyncio.Event()
+        self.done: asyncio.Event | None = None  # made when someone waits for the end
         self.task: asyncio.Task[None] | None = None
         self.deadline: float | None = None
         self.skew = 0.0  # virtual seconds waited beyond the real ones (WAIT_TIME_SCALE < 1)
@@ -151,7 +156,7 @@ class Engine(DistributedMaps):
         run.base_context = execution_context(execution, input_value)
         details: dict[str, Any] = {
             "input": execution.input,
-            "inputDetails": {"truncated": False},
+            "inputDetails": _NOT_TRUNCATED,
             "roleArn": execution.state_machine.role_arn,
         }
         if execution.state_machine_alias_arn:
@@ -164,7 +169,11 @@ class Engine(DistributedMaps):
         run.task = asyncio.get_running_loop().create_task(self._execute(run, input_value))
 
     async def wait(self, execution: Execution) -> None:
-        run: _Run = execution.handle
+        run: _Run | None = execution.handle
+        if run is None or run.finished:
+            return
+        if run.done is None:
+            run.done = asyncio.Event()
         await run.done.wait()
 
     def stop(self, execution: Execution, error: str | None, cause: str | None) -> None:
@@ -199,7 +208,7 @@ class Engine(DistributedMaps):
             raise RuntimeError(f"execution {execution.arn} has no ended run to redrive")
         root = run.root
         run.finished = False
-        run.done = asyncio.Event()
+        run.done = None
         run.recorder.closed = False
         execution.status = ExecutionStatus.RUNNING
         execution.stop_date = execution.output = execution.error = execution.cause = None
@@ -238,7 +247,12 @@ class Engine(DistributedMaps):
         execution.error = error
         execution.cause = cause
         execution.stop_date = self.clock.now()
-        run.done.set()
+        if run.done is not None:
+            run.done.set()
+        if status is ExecutionStatus.SUCCEEDED or execution.express:
+            # Nothing can continue it (RedriveExecution takes failed standard executions only): keep
+            # the record and its history, let the run go (its context, texts, flows and task).
+            execution.handle = None
 
     async def _execute(self, run: _Run, input_value: Json, start: str | None = None) -> None:
         chain = run.root
@@ -271,7 +285,7 @@ class Engine(DistributedMaps):
             "ExecutionSucceeded",
             chain.last,
             "executionSucceededEventDetails",
-            {"output": text, "outputDetails": {"truncated": False}},
+            {"output": text, "outputDetails": _NOT_TRUNCATED},
         )
         self._finish(run, ExecutionStatus.SUCCEEDED, output=text)
 
@@ -296,10 +310,10 @@ class Engine(DistributedMaps):
         before_entered = chain.last
         chain.assigned = None
         entered_id = recorder.add(
-            f"{prefix}StateEntered",
+            _ENTERED[prefix],
             chain.last,
             "stateEnteredEventDetails",
-            {"name": common.name, "input": recorder.text(value), "inputDetails": {"truncated": False}},
+            {"name": common.name, "input": recorder.text(value), "inputDetails": _NOT_TRUNCATED},
         )
         chain.last = entered_id
         chain.active = prefix
@@ -345,7 +359,7 @@ class Engine(DistributedMaps):
                 f"The state/task '{common.name}' returned a result with a size exceeding the maximum number of "
                 "bytes service limit.",
             )
-        details: dict[str, Any] = {"name": common.name, "output": text, "outputDetails": {"truncated": False}}
+        details: dict[str, Any] = {"name": common.name, "output": text, "outputDetails": _NOT_TRUNCATED}
         assigned = chain.assigned
         if assigned is not None:
             try:
@@ -354,8 +368,8 @@ class Engine(DistributedMaps):
                 raise _Terminal(
                     failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
                 )
-            details["assignedVariablesDetails"] = {"truncated": False}
-        chain.last = recorder.add(f"{prefix}StateExited", chain.last, "stateExitedEventDetails", details)
+            details["assignedVariablesDetails"] = _NOT_TRUNCATED
+        chain.last = recorder.add(_EXITED[prefix], chain.last, "stateExitedEventDetails", details)
         chain.active = None
         if assigned is not None:
             chain.variables.update(assigned)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import re
@@ -42,8 +41,12 @@ def request_context(request: web.Request, env: ServiceEnvironment, request_id: s
     return RequestContext(account=account, region=region, request_id=request_id)
 
 
+# One encoder for every response (``json.dumps`` with options builds a new one per call).
+_RESPONSE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _encode(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    return _RESPONSE_ENCODER.encode(value).encode()
 
 
 async def handle(request: web.Request) -> web.StreamResponse:
@@ -71,7 +74,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
         env = request.app[ENVIRONMENT]
         context = request_context(request, env, request_id)
         result = handler(env, context, payload)
-        if inspect.isawaitable(result):
+        if not isinstance(result, dict):  # an async operation (StartSyncExecution, GetActivityTask …)
             result = await result
         return web.Response(
             body=_encode(result),
