@@ -225,7 +225,8 @@ def test_start_sync_execution_runs_express_and_is_not_kept(sfn: Any, sync_client
     assert ":express:" in result["executionArn"]
     with pytest.raises(ClientError) as raised:
         sfn.describe_execution(executionArn=result["executionArn"])
-    assert code(raised) == "ExecutionDoesNotExist"
+    # AWS keeps no express execution: an express ARN is not valid for DescribeExecution.
+    assert code(raised) == "InvalidArn"
     failed = sync_client.start_sync_execution(stateMachineArn=create(sfn, FAIL, type="EXPRESS"))
     assert (failed["status"], failed["error"], failed["cause"]) == ("FAILED", "E", "C")
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -111,7 +113,16 @@ def test_logging_without_exactly_one_destination_is_invalid(sfn: Any, configurat
     )
 
 
-def test_logging_and_tracing_configuration_are_kept(sfn: Any) -> None:
+def test_logging_and_tracing_configuration_are_kept(sfn: Any, live_server: Any) -> None:
+    logs = boto3.client(
+        "logs",
+        endpoint_url=live_server.url,
+        region_name="us-east-1",
+        aws_access_key_id="123456789012",
+        aws_secret_access_key="test",
+    )
+    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
+        logs.create_log_group(logGroupName="/aws/vendedlogs/states/x")
     logging = {
         "level": "ALL",
         "includeExecutionData": True,

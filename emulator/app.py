@@ -14,6 +14,7 @@ from aiohttp import web
 from emulator.integrations.clients import AwsClients
 from emulator.model.records import Execution, MapRun
 from emulator.runtime.clock import SystemClock
+from emulator.runtime.execution_logs import CloudWatchLogsWriter, ExecutionLogs
 from emulator.server.aws_passthrough import install as install_aws_passthrough
 from emulator.server.mock_admin import install as install_mock_admin
 from emulator.server.operations import SERVICE_MODULES
@@ -53,6 +54,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
         engine_builder=lambda env: build_engine(env, settings, clients),
     )
     env.definition_accepted = _warm_backends_for(clients)
+    env.execution_logs = ExecutionLogs(CloudWatchLogsWriter(clients))
     if settings.mock_config_path or getattr(settings, "mock_module", None) or settings.lambda_handlers:
         env.engine  # noqa: B018 - builds it now
     return env

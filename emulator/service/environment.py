@@ -29,6 +29,7 @@ class ServiceEnvironment:
         "task_tokens",
         "rng",
         "definition_accepted",
+        "execution_logs",
         "_engine",
         "_engine_builder",
     )
@@ -44,6 +45,7 @@ class ServiceEnvironment:
         rng: random.Random | None = None,
         definition_accepted: Callable[[str], None] | None = None,
         engine_builder: Callable[[ServiceEnvironment], Any] | None = None,
+        execution_logs: Any = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -54,6 +56,9 @@ class ServiceEnvironment:
         # Told of every accepted definition text (app.py warms the in-process AWS backends when one
         # calls a service integration, so idle start-up stays small and the first task is not cold).
         self.definition_accepted = definition_accepted
+        # ``emulator.runtime.execution_logs.ExecutionLogs`` (None: loggingConfiguration is kept but
+        # nothing is delivered, and log groups are not checked).
+        self.execution_logs = execution_logs
         self._engine = engine
         self._engine_builder = engine_builder
 

@@ -101,7 +101,7 @@ def _new_execution(
         )
     else:
         arn = execution_arn(context.region, context.account, machine_name, name)
-    return Execution(
+    execution = Execution(
         arn=arn,
         name=name,
         state_machine=record,
@@ -113,6 +113,9 @@ def _new_execution(
         state_machine_alias_arn=alias_arn,
         express=express,
     )
+    if env.execution_logs is not None and record.logging_configuration.get("level", "OFF") != "OFF":
+        env.execution_logs.attach(execution, execution.start_date)
+    return execution
 
 
 def _mock_test_case(env: ServiceEnvironment, request: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -202,7 +205,9 @@ def _execution_fields(execution: Execution, request: dict[str, Any]) -> dict[str
 
 
 def get_execution(env: ServiceEnvironment, context: RequestContext, arn: str) -> Execution:
-    parsed = parse_arn(arn, "execution", "express")
+    """A STANDARD execution (or a Distributed Map child); EXPRESS executions are not kept (AWS
+    answers an express ARN with InvalidArn: their history is in CloudWatch Logs only)."""
+    parsed = parse_arn(arn, "execution")
     found = partition_of(env, context).executions.get(arn) if in_partition(parsed, context) else None
     if found is None:
         raise ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")

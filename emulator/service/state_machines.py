@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from emulator.errors import (
@@ -15,6 +16,7 @@ from emulator.errors import (
 )
 from emulator.model.arns import state_machine_arn
 from emulator.model.records import ExecutionStatus, StateMachine, StateMachineStatus, StateMachineType
+from emulator.runtime.execution_logs import LogGroup, parse_log_group_arn
 from emulator.service import tags, versions
 from emulator.service.common import check_name, in_partition, new_id, paginate, parse_arn, put_if
 from emulator.service.definitions import compile_or_reject
@@ -98,7 +100,7 @@ def check_logging_configuration(configuration: dict[str, Any] | None) -> dict[st
     for destination in destinations:
         group = (destination.get("cloudWatchLogsLogGroup") or {}).get("logGroupArn")
         if not isinstance(group, str) or ":log-group:" not in group or not group.startswith("arn:"):
-            raise InvalidLoggingConfiguration("Invalid Logging Configuration: Log Destination not found.")
+            raise InvalidLoggingConfiguration(LOG_DESTINATION_NOT_FOUND)
     out: dict[str, Any] = {
         "level": level,
         "includeExecutionData": bool(configuration.get("includeExecutionData")),
@@ -114,7 +116,42 @@ def _tracing(configuration: dict[str, Any] | None) -> dict[str, Any]:
     return {"enabled": bool(configuration.get("enabled"))}
 
 
+LOG_DESTINATION_NOT_FOUND = "Invalid Logging Configuration: Log Destination not found."
+
+
+def _log_group_to_check(env: ServiceEnvironment, configuration: dict[str, Any] | None) -> LogGroup | None:
+    """The one log group a well-formed configuration names (checked to exist in its account/region)."""
+    if env.execution_logs is None or not configuration:
+        return None
+    destinations = configuration.get("destinations") or []
+    if len(destinations) != 1:
+        return None
+    return parse_log_group_arn((destinations[0].get("cloudWatchLogsLogGroup") or {}).get("logGroupArn"))
+
+
+async def _after_log_group_check(
+    env: ServiceEnvironment, group: LogGroup, then: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    try:
+        exists = await env.execution_logs.group_exists(group)
+    except Exception:  # the logs service cannot be asked: the destination cannot be found either
+        exists = False
+    if not exists:
+        raise InvalidLoggingConfiguration(LOG_DESTINATION_NOT_FOUND)
+    return then()
+
+
 def create_state_machine(
+    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
+) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+    """With a log destination the answer is awaitable: the log group's existence is asked first."""
+    group = _log_group_to_check(env, request.get("loggingConfiguration"))
+    if group is not None:
+        return _after_log_group_check(env, group, lambda: _create_state_machine(env, context, request))
+    return _create_state_machine(env, context, request)
+
+
+def _create_state_machine(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
     publish = bool(request.get("publish"))
@@ -226,6 +263,16 @@ def describe_state_machine(
 
 
 def update_state_machine(
+    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
+) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+    """With a log destination the answer is awaitable: the log group's existence is asked first."""
+    group = _log_group_to_check(env, request.get("loggingConfiguration"))
+    if group is not None:
+        return _after_log_group_check(env, group, lambda: _update_state_machine(env, context, request))
+    return _update_state_machine(env, context, request)
+
+
+def _update_state_machine(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
     arn = request["stateMachineArn"]
