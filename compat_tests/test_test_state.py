@@ -196,3 +196,84 @@ def test_context_needs_a_mock_and_state_name_a_whole_definition(sfn: Any) -> Non
     assert message == "context may only be specified if a mock is specified in the same request"
     message = validation_message(sfn, pass_state, stateName="P")
     assert "stateName" in message
+
+
+# --- TRACE for HTTP Tasks ------------------------------------------------------------------------
+
+
+def http_task(live_server: Any, method: str = "GET") -> dict[str, Any]:
+    return {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::http:invoke",
+        "Parameters": {
+            "ApiEndpoint": f"{live_server.url}/_emulator/health",
+            "Method": method,
+            "Headers": {"Authorization": "Bearer from-the-definition"},
+            "QueryParameters": {"q": "1"},
+        },
+        "End": True,
+    }
+
+
+def test_trace_shows_an_http_tasks_request_and_response(live_server: Any, sfn: Any) -> None:
+    answer = call_test_state(sfn, http_task(live_server), inspectionLevel="TRACE")
+    assert answer["status"] == "SUCCEEDED"
+    data = answer["inspectionData"]
+    request, response = data["request"], data["response"]
+    assert (request["method"], request["protocol"]) == ("GET", "HTTP/1.1")
+    assert request["url"] == f"{live_server.url}/_emulator/health?q=1"
+    # what the definition sends is never omitted (AWS hides only what an EventBridge connection adds)
+    assert json.loads(request["headers"])["Authorization"] == "Bearer from-the-definition"
+    assert (response["statusCode"], response["statusMessage"]) == ("200", "OK")
+    assert "Content-Type" in json.loads(response["headers"])
+    assert json.loads(answer["output"])["ResponseBody"] == json.loads(response["body"])
+    revealed = call_test_state(sfn, http_task(live_server), inspectionLevel="TRACE", revealSecrets=True)
+    assert revealed["inspectionData"]["request"]["headers"] == request["headers"]
+
+
+def test_trace_shows_the_response_of_a_failed_http_call(live_server: Any, sfn: Any) -> None:
+    answer = call_test_state(sfn, http_task(live_server, "DELETE"), inspectionLevel="TRACE")
+    assert answer["status"] == "FAILED"
+    assert answer["error"] == f"States.Http.StatusCode.{answer['inspectionData']['response']['statusCode']}"
+
+
+def test_debug_does_not_show_the_http_exchange_and_secrets_need_trace(live_server: Any, sfn: Any) -> None:
+    answer = call_test_state(sfn, http_task(live_server), inspectionLevel="DEBUG")
+    assert "request" not in answer["inspectionData"] and "response" not in answer["inspectionData"]
+    assert "TRACE" in validation_message(
+        sfn, http_task(live_server), inspectionLevel="DEBUG", revealSecrets=True
+    )
+
+
+# --- Map inspection data and variables -----------------------------------------------------------
+
+
+def test_a_mocked_map_shows_its_item_selector_and_batcher_results(sfn: Any) -> None:
+    definition = {
+        "Type": "Map",
+        "ItemsPath": "$.items",
+        "ItemSelector": {"value.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index"},
+        "ItemBatcher": {"MaxItemsPerBatch": 2},
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "P",
+            "States": {"P": {"Type": "Pass", "End": True}},
+        },
+        "End": True,
+    }
+    answer = call_test_state(
+        sfn, definition, input='{"items": ["a", "b", "c"]}', inspectionLevel="DEBUG", mock={"result": "[]"}
+    )
+    data = answer["inspectionData"]
+    selected = [{"value": "a", "index": 0}, {"value": "b", "index": 1}, {"value": "c", "index": 2}]
+    assert json.loads(data["afterItemsPath"]) == ["a", "b", "c"]
+    assert json.loads(data["afterItemSelector"]) == selected
+    assert json.loads(data["afterItemBatcher"]) == [{"Items": selected[:2]}, {"Items": selected[2:]}]
+
+
+def test_inspection_variables_include_what_the_state_assigns(sfn: Any) -> None:
+    definition = {"Type": "Pass", "Assign": {"doubled.$": "States.MathAdd($.n, $.n)"}, "End": True}
+    answer = call_test_state(
+        sfn, definition, input='{"n": 4}', inspectionLevel="DEBUG", variables='{"kept": true}'
+    )
+    assert json.loads(answer["inspectionData"]["variables"]) == {"kept": True, "doubled": 8}

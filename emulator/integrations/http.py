@@ -10,6 +10,7 @@ not used (no EventBridge connection holds credentials here). The result is
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
@@ -58,6 +59,34 @@ def url_encoded(body: dict[str, Json], array_format: str = "INDICES") -> str:
     return urlencode(pairs)
 
 
+@dataclass(frozen=True, slots=True)
+class HttpRequestRecord:
+    method: str
+    url: str  # with the query string
+    headers: dict[str, str]
+    body: str | None
+    protocol: str = "HTTP/1.1"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponseRecord:
+    status_code: int
+    status_message: str
+    headers: dict[str, list[str]]
+    body: str
+    protocol: str = "HTTP/1.1"
+
+
+@dataclass(frozen=True, slots=True)
+class HttpExchange:
+    """One HTTP Task call: what was sent, what came back (None: no answer), the result or the failure."""
+
+    request: HttpRequestRecord
+    response: HttpResponseRecord | None
+    result: Json
+    failure: StatesError | None
+
+
 class HttpIntegration:
     """Registered under ``http``; one client session, opened on first use."""
 
@@ -70,6 +99,14 @@ class HttpIntegration:
             self._session = None
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
+        exchange = await self.exchange(invocation)
+        if exchange.failure is not None:
+            raise exchange.failure
+        return exchange.result
+
+    async def exchange(self, invocation: TaskInvocation) -> HttpExchange:
+        """Send the task's request; the request and response as sent and received (TestState's TRACE
+        level shows them), with the task's result or failure."""
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
         url = parameters.get("ApiEndpoint")
         method = str(parameters.get("Method", "")).upper()
@@ -83,6 +120,7 @@ class HttpIntegration:
         data = self._body(parameters, headers)
         if self._session is None:
             self._session = aiohttp.ClientSession()
+        sent = HttpRequestRecord(method, url, dict(headers), data)
         try:
             async with self._session.request(
                 method, url, params=query or None, headers=headers, data=data
@@ -92,8 +130,17 @@ class HttpIntegration:
                 for name, value in reply.headers.items():
                     response_headers.setdefault(name, []).append(value)
                 status = reply.status
+                sent = HttpRequestRecord(
+                    method,
+                    str(reply.request_info.url),
+                    {str(k): str(v) for k, v in reply.request_info.headers.items()},
+                    data,
+                    f"HTTP/{reply.version.major}.{reply.version.minor}" if reply.version else "HTTP/1.1",
+                )
+                reason = reply.reason or ""
         except (TimeoutError, aiohttp.ClientError, ValueError) as error:
-            raise StatesError("States.Http.Socket", f"Unable to reach {url}: {error}") from None
+            failure = StatesError("States.Http.Socket", f"Unable to reach {url}: {error}")
+            return HttpExchange(sent, None, None, failure)
         try:
             body: Json = from_json_text(text) if text else ""
         except ValueError:
@@ -101,7 +148,8 @@ class HttpIntegration:
         try:
             status_text = HTTPStatus(status).phrase
         except ValueError:
-            status_text = ""
+            status_text = reason
+        received = HttpResponseRecord(status, status_text, response_headers, text, sent.protocol)
         result: dict[str, Json] = {
             "Headers": response_headers,  # type: ignore[dict-item]
             "ResponseBody": body,
@@ -109,8 +157,10 @@ class HttpIntegration:
             "StatusText": status_text,
         }
         if not 200 <= status < 300:
-            raise StatesError(f"States.Http.StatusCode.{status}", to_json_text(result))
-        return result
+            return HttpExchange(
+                sent, received, None, StatesError(f"States.Http.StatusCode.{status}", to_json_text(result))
+            )
+        return HttpExchange(sent, received, result, None)
 
     @staticmethod
     def _body(parameters: dict[str, Any], headers: dict[str, str]) -> str | None:

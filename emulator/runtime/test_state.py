@@ -30,7 +30,7 @@ from emulator.language.evaluate.io import apply_input_path, apply_output_path, a
 from emulator.language.evaluate.retry import find_retrier, retry_delay
 from emulator.language.states.choice_state import ChoiceState
 from emulator.language.states.fail_state import FailState
-from emulator.language.states.map_state import MapState, failure_threshold_of
+from emulator.language.states.map_state import MapState, batches_of, failure_threshold_of
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.task_state import TaskState
@@ -144,10 +144,13 @@ class _Inspection:
 class _MockedIntegrations(IntegrationRegistry):
     """The integration seam for one TestState run: the mock answers, else the real integration."""
 
-    def __init__(self, real: IntegrationRegistry, mock: TestStateMock | None) -> None:
+    def __init__(
+        self, real: IntegrationRegistry, mock: TestStateMock | None, trace: _Inspection | None = None
+    ) -> None:
         super().__init__()
         self._real = real
         self._mock = mock
+        self._trace = trace  # TRACE level: note an HTTP Task's request and response here
 
     async def prepare(self, invocation: TaskInvocation) -> None:
         if self._mock is None:
@@ -156,12 +159,48 @@ class _MockedIntegrations(IntegrationRegistry):
     async def invoke(self, invocation: TaskInvocation) -> Json:
         if self._mock is not None:
             return self._mock.answer()
+        if self._trace is not None and invocation.resource.resource_type == HTTP:
+            integration = self._real.find(invocation.resource)
+            exchange = getattr(integration, "exchange", None)
+            if exchange is not None:
+                return _traced(await exchange(invocation), self._trace)
         return await self._real.invoke(invocation)
 
     async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
         if self._mock is not None:
             return submitted
         return await self._real.run_job(invocation, submitted)
+
+
+HTTP = "http"
+
+
+def _traced(exchange: Any, inspection: _Inspection) -> Json:
+    """Note an HTTP Task's request and response (``inspectionData.request`` / ``.response``), then
+    answer as the task would. Header lists are JSON text (AWS documents them as strings, not their
+    layout). Nothing an EventBridge connection would add is sent here, so ``revealSecrets`` has
+    nothing to reveal: what the definition sent and what came back are shown as they are."""
+    sent = exchange.request
+    request = {"protocol": sent.protocol, "method": sent.method, "url": sent.url}
+    request["headers"] = to_json_text(sent.headers)
+    if sent.body is not None:
+        request["body"] = sent.body
+    inspection.note("request", request)
+    received = exchange.response
+    if received is not None:
+        inspection.note(
+            "response",
+            {
+                "protocol": received.protocol,
+                "statusCode": str(received.status_code),
+                "statusMessage": received.status_message,
+                "headers": to_json_text(received.headers),
+                "body": received.body,
+            },
+        )
+    if exchange.failure is not None:
+        raise exchange.failure
+    return exchange.result  # type: ignore[no-any-return]
 
 
 class _InspectingDataFlow(DataFlow):
@@ -275,7 +314,9 @@ class _TestStateEngine(Engine):
     def __init__(self, base: Engine, case: TestStateCase, inspection: _Inspection) -> None:
         super().__init__(
             base.clock,
-            _MockedIntegrations(base.integrations, case.mock),
+            _MockedIntegrations(
+                base.integrations, case.mock, inspection if case.inspection_level == TRACE else None
+            ),
             rng=base.rng,
             callbacks=None,
             timeout_scale=base.timeout_scale,
@@ -340,6 +381,7 @@ class _TestStateEngine(Engine):
                 self.inspection.note("toleratedFailureCount", threshold.count)
             if threshold.percentage is not None:
                 self.inspection.note("toleratedFailurePercentage", threshold.percentage)
+        self._note_item_processing(state, value, effective, items, context, chain)
         mock = self.case.mock
         if mock is None:
             raise StatesError(ErrorName.RUNTIME, "A mock is required to test a Map state in isolation")
@@ -353,6 +395,29 @@ class _TestStateEngine(Engine):
         ):
             raise StatesError(ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_THRESHOLD_CAUSE)
         return self._finish_result(state, value, result, context, chain)
+
+    def _note_item_processing(
+        self,
+        state: MapState,
+        value: Json,
+        effective: Json,
+        items: Json,
+        context: dict[str, Any],
+        chain: Chain,
+    ) -> None:
+        """``afterItemSelector`` (every iteration's input) and ``afterItemBatcher`` (the batches)."""
+        selected = items if isinstance(items, list) else []
+        if state.item_selector is not None or state.jsonata_item_selector is not None:
+            selected = [
+                self.dataflow.map_item(state, effective, index, item, context, chain)
+                for index, item in enumerate(selected)
+            ]
+            self.inspection.note("afterItemSelector", selected)
+        batcher = state.distributed.item_batcher if state.distributed is not None else None
+        if batcher is not None:
+            bindings = self.dataflow.bindings(value, context, chain) if state.common.is_jsonata else None
+            batches = batches_of(batcher, selected, effective, context, self.rng, chain.variables, bindings)
+            self.inspection.note("afterItemBatcher", batches)
 
 
 def is_jsonata(state: Any) -> bool:
@@ -431,8 +496,6 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> dict[str, Any]:
     context = _context_object(case, state, input_value, now, texts)
     run = _throwaway_run(case, state, now, engine)
     inspection.note("input", input_value)
-    if case.variables:
-        inspection.note("variables", case.variables)
     response: dict[str, Any] = {}
     chain = Chain(0, dict(case.variables or {}))
     try:
@@ -470,6 +533,10 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> dict[str, Any]:
         if next_name is not None:
             response["nextState"] = next_name
         response["status"] = "SUCCEEDED"
+    after = {**(case.variables or {}), **(chain.assigned or {})}
+    if after:
+        # AWS: "the set of workflow variables after execution of the state" (test input + assigned)
+        inspection.note("variables", after)
     if case.inspection_level in (DEBUG, TRACE):
         data = {
             key: (value if key in _PLAIN_FIELDS else texts.text(value))
@@ -482,7 +549,9 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> dict[str, Any]:
 
 
 # inspectionData members that are not JSON text
-_PLAIN_FIELDS = frozenset({"maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage"})
+_PLAIN_FIELDS = frozenset(
+    {"maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage", "request", "response"}
+)
 
 
 def _with_parsed_mock(case: TestStateCase, mocked: Json) -> TestStateCase:
