@@ -27,7 +27,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from jsonata import timebox
 from jsonata.jsonata import Jsonata
@@ -48,6 +48,7 @@ UNSUPPORTED_JSONATA_EXPRESSION: Final = "UNSUPPORTED_JSONATA_EXPRESSION"
 """AWS's diagnostic code for a top-level field reference (one diagnostic per distinct name)."""
 
 _STATES: Final = "states"
+_NO_HOOKS: Final = {"__evaluate_entry": None, "__evaluate_exit": None}
 _EMPTY: Mapping[str, Json] = MappingProxyType({})
 
 
@@ -116,6 +117,9 @@ class JsonataExpression:
     top_level_references: tuple[str, ...]
     _program: Jsonata = field(repr=False, compare=False)
     _reads: tuple[str, ...] = field(repr=False, compare=False)
+    # ``$states.a.b`` / ``$name.a.b`` (see ``_simple_path``): read directly where that is plainly the
+    # library's answer, else (arrays, null, a missing field …) evaluated by the library.
+    _simple: tuple[str, tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
 
     def evaluate(self, bindings: JsonataBindings, expected: str | None = None) -> Json:
         """The expression's value; ``expected`` (``array``, ``object``, ``string``, ``number``,
@@ -123,30 +127,10 @@ class JsonataExpression:
         return self._evaluate(bindings.states(), bindings, expected)
 
     def _evaluate(self, states: dict[str, Json], bindings: JsonataBindings, expected: str | None) -> Json:
-        program = self._program
-        frame = Jsonata.Frame(program.environment)
-        names = frame.bindings
-        names[_STATES] = states
-        variables = bindings.variables
-        for name in self._reads:
-            if name in variables:
-                names[name] = values.to_jsonata(variables[name])
-        previous_rng = functions.ACTIVE.rng
-        functions.ACTIVE.rng = bindings.rng
-        # jsonata-python evaluates through a per-thread "current" instance and reads $now()'s
-        # timestamp from it; point it at this program for the duration of the call.
-        Jsonata.CURRENT.jsonata = program
-        program.timestamp = (
-            bindings.now_milliseconds
-            if bindings.now_milliseconds is not None
-            else timebox.Timebox.current_milli_time()
-        )
-        try:
-            result = program.eval(program.ast, None, frame)
-        except Exception as error:  # the library raises JException and plain Python errors alike
-            raise self._failure(f"threw an error during evaluation. {functions.format_error(error)}")
-        finally:
-            functions.ACTIVE.rng = previous_rng
+        simple = self._simple
+        result = _MISSING if simple is None else _read_simple(simple, states, bindings.variables)
+        if result is _MISSING:
+            result = self._run_program(states, bindings)
         if result is None:
             raise self._failure("returned nothing (undefined).")
         if values.is_function(result):
@@ -163,6 +147,35 @@ class JsonataExpression:
                 f"'{values.json_type_name(value)}' for value: {to_json_text(value)}"
             )
         return value
+
+    def _run_program(self, states: dict[str, Json], bindings: JsonataBindings) -> Any:
+        program = self._program
+        frame = Jsonata.Frame(program.environment)
+        names = frame.bindings
+        # The library looks both hooks up (through every enclosing frame) for each node it evaluates:
+        # found here, the walk stops at once.
+        names.update(_NO_HOOKS)
+        names[_STATES] = states
+        variables = bindings.variables
+        for name in self._reads:
+            if name in variables:
+                names[name] = values.to_jsonata(variables[name])
+        previous_rng = functions.ACTIVE.rng
+        functions.ACTIVE.rng = bindings.rng
+        # jsonata-python evaluates through a per-thread "current" instance and reads $now()'s
+        # timestamp from it; point it at this program for the duration of the call.
+        Jsonata.CURRENT.jsonata = program
+        program.timestamp = (
+            bindings.now_milliseconds
+            if bindings.now_milliseconds is not None
+            else timebox.Timebox.current_milli_time()
+        )
+        try:
+            return program.eval(program.ast, None, frame)
+        except Exception as error:  # the library raises JException and plain Python errors alike
+            raise self._failure(f"threw an error during evaluation. {functions.format_error(error)}")
+        finally:
+            functions.ACTIVE.rng = previous_rng
 
     def _failure(self, what: str) -> StatesError:
         return QueryEvaluationError(
@@ -199,7 +212,54 @@ def compile_expression(text: str, field_name: str, location: str = "") -> Jsonat
         top_level_references=analysis.top_level_field_names(program.ast),
         _program=program,
         _reads=reads,
+        _simple=_simple_path(program.ast),
     )
+
+
+_MISSING: Final = object()
+# What a plain step symbol may carry; anything else (predicates, stages, grouping, focus, index,
+# keepArray …) leaves the expression to the library.
+_PLAIN_STEP: Final = frozenset({"_outer_instance", "id", "value", "type", "position"})
+_PLAIN_PATH: Final = frozenset({"_outer_instance", "type", "steps"})
+
+
+def _plain(symbol: Any, allowed: frozenset[str]) -> bool:
+    return all(key in allowed or not item for key, item in vars(symbol).items())
+
+
+def _simple_path(ast: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``$states.input.a.b`` -> ("states", ("input", "a", "b")); ``$x.a`` -> ("x", ("a",)); ``$x`` ->
+    ("x", ()); None for every other expression (and for ``$`` / ``$$``)."""
+    if getattr(ast, "type", None) == "variable" and _plain(ast, _PLAIN_STEP):
+        steps = [ast]
+    elif getattr(ast, "type", None) == "path" and _plain(ast, _PLAIN_PATH):
+        steps = list(ast.steps or ())
+    else:
+        return None
+    if not steps or not all(_plain(step, _PLAIN_STEP) for step in steps):
+        return None
+    first, rest = steps[0], steps[1:]
+    if first.type != "variable" or not isinstance(first.value, str) or first.value in ("", "$"):
+        return None
+    if not all(step.type == "name" and isinstance(step.value, str) for step in rest):
+        return None
+    return first.value, tuple(step.value for step in rest)
+
+
+def _read_simple(
+    simple: tuple[str, tuple[str, ...]], states: dict[str, Json], variables: Mapping[str, Json]
+) -> Any:
+    """The value of a simple path, or ``_MISSING`` where the library's rules go beyond walking
+    objects: a step over an array (mapping, flattening, singletons), null, a missing field or
+    variable, a step into a non-object. Those are evaluated by the library. (An array the last
+    step reaches is the library's answer as it is.)"""
+    name, keys = simple
+    current: Any = states if name == _STATES else variables.get(name, _MISSING)
+    for key in keys:
+        if type(current) is not dict:
+            return _MISSING
+        current = current.get(key, _MISSING)
+    return _MISSING if current is None else current
 
 
 _NOT_VARIABLES: Final = functions.BUILT_IN_FUNCTION_NAMES | {_STATES, "", "$", "eval"}
