@@ -18,7 +18,7 @@ from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import (
     runtime_error_prefix,
 )
-from emulator.language.evaluate.jsonata import QueryEvaluationError
+from emulator.language.evaluate.jsonata import JsonataTemplate, QueryEvaluationError
 from emulator.language.evaluate.retry import find_catcher, next_retry_delay
 from emulator.language.evaluate.variables import assigned_variables_text
 from emulator.language.parse.definition import Definition
@@ -41,6 +41,7 @@ from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.map_run import MapRunSink
 from emulator.runtime.map_run_executor import DistributedMaps
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
+from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents
 
 # Inline Map runs at most this many iterations at once (AWS's inline limit).
@@ -491,11 +492,14 @@ class Engine(DistributedMaps):
             context,
             chain,
         )
-        credentials = (
-            None
-            if state.credentials is None
-            else state.credentials.evaluate(effective, context, self.rng, chain.variables)
-        )
+        credentials: Json = None
+        account = run.account
+        if isinstance(state.credentials, JsonataTemplate):
+            credentials = state.credentials.evaluate(dataflow.bindings(value, context, chain))
+        elif state.credentials is not None:
+            credentials = state.credentials.evaluate(effective, context, self.rng, chain.variables)
+        if credentials is not None:
+            account = account_of(credentials, run.account)  # the task acts in the role's account
         attempts = [0] * len(state.retry)
         while True:
             callback = self._issue_callback(run, resource)
@@ -510,7 +514,7 @@ class Engine(DistributedMaps):
                     parameters,
                     context,
                     run.region,
-                    run.account,
+                    account,
                     timeout,
                     heartbeat,
                     credentials,
@@ -518,7 +522,7 @@ class Engine(DistributedMaps):
                     on_started=events.started if resource.kind == "activity" else None,
                 )
                 await self.integrations.prepare(invocation)
-                events.scheduled(parameters, timeout, heartbeat)
+                events.scheduled(parameters, timeout, heartbeat, task_credentials_details(credentials))
                 if resource.kind != "activity":
                     events.started()
                 try:

@@ -31,7 +31,13 @@ class TaskEvents:
     def _service_fields(self) -> dict[str, Any]:
         return {"resourceType": self.resource.resource_type, "resource": self.resource.resource}
 
-    def scheduled(self, parameters: Json, timeout: int | None, heartbeat: int | None) -> None:
+    def scheduled(
+        self,
+        parameters: Json,
+        timeout: int | None,
+        heartbeat: int | None,
+        task_credentials: dict[str, Any] | None = None,
+    ) -> None:
         text = self.recorder.text(parameters)
         details: dict[str, Any]
         if self.kind == "service":
@@ -46,6 +52,8 @@ class TaskEvents:
             details["timeoutInSeconds"] = timeout
         if heartbeat is not None and self.kind != "lambda":
             details["heartbeatInSeconds"] = heartbeat
+        if task_credentials is not None:
+            details["taskCredentials"] = task_credentials
         if self.kind == "lambda":
             self._add("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", details)
         elif self.kind == "activity":

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.language.evaluate.jsonata import JsonataExpression, compile_expression, is_jsonata_expression
+from emulator.language.evaluate.jsonata import (
+    JsonataExpression,
+    JsonataTemplate,
+    compile_expression,
+    is_jsonata_expression,
+)
 from emulator.language.evaluate.jsonpath import JsonPath, ReferencePath
 from emulator.language.evaluate.templates import PayloadTemplate, compile_template
 from emulator.language.states.common import (
@@ -13,6 +18,7 @@ from emulator.language.states.common import (
     Retrier,
     StateCommon,
     fail,
+    jsonata_field,
     parse_catch,
     parse_common,
     parse_retry,
@@ -78,7 +84,8 @@ class TaskState:
     timeout_seconds_path: JsonPath | None
     heartbeat_seconds: int | None
     heartbeat_seconds_path: JsonPath | None
-    credentials: PayloadTemplate | None
+    # ``Credentials``: a payload template (JSONPath) or a JSONata template, evaluated per task.
+    credentials: PayloadTemplate | JsonataTemplate | None
     # JSONata: ``TimeoutSeconds`` / ``HeartbeatSeconds`` given as expressions.
     timeout_seconds_expression: JsonataExpression | None = None
     heartbeat_seconds_expression: JsonataExpression | None = None
@@ -90,6 +97,16 @@ def seconds_expression(raw: dict[str, Any], key: str, location: str) -> JsonataE
     if not isinstance(value, str) or not is_jsonata_expression(value):
         return None
     return compile_expression(value, key, f"{location}/{key}")
+
+
+def _credentials(
+    raw: dict[str, Any], credentials: Any, location: str, jsonata: bool
+) -> PayloadTemplate | JsonataTemplate | None:
+    if credentials is None:
+        return None
+    if jsonata:
+        return jsonata_field(raw, "Credentials", location)
+    return compile_template(credentials, f"{location}/Credentials")
 
 
 def _literal_seconds(raw: dict[str, Any], key: str) -> int | None:
@@ -119,7 +136,7 @@ def parse_task(name: str, raw: dict[str, Any], location: str, query_language: st
         timeout_seconds_path=path_field(raw, "TimeoutSecondsPath", location, default=None),
         heartbeat_seconds=_literal_seconds(raw, "HeartbeatSeconds"),
         heartbeat_seconds_path=path_field(raw, "HeartbeatSecondsPath", location, default=None),
-        credentials=None if credentials is None else compile_template(credentials, f"{location}/Credentials"),
+        credentials=_credentials(raw, credentials, location, common.is_jsonata),
         timeout_seconds_expression=seconds_expression(raw, "TimeoutSeconds", location),
         heartbeat_seconds_expression=seconds_expression(raw, "HeartbeatSeconds", location),
     )
