@@ -139,3 +139,54 @@ def test_a_log_group_that_does_not_exist_is_an_invalid_logging_configuration(sfn
     sfn.update_state_machine(stateMachineArn=arn, loggingConfiguration=logging_of(group))
     sfn.start_execution(stateMachineArn=arn)
     assert [e["type"] for e in log_events(logs, group, 4)][-1] == "ExecutionSucceeded"
+
+
+def finished(sfn: Any, execution: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 10
+    while True:
+        described = sfn.describe_execution(executionArn=execution)
+        if described["status"] != "RUNNING" or time.monotonic() > deadline:
+            return dict(described)
+        time.sleep(0.05)
+
+
+def test_credentials_make_the_task_act_in_the_role_account(sfn: Any, live_server: Any) -> None:
+    other_sqs = client(live_server, "sqs", OTHER_ACCOUNT)
+    queue = other_sqs.create_queue(QueueName=unique("q"))["QueueUrl"]
+    role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/trusted"
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"QueueUrl": queue, "MessageBody": "hello"},
+        "Credentials": {"RoleArn.$": "$.role"},
+        "End": True,
+    }
+    arn = create(sfn, json.dumps({"StartAt": "T", "States": {"T": task}}))
+    execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"role": role}))["executionArn"]
+    assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    messages = other_sqs.receive_message(QueueUrl=queue).get("Messages") or []
+    assert [m["Body"] for m in messages] == ["hello"]
+    history = sfn.get_execution_history(executionArn=execution)["events"]
+    scheduled = next(e for e in history if e["type"] == "TaskScheduled")
+    assert scheduled["taskScheduledEventDetails"]["taskCredentials"] == {"roleArn": role}
+
+
+def test_credentials_start_a_child_execution_in_another_account(sfn: Any, live_server: Any) -> None:
+    other_sfn = make_client(live_server.url, access_key=OTHER_ACCOUNT)
+    child = create(other_sfn)
+    assert f":{OTHER_ACCOUNT}:" in child
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Arguments": {"StateMachineArn": child, "Input": {"x": 1}},
+        "Credentials": {"RoleArn": f"{{% 'arn:aws:iam::{OTHER_ACCOUNT}:role/' & $states.input.name %}}"},
+        "Output": "{% $states.result.Output %}",
+        "End": True,
+    }
+    definition = {"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": task}}
+    arn = create(sfn, json.dumps(definition))
+    execution = sfn.start_execution(stateMachineArn=arn, input='{"name": "trusted"}')["executionArn"]
+    described = finished(sfn, execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"a": 1})
+    children = other_sfn.list_executions(stateMachineArn=child)["executions"]
+    assert [c["status"] for c in children] == ["SUCCEEDED"]
