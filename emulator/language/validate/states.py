@@ -14,6 +14,7 @@ from emulator.language.validate.expressions import (
     check_reference_path_field,
     is_path_or_intrinsic,
 )
+from emulator.language.validate.jsonata_fields import check_jsonata_fields
 from emulator.language.validate.map_state import check_map
 from emulator.language.validate.resources import check_task_resource
 from emulator.language.validate.schema import (
@@ -98,6 +99,8 @@ def check_state(checker: Checker, name: str, state: Any, location: str) -> None:
     if query_language == JSONPATH:
         _check_jsonpath_io(checker, state, location)
     _STATE_CHECKS[state_type](checker, state, query_language, location)
+    if query_language == JSONATA:
+        check_jsonata_fields(checker, state, location)
 
 
 def _query_language(checker: Checker, state: dict[str, Any], location: str) -> str:

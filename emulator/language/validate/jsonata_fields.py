@@ -1,0 +1,98 @@
+"""JSONata expressions of a ``QueryLanguage: JSONata`` state, parsed when the definition is created.
+
+AWS parses every expression of a JSONata state at CreateStateMachine/UpdateStateMachine/
+ValidateStateMachineDefinition and refuses the definition when one does not parse, with the
+parser's message (without JSONata's ``S0xxx`` code) and the field's location; nested values extend
+the location (``/States/E/Output/v``, ``/States/E/Arguments/items[0]``):
+
+* ``INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/Main/Output``
+  (measured against AWS and quoted in https://github.com/floci-io/floci/issues/2745);
+* ``UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top level is not supported. at
+  /States/E/Output/v``, once per distinct name an expression reads from the (absent) context item
+  (measured against AWS and quoted in https://github.com/floci-io/floci/issues/2670).
+
+Only the fields that take expressions are read; a ``{% … %}`` string in ``Comment`` or ``Resource``
+is plain text to AWS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.language.errors import DefinitionError
+from emulator.language.evaluate.jsonata import (
+    UNSUPPORTED_JSONATA_EXPRESSION,
+    compile_expression,
+    is_jsonata_expression,
+    unsupported_reference_message,
+)
+from emulator.language.validate.context import Checker, join
+
+# Fields of a state, of a Choice rule or Catcher, and of a Map's reader/batcher/writer whose values
+# (at any depth) may hold expressions.
+_STATE_FIELDS = (
+    "Arguments",
+    "Output",
+    "Assign",
+    "Items",
+    "ItemSelector",
+    "TimeoutSeconds",
+    "HeartbeatSeconds",
+    "Credentials",
+    "Seconds",
+    "Timestamp",
+    "Error",
+    "Cause",
+    "MaxConcurrency",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+)
+_RULE_FIELDS = ("Condition", "Output", "Assign")
+_CATCHER_FIELDS = ("Output", "Assign")
+_MAP_PARTS = {
+    "ItemReader": ("Arguments", "ReaderConfig"),
+    "ItemBatcher": ("MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput"),
+    "ResultWriter": ("Arguments", "WriterConfig"),
+}
+
+
+def check_jsonata_fields(checker: Checker, state: dict[str, Any], location: str) -> None:
+    """Every expression of the JSONata state at ``location`` (``/States/X``)."""
+    _check_fields(checker, state, _STATE_FIELDS, location)
+    for list_name, fields in (("Choices", _RULE_FIELDS), ("Catch", _CATCHER_FIELDS)):
+        items = state.get(list_name)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    _check_fields(checker, item, fields, f"{join(location, list_name)}[{index}]")
+    for part, fields in _MAP_PARTS.items():
+        node = state.get(part)
+        if isinstance(node, dict):
+            _check_fields(checker, node, fields, join(location, part))
+
+
+def _check_fields(checker: Checker, node: dict[str, Any], fields: tuple[str, ...], location: str) -> None:
+    for name in fields:
+        if name in node:
+            _check_value(checker, node[name], name, join(location, name))
+
+
+def _check_value(checker: Checker, value: Any, field_path: str, location: str) -> None:
+    if is_jsonata_expression(value):
+        _check_expression(checker, value, field_path, location)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_value(checker, item, f"{field_path}/{key}", f"{location}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_value(checker, item, f"{field_path}[{index}]", f"{location}[{index}]")
+
+
+def _check_expression(checker: Checker, text: str, field_path: str, location: str) -> None:
+    try:
+        expression = compile_expression(text, field_path, location)
+    except DefinitionError as error:
+        checker.error(error.message, location, error.code)
+        return
+    for name in expression.top_level_references:
+        checker.error(unsupported_reference_message(name), location, UNSUPPORTED_JSONATA_EXPRESSION)
