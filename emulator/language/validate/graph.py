@@ -66,16 +66,19 @@ def _check_scope(checker: Checker, scope: dict[str, Any], location: str, seen: s
                 edges[name].append(target)
             else:
                 checker.error(f"Missing 'Next' target: {target}", target_location, MISSING_TRANSITION_TARGET)
+    # Without a terminal state AWS reports MISSING_END_STATE alone, without the unreachable-state
+    # walk (measured against AWS: https://github.com/floci-io/floci/pull/2786).
+    if not any(state.get("End") is True or state.get("Type") in _TERMINAL_TYPES for state in states.values()):
+        checker.error(
+            "Workflow has no terminal state", None if location == "/" else location, MISSING_END_STATE
+        )
+        return
     reachable = _reachable(start, edges)
     for name in states:
         if name not in reachable:
             checker.error(
                 f'State "{name}" is not reachable.', join(states_location, name), MISSING_TRANSITION_TARGET
             )
-    if not any(state.get("End") is True or state.get("Type") in _TERMINAL_TYPES for state in states.values()):
-        checker.error(
-            "Workflow has no terminal state", None if location == "/" else location, MISSING_END_STATE
-        )
 
 
 def _reachable(start: str, edges: dict[str, list[str]]) -> set[str]:

@@ -93,3 +93,31 @@ def test_state_names_are_unique_across_nested_machines() -> None:
 def test_transitions_are_not_checked_when_the_schema_fails() -> None:
     definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nope", "Bogus": 1}}}
     assert [code for code, _, _ in _errors(definition)] == ["SCHEMA_VALIDATION_FAILED"]
+
+
+def test_no_terminal_state_suppresses_the_unreachable_state_walk() -> None:
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Pass", "Next": "B"},
+            "B": {"Type": "Pass", "Next": "A"},
+            "C": {"Type": "Pass", "Next": "A"},
+        },
+    }
+    assert _errors(definition) == [("MISSING_END_STATE", "Workflow has no terminal state", None)]
+
+
+def test_an_unreachable_terminal_state_is_reported_as_unreachable() -> None:
+    definition = {
+        "StartAt": "A",
+        "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}, "C": _END},
+    }
+    assert _errors(definition) == [("MISSING_TRANSITION_TARGET", 'State "C" is not reachable.', "/States/C")]
+
+
+def test_a_dangling_target_comes_before_the_missing_end_state() -> None:
+    definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "NOPE"}}}
+    assert _errors(definition) == [
+        ("MISSING_TRANSITION_TARGET", "Missing 'Next' target: NOPE", "/States/A/Next"),
+        ("MISSING_END_STATE", "Workflow has no terminal state", None),
+    ]
