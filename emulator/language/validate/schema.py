@@ -17,7 +17,9 @@ STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", 
 MACHINE_FIELDS = frozenset({"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"})
 MACHINE_REQUIRED = ("States", "StartAt")  # AWS lists the missing ones in this order
 BRANCH_FIELDS = frozenset({"StartAt", "States", "Comment", "QueryLanguage"})
-PROCESSOR_FIELDS = BRANCH_FIELDS | {"ProcessorConfig"}
+# An ItemProcessor (or Iterator) cannot set QueryLanguage: AWS answers "Field 'QueryLanguage' is not
+# supported" at /States/M/ItemProcessor (measured: https://github.com/floci-io/floci/issues/2968).
+PROCESSOR_FIELDS = (BRANCH_FIELDS - {"QueryLanguage"}) | {"ProcessorConfig"}
 
 _COMMON = frozenset({"Type", "Comment", "QueryLanguage"})
 _TRANSITION = frozenset({"Next", "End"})
@@ -122,6 +124,17 @@ RESULT_WRITER_FIELDS = frozenset({"Resource", "Parameters", "Arguments", "Writer
 def allowed_state_fields(state_type: str, query_language: str) -> frozenset[str]:
     fields = STATE_FIELDS[state_type]
     return fields - JSONPATH_ONLY if query_language == JSONATA else fields - JSONATA_ONLY
+
+
+def jsonata_only_fields(state_type: str) -> frozenset[str]:
+    """The fields of ``state_type`` that only a JSONata state may use (``Arguments``, ``Output`` …)."""
+    return STATE_FIELDS[state_type] & JSONATA_ONLY
+
+
+def jsonata_only_message(name: str) -> str:
+    """AWS's message for a JSONata-only field on a JSONPath state, located at the state (measured
+    against AWS and quoted in https://github.com/floci-io/floci/issues/2968)."""
+    return f"The QueryLanguage is set to 'JSONPath', but field '{name}' is only supported for the 'JSONata' QueryLanguage"
 
 
 def check_fields(

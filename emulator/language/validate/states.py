@@ -33,6 +33,8 @@ from emulator.language.validate.schema import (
     check_one_of,
     check_string,
     is_jsonata_expression,
+    jsonata_only_fields,
+    jsonata_only_message,
 )
 from emulator.language.validate.values import is_rfc3339_timestamp
 
@@ -85,13 +87,17 @@ def check_state(checker: Checker, name: str, state: Any, location: str) -> None:
     if not check_one_of(checker, "Type", state_type, STATE_TYPES, location):
         return
     query_language = _query_language(checker, state, location)
+    jsonata_only = jsonata_only_fields(state_type) if query_language == JSONPATH else frozenset()
     check_fields(
         checker,
         state,
-        allowed_state_fields(state_type, query_language),
+        allowed_state_fields(state_type, query_language) | jsonata_only,
         _REQUIRED.get(state_type, ()),
         location,
     )
+    for name in state:
+        if name in jsonata_only:
+            checker.error(jsonata_only_message(name), location)
     check_string(checker, state, "Comment", location)
     check_object(checker, state, "Assign", location)
     if state_type in _TRANSITIONING:

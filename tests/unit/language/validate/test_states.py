@@ -122,9 +122,35 @@ def test_jsonata_state_rejects_jsonpath_fields() -> None:
     assert _errors(_one(state)) == _schema("Field 'Parameters' is not supported", "/States/S")
 
 
-def test_jsonpath_state_rejects_jsonata_fields() -> None:
+def test_jsonpath_state_rejects_jsonata_fields_naming_the_query_language() -> None:
     assert _errors(_one({"Type": "Pass", "Output": {}, "End": True})) == _schema(
-        "Field 'Output' is not supported", "/States/S"
+        "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' "
+        "QueryLanguage",
+        "/States/S",
+    )
+
+
+def test_a_jsonata_field_of_another_state_type_is_simply_not_supported() -> None:
+    assert _errors(_one({"Type": "Pass", "Items": [], "End": True})) == _schema(
+        "Field 'Items' is not supported", "/States/S"
+    )
+
+
+def test_states_inside_a_jsonata_map_inherit_the_machine_query_language() -> None:
+    processor = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Output": {}, "End": True}}}
+    map_state = {"Type": "Map", "QueryLanguage": "JSONata", "ItemProcessor": processor, "End": True}
+    assert _errors(_one(map_state)) == _schema(
+        "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' "
+        "QueryLanguage",
+        "/States/S/ItemProcessor/States/P",
+    )
+
+
+@pytest.mark.parametrize("field", ["ItemProcessor", "Iterator"])
+def test_an_item_processor_cannot_set_the_query_language(field: str) -> None:
+    processor = {"QueryLanguage": "JSONPath", "StartAt": "P", "States": {"P": _END}}
+    assert _errors(_one({"Type": "Map", field: processor, "End": True})) == _schema(
+        "Field 'QueryLanguage' is not supported", f"/States/S/{field}"
     )
 
 
