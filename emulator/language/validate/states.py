@@ -37,6 +37,7 @@ from emulator.language.validate.schema import (
     jsonata_only_message,
 )
 from emulator.language.validate.values import is_rfc3339_timestamp
+from emulator.language.validate.warnings import check_warnings
 
 _REQUIRED = {"Task": ("Resource",), "Choice": ("Choices",), "Parallel": ("Branches",)}
 _TRANSITIONING = frozenset({"Pass", "Task", "Wait", "Parallel", "Map"})
@@ -104,6 +105,7 @@ def check_state(checker: Checker, name: str, state: Any, location: str) -> None:
         _check_transition(checker, state, location)
     if query_language == JSONPATH:
         _check_jsonpath_io(checker, state, location)
+        check_warnings(checker, state, location)
     _STATE_CHECKS[state_type](checker, state, query_language, location)
     if query_language == JSONATA:
         check_jsonata_fields(checker, state, location)

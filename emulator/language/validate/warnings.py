@@ -1,0 +1,84 @@
+"""WARNING diagnostics of ValidateStateMachineDefinition (JSONPath states only).
+
+Warnings never fail a definition: CreateStateMachine ignores them and ValidateStateMachineDefinition
+returns them (with ``result`` ``OK`` when there is no error) only when asked for ``severity``
+``WARNING``. The codes are AWS's list of warning codes; AWS's exact message texts are not published,
+so each message is the API reference's own description of its code
+(https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinitionDiagnostic.html):
+
+* ``NO_DOLLAR``: a payload-template field without ``.$`` whose value reads as a JSONPath or an
+  intrinsic function call (it would be passed on as a literal string);
+* ``NO_PATH``: a Fail ``Error``/``Cause`` whose value reads as a path (``ErrorPath``/``CausePath``
+  take paths);
+* ``PASS_RESULT_IS_STATIC``: a Pass ``Result`` that holds a path (``Result`` is never evaluated).
+
+Only unmistakable paths count (``$.a``, ``$[0]``, ``$$.Execution.Id`` that compile) so plain text
+with a dollar sign is never flagged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from emulator.language.validate.context import Checker, join
+from emulator.language.validate.diagnostics import NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC
+from emulator.language.validate.expressions import is_intrinsic_call, is_path
+
+NO_DOLLAR_MESSAGE = "No .$ on a field that appears to be a JSONPath or Intrinsic Function."
+NO_PATH_MESSAGE = "Field value looks like a path, but field name does not end with 'Path'."
+PASS_RESULT_IS_STATIC_MESSAGE = "Attempt to use a path in the result of a pass state."
+
+_PATH_PREFIXES = ("$.", "$[", "$$.")
+_TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
+_MAP_PART_TEMPLATES = ("ItemReader", "ResultWriter")
+_SUFFIX = ".$"
+
+
+def looks_like_path(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(_PATH_PREFIXES) and is_path(value)
+
+
+def check_warnings(checker: Checker, state: dict[str, Any], location: str) -> None:
+    """The warnings of the JSONPath state at ``location`` (``/States/X``)."""
+    for name in _TEMPLATE_FIELDS:
+        if name in state:
+            _check_template(checker, state[name], join(location, name))
+    for part in _MAP_PART_TEMPLATES:
+        node = state.get(part)
+        if isinstance(node, dict) and "Parameters" in node:
+            _check_template(checker, node["Parameters"], join(join(location, part), "Parameters"))
+    state_type = state.get("Type")
+    if state_type == "Pass" and "Result" in state and _holds_path(state["Result"]):
+        checker.warning(PASS_RESULT_IS_STATIC, PASS_RESULT_IS_STATIC_MESSAGE, join(location, "Result"))
+    if state_type == "Fail":
+        for name in ("Error", "Cause"):
+            if looks_like_path(state.get(name)):
+                checker.warning(NO_PATH, NO_PATH_MESSAGE, join(location, name))
+
+
+def _check_template(checker: Checker, template: Any, location: str) -> None:
+    """One warning per template field (``location`` is the field's, as for its errors)."""
+    if _has_undollared_path(template):
+        checker.warning(NO_DOLLAR, NO_DOLLAR_MESSAGE, location)
+
+
+def _has_undollared_path(node: Any) -> bool:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith(_SUFFIX):
+                continue
+            if looks_like_path(value) or is_intrinsic_call(value) or _has_undollared_path(value):
+                return True
+    elif isinstance(node, list):
+        return any(_has_undollared_path(item) for item in node)
+    return False
+
+
+def _holds_path(result: Any) -> bool:
+    if looks_like_path(result):
+        return True
+    if isinstance(result, dict):
+        return any(key.endswith(_SUFFIX) or _holds_path(value) for key, value in result.items())
+    if isinstance(result, list):
+        return any(_holds_path(item) for item in result)
+    return False
