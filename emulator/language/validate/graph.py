@@ -48,6 +48,12 @@ def _targets(state: dict[str, Any], location: str) -> Iterator[tuple[str, str]]:
             yield catcher["Next"], join(f"{join(location, 'Catch')}[{index}]", "Next")
 
 
+# AWS's texts, quoted from CreateStateMachine errors users pasted: "Missing 'Next' target: pass3 at
+# /States/pass1/Next, MISSING_TRANSITION_TARGET: State "pass2" is not reachable. at /States/pass2"
+# (https://github.com/localstack/localstack/issues/11978, https://github.com/aws-cloudformation/cfn-lint/issues/4073);
+# "Missing 'Next' target" names Choices[].Next, Default and Catch[].Next targets too, and a loop gives
+# "MISSING_END_STATE: Workflow has no terminal state at null" (measured:
+# https://github.com/floci-io/floci/issues/2735). The StartAt wording is unsourced.
 def _check_scope(checker: Checker, scope: dict[str, Any], location: str, seen: set[str]) -> None:
     states: dict[str, Any] = scope["States"]
     states_location = join(location, "States")

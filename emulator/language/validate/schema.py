@@ -144,7 +144,12 @@ def check_fields(
     required: Iterable[str],
     location: str,
 ) -> None:
-    """Report missing required fields (one diagnostic) and each unsupported field."""
+    """Report missing required fields (one diagnostic) and each unsupported field.
+
+    AWS's texts: "These fields are required: [Choices] at /States/…/Choose provider" (a deploy error
+    quoted in https://github.com/CloudSnorkel/cdk-github-runners/issues/434); "Field 'TimeoutSeconds'
+    is not supported" at the state (measured: https://github.com/floci-io/floci/issues/2735).
+    """
     missing = [name for name in required if name not in node]
     if missing:
         checker.error(f"These fields are required: [{', '.join(missing)}]", location)

@@ -140,8 +140,11 @@ def _check_jsonpath_io(checker: Checker, state: dict[str, Any], location: str) -
             check_path_field(checker, name, state[name], join(location, name))
     if "ResultPath" in state:
         check_reference_path_field(checker, "ResultPath", state["ResultPath"], join(location, "ResultPath"))
-    for name in ("Parameters", "ResultSelector"):
-        if name in state:
+    # Assign too: AWS answers "The value for the field 'Variable.$' must be a valid JSONPath or a valid
+    # intrinsic function call at /States/Pass/Assign" (a deploy error quoted in
+    # https://github.com/aws-cloudformation/cfn-lint/pull/4643).
+    for name in ("Parameters", "ResultSelector", "Assign"):
+        if name in state and (name != "Assign" or isinstance(state[name], dict)):
             check_payload_template(checker, state[name], join(location, name))
 
 

@@ -293,3 +293,11 @@ def test_state_name_of_80_characters_is_accepted_and_81_is_not() -> None:
     assert _errors({"StartAt": "n" * 80, "States": {"n" * 80: _END}}) == []
     [(code, _message, location)] = _errors({"StartAt": "n" * 81, "States": {"n" * 81: _END}})
     assert (code, location) == ("INVALID_STATE_NAME", "/States/" + "n" * 81)
+
+
+def test_jsonpath_assign_dollar_fields_must_hold_a_path_or_intrinsic() -> None:
+    state = {"Type": "Pass", "Assign": {"Variable.$": "foo", "ok.$": "$previous.value"}, "End": True}
+    assert _errors(_one(state)) == _schema(
+        "The value for the field 'Variable.$' must be a valid JSONPath or a valid intrinsic function call",
+        "/States/S/Assign",
+    )
