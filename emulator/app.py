@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import importlib
+import logging
 import random
 from typing import TYPE_CHECKING, Any
 
@@ -156,6 +157,8 @@ async def _close_integrations(app: web.Application) -> None:
         await env.engine.integrations.close()
 
 
+log = logging.getLogger("emulator.app")
+
 # What the first requests of a session need, bottom-up, so that each import is a small step.
 WARM_UP_MODULES = (
     "emulator.language.evaluate.jsonpath",
@@ -188,10 +191,14 @@ async def warm_up(env: ServiceEnvironment, delay: float = WARM_UP_DELAY_SECONDS,
     (requests are served in between: no thread, no import races), then (``freeze``) spare all that
     was loaded the collector's full passes: it lives as long as the process."""
     await asyncio.sleep(delay)
-    for name in WARM_UP_MODULES:
-        importlib.import_module(name)
-        await asyncio.sleep(0)
-    env.engine  # noqa: B018 - builds it
+    try:
+        for name in WARM_UP_MODULES:
+            importlib.import_module(name)
+            await asyncio.sleep(0)
+        env.engine  # noqa: B018 - builds it
+    except Exception:  # the request that needs it meets the same error (and answers it)
+        log.exception("background warm-up failed")
+        return
     if freeze:
         gc.freeze()
 

@@ -67,10 +67,14 @@ class ServiceEnvironment:
         """The ``emulator.runtime.engine.Engine`` (typed loosely: tests give fakes)."""
         engine = self._engine
         if engine is None:
-            build, self._engine_builder = self._engine_builder, None
+            build, self._engine_builder = self._engine_builder, None  # None meanwhile: no re-entry
             if build is None:
                 raise RuntimeError("the service environment has no engine (and no way to build one)")
-            engine = self._engine = build(self)
+            try:
+                engine = self._engine = build(self)
+            except BaseException:
+                self._engine_builder = build  # the next use tries again (and reports its error)
+                raise
         return engine
 
     @engine.setter

@@ -75,3 +75,37 @@ def test_the_app_answers_without_importing_the_interpreter() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] False"
+
+
+def test_a_failed_engine_build_is_tried_again_on_next_use() -> None:
+    attempts: list[int] = []
+
+    def builder(env: ServiceEnvironment) -> object:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ValueError("broken mock module")
+        return "engine"
+
+    env = ServiceEnvironment(
+        settings=Settings(), store=MemoryStore(), clock=ManualClock(), engine_builder=builder
+    )
+    try:
+        env.engine  # noqa: B018
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("expected the builder's error")
+    assert not env.engine_built
+    assert env.engine == "engine" and len(attempts) == 2
+
+
+def test_a_builder_that_asks_for_the_engine_is_refused() -> None:
+    env = ServiceEnvironment(
+        settings=Settings(), store=MemoryStore(), clock=ManualClock(), engine_builder=lambda env: env.engine
+    )
+    try:
+        env.engine  # noqa: B018
+    except RuntimeError as error:
+        assert "no engine" in str(error)
+    else:
+        raise AssertionError("expected a RuntimeError")
