@@ -59,7 +59,11 @@ _MAP_PARTS = {
 def check_jsonata_fields(checker: Checker, state: dict[str, Any], location: str) -> None:
     """Every expression of the JSONata state at ``location`` (``/States/X``)."""
     _check_fields(checker, state, _STATE_FIELDS, location)
-    for list_name, fields in (("Choices", _RULE_FIELDS), ("Catch", _CATCHER_FIELDS)):
+    handler_fields: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("Choices", _RULE_FIELDS),
+        ("Catch", _CATCHER_FIELDS),
+    )
+    for list_name, fields in handler_fields:
         items = state.get(list_name)
         if isinstance(items, list):
             for index, item in enumerate(items):
