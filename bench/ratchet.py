@@ -1,7 +1,12 @@
-"""`make ratchet`: rewrite compat_tests/conformance_passing.txt from a fresh strict conformance run."""
+"""`make ratchet`: rewrite compat_tests/conformance_passing.txt from fresh strict conformance runs.
+
+Only cases that pass in every one of ``--runs`` runs (default 2) are listed, so a case whose result
+depends on timing never enters the ratchet.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -11,17 +16,25 @@ from bench.compat import REPO, run_conformance
 PASSING = REPO / "compat_tests" / "conformance_passing.txt"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args(argv)
     shared = REPO.parent / "shared"
     if not (shared / "corpus").is_dir():
         print("no ../shared/corpus: nothing to ratchet")
         return 0
+    stable: set[str] | None = None
     with tempfile.TemporaryDirectory() as folder:
-        report = run_conformance(shared, Path(folder) / "report.json", [], echo=False)
-    passed = sorted(case["id"] for case in report["cases"] if case["status"] == "passed")
+        for run in range(args.runs):
+            report = run_conformance(shared, Path(folder) / f"report{run}.json", [], echo=False)
+            passed = {case["id"] for case in report["cases"] if case["status"] == "passed"}
+            stable = passed if stable is None else stable & passed
+            print(f"run {run + 1}: {len(passed)} passed")
+    listed = sorted(stable or ())
     header = "# Conformance cases (../shared/corpus) that pass in strict mode; the ratchet test keeps them passing.\n"
-    PASSING.write_text(header + "".join(f"{case_id}\n" for case_id in passed))
-    print(f"{len(passed)} passing cases written to {PASSING.relative_to(REPO)}")
+    PASSING.write_text(header + "".join(f"{case_id}\n" for case_id in listed))
+    print(f"{len(listed)} cases passing in every run written to {PASSING.relative_to(REPO)}")
     return 0
 
 
