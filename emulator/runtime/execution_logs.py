@@ -283,8 +283,9 @@ class ExecutionLogs:
             for start in range(0, len(events), MAX_BATCH):
                 try:
                     await self.writer.put(group, stream, events[start : start + MAX_BATCH])
-                except Exception:  # best effort, as AWS's delivery: the execution never notices
-                    log.warning("delivering execution logs to %s failed", group.arn, exc_info=True)
+                except Exception as error:  # best effort, as AWS's delivery: the execution never notices
+                    log.warning("delivering execution logs to %s failed: %s", group.arn, error)
+                    log.debug("log delivery failure", exc_info=True)
 
 
 class CloudWatchLogsWriter:
