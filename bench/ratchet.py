@@ -14,6 +14,9 @@ from pathlib import Path
 from bench.compat import REPO, run_conformance
 
 PASSING = REPO / "compat_tests" / "conformance_passing.txt"
+# Cases whose recorded value depends on chance on AWS too (never listed): the Content-Length of a
+# nested StartExecution answer varies with the start date's microseconds (Java drops a trailing 0).
+UNSTABLE = frozenset({"test_sfn_task_service__TestTaskServiceSfn__test_start_execution"})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
             passed = {case["id"] for case in report["cases"] if case["status"] == "passed"}
             stable = passed if stable is None else stable & passed
             print(f"run {run + 1}: {len(passed)} passed")
-    listed = sorted(stable or ())
+    listed = sorted((stable or set()) - UNSTABLE)
     header = "# Conformance cases (../shared/corpus) that pass in strict mode; the ratchet test keeps them passing.\n"
     PASSING.write_text(header + "".join(f"{case_id}\n" for case_id in listed))
     print(f"{len(listed)} cases passing in every run written to {PASSING.relative_to(REPO)}")
