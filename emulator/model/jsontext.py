@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 import json
+import math
 
 from emulator.model.types import Json
 
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-_decoder = json.JSONDecoder()
+
+
+def _non_standard(token: str) -> float:
+    raise ValueError(f"Non-standard token '{token}'")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError(f"Numeric value ({text}) out of range of double")
+    return number
+
+
+# Strict JSON, as AWS reads it: NaN / Infinity are no JSON, and a number past a double's range would
+# make a value no JSON text can show (``to_json_text`` refuses it).
+_decoder = json.JSONDecoder(parse_constant=_non_standard, parse_float=_finite)
 
 
 def to_json_text(value: Json) -> str:
@@ -16,4 +32,7 @@ def to_json_text(value: Json) -> str:
 
 def from_json_text(text: str) -> Json:
     """Parse JSON text; raises ``ValueError`` on anything that is not exactly one JSON value."""
-    return _decoder.decode(text)
+    try:
+        return _decoder.decode(text)
+    except RecursionError:
+        raise ValueError("Document nesting depth exceeds the maximum allowed") from None

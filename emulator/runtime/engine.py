@@ -8,6 +8,7 @@ compiled states and the pure evaluation pieces.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections import ChainMap
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ from emulator.runtime.map_run_executor import DistributedMaps
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
 from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents
+
+log = logging.getLogger("emulator.runtime.engine")
 
 # Inline Map runs at most this many iterations at once (AWS's inline limit).
 INLINE_MAP_CONCURRENCY = 40
@@ -281,7 +284,14 @@ class Engine(DistributedMaps):
             recorder.add("ExecutionFailed", chain.last, "executionFailedEventDetails", details)
             self._finish(run, ExecutionStatus.FAILED, error=failure.error, cause=failure.cause)
             return
-        text = recorder.text(output)
+        except Exception as exc:  # a bug of ours: the execution fails, the server and the others go on
+            self._fail_unexpectedly(run, exc)
+            return
+        try:
+            text = recorder.text(output)
+        except Exception as exc:
+            self._fail_unexpectedly(run, exc)
+            return
         recorder.add(
             "ExecutionSucceeded",
             chain.last,
@@ -289,6 +299,21 @@ class Engine(DistributedMaps):
             {"output": text, "outputDetails": _NOT_TRUNCATED},
         )
         self._finish(run, ExecutionStatus.SUCCEEDED, output=text)
+
+    def _fail_unexpectedly(self, run: _Run, exc: Exception) -> None:
+        """The executor's top level: an exception that is no StatesError is a bug of ours. It is logged
+        with its traceback and ends the execution as FAILED (States.Runtime), never leaving it RUNNING."""
+        log.error("internal failure running execution %s", run.execution.arn, exc_info=exc)
+        if run.finished:
+            return
+        cause = "An internal error occurred while running the execution."
+        run.recorder.add(
+            "ExecutionFailed",
+            run.root.last,
+            "executionFailedEventDetails",
+            {"error": ErrorName.RUNTIME, "cause": cause},
+        )
+        self._finish(run, ExecutionStatus.FAILED, error=ErrorName.RUNTIME, cause=cause)
 
     async def _run_machine(
         self, run: _Run, definition: Definition, value: Json, chain: Chain, start: str | None = None
@@ -662,11 +687,11 @@ class Engine(DistributedMaps):
             except StatesError as failure:
                 if frame.failing is not None:  # a sibling failed first: this branch is aborted with the rest
                     return None
-                del frame.flows[index]
+                frame.flows.pop(index, None)  # gone when the frame was aborted
                 frame.failing = own
                 failure.chain_last = own.last  # type: ignore[attr-defined]
                 raise
-            del frame.flows[index]
+            frame.flows.pop(index, None)
             frame.results[index] = result
             return result
 
@@ -809,7 +834,7 @@ class Engine(DistributedMaps):
             except StatesError as failure:
                 if frame.failing is not None:  # another iteration failed first: aborted with the rest
                     return
-                del frame.flows[index]
+                frame.flows.pop(index, None)
                 frame.failing = own
                 recorder.add(
                     "MapIterationFailed",
@@ -819,7 +844,7 @@ class Engine(DistributedMaps):
                 )
                 failure.chain_last = own.last  # type: ignore[attr-defined]
                 raise
-            del frame.flows[index]
+            frame.flows.pop(index, None)
             frame.results[index] = results[index]
             last_outcome = recorder.add(
                 "MapIterationSucceeded",
@@ -867,6 +892,9 @@ async def _all_or_first_failure(tasks: list[asyncio.Future[Any]]) -> list[Any]:
     except asyncio.CancelledError:
         for task in tasks:
             task.cancel()
+            # A task may still end in an error (an integration answering its cancellation with one):
+            # nobody awaits it any more, so take the error here rather than have asyncio log it.
+            task.add_done_callback(_consume_outcome)
         raise
     for task in tasks:
         if task.done() and not task.cancelled() and task.exception() is not None:
@@ -875,6 +903,11 @@ async def _all_or_first_failure(tasks: list[asyncio.Future[Any]]) -> list[Any]:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise task.exception()  # type: ignore[misc]
     return [task.result() for task in tasks]
+
+
+def _consume_outcome(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _seconds_field(literal: int | None, path: Any, value: Json, context: dict[str, Any]) -> int | None:

@@ -66,7 +66,7 @@ async def handle(request: web.Request) -> web.StreamResponse:
         body = await request.read()
         try:
             payload = json.loads(body) if body.strip() else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than we can read
             raise SerializationException("Unable to parse the request body as JSON.")
         if not isinstance(payload, dict):
             raise SerializationException("The request body must be a JSON object.")

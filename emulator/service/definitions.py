@@ -14,6 +14,7 @@ def compile_or_reject(definition: str, state_machine_type: str) -> Any:
     from emulator.language.errors import DefinitionError
     from emulator.language.parse import compile_definition
     from emulator.language.validate import invalid_definition_message, validate_definition
+    from emulator.language.validate.json_text import too_deep_diagnostic
 
     diagnostics = validate_definition(definition, state_machine_type)
     errors = [d for d in diagnostics if d.severity == "ERROR"]
@@ -21,6 +22,8 @@ def compile_or_reject(definition: str, state_machine_type: str) -> Any:
         raise InvalidDefinition(invalid_definition_message(errors))
     try:
         return compile_definition(json.loads(definition))
+    except RecursionError:  # nesting the validator could read but compilation cannot
+        raise InvalidDefinition(invalid_definition_message([too_deep_diagnostic(definition)]))
     except DefinitionError as error:
         raise InvalidDefinition(
             f"Invalid State Machine Definition: '{error.code}: {error.message} at {error.location}'"

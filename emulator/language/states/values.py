@@ -36,15 +36,17 @@ class DynamicValue:
         rng: random.Random | None = None,
         variables: Mapping[str, Json] | None = None,
     ) -> Json:
-        if self.intrinsic is not None:
-            return self.intrinsic.evaluate(value, context, rng, variables)
-        assert self.path is not None
         try:
+            if self.intrinsic is not None:
+                return self.intrinsic.evaluate(value, context, rng, variables)
+            assert self.path is not None
             return self.path.get(value, context, variables)
-        except PathNotFound:
+        except PathNotFound as error:
+            # A path inside an intrinsic call is worded like the field's own path.
+            path = self.path.text if self.path is not None else error.path
             raise StatesError(
                 ErrorName.RUNTIME,
-                f"The JSONPath '{self.path.text}' specified for the field '{self.field}' could not be found "
+                f"The JSONPath '{path}' specified for the field '{self.field}' could not be found "
                 f"in the input '{to_json_text(value)}'",
             ) from None
 

@@ -18,7 +18,7 @@ from emulator.language.validate.diagnostics import (
     validation_response,
 )
 from emulator.language.validate.graph import check_transitions
-from emulator.language.validate.json_text import parse_definition_text
+from emulator.language.validate.json_text import parse_definition_text, too_deep_diagnostic
 from emulator.language.validate.states import check_machine
 
 __all__ = [
@@ -47,7 +47,10 @@ def validate_definition(text: str, state_machine_type: str = "STANDARD") -> list
         state_machine_type=state_machine_type,
         query_language=JSONATA if top_language == JSONATA else QUERY_LANGUAGES[0],
     )
-    check_machine(checker, document, "/")
-    if checker.error_count == 0:
-        check_transitions(checker, document)
+    try:
+        check_machine(checker, document, "/")
+        if checker.error_count == 0:
+            check_transitions(checker, document)
+    except RecursionError:  # values nested almost as deep as the parser allows
+        return [too_deep_diagnostic(text)]
     return checker.diagnostics

@@ -9,7 +9,7 @@ from typing import Any
 from emulator.language.errors import DefinitionError
 from emulator.language.evaluate.choice import compile_choice_rule
 from emulator.language.validate.context import JSONATA, Checker
-from emulator.language.validate.schema import check_fields
+from emulator.language.validate.schema import check_fields, check_string
 
 _JSONATA_RULE_FIELDS = frozenset({"Condition", "Next", "Assign", "Output", "Comment"})
 
@@ -23,10 +23,13 @@ def check_choices(checker: Checker, choices: Any, query_language: str, location:
         rule_location = f"{location}[{index}]"
         if not isinstance(rule, dict):
             checker.error("The value for a choice rule must be an OBJECT", rule_location)
-        elif query_language == JSONATA:
+            continue
+        if query_language == JSONATA:
             check_fields(checker, rule, _JSONATA_RULE_FIELDS, ("Condition", "Next"), rule_location)
+            check_string(checker, rule, "Condition", rule_location)
         else:
             _check_jsonpath_rule(checker, rule, rule_location)
+        check_string(checker, rule, "Next", rule_location)
 
 
 def _check_jsonpath_rule(checker: Checker, rule: dict[str, Any], location: str) -> None:

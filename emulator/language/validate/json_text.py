@@ -9,6 +9,7 @@ the text to word the error the way Jackson would.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from emulator.language.validate.diagnostics import (
@@ -19,6 +20,9 @@ from emulator.language.validate.diagnostics import (
 )
 
 _SOURCE_LIMIT = 500  # Jackson quotes at most this many characters of the source
+_MAX_NUMBER_LENGTH = 1000  # Jackson's StreamReadConstraints defaults
+_MAX_NESTING_DEPTH = 1000
+_NON_NUMERIC = ("NaN", "Infinity", "-Infinity", "+Infinity")
 _EXPECTING_VALUE = "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _NOT_AN_OBJECT = Diagnostic(ERROR, SCHEMA_VALIDATION_FAILED, "Definition must be a valid JSON object", None)
 _WHITESPACE = " \t\r\n"
@@ -27,14 +31,39 @@ _WHITESPACE = " \t\r\n"
 def parse_definition_text(text: str) -> tuple[dict[str, Any] | None, Diagnostic | None]:
     """The definition as a dict, or the diagnostic explaining why it is not one."""
     try:
-        document, _end = json.JSONDecoder().raw_decode(text, _skip_whitespace(text, 0))
-    except (json.JSONDecodeError, IndexError):
+        document, _end = _DECODER.raw_decode(text, _skip_whitespace(text, 0))
+    except RecursionError:
+        return None, too_deep_diagnostic(text)
+    except (ValueError, IndexError):  # JSONDecodeError, or a number no JSON value may hold
         if not text.strip(_WHITESPACE):
             return None, _NOT_AN_OBJECT
         return None, _jackson_diagnostic(text)
     if not isinstance(document, dict):
         return None, _NOT_AN_OBJECT
     return document, None
+
+
+def _reject_number(text: str) -> Any:
+    raise ValueError(f"not a JSON number: {text[:20]}")
+
+
+def _integer(text: str) -> int:
+    if len(text) > _MAX_NUMBER_LENGTH:
+        _reject_number(text)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    number = float(text)
+    if len(text) > _MAX_NUMBER_LENGTH or math.isinf(number):
+        _reject_number(text)
+    return number
+
+
+# Python would read NaN / Infinity, numbers past a double's range (as inf) and fail on integers of
+# more than 4300 digits with a bare ValueError; Jackson rejects the first and the last, and an
+# infinite number could never be written back as JSON. All three are reported where they stand.
+_DECODER = json.JSONDecoder(parse_constant=_reject_number, parse_int=_integer, parse_float=_float)
 
 
 def _skip_whitespace(text: str, index: int) -> int:
@@ -56,7 +85,41 @@ def _location(text: str, pointer: int) -> str:
 
 
 def _jackson_diagnostic(text: str) -> Diagnostic:
-    description, pointer = _Scanner(text).find_error()
+    try:
+        description, pointer = _Scanner(text).find_error()
+    except RecursionError:
+        return too_deep_diagnostic(text)
+    location = _location(text, pointer)
+    return Diagnostic(ERROR, INVALID_JSON_DESCRIPTION, f"{description}\n at {location}", location)
+
+
+def too_deep_diagnostic(text: str) -> Diagnostic:
+    """Nesting deeper than we can read (Python's recursion limit, a little under Jackson's 1000
+    levels): Jackson's wording, at the bracket that goes past the limit (or the deepest one)."""
+    depth = deepest = pointer = 0
+    in_string = escaped = False
+    for index, c in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, pointer = depth, index + 1
+            if depth > _MAX_NESTING_DEPTH:
+                break
+        elif c in "]}":
+            depth -= 1
+    description = (
+        f"Document nesting depth ({deepest}) exceeds the maximum allowed ({_MAX_NESTING_DEPTH}, "
+        "from `StreamReadConstraints.getMaxNestingDepth()`)"
+    )
     location = _location(text, pointer)
     return Diagnostic(ERROR, INVALID_JSON_DESCRIPTION, f"{description}\n at {location}", location)
 
@@ -180,10 +243,27 @@ class _Scanner:
         )
 
     def _number(self) -> None:
+        start = self.index
+        if self.text.startswith("-Infinity", start):
+            self.index = start + len("-Infinity")
+            raise _JacksonError(_non_standard("-Infinity"), self.index)
         end = self.index + 1
         while end < len(self.text) and self.text[end] in "0123456789.eE+-":
             end += 1
         self.index = end
+        token = self.text[start:end]
+        if len(token) > _MAX_NUMBER_LENGTH:
+            raise _JacksonError(
+                f"Number value length ({len(token)}) exceeds the maximum allowed ({_MAX_NUMBER_LENGTH}, "
+                "from `StreamReadConstraints.getMaxNumberLength()`)",
+                start,
+            )
+        try:
+            infinite = math.isinf(float(token))
+        except ValueError:
+            return
+        if infinite:  # Jackson would read a double Infinity no JSON text can show: our own wording
+            raise _JacksonError(f"Numeric value ({token}) out of range of double", end)
 
     def _literal(self) -> None:
         start = self.index
@@ -196,5 +276,11 @@ class _Scanner:
             end += 1
         token = self.text[start:end]
         self.index = end
+        if token in _NON_NUMERIC:
+            raise _JacksonError(_non_standard(token), end)
         if token not in ("true", "false", "null"):
             raise _JacksonError(f"Unrecognized token '{token}': {_EXPECTING_VALUE}", end)
+
+
+def _non_standard(token: str) -> str:
+    return f"Non-standard token '{token}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow"

@@ -60,9 +60,9 @@ def check_machine(
         check_integer(checker, node, "TimeoutSeconds", location, minimum=0)
     if "QueryLanguage" in node:
         check_one_of(checker, "QueryLanguage", node["QueryLanguage"], QUERY_LANGUAGES, location)
-    states = node.get("States")
-    if states is None:
+    if "States" not in node:
         return
+    states = node["States"]
     if not isinstance(states, dict):
         checker.error("The value for the field 'States' must be an OBJECT", join(location, "States"))
         return
