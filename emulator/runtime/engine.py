@@ -31,7 +31,6 @@ from emulator.language.states.pass_state import PassState
 from emulator.language.states.succeed_state import SucceedState
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
 from emulator.language.states.wait_state import WaitState
-from emulator.model.arns import parse_states_arn
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
@@ -42,6 +41,7 @@ from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.map_run import MapRunSink
 from emulator.runtime.map_run_executor import DistributedMaps
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
+from emulator.runtime.run import Run, Terminal, TimedOut
 from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents
 
@@ -49,8 +49,6 @@ log = logging.getLogger("emulator.runtime.engine")
 
 # Inline Map runs at most this many iterations at once (AWS's inline limit).
 INLINE_MAP_CONCURRENCY = 40
-_FALLBACK_REGION = "us-east-1"
-_FALLBACK_ACCOUNT = "000000000000"
 
 _TYPE_PREFIX = {
     PassState: "Pass",
@@ -69,14 +67,6 @@ _EXITED = {prefix: f"{prefix}StateExited" for prefix in _TYPE_PREFIX.values()}
 _NOT_TRUNCATED: dict[str, Any] = {"truncated": False}
 
 
-class _Terminal(StatesError):
-    """An error no Retry or Catch may handle (States.Runtime, a state's DataLimitExceeded …)."""
-
-
-class _TimedOut(Exception):
-    """The execution's TimeoutSeconds elapsed."""
-
-
 @dataclass(slots=True)
 class _Frame:
     """A running Map or Parallel state: its branches / iterations still running (``flows``, by
@@ -90,38 +80,6 @@ class _Frame:
     # For RedriveExecution: every flow this attempt started, and the results of those that succeeded.
     started: dict[int, Chain] = field(default_factory=dict)
     results: dict[int, Json] = field(default_factory=dict)
-
-
-class _Run:
-    __slots__ = (
-        "execution",
-        "definition",
-        "recorder",
-        "base_context",
-        "done",
-        "task",
-        "deadline",
-        "skew",
-        "root",
-        "region",
-        "account",
-        "finished",
-    )
-
-    def __init__(self, execution: Execution, recorder: Recorder) -> None:
-        self.execution = execution
-        self.definition: Definition = execution.state_machine.compiled
-        self.recorder = recorder
-        self.base_context: dict[str, Any] = {}
-        self.done: asyncio.Event | None = None  # made when someone waits for the end
-        self.task: asyncio.Task[None] | None = None
-        self.deadline: float | None = None
-        self.skew = 0.0  # virtual seconds waited beyond the real ones (WAIT_TIME_SCALE < 1)
-        self.root = Chain(0)  # the execution's own flow
-        arn = parse_states_arn(execution.arn)
-        self.region = arn.region if arn else _FALLBACK_REGION
-        self.account = arn.account if arn else _FALLBACK_ACCOUNT
-        self.finished = False
 
 
 class Engine(DistributedMaps):
@@ -153,7 +111,7 @@ class Engine(DistributedMaps):
     def start(self, execution: Execution) -> None:
         """Record ExecutionStarted and schedule the run (must be called from the event loop)."""
         recorder = Recorder(execution.history, self.clock)
-        run = _Run(execution, recorder)
+        run = Run(execution, recorder)
         execution.handle = run
         input_value = from_json_text(execution.input) if execution.input else {}
         recorder.remember_text(input_value, execution.input)
@@ -173,7 +131,7 @@ class Engine(DistributedMaps):
         run.task = asyncio.get_running_loop().create_task(self._execute(run, input_value))
 
     async def wait(self, execution: Execution) -> None:
-        run: _Run | None = execution.handle
+        run: Run | None = execution.handle
         if run is None or run.finished:
             return
         if run.done is None:
@@ -181,7 +139,7 @@ class Engine(DistributedMaps):
         await run.done.wait()
 
     def stop(self, execution: Execution, error: str | None, cause: str | None) -> None:
-        run: _Run | None = execution.handle
+        run: Run | None = execution.handle
         if run is None or run.finished:
             return
         recorder = run.recorder
@@ -207,7 +165,7 @@ class Engine(DistributedMaps):
         that succeeded are not run again, and a Map / Parallel runs again only the iterations /
         branches that failed, were aborted or never started. A Distributed Map runs its Map Run again.
         """
-        run: _Run | None = execution.handle
+        run: Run | None = execution.handle
         if run is None or not run.finished:
             raise RuntimeError(f"execution {execution.arn} has no ended run to redrive")
         root = run.root
@@ -237,7 +195,7 @@ class Engine(DistributedMaps):
 
     def _finish(
         self,
-        run: _Run,
+        run: Run,
         status: ExecutionStatus,
         output: str | None = None,
         error: str | None = None,
@@ -258,7 +216,7 @@ class Engine(DistributedMaps):
             # the record and its history, let the run go (its context, texts, flows and task).
             execution.handle = None
 
-    async def _execute(self, run: _Run, input_value: Json, start: str | None = None) -> None:
+    async def _execute(self, run: Run, input_value: Json, start: str | None = None) -> None:
         chain = run.root
         recorder = run.recorder
         try:
@@ -268,7 +226,7 @@ class Engine(DistributedMaps):
             if not run.finished and run.task is asyncio.current_task():
                 self._finish(run, ExecutionStatus.ABORTED)
             return
-        except _TimedOut:
+        except TimedOut:
             recorder.add(
                 "ExecutionTimedOut", chain.last, "executionTimedOutEventDetails", {"error": ErrorName.TIMEOUT}
             )
@@ -300,7 +258,7 @@ class Engine(DistributedMaps):
         )
         self._finish(run, ExecutionStatus.SUCCEEDED, output=text)
 
-    def _fail_unexpectedly(self, run: _Run, exc: Exception) -> None:
+    def _fail_unexpectedly(self, run: Run, exc: Exception) -> None:
         """The executor's top level: an exception that is no StatesError is a bug of ours. It is logged
         with its traceback and ends the execution as FAILED (States.Runtime), never leaving it RUNNING."""
         log.error("internal failure running execution %s", run.execution.arn, exc_info=exc)
@@ -316,20 +274,20 @@ class Engine(DistributedMaps):
         self._finish(run, ExecutionStatus.FAILED, error=ErrorName.RUNTIME, cause=cause)
 
     async def _run_machine(
-        self, run: _Run, definition: Definition, value: Json, chain: Chain, start: str | None = None
+        self, run: Run, definition: Definition, value: Json, chain: Chain, start: str | None = None
     ) -> Json:
         """Run a state machine (or a branch / iteration) from StartAt (or ``start``) to its end."""
         states = definition.states
         name: str | None = start or definition.start_at
         while name is not None:
             if run.deadline is not None and self.clock.now() + run.skew >= run.deadline:
-                raise _TimedOut()
+                raise TimedOut()
             value, name = await self._run_state(run, states[name], value, chain)
         return value
 
     # --- the state lifecycle --------------------------------------------------------------------
 
-    async def _run_state(self, run: _Run, state: Any, value: Json, chain: Chain) -> tuple[Json, str | None]:
+    async def _run_state(self, run: Run, state: Any, value: Json, chain: Chain) -> tuple[Json, str | None]:
         common = state.common
         prefix = _TYPE_PREFIX[type(state)]
         recorder = run.recorder
@@ -352,10 +310,10 @@ class Engine(DistributedMaps):
             # A failed Task has no state-level end event: it stays active (aborted with its branch).
             if prefix != "Task":
                 chain.active = None
-            if isinstance(failure, _Terminal | HistoryLimitExceeded):
+            if isinstance(failure, Terminal | HistoryLimitExceeded):
                 raise
             if failure.error == ErrorName.RUNTIME:
-                raise _Terminal(
+                raise Terminal(
                     failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
                 )
             if isinstance(failure, QueryEvaluationError) and not getattr(failure, "reported", False):
@@ -380,7 +338,7 @@ class Engine(DistributedMaps):
             raise AssertionError("Fail state returned")
         text = recorder.text(output)
         if too_large(text):
-            raise _Terminal(
+            raise Terminal(
                 ErrorName.DATA_LIMIT_EXCEEDED,
                 f"The state/task '{common.name}' returned a result with a size exceeding the maximum number of "
                 "bytes service limit.",
@@ -391,7 +349,7 @@ class Engine(DistributedMaps):
             try:
                 details["assignedVariables"] = assigned_variables_text(assigned)
             except StatesError as failure:
-                raise _Terminal(
+                raise Terminal(
                     failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
                 )
             details["assignedVariablesDetails"] = _NOT_TRUNCATED
@@ -404,7 +362,7 @@ class Engine(DistributedMaps):
 
     def _evaluation_failed(
         self,
-        run: _Run,
+        run: Run,
         state: Any,
         failure: QueryEvaluationError,
         chain: Chain,
@@ -426,7 +384,7 @@ class Engine(DistributedMaps):
             chain.last = run.recorder.add(f"{_TYPE_PREFIX[type(state)]}StateFailed", chain.last)
 
     async def _work(
-        self, run: _Run, state: Any, value: Json, context: dict[str, Any], chain: Chain
+        self, run: Run, state: Any, value: Json, context: dict[str, Any], chain: Chain
     ) -> tuple[Json, str | None]:
         """The type-specific part of a state: returns (output, next state name or None)."""
         common = state.common
@@ -457,7 +415,7 @@ class Engine(DistributedMaps):
             return await self._work_map(run, state, value, context, chain), next_name
         raise StatesError(ErrorName.RUNTIME, f"Unsupported state type {common.type}")
 
-    async def _wait(self, run: _Run, seconds: float) -> None:
+    async def _wait(self, run: Run, seconds: float) -> None:
         if seconds <= 0:
             return
         timed_out = False
@@ -469,13 +427,13 @@ class Engine(DistributedMaps):
         await self.clock.sleep(seconds)
         run.skew += max(0.0, seconds - (self.clock.now() - before))
         if timed_out:
-            raise _TimedOut()
+            raise TimedOut()
 
     async def _retry_pause(
-        self, run: _Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
+        self, run: Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
     ) -> bool:
         """After a failed attempt: wait and return True when a retrier takes it, else False."""
-        if failure.error == ErrorName.RUNTIME or isinstance(failure, _Terminal | HistoryLimitExceeded):
+        if failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal | HistoryLimitExceeded):
             return False
         delay = next_retry_delay(state.retry, attempts, failure.error, self.rng)
         if delay is None:
@@ -495,7 +453,7 @@ class Engine(DistributedMaps):
     # --- Task -----------------------------------------------------------------------------------
 
     async def _work_task(
-        self, run: _Run, state: TaskState, value: Json, context: dict[str, Any], chain: Chain
+        self, run: Run, state: TaskState, value: Json, context: dict[str, Any], chain: Chain
     ) -> Json:
         recorder = run.recorder
         resource = state.resource
@@ -571,7 +529,7 @@ class Engine(DistributedMaps):
             events.succeeded(text)
             return self._finish_result(state, value, result, context, chain)
 
-    def _issue_callback(self, run: _Run, resource: TaskResource) -> Callback | None:
+    def _issue_callback(self, run: Run, resource: TaskResource) -> Callback | None:
         """Callback (``.waitForTaskToken``) and ``.sync`` tasks carry a task token in ``$$.Task.Token``."""
         if self.callbacks is None or resource.kind != "service" or resource.pattern == REQUEST_RESPONSE:
             return None
@@ -579,7 +537,7 @@ class Engine(DistributedMaps):
 
     async def _invoke(
         self,
-        run: _Run,
+        run: Run,
         invocation: TaskInvocation,
         timeout: int | None,
         events: TaskEvents | None = None,
@@ -601,7 +559,7 @@ class Engine(DistributedMaps):
                 and bound == execution_limit
                 and (limit is None or execution_limit < limit)
             ):
-                raise _TimedOut() from None
+                raise TimedOut() from None
             raise StatesError(ErrorName.TIMEOUT, None) from None
 
     async def _run_pattern(
@@ -632,7 +590,7 @@ class Engine(DistributedMaps):
     # --- Parallel -------------------------------------------------------------------------------
 
     async def _work_parallel(
-        self, run: _Run, state: ParallelState, value: Json, context: dict[str, Any], chain: Chain
+        self, run: Run, state: ParallelState, value: Json, context: dict[str, Any], chain: Chain
     ) -> Json:
         recorder = run.recorder
         try:
@@ -668,7 +626,7 @@ class Engine(DistributedMaps):
 
     async def _run_branches(
         self,
-        run: _Run,
+        run: Run,
         state: ParallelState,
         value: Json,
         chains: list[Chain],
@@ -748,7 +706,7 @@ class Engine(DistributedMaps):
     # --- Map ------------------------------------------------------------------------------------
 
     async def _work_map(
-        self, run: _Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain
+        self, run: Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain
     ) -> Json:
         recorder = run.recorder
         name = state.common.name
@@ -784,7 +742,7 @@ class Engine(DistributedMaps):
 
     async def _run_iterations(
         self,
-        run: _Run,
+        run: Run,
         state: MapState,
         value: Json,
         items: list[Json],

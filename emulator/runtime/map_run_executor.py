@@ -61,7 +61,7 @@ from emulator.runtime.map_run_io import decode_items, result_files
 from emulator.runtime.recorder import Chain
 
 if TYPE_CHECKING:
-    from emulator.runtime.engine import _Run
+    from emulator.runtime.run import Run
 
 # AWS runs at most this many child executions of one Map Run at once.
 DISTRIBUTED_MAP_CONCURRENCY = 10_000
@@ -102,7 +102,7 @@ class DistributedMaps:
         def stop(self, execution: Execution, error: str | None, cause: str | None) -> None: ...
 
         async def _retry_pause(
-            self, run: _Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
+            self, run: Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
         ) -> bool: ...
 
         def _finish_result(
@@ -110,7 +110,7 @@ class DistributedMaps:
         ) -> Json: ...
 
     async def _work_distributed_map(
-        self, run: _Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain
+        self, run: Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain
     ) -> Json:
         config = state.distributed
         assert config is not None
@@ -182,7 +182,7 @@ class DistributedMaps:
             return self._finish_result(state, value, result, context, chain)
 
     def _begin_map_run(
-        self, run: _Run, state: MapState, concurrency: int, threshold: FailureThreshold, chain: Chain
+        self, run: Run, state: MapState, concurrency: int, threshold: FailureThreshold, chain: Chain
     ) -> MapRunFrame:
         execution = run.execution
         machine_name = state_machine_name_of(execution.state_machine_arn)
@@ -204,7 +204,7 @@ class DistributedMaps:
 
     async def _run_map_run(
         self,
-        run: _Run,
+        run: Run,
         state: MapState,
         config: DistributedConfig,
         value: Json,
@@ -280,7 +280,7 @@ class DistributedMaps:
         ]
 
     def _start_child(
-        self, run: _Run, state: MapState, config: DistributedConfig, frame: MapRunFrame, item: Json, size: int
+        self, run: Run, state: MapState, config: DistributedConfig, frame: MapRunFrame, item: Json, size: int
     ) -> Execution:
         parent = run.execution
         machine_name = state_machine_name_of(parent.state_machine_arn)
@@ -334,7 +334,7 @@ class DistributedMaps:
 
     async def _read_items(
         self,
-        run: _Run,
+        run: Run,
         config: DistributedConfig,
         value: Json,
         context: dict[str, Any],
@@ -371,7 +371,7 @@ class DistributedMaps:
 
     async def _write_results(
         self,
-        run: _Run,
+        run: Run,
         config: DistributedConfig,
         value: Json,
         context: dict[str, Any],

@@ -41,8 +41,9 @@ from emulator.model.records import Execution, StateMachine, StateMachineType
 from emulator.model.types import Json
 from emulator.runtime.context import iso_timestamp
 from emulator.runtime.dataflow import DataFlow
-from emulator.runtime.engine import Engine, _Run
+from emulator.runtime.engine import Engine
 from emulator.runtime.recorder import Chain, Recorder
+from emulator.runtime.run import Run
 
 INFO = "INFO"
 DEBUG = "DEBUG"
@@ -326,11 +327,11 @@ class _TestStateEngine(Engine):
         self.inspection = inspection
         self.retry_decided = False
 
-    async def _wait(self, run: _Run, seconds: float) -> None:
+    async def _wait(self, run: Run, seconds: float) -> None:
         return None
 
     async def _retry_pause(
-        self, run: _Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
+        self, run: Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
     ) -> bool:
         self.decide_retry(state, failure)
         return False
@@ -353,7 +354,7 @@ class _TestStateEngine(Engine):
             raise _Retriable(failure, index, retry_delay(retrier, made, self.rng))
 
     async def _work(
-        self, run: _Run, state: Any, value: Json, context: dict[str, Any], chain: Chain
+        self, run: Run, state: Any, value: Json, context: dict[str, Any], chain: Chain
     ) -> tuple[Json, str | None]:
         common = state.common
         next_name = None if common.end else common.next
@@ -453,7 +454,7 @@ def _context_object(
     }
 
 
-def _throwaway_run(case: TestStateCase, state: Any, now: float, engine: Engine) -> _Run:
+def _throwaway_run(case: TestStateCase, state: Any, now: float, engine: Engine) -> Run:
     """The engine works on a run; TestState's is never stored and its history is discarded."""
     from emulator.language.parse.definition import Definition
 
@@ -475,7 +476,7 @@ def _throwaway_run(case: TestStateCase, state: Any, now: float, engine: Engine) 
         start_date=now,
         express=True,
     )
-    run = _Run(execution, Recorder(execution.history, engine.clock))
+    run = Run(execution, Recorder(execution.history, engine.clock))
     run.recorder.closed = True  # nothing is recorded
     return run
 

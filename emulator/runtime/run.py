@@ -1,0 +1,59 @@
+"""What one running execution holds, and the two ways its states end other than by a result.
+
+``Run`` is the engine's handle on an execution (``execution.handle``); the mixins that do a
+state's work (``task_work``, ``branches``, ``map_run_executor``) receive it as an argument.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from emulator.language.errors import StatesError
+from emulator.language.parse.definition import Definition
+from emulator.model.arns import parse_states_arn
+from emulator.model.records import Execution
+from emulator.runtime.recorder import Chain, Recorder
+
+_FALLBACK_REGION = "us-east-1"
+_FALLBACK_ACCOUNT = "000000000000"
+
+
+class Terminal(StatesError):
+    """An error no Retry or Catch may handle (States.Runtime, a state's DataLimitExceeded …)."""
+
+
+class TimedOut(Exception):
+    """The execution's TimeoutSeconds elapsed."""
+
+
+class Run:
+    __slots__ = (
+        "execution",
+        "definition",
+        "recorder",
+        "base_context",
+        "done",
+        "task",
+        "deadline",
+        "skew",
+        "root",
+        "region",
+        "account",
+        "finished",
+    )
+
+    def __init__(self, execution: Execution, recorder: Recorder) -> None:
+        self.execution = execution
+        self.definition: Definition = execution.state_machine.compiled
+        self.recorder = recorder
+        self.base_context: dict[str, Any] = {}
+        self.done: asyncio.Event | None = None  # made when someone waits for the end
+        self.task: asyncio.Task[None] | None = None
+        self.deadline: float | None = None
+        self.skew = 0.0  # virtual seconds waited beyond the real ones (WAIT_TIME_SCALE < 1)
+        self.root = Chain(0)  # the execution's own flow
+        arn = parse_states_arn(execution.arn)
+        self.region = arn.region if arn else _FALLBACK_REGION
+        self.account = arn.account if arn else _FALLBACK_ACCOUNT
+        self.finished = False
