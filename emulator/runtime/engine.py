@@ -14,12 +14,12 @@ from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import (
     runtime_error_prefix,
 )
-from emulator.language.evaluate.jsonata import JsonataTemplate, QueryEvaluationError
+from emulator.language.evaluate.jsonata import QueryEvaluationError
 from emulator.language.evaluate.retry import find_catcher, next_retry_delay
 from emulator.language.evaluate.variables import assigned_variables_text
 from emulator.language.parse.definition import Definition
@@ -29,12 +29,12 @@ from emulator.language.states.map_state import MapState
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.succeed_state import SucceedState
-from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
+from emulator.language.states.task_state import TaskState
 from emulator.language.states.wait_state import WaitState
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
-from emulator.runtime.callbacks import Callback, CallbackWaiter
+from emulator.runtime.callbacks import CallbackWaiter
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import execution_context, state_context
 from emulator.runtime.dataflow import DataFlow
@@ -42,8 +42,7 @@ from emulator.runtime.map_run import MapRunSink
 from emulator.runtime.map_run_executor import DistributedMaps
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, Recorder, too_large
 from emulator.runtime.run import Run, Terminal, TimedOut
-from emulator.runtime.task_credentials import account_of, task_credentials_details
-from emulator.runtime.task_events import TaskEvents
+from emulator.runtime.task_work import TaskWork
 
 log = logging.getLogger("emulator.runtime.engine")
 
@@ -82,7 +81,7 @@ class _Frame:
     results: dict[int, Json] = field(default_factory=dict)
 
 
-class Engine(DistributedMaps):
+class Engine(TaskWork, DistributedMaps):
     def __init__(
         self,
         clock: Clock,
@@ -450,143 +449,6 @@ class Engine(DistributedMaps):
         """The output of a Task, Parallel or Map from its result (assignments parked on ``chain``)."""
         return self.dataflow.finish(state, value, result, context, chain if chain is not None else Chain(0))
 
-    # --- Task -----------------------------------------------------------------------------------
-
-    async def _work_task(
-        self, run: Run, state: TaskState, value: Json, context: dict[str, Any], chain: Chain
-    ) -> Json:
-        recorder = run.recorder
-        resource = state.resource
-        dataflow = self.dataflow
-        effective = dataflow.effective_input(state.common, value, context, chain)
-        timeout = dataflow.seconds(
-            state.timeout_seconds,
-            state.timeout_seconds_expression,
-            state.timeout_seconds_path,
-            effective,
-            context,
-            chain,
-        )
-        heartbeat = dataflow.seconds(
-            state.heartbeat_seconds,
-            state.heartbeat_seconds_expression,
-            state.heartbeat_seconds_path,
-            effective,
-            context,
-            chain,
-        )
-        credentials: Json = None
-        account = run.account
-        if isinstance(state.credentials, JsonataTemplate):
-            credentials = state.credentials.evaluate(dataflow.bindings(value, context, chain))
-        elif state.credentials is not None:
-            credentials = state.credentials.evaluate(effective, context, self.rng, chain.variables)
-        if credentials is not None:
-            account = account_of(credentials, run.account)  # the task acts in the role's account
-        attempts = [0] * len(state.retry)
-        while True:
-            callback = self._issue_callback(run, resource)
-            if callback is not None:
-                context = dict(context)
-                context["Task"] = {"Token": callback.token}
-            try:
-                parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
-                events = TaskEvents(recorder, chain, resource, run.region)
-                invocation = TaskInvocation(
-                    resource,
-                    parameters,
-                    context,
-                    run.region,
-                    account,
-                    timeout,
-                    heartbeat,
-                    credentials,
-                    task_token=None if callback is None else callback.token,
-                    on_started=events.started if resource.kind == "activity" else None,
-                )
-                await self.integrations.prepare(invocation)
-                events.scheduled(parameters, timeout, heartbeat, task_credentials_details(credentials))
-                if resource.kind != "activity":
-                    events.started()
-                try:
-                    result = await self._invoke(run, invocation, timeout, events, callback)
-                    text = recorder.text(result)
-                    if too_large(text):
-                        name = resource.arn if resource.kind == "lambda" else resource.resource_type
-                        raise StatesError(
-                            ErrorName.DATA_LIMIT_EXCEEDED,
-                            f"The state/task '{name}' returned a result with a size exceeding the maximum number "
-                            "of bytes service limit.",
-                        )
-                except StatesError as failure:
-                    events.failed(failure)
-                    if await self._retry_pause(run, state, failure, attempts, context):
-                        continue
-                    raise
-            finally:
-                if callback is not None and self.callbacks is not None:
-                    self.callbacks.close(callback)
-            events.succeeded(text)
-            return self._finish_result(state, value, result, context, chain)
-
-    def _issue_callback(self, run: Run, resource: TaskResource) -> Callback | None:
-        """Callback (``.waitForTaskToken``) and ``.sync`` tasks carry a task token in ``$$.Task.Token``."""
-        if self.callbacks is None or resource.kind != "service" or resource.pattern == REQUEST_RESPONSE:
-            return None
-        return self.callbacks.issue(run.account, run.region)
-
-    async def _invoke(
-        self,
-        run: Run,
-        invocation: TaskInvocation,
-        timeout: int | None,
-        events: TaskEvents | None = None,
-        callback: Callback | None = None,
-    ) -> Json:
-        limit: float | None = float(timeout) * self.timeout_scale if timeout is not None else None
-        execution_limit = None
-        if run.deadline is not None:
-            execution_limit = max(run.deadline - (self.clock.now() + run.skew), 0.0)
-        work = self._run_pattern(invocation, events, callback)
-        if limit is None and execution_limit is None:
-            return await work
-        bound = min(x for x in (limit, execution_limit) if x is not None)
-        try:
-            return await asyncio.wait_for(work, bound)
-        except TimeoutError:
-            if (
-                execution_limit is not None
-                and bound == execution_limit
-                and (limit is None or execution_limit < limit)
-            ):
-                raise TimedOut() from None
-            raise StatesError(ErrorName.TIMEOUT, None) from None
-
-    async def _run_pattern(
-        self, invocation: TaskInvocation, events: TaskEvents | None, callback: Callback | None
-    ) -> Json:
-        """Request-response: the call's result. ``.waitForTaskToken``: the call (TaskSubmitted), then the
-        answer to the token. ``.sync``: the call, then the job's end or an answer to the token."""
-        submitted = await self.integrations.invoke(invocation)
-        if callback is None or self.callbacks is None:
-            return submitted
-        if events is not None:
-            events.submitted(submitted)
-        heartbeat = invocation.heartbeat_seconds
-        if invocation.resource.pattern == WAIT_FOR_TASK_TOKEN:
-            return await self.callbacks.wait(callback, heartbeat)
-        job = asyncio.ensure_future(self.integrations.run_job(invocation, submitted))
-        answer = asyncio.ensure_future(self.callbacks.wait(callback, heartbeat))
-        try:
-            await asyncio.wait([job, answer], return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in (job, answer):
-                if not waiter.done():
-                    waiter.cancel()
-        finished = answer if answer.done() and not answer.cancelled() else job
-        result: Json = finished.result()
-        return result
-
     # --- Parallel -------------------------------------------------------------------------------
 
     async def _work_parallel(
@@ -866,14 +728,3 @@ async def _all_or_first_failure(tasks: list[asyncio.Future[Any]]) -> list[Any]:
 def _consume_outcome(task: asyncio.Future[Any]) -> None:
     if not task.cancelled():
         task.exception()
-
-
-def _seconds_field(literal: int | None, path: Any, value: Json, context: dict[str, Any]) -> int | None:
-    if path is None:
-        return literal
-    from emulator.language.evaluate.io import select_path
-
-    found = select_path(path, value, context)
-    if isinstance(found, bool) or not isinstance(found, int):
-        raise StatesError(ErrorName.RUNTIME, f"Invalid path '{path.text}' : value is not a positive integer")
-    return found
