@@ -46,6 +46,7 @@ from emulator.model.records import (
     StateMachineType,
 )
 from emulator.model.types import Json
+from emulator.runtime.branches import all_or_first_failure
 from emulator.runtime.clock import Clock
 from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.map_run import (
@@ -256,9 +257,7 @@ class DistributedMaps:
         if workers <= 1:
             await worker()
         else:
-            from emulator.runtime.engine import _all_or_first_failure
-
-            await _all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
+            await all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
         finished = [execution for execution in children if execution is not None]
         if config.result_writer is not None:
             return await self._write_results(run, config, value, context, frame, finished, bindings)
