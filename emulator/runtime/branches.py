@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import ChainMap
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -75,16 +76,40 @@ class Branches:
         except QueryEvaluationError as failure:
             failure.before_start = True  # type: ignore[attr-defined]
             raise
+
+        async def attempt(frame: Frame, memo: Frame | None) -> list[Json]:
+            chains = [chain.inner(chain.last) for _ in state.branches]
+            results = await self._run_branches(run, state, effective, chains, frame, memo)
+            chain.last = max(branch.last for branch in chains)
+            return results
+
+        output = await self._run_attempts(run, state, "Parallel", context, chain, attempt)
+        recorder.remember_text(output, "[" + ",".join(recorder.text(item) for item in output) + "]")
+        return self._finish_result(state, value, output, context, chain)
+
+    async def _run_attempts(
+        self,
+        run: Run,
+        state: ParallelState | MapState,
+        kind: str,
+        context: dict[str, Any],
+        chain: Chain,
+        attempt: Callable[[Frame, Frame | None], Awaitable[list[Json]]],
+        started_details: dict[str, Any] | None = None,
+    ) -> list[Json]:
+        """Run a Parallel's branches / a Map's iterations (``attempt``) until they succeed or no
+        retrier takes their failure: ``<kind>StateStarted`` before each attempt, the aborts of the
+        flows still running after a failure, then ``<kind>StateSucceeded`` or ``<kind>StateFailed``."""
+        recorder = run.recorder
+        key = None if started_details is None else "mapStateStartedEventDetails"
         attempts = [0] * len(state.retry)
         memo, chain.resume = chain.resume, None  # RedriveExecution: the attempt to take up
         while True:
-            started = recorder.add("ParallelStateStarted", chain.last)
-            chain.last = started
-            frame = Frame("Parallel", state.common.name, chain)
+            chain.last = recorder.add(f"{kind}StateStarted", chain.last, key, started_details)
+            frame = Frame(kind, state.common.name, chain)
             chain.frame = chain.last_frame = frame
-            chains = [chain.inner(started) for _ in state.branches]
             try:
-                results = await self._run_branches(run, state, effective, chains, frame, memo)
+                results = await attempt(frame, memo)
             except StatesError as failure:
                 chain.frame = memo = None
                 failing = getattr(failure, "chain_last", chain.last)
@@ -92,14 +117,11 @@ class Branches:
                 if await self._retry_pause(run, state, failure, attempts, context):
                     chain.last = failing
                     continue
-                chain.last = recorder.add("ParallelStateFailed", failing)
+                chain.last = recorder.add(f"{kind}StateFailed", failing)
                 raise
             chain.frame = None
-            chain.last = max(branch.last for branch in chains)
-            recorder.add("ParallelStateSucceeded", chain.last)
-            output = results
-            recorder.remember_text(output, "[" + ",".join(recorder.text(item) for item in results) + "]")
-            return self._finish_result(state, value, output, context, chain)
+            recorder.add(f"{kind}StateSucceeded", chain.last)
+            return results
 
     async def _run_branches(
         self,
@@ -185,37 +207,19 @@ class Branches:
     async def _work_map(
         self, run: Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain
     ) -> Json:
-        recorder = run.recorder
-        name = state.common.name
         try:
             effective, items, concurrency = self.dataflow.map_items(state, value, context, chain)
         except QueryEvaluationError as failure:
             failure.before_start = True  # type: ignore[attr-defined]
             raise
-        attempts = [0] * len(state.retry)
-        memo, chain.resume = chain.resume, None  # RedriveExecution: the attempt to take up
-        while True:
-            chain.last = recorder.add(
-                "MapStateStarted", chain.last, "mapStateStartedEventDetails", {"length": len(items)}
-            )
-            frame = Frame("Map", name, chain)
-            chain.frame = chain.last_frame = frame
-            try:
-                results = await self._run_iterations(
-                    run, state, effective, items, context, concurrency, frame, memo
-                )
-            except StatesError as failure:
-                chain.frame = memo = None
-                failing = getattr(failure, "chain_last", chain.last)
-                self._abort_siblings(recorder, frame, failing)
-                if await self._retry_pause(run, state, failure, attempts, context):
-                    chain.last = failing
-                    continue
-                chain.last = recorder.add("MapStateFailed", failing)
-                raise
-            chain.frame = None
-            recorder.add("MapStateSucceeded", chain.last)
-            return self._finish_result(state, value, results, context, chain)
+
+        async def attempt(frame: Frame, memo: Frame | None) -> list[Json]:
+            return await self._run_iterations(run, state, effective, items, context, concurrency, frame, memo)
+
+        results = await self._run_attempts(
+            run, state, "Map", context, chain, attempt, started_details={"length": len(items)}
+        )
+        return self._finish_result(state, value, results, context, chain)
 
     async def _run_iterations(
         self,
