@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import StatesError
 from emulator.language.evaluate.jsonata import QueryEvaluationError
-from emulator.language.parse.definition import Definition
 from emulator.language.states.map_state import MapState
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.task_state import TaskState
 from emulator.model.types import Json
-from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.engine_base import EngineBase
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
 
@@ -46,22 +45,8 @@ class Frame:
     results: dict[int, Json] = field(default_factory=dict)
 
 
-class Branches:
-    dataflow: DataFlow
-
+class Branches(EngineBase):
     if TYPE_CHECKING:
-
-        async def _run_machine(
-            self, run: Run, definition: Definition, value: Json, chain: Chain, start: str | None = None
-        ) -> Json: ...
-
-        async def _retry_pause(
-            self, run: Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
-        ) -> bool: ...
-
-        def _finish_result(
-            self, state: Any, value: Json, result: Json, context: dict[str, Any], chain: Chain | None = None
-        ) -> Json: ...
 
         def _abort_map_run(self, frame: MapRunFrame, previous: int, recorder: Any) -> None: ...
 

@@ -18,12 +18,11 @@ tolerated failure threshold; once it is exceeded the run fails with
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.jsonata import JsonataBindings, QueryEvaluationError
 from emulator.language.states.map_state import (
@@ -47,11 +46,9 @@ from emulator.model.records import (
 )
 from emulator.model.types import Json
 from emulator.runtime.branches import all_or_first_failure
-from emulator.runtime.clock import Clock
-from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.engine_base import EngineBase
 from emulator.runtime.map_run import (
     MapRunCounts,
-    MapRunSink,
     child_execution_arn,
     child_state_machine_arn,
     map_run_arn,
@@ -81,34 +78,13 @@ class MapRunFrame:
     kind: str = "MapRun"
 
 
-class DistributedMaps:
-    clock: Clock
-    integrations: IntegrationRegistry
-    rng: random.Random
-    map_runs: MapRunSink | None
+class DistributedMaps(EngineBase):
     # Which event MapStateExited follows. The corpus disagrees with itself, and only by date: all
     # 34 recordings up to Aug 2024 link it to MapRunSucceeded (False, the default); all 13 from
     # Nov 2024 on to MapRunStarted (True). No definition feature separates them (ItemReader,
     # ResultWriter, Label, ItemSelector/Parameters, ItemsPath, thresholds and JSONata occur on
     # both sides). Measured on the corpus: True passes 11 more cases and fails 27 that pass now.
     map_exit_follows_run_start: bool
-    dataflow: DataFlow
-
-    if TYPE_CHECKING:
-
-        def start(self, execution: Execution) -> None: ...
-
-        async def wait(self, execution: Execution) -> None: ...
-
-        def stop(self, execution: Execution, error: str | None, cause: str | None) -> None: ...
-
-        async def _retry_pause(
-            self, run: Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
-        ) -> bool: ...
-
-        def _finish_result(
-            self, state: Any, value: Json, result: Json, context: dict[str, Any], chain: Chain | None = None
-        ) -> Json: ...
 
     async def _work_distributed_map(
         self, run: Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain

@@ -7,41 +7,22 @@
 from __future__ import annotations
 
 import asyncio
-import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.jsonata import JsonataTemplate
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
 from emulator.model.types import Json
-from emulator.runtime.callbacks import Callback, CallbackWaiter
-from emulator.runtime.clock import Clock
-from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.callbacks import Callback
+from emulator.runtime.engine_base import EngineBase
 from emulator.runtime.recorder import Chain, too_large
 from emulator.runtime.run import Run, TimedOut
 from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents
 
 
-class TaskWork:
-    clock: Clock
-    integrations: IntegrationRegistry
-    rng: random.Random
-    callbacks: CallbackWaiter | None
-    timeout_scale: float
-    dataflow: DataFlow
-
-    if TYPE_CHECKING:
-
-        async def _retry_pause(
-            self, run: Run, state: Any, failure: StatesError, attempts: list[int], context: dict[str, Any]
-        ) -> bool: ...
-
-        def _finish_result(
-            self, state: Any, value: Json, result: Json, context: dict[str, Any], chain: Chain | None = None
-        ) -> Json: ...
-
+class TaskWork(EngineBase):
     async def _work_task(
         self, run: Run, state: TaskState, value: Json, context: dict[str, Any], chain: Chain
     ) -> Json:
