@@ -1,8 +1,10 @@
 """Runs executions: one asyncio task per execution, history recorded as AWS records it.
 
 The state lifecycle is written once (``_run_state``): StateEntered, the type's work, Retry /
-Catch, StateExited. The per-type work lives in ``_work_<type>``; the language layer supplies the
-compiled states and the pure evaluation pieces.
+Catch, StateExited. ``_work`` dispatches the per-type work: Pass, Choice, Wait, Succeed and Fail
+here (through ``DataFlow``), Task in ``task_work.py``, Parallel and inline Map in ``branches.py``,
+Distributed Map in ``map_run_executor.py``; the language layer supplies the compiled states and the
+pure evaluation pieces.
 """
 
 from __future__ import annotations
