@@ -7,7 +7,7 @@ is reported like any unknown field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from emulator.language.validate.context import JSONATA, Checker, join
@@ -211,17 +211,7 @@ def check_integer(
     jsonata: bool = False,
 ) -> None:
     """An integer field in ``[minimum, maximum]``; a JSONata state may give an expression instead."""
-    if name not in node:
-        return
-    value = node[name]
-    if jsonata and is_jsonata_expression(value):
-        return
-    if not is_integer(value):
-        checker.error(f"The value for the field '{name}' must be an INTEGER", join(location, name))
-    elif value < minimum:
-        checker.error(f"The value for the field '{name}' must be >= {minimum}", join(location, name))
-    elif maximum is not None and value > maximum:
-        checker.error(f"The value for the field '{name}' must be <= {maximum}", join(location, name))
+    _check_numeric(checker, node, name, location, minimum, maximum, jsonata, is_integer, "an INTEGER")
 
 
 def check_number(
@@ -233,14 +223,33 @@ def check_number(
     maximum: float | None = None,
     jsonata: bool = False,
 ) -> None:
+    """A number field in ``[minimum, maximum]``; a JSONata state may give an expression instead."""
+    _check_numeric(checker, node, name, location, minimum, maximum, jsonata, is_number, "a NUMBER")
+
+
+def _check_numeric(
+    checker: Checker,
+    node: dict[str, Any],
+    name: str,
+    location: str,
+    minimum: float,
+    maximum: float | None,
+    jsonata: bool,
+    is_kind: Callable[[Any], bool],
+    kind: str,
+) -> None:
     if name not in node:
         return
     value = node[name]
     if jsonata and is_jsonata_expression(value):
         return
-    if not is_number(value):
-        checker.error(f"The value for the field '{name}' must be a NUMBER", join(location, name))
+    if not is_kind(value):
+        checker.error(f"The value for the field '{name}' must be {kind}", join(location, name))
     elif value < minimum:
-        checker.error(f"The value for the field '{name}' must be >= {minimum:g}", join(location, name))
+        checker.error(f"The value for the field '{name}' must be >= {_bound(minimum)}", join(location, name))
     elif maximum is not None and value > maximum:
-        checker.error(f"The value for the field '{name}' must be <= {maximum:g}", join(location, name))
+        checker.error(f"The value for the field '{name}' must be <= {_bound(maximum)}", join(location, name))
+
+
+def _bound(limit: float) -> str:
+    return str(limit) if isinstance(limit, int) else f"{limit:g}"
