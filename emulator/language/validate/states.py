@@ -176,7 +176,8 @@ def _check_wait(checker: Checker, state: dict[str, Any], query_language: str, lo
     if sum(1 for name in _WAIT_FIELDS if name in state) != 1:
         names = _WAIT_FIELDS[:2] if jsonata else _WAIT_FIELDS
         checker.error(f"Exactly one of these fields is required: [{', '.join(names)}]", location)
-    check_integer(checker, state, "Seconds", location, minimum=0, jsonata=jsonata)
+    # "a positive, integer value from 0 up to 99999999" (AWS docs, Wait state)
+    check_integer(checker, state, "Seconds", location, minimum=0, maximum=99999999, jsonata=jsonata)
     if "Timestamp" in state:
         timestamp = state["Timestamp"]
         if not (jsonata and is_jsonata_expression(timestamp)) and not (

@@ -301,3 +301,14 @@ def test_jsonpath_assign_dollar_fields_must_hold_a_path_or_intrinsic() -> None:
         "The value for the field 'Variable.$' must be a valid JSONPath or a valid intrinsic function call",
         "/States/S/Assign",
     )
+
+
+def test_wait_seconds_above_the_documented_maximum_is_rejected() -> None:
+    def wait(seconds: int) -> str:
+        return json.dumps(
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": seconds, "End": True}}}
+        )
+
+    assert [d for d in validate_definition(wait(99999999)) if d.severity == "ERROR"] == []
+    errors = [d for d in validate_definition(wait(100000000)) if d.severity == "ERROR"]
+    assert [(d.code, d.location) for d in errors] == [("SCHEMA_VALIDATION_FAILED", "/States/W/Seconds")]
