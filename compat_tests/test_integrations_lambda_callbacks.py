@@ -314,6 +314,21 @@ def test_start_execution_sync_failure_is_task_failed_with_the_child_description(
     assert (cause["Error"], cause["Cause"], cause["Status"]) == ("E", "C", "FAILED")
 
 
+def test_stopping_a_parent_stops_the_child_its_sync_task_waits_for(sfn: Any) -> None:
+    target = child(sfn, {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}})
+    parent = start(
+        sfn, task("arn:aws:states:::states:startExecution.sync:2", Parameters={"StateMachineArn": target})
+    )
+    submitted = wait_for_event(sfn, parent, "TaskSubmitted")
+    child_arn = json.loads(submitted["taskSubmittedEventDetails"]["output"])["ExecutionArn"]
+    assert sfn.describe_execution(executionArn=child_arn)["status"] == "RUNNING"
+    sfn.stop_execution(executionArn=parent, error="Stop.Parent", cause="by test")
+    described = finished(sfn, child_arn)
+    assert described["status"] == "ABORTED"
+    assert types(history(sfn, child_arn))[-1] == "ExecutionAborted"
+    assert finished(sfn, parent)["status"] == "ABORTED"
+
+
 def test_start_execution_of_a_missing_machine_is_state_machine_does_not_exist(sfn: Any) -> None:
     missing = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:missing-{uuid.uuid4().hex[:6]}"
     described, _ = run(

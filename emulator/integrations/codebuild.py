@@ -23,7 +23,9 @@ status (FAILED, FAULT, TIMED_OUT, STOPPED) fails it with ``States.TaskFailed`` a
 cause. The in-process moto runs no builds: it reports a build as completed and succeeded from the
 first BatchGetBuilds after StartBuild, so there a ``.sync`` build succeeds at once (after a StopBuild
 it is STOPPED). A build that is still in progress (a real CodeBuild behind ``CODEBUILD_ENDPOINT``) is
-read again every ``poll_seconds``, as Step Functions itself polls.
+read again every ``poll_seconds``, as Step Functions itself polls. A ``.sync`` task cancelled while
+it waits (execution stopped, branch aborted, TimeoutSeconds) stops its build with StopBuild
+(StopBuildBatch), on a best-effort basis as Step Functions does.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ ACTIONS: dict[str, tuple[str, Job | None]] = {
     "retryBuildBatch": ("RetryBuildBatch", _BATCH),
     "deleteBuildBatch": ("DeleteBuildBatch", None),
 }
+_STOP = {"BatchGetBuilds": "StopBuild", "BatchGetBuildBatches": "StopBuildBatch"}
 _RUNNING = {"IN_PROGRESS", "STOPPING"}
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -121,6 +124,15 @@ class CodeBuildIntegration:
         raise StatesError(
             ErrorName.TASK_FAILED, json.dumps(result, separators=(",", ":"), ensure_ascii=False)
         )
+
+    async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
+        """The waiting task was cancelled: StopBuild (StopBuildBatch) the build it started."""
+        job = ACTIONS[invocation.resource.action][1]
+        started = submitted.get(job.member) if job is not None and isinstance(submitted, dict) else None
+        job_id = started.get("Id") if isinstance(started, dict) else None
+        if job is None or not isinstance(job_id, str):
+            return
+        await self._call(_STOP[job.operation], {"id": job_id}, invocation)
 
     async def _call(
         self, operation: str, request: dict[str, Any], invocation: TaskInvocation

@@ -57,6 +57,11 @@ class JobIntegration(Integration, Protocol):
         """Wait for the job ``invoke`` started; return the task's result or raise ``StatesError``."""
         ...
 
+    async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
+        """Optional: stop the job ``invoke`` started when the waiting task is cancelled (execution
+        stopped, branch aborted, task timed out), as Step Functions does on a best-effort basis."""
+        ...
+
 
 class IntegrationRegistry:
     """Finds the integration for a Task resource."""
@@ -115,6 +120,19 @@ class IntegrationRegistry:
             raise unreachable(invocation)
         result: Json = await run_job(invocation, submitted)
         return result
+
+    async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
+        """Best effort: ask the integration to stop a ``.sync`` job nobody waits for any more. A failure
+        to stop it is not the task's failure (the task has already ended), so it is swallowed here."""
+        if self.mocks is not None and self.mocks.is_mocked(invocation):
+            return
+        cancel_job = getattr(self.find(invocation.resource), "cancel_job", None)
+        if cancel_job is None:
+            return
+        try:
+            await cancel_job(invocation, submitted)
+        except Exception:  # best effort, as AWS's own attempt to stop the job
+            return
 
 
 def unreachable(invocation: TaskInvocation) -> StatesError:

@@ -5,7 +5,8 @@ the composition root wires to the control plane (the engine never imports servic
 Results as AWS shapes them: request-response and TaskSubmitted carry ``{ExecutionArn, StartDate}``
 plus the SDK's HTTP metadata; ``.sync`` returns the DescribeExecution-like object with Input/Output
 as JSON text (``.sync:2``: as JSON values); a child that does not succeed fails the task with
-``States.TaskFailed`` and that object as cause.
+``States.TaskFailed`` and that object as cause. A ``.sync`` task that is cancelled while it waits
+(execution stopped, branch aborted, TimeoutSeconds) stops its child (``cancel_job``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class ExecutionStarter(Protocol):
 
     async def wait_for_execution(self, account: str, region: str, execution_arn: str) -> dict[str, Any]:
         """Wait until the execution ends; return its DescribeExecution answer (wire member names)."""
+        ...
+
+    async def stop_execution(self, account: str, region: str, execution_arn: str) -> None:
+        """StopExecution without error or cause (the child of a ``.sync`` task that was cancelled)."""
         ...
 
 
@@ -180,6 +185,15 @@ class StepFunctionsIntegration:
         job.pop("RedriveStatus", None)
         job.pop("RedriveStatusReason", None)
         raise StatesError(ErrorName.TASK_FAILED, to_json_text(job))
+
+    async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
+        """The waiting task was cancelled (the parent stopped, its branch aborted, TimeoutSeconds):
+        stop the child, as the ``states:StopExecution`` permission AWS asks ``.sync`` for is used."""
+        if not isinstance(submitted, dict) or not isinstance(submitted.get("ExecutionArn"), str):
+            return
+        execution_arn = str(submitted["ExecutionArn"])
+        account, region = _partition_of(execution_arn, invocation)
+        await self.starter.stop_execution(account, region, execution_arn)
 
 
 def _partition_of(arn: str, invocation: TaskInvocation) -> tuple[str, str]:

@@ -150,10 +150,35 @@ class TaskWork(EngineBase):
         answer = asyncio.ensure_future(self.callbacks.wait(callback, heartbeat))
         try:
             await asyncio.wait([job, answer], return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in (job, answer):
-                if not waiter.done():
-                    waiter.cancel()
+        except asyncio.CancelledError:
+            # Execution stopped, branch aborted or TimeoutSeconds reached: stop the job too.
+            job.cancel()
+            answer.cancel()
+            self._stop_job(invocation, submitted)
+            raise
+        job_running = not job.done()
+        for waiter in (job, answer):
+            if not waiter.done():
+                waiter.cancel()
+        if job_running and _heartbeat_timed_out(answer):
+            self._stop_job(invocation, submitted)
         finished = answer if answer.done() and not answer.cancelled() else job
         result: Json = finished.result()
         return result
+
+    def _stop_job(self, invocation: TaskInvocation, submitted: Json) -> None:
+        """Best effort, in the background: the task that waited for the job has already ended."""
+        stopping = asyncio.ensure_future(self.integrations.cancel_job(invocation, submitted))
+        _STOPPING.add(stopping)
+        stopping.add_done_callback(_STOPPING.discard)
+
+
+# Jobs being stopped (held so the event loop does not lose the tasks before they end).
+_STOPPING: set[asyncio.Future[None]] = set()
+
+
+def _heartbeat_timed_out(answer: asyncio.Future[Json]) -> bool:
+    if not answer.done() or answer.cancelled():
+        return False
+    failure = answer.exception()
+    return isinstance(failure, StatesError) and failure.error == ErrorName.TIMEOUT

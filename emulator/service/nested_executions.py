@@ -8,7 +8,7 @@ from typing import Any
 from emulator.errors import ApiError
 from emulator.integrations.stepfunctions import StartFailed
 from emulator.service.environment import RequestContext, ServiceEnvironment
-from emulator.service.executions import describe_execution, get_execution, start_execution
+from emulator.service.executions import describe_execution, get_execution, start_execution, stop_execution
 
 
 class ControlPlaneStarter:
@@ -27,3 +27,7 @@ class ControlPlaneStarter:
         execution = get_execution(self.env, context, execution_arn)
         await self.env.engine.wait(execution)
         return describe_execution(self.env, context, {"executionArn": execution_arn})
+
+    async def stop_execution(self, account: str, region: str, execution_arn: str) -> None:
+        context = RequestContext(account, region, str(uuid.uuid4()))
+        stop_execution(self.env, context, {"executionArn": execution_arn})

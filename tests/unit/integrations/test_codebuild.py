@@ -115,3 +115,16 @@ async def test_an_action_without_a_job_has_no_sync_pattern() -> None:
     with pytest.raises(StatesError) as caught:
         await CodeBuildIntegration(ScriptedCodeBuild([])).invoke(invocation("stopBuild.sync", {"Id": "p:1"}))
     assert caught.value.error == "States.Runtime"
+
+
+@pytest.mark.parametrize(
+    ("action", "member", "stop"),
+    [("startBuild", "Build", "StopBuild"), ("startBuildBatch", "BuildBatch", "StopBuildBatch")],
+)
+async def test_cancelling_a_sync_task_stops_the_build_it_started(action: str, member: str, stop: str) -> None:
+    clients = ScriptedCodeBuild(["STOPPED"])  # any answer; only the call matters
+    call = TaskInvocation(
+        parse_resource(f"arn:aws:states:::codebuild:{action}.sync"), {}, {}, "us-east-1", "1"
+    )
+    await CodeBuildIntegration(clients).cancel_job(call, {member: {"Id": "p:1"}})
+    assert clients.calls == [(stop, {"id": "p:1"})]

@@ -26,6 +26,7 @@ class FakeStarter:
         self.status = status
         self.refuse = refuse
         self.requests: list[dict[str, Any]] = []
+        self.stopped: list[tuple[str, str, str]] = []
 
     async def start_execution(self, account: str, region: str, request: dict[str, Any]) -> dict[str, Any]:
         if self.refuse:
@@ -48,6 +49,9 @@ class FakeStarter:
         else:
             described.update(error="E", cause="C")
         return described
+
+    async def stop_execution(self, account: str, region: str, execution_arn: str) -> None:
+        self.stopped.append((account, region, execution_arn))
 
 
 def invocation(resource: str, parameters: dict[str, Any]) -> TaskInvocation:
@@ -141,3 +145,12 @@ async def test_start_reports_the_content_length_of_its_answer() -> None:
     body = '{"executionArn":"' + EXECUTION + '","startDate":1.7000000005E9}'
     assert headers["Content-Length"] == str(len(body))
     assert result["SdkResponseMetadata"] == {"RequestId": headers["x-amzn-RequestId"]}
+
+
+async def test_cancelling_a_sync_task_stops_its_child_in_the_child_partition() -> None:
+    starter = FakeStarter()
+    integration = StepFunctionsIntegration(starter)
+    call = invocation("arn:aws:states:::states:startExecution.sync", {"StateMachineArn": MACHINE})
+    submitted = await integration.invoke(call)
+    await integration.cancel_job(call, submitted)
+    assert starter.stopped == [("123456789012", "us-east-1", EXECUTION)]
