@@ -6,6 +6,7 @@ from emulator.integrations.aws_sdk import AwsSdkIntegration
 from emulator.integrations.clients import AwsClients
 from emulator.integrations.codebuild import CodeBuildIntegration, Sleep
 from emulator.integrations.dynamodb import DynamoDbIntegration
+from emulator.integrations.ecs import EcsIntegration
 from emulator.integrations.eventbridge import EventBridgeIntegration
 from emulator.integrations.registry import AWS_SDK, IntegrationRegistry
 from emulator.integrations.s3 import S3Integration
@@ -16,7 +17,7 @@ from emulator.integrations.sqs import SqsIntegration
 def register_aws_services(
     registry: IntegrationRegistry, clients: AwsClients, sleep: Sleep | None = None
 ) -> None:
-    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``codebuild``, ``s3`` (Map ItemReader/ResultWriter)
+    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``codebuild``, ``ecs``, ``s3`` (Map ItemReader/ResultWriter)
     and every ``aws-sdk:<service>``. ``sleep`` paces ``.sync`` polling of a job that is still running."""
     registry.register("sqs", SqsIntegration(clients))
     registry.register("sns", SnsIntegration(clients))
@@ -24,4 +25,5 @@ def register_aws_services(
     registry.register("events", EventBridgeIntegration(clients))
     registry.register("s3", S3Integration(clients))
     registry.register("codebuild", CodeBuildIntegration(clients, sleep))
+    registry.register("ecs", EcsIntegration(clients, sleep))
     registry.register(AWS_SDK, AwsSdkIntegration(clients))
