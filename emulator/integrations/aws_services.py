@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from emulator.integrations.aws_sdk import AwsSdkIntegration
+from emulator.integrations.batch import BatchIntegration
 from emulator.integrations.clients import AwsClients
 from emulator.integrations.codebuild import CodeBuildIntegration, Sleep
 from emulator.integrations.dynamodb import DynamoDbIntegration
@@ -17,7 +18,7 @@ from emulator.integrations.sqs import SqsIntegration
 def register_aws_services(
     registry: IntegrationRegistry, clients: AwsClients, sleep: Sleep | None = None
 ) -> None:
-    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``codebuild``, ``ecs``, ``s3`` (Map ItemReader/ResultWriter)
+    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``codebuild``, ``ecs``, ``batch``, ``s3`` (Map ItemReader/ResultWriter)
     and every ``aws-sdk:<service>``. ``sleep`` paces ``.sync`` polling of a job that is still running."""
     registry.register("sqs", SqsIntegration(clients))
     registry.register("sns", SnsIntegration(clients))
@@ -26,4 +27,5 @@ def register_aws_services(
     registry.register("s3", S3Integration(clients))
     registry.register("codebuild", CodeBuildIntegration(clients, sleep))
     registry.register("ecs", EcsIntegration(clients, sleep))
+    registry.register("batch", BatchIntegration(clients, sleep))
     registry.register(AWS_SDK, AwsSdkIntegration(clients))
