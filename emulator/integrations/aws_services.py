@@ -9,6 +9,7 @@ from emulator.integrations.codebuild import CodeBuildIntegration, Sleep
 from emulator.integrations.dynamodb import DynamoDbIntegration
 from emulator.integrations.ecs import EcsIntegration
 from emulator.integrations.eventbridge import EventBridgeIntegration
+from emulator.integrations.glue import GlueIntegration
 from emulator.integrations.registry import AWS_SDK, IntegrationRegistry
 from emulator.integrations.s3 import S3Integration
 from emulator.integrations.sns import SnsIntegration
@@ -18,8 +19,8 @@ from emulator.integrations.sqs import SqsIntegration
 def register_aws_services(
     registry: IntegrationRegistry, clients: AwsClients, sleep: Sleep | None = None
 ) -> None:
-    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``codebuild``, ``ecs``, ``batch``, ``s3`` (Map ItemReader/ResultWriter)
-    and every ``aws-sdk:<service>``. ``sleep`` paces ``.sync`` polling of a job that is still running."""
+    """``sqs``, ``sns``, ``dynamodb``, ``events``, ``codebuild``, ``ecs``, ``batch``, ``glue``, ``s3``
+    (Map ItemReader/ResultWriter) and every ``aws-sdk:<service>``. ``sleep`` paces ``.sync`` polling of a job that is still running."""
     registry.register("sqs", SqsIntegration(clients))
     registry.register("sns", SnsIntegration(clients))
     registry.register("dynamodb", DynamoDbIntegration(clients))
@@ -28,4 +29,5 @@ def register_aws_services(
     registry.register("codebuild", CodeBuildIntegration(clients, sleep))
     registry.register("ecs", EcsIntegration(clients, sleep))
     registry.register("batch", BatchIntegration(clients, sleep))
+    registry.register("glue", GlueIntegration(clients, sleep))
     registry.register(AWS_SDK, AwsSdkIntegration(clients))
