@@ -5,11 +5,12 @@ from __future__ import annotations
 from emulator.integrations.aws_sdk import AwsSdkIntegration
 from emulator.integrations.batch import BatchIntegration
 from emulator.integrations.clients import AwsClients
-from emulator.integrations.codebuild import CodeBuildIntegration, Sleep
+from emulator.integrations.codebuild import CodeBuildIntegration
 from emulator.integrations.dynamodb import DynamoDbIntegration
 from emulator.integrations.ecs import EcsIntegration
 from emulator.integrations.eventbridge import EventBridgeIntegration
 from emulator.integrations.glue import GlueIntegration
+from emulator.integrations.modelled_service import Sleep
 from emulator.integrations.registry import AWS_SDK, IntegrationRegistry
 from emulator.integrations.s3 import S3Integration
 from emulator.integrations.sns import SnsIntegration

@@ -22,30 +22,30 @@ best-effort basis (the IAM policy AWS generates for ``.sync`` grants ``batch:Ter
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse
-from emulator.integrations.codebuild import Sleep, from_model, to_model
+from emulator.integrations.modelled_service import (
+    ModelledServiceIntegration,
+    compact,
+    from_model,
+    json_length,
+    to_model,
+)
 from emulator.integrations.registry import TaskInvocation
-from emulator.integrations.service_task import ServiceLabels, optimized_failure, with_http_metadata
+from emulator.integrations.service_task import ServiceLabels, with_http_metadata
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.types import Json
 
 LABELS = ServiceLabels("Batch", "AWSBatch", "AWSBatchException")
 CONTENT_TYPE = "application/json"
-FIRST_POLL_SECONDS = 0.05
-MAX_POLL_SECONDS = 5.0
 _FINAL = {"SUCCEEDED", "FAILED"}
 
 
-class BatchIntegration:
+class BatchIntegration(ModelledServiceIntegration):
     """Registered under ``batch``."""
 
-    def __init__(self, clients: AwsClients, sleep: Sleep | None = None) -> None:
-        self.clients = clients
-        self.sleep = sleep
-        self._model: Any = None
+    service = "batch"
+    labels = LABELS
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
@@ -54,59 +54,40 @@ class BatchIntegration:
                 "States.Runtime", f"The resource '{resource.arn}' is not supported by this emulator."
             )
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
-        model = await self._service_model()
+        model = await self.service_model()
         operation = model.operation_model("SubmitJob")
-        response = await self._call("SubmitJob", to_model(parameters, operation.input_shape), invocation)
+        response = await self.call("SubmitJob", to_model(parameters, operation.input_shape), invocation)
         output = from_model(response.output, operation.output_shape)
         assert isinstance(output, dict)
-        return with_http_metadata(output, CONTENT_TYPE, response.content_length or _length(response.output))
+        return with_http_metadata(
+            output, CONTENT_TYPE, response.content_length or json_length(response.output)
+        )
 
     async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
         """Wait until the job SubmitJob queued has succeeded or failed."""
         job_id = _job_id(submitted)
-        model = await self._service_model()
+        model = await self.service_model()
         output_shape = model.operation_model("DescribeJobs").output_shape
-        pause = FIRST_POLL_SECONDS
-        while True:
-            response = await self._call("DescribeJobs", {"jobs": [job_id]}, invocation)
+
+        async def read() -> dict[str, Any]:
+            response = await self.call("DescribeJobs", {"jobs": [job_id]}, invocation)
             listed = response.output.get("jobs") or []
             if not listed:
                 raise StatesError(ErrorName.TASK_FAILED, f"Job {job_id} does not exist")
-            current = listed[0]
-            if current.get("status") in _FINAL or self.sleep is None:
-                break
-            await self.sleep(pause)
-            pause = min(pause * 2, MAX_POLL_SECONDS)
+            return dict(listed[0])
+
+        current = await self.wait_for(read, lambda job: job.get("status") in _FINAL)
         described = from_model({"jobs": [current]}, output_shape)
         assert isinstance(described, dict)
         job: Json = described["Jobs"][0]  # type: ignore[index]
         if current.get("status") == "SUCCEEDED":
             return job
-        raise StatesError(ErrorName.TASK_FAILED, json.dumps(job, separators=(",", ":"), ensure_ascii=False))
+        raise StatesError(ErrorName.TASK_FAILED, compact(job))
 
     async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
         """The waiting Task state was cancelled: TerminateJob the job it submitted."""
         request = {"jobId": _job_id(submitted), "reason": "Terminated by AWS Step Functions"}
-        await self._call("TerminateJob", request, invocation)
-
-    async def _call(
-        self, operation: str, request: dict[str, Any], invocation: TaskInvocation
-    ) -> ServiceResponse:
-        try:
-            return await self.clients.call(
-                "batch",
-                operation,
-                request,
-                account=invocation.account,
-                region=invocation.resource.region or invocation.region,
-            )
-        except ServiceError as error:
-            raise optimized_failure(LABELS, error) from None
-
-    async def _service_model(self) -> Any:
-        if self._model is None:
-            self._model = await self.clients.service_model("batch")
-        return self._model
+        await self.call("TerminateJob", request, invocation)
 
 
 def _job_id(submitted: Json) -> str:
@@ -114,7 +95,3 @@ def _job_id(submitted: Json) -> str:
     if not isinstance(job_id, str):
         raise StatesError(ErrorName.TASK_FAILED, "SubmitJob queued no job")
     return job_id
-
-
-def _length(output: dict[str, Any]) -> int:
-    return len(json.dumps(output, separators=(",", ":"), default=str).encode())

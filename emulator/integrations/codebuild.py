@@ -30,15 +30,21 @@ it waits (execution stopped, branch aborted, TimeoutSeconds) stops its build wit
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse
+from emulator.integrations.clients import AwsClients
+from emulator.integrations.modelled_service import (
+    ModelledServiceIntegration,
+    Sleep,
+    compact,
+    from_model,
+    json_length,
+    pascal,
+    to_model,
+)
 from emulator.integrations.registry import TaskInvocation
-from emulator.integrations.service_task import ServiceLabels, optimized_failure, with_http_metadata
+from emulator.integrations.service_task import ServiceLabels, with_http_metadata
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.types import Json
 
@@ -71,15 +77,14 @@ ACTIONS: dict[str, tuple[str, Job | None]] = {
 _STOP = {"BatchGetBuilds": "StopBuild", "BatchGetBuildBatches": "StopBuildBatch"}
 _RUNNING = {"IN_PROGRESS", "STOPPING"}
 
-Sleep = Callable[[float], Awaitable[None]]
 
+class CodeBuildIntegration(ModelledServiceIntegration):
+    service = "codebuild"
+    labels = LABELS
 
-class CodeBuildIntegration:
     def __init__(self, clients: AwsClients, sleep: Sleep | None = None, poll_seconds: float = 5.0) -> None:
-        self.clients = clients
-        self.sleep = sleep
+        super().__init__(clients, sleep)
         self.poll_seconds = poll_seconds
-        self._model: Any = None
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
@@ -90,12 +95,12 @@ class CodeBuildIntegration:
             )
         operation = found[0]
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
-        model = await self._service_model()
+        model = await self.service_model()
         request = to_model(parameters, model.operation_model(operation).input_shape)
-        response = await self._call(operation, request, invocation)
+        response = await self.call(operation, request, invocation)
         output = from_model(response.output, model.operation_model(operation).output_shape)
         assert isinstance(output, dict)
-        return with_http_metadata(output, JSON_1_1, response.content_length or _length(response.output))
+        return with_http_metadata(output, JSON_1_1, response.content_length or json_length(response.output))
 
     async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
         """Wait for the build (batch) ``invoke`` started; its final state ends the task."""
@@ -103,27 +108,25 @@ class CodeBuildIntegration:
         assert job is not None and isinstance(submitted, dict)
         started = submitted.get(job.member)
         job_id = started.get("Id") if isinstance(started, dict) else None
-        model = await self._service_model()
+        model = await self.service_model()
         output_shape = model.operation_model(job.operation).output_shape
-        while True:
-            response = await self._call(job.operation, {"ids": [job_id]}, invocation)
+
+        async def read() -> dict[str, Any]:
+            response = await self.call(job.operation, {"ids": [job_id]}, invocation)
             listed = response.output.get(job.listed) or []
             if not listed:
                 raise StatesError(ErrorName.TASK_FAILED, f"{job.member} {job_id} does not exist")
-            current = listed[0]
-            if current.get(job.status) not in _RUNNING:
-                break
-            if self.sleep is None:  # nothing to wait with: report the build as it stands
-                break
-            await self.sleep(self.poll_seconds)
+            return dict(listed[0])
+
+        current = await self.wait_for(
+            read, lambda build: build.get(job.status) not in _RUNNING, self.poll_seconds
+        )
         described = from_model({job.listed: [current]}, output_shape)
         assert isinstance(described, dict)
-        result: dict[str, Json] = {job.member: described[_pascal(job.listed)][0]}  # type: ignore[index]
+        result: dict[str, Json] = {job.member: described[pascal(job.listed)][0]}  # type: ignore[index]
         if current.get(job.status) == "SUCCEEDED":
             return result
-        raise StatesError(
-            ErrorName.TASK_FAILED, json.dumps(result, separators=(",", ":"), ensure_ascii=False)
-        )
+        raise StatesError(ErrorName.TASK_FAILED, compact(result))
 
     async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
         """The waiting task was cancelled: StopBuild (StopBuildBatch) the build it started."""
@@ -132,64 +135,4 @@ class CodeBuildIntegration:
         job_id = started.get("Id") if isinstance(started, dict) else None
         if job is None or not isinstance(job_id, str):
             return
-        await self._call(_STOP[job.operation], {"id": job_id}, invocation)
-
-    async def _call(
-        self, operation: str, request: dict[str, Any], invocation: TaskInvocation
-    ) -> ServiceResponse:
-        try:
-            return await self.clients.call(
-                "codebuild",
-                operation,
-                request,
-                account=invocation.account,
-                region=invocation.resource.region or invocation.region,
-            )
-        except ServiceError as error:
-            raise optimized_failure(LABELS, error) from None
-
-    async def _service_model(self) -> Any:
-        if self._model is None:
-            self._model = await self.clients.service_model("codebuild")
-        return self._model
-
-
-def to_model(value: Any, shape: Any) -> Any:
-    """PascalCase parameters → the model's member names (``ProjectName`` → ``projectName``)."""
-    if shape is None:
-        return value
-    if shape.type_name == "structure" and isinstance(value, dict):
-        members = {name.lower(): name for name in shape.members}
-        result = {}
-        for key, item in value.items():
-            name = members.get(str(key).lower(), key)
-            result[name] = to_model(item, shape.members.get(name))
-        return result
-    if shape.type_name == "list" and isinstance(value, list):
-        return [to_model(item, shape.member) for item in value]
-    return value
-
-
-def from_model(value: Any, shape: Any) -> Json:
-    """botocore's answer → Step Functions' SDK v1 JSON: PascalCase members, epoch-millisecond times."""
-    if isinstance(value, dt.datetime):
-        return int(value.timestamp() * 1000)
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", "replace")
-    kind = shape.type_name if shape is not None else None
-    if isinstance(value, dict):
-        if kind == "structure":
-            return {_pascal(k): from_model(v, shape.members.get(k)) for k, v in value.items()}
-        inner = shape.value if kind == "map" else None
-        return {str(k): from_model(v, inner) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [from_model(item, shape.member if kind == "list" else None) for item in value]
-    return value  # type: ignore[no-any-return]
-
-
-def _pascal(name: str) -> str:
-    return name[:1].upper() + name[1:]
-
-
-def _length(output: dict[str, Any]) -> int:
-    return len(json.dumps(output, separators=(",", ":"), default=str).encode())
+        await self.call(_STOP[job.operation], {"id": job_id}, invocation)

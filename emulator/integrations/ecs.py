@@ -28,30 +28,30 @@ code 0, so there a ``.sync`` task succeeds after four reads. A ``.sync`` task ca
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse
-from emulator.integrations.codebuild import Sleep, from_model, to_model
+from emulator.integrations.modelled_service import (
+    ModelledServiceIntegration,
+    compact,
+    from_model,
+    json_length,
+    to_model,
+)
 from emulator.integrations.registry import TaskInvocation
-from emulator.integrations.service_task import ServiceLabels, optimized_failure, with_http_metadata
+from emulator.integrations.service_task import ServiceLabels, with_http_metadata
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.states.task_state import REQUEST_RESPONSE
 from emulator.model.types import Json
 
 LABELS = ServiceLabels("ECS", "AmazonECS", "AmazonECSException")
 JSON_1_1 = "application/x-amz-json-1.1"
-FIRST_POLL_SECONDS = 0.05
-MAX_POLL_SECONDS = 5.0
 
 
-class EcsIntegration:
+class EcsIntegration(ModelledServiceIntegration):
     """Registered under ``ecs``."""
 
-    def __init__(self, clients: AwsClients, sleep: Sleep | None = None) -> None:
-        self.clients = clients
-        self.sleep = sleep
-        self._model: Any = None
+    service = "ecs"
+    labels = LABELS
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
@@ -60,65 +60,42 @@ class EcsIntegration:
                 "States.Runtime", f"The resource '{resource.arn}' is not supported by this emulator."
             )
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
-        model = await self._service_model()
+        model = await self.service_model()
         operation = model.operation_model("RunTask")
-        response = await self._call("RunTask", to_model(parameters, operation.input_shape), invocation)
+        response = await self.call("RunTask", to_model(parameters, operation.input_shape), invocation)
         output = from_model(response.output, operation.output_shape)
         assert isinstance(output, dict)
         if resource.pattern != REQUEST_RESPONSE and output.get("Failures"):
-            text = json.dumps(output, separators=(",", ":"), ensure_ascii=False)
+            text = compact(output)
             raise StatesError("AmazonECS.Unknown", text)
-        return with_http_metadata(output, JSON_1_1, response.content_length or _length(response.output))
+        return with_http_metadata(output, JSON_1_1, response.content_length or json_length(response.output))
 
     async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
         """Wait until the ECS task RunTask started has stopped; its end decides the Task state's."""
         task_arn, cluster = _started(submitted)
-        model = await self._service_model()
+        model = await self.service_model()
         output_shape = model.operation_model("DescribeTasks").output_shape
-        pause = FIRST_POLL_SECONDS
-        while True:
-            response = await self._call(
-                "DescribeTasks", {"cluster": cluster, "tasks": [task_arn]}, invocation
-            )
+
+        async def read() -> dict[str, Any]:
+            response = await self.call("DescribeTasks", {"cluster": cluster, "tasks": [task_arn]}, invocation)
             listed = response.output.get("tasks") or []
             if not listed:
                 raise StatesError(ErrorName.TASK_FAILED, f"Task {task_arn} does not exist")
-            current = listed[0]
-            if current.get("lastStatus") == "STOPPED" or self.sleep is None:
-                break
-            await self.sleep(pause)
-            pause = min(pause * 2, MAX_POLL_SECONDS)
+            return dict(listed[0])
+
+        current = await self.wait_for(read, lambda task: task.get("lastStatus") == "STOPPED")
         described = from_model({"tasks": [current]}, output_shape)
         assert isinstance(described, dict)
         task: Json = described["Tasks"][0]  # type: ignore[index]
         if _succeeded(current):
             return task
-        raise StatesError(ErrorName.TASK_FAILED, json.dumps(task, separators=(",", ":"), ensure_ascii=False))
+        raise StatesError(ErrorName.TASK_FAILED, compact(task))
 
     async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
         """The waiting Task state was cancelled: StopTask the ECS task it started."""
         task_arn, cluster = _started(submitted)
         request = {"cluster": cluster, "task": task_arn, "reason": "Task stopped by AWS Step Functions"}
-        await self._call("StopTask", request, invocation)
-
-    async def _call(
-        self, operation: str, request: dict[str, Any], invocation: TaskInvocation
-    ) -> ServiceResponse:
-        try:
-            return await self.clients.call(
-                "ecs",
-                operation,
-                request,
-                account=invocation.account,
-                region=invocation.resource.region or invocation.region,
-            )
-        except ServiceError as error:
-            raise optimized_failure(LABELS, error) from None
-
-    async def _service_model(self) -> Any:
-        if self._model is None:
-            self._model = await self.clients.service_model("ecs")
-        return self._model
+        await self.call("StopTask", request, invocation)
 
 
 def _started(submitted: Json) -> tuple[str, str | None]:
@@ -134,7 +111,3 @@ def _succeeded(task: dict[str, Any]) -> bool:
     if task.get("stopCode") == "TaskFailedToStart":
         return False
     return all(container.get("exitCode") in (0, None) for container in task.get("containers") or [])
-
-
-def _length(output: dict[str, Any]) -> int:
-    return len(json.dumps(output, separators=(",", ":"), default=str).encode())

@@ -22,30 +22,30 @@ run with BatchStopJobRun, on a best-effort basis (the IAM policy AWS generates f
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse
-from emulator.integrations.codebuild import Sleep, from_model, to_model
+from emulator.integrations.modelled_service import (
+    ModelledServiceIntegration,
+    compact,
+    from_model,
+    json_length,
+    to_model,
+)
 from emulator.integrations.registry import TaskInvocation
-from emulator.integrations.service_task import ServiceLabels, optimized_failure, with_http_metadata
+from emulator.integrations.service_task import ServiceLabels, with_http_metadata
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.types import Json
 
 LABELS = ServiceLabels("Glue", "AWSGlue", "AWSGlueException")
 JSON_1_1 = "application/x-amz-json-1.1"
-FIRST_POLL_SECONDS = 0.05
-MAX_POLL_SECONDS = 5.0
 _RUNNING = {"STARTING", "RUNNING", "STOPPING", "WAITING"}
 
 
-class GlueIntegration:
+class GlueIntegration(ModelledServiceIntegration):
     """Registered under ``glue``."""
 
-    def __init__(self, clients: AwsClients, sleep: Sleep | None = None) -> None:
-        self.clients = clients
-        self.sleep = sleep
-        self._model: Any = None
+    service = "glue"
+    labels = LABELS
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
@@ -54,60 +54,37 @@ class GlueIntegration:
                 "States.Runtime", f"The resource '{resource.arn}' is not supported by this emulator."
             )
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
-        model = await self._service_model()
+        model = await self.service_model()
         operation = model.operation_model("StartJobRun")
         request = to_model(parameters, operation.input_shape)
-        response = await self._call("StartJobRun", request, invocation)
+        response = await self.call("StartJobRun", request, invocation)
         answer = from_model(response.output, operation.output_shape)
         assert isinstance(answer, dict)
         output: dict[str, Json] = {"JobName": request.get("JobName"), **answer}
-        return with_http_metadata(output, JSON_1_1, response.content_length or _length(response.output))
+        return with_http_metadata(output, JSON_1_1, response.content_length or json_length(response.output))
 
     async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
         """Wait until the job run StartJobRun began has ended."""
         job_name, run_id = _started(submitted)
-        model = await self._service_model()
+        model = await self.service_model()
         output_shape = model.operation_model("GetJobRun").output_shape
-        pause = FIRST_POLL_SECONDS
-        while True:
-            response = await self._call("GetJobRun", {"JobName": job_name, "RunId": run_id}, invocation)
-            current = response.output.get("JobRun") or {}
-            if current.get("JobRunState") not in _RUNNING or self.sleep is None:
-                break
-            await self.sleep(pause)
-            pause = min(pause * 2, MAX_POLL_SECONDS)
+
+        async def read() -> dict[str, Any]:
+            response = await self.call("GetJobRun", {"JobName": job_name, "RunId": run_id}, invocation)
+            return dict(response.output.get("JobRun") or {})
+
+        current = await self.wait_for(read, lambda run: run.get("JobRunState") not in _RUNNING)
         described = from_model({"JobRun": current}, output_shape)
         assert isinstance(described, dict)
         job_run = described["JobRun"]
         if current.get("JobRunState") == "SUCCEEDED":
             return job_run
-        raise StatesError(
-            ErrorName.TASK_FAILED, json.dumps(job_run, separators=(",", ":"), ensure_ascii=False)
-        )
+        raise StatesError(ErrorName.TASK_FAILED, compact(job_run))
 
     async def cancel_job(self, invocation: TaskInvocation, submitted: Json) -> None:
         """The waiting Task state was cancelled: BatchStopJobRun the run it started."""
         job_name, run_id = _started(submitted)
-        await self._call("BatchStopJobRun", {"JobName": job_name, "JobRunIds": [run_id]}, invocation)
-
-    async def _call(
-        self, operation: str, request: dict[str, Any], invocation: TaskInvocation
-    ) -> ServiceResponse:
-        try:
-            return await self.clients.call(
-                "glue",
-                operation,
-                request,
-                account=invocation.account,
-                region=invocation.resource.region or invocation.region,
-            )
-        except ServiceError as error:
-            raise optimized_failure(LABELS, error) from None
-
-    async def _service_model(self) -> Any:
-        if self._model is None:
-            self._model = await self.clients.service_model("glue")
-        return self._model
+        await self.call("BatchStopJobRun", {"JobName": job_name, "JobRunIds": [run_id]}, invocation)
 
 
 def _started(submitted: Json) -> tuple[str, str]:
@@ -116,7 +93,3 @@ def _started(submitted: Json) -> tuple[str, str]:
     if not isinstance(job_name, str) or not isinstance(run_id, str):
         raise StatesError(ErrorName.TASK_FAILED, "StartJobRun started no job run")
     return job_name, run_id
-
-
-def _length(output: dict[str, Any]) -> int:
-    return len(json.dumps(output, separators=(",", ":"), default=str).encode())
