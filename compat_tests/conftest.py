@@ -7,9 +7,10 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from compat_tests.helpers import ROLE_ARN
 from compat_tests.server import LiveServer
 
-ROLE_ARN = "arn:aws:iam::123456789012:role/test-role"
+__all__ = ["ROLE_ARN", "make_client"]  # ROLE_ARN is imported from here by the test modules
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,11 @@ import time
 import uuid
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import ROLE_ARN
+from compat_tests.helpers import aws_client
 
 PASS = json.dumps(
     {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": True}}}
@@ -60,15 +59,7 @@ def message(raised: pytest.ExceptionInfo[ClientError]) -> str:
 
 @pytest.fixture(scope="module")
 def sync_client(live_server: Any) -> Any:
-    # StartSyncExecution/TestState carry a "sync-" host prefix that a loopback endpoint cannot resolve.
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=live_server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, inject_host_prefix=False),
-    )
+    return aws_client(live_server, "stepfunctions")
 
 
 def test_start_and_describe_execution(sfn: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 from botocore.config import Config
 
 from compat_tests.conftest import ROLE_ARN
+from compat_tests.helpers import aws_client
 
 
 def aws(live_server: Any, service: str) -> Any:
@@ -46,14 +47,7 @@ def output(result: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def sync_sfn(live_server: Any) -> Any:
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=live_server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, inject_host_prefix=False),
-    )
+    return aws_client(live_server, "stepfunctions")
 
 
 def test_sqs_send_message_reaches_the_queue_a_client_reads(live_server: Any, sync_sfn: Any) -> None:

@@ -5,26 +5,16 @@ emulator's port (the in-process moto behind it) are used by ``batch:submitJob`` 
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from compat_tests.conftest import ROLE_ARN
+from compat_tests.helpers import aws_client, run_machine
 
 
 def client(live_server: Any, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=live_server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, inject_host_prefix=False),
-    )
+    return aws_client(live_server, service)
 
 
 @pytest.fixture(scope="module")
@@ -50,20 +40,8 @@ def queue(live_server: Any) -> dict[str, str]:
 
 
 def run(live_server: Any, resource: str, parameters: dict[str, Any]) -> dict[str, Any]:
-    sfn = client(live_server, "stepfunctions")
     state = {"Type": "Task", "Resource": resource, "Parameters": parameters, "End": True}
-    arn = sfn.create_state_machine(
-        name=f"batch-{uuid.uuid4().hex[:12]}",
-        definition=json.dumps({"StartAt": "T", "States": {"T": state}}),
-        roleArn=ROLE_ARN,
-    )["stateMachineArn"]
-    execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
-    for _ in range(4000):
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution)
-        if described["status"] != "RUNNING":
-            return described
-        time.sleep(0.005)
-    raise AssertionError(f"{execution} did not finish")
+    return run_machine(client(live_server, "stepfunctions"), {"T": state}, "batch")
 
 
 def job(queue: dict[str, str]) -> dict[str, Any]:

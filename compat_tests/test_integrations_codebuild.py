@@ -4,26 +4,16 @@ it) is built by ``codebuild:startBuild`` (request-response and ``.sync``) and st
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from compat_tests.conftest import ROLE_ARN
+from compat_tests.helpers import aws_client, run_machine
 
 
 def client(live_server: Any, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=live_server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, inject_host_prefix=False),
-    )
+    return aws_client(live_server, service)
 
 
 @pytest.fixture(scope="module")
@@ -45,19 +35,7 @@ def project(live_server: Any) -> str:
 
 def run(live_server: Any, states: dict[str, Any]) -> dict[str, Any]:
     """A STANDARD execution (``.sync`` needs one), its DescribeExecution answer once it ended."""
-    sfn = client(live_server, "stepfunctions")
-    definition = {"StartAt": next(iter(states)), "States": states}
-    arn = sfn.create_state_machine(
-        name=f"cb-{uuid.uuid4().hex[:12]}", definition=json.dumps(definition), roleArn=ROLE_ARN
-    )["stateMachineArn"]
-    execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
-    for _ in range(2000):
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution)
-        if described["status"] != "RUNNING":
-            types = [e["type"] for e in sfn.get_execution_history(executionArn=execution)["events"]]
-            return dict(described, types=types)
-        time.sleep(0.005)
-    raise AssertionError(f"{execution} did not finish")
+    return run_machine(client(live_server, "stepfunctions"), states, "cb", with_types=True)
 
 
 def task(resource: str, parameters: dict[str, Any], **more: Any) -> dict[str, Any]:

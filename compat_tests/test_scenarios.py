@@ -25,11 +25,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from compat_tests.conftest import ROLE_ARN
+from compat_tests.helpers import aws_client
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 SCENARIO_FILES = sorted(SCENARIO_DIR.glob("*.json"))
@@ -46,15 +45,7 @@ def load(path: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def sync_client(live_server: Any) -> Any:
-    # StartSyncExecution carries a "sync-" host prefix that a loopback endpoint cannot resolve.
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=live_server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, inject_host_prefix=False),
-    )
+    return aws_client(live_server, "stepfunctions")
 
 
 def substitute(value: Any, names: dict[str, str]) -> Any:
