@@ -141,14 +141,24 @@ async def _after_log_group_check(
     return then()
 
 
+def _checking_log_destination(
+    env: ServiceEnvironment,
+    context: RequestContext,
+    request: dict[str, Any],
+    operation: Callable[[ServiceEnvironment, RequestContext, dict[str, Any]], dict[str, Any]],
+) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+    """Run ``operation``; with a log destination the answer is awaitable: the log group's existence
+    is asked first (InvalidLoggingConfiguration when it does not exist)."""
+    group = _log_group_to_check(env, request.get("loggingConfiguration"))
+    if group is not None:
+        return _after_log_group_check(env, group, lambda: operation(env, context, request))
+    return operation(env, context, request)
+
+
 def create_state_machine(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
-    """With a log destination the answer is awaitable: the log group's existence is asked first."""
-    group = _log_group_to_check(env, request.get("loggingConfiguration"))
-    if group is not None:
-        return _after_log_group_check(env, group, lambda: _create_state_machine(env, context, request))
-    return _create_state_machine(env, context, request)
+    return _checking_log_destination(env, context, request, _create_state_machine)
 
 
 def _create_state_machine(
@@ -265,11 +275,7 @@ def describe_state_machine(
 def update_state_machine(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
-    """With a log destination the answer is awaitable: the log group's existence is asked first."""
-    group = _log_group_to_check(env, request.get("loggingConfiguration"))
-    if group is not None:
-        return _after_log_group_check(env, group, lambda: _update_state_machine(env, context, request))
-    return _update_state_machine(env, context, request)
+    return _checking_log_destination(env, context, request, _update_state_machine)
 
 
 def _update_state_machine(

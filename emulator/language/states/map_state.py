@@ -413,15 +413,7 @@ def integer_at(
     variables: Mapping[str, Json] | None,
 ) -> int:
     """An integer field's path value; AWS also takes the text of an integer (``"2"``)."""
-    found = _value_at(path, value, context, variables)
-    if isinstance(found, int) and not isinstance(found, bool):
-        return found
-    if isinstance(found, str):
-        try:
-            return int(found.strip())
-        except ValueError:
-            pass
-    raise _not_valid(field_name, found, "integer", path)
+    return int(_number_at(path, field_name, value, context, variables, int, "integer"))
 
 
 def _float_at(
@@ -431,12 +423,26 @@ def _float_at(
     context: Mapping[str, Json],
     variables: Mapping[str, Json] | None,
 ) -> float:
+    return float(_number_at(path, field_name, value, context, variables, float, "float"))
+
+
+def _number_at(
+    path: JsonPath,
+    field_name: str,
+    value: Json,
+    context: Mapping[str, Json],
+    variables: Mapping[str, Json] | None,
+    kind: type[int] | type[float],
+    kind_name: str,
+) -> int | float:
+    """A number (or its text) at ``path``: ``int`` takes integers only, ``float`` any number."""
     found = _value_at(path, value, context, variables)
-    if isinstance(found, int | float) and not isinstance(found, bool):
-        return float(found)
+    accepted = int if kind is int else (int, float)
+    if isinstance(found, accepted) and not isinstance(found, bool):
+        return kind(found)
     if isinstance(found, str):
         try:
-            return float(found.strip())
+            return kind(found.strip())
         except ValueError:
             pass
-    raise _not_valid(field_name, found, "float", path)
+    raise _not_valid(field_name, found, kind_name, path)
