@@ -65,10 +65,16 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     """The interpreter with every integration wired to ``env``'s stores, tokens and queues."""
     from emulator.integrations.aws_services import register_aws_services
     from emulator.integrations.registry import IntegrationRegistry
+    from emulator.runtime.callbacks import CallbackWaiter
     from emulator.runtime.engine import Engine
 
     engine = Engine(
-        env.clock, IntegrationRegistry(), rng=random.Random(), map_runs=PartitionMapRuns(env.store)
+        env.clock,
+        IntegrationRegistry(),
+        rng=random.Random(),
+        callbacks=CallbackWaiter(env.task_tokens, settings.timeout_scale),
+        timeout_scale=settings.timeout_scale,
+        map_runs=PartitionMapRuns(env.store),
     )
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling
     wire_task_integrations(env, engine, settings, clients)
@@ -76,7 +82,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     return engine
 
 
-def wire_mocks(env: ServiceEnvironment, engine: Any, settings: Settings) -> None:
+def wire_mocks(env: ServiceEnvironment, engine: Engine, settings: Settings) -> None:
     """The mock layer in front of the integrations: SFN_MOCK_CONFIG, SFN_MOCK_MODULE, and
     ``POST /_emulator/mock-config`` documents (see emulator/integrations/mocks.py)."""
     from emulator.integrations.mocks import Mocks, load_mock_module
@@ -99,7 +105,7 @@ def wire_mocks(env: ServiceEnvironment, engine: Any, settings: Settings) -> None
 
 
 def wire_task_integrations(
-    env: ServiceEnvironment, engine: Any, settings: Settings, clients: Any = None
+    env: ServiceEnvironment, engine: Engine, settings: Settings, clients: Any = None
 ) -> None:
     """Callbacks, activities, Lambda and nested executions. Task deadlines and heartbeats run on
     real time (times ``timeout_scale``), never on the Wait-state clock."""
@@ -109,12 +115,9 @@ def wire_task_integrations(
     from emulator.integrations.registry import ACTIVITY, LAMBDA_FUNCTION
     from emulator.integrations.stepfunctions import StepFunctionsIntegration
     from emulator.runtime.activities import ActivityIntegration
-    from emulator.runtime.callbacks import CallbackWaiter
     from emulator.service.nested_executions import ControlPlaneStarter
 
     registry = engine.integrations
-    engine.callbacks = CallbackWaiter(env.task_tokens, settings.timeout_scale)
-    engine.timeout_scale = settings.timeout_scale
     store = env.store
 
     def activity_exists(arn: str) -> bool:
@@ -174,7 +177,8 @@ WARM_UP_MODULES = (
     "emulator.integrations.registry",
     "emulator.runtime.recorder",
     "emulator.runtime.dataflow",
-    "emulator.runtime.map_run_executor",
+    "emulator.runtime.work.distributed_map",
+    "emulator.runtime.executor",
     "emulator.runtime.engine",
     "emulator.integrations.aws_services",
     "emulator.integrations.mocks",

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.history import History
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
+
+if TYPE_CHECKING:
+    from emulator.runtime.work.frames import BranchFrame, Frame
 
 MAX_HISTORY_EVENTS = 25_000
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB
@@ -52,11 +55,11 @@ class Chain:
         self.variables: MutableMapping[str, Json] = {} if variables is None else variables
         self.assigned: dict[str, Json] | None = None
         self.active: str | None = None
-        self.frame: Any = None
+        self.frame: Frame | None = None
         self.state: str | None = None
         self.value: Json = None
-        self.last_frame: Any = None
-        self.resume: Any = None
+        self.last_frame: BranchFrame | None = None
+        self.resume: BranchFrame | None = None
 
     def inner(self, last: int) -> Chain:
         """The flow of a branch or iteration started from this one (its own variable scope)."""

@@ -1,7 +1,7 @@
-"""What one running execution holds, and the two ways its states end other than by a result.
+"""What one running execution holds.
 
-``Run`` is the engine's handle on an execution (``execution.handle``); the mixins that do a
-state's work (``task_work``, ``branches``, ``map_run_executor``) receive it as an argument.
+``Run`` is the engine's handle on an execution (``execution.handle``); the executor and the units
+of work reach it through their ``Scope``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from emulator.language.errors import StatesError
 from emulator.language.parse.definition import Definition
 from emulator.model.arns import parse_states_arn
 from emulator.model.records import Execution
@@ -17,14 +16,6 @@ from emulator.runtime.recorder import Chain, Recorder
 
 _FALLBACK_REGION = "us-east-1"
 _FALLBACK_ACCOUNT = "000000000000"
-
-
-class Terminal(StatesError):
-    """An error no Retry or Catch may handle (States.Runtime, a state's DataLimitExceeded …)."""
-
-
-class TimedOut(Exception):
-    """The execution's TimeoutSeconds elapsed."""
 
 
 class Run:

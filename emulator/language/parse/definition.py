@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import DefinitionError
 from emulator.language.evaluate.variables import variable_references
 from emulator.language.states.common import JSONPATH, fail
+
+if TYPE_CHECKING:
+    from emulator.language.states.registry import State
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +18,7 @@ class Definition:
     """A state machine, or a Parallel branch / Map item processor (same shape)."""
 
     start_at: str
-    states: dict[str, Any]  # name -> compiled state (never mutated after compilation)
+    states: dict[str, State]  # name -> compiled state (never mutated after compilation)
     timeout_seconds: int | None = None
     query_language: str = JSONPATH
     comment: str | None = None
@@ -37,7 +40,7 @@ def compile_machine(
     start_at = document.get("StartAt")
     if not isinstance(states_raw, dict) or not isinstance(start_at, str):
         raise fail("These fields are required: [StartAt, States]", location or "/")
-    states: dict[str, Any] = {}
+    states: dict[str, State] = {}
     references: dict[str, tuple[str, ...]] = {}
     for name, raw in states_raw.items():
         where = f"{location}/States/{name}"
@@ -66,11 +69,15 @@ def compile_machine(
     )
 
 
-def _nested_machines(state: Any) -> tuple[Definition, ...]:
-    processor = getattr(state, "processor", None)
-    if isinstance(processor, Definition):
-        return (processor,)
-    return tuple(getattr(state, "branches", ()))
+def _nested_machines(state: State) -> tuple[Definition, ...]:
+    from emulator.language.states.map_state import MapState
+    from emulator.language.states.parallel_state import ParallelState
+
+    if isinstance(state, MapState):
+        return (state.processor,)
+    if isinstance(state, ParallelState):
+        return state.branches
+    return ()
 
 
 def compile_definition(document: dict[str, Any]) -> Definition:

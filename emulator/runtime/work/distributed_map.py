@@ -5,26 +5,25 @@ The parent's history records, as AWS does::
     MapStateEntered, MapStateStarted {length}, MapRunStarted {mapRunArn},
     MapRunSucceeded | MapRunFailed {error, cause}, MapStateSucceeded | MapStateFailed, MapStateExited
 
-Child executions are ordinary executions of the item processor (``Engine.start``) named by a UUID,
-with ``map_run_arn`` set and the labelled state machine ARN (``…:stateMachine:<machine>/<label>``).
-Their events never reach the parent's history. A child that does not succeed counts against the
-tolerated failure threshold; once it is exceeded the run fails with
-``States.ExceedToleratedFailureThreshold`` and the children still running are aborted.
-
-``Engine`` inherits ``DistributedMaps``; the mixin only uses the engine's public lifecycle
-(``start``/``wait``/``stop``) plus its retry and result helpers.
+Child executions are ordinary executions of the item processor (started through the
+``ChildExecutions`` the unit is given: the engine's ``start`` / ``wait`` / ``stop``) named by a
+UUID, with ``map_run_arn`` set and the labelled state machine ARN
+(``…:stateMachine:<machine>/<label>``). Their events never reach the parent's history. A child that
+does not succeed counts against the tolerated failure threshold; once it is exceeded the run fails
+with ``States.ExceedToleratedFailureThreshold`` and the children still running are aborted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
-from emulator.language.evaluate.jsonata import JsonataBindings, QueryEvaluationError
+from emulator.language.evaluate.jsonata import JsonataBindings
 from emulator.language.states.map_state import (
     EXCEEDED_THRESHOLD_CAUSE,
     DistributedConfig,
@@ -45,10 +44,12 @@ from emulator.model.records import (
     StateMachineType,
 )
 from emulator.model.types import Json
-from emulator.runtime.branches import all_or_first_failure
-from emulator.runtime.engine_base import EngineBase
+from emulator.runtime.clock import Clock
+from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.failures import AttemptFailed, AttemptFailure
 from emulator.runtime.map_run import (
     MapRunCounts,
+    MapRunSink,
     child_execution_arn,
     child_state_machine_arn,
     map_run_arn,
@@ -56,107 +57,145 @@ from emulator.runtime.map_run import (
     state_machine_name_of,
 )
 from emulator.runtime.map_run_io import decode_items, result_files
-from emulator.runtime.recorder import Chain
-
-if TYPE_CHECKING:
-    from emulator.runtime.run import Run
+from emulator.runtime.recorder import Chain, Recorder
+from emulator.runtime.run import Run
+from emulator.runtime.work.frames import all_or_first_failure
+from emulator.runtime.work.scope import Context, Outcome, Scope
 
 # AWS runs at most this many child executions of one Map Run at once.
 DISTRIBUTED_MAP_CONCURRENCY = 10_000
+
+
+class ChildExecutions(Protocol):
+    """Starting, awaiting and stopping executions (the engine's control plane interface)."""
+
+    def start(self, execution: Execution) -> None: ...
+
+    async def wait(self, execution: Execution) -> None: ...
+
+    def stop(self, execution: Execution, error: str | None, cause: str | None) -> None: ...
 
 
 @dataclass(slots=True)
 class MapRunFrame:
     """A running Map Run, so StopExecution can abort it and its children."""
 
+    work: DistributedMapWork
     name: str
     chain: Chain
     map_run: MapRun
     counts: MapRunCounts
     children: list[Execution] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)  # child ARN -> items it processes
-    kind: str = "MapRun"
+
+    def abort(self, recorder: Recorder, previous: int | None) -> None:
+        """StopExecution of the parent: the run's abort (its children stopped), then the Map's."""
+        at = self.chain.last if previous is None else previous
+        self.counts.finish(MapRunStatus.ABORTED, self.work.clock.now())
+        recorder.add("MapRunAborted", at)
+        self.work.abort_children(self)
+        recorder.add("MapStateAborted", at)
 
 
-class DistributedMaps(EngineBase):
-    # Which event MapStateExited follows. The corpus disagrees with itself, and only by date: all
-    # 34 recordings up to Aug 2024 link it to MapRunSucceeded (False, the default); all 13 from
-    # Nov 2024 on to MapRunStarted (True). No definition feature separates them (ItemReader,
-    # ResultWriter, Label, ItemSelector/Parameters, ItemsPath, thresholds and JSONata occur on
-    # both sides). Measured on the corpus: True passes 11 more cases and fails 27 that pass now.
-    map_exit_follows_run_start: bool
+@dataclass(frozen=True, slots=True)
+class PreparedDistributedMap:
+    """What a Distributed Map reads once, before its first attempt."""
 
-    async def _work_distributed_map(
-        self, run: Run, state: MapState, value: Json, context: dict[str, Any], chain: Chain
-    ) -> Json:
-        config = state.distributed
-        assert config is not None
-        recorder = run.recorder
-        variables = chain.variables
-        dataflow = self.dataflow
+    effective: Json
+    items: list[Json] | None  # None: read by the ItemReader in each attempt
+    concurrency: int
+    bindings: JsonataBindings | None  # a JSONata Map's fields see the state input and variables
+
+
+class DistributedMapWork:
+    failed_event: str | None = "MapStateFailed"
+    stays_active_on_failure = False
+
+    def __init__(
+        self,
+        clock: Clock,
+        rng: random.Random,
+        integrations: IntegrationRegistry,
+        children: ChildExecutions,
+        map_runs: MapRunSink | None = None,
+        exit_follows_run_start: bool = False,
+    ) -> None:
+        self.clock = clock
+        self.rng = rng
+        self.integrations = integrations
+        self.children = children
+        # Where Distributed Map runs and their child executions are registered (None: nowhere).
+        self.map_runs = map_runs
+        # Which event MapStateExited follows. The corpus disagrees with itself, and only by date: all
+        # 34 recordings up to Aug 2024 link it to MapRunSucceeded (False, the default); all 13 from
+        # Nov 2024 on to MapRunStarted (True). No definition feature separates them (ItemReader,
+        # ResultWriter, Label, ItemSelector/Parameters, ItemsPath, thresholds and JSONata occur on
+        # both sides). Measured on the corpus: True passes 11 more cases and fails 27 that pass now.
+        self.exit_follows_run_start = exit_follows_run_start
+
+    def prepare(
+        self, scope: Scope, state: MapState, value: Json, context: Context, chain: Chain
+    ) -> PreparedDistributedMap:
+        dataflow = scope.dataflow
         # A JSONata Map's fields are expressions over the state input (JSONPath: paths over the
         # effective input); both see the workflow variables.
         bindings = dataflow.bindings(value, context, chain) if state.common.is_jsonata else None
+        assert state.distributed is not None
+        if state.distributed.item_reader is None:
+            effective, items, concurrency = dataflow.map_items(state, value, context, chain)
+            return PreparedDistributedMap(effective, items, concurrency, bindings)
+        effective = dataflow.effective_input(state.common, value, context, chain)
+        concurrency = max_concurrency_of(state, effective, context, chain.variables)
+        if bindings is not None and state.max_concurrency_expression is not None:
+            concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
+        return PreparedDistributedMap(effective, None, concurrency, bindings)
+
+    async def attempt(
+        self,
+        scope: Scope,
+        state: MapState,
+        prepared: PreparedDistributedMap,
+        value: Json,
+        context: Context,
+        chain: Chain,
+    ) -> Outcome:
+        config = state.distributed
+        assert config is not None
+        run = scope.run
+        recorder = run.recorder
+        effective, items, bindings = prepared.effective, prepared.items, prepared.bindings
+        chain.last = recorder.add(
+            "MapStateStarted",
+            chain.last,
+            "mapStateStartedEventDetails",
+            {"length": 0 if items is None else len(items)},
+        )
+        threshold = failure_threshold_of(config, effective, context, chain.variables, bindings)
+        frame = self._begin_map_run(run, state, prepared.concurrency, threshold, chain)
+        run_started = recorder.add(
+            "MapRunStarted", chain.last, "mapRunStartedEventDetails", {"mapRunArn": frame.map_run.arn}
+        )
+        chain.last = run_started
+        chain.frame = frame
         try:
-            if config.item_reader is None:
-                effective, items, concurrency = dataflow.map_items(state, value, context, chain)
-            else:
-                effective, items = dataflow.effective_input(state.common, value, context, chain), None
-                concurrency = max_concurrency_of(state, effective, context, variables)
-                if bindings is not None and state.max_concurrency_expression is not None:
-                    found = state.max_concurrency_expression.evaluate(bindings, expected="integer")
-                    concurrency = int(found)  # type: ignore[arg-type]
-        except QueryEvaluationError as failure:
-            failure.before_start = True  # type: ignore[attr-defined]
-            raise
-        attempts = [0] * len(state.retry)
-        while True:
-            chain.last = recorder.add(
-                "MapStateStarted",
-                chain.last,
-                "mapStateStartedEventDetails",
-                {"length": 0 if items is None else len(items)},
-            )
-            threshold = failure_threshold_of(config, effective, context, variables, bindings)
-            frame = self._begin_map_run(run, state, concurrency, threshold, chain)
-            run_started = recorder.add(
-                "MapRunStarted", chain.last, "mapRunStartedEventDetails", {"mapRunArn": frame.map_run.arn}
-            )
-            chain.last = run_started
-            chain.frame = frame
-            try:
-                result = await self._run_map_run(
-                    run,
-                    state,
-                    config,
-                    effective,
-                    items,
-                    context,
-                    concurrency,
-                    threshold,
-                    frame,
-                    chain,
-                    bindings,
-                )
-            except StatesError as failure:
-                chain.frame = None
-                frame.counts.finish(MapRunStatus.FAILED, self.clock.now())
-                details: dict[str, Any] = {"error": failure.error}
-                if failure.cause is not None:
-                    details["cause"] = failure.cause
-                chain.last = recorder.add("MapRunFailed", chain.last, "mapRunFailedEventDetails", details)
-                if await self._retry_pause(run, state, failure, attempts, context):
-                    continue
-                chain.last = recorder.add("MapStateFailed", chain.last)
-                raise
-            finally:
-                self._abort_children(frame)
+            result = await self._run_map_run(scope, state, config, prepared, context, threshold, frame)
+        except StatesError as failure:
             chain.frame = None
-            frame.counts.finish(MapRunStatus.SUCCEEDED, self.clock.now())
-            succeeded = recorder.add("MapRunSucceeded", run_started)
-            recorder.add("MapStateSucceeded", succeeded)
-            chain.last = run_started if self.map_exit_follows_run_start else succeeded
-            return self._finish_result(state, value, result, context, chain)
+            frame.counts.finish(MapRunStatus.FAILED, self.clock.now())
+            details: dict[str, Any] = {"error": failure.error}
+            if failure.cause is not None:
+                details["cause"] = failure.cause
+            chain.last = recorder.add("MapRunFailed", chain.last, "mapRunFailedEventDetails", details)
+            raise AttemptFailed(AttemptFailure(failure, chain.last)) from None
+        finally:
+            self.abort_children(frame)
+        chain.frame = None
+        frame.counts.finish(MapRunStatus.SUCCEEDED, self.clock.now())
+        succeeded = recorder.add("MapRunSucceeded", run_started)
+        recorder.add("MapStateSucceeded", succeeded)
+        chain.last = run_started if self.exit_follows_run_start else succeeded
+        next_name = None if state.common.end else state.common.next
+        return scope.dataflow.finish(state, value, result, context, chain), next_name
 
     def _begin_map_run(
         self, run: Run, state: MapState, concurrency: int, threshold: FailureThreshold, chain: Chain
@@ -177,26 +216,30 @@ class DistributedMaps(EngineBase):
         counts = MapRunCounts(map_run)
         if self.map_runs is not None:
             self.map_runs.map_run_started(run.account, run.region, map_run)
-        return MapRunFrame(state.common.name, chain, map_run, counts)
+        return MapRunFrame(self, state.common.name, chain, map_run, counts)
 
     async def _run_map_run(
         self,
-        run: Run,
+        scope: Scope,
         state: MapState,
         config: DistributedConfig,
-        value: Json,
-        items: list[Json] | None,
-        context: dict[str, Any],
-        concurrency: int,
+        prepared: PreparedDistributedMap,
+        context: Context,
         threshold: FailureThreshold,
         frame: MapRunFrame,
-        chain: Chain,
-        bindings: JsonataBindings | None = None,
     ) -> Json:
+        run = scope.run
+        chain = frame.chain
         variables = chain.variables
+        value, items, concurrency, bindings = (
+            prepared.effective,
+            prepared.items,
+            prepared.concurrency,
+            prepared.bindings,
+        )
         if items is None:
             items = await self._read_items(run, config, value, context, variables, bindings)
-        selected = self._select_items(state, value, items, context, chain)
+        selected = self._select_items(scope.dataflow, state, value, items, context, chain)
         if config.item_batcher is not None:
             inputs = batches_of(config.item_batcher, selected, value, context, self.rng, variables, bindings)
             sizes = [len(batch["Items"]) for batch in inputs]  # type: ignore[index,arg-type]
@@ -211,7 +254,7 @@ class DistributedMaps(EngineBase):
             execution = self._start_child(run, state, config, frame, inputs[index], sizes[index])
             children[index] = execution
             frame.counts.started(sizes[index])
-            await self.wait(execution)
+            await self.children.wait(execution)
             frame.counts.ended(execution.status, sizes[index])
             if execution.status is not ExecutionStatus.SUCCEEDED:
                 failed_items += sizes[index]
@@ -241,17 +284,17 @@ class DistributedMaps(EngineBase):
 
     def _select_items(
         self,
+        dataflow: DataFlow,
         state: MapState,
         value: Json,
         items: list[Json],
-        context: dict[str, Any],
+        context: Context,
         chain: Chain,
     ) -> list[Json]:
         if state.item_selector is None and state.jsonata_item_selector is None:
             return items
         return [
-            self.dataflow.map_item(state, value, index, item, context, chain)
-            for index, item in enumerate(items)
+            dataflow.map_item(state, value, index, item, context, chain) for index, item in enumerate(items)
         ]
 
     def _start_child(
@@ -287,23 +330,17 @@ class DistributedMaps(EngineBase):
         frame.sizes[child.arn] = size
         if self.integrations.mocks is not None:  # a mocked test case covers the Map's children
             self.integrations.mocks.bind_child(child.arn, parent.arn)
-        self.start(child)
+        self.children.start(child)
         if self.map_runs is not None and not express:
             self.map_runs.child_execution_started(run.account, run.region, child)
         return child
 
-    def _abort_children(self, frame: MapRunFrame) -> None:
+    def abort_children(self, frame: MapRunFrame) -> None:
         """Abort the children still running (the run failed, or the parent ended or stopped)."""
         for child in frame.children:
             if child.status is ExecutionStatus.RUNNING:
-                self.stop(child, None, None)
+                self.children.stop(child, None, None)
                 frame.counts.ended(ExecutionStatus.ABORTED, frame.sizes.get(child.arn, 1))
-
-    def _abort_map_run(self, frame: MapRunFrame, previous: int, recorder: Any) -> None:
-        """StopExecution of the parent: record the run's abort and stop its children."""
-        frame.counts.finish(MapRunStatus.ABORTED, self.clock.now())
-        recorder.add("MapRunAborted", previous)
-        self._abort_children(frame)
 
     # --- ItemReader / ResultWriter (through the integration seam) ---------------------------
 
@@ -312,7 +349,7 @@ class DistributedMaps(EngineBase):
         run: Run,
         config: DistributedConfig,
         value: Json,
-        context: dict[str, Any],
+        context: Context,
         variables: Mapping[str, Json] | None = None,
         bindings: JsonataBindings | None = None,
     ) -> list[Json]:
@@ -349,7 +386,7 @@ class DistributedMaps(EngineBase):
         run: Run,
         config: DistributedConfig,
         value: Json,
-        context: dict[str, Any],
+        context: Context,
         frame: MapRunFrame,
         children: list[Execution],
         bindings: JsonataBindings | None = None,

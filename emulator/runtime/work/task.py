@@ -1,34 +1,53 @@
 """Task states: the call through the integration registry, with task tokens for callback and
-``.sync`` tasks, TimeoutSeconds / HeartbeatSeconds, the Task events and the retries.
-
-``Engine`` inherits ``TaskWork``; the mixin uses the engine's retry and result helpers.
-"""
+``.sync`` tasks, TimeoutSeconds / HeartbeatSeconds and the Task events. Each attempt is one
+call; the executor's retry loop decides whether a failed call is made again."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from dataclasses import dataclass
 
-from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.jsonata import JsonataTemplate
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
 from emulator.model.types import Json
-from emulator.runtime.callbacks import Callback
-from emulator.runtime.engine_base import EngineBase
+from emulator.runtime.callbacks import Callback, CallbackWaiter
+from emulator.runtime.failures import AttemptFailed, AttemptFailure, TimedOut
 from emulator.runtime.recorder import Chain, too_large
-from emulator.runtime.run import Run, TimedOut
+from emulator.runtime.run import Run
 from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents
+from emulator.runtime.work.scope import Context, Outcome, Scope
 
 
-class TaskWork(EngineBase):
-    async def _work_task(
-        self, run: Run, state: TaskState, value: Json, context: dict[str, Any], chain: Chain
-    ) -> Json:
-        recorder = run.recorder
-        resource = state.resource
-        dataflow = self.dataflow
+@dataclass(frozen=True, slots=True)
+class PreparedTask:
+    """What a Task reads once, before its first attempt."""
+
+    timeout: int | None
+    heartbeat: int | None
+    credentials: Json
+    account: str  # the task acts in its role's account
+
+
+class TaskWork:
+    failed_event: str | None = None
+    stays_active_on_failure = True
+
+    def __init__(
+        self, integrations: IntegrationRegistry, callbacks: CallbackWaiter | None, timeout_scale: float = 1.0
+    ) -> None:
+        self.integrations = integrations
+        # Task tokens for callback and .sync tasks (None: such tasks get no token).
+        self.callbacks = callbacks
+        # TimeoutSeconds / HeartbeatSeconds run in real seconds times this (tests shrink it).
+        self.timeout_scale = timeout_scale
+
+    def prepare(
+        self, scope: Scope, state: TaskState, value: Json, context: Context, chain: Chain
+    ) -> PreparedTask:
+        dataflow = scope.dataflow
         effective = dataflow.effective_input(state.common, value, context, chain)
         timeout = dataflow.seconds(
             state.timeout_seconds,
@@ -47,58 +66,71 @@ class TaskWork(EngineBase):
             chain,
         )
         credentials: Json = None
-        account = run.account
+        account = scope.run.account
         if isinstance(state.credentials, JsonataTemplate):
             credentials = state.credentials.evaluate(dataflow.bindings(value, context, chain))
         elif state.credentials is not None:
-            credentials = state.credentials.evaluate(effective, context, self.rng, chain.variables)
+            credentials = state.credentials.evaluate(effective, context, dataflow.rng, chain.variables)
         if credentials is not None:
-            account = account_of(credentials, run.account)  # the task acts in the role's account
-        attempts = [0] * len(state.retry)
-        while True:
-            callback = self._issue_callback(run, resource)
-            if callback is not None:
-                context = dict(context)
-                context["Task"] = {"Token": callback.token}
+            account = account_of(credentials, account)
+        return PreparedTask(timeout, heartbeat, credentials, account)
+
+    async def attempt(
+        self,
+        scope: Scope,
+        state: TaskState,
+        prepared: PreparedTask,
+        value: Json,
+        context: Context,
+        chain: Chain,
+    ) -> Outcome:
+        run = scope.run
+        recorder = run.recorder
+        resource = state.resource
+        dataflow = scope.dataflow
+        callback = self._issue_callback(run, resource)
+        if callback is not None:
+            context = dict(context)
+            context["Task"] = {"Token": callback.token}
+        try:
+            parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
+            events = TaskEvents(recorder, chain, resource, run.region)
+            timeout, heartbeat = prepared.timeout, prepared.heartbeat
+            invocation = TaskInvocation(
+                resource,
+                parameters,
+                context,
+                run.region,
+                prepared.account,
+                timeout,
+                heartbeat,
+                prepared.credentials,
+                task_token=None if callback is None else callback.token,
+                on_started=events.started if resource.kind == "activity" else None,
+            )
+            await self.integrations.prepare(invocation)
+            events.scheduled(parameters, timeout, heartbeat, task_credentials_details(prepared.credentials))
+            if resource.kind != "activity":
+                events.started()
             try:
-                parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
-                events = TaskEvents(recorder, chain, resource, run.region)
-                invocation = TaskInvocation(
-                    resource,
-                    parameters,
-                    context,
-                    run.region,
-                    account,
-                    timeout,
-                    heartbeat,
-                    credentials,
-                    task_token=None if callback is None else callback.token,
-                    on_started=events.started if resource.kind == "activity" else None,
-                )
-                await self.integrations.prepare(invocation)
-                events.scheduled(parameters, timeout, heartbeat, task_credentials_details(credentials))
-                if resource.kind != "activity":
-                    events.started()
-                try:
-                    result = await self._invoke(run, invocation, timeout, events, callback)
-                    text = recorder.text(result)
-                    if too_large(text):
-                        name = resource.arn if resource.kind == "lambda" else resource.resource_type
-                        raise StatesError(
-                            ErrorName.DATA_LIMIT_EXCEEDED,
-                            f"The state/task '{name}' returned a result with a size exceeding the maximum number "
-                            "of bytes service limit.",
-                        )
-                except StatesError as failure:
-                    events.failed(failure)
-                    if await self._retry_pause(run, state, failure, attempts, context):
-                        continue
-                    raise
-            finally:
-                if callback is not None and self.callbacks is not None:
-                    self.callbacks.close(callback)
-            events.succeeded(text)
-            return self._finish_result(state, value, result, context, chain)
+                result = await self._invoke(scope, invocation, timeout, events, callback)
+                text = recorder.text(result)
+                if too_large(text):
+                    name = resource.arn if resource.kind == "lambda" else resource.resource_type
+                    raise StatesError(
+                        ErrorName.DATA_LIMIT_EXCEEDED,
+                        f"The state/task '{name}' returned a result with a size exceeding the maximum number "
+                        "of bytes service limit.",
+                    )
+            except StatesError as failure:
+                events.failed(failure)
+                raise AttemptFailed(AttemptFailure(failure, chain.last)) from None
+        finally:
+            if callback is not None and self.callbacks is not None:
+                self.callbacks.close(callback)
+        events.succeeded(text)
+        next_name = None if state.common.end else state.common.next
+        return dataflow.finish(state, value, result, context, chain), next_name
 
     def _issue_callback(self, run: Run, resource: TaskResource) -> Callback | None:
         """Callback (``.waitForTaskToken``) and ``.sync`` tasks carry a task token in ``$$.Task.Token``."""
@@ -108,16 +140,17 @@ class TaskWork(EngineBase):
 
     async def _invoke(
         self,
-        run: Run,
+        scope: Scope,
         invocation: TaskInvocation,
         timeout: int | None,
-        events: TaskEvents | None = None,
-        callback: Callback | None = None,
+        events: TaskEvents,
+        callback: Callback | None,
     ) -> Json:
         limit: float | None = float(timeout) * self.timeout_scale if timeout is not None else None
         execution_limit = None
-        if run.deadline is not None:
-            execution_limit = max(run.deadline - (self.clock.now() + run.skew), 0.0)
+        deadline = scope.run.deadline
+        if deadline is not None:
+            execution_limit = max(deadline - scope.now(), 0.0)
         work = self._run_pattern(invocation, events, callback)
         if limit is None and execution_limit is None:
             return await work
@@ -134,15 +167,14 @@ class TaskWork(EngineBase):
             raise StatesError(ErrorName.TIMEOUT, None) from None
 
     async def _run_pattern(
-        self, invocation: TaskInvocation, events: TaskEvents | None, callback: Callback | None
+        self, invocation: TaskInvocation, events: TaskEvents, callback: Callback | None
     ) -> Json:
         """Request-response: the call's result. ``.waitForTaskToken``: the call (TaskSubmitted), then the
         answer to the token. ``.sync``: the call, then the job's end or an answer to the token."""
         submitted = await self.integrations.invoke(invocation)
         if callback is None or self.callbacks is None:
             return submitted
-        if events is not None:
-            events.submitted(submitted)
+        events.submitted(submitted)
         heartbeat = invocation.heartbeat_seconds
         if invocation.resource.pattern == WAIT_FOR_TASK_TOKEN:
             return await self.callbacks.wait(callback, heartbeat)

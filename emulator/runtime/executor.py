@@ -1,0 +1,295 @@
+"""The executor: runs a state machine's states, each through the one lifecycle.
+
+StateEntered → the unit's ``prepare`` → its attempts under the one retry loop → Catch →
+StateExited, for every state type. The work itself is a unit per kind (``runtime/work/``),
+looked up by the state's type in the ``units`` the executor was configured with; the executor is
+also configured with how a run waits (``Waiter``) and whether a failure is retried
+(``RetryDecider``): the engine gives it the clock and the retry policy, TestState a no-op waiter
+and its own decider (see ``test_state.py``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.io import runtime_error_prefix
+from emulator.language.evaluate.jsonata import QueryEvaluationError
+from emulator.language.evaluate.retry import find_catcher, next_retry_delay
+from emulator.language.evaluate.variables import assigned_variables_text
+from emulator.language.parse.definition import Definition
+from emulator.language.states.common import Catcher, Retrier
+from emulator.language.states.map_state import MapState
+from emulator.language.states.parallel_state import ParallelState
+from emulator.language.states.registry import State
+from emulator.language.states.task_state import TaskState
+from emulator.model.types import Json
+from emulator.runtime.clock import Clock
+from emulator.runtime.context import state_context
+from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.failures import AttemptFailed, EvaluationReported, Terminal, TimedOut
+from emulator.runtime.recorder import Chain, HistoryLimitExceeded, too_large
+from emulator.runtime.run import Run
+from emulator.runtime.work.scope import Context, Outcome, RetryDecider, Scope, Waiter, Work
+
+# Shared by every event that carries it: recorded details are never modified.
+NOT_TRUNCATED: dict[str, Any] = {"truncated": False}
+
+Units = Mapping[type[State], Work[Any, Any]]
+
+
+class Executor:
+    __slots__ = ("clock", "dataflow", "waiter", "retries", "units", "_entered", "_exited")
+
+    def __init__(
+        self, clock: Clock, dataflow: DataFlow, waiter: Waiter, retries: RetryDecider, units: Units
+    ) -> None:
+        self.clock = clock
+        self.dataflow = dataflow
+        self.waiter = waiter
+        self.retries = retries
+        self.units = units
+        # Event type names, made once (every state event shares them).
+        self._entered: dict[str, str] = {}
+        self._exited: dict[str, str] = {}
+
+    def scope(self, run: Run) -> RunScope:
+        return RunScope(self, run)
+
+    async def run_machine(
+        self, run: Run, definition: Definition, value: Json, chain: Chain, start: str | None = None
+    ) -> Json:
+        """Run a state machine (or a branch / iteration) from StartAt (or ``start``) to its end."""
+        states = definition.states
+        name: str | None = start or definition.start_at
+        scope = RunScope(self, run)
+        while name is not None:
+            if run.deadline is not None and self.clock.now() + run.skew >= run.deadline:
+                raise TimedOut()
+            value, name = await self.run_state(scope, states[name], value, chain)
+        return value
+
+    # --- the state lifecycle --------------------------------------------------------------------
+
+    async def run_state(self, scope: Scope, state: State, value: Json, chain: Chain) -> Outcome:
+        run = scope.run
+        common = state.common
+        type_name = common.type
+        unit = self.units[type(state)]
+        recorder = run.recorder
+        before_entered = chain.last
+        chain.assigned = None
+        entered_id = recorder.add(
+            self._entered.get(type_name) or self._entered.setdefault(type_name, f"{type_name}StateEntered"),
+            chain.last,
+            "stateEnteredEventDetails",
+            {"name": common.name, "input": recorder.text(value), "inputDetails": NOT_TRUNCATED},
+        )
+        chain.last = entered_id
+        chain.active = type_name
+        chain.state, chain.value, chain.last_frame = common.name, value, None
+        retriers = retriers_of(state)
+        context = state_context(run.base_context, common.name, self.clock.now(), 0 if retriers else None)
+        try:
+            try:
+                prepared = unit.prepare(scope, state, value, context, chain)
+            except QueryEvaluationError as failure:  # before the state started: it also reports its failure
+                raise self._evaluation_failed(
+                    scope, state, failure, chain, before_entered, entered_id, unit.failed_event
+                ) from None
+            output, next_name = await self.retry_loop(scope, unit, state, prepared, value, context, chain)
+        except StatesError as failure:
+            if not unit.stays_active_on_failure:
+                chain.active = None
+            if isinstance(failure, Terminal | HistoryLimitExceeded):
+                raise
+            if failure.error == ErrorName.RUNTIME:
+                raise Terminal(
+                    failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
+                ) from None
+            if isinstance(failure, QueryEvaluationError):
+                failure = self._evaluation_failed(scope, state, failure, chain, before_entered, entered_id)
+            catcher = find_catcher(catchers_of(state), failure.error)
+            if catcher is None:
+                raise failure from None
+            error_output: dict[str, Json] = {"Error": failure.error}
+            if failure.cause is not None:
+                error_output["Cause"] = failure.cause
+            elif failure.error is None:  # SendTaskFailure without error: AWS shows both as null
+                error_output["Cause"] = None
+            elif unit.stays_active_on_failure and failure.error == ErrorName.TIMEOUT:
+                error_output["Cause"] = ""  # a timed-out task's catcher sees an empty cause
+            try:
+                output = self.dataflow.caught(catcher, common, value, error_output, context, chain)
+            except QueryEvaluationError as evaluation:
+                raise self._evaluation_failed(
+                    scope, state, evaluation, chain, before_entered, entered_id
+                ) from None
+            next_name = catcher.next
+        text = recorder.text(output)
+        if too_large(text):
+            raise Terminal(
+                ErrorName.DATA_LIMIT_EXCEEDED,
+                f"The state/task '{common.name}' returned a result with a size exceeding the maximum number of "
+                "bytes service limit.",
+            )
+        details: dict[str, Any] = {"name": common.name, "output": text, "outputDetails": NOT_TRUNCATED}
+        assigned = chain.assigned
+        if assigned is not None:
+            try:
+                details["assignedVariables"] = assigned_variables_text(assigned)
+            except StatesError as failure:
+                raise Terminal(
+                    failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
+                ) from None
+            details["assignedVariablesDetails"] = NOT_TRUNCATED
+        chain.last = recorder.add(
+            self._exited.get(type_name) or self._exited.setdefault(type_name, f"{type_name}StateExited"),
+            chain.last,
+            "stateExitedEventDetails",
+            details,
+        )
+        chain.active = None
+        if assigned is not None:
+            chain.variables.update(assigned)
+            chain.assigned = None
+        return output, next_name
+
+    async def work(self, scope: Scope, state: State, value: Json, context: Context, chain: Chain) -> Outcome:
+        """A state's work without its lifecycle events and Catch (what TestState runs)."""
+        unit = self.units[type(state)]
+        prepared = unit.prepare(scope, state, value, context, chain)
+        return await self.retry_loop(scope, unit, state, prepared, value, context, chain)
+
+    async def retry_loop(
+        self,
+        scope: Scope,
+        unit: Work[Any, Any],
+        state: State,
+        prepared: object,
+        value: Json,
+        context: Context,
+        chain: Chain,
+    ) -> Outcome:
+        """The one retry loop: attempt until the attempt succeeds, fails in a way no retrier takes,
+        or the retriers give up (then the unit's ``<Type>StateFailed``, if it has one)."""
+        attempts: list[int] | None = None
+        while True:
+            try:
+                return await unit.attempt(scope, state, prepared, value, context, chain)
+            except AttemptFailed as failed:
+                attempt = failed.attempt
+            retriers = retriers_of(state)
+            if attempts is None:
+                attempts = [0] * len(retriers)
+            delay = self.retries.delay(retriers, attempt.failure, attempts)
+            if delay is None:
+                if unit.failed_event is not None:
+                    chain.last = scope.run.recorder.add(unit.failed_event, attempt.last_event)
+                raise attempt.failure
+            await self.waiter.wait(scope.run, delay)
+            retried = dict(context["State"])
+            retried["RetryCount"] = retried.get("RetryCount", 0) + 1
+            context["State"] = retried
+            chain.last = attempt.last_event
+
+    def _evaluation_failed(
+        self,
+        scope: Scope,
+        state: State,
+        failure: QueryEvaluationError,
+        chain: Chain,
+        before_entered: int,
+        entered_id: int,
+        failed_event: str | None = None,
+    ) -> EvaluationReported:
+        """AWS records a JSONata evaluation failure as EvaluationFailed (linked to the event before
+        the state was entered) and prefixes its cause like a runtime error's. ``failed_event``: the
+        state failed before it started (a Map / Parallel then also reports its own failure)."""
+        name = state.common.name
+        cause = runtime_error_prefix(name, entered_id) + (failure.cause or "")
+        details: dict[str, Any] = {"error": failure.error, "cause": cause, "state": name}
+        if failure.location is not None:
+            details["location"] = failure.location
+        recorder = scope.run.recorder
+        chain.last = recorder.add("EvaluationFailed", before_entered, "evaluationFailedEventDetails", details)
+        if failed_event is not None:
+            chain.last = recorder.add(failed_event, chain.last)
+        return EvaluationReported(failure.error, cause)
+
+
+def retriers_of(state: State) -> tuple[Retrier, ...]:
+    return state.retry if isinstance(state, TaskState | ParallelState | MapState) else ()
+
+
+def catchers_of(state: State) -> tuple[Catcher, ...]:
+    return state.catch if isinstance(state, TaskState | ParallelState | MapState) else ()
+
+
+class RunScope:
+    """The executor, as the units of one run see it (``Scope``)."""
+
+    __slots__ = ("_executor", "_run")
+
+    def __init__(self, executor: Executor, run: Run) -> None:
+        self._executor = executor
+        self._run = run
+
+    @property
+    def run(self) -> Run:
+        return self._run
+
+    @property
+    def dataflow(self) -> DataFlow:
+        return self._executor.dataflow
+
+    def now(self) -> float:
+        return self._executor.clock.now() + self._run.skew
+
+    async def wait(self, seconds: float) -> None:
+        await self._executor.waiter.wait(self._run, seconds)
+
+    async def run_machine(
+        self, definition: Definition, value: Json, chain: Chain, start: str | None = None
+    ) -> Json:
+        return await self._executor.run_machine(self._run, definition, value, chain, start)
+
+
+class ClockWaiter:
+    """Waiting on the clock, up to the execution's deadline (``TimedOut`` there). The virtual
+    seconds the clock skipped (WAIT_TIME_SCALE < 1) are kept as the run's skew."""
+
+    __slots__ = ("clock",)
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    async def wait(self, run: Run, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        timed_out = False
+        if run.deadline is not None:
+            remaining = run.deadline - (self.clock.now() + run.skew)
+            if seconds >= remaining:
+                seconds, timed_out = max(remaining, 0.0), True
+        before = self.clock.now()
+        await self.clock.sleep(seconds)
+        run.skew += max(0.0, seconds - (self.clock.now() - before))
+        if timed_out:
+            raise TimedOut()
+
+
+class RetryPolicy:
+    """The retriers decide (``evaluate/retry.py``); errors no retrier may take are never retried."""
+
+    __slots__ = ("rng",)
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def delay(self, retriers: tuple[Retrier, ...], failure: StatesError, attempts: list[int]) -> float | None:
+        if failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal | HistoryLimitExceeded):
+            return None
+        return next_retry_delay(retriers, attempts, failure.error, self.rng)

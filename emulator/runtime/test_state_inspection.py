@@ -1,0 +1,238 @@
+"""What TestState adds around the executor: the ``inspectionData`` it notes while the state runs
+(``InspectingDataFlow``), the integration seam answering the request's mock
+(``MockedIntegrations``), and the JSON text of the values it hands back (``Texts``)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.io import apply_input_path, apply_output_path, apply_result_path
+from emulator.language.states.choice_state import ChoiceState
+from emulator.language.states.fail_state import FailState
+from emulator.language.states.map_state import MapState
+from emulator.language.states.pass_state import PassState
+from emulator.language.states.task_state import TaskState
+from emulator.language.states.wait_state import WaitState
+from emulator.model.jsontext import to_json_text
+from emulator.model.types import Json
+from emulator.runtime.clock import Clock
+from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.recorder import Chain
+
+
+class Answer(Protocol):
+    """A TestState ``mock``: the state's result, or the error it raises."""
+
+    def answer(self) -> Json: ...
+
+
+class Texts:
+    """JSON text of values in the response. AWS hands back the caller's own text for values it
+    did not change (``afterItemsPath`` of ``{"Values": [1, 2]}`` is ``[1, 2]``); everything it
+    built is compact."""
+
+    def __init__(self) -> None:
+        self._styles: dict[int, tuple[Json, tuple[str, str]]] = {}
+
+    def remember(self, value: Json, text: str) -> None:
+        for style in ((", ", ": "), (",", ":")):
+            if json.dumps(value, separators=style, ensure_ascii=False) == text:
+                self._walk(value, style)
+                return
+
+    def _walk(self, value: Json, style: tuple[str, str]) -> None:
+        if isinstance(value, dict):
+            self._styles[id(value)] = (value, style)
+            for item in value.values():
+                self._walk(item, style)
+        elif isinstance(value, list):
+            self._styles[id(value)] = (value, style)
+            for item in value:
+                self._walk(item, style)
+
+    def text(self, value: Json) -> str:
+        known = self._styles.get(id(value)) if isinstance(value, dict | list) else None
+        if known is not None and known[0] is value:
+            return json.dumps(value, separators=known[1], ensure_ascii=False)
+        return to_json_text(value)
+
+
+class Inspection:
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.error_details: dict[str, Any] = {}
+
+    def note(self, key: str, value: Any) -> None:
+        self.data[key] = value
+
+
+class MockedIntegrations(IntegrationRegistry):
+    """The integration seam for one TestState run: the mock answers, else the real integration."""
+
+    def __init__(
+        self, real: IntegrationRegistry, mock: Answer | None, trace: Inspection | None = None
+    ) -> None:
+        super().__init__()
+        self._real = real
+        self._mock = mock
+        self._trace = trace  # TRACE level: note an HTTP Task's request and response here
+
+    async def prepare(self, invocation: TaskInvocation) -> None:
+        if self._mock is None:
+            await self._real.prepare(invocation)
+
+    async def invoke(self, invocation: TaskInvocation) -> Json:
+        if self._mock is not None:
+            return self._mock.answer()
+        if self._trace is not None and invocation.resource.resource_type == HTTP:
+            integration = self._real.find(invocation.resource)
+            exchange = getattr(integration, "exchange", None)
+            if exchange is not None:
+                return _traced(await exchange(invocation), self._trace)
+        return await self._real.invoke(invocation)
+
+    async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
+        if self._mock is not None:
+            return submitted
+        return await self._real.run_job(invocation, submitted)
+
+
+HTTP = "http"
+
+
+def _traced(exchange: Any, inspection: Inspection) -> Json:
+    """Note an HTTP Task's request and response (``inspectionData.request`` / ``.response``), then
+    answer as the task would. Header lists are JSON text (AWS documents them as strings, not their
+    layout). Nothing an EventBridge connection would add is sent here, so ``revealSecrets`` has
+    nothing to reveal: what the definition sent and what came back are shown as they are."""
+    sent = exchange.request
+    request = {"protocol": sent.protocol, "method": sent.method, "url": sent.url}
+    request["headers"] = to_json_text(sent.headers)
+    if sent.body is not None:
+        request["body"] = sent.body
+    inspection.note("request", request)
+    received = exchange.response
+    if received is not None:
+        inspection.note(
+            "response",
+            {
+                "protocol": received.protocol,
+                "statusCode": str(received.status_code),
+                "statusMessage": received.status_message,
+                "headers": to_json_text(received.headers),
+                "body": received.body,
+            },
+        )
+    if exchange.failure is not None:
+        raise exchange.failure
+    return exchange.result  # type: ignore[no-any-return]
+
+
+class InspectingDataFlow(DataFlow):
+    """The engine's data steps, noting the intermediate values AWS shows as ``inspectionData``."""
+
+    __slots__ = ("inspection",)
+
+    def __init__(self, rng: random.Random, clock: Clock, inspection: Inspection) -> None:
+        super().__init__(rng, clock)
+        self.inspection = inspection
+
+    def _note_input_path(self, common: Any, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+        effective = apply_input_path(common.input_path, value, context, chain.variables)
+        self.inspection.note("afterInputPath", effective)
+        return effective
+
+    def arguments(
+        self, common: Any, parameters: Any, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> Json:
+        produced = super().arguments(common, parameters, value, context, chain)
+        if common.is_jsonata:
+            self.inspection.note("afterArguments", produced)
+        else:
+            self._note_input_path(common, value, context, chain)
+            self.inspection.note("afterParameters", produced)
+        return produced
+
+    def finish(
+        self, state: Any, value: Json, result: Json, context: Mapping[str, Json], chain: Chain
+    ) -> Json:
+        common = state.common
+        if isinstance(state, TaskState):
+            self.inspection.note("result", result)
+        if common.is_jsonata:
+            return super().finish(state, value, result, context, chain)
+        if state.result_selector is not None:
+            result = state.result_selector.evaluate(result, context, self.rng, chain.variables)
+        self.inspection.note("afterResultSelector", result)
+        self._assign_jsonpath(common.assign, result, context, chain)
+        output = apply_result_path(state.result_path, value, result)
+        self.inspection.note("afterResultPath", output)
+        return apply_output_path(common.output_path, output, context, chain.variables)
+
+    def run_pass(self, state: PassState, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+        common = state.common
+        if common.is_jsonata:
+            return super().run_pass(state, value, context, chain)
+        if state.has_result:
+            result = state.result
+            self.inspection.note("result", result)
+        else:
+            effective = self._note_input_path(common, value, context, chain)
+            if state.parameters is not None:
+                result = state.parameters.evaluate(effective, context, self.rng, chain.variables)
+            else:
+                result = effective
+            self.inspection.note("afterParameters", result)
+        self.inspection.note("afterResultSelector", result)
+        self._assign_jsonpath(common.assign, result, context, chain)
+        output = apply_result_path(state.result_path, value, result)
+        self.inspection.note("afterResultPath", output)
+        return apply_output_path(common.output_path, output, context, chain.variables)
+
+    def run_choice(
+        self, state: ChoiceState, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> tuple[Json, str]:
+        if not state.common.is_jsonata:
+            self._note_input_path(state.common, value, context, chain)
+        return super().run_choice(state, value, context, chain)
+
+    def wait_seconds(
+        self, state: WaitState, value: Json, context: Mapping[str, Json], chain: Chain, now: float
+    ) -> tuple[float, Json]:
+        seconds, effective = super().wait_seconds(state, value, context, chain, now)
+        if not state.common.is_jsonata:
+            self.inspection.note("afterInputPath", effective)
+        return seconds, effective
+
+    def effective_input(self, common: Any, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+        effective = super().effective_input(common, value, context, chain)
+        if not common.is_jsonata and common.type == "Succeed":
+            self.inspection.note("afterInputPath", effective)
+        return effective
+
+    def failure(
+        self, state: FailState, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> StatesError:
+        if not state.common.is_jsonata:
+            self._note_input_path(state.common, value, context, chain)
+        return super().failure(state, value, context, chain)
+
+    def map_items(
+        self, state: MapState, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> tuple[Json, list[Json], int]:
+        if not state.common.is_jsonata:
+            effective = self._note_input_path(state.common, value, context, chain)
+            path = state.items_path
+            if path.text.startswith("$$") and not isinstance(path.get(effective, context), list):
+                # AWS names a context path without its first "$" here
+                raise StatesError(ErrorName.RUNTIME, f'Reference path "{path.text[1:]}" must point to array.')
+        effective, items, concurrency = super().map_items(state, value, context, chain)
+        if not state.common.is_jsonata:
+            self.inspection.note("afterItemsPath", items)
+        self.inspection.note("maxConcurrency", concurrency)
+        return effective, items, concurrency

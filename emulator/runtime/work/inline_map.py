@@ -1,0 +1,144 @@
+"""Inline Map states: the iterations run as flows of their own (at most MaxConcurrency, and AWS's
+inline limit, at once); when one fails (or the execution is stopped) the others are aborted."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from emulator.language.errors import StatesError
+from emulator.language.states.map_state import MapState
+from emulator.language.states.task_state import TaskState
+from emulator.model.types import Json
+from emulator.runtime.recorder import Chain
+from emulator.runtime.work.frames import BranchFrame, all_or_first_failure, attempt_frame, resume_point
+from emulator.runtime.work.scope import Context, Outcome, Scope
+
+# Inline Map runs at most this many iterations at once (AWS's inline limit).
+INLINE_MAP_CONCURRENCY = 40
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedMap:
+    """What a Map reads once, before its first attempt."""
+
+    effective: Json  # the effective input (ItemSelector's ``$``)
+    items: list[Json]
+    concurrency: int
+
+
+class InlineMapWork:
+    failed_event: str | None = "MapStateFailed"
+    stays_active_on_failure = False
+
+    def prepare(
+        self, scope: Scope, state: MapState, value: Json, context: Context, chain: Chain
+    ) -> PreparedMap:
+        return PreparedMap(*scope.dataflow.map_items(state, value, context, chain))
+
+    async def attempt(
+        self,
+        scope: Scope,
+        state: MapState,
+        prepared: PreparedMap,
+        value: Json,
+        context: Context,
+        chain: Chain,
+    ) -> Outcome:
+        async def iterations(frame: BranchFrame, memo: BranchFrame | None) -> list[Json]:
+            return await _run_iterations(scope, state, prepared, context, frame, memo)
+
+        frame = BranchFrame("Map", state.common.name, chain, iterations=True)
+        details: dict[str, Json] = {"length": len(prepared.items)}
+        results = await attempt_frame(scope.run.recorder, chain, frame, iterations, details)
+        next_name = None if state.common.end else state.common.next
+        return scope.dataflow.finish(state, value, results, context, chain), next_name
+
+
+async def _run_iterations(
+    scope: Scope,
+    state: MapState,
+    prepared: PreparedMap,
+    context: Context,
+    frame: BranchFrame,
+    memo: BranchFrame | None,
+) -> list[Json]:
+    """Run the iterations; on success ``frame.chain.last`` is the last MapIterationSucceeded."""
+    recorder = scope.run.recorder
+    dataflow = scope.dataflow
+    name = state.common.name
+    chain = frame.chain
+    value, items = prepared.effective, prepared.items
+    results: list[Json] = [None] * len(items)
+    # AWS: an iteration starts from the event the previous one ended on (not from its outcome
+    # event); the Map's own outcome follows the last MapIterationSucceeded.
+    start_from = chain.last
+    last_outcome = chain.last
+    concurrency = prepared.concurrency
+    workers = len(items) if concurrency <= 0 else min(concurrency, len(items))
+    workers = min(workers, INLINE_MAP_CONCURRENCY)
+    # With several iterations at once AWS starts the next iterations before an iteration enters
+    # a Task (their MapIterationStarted events come first); states that do not wait run inline.
+    task_first = workers > 1 and isinstance(state.processor.states[state.processor.start_at], TaskState)
+
+    async def iteration(index: int) -> None:
+        nonlocal start_from, last_outcome
+        if memo is not None and index in memo.results:  # redriven: an iteration that succeeded is kept
+            results[index] = frame.results[index] = memo.results[index]
+            return
+        item = dataflow.map_item(state, value, index, items[index], context, chain)
+        own = chain.inner(
+            recorder.add(
+                "MapIterationStarted",
+                start_from,
+                "mapIterationStartedEventDetails",
+                {"name": name, "index": index},
+            )
+        )
+        start, item = resume_point(memo, index, own, item)
+        frame.flows[index] = frame.started[index] = own
+        try:
+            if task_first:
+                await asyncio.sleep(0)
+                if frame.failing is not None:
+                    return
+            results[index] = await scope.run_machine(state.processor, item, own, start)
+        except StatesError:
+            if frame.failing is not None:  # another iteration failed first: aborted with the rest
+                return
+            frame.flows.pop(index, None)
+            frame.failing = own
+            recorder.add(
+                "MapIterationFailed",
+                own.last,
+                "mapIterationFailedEventDetails",
+                {"name": name, "index": index},
+            )
+            raise
+        frame.flows.pop(index, None)
+        frame.results[index] = results[index]
+        last_outcome = recorder.add(
+            "MapIterationSucceeded",
+            own.last,
+            "mapIterationSucceededEventDetails",
+            {"name": name, "index": index},
+        )
+        start_from = own.last
+
+    if workers <= 1:
+        for index in range(len(items)):
+            await iteration(index)
+        chain.last = last_outcome
+        return results
+    next_index = 0
+
+    async def worker() -> None:
+        nonlocal next_index
+        while next_index < len(items) and frame.failing is None:
+            index = next_index
+            next_index += 1
+            await iteration(index)
+
+    await all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
+    chain.last = last_outcome
+    return results
