@@ -10,12 +10,15 @@ configured with the clock, the retry policy and a unit of work per state type
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
+from collections.abc import Callable
 from typing import Any
 
 from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
+from emulator.model.history import HistoryEvent
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
@@ -34,6 +37,9 @@ from emulator.runtime.work.task import TaskWork
 
 log = logging.getLogger("emulator.runtime.engine")
 
+# Told of each event an execution records, as it is appended (see emulator/service/watch.py).
+ExecutionObserver = Callable[[Execution, HistoryEvent], None]
+
 
 class Engine:
     def __init__(
@@ -45,12 +51,15 @@ class Engine:
         timeout_scale: float = 1.0,
         map_runs: MapRunSink | None = None,
         map_exit_follows_run_start: bool = False,
+        observer: ExecutionObserver | None = None,
     ) -> None:
         """``callbacks``: task tokens for callback and ``.sync`` tasks (None: such tasks get none);
         ``timeout_scale``: TimeoutSeconds / HeartbeatSeconds run in real seconds times this;
         ``map_runs``: where Distributed Map runs and their children are registered (None: nowhere);
         ``map_exit_follows_run_start``: see ``DistributedMapWork``."""
         self.clock = clock
+        # Told of every event of every execution this engine runs (the service's event hub).
+        self.observer = observer
         self.integrations = integrations
         self.rng = rng or random.Random()
         self.callbacks = callbacks
@@ -71,6 +80,8 @@ class Engine:
 
     def start(self, execution: Execution) -> None:
         """Record ExecutionStarted and schedule the run (must be called from the event loop)."""
+        if self.observer is not None:
+            execution.history.listener = functools.partial(self.observer, execution)
         recorder = Recorder(execution.history, self.clock)
         run = Run(execution, recorder)
         execution.handle = run

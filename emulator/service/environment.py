@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.integrations.lambda_functions import LocalFunctions
 from emulator.runtime.activities import ActivityQueues
 from emulator.runtime.clock import Clock
 from emulator.runtime.task_tokens import TaskTokenRegistry
+from emulator.service.watch import ExecutionEvents
 from emulator.settings import Settings
 from emulator.store.partition import Partition, Store
 
@@ -30,6 +32,8 @@ class ServiceEnvironment:
         "rng",
         "definition_accepted",
         "execution_logs",
+        "local_functions",
+        "execution_events",
         "_engine",
         "_engine_builder",
     )
@@ -46,6 +50,7 @@ class ServiceEnvironment:
         definition_accepted: Callable[[str], None] | None = None,
         engine_builder: Callable[[ServiceEnvironment], Any] | None = None,
         execution_logs: Any = None,
+        local_functions: LocalFunctions | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -59,6 +64,11 @@ class ServiceEnvironment:
         # ``emulator.runtime.execution_logs.ExecutionLogs`` (None: loggingConfiguration is kept but
         # nothing is delivered, and log groups are not checked).
         self.execution_logs = execution_logs
+        # The local Lambda functions (emulator/service/functions.py); the Lambda integration
+        # looks each invoke up here, so functions can be added while the server runs.
+        self.local_functions = LocalFunctions() if local_functions is None else local_functions
+        # Every event of every execution, pushed as it is recorded (emulator/service/watch.py).
+        self.execution_events = ExecutionEvents()
         self._engine = engine
         self._engine_builder = engine_builder
 
