@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import ROLE_ARN
+from compat_tests.helpers import wait_finished
 
 
 def unique(prefix: str) -> str:
@@ -31,15 +32,6 @@ def activity_machine(sfn: Any) -> tuple[str, str]:
     definition = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": activity, "End": True}}}
     machine = sfn.create_state_machine(name=unique("sm"), definition=json.dumps(definition), roleArn=ROLE_ARN)
     return activity, machine["stateMachineArn"]
-
-
-def finished(sfn: Any, execution_arn: str) -> dict[str, Any]:
-    for _ in range(400):
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
-        if described["status"] != "RUNNING":
-            return described
-        time.sleep(0.005)
-    raise AssertionError(f"{execution_arn} did not finish")
 
 
 def test_activity_lifecycle(sfn: Any) -> None:
@@ -84,7 +76,7 @@ def test_worker_completes_an_activity_task(sfn: Any) -> None:
     assert json.loads(task["input"]) == {"job": 7}
     sfn.send_task_heartbeat(taskToken=task["taskToken"])
     sfn.send_task_success(taskToken=task["taskToken"], output='{"done": true}')
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"done": True}
     with pytest.raises(ClientError) as raised:
@@ -100,7 +92,7 @@ def test_worker_fails_an_activity_task(sfn: Any) -> None:
         sfn.send_task_success(taskToken=task["taskToken"], output="{not json")
     assert code(raised) == "InvalidOutput"
     sfn.send_task_failure(taskToken=task["taskToken"], error="Worker.Broke", cause="disk full")
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert (described["status"], described["error"], described["cause"]) == (
         "FAILED",
         "Worker.Broke",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import ROLE_ARN
-from compat_tests.helpers import aws_client
+from compat_tests.helpers import aws_client, wait_finished
 
 PASS = json.dumps(
     {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": True}}}
@@ -40,15 +39,6 @@ def waiting_machine(sfn: Any) -> str:
     )
 
 
-def finished(sfn: Any, execution_arn: str) -> dict[str, Any]:
-    for _ in range(400):
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
-        if described["status"] != "RUNNING":
-            return described
-        time.sleep(0.005)
-    raise AssertionError(f"{execution_arn} did not finish")
-
-
 def code(raised: pytest.ExceptionInfo[ClientError]) -> str:
     return str(raised.value.response["Error"]["Code"])
 
@@ -66,7 +56,7 @@ def test_start_and_describe_execution(sfn: Any) -> None:
     arn = create(sfn)
     started = sfn.start_execution(stateMachineArn=arn, name="first", input='{"a": 1}', traceHeader="Root=1")
     assert started["executionArn"] == arn.replace(":stateMachine:", ":execution:") + ":first"
-    described = finished(sfn, started["executionArn"])
+    described = wait_finished(sfn, started["executionArn"])
     assert described["status"] == "SUCCEEDED"
     assert described["input"] == '{"a": 1}'
     assert json.loads(described["output"]) == {"Arg1": "argument1"}
@@ -80,7 +70,7 @@ def test_start_and_describe_execution(sfn: Any) -> None:
 
 def test_default_input_is_an_empty_object(sfn: Any) -> None:
     execution = sfn.start_execution(stateMachineArn=create(sfn))["executionArn"]
-    assert finished(sfn, execution)["input"] == "{}"
+    assert wait_finished(sfn, execution)["input"] == "{}"
 
 
 def test_same_name_same_input_while_running_is_idempotent_otherwise_already_exists(sfn: Any) -> None:
@@ -151,7 +141,7 @@ def test_list_executions_filters_orders_and_pages(sfn: Any) -> None:
     assert sfn.list_executions(stateMachineArn=arn)["executions"] == []
     names = [f"run{i}" for i in range(3)]
     for name in names:
-        finished(sfn, sfn.start_execution(stateMachineArn=arn, name=name)["executionArn"])
+        wait_finished(sfn, sfn.start_execution(stateMachineArn=arn, name=name)["executionArn"])
     page = sfn.list_executions(stateMachineArn=arn, maxResults=2)
     assert [e["name"] for e in page["executions"]] == ["run2", "run1"]
     rest = sfn.list_executions(stateMachineArn=arn, maxResults=2, nextToken=page["nextToken"])
@@ -176,7 +166,7 @@ def test_list_executions_needs_exactly_one_target_and_a_standard_machine(sfn: An
 
 def test_execution_history_forward_reverse_paged_and_without_data(sfn: Any) -> None:
     execution = sfn.start_execution(stateMachineArn=create(sfn))["executionArn"]
-    finished(sfn, execution)
+    wait_finished(sfn, execution)
     events = sfn.get_execution_history(executionArn=execution)["events"]
     assert [e["type"] for e in events] == [
         "ExecutionStarted",
@@ -237,7 +227,7 @@ def test_express_start_execution_returns_an_express_arn(sfn: Any) -> None:
 
 def test_redrive_is_refused_for_a_succeeded_execution(sfn: Any) -> None:
     execution = sfn.start_execution(stateMachineArn=create(sfn))["executionArn"]
-    finished(sfn, execution)
+    wait_finished(sfn, execution)
     with pytest.raises(ClientError) as raised:
         sfn.redrive_execution(executionArn=execution)
     assert (code(raised), message(raised)) == (

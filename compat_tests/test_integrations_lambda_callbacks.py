@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import ROLE_ARN, make_client
+from compat_tests.helpers import wait_finished
 from compat_tests.server import LiveServer
 from emulator.settings import Settings
 
@@ -41,7 +42,7 @@ def run(
     sfn: Any, definition: dict[str, Any], payload: Any = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     arn = start(sfn, definition, payload)
-    return finished(sfn, arn), history(sfn, arn)
+    return wait_finished(sfn, arn), history(sfn, arn)
 
 
 def start(sfn: Any, definition: dict[str, Any], payload: Any = None) -> str:
@@ -52,15 +53,6 @@ def start(sfn: Any, definition: dict[str, Any], payload: Any = None) -> str:
         "executionArn"
     ]
     return execution
-
-
-def finished(sfn: Any, execution_arn: str) -> dict[str, Any]:
-    for _ in range(1000):
-        described: dict[str, Any] = sfn.describe_execution(executionArn=execution_arn)
-        if described["status"] != "RUNNING":
-            return described
-        time.sleep(0.005)
-    raise AssertionError(f"{execution_arn} did not finish")
 
 
 def history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
@@ -200,7 +192,7 @@ def test_wait_for_task_token_succeeds_with_the_sent_output(sfn: Any) -> None:
     token = submitted_token(sfn, execution)
     sfn.send_task_heartbeat(taskToken=token)
     sfn.send_task_success(taskToken=token, output='{"done":true}')
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert json.loads(described["output"]) == {"done": True}
     assert types(history(sfn, execution))[2:7] == [
         "TaskScheduled",
@@ -217,14 +209,14 @@ def test_wait_for_task_token_succeeds_with_the_sent_output(sfn: Any) -> None:
 def test_wait_for_task_token_fails_with_the_sent_error(sfn: Any) -> None:
     execution = start(sfn, callback_machine())
     sfn.send_task_failure(taskToken=submitted_token(sfn, execution), error="Oops", cause="it broke")
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert (described["error"], described["cause"]) == ("Oops", "it broke")
 
 
 def test_missing_heartbeat_times_the_task_out(sfn: Any) -> None:
     execution = start(sfn, callback_machine(HeartbeatSeconds=1))
     token = submitted_token(sfn, execution)
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert described["error"] == "States.Timeout"
     assert "TaskTimedOut" in types(history(sfn, execution))
     with pytest.raises(ClientError) as late:
@@ -236,7 +228,7 @@ def test_stopping_the_execution_ends_its_callback_wait(sfn: Any) -> None:
     execution = start(sfn, callback_machine())
     token = submitted_token(sfn, execution)
     sfn.stop_execution(executionArn=execution)
-    assert finished(sfn, execution)["status"] == "ABORTED"
+    assert wait_finished(sfn, execution)["status"] == "ABORTED"
     with pytest.raises(ClientError) as late:
         sfn.send_task_heartbeat(taskToken=token)
     assert late.value.response["Error"]["Code"] == "TaskTimedOut"
@@ -250,7 +242,7 @@ def test_unknown_token_is_task_does_not_exist(sfn: Any) -> None:
         sfn.send_task_success(taskToken=forged, output="{}")
     assert unknown.value.response["Error"]["Code"] in ("TaskDoesNotExist", "InvalidToken")
     sfn.send_task_success(taskToken=token, output="1")
-    assert finished(sfn, execution)["output"] == "1"
+    assert wait_finished(sfn, execution)["output"] == "1"
 
 
 # --- activities -------------------------------------------------------------------------------
@@ -263,7 +255,7 @@ def test_activity_records_the_worker_and_its_answer(sfn: Any) -> None:
     assert json.loads(work["input"]) == {"job": 1}
     sfn.send_task_heartbeat(taskToken=work["taskToken"])
     sfn.send_task_success(taskToken=work["taskToken"], output='{"ok":1}')
-    assert finished(sfn, execution)["output"] == '{"ok":1}'
+    assert wait_finished(sfn, execution)["output"] == '{"ok":1}'
     events = history(sfn, execution)
     assert types(events)[2:5] == ["ActivityScheduled", "ActivityStarted", "ActivitySucceeded"]
     assert events[3]["activityStartedEventDetails"] == {"workerName": "worker-7"}
@@ -323,10 +315,10 @@ def test_stopping_a_parent_stops_the_child_its_sync_task_waits_for(sfn: Any) -> 
     child_arn = json.loads(submitted["taskSubmittedEventDetails"]["output"])["ExecutionArn"]
     assert sfn.describe_execution(executionArn=child_arn)["status"] == "RUNNING"
     sfn.stop_execution(executionArn=parent, error="Stop.Parent", cause="by test")
-    described = finished(sfn, child_arn)
+    described = wait_finished(sfn, child_arn)
     assert described["status"] == "ABORTED"
     assert types(history(sfn, child_arn))[-1] == "ExecutionAborted"
-    assert finished(sfn, parent)["status"] == "ABORTED"
+    assert wait_finished(sfn, parent)["status"] == "ABORTED"
 
 
 def test_start_execution_of_a_missing_machine_is_state_machine_does_not_exist(sfn: Any) -> None:
@@ -384,4 +376,4 @@ def test_activity_worker_thread_long_poll_is_woken_by_the_task(sfn: Any) -> None
     thread.join(timeout=10)
     assert json.loads(received["input"]) == {"n": 5}
     sfn.send_task_success(taskToken=received["taskToken"], output="true")
-    assert finished(sfn, execution)["output"] == "true"
+    assert wait_finished(sfn, execution)["output"] == "true"

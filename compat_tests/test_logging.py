@@ -14,6 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import ROLE_ARN, make_client
+from compat_tests.helpers import wait_finished
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"
@@ -141,15 +142,6 @@ def test_a_log_group_that_does_not_exist_is_an_invalid_logging_configuration(sfn
     assert [e["type"] for e in log_events(logs, group, 4)][-1] == "ExecutionSucceeded"
 
 
-def finished(sfn: Any, execution: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 10
-    while True:
-        described = sfn.describe_execution(executionArn=execution)
-        if described["status"] != "RUNNING" or time.monotonic() > deadline:
-            return dict(described)
-        time.sleep(0.05)
-
-
 def test_credentials_make_the_task_act_in_the_role_account(sfn: Any, live_server: Any) -> None:
     other_sqs = client(live_server, "sqs", OTHER_ACCOUNT)
     queue = other_sqs.create_queue(QueueName=unique("q"))["QueueUrl"]
@@ -163,7 +155,7 @@ def test_credentials_make_the_task_act_in_the_role_account(sfn: Any, live_server
     }
     arn = create(sfn, json.dumps({"StartAt": "T", "States": {"T": task}}))
     execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"role": role}))["executionArn"]
-    assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    assert wait_finished(sfn, execution)["status"] == "SUCCEEDED"
     messages = other_sqs.receive_message(QueueUrl=queue).get("Messages") or []
     assert [m["Body"] for m in messages] == ["hello"]
     history = sfn.get_execution_history(executionArn=execution)["events"]
@@ -186,7 +178,7 @@ def test_credentials_start_a_child_execution_in_another_account(sfn: Any, live_s
     definition = {"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": task}}
     arn = create(sfn, json.dumps(definition))
     execution = sfn.start_execution(stateMachineArn=arn, input='{"name": "trusted"}')["executionArn"]
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"a": 1})
     children = other_sfn.list_executions(stateMachineArn=child)["executions"]
     assert [c["status"] for c in children] == ["SUCCEEDED"]

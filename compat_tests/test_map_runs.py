@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from compat_tests.test_executions import create, finished
+from compat_tests.helpers import wait_finished
+from compat_tests.test_executions import create
 
 DISTRIBUTED = json.dumps(
     {
@@ -31,7 +32,7 @@ DISTRIBUTED = json.dumps(
 def test_a_distributed_map_run_is_visible_through_the_map_run_operations(sfn: Any) -> None:
     machine = create(sfn, DISTRIBUTED)
     execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps([1, 2, 3]))["executionArn"]
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == [1, 2, 3]
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from compat_tests.test_executions import code, create, finished, message, waiting_machine
+from compat_tests.helpers import wait_finished
+from compat_tests.test_executions import code, create, message, waiting_machine
 
 # Fails while $$.Execution.RedriveCount is 0 (array index -1), succeeds once redriven.
 FAILS_UNTIL_REDRIVEN = {
@@ -34,7 +35,7 @@ def test_a_failed_execution_is_redriven_from_the_failed_state(sfn: Any) -> None:
         },
     }
     execution = sfn.start_execution(stateMachineArn=create(sfn, json.dumps(definition)))["executionArn"]
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert (described["status"], described["redriveStatus"], described["redriveCount"]) == (
         "FAILED",
         "REDRIVABLE",
@@ -43,7 +44,7 @@ def test_a_failed_execution_is_redriven_from_the_failed_state(sfn: Any) -> None:
     before = history(sfn, execution)
     redriven = sfn.redrive_execution(executionArn=execution)
     assert "redriveDate" in redriven
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert described["status"] == "SUCCEEDED"
     assert described["redriveCount"] == 1 and described["redriveDate"] == redriven["redriveDate"]
     assert described["redriveStatus"] == "NOT_REDRIVABLE"
@@ -83,9 +84,9 @@ def test_a_parallel_redrives_only_its_failed_branch(sfn: Any) -> None:
         },
     }
     execution = sfn.start_execution(stateMachineArn=create(sfn, json.dumps(definition)))["executionArn"]
-    assert finished(sfn, execution)["status"] == "FAILED"
+    assert wait_finished(sfn, execution)["status"] == "FAILED"
     sfn.redrive_execution(executionArn=execution)
-    described = finished(sfn, execution)
+    described = wait_finished(sfn, execution)
     assert json.loads(described["output"]) == ["fine", {"v": "ok", "count": 1}]
     types = [event["type"] for event in history(sfn, execution)]
     after = types[types.index("ExecutionRedriven") :]

@@ -308,3 +308,19 @@ def test_stop_execution_racing_with_completion_leaves_consistent_records(
         assert events[-1]["type"] == _TERMINAL_EVENT[described["status"]]
         assert sum(event["type"].startswith("Execution") for event in events) == 2
     assert logged.records == []
+
+
+def test_a_definition_with_text_after_its_object_is_read_once_never_a_500(
+    server: tuple[LiveServer, _Logged],
+) -> None:
+    # Validation reads the first JSON value of the text (as AWS's parser does); compilation used
+    # to parse the text again with a stricter reader and answered 500 InternalFailure.
+    live, logged = server
+    definition = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}) + " trailing"
+    body = json.dumps(
+        {"name": f"trailing-{random.randrange(10**9)}", "definition": definition, "roleArn": ROLE_ARN}
+    )
+    status, answer = _post(live.url, "CreateStateMachine", body.encode(), ACCOUNT, "us-east-1")
+    assert status == 200, answer
+    assert answer["stateMachineArn"].endswith(":stateMachine:" + json.loads(body)["name"])
+    assert not [record for record in logged.records if "internal failure" in record.getMessage()]

@@ -130,7 +130,7 @@ def wire_task_integrations(
     registry.register(
         ACTIVITY,
         ActivityIntegration(
-            env.activity_queues, env.task_tokens, SystemClock(settings.timeout_scale), exists=activity_exists
+            env.activities, env.task_tokens, SystemClock(settings.timeout_scale), exists=activity_exists
         ),
     )
     if clients is None and settings.endpoints.get("lambda"):

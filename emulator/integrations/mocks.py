@@ -33,7 +33,6 @@ from typing import Any, Final
 from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import StatesError
 from emulator.language.states.task_state import WAIT_FOR_TASK_TOKEN
-from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
 LOG = logging.getLogger("emulator.mocks")
@@ -371,7 +370,3 @@ def load_mock_module(name: str, mocks: Mocks) -> None:
     if register is None:
         raise ValueError(f"mock module {name} has no register(mocks) function")
     register(mocks)
-
-
-def token_output_text(value: Json) -> str:
-    return to_json_text(value)

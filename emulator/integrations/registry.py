@@ -96,7 +96,7 @@ class IntegrationRegistry:
         if self.mocks is not None:
             answer = await self.mocks.answer(invocation)
             if answer is not self.mocks.NOT_MOCKED:
-                return answer  # type: ignore[no-any-return]
+                return answer
         integration = self.find(invocation.resource)
         if integration is None:
             raise unreachable(invocation)

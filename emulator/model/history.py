@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+# AWS's limit on one execution's history (its 25,000th event ends it).
+MAX_HISTORY_EVENTS = 25_000
+
 
 @dataclass(slots=True)
 class HistoryEvent:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Any
 
 from emulator.model.records import Execution
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 
 def iso_timestamp(epoch_seconds: float) -> str:
@@ -33,10 +32,10 @@ def iso_timestamp(epoch_seconds: float) -> str:
 _cached_second: tuple[int | None, str] = (None, "")
 
 
-def execution_context(execution: Execution, input_value: Json) -> dict[str, Any]:
+def execution_context(execution: Execution, input_value: Json) -> JsonObject:
     """The execution-wide part of the context object; states add ``State`` (and ``Map``/``Task``)."""
     machine = execution.state_machine
-    info: dict[str, Any] = {
+    info: JsonObject = {
         "Id": execution.arn,
         "Input": input_value,
         "StartTime": iso_timestamp(execution.start_date),
@@ -49,8 +48,8 @@ def execution_context(execution: Execution, input_value: Json) -> dict[str, Any]
     return {"Execution": info, "StateMachine": {"Id": machine.arn, "Name": machine.name}}
 
 
-def state_context(base: dict[str, Any], name: str, entered: float, retry_count: int | None) -> dict[str, Any]:
-    state: dict[str, Any] = {"Name": name, "EnteredTime": iso_timestamp(entered)}
+def state_context(base: JsonObject, name: str, entered: float, retry_count: int | None) -> JsonObject:
+    state: JsonObject = {"Name": name, "EnteredTime": iso_timestamp(entered)}
     if retry_count is not None:
         state["RetryCount"] = retry_count
     context = dict(base)

@@ -25,21 +25,29 @@ from emulator.language.evaluate.io import apply_input_path, apply_output_path, a
 from emulator.language.evaluate.jsonata import (
     NOT_AVAILABLE,
     JsonataBindings,
+    JsonataExpression,
     JsonataTemplate,
     QueryEvaluationError,
 )
 from emulator.language.evaluate.jsonata_values import json_type_name
+from emulator.language.evaluate.jsonpath import JsonPath
+from emulator.language.evaluate.templates import PayloadTemplate
 from emulator.language.evaluate.variables import Assignment
 from emulator.language.states.choice_state import ChoiceState, choose_rule
 from emulator.language.states.common import Catcher, StateCommon
 from emulator.language.states.fail_state import FailState, failure_of, jsonata_failure_of
 from emulator.language.states.map_state import MapState, items_of, max_concurrency_of
+from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
+from emulator.language.states.task_state import TaskState
 from emulator.language.states.wait_state import WaitState, jsonata_wait_seconds, wait_seconds
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
 from emulator.runtime.recorder import Chain
+
+# The states whose work has a result (ResultSelector, ResultPath, ``$states.result``).
+ResultState = TaskState | ParallelState | MapState
 
 
 class DataFlow:
@@ -99,7 +107,7 @@ class DataFlow:
         return default if output is None else output.evaluate(bindings)
 
     def finish(
-        self, state: Any, value: Json, result: Json, context: Mapping[str, Json], chain: Chain
+        self, state: ResultState, value: Json, result: Json, context: Mapping[str, Json], chain: Chain
     ) -> Json:
         """The output of a state with a result (Task, Parallel, Map), assignments parked on ``chain``."""
         common = state.common
@@ -131,7 +139,12 @@ class DataFlow:
         return apply_result_path(catcher.result_path, value, error_output)
 
     def arguments(
-        self, common: StateCommon, parameters: Any, value: Json, context: Mapping[str, Json], chain: Chain
+        self,
+        common: StateCommon,
+        parameters: PayloadTemplate | None,
+        value: Json,
+        context: Mapping[str, Json],
+        chain: Chain,
     ) -> Json:
         """What a Task sends / a Parallel gives its branches: JSONata ``Arguments`` or JSONPath
         InputPath + ``Parameters`` (``parameters`` is the compiled template or None)."""
@@ -147,8 +160,8 @@ class DataFlow:
     def seconds(
         self,
         literal: int | None,
-        expression: Any,
-        path: Any,
+        expression: JsonataExpression | None,
+        path: JsonPath | None,
         value: Json,
         context: Mapping[str, Json],
         chain: Chain,
@@ -157,7 +170,7 @@ class DataFlow:
         input) or a JSONPath path (``value`` is then the effective input)."""
         if expression is not None:
             found = expression.evaluate(self.bindings(value, context, chain), expected="integer")
-            return int(found)  # type: ignore[arg-type]
+            return int(found)
         if path is None:
             return literal
         found = select_path(path, value, context, chain.variables)
@@ -261,7 +274,7 @@ class DataFlow:
                 )
         concurrency = state.max_concurrency
         if state.max_concurrency_expression is not None:
-            concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
+            concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))
         return value, items, concurrency
 
     def map_item(

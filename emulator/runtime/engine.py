@@ -14,14 +14,13 @@ import functools
 import logging
 import random
 from collections.abc import Callable
-from typing import Any
 
 from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.history import HistoryEvent
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, ExecutionStatus
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 from emulator.runtime.callbacks import CallbackWaiter
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import execution_context
@@ -32,7 +31,7 @@ from emulator.runtime.map_run import MapRunSink
 from emulator.runtime.recorder import Recorder
 from emulator.runtime.run import Run
 from emulator.runtime.work.distributed_map import DistributedMapWork
-from emulator.runtime.work.registry import units
+from emulator.runtime.work.registry import WorkRegistry
 from emulator.runtime.work.task import TaskWork
 
 log = logging.getLogger("emulator.runtime.engine")
@@ -73,7 +72,7 @@ class Engine:
             DataFlow(self.rng, clock),
             ClockWaiter(clock),
             RetryPolicy(self.rng),
-            units(task, distributed_map),
+            WorkRegistry.standard(task, distributed_map),
         )
 
     # --- control plane interface ----------------------------------------------------------------
@@ -88,7 +87,7 @@ class Engine:
         input_value = from_json_text(execution.input) if execution.input else {}
         recorder.remember_text(input_value, execution.input)
         run.base_context = execution_context(execution, input_value)
-        details: dict[str, Any] = {
+        details: JsonObject = {
             "input": execution.input,
             "inputDetails": NOT_TRUNCATED,
             "roleArn": execution.state_machine.role_arn,
@@ -119,7 +118,7 @@ class Engine:
         # ExecutionAborted), but a running Map / Parallel records its own and its branches'.
         if run.root.frame is not None:
             run.root.frame.abort(recorder, None)
-        details: dict[str, Any] = {}
+        details: JsonObject = {}
         if error is not None:
             details["error"] = error
         if cause is not None:
@@ -206,7 +205,7 @@ class Engine:
             self._finish(run, ExecutionStatus.TIMED_OUT)
             return
         except StatesError as failure:
-            details: dict[str, Any] = {}
+            details: JsonObject = {}
             if failure.error is not None:
                 details["error"] = failure.error
             if failure.cause is not None:

@@ -22,10 +22,15 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from emulator.model.history import History, HistoryEvent
 from emulator.model.jsontext import to_json_text
+from emulator.model.types import Json, JsonObject
+
+if TYPE_CHECKING:
+    from emulator.integrations.clients import AwsClients, ServiceResponse
+    from emulator.model.records import Execution
 
 log = logging.getLogger("emulator.runtime.execution_logs")
 
@@ -104,7 +109,7 @@ class LogDestination:
     include_execution_data: bool
 
 
-def destination_of(configuration: Mapping[str, Any] | None) -> LogDestination | None:
+def destination_of(configuration: Mapping[str, Json] | None) -> LogDestination | None:
     """The destination of a (checked) ``loggingConfiguration``; None when nothing is logged."""
     if not configuration:
         return None
@@ -120,7 +125,7 @@ def destination_of(configuration: Mapping[str, Any] | None) -> LogDestination | 
 
 def log_event(
     event: HistoryEvent, execution_arn: str, redrive_count: int, include_execution_data: bool
-) -> dict[str, Any]:
+) -> JsonObject:
     """The CloudWatch Logs document of one history event."""
     details = event.details or {}
     if not include_execution_data:
@@ -194,7 +199,7 @@ class LoggedHistory(History):
         timestamp: float,
         previous_event_id: int,
         details_key: str | None = None,
-        details: dict[str, Any] | None = None,
+        details: JsonObject | None = None,
     ) -> HistoryEvent:
         event = super().add(type_, timestamp, previous_event_id, details_key, details)
         destination = self._destination
@@ -224,7 +229,7 @@ class ExecutionLogs:
         # One stream per (log group, state machine, minute it was opened in).
         self._streams: dict[tuple[str, str, str], str] = {}
 
-    def attach(self, execution: Any, now: float) -> None:
+    def attach(self, execution: Execution, now: float) -> None:
         """Give ``execution`` (not yet started) a logging history when its machine logs."""
         destination = destination_of(execution.state_machine.logging_configuration)
         if destination is None:
@@ -291,7 +296,7 @@ class ExecutionLogs:
 class CloudWatchLogsWriter:
     """``LogWriter`` over the client seam (``AwsClients``: the in-process moto or the logs endpoint)."""
 
-    def __init__(self, clients: Any) -> None:
+    def __init__(self, clients: AwsClients) -> None:
         self.clients = clients
         self._streams: set[tuple[str, str, str, str]] = set()
 
@@ -320,7 +325,7 @@ class CloudWatchLogsWriter:
         answer = await self._call(group, "DescribeLogGroups", {"logGroupNamePrefix": group.name})
         return any(found.get("logGroupName") == group.name for found in answer.output.get("logGroups") or ())
 
-    async def _call(self, group: LogGroup, operation: str, parameters: dict[str, Any]) -> Any:
+    async def _call(self, group: LogGroup, operation: str, parameters: JsonObject) -> ServiceResponse:
         return await self.clients.call(
             "logs", operation, parameters, account=group.account, region=group.region
         )

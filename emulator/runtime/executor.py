@@ -11,8 +11,7 @@ and its own decider (see ``test_state.py``).
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import runtime_error_prefix
@@ -25,26 +24,25 @@ from emulator.language.states.map_state import MapState
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.registry import State
 from emulator.language.states.task_state import TaskState
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import state_context
 from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.failures import AttemptFailed, EvaluationReported, Terminal, TimedOut
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, too_large
 from emulator.runtime.run import Run
+from emulator.runtime.work.registry import WorkRegistry
 from emulator.runtime.work.scope import Context, Outcome, RetryDecider, Scope, Waiter, Work
 
 # Shared by every event that carries it: recorded details are never modified.
-NOT_TRUNCATED: dict[str, Any] = {"truncated": False}
-
-Units = Mapping[type[State], Work[Any, Any]]
+NOT_TRUNCATED: JsonObject = {"truncated": False}
 
 
 class Executor:
     __slots__ = ("clock", "dataflow", "waiter", "retries", "units", "_entered", "_exited")
 
     def __init__(
-        self, clock: Clock, dataflow: DataFlow, waiter: Waiter, retries: RetryDecider, units: Units
+        self, clock: Clock, dataflow: DataFlow, waiter: Waiter, retries: RetryDecider, units: WorkRegistry
     ) -> None:
         self.clock = clock
         self.dataflow = dataflow
@@ -74,12 +72,32 @@ class Executor:
     # --- the state lifecycle --------------------------------------------------------------------
 
     async def run_state(self, scope: Scope, state: State, value: Json, chain: Chain) -> Outcome:
+        """StateEntered → prepare → the attempts under the retry loop → Catch → StateExited."""
         run = scope.run
         common = state.common
+        unit = self.units.unit_for(state)
+        entered = self._enter(run, state, value, chain)
+        context = state_context(
+            run.base_context, common.name, self.clock.now(), 0 if retriers_of(state) else None
+        )
+        try:
+            try:
+                prepared = unit.prepare(scope, state, value, context, chain)
+            except QueryEvaluationError as failure:  # before the state started: it also reports its failure
+                raise self._evaluation_failed(run, entered, failure, chain, unit.failed_event) from None
+            output, next_name = await self._retry_loop(scope, unit, state, prepared, value, context, chain)
+        except StatesError as failure:
+            if not unit.stays_active_on_failure:
+                chain.active = None
+            output, next_name = self._catch(run, unit, state, entered, failure, value, context, chain)
+        self._exit(run, entered, output, chain)
+        return output, next_name
+
+    def _enter(self, run: Run, state: State, value: Json, chain: Chain) -> _Entered:
+        common = state.common
         type_name = common.type
-        unit = self.units[type(state)]
         recorder = run.recorder
-        before_entered = chain.last
+        before = chain.last
         chain.assigned = None
         entered_id = recorder.add(
             self._entered.get(type_name) or self._entered.setdefault(type_name, f"{type_name}StateEntered"),
@@ -90,61 +108,60 @@ class Executor:
         chain.last = entered_id
         chain.active = type_name
         chain.state, chain.value, chain.last_frame = common.name, value, None
-        retriers = retriers_of(state)
-        context = state_context(run.base_context, common.name, self.clock.now(), 0 if retriers else None)
+        return _Entered(common.name, type_name, before, entered_id)
+
+    def _catch(
+        self,
+        run: Run,
+        unit: Work[State, object],
+        state: State,
+        entered: _Entered,
+        failure: StatesError,
+        value: Json,
+        context: Context,
+        chain: Chain,
+    ) -> Outcome:
+        """The output of the catcher that takes ``failure`` (raised again when none does)."""
+        if isinstance(failure, Terminal | HistoryLimitExceeded):
+            raise failure
+        if failure.error == ErrorName.RUNTIME:
+            raise Terminal(failure.error, entered.runtime_cause(failure.cause)) from None
+        if isinstance(failure, QueryEvaluationError):
+            failure = self._evaluation_failed(run, entered, failure, chain)
+        catcher = find_catcher(catchers_of(state), failure.error)
+        if catcher is None:
+            raise failure from None
+        error_output: dict[str, Json] = {"Error": failure.error}
+        if failure.cause is not None:
+            error_output["Cause"] = failure.cause
+        elif failure.error is None:  # SendTaskFailure without error: AWS shows both as null
+            error_output["Cause"] = None
+        elif unit.stays_active_on_failure and failure.error == ErrorName.TIMEOUT:
+            error_output["Cause"] = ""  # a timed-out task's catcher sees an empty cause
         try:
-            try:
-                prepared = unit.prepare(scope, state, value, context, chain)
-            except QueryEvaluationError as failure:  # before the state started: it also reports its failure
-                raise self._evaluation_failed(
-                    scope, state, failure, chain, before_entered, entered_id, unit.failed_event
-                ) from None
-            output, next_name = await self.retry_loop(scope, unit, state, prepared, value, context, chain)
-        except StatesError as failure:
-            if not unit.stays_active_on_failure:
-                chain.active = None
-            if isinstance(failure, Terminal | HistoryLimitExceeded):
-                raise
-            if failure.error == ErrorName.RUNTIME:
-                raise Terminal(
-                    failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
-                ) from None
-            if isinstance(failure, QueryEvaluationError):
-                failure = self._evaluation_failed(scope, state, failure, chain, before_entered, entered_id)
-            catcher = find_catcher(catchers_of(state), failure.error)
-            if catcher is None:
-                raise failure from None
-            error_output: dict[str, Json] = {"Error": failure.error}
-            if failure.cause is not None:
-                error_output["Cause"] = failure.cause
-            elif failure.error is None:  # SendTaskFailure without error: AWS shows both as null
-                error_output["Cause"] = None
-            elif unit.stays_active_on_failure and failure.error == ErrorName.TIMEOUT:
-                error_output["Cause"] = ""  # a timed-out task's catcher sees an empty cause
-            try:
-                output = self.dataflow.caught(catcher, common, value, error_output, context, chain)
-            except QueryEvaluationError as evaluation:
-                raise self._evaluation_failed(
-                    scope, state, evaluation, chain, before_entered, entered_id
-                ) from None
-            next_name = catcher.next
+            output = self.dataflow.caught(catcher, state.common, value, error_output, context, chain)
+        except QueryEvaluationError as evaluation:
+            raise self._evaluation_failed(run, entered, evaluation, chain) from None
+        return output, catcher.next
+
+    def _exit(self, run: Run, entered: _Entered, output: Json, chain: Chain) -> None:
+        recorder = run.recorder
         text = recorder.text(output)
         if too_large(text):
             raise Terminal(
                 ErrorName.DATA_LIMIT_EXCEEDED,
-                f"The state/task '{common.name}' returned a result with a size exceeding the maximum number of "
+                f"The state/task '{entered.name}' returned a result with a size exceeding the maximum number of "
                 "bytes service limit.",
             )
-        details: dict[str, Any] = {"name": common.name, "output": text, "outputDetails": NOT_TRUNCATED}
+        details: JsonObject = {"name": entered.name, "output": text, "outputDetails": NOT_TRUNCATED}
         assigned = chain.assigned
         if assigned is not None:
             try:
                 details["assignedVariables"] = assigned_variables_text(assigned)
             except StatesError as failure:
-                raise Terminal(
-                    failure.error, runtime_error_prefix(common.name, entered_id) + (failure.cause or "")
-                ) from None
+                raise Terminal(failure.error, entered.runtime_cause(failure.cause)) from None
             details["assignedVariablesDetails"] = NOT_TRUNCATED
+        type_name = entered.type_name
         chain.last = recorder.add(
             self._exited.get(type_name) or self._exited.setdefault(type_name, f"{type_name}StateExited"),
             chain.last,
@@ -155,18 +172,17 @@ class Executor:
         if assigned is not None:
             chain.variables.update(assigned)
             chain.assigned = None
-        return output, next_name
 
     async def work(self, scope: Scope, state: State, value: Json, context: Context, chain: Chain) -> Outcome:
         """A state's work without its lifecycle events and Catch (what TestState runs)."""
-        unit = self.units[type(state)]
+        unit = self.units.unit_for(state)
         prepared = unit.prepare(scope, state, value, context, chain)
-        return await self.retry_loop(scope, unit, state, prepared, value, context, chain)
+        return await self._retry_loop(scope, unit, state, prepared, value, context, chain)
 
-    async def retry_loop(
+    async def _retry_loop(
         self,
         scope: Scope,
-        unit: Work[Any, Any],
+        unit: Work[State, object],
         state: State,
         prepared: object,
         value: Json,
@@ -197,27 +213,38 @@ class Executor:
 
     def _evaluation_failed(
         self,
-        scope: Scope,
-        state: State,
+        run: Run,
+        entered: _Entered,
         failure: QueryEvaluationError,
         chain: Chain,
-        before_entered: int,
-        entered_id: int,
         failed_event: str | None = None,
     ) -> EvaluationReported:
         """AWS records a JSONata evaluation failure as EvaluationFailed (linked to the event before
         the state was entered) and prefixes its cause like a runtime error's. ``failed_event``: the
         state failed before it started (a Map / Parallel then also reports its own failure)."""
-        name = state.common.name
-        cause = runtime_error_prefix(name, entered_id) + (failure.cause or "")
-        details: dict[str, Any] = {"error": failure.error, "cause": cause, "state": name}
+        cause = entered.runtime_cause(failure.cause)
+        details: JsonObject = {"error": failure.error, "cause": cause, "state": entered.name}
         if failure.location is not None:
             details["location"] = failure.location
-        recorder = scope.run.recorder
-        chain.last = recorder.add("EvaluationFailed", before_entered, "evaluationFailedEventDetails", details)
+        recorder = run.recorder
+        chain.last = recorder.add("EvaluationFailed", entered.before, "evaluationFailedEventDetails", details)
         if failed_event is not None:
             chain.last = recorder.add(failed_event, chain.last)
         return EvaluationReported(failure.error, cause)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entered:
+    """A state as it was entered: what its exit, its Catch and its failure reports refer to."""
+
+    name: str
+    type_name: str
+    before: int  # the event before StateEntered (EvaluationFailed follows it)
+    entered_id: int
+
+    def runtime_cause(self, cause: str | None) -> str:
+        """A runtime error's cause, prefixed as AWS prefixes it (naming the state and event)."""
+        return runtime_error_prefix(self.name, self.entered_id) + (cause or "")
 
 
 def retriers_of(state: State) -> tuple[Retrier, ...]:

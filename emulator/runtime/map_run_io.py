@@ -28,7 +28,7 @@ def _reader_failed(cause: str) -> StatesError:
 
 
 def decode_items(
-    config: Mapping[str, Any], action: str, body: Json, max_items_from_path: int | None
+    config: Mapping[str, Json], action: str, body: Json, max_items_from_path: int | None
 ) -> list[Json]:
     """The items of an ItemReader result, limited by ``MaxItems`` / ``MaxItemsPath``."""
     max_items = config.get("MaxItems") if max_items_from_path is None else max_items_from_path

@@ -15,18 +15,17 @@ from __future__ import annotations
 
 from collections import ChainMap
 from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from emulator.language.errors import ErrorName, StatesError
-from emulator.model.history import History
+from emulator.model.history import MAX_HISTORY_EVENTS, History
 from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
 
 if TYPE_CHECKING:
     from emulator.runtime.work.frames import BranchFrame, Frame
 
-MAX_HISTORY_EVENTS = 25_000
 MAX_PAYLOAD_BYTES = 262_144  # 256 KiB
 
 
@@ -76,7 +75,7 @@ class Recorder:
         self._texts: dict[int, tuple[Json, str]] = {}
 
     def add(
-        self, type_: str, previous: int, key: str | None = None, details: dict[str, Any] | None = None
+        self, type_: str, previous: int, key: str | None = None, details: JsonObject | None = None
     ) -> int:
         """Append an event and return its id. Nothing is recorded once the execution has ended."""
         if self.closed:

@@ -7,11 +7,11 @@ of work reach it through their ``Scope``.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from emulator.language.parse.definition import Definition
 from emulator.model.arns import parse_states_arn
 from emulator.model.records import Execution
+from emulator.model.types import JsonObject
 from emulator.runtime.recorder import Chain, Recorder
 
 _FALLBACK_REGION = "us-east-1"
@@ -38,7 +38,7 @@ class Run:
         self.execution = execution
         self.definition: Definition = execution.state_machine.compiled
         self.recorder = recorder
-        self.base_context: dict[str, Any] = {}
+        self.base_context: JsonObject = {}
         self.done: asyncio.Event | None = None  # made when someone waits for the end
         self.task: asyncio.Task[None] | None = None
         self.deadline: float | None = None

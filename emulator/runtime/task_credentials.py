@@ -10,9 +10,8 @@ account their ARN names, as they do on AWS. History events record the role as
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 _ROLE_ARN = re.compile(r"^arn:[\w-]+:iam::(\d{12}):role/.+$")
 
@@ -33,7 +32,7 @@ def account_of(credentials: Json, default: str) -> str:
     return found.group(1) if found else default
 
 
-def task_credentials_details(credentials: Json) -> dict[str, Any] | None:
+def task_credentials_details(credentials: Json) -> JsonObject | None:
     """The ``taskCredentials`` member of a scheduled event (None: the task has no credentials)."""
     role = role_arn_of(credentials)
     return None if role is None else {"roleArn": role}

@@ -3,11 +3,9 @@ service integrations, ``LambdaFunction*`` for Lambda function ARNs, ``Activity*`
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.states.task_state import TaskResource
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 from emulator.runtime.recorder import Chain, Recorder
 
 _NOT_TRUNCATED = {"truncated": False}
@@ -24,11 +22,11 @@ class TaskEvents:
         self.kind = resource.kind if resource.kind in ("lambda", "activity") else "service"
 
     def _add(
-        self, event_type: str, details_key: str | None = None, details: dict[str, Any] | None = None
+        self, event_type: str, details_key: str | None = None, details: JsonObject | None = None
     ) -> None:
         self.chain.last = self.recorder.add(event_type, self.chain.last, details_key, details)
 
-    def _service_fields(self) -> dict[str, Any]:
+    def _service_fields(self) -> JsonObject:
         return {"resourceType": self.resource.resource_type, "resource": self.resource.resource}
 
     def scheduled(
@@ -36,10 +34,10 @@ class TaskEvents:
         parameters: Json,
         timeout: int | None,
         heartbeat: int | None,
-        task_credentials: dict[str, Any] | None = None,
+        task_credentials: JsonObject | None = None,
     ) -> None:
         text = self.recorder.text(parameters)
-        details: dict[str, Any]
+        details: JsonObject
         if self.kind == "service":
             details = {
                 **self._service_fields(),
@@ -79,7 +77,7 @@ class TaskEvents:
         self._add("TaskSubmitted", "taskSubmittedEventDetails", details)
 
     def succeeded(self, text: str) -> None:
-        details: dict[str, Any] = {"output": text, "outputDetails": dict(_NOT_TRUNCATED)}
+        details: JsonObject = {"output": text, "outputDetails": dict(_NOT_TRUNCATED)}
         if self.kind == "lambda":
             self._add("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", details)
         elif self.kind == "activity":
@@ -88,7 +86,7 @@ class TaskEvents:
             self._add("TaskSucceeded", "taskSucceededEventDetails", {**self._service_fields(), **details})
 
     def failed(self, failure: StatesError) -> None:
-        details: dict[str, Any] = {}
+        details: JsonObject = {}
         if failure.error is not None:
             details["error"] = failure.error
         if failure.cause is not None:

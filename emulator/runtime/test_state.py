@@ -21,17 +21,13 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.retry import find_retrier, retry_delay
 from emulator.language.parse.definition import Definition
 from emulator.language.states.common import Catcher, Retrier, error_matches
 from emulator.language.states.map_state import (
-    EXCEEDED_THRESHOLD_CAUSE,
     MapState,
-    batches_of,
-    failure_threshold_of,
 )
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.registry import State
@@ -39,14 +35,21 @@ from emulator.language.states.task_state import TaskState
 from emulator.model.arns import execution_arn, partition_for, state_machine_arn
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, StateMachine, StateMachineType
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 from emulator.runtime.context import iso_timestamp
 from emulator.runtime.engine import Engine
 from emulator.runtime.executor import Executor, catchers_of, retriers_of
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
-from emulator.runtime.test_state_inspection import InspectingDataFlow, Inspection, MockedIntegrations, Texts
-from emulator.runtime.work.scope import Context, Outcome, Scope
+from emulator.runtime.test_state_inspection import (
+    InspectingDataFlow,
+    Inspection,
+    MockedIntegrations,
+    MockedMap,
+    MockedParallel,
+    Texts,
+)
+from emulator.runtime.work.scope import Context
 
 INFO = "INFO"
 DEBUG = "DEBUG"
@@ -142,104 +145,6 @@ class _RetryDecision:
             raise _Retriable(failure, index, retry_delay(retrier, made, self.rng))
 
 
-class _MockedParallel:
-    """A Parallel whose mock is its result: no branch runs."""
-
-    failed_event: str | None = None
-    stays_active_on_failure = False
-
-    def __init__(self, mock: TestStateMock) -> None:
-        self.mock = mock
-
-    def prepare(
-        self, scope: Scope, state: ParallelState, value: Json, context: Context, chain: Chain
-    ) -> None:
-        return None
-
-    async def attempt(
-        self, scope: Scope, state: ParallelState, prepared: None, value: Json, context: Context, chain: Chain
-    ) -> Outcome:
-        next_name = None if state.common.end else state.common.next
-        return scope.dataflow.finish(state, value, self.mock.answer(), context, chain), next_name
-
-
-class _MockedMap:
-    """A Map whose mock is its result: no iteration runs. Its fields are still evaluated (and
-    noted), and ``stateConfiguration`` decides whether its tolerated failure threshold was exceeded."""
-
-    failed_event: str | None = None
-    stays_active_on_failure = False
-
-    def __init__(self, case: TestStateCase, inspection: Inspection) -> None:
-        self.case = case
-        self.inspection = inspection
-
-    def prepare(self, scope: Scope, state: MapState, value: Json, context: Context, chain: Chain) -> None:
-        return None
-
-    async def attempt(
-        self, scope: Scope, state: MapState, prepared: None, value: Json, context: Context, chain: Chain
-    ) -> Outcome:
-        dataflow = scope.dataflow
-        reader_data = self.case.configuration.map_item_reader_data
-        items: Json
-        if reader_data is not None:
-            effective = dataflow.effective_input(state.common, value, context, chain)
-            items = from_json_text(reader_data)
-            self.inspection.note("maxConcurrency", state.max_concurrency)
-        else:
-            effective, items, _ = dataflow.map_items(state, value, context, chain)
-        threshold = None
-        if state.distributed is not None:
-            threshold = failure_threshold_of(state.distributed, effective, context, chain.variables)
-            if threshold.count is not None:
-                self.inspection.note("toleratedFailureCount", threshold.count)
-            if threshold.percentage is not None:
-                self.inspection.note("toleratedFailurePercentage", threshold.percentage)
-        self._note_item_processing(scope, state, value, effective, items, context, chain)
-        mock = self.case.mock
-        if mock is None:
-            raise StatesError(ErrorName.RUNTIME, "A mock is required to test a Map state in isolation")
-        result = mock.answer()
-        failed = self.case.configuration.map_iteration_failure_count
-        if (
-            threshold is not None
-            and (threshold.count is not None or threshold.percentage is not None)
-            and failed
-            and threshold.exceeded(failed, len(items) if isinstance(items, list) else 0)
-        ):
-            raise StatesError(ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_THRESHOLD_CAUSE)
-        next_name = None if state.common.end else state.common.next
-        return dataflow.finish(state, value, result, context, chain), next_name
-
-    def _note_item_processing(
-        self,
-        scope: Scope,
-        state: MapState,
-        value: Json,
-        effective: Json,
-        items: Json,
-        context: Context,
-        chain: Chain,
-    ) -> None:
-        """``afterItemSelector`` (every iteration's input) and ``afterItemBatcher`` (the batches)."""
-        dataflow = scope.dataflow
-        selected = items if isinstance(items, list) else []
-        if state.item_selector is not None or state.jsonata_item_selector is not None:
-            selected = [
-                dataflow.map_item(state, effective, index, item, context, chain)
-                for index, item in enumerate(selected)
-            ]
-            self.inspection.note("afterItemSelector", selected)
-        batcher = state.distributed.item_batcher if state.distributed is not None else None
-        if batcher is not None:
-            bindings = dataflow.bindings(value, context, chain) if state.common.is_jsonata else None
-            batches = batches_of(
-                batcher, selected, effective, context, dataflow.rng, chain.variables, bindings
-            )
-            self.inspection.note("afterItemBatcher", batches)
-
-
 def _test_engine(
     engine: Engine, case: TestStateCase, inspection: Inspection
 ) -> tuple[Engine, _RetryDecision]:
@@ -252,11 +157,18 @@ def _test_engine(
         rng=engine.rng,
         timeout_scale=engine.timeout_scale,
     )
-    units = dict(tested.executor.units)
+    units = tested.executor.units
     if case.mock is not None or case.configuration.error_caused_by_state:
-        units[MapState] = _MockedMap(case, inspection)
+        configuration = case.configuration
+        mocked_map = MockedMap(
+            case.mock,
+            configuration.map_item_reader_data,
+            configuration.map_iteration_failure_count,
+            inspection,
+        )
+        units = units.with_unit(MapState, mocked_map)
     if case.mock is not None:
-        units[ParallelState] = _MockedParallel(case.mock)
+        units = units.with_unit(ParallelState, MockedParallel(case.mock))
     decision = _RetryDecision(case, inspection, engine.rng)
     dataflow = InspectingDataFlow(engine.rng, engine.clock, inspection)
     tested.executor = Executor(engine.clock, dataflow, _NoWait(), decision, units)
@@ -272,7 +184,7 @@ def _context_object(
         return context if isinstance(context, dict) else {}
     machine_name = str(uuid.uuid4())
     name = str(uuid.uuid4())
-    state_info: dict[str, Any] = {"Name": CONTEXT_STATE_NAME, "EnteredTime": iso_timestamp(now)}
+    state_info: JsonObject = {"Name": CONTEXT_STATE_NAME, "EnteredTime": iso_timestamp(now)}
     if isinstance(state, TaskState | MapState | ParallelState):
         state_info["RetryCount"] = 0
     return {
@@ -317,7 +229,7 @@ def _throwaway_run(case: TestStateCase, state: State, now: float, engine: Engine
     return run
 
 
-async def run_test_state(engine: Engine, case: TestStateCase) -> dict[str, Any]:
+async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
     """Run ``case.state`` once; return the TestState response (wire member names)."""
     texts = Texts()
     input_value = from_json_text(case.input_text)
@@ -333,7 +245,7 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> dict[str, Any]:
     context = _context_object(case, state, input_value, now, texts)
     run = _throwaway_run(case, state, now, engine)
     inspection.note("input", input_value)
-    response: dict[str, Any] = {}
+    response: JsonObject = {}
     chain = Chain(0, dict(case.variables or {}))
     try:
         try:
@@ -404,7 +316,7 @@ class _ParsedMock(TestStateMock):
         return self.value
 
 
-def _put_error(response: dict[str, Any], failure: StatesError) -> None:
+def _put_error(response: JsonObject, failure: StatesError) -> None:
     if failure.error is not None:
         response["error"] = failure.error
     if failure.cause is not None:

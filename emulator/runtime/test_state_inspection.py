@@ -1,6 +1,7 @@
-"""What TestState adds around the executor: the ``inspectionData`` it notes while the state runs
-(``InspectingDataFlow``), the integration seam answering the request's mock
-(``MockedIntegrations``), and the JSON text of the values it hands back (``Texts``)."""
+"""What TestState configures the executor with: the ``inspectionData`` it notes while the state
+runs (``InspectingDataFlow``), the integration seam answering the request's mock
+(``MockedIntegrations``), the units of a mocked Map / Parallel (``MockedMap``,
+``MockedParallel``), and the JSON text of the values it hands back (``Texts``)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,26 @@ from typing import Any, Protocol
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import apply_input_path, apply_output_path, apply_result_path
+from emulator.language.evaluate.templates import PayloadTemplate
 from emulator.language.states.choice_state import ChoiceState
+from emulator.language.states.common import StateCommon
 from emulator.language.states.fail_state import FailState
-from emulator.language.states.map_state import MapState
+from emulator.language.states.map_state import (
+    EXCEEDED_THRESHOLD_CAUSE,
+    MapState,
+    batches_of,
+    failure_threshold_of,
+)
+from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.task_state import TaskState
 from emulator.language.states.wait_state import WaitState
-from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.jsontext import from_json_text, to_json_text
+from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
-from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.dataflow import DataFlow, ResultState
 from emulator.runtime.recorder import Chain
+from emulator.runtime.work.scope import Context, Outcome, Scope
 
 
 class Answer(Protocol):
@@ -64,10 +74,10 @@ class Texts:
 
 class Inspection:
     def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-        self.error_details: dict[str, Any] = {}
+        self.data: JsonObject = {}
+        self.error_details: JsonObject = {}
 
-    def note(self, key: str, value: Any) -> None:
+    def note(self, key: str, value: Json) -> None:
         self.data[key] = value
 
 
@@ -130,7 +140,7 @@ def _traced(exchange: Any, inspection: Inspection) -> Json:
         )
     if exchange.failure is not None:
         raise exchange.failure
-    return exchange.result  # type: ignore[no-any-return]
+    return exchange.result
 
 
 class InspectingDataFlow(DataFlow):
@@ -148,7 +158,12 @@ class InspectingDataFlow(DataFlow):
         return effective
 
     def arguments(
-        self, common: Any, parameters: Any, value: Json, context: Mapping[str, Json], chain: Chain
+        self,
+        common: StateCommon,
+        parameters: PayloadTemplate | None,
+        value: Json,
+        context: Mapping[str, Json],
+        chain: Chain,
     ) -> Json:
         produced = super().arguments(common, parameters, value, context, chain)
         if common.is_jsonata:
@@ -159,7 +174,7 @@ class InspectingDataFlow(DataFlow):
         return produced
 
     def finish(
-        self, state: Any, value: Json, result: Json, context: Mapping[str, Json], chain: Chain
+        self, state: ResultState, value: Json, result: Json, context: Mapping[str, Json], chain: Chain
     ) -> Json:
         common = state.common
         if isinstance(state, TaskState):
@@ -209,7 +224,9 @@ class InspectingDataFlow(DataFlow):
             self.inspection.note("afterInputPath", effective)
         return seconds, effective
 
-    def effective_input(self, common: Any, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+    def effective_input(
+        self, common: StateCommon, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> Json:
         effective = super().effective_input(common, value, context, chain)
         if not common.is_jsonata and common.type == "Succeed":
             self.inspection.note("afterInputPath", effective)
@@ -236,3 +253,109 @@ class InspectingDataFlow(DataFlow):
             self.inspection.note("afterItemsPath", items)
         self.inspection.note("maxConcurrency", concurrency)
         return effective, items, concurrency
+
+
+class MockedParallel:
+    """A Parallel whose mock is its result: no branch runs."""
+
+    failed_event: str | None = None
+    stays_active_on_failure = False
+
+    def __init__(self, mock: Answer) -> None:
+        self.mock = mock
+
+    def prepare(
+        self, scope: Scope, state: ParallelState, value: Json, context: Context, chain: Chain
+    ) -> None:
+        return None
+
+    async def attempt(
+        self, scope: Scope, state: ParallelState, prepared: None, value: Json, context: Context, chain: Chain
+    ) -> Outcome:
+        next_name = None if state.common.end else state.common.next
+        return scope.dataflow.finish(state, value, self.mock.answer(), context, chain), next_name
+
+
+class MockedMap:
+    """A Map whose mock is its result: no iteration runs. Its fields are still evaluated (and
+    noted), and ``stateConfiguration`` decides whether its tolerated failure threshold was exceeded."""
+
+    failed_event: str | None = None
+    stays_active_on_failure = False
+
+    def __init__(
+        self,
+        mock: Answer | None,
+        reader_data: str | None,
+        failed_iterations: int | None,
+        inspection: Inspection,
+    ) -> None:
+        self.mock = mock
+        self.reader_data = reader_data  # stateConfiguration.mapItemReaderData
+        self.failed_iterations = failed_iterations  # stateConfiguration.mapIterationFailureCount
+        self.inspection = inspection
+
+    def prepare(self, scope: Scope, state: MapState, value: Json, context: Context, chain: Chain) -> None:
+        return None
+
+    async def attempt(
+        self, scope: Scope, state: MapState, prepared: None, value: Json, context: Context, chain: Chain
+    ) -> Outcome:
+        dataflow = scope.dataflow
+        reader_data = self.reader_data
+        items: Json
+        if reader_data is not None:
+            effective = dataflow.effective_input(state.common, value, context, chain)
+            items = from_json_text(reader_data)
+            self.inspection.note("maxConcurrency", state.max_concurrency)
+        else:
+            effective, items, _ = dataflow.map_items(state, value, context, chain)
+        threshold = None
+        if state.distributed is not None:
+            threshold = failure_threshold_of(state.distributed, effective, context, chain.variables)
+            if threshold.count is not None:
+                self.inspection.note("toleratedFailureCount", threshold.count)
+            if threshold.percentage is not None:
+                self.inspection.note("toleratedFailurePercentage", threshold.percentage)
+        self._note_item_processing(scope, state, value, effective, items, context, chain)
+        mock = self.mock
+        if mock is None:
+            raise StatesError(ErrorName.RUNTIME, "A mock is required to test a Map state in isolation")
+        result = mock.answer()
+        failed = self.failed_iterations
+        if (
+            threshold is not None
+            and (threshold.count is not None or threshold.percentage is not None)
+            and failed
+            and threshold.exceeded(failed, len(items) if isinstance(items, list) else 0)
+        ):
+            raise StatesError(ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_THRESHOLD_CAUSE)
+        next_name = None if state.common.end else state.common.next
+        return dataflow.finish(state, value, result, context, chain), next_name
+
+    def _note_item_processing(
+        self,
+        scope: Scope,
+        state: MapState,
+        value: Json,
+        effective: Json,
+        items: Json,
+        context: Context,
+        chain: Chain,
+    ) -> None:
+        """``afterItemSelector`` (every iteration's input) and ``afterItemBatcher`` (the batches)."""
+        dataflow = scope.dataflow
+        selected = items if isinstance(items, list) else []
+        if state.item_selector is not None or state.jsonata_item_selector is not None:
+            selected = [
+                dataflow.map_item(state, effective, index, item, context, chain)
+                for index, item in enumerate(selected)
+            ]
+            self.inspection.note("afterItemSelector", selected)
+        batcher = state.distributed.item_batcher if state.distributed is not None else None
+        if batcher is not None:
+            bindings = dataflow.bindings(value, context, chain) if state.common.is_jsonata else None
+            batches = batches_of(
+                batcher, selected, effective, context, dataflow.rng, chain.variables, bindings
+            )
+            self.inspection.note("afterItemBatcher", batches)

@@ -15,27 +15,18 @@ CONTENT_TYPE = "application/x-amz-json-1.0"
 
 
 def error_response(error: ApiError, request_id: str) -> web.Response:
-    body = {"__type": error.code, "message": error.message}
-    return web.Response(
-        status=error.status,
-        body=json.dumps(body).encode(),
-        headers={
-            "Content-Type": CONTENT_TYPE,
-            "x-amzn-RequestId": request_id,
-            "x-amzn-ErrorType": error.code,
-        },
-    )
+    return _response(error.status, error.code, error.message, request_id)
 
 
 def unexpected_error_response(exc: BaseException, request_id: str) -> web.Response:
     log.error("internal failure answering request %s", request_id, exc_info=exc)
-    body = {"__type": "InternalFailure", "message": "An internal error occurred."}
+    return _response(500, "InternalFailure", "An internal error occurred.", request_id)
+
+
+def _response(status: int, code: str, message: str, request_id: str) -> web.Response:
+    """AWS JSON 1.0's error shape: ``__type`` and ``message``, the code again in a header."""
     return web.Response(
-        status=500,
-        body=json.dumps(body).encode(),
-        headers={
-            "Content-Type": CONTENT_TYPE,
-            "x-amzn-RequestId": request_id,
-            "x-amzn-ErrorType": "InternalFailure",
-        },
+        status=status,
+        body=json.dumps({"__type": code, "message": message}).encode(),
+        headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id, "x-amzn-ErrorType": code},
     )

@@ -65,7 +65,7 @@ def delete_activity(
         partition = partition_of(env, context)
         if partition.activities.delete(arn) is not None:
             partition.tags.pop(arn, None)
-            env.activity_queues.discard(arn)
+            env.activities.discard(arn)
     return {}
 
 
@@ -86,7 +86,7 @@ async def get_activity_task(
 ) -> dict[str, Any]:
     """Long-poll (up to 60 s, scaled by the clock) for a task; no task -> an empty answer."""
     activity = get_activity(env, context, request["activityArn"])
-    task = await env.activity_queues.poll(activity.arn, request.get("workerName"))
+    task = await env.activities.poll(activity.arn, request.get("workerName"))
     if task is None:
         return {}
     return {"taskToken": task.token, "input": task.input}

@@ -2,32 +2,33 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.errors import InvalidDefinition
 from emulator.service.environment import RequestContext, ServiceEnvironment
 
+if TYPE_CHECKING:
+    from emulator.language.parse.definition import Definition
 
-def compile_or_reject(definition: str, state_machine_type: str) -> Any:
+
+def compile_or_reject(definition: str, state_machine_type: str) -> Definition:
     """Return the compiled definition or raise ``InvalidDefinition`` with AWS's message."""
+    from emulator.language.definitions import check_definition
     from emulator.language.errors import DefinitionError
-    from emulator.language.parse import compile_definition
-    from emulator.language.validate import invalid_definition_message, validate_definition
+    from emulator.language.validate import invalid_definition_message
     from emulator.language.validate.json_text import too_deep_diagnostic
 
-    diagnostics = validate_definition(definition, state_machine_type)
-    errors = [d for d in diagnostics if d.severity == "ERROR"]
-    if errors:
-        raise InvalidDefinition(invalid_definition_message(errors))
     try:
-        return compile_definition(json.loads(definition))
+        checked = check_definition(definition, state_machine_type)
     except RecursionError:  # nesting the validator could read but compilation cannot
         raise InvalidDefinition(invalid_definition_message([too_deep_diagnostic(definition)]))
     except DefinitionError as error:
         raise InvalidDefinition(
             f"Invalid State Machine Definition: '{error.code}: {error.message} at {error.location}'"
         )
+    if checked.definition is None:
+        raise InvalidDefinition(invalid_definition_message(checked.errors))
+    return checked.definition
 
 
 def validate_state_machine_definition(

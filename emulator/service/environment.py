@@ -95,10 +95,6 @@ class ServiceEnvironment:
     def engine_built(self) -> bool:
         return self._engine is not None
 
-    @property
-    def activity_queues(self) -> ActivityQueues:
-        return self.activities
-
 
 @dataclass(frozen=True, slots=True)
 class RequestContext:

@@ -15,6 +15,7 @@ from emulator.errors import (
     ValidationException,
 )
 from emulator.model.arns import execution_arn
+from emulator.model.history import MAX_HISTORY_EVENTS
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import (
     Execution,
@@ -32,7 +33,6 @@ from emulator.service.state_machines import describe as describe_machine
 REDRIVABLE_STATUSES = frozenset({ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED})
 # An ended execution can be redriven for 14 days.
 REDRIVABLE_PERIOD_SECONDS = 14 * 24 * 60 * 60
-MAX_HISTORY_EVENTS = 25_000
 
 
 def _resolve_target(

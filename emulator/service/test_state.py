@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator.errors import InvalidDefinition, InvalidExecutionInput, ValidationException
 from emulator.language.errors import DefinitionError
-from emulator.language.validate import invalid_definition_message, validate_definition
+from emulator.language.validate import invalid_definition_message
 from emulator.model.jsontext import from_json_text
 from emulator.runtime.test_state import (
     INFO,
@@ -18,6 +18,10 @@ from emulator.runtime.test_state import (
     run_test_state,
 )
 from emulator.service.environment import RequestContext, ServiceEnvironment
+
+if TYPE_CHECKING:
+    from emulator.language.parse.definition import Definition
+    from emulator.language.states.registry import State
 
 _INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
 # mock.fieldValidationMode (emulator.integrations.result_shapes, kept out of the import: it loads botocore)
@@ -37,37 +41,35 @@ def _document(text: str) -> dict[str, Any]:
     return document
 
 
-def _find_state(definition: Any, name: str) -> Any | None:
+def _find_state(definition: Definition, name: str) -> State | None:
     """The compiled state called ``name``, looking into Parallel branches and Map processors."""
+    from emulator.language.parse.definition import nested_machines
+
     found = definition.states.get(name)
     if found is not None:
         return found
     for state in definition.states.values():
-        nested = list(getattr(state, "branches", ()))
-        processor = getattr(state, "processor", None)
-        if processor is not None:
-            nested.append(processor)
-        for machine in nested:
+        for machine in nested_machines(state):
             found = _find_state(machine, name)
             if found is not None:
                 return found
     return None
 
 
-def _compile_state(document: dict[str, Any], text: str, state_name: str | None) -> Any:
-    from emulator.language.parse.definition import compile_definition
+def _compile_state(document: dict[str, Any], text: str, state_name: str | None) -> State:
+    from emulator.language.definitions import check_definition
     from emulator.language.states.registry import STATE_PARSERS
 
     if "States" in document:
         if state_name is None:
             raise ValidationException("stateName must be specified when the definition is a state machine")
-        diagnostics = [d for d in validate_definition(text) if d.severity == "ERROR"]
-        if diagnostics:
-            raise InvalidDefinition(invalid_definition_message(diagnostics))
         try:
-            definition = compile_definition(document)
+            checked = check_definition(text)
         except DefinitionError as error:
             raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
+        definition = checked.definition
+        if definition is None:
+            raise InvalidDefinition(invalid_definition_message(checked.errors))
         state = _find_state(definition, state_name)
         if state is None:
             raise ValidationException(f"State '{state_name}' does not exist in the state machine definition")

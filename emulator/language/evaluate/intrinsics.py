@@ -263,7 +263,8 @@ def _integer(call: Intrinsic, value: Json, role: str) -> int:
         if not math.isfinite(value):
             raise _failure(f"The {role} argument of {_qualified(call)} must be a finite number")
         return math.floor(value + 0.5)
-    return value
+    integer: int = value
+    return integer
 
 
 def _string(call: Intrinsic, value: Json, role: str) -> str:
@@ -291,7 +292,7 @@ def json_equal(left: Json, right: Json) -> bool:
     if isinstance(left, bool) or isinstance(right, bool):
         return isinstance(left, bool) and isinstance(right, bool) and left == right
     if _is_number(left) and _is_number(right):
-        return left == right
+        return bool(left == right)
     if isinstance(left, list) and isinstance(right, list):
         return len(left) == len(right) and all(json_equal(a, b) for a, b in zip(left, right, strict=True))
     if isinstance(left, dict) and isinstance(right, dict):

@@ -24,6 +24,8 @@ from typing import Any
 from jsonata import jexception, utils
 from jsonata.jsonata import Jsonata
 
+from emulator.model.types import Json
+
 _HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
     "MD5": hashlib.md5,
     "SHA-1": hashlib.sha1,
@@ -63,7 +65,7 @@ def _is_integer(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
 
 
-def partition(array: Any, size: Any) -> Any:
+def partition(array: Json, size: Json) -> Json:
     if array is None or size is None:
         return None
     if not isinstance(array, list):
@@ -75,7 +77,7 @@ def partition(array: Any, size: Any) -> Any:
     return [list(array[index : index + chunk]) for index in range(0, len(array), chunk)]
 
 
-def range_(start: Any, end: Any, step: Any) -> Any:
+def range_(start: Json, end: Json, step: Json) -> Json:
     if start is None or end is None or step is None:
         return None
     for name, value in (("start", start), ("end", end), ("step", step)):
@@ -89,7 +91,7 @@ def range_(start: Any, end: Any, step: Any) -> Any:
     return utils.Utils.create_sequence_from_iter(range(first, stop, increment))
 
 
-def hash_(value: Any, algorithm: Any) -> Any:
+def hash_(value: Json, algorithm: Json) -> Json:
     if value is None:
         return None
     if not isinstance(value, str):
@@ -101,7 +103,7 @@ def hash_(value: Any, algorithm: Any) -> Any:
     return function(value.encode("utf-8")).hexdigest()
 
 
-def random_(seed: Any = None) -> float:
+def random_(seed: Json = None) -> float:
     if seed is None:
         return _rng().random()
     if not _is_integer(seed):
@@ -113,7 +115,7 @@ def uuid_() -> str:
     return str(uuid.UUID(int=_rng().getrandbits(128), version=4))
 
 
-def parse(text: Any) -> Any:
+def parse(text: Json) -> Json:
     if text is None:
         return None
     if not isinstance(text, str):
@@ -124,7 +126,7 @@ def parse(text: Any) -> Any:
         raise _failure(f"The argument of $parse is not valid JSON: {text}")
 
 
-class _Native(Jsonata.JFunctionCallable):
+class _Native(Jsonata.JFunctionCallable):  # type: ignore[misc]  # the library is untyped
     """Adapts a plain Python function to the library's calling convention (JSONata null -> None)."""
 
     def __init__(self, function: Callable[..., Any]) -> None:
@@ -180,14 +182,14 @@ def error_message(error: Exception) -> str:
 
 
 def _message(error: jexception.JException) -> str:
-    template = jexception.JException.error_codes.get(error.error)
+    template: str | None = jexception.JException.error_codes.get(error.error)
     arguments = [error.current, error.expected]
     if template is None:
         return str(error)
     if template == "{{{message}}}":
         return str(arguments[0]) if arguments[0] is not None else ""
     parts = template.split("{{")
-    text = parts[0]
+    text: str = parts[0]
     for index, part in enumerate(parts[1:]):
         _, _, rest = part.partition("}}")
         value = arguments[index] if index < len(arguments) else None

@@ -16,7 +16,7 @@ from jsonata import utils
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
 
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 _NULL = utils.Utils.NULL_VALUE
 _LARGEST_PLAIN_INTEGER = 1e21
@@ -53,7 +53,7 @@ def _number(value: float) -> int | float:
     return value
 
 
-def _object(value: dict[str, Any]) -> dict[str, Json]:
+def _object(value: JsonObject) -> dict[str, Json]:
     converted: dict[str, Json] | None = None
     for index, (key, item) in enumerate(value.items()):
         new = to_json(item)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jsonpath_ng.ext import parse as _parse_general
+from jsonpath_ng.ext.parser import parse as _parse_general
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.jsontext import to_json_text

@@ -53,11 +53,13 @@ class Assignment:
     ) -> dict[str, Json]:
         """The values of a JSONPath ``Assign``; ``value`` is what ``$`` means for the state."""
         assert self.jsonpath is not None
-        return self.jsonpath.evaluate(value, context, rng, variables)  # type: ignore[return-value]
+        assigned: dict[str, Json] = self.jsonpath.evaluate(value, context, rng, variables)
+        return assigned
 
     def evaluate_jsonata(self, bindings: JsonataBindings) -> dict[str, Json]:
         assert self.jsonata is not None
-        return self.jsonata.evaluate(bindings)  # type: ignore[return-value]
+        assigned: dict[str, Json] = self.jsonata.evaluate(bindings)
+        return assigned
 
     def evaluate(
         self,
@@ -73,7 +75,7 @@ class Assignment:
         return self.evaluate_jsonpath(value, context, variables, rng)
 
 
-def compile_assign(raw: Any, query_language: str, location: str = "") -> Assignment | None:
+def compile_assign(raw: Json, query_language: str, location: str = "") -> Assignment | None:
     """Compile an ``Assign`` object (``None`` when absent or empty: nothing is recorded then)."""
     if not isinstance(raw, dict) or not raw:
         return None
@@ -104,7 +106,7 @@ def assigned_variables_text(assigned: Mapping[str, Json]) -> dict[str, str]:
 # --- variableReferences ------------------------------------------------------------------------
 
 
-def variable_references(state: Mapping[str, Any], query_language: str) -> tuple[str, ...]:
+def variable_references(state: Mapping[str, Json], query_language: str) -> tuple[str, ...]:
     """The sorted names of the workflow variables ``state`` reads in its own fields."""
     found: set[str] = set()
     if query_language == JSONATA:

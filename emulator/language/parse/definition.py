@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from emulator.language.errors import DefinitionError
 from emulator.language.evaluate.variables import variable_references
 from emulator.language.states.common import JSONPATH, fail
+from emulator.model.types import JsonObject
 
 if TYPE_CHECKING:
     from emulator.language.states.registry import State
@@ -28,9 +29,7 @@ class Definition:
     variable_references: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def compile_machine(
-    document: dict[str, Any], location: str = "", query_language: str = JSONPATH
-) -> Definition:
+def compile_machine(document: JsonObject, location: str = "", query_language: str = JSONPATH) -> Definition:
     from emulator.language.states.registry import STATE_PARSERS
 
     if not isinstance(document, dict):
@@ -53,7 +52,7 @@ def compile_machine(
         names = variable_references(raw, state.common.query_language)
         if names:
             references[name] = names
-        for nested in _nested_machines(state):
+        for nested in nested_machines(state):
             references.update(nested.variable_references)
     if start_at not in states:
         raise DefinitionError(
@@ -69,7 +68,8 @@ def compile_machine(
     )
 
 
-def _nested_machines(state: State) -> tuple[Definition, ...]:
+def nested_machines(state: State) -> tuple[Definition, ...]:
+    """The branches of a Parallel, the item processor of a Map (nothing for other states)."""
     from emulator.language.states.map_state import MapState
     from emulator.language.states.parallel_state import ParallelState
 
@@ -80,6 +80,6 @@ def _nested_machines(state: State) -> tuple[Definition, ...]:
     return ()
 
 
-def compile_definition(document: dict[str, Any]) -> Definition:
+def compile_definition(document: JsonObject) -> Definition:
     """Compile a validated definition document (called once, at CreateStateMachine)."""
     return compile_machine(document)

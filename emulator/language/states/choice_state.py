@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.choice import ChoiceBranch, compile_choices
@@ -16,7 +15,7 @@ from emulator.language.evaluate.jsonata import (
 )
 from emulator.language.evaluate.variables import Assignment, compile_assign
 from emulator.language.states.common import StateCommon, fail, jsonata_field, parse_common
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ class ChoiceState:
     default_output: JsonataTemplate | None = None  # JSONata: the state-level Output (Default)
 
 
-def parse_choice(name: str, raw: dict[str, Any], location: str, query_language: str) -> ChoiceState:
+def parse_choice(name: str, raw: JsonObject, location: str, query_language: str) -> ChoiceState:
     common = parse_common(name, raw, location, query_language)
     language = common.query_language
     choices = raw.get("Choices")

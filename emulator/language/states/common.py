@@ -9,7 +9,6 @@ languages carry ``Assign`` (see ``evaluate/variables.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from emulator.language.errors import DefinitionError, ErrorName
 from emulator.language.evaluate.jsonata import JsonataTemplate
@@ -22,6 +21,7 @@ from emulator.language.evaluate.jsonpath import (
     compile_reference_path,
 )
 from emulator.language.evaluate.variables import Assignment, compile_assign
+from emulator.model.types import JsonObject
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -73,7 +73,7 @@ def fail(message: str, location: str, code: str = "SCHEMA_VALIDATION_FAILED") ->
     return DefinitionError(code, message, location)
 
 
-def path_field(raw: dict[str, Any], key: str, location: str, default: str | None = "$") -> JsonPath | None:
+def path_field(raw: JsonObject, key: str, location: str, default: str | None = "$") -> JsonPath | None:
     """A JSONPath field: absent means ``default``; JSON null means None."""
     if key not in raw:
         return None if default is None else compile_path(default)
@@ -86,7 +86,7 @@ def path_field(raw: dict[str, Any], key: str, location: str, default: str | None
         raise fail(f"The value for the field '{key}' must be a valid JSONPath", f"{location}/{key}") from None
 
 
-def reference_path_field(raw: dict[str, Any], key: str, location: str) -> ReferencePath | None:
+def reference_path_field(raw: JsonObject, key: str, location: str) -> ReferencePath | None:
     """ResultPath: absent means ``$``; JSON null means None (discard the result)."""
     text = raw.get(key, "$")
     if text is None:
@@ -99,7 +99,7 @@ def reference_path_field(raw: dict[str, Any], key: str, location: str) -> Refere
         ) from None
 
 
-def parse_common(name: str, raw: dict[str, Any], location: str, query_language: str) -> StateCommon:
+def parse_common(name: str, raw: JsonObject, location: str, query_language: str) -> StateCommon:
     language = raw.get("QueryLanguage", query_language)
     jsonata = language == JSONATA
     end = bool(raw.get("End", False))
@@ -119,14 +119,14 @@ def parse_common(name: str, raw: dict[str, Any], location: str, query_language: 
     )
 
 
-def jsonata_field(raw: dict[str, Any], key: str, location: str) -> JsonataTemplate | None:
+def jsonata_field(raw: JsonObject, key: str, location: str) -> JsonataTemplate | None:
     """A JSONata state's field compiled as a template (``None`` when absent)."""
     if key not in raw:
         return None
     return compile_jsonata_template(raw[key], key, f"{location}/{key}")
 
 
-def parse_retry(raw: dict[str, Any], location: str) -> tuple[Retrier, ...]:
+def parse_retry(raw: JsonObject, location: str) -> tuple[Retrier, ...]:
     retriers = []
     for index, item in enumerate(raw.get("Retry") or ()):
         where = f"{location}/Retry/{index}"
@@ -146,7 +146,7 @@ def parse_retry(raw: dict[str, Any], location: str) -> tuple[Retrier, ...]:
     return tuple(retriers)
 
 
-def parse_catch(raw: dict[str, Any], location: str, query_language: str = JSONPATH) -> tuple[Catcher, ...]:
+def parse_catch(raw: JsonObject, location: str, query_language: str = JSONPATH) -> tuple[Catcher, ...]:
     catchers = []
     for index, item in enumerate(raw.get("Catch") or ()):
         where = f"{location}/Catch/{index}"

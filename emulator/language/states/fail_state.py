@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from emulator.language.errors import StatesError
 from emulator.language.evaluate.jsonata import JsonataBindings, JsonataTemplate
 from emulator.language.states.common import StateCommon, jsonata_field, parse_common
 from emulator.language.states.values import DynamicValue, dynamic_field
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +25,7 @@ class FailState:
     cause_template: JsonataTemplate | None = None
 
 
-def parse_fail(name: str, raw: dict[str, Any], location: str, query_language: str) -> FailState:
+def parse_fail(name: str, raw: JsonObject, location: str, query_language: str) -> FailState:
     common = parse_common(name, raw, location, query_language)
     jsonata = common.is_jsonata
     return FailState(

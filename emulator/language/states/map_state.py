@@ -8,6 +8,7 @@ the pure parts (tolerated failure thresholds, item batching) live here.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from emulator.language.states.common import (
 )
 from emulator.language.states.task_state import TaskResource, parse_resource, seconds_expression
 from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 if TYPE_CHECKING:
     from emulator.language.parse.definition import Definition
@@ -73,7 +74,7 @@ _DISTRIBUTED_FIELDS = (
 )
 
 
-def parse_map(name: str, raw: dict[str, Any], location: str, query_language: str) -> MapState:
+def parse_map(name: str, raw: JsonObject, location: str, query_language: str) -> MapState:
     from emulator.language.parse.definition import compile_machine
 
     common = parse_common(name, raw, location, query_language)
@@ -214,7 +215,7 @@ def _jsonata_template(raw: Mapping[str, Any], key: str, location: str) -> Jsonat
 
 
 def parse_distributed(
-    raw: dict[str, Any], processor: dict[str, Any], location: str, jsonata: bool = False
+    raw: JsonObject, processor: JsonObject, location: str, jsonata: bool = False
 ) -> DistributedConfig:
     config = processor.get("ProcessorConfig") or {}
     batcher_raw = raw.get("ItemBatcher")
@@ -316,7 +317,7 @@ def failure_threshold_of(
         path = config.tolerated_failure_count_path
         count = integer_at(path, "ToleratedFailureCountPath", value, context, variables)
     if bindings is not None and config.tolerated_failure_count_expression is not None:
-        count = int(config.tolerated_failure_count_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
+        count = int(config.tolerated_failure_count_expression.evaluate(bindings, expected="integer"))
     if count is not None and count < 0:
         raise StatesError(ErrorName.RUNTIME, "ToleratedFailureCount cannot be negative.")
     percentage = config.tolerated_failure_percentage
@@ -325,7 +326,7 @@ def failure_threshold_of(
         percentage = _float_at(path, "ToleratedFailurePercentagePath", value, context, variables)
     if bindings is not None and config.tolerated_failure_percentage_expression is not None:
         found = config.tolerated_failure_percentage_expression.evaluate(bindings, expected="number")
-        percentage = float(found)  # type: ignore[arg-type]
+        percentage = float(found)
     if percentage is not None and not 0 <= percentage <= 100:
         raise StatesError(ErrorName.RUNTIME, "ToleratedFailurePercentage must be between 0 and 100.")
     return FailureThreshold(count, percentage)
@@ -336,7 +337,7 @@ def batches_of(
     items: list[Json],
     value: Json,
     context: Mapping[str, Json],
-    rng: Any = None,
+    rng: random.Random | None = None,
     variables: Mapping[str, Json] | None = None,
     bindings: JsonataBindings | None = None,
 ) -> list[Json]:
@@ -354,10 +355,10 @@ def batches_of(
         )
     if bindings is not None:
         if batcher.max_items_per_batch_expression is not None:
-            max_items = int(batcher.max_items_per_batch_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
+            max_items = int(batcher.max_items_per_batch_expression.evaluate(bindings, expected="integer"))
         if batcher.max_input_bytes_per_batch_expression is not None:
             found = batcher.max_input_bytes_per_batch_expression.evaluate(bindings, expected="integer")
-            max_bytes = int(found)  # type: ignore[arg-type]
+            max_bytes = int(found)
     for field_name, limit in (("MaxItemsPerBatch", max_items), ("MaxInputBytesPerBatch", max_bytes)):
         if limit is not None and limit < 0:
             raise StatesError(ErrorName.RUNTIME, f"{field_name} cannot be negative.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from emulator.language.evaluate.jsonpath import ReferencePath
 from emulator.language.evaluate.templates import PayloadTemplate, compile_template
@@ -17,6 +17,7 @@ from emulator.language.states.common import (
     parse_retry,
     reference_path_field,
 )
+from emulator.model.types import JsonObject
 
 if TYPE_CHECKING:
     from emulator.language.parse.definition import Definition
@@ -33,7 +34,7 @@ class ParallelState:
     catch: tuple[Catcher, ...]
 
 
-def parse_parallel(name: str, raw: dict[str, Any], location: str, query_language: str) -> ParallelState:
+def parse_parallel(name: str, raw: JsonObject, location: str, query_language: str) -> ParallelState:
     from emulator.language.parse.definition import compile_machine
 
     common = parse_common(name, raw, location, query_language)

@@ -8,7 +8,7 @@ from typing import Any
 from emulator.language.evaluate.jsonpath import ReferencePath
 from emulator.language.evaluate.templates import PayloadTemplate, compile_template
 from emulator.language.states.common import StateCommon, parse_common, reference_path_field
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 _NO_RESULT: Any = object()
 
@@ -25,7 +25,7 @@ class PassState:
         return self.result is not _NO_RESULT
 
 
-def parse_pass(name: str, raw: dict[str, Any], location: str, query_language: str) -> PassState:
+def parse_pass(name: str, raw: JsonObject, location: str, query_language: str) -> PassState:
     parameters = raw.get("Parameters")
     return PassState(
         common=parse_common(name, raw, location, query_language),

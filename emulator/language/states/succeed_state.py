@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from emulator.language.states.common import StateCommon, parse_common
+from emulator.model.types import JsonObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,5 +13,5 @@ class SucceedState:
     common: StateCommon
 
 
-def parse_succeed(name: str, raw: dict[str, Any], location: str, query_language: str) -> SucceedState:
+def parse_succeed(name: str, raw: JsonObject, location: str, query_language: str) -> SucceedState:
     return SucceedState(common=parse_common(name, raw, location, query_language))

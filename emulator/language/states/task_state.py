@@ -25,6 +25,7 @@ from emulator.language.states.common import (
     path_field,
     reference_path_field,
 )
+from emulator.model.types import JsonObject
 
 DEFAULT_TIMEOUT_SECONDS = 99999999
 
@@ -91,7 +92,7 @@ class TaskState:
     heartbeat_seconds_expression: JsonataExpression | None = None
 
 
-def seconds_expression(raw: dict[str, Any], key: str, location: str) -> JsonataExpression | None:
+def seconds_expression(raw: JsonObject, key: str, location: str) -> JsonataExpression | None:
     """A JSONata integer field given as ``{% … %}`` (``None`` when absent or a literal)."""
     value = raw.get(key)
     if not isinstance(value, str) or not is_jsonata_expression(value):
@@ -100,7 +101,7 @@ def seconds_expression(raw: dict[str, Any], key: str, location: str) -> JsonataE
 
 
 def _credentials(
-    raw: dict[str, Any], credentials: Any, location: str, jsonata: bool
+    raw: JsonObject, credentials: Any, location: str, jsonata: bool
 ) -> PayloadTemplate | JsonataTemplate | None:
     if credentials is None:
         return None
@@ -109,12 +110,12 @@ def _credentials(
     return compile_template(credentials, f"{location}/Credentials")
 
 
-def _literal_seconds(raw: dict[str, Any], key: str) -> int | None:
+def _literal_seconds(raw: JsonObject, key: str) -> int | None:
     value = raw.get(key)
     return None if is_jsonata_expression(value) else value
 
 
-def parse_task(name: str, raw: dict[str, Any], location: str, query_language: str) -> TaskState:
+def parse_task(name: str, raw: JsonObject, location: str, query_language: str) -> TaskState:
     resource = raw.get("Resource")
     if not isinstance(resource, str):
         raise fail("These fields are required: [Resource]", location)

@@ -16,7 +16,7 @@ from emulator.language.evaluate.intrinsics import (
 from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, PathNotFound, compile_path
 from emulator.language.states.common import fail
 from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,9 @@ class DynamicValue:
             ) from None
 
 
-def dynamic_field(raw: dict, key: str, location: str, allow_intrinsic: bool = True) -> DynamicValue | None:
+def dynamic_field(
+    raw: JsonObject, key: str, location: str, allow_intrinsic: bool = True
+) -> DynamicValue | None:
     text = raw.get(key)
     if text is None:
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.choice import parse_timestamp
@@ -12,7 +11,7 @@ from emulator.language.evaluate.jsonata import JsonataBindings, JsonataExpressio
 from emulator.language.evaluate.jsonpath import JsonPath, PathNotFound
 from emulator.language.states.common import StateCommon, fail, parse_common, path_field
 from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +26,7 @@ class WaitState:
     timestamp_expression: JsonataExpression | None = None
 
 
-def parse_wait(name: str, raw: dict[str, Any], location: str, query_language: str) -> WaitState:
+def parse_wait(name: str, raw: JsonObject, location: str, query_language: str) -> WaitState:
     from emulator.language.states.task_state import seconds_expression
 
     timestamp = None
@@ -57,13 +56,13 @@ def jsonata_wait_seconds(state: WaitState, bindings: JsonataBindings, now: float
     """How long a JSONata Wait waits (its ``Seconds`` / ``Timestamp`` expression)."""
     if state.seconds_expression is not None:
         seconds = state.seconds_expression.evaluate(bindings, expected="integer")
-        if seconds < 0:  # type: ignore[operator]
+        if seconds < 0:
             raise StatesError(
                 ErrorName.QUERY_EVALUATION_ERROR,
                 f"The JSONata expression '{state.seconds_expression.text}' specified for the field "
                 f"'Seconds' returned a negative value: {seconds}",
             )
-        return float(seconds)  # type: ignore[arg-type]
+        return float(seconds)
     assert state.timestamp_expression is not None
     expression = state.timestamp_expression
     text = expression.evaluate(bindings, expected="string")

@@ -20,6 +20,7 @@ from emulator.language.validate.diagnostics import (
 from emulator.language.validate.graph import check_transitions
 from emulator.language.validate.json_text import parse_definition_text, too_deep_diagnostic
 from emulator.language.validate.states import check_machine
+from emulator.model.types import JsonObject
 
 __all__ = [
     "ERROR",
@@ -28,19 +29,28 @@ __all__ = [
     "errors_of",
     "invalid_definition_message",
     "validate_definition",
+    "validate_document",
     "validation_response",
 ]
 
 
 def validate_definition(text: str, state_machine_type: str = "STANDARD") -> list[Diagnostic]:
-    """Every diagnostic for the definition ``text`` of a machine of ``state_machine_type``.
+    """Every diagnostic for the definition ``text`` of a machine of ``state_machine_type``."""
+    return validate_document(text, state_machine_type)[0]
+
+
+def validate_document(
+    text: str, state_machine_type: str = "STANDARD"
+) -> tuple[list[Diagnostic], JsonObject | None]:
+    """Every diagnostic for the definition ``text``, and the document read from it (None when the
+    text is no JSON object), so that compilation reads the same document (the text is parsed once).
 
     Schema checks come first; transitions are checked only on a schema-valid definition, as
     AWS does (its transition errors assume well-formed states).
     """
     document, problem = parse_definition_text(text)
     if problem is not None:
-        return [problem]
+        return [problem], None
     assert document is not None
     top_language = document.get("QueryLanguage")
     checker = Checker(
@@ -52,5 +62,5 @@ def validate_definition(text: str, state_machine_type: str = "STANDARD") -> list
         if checker.error_count == 0:
             check_transitions(checker, document)
     except RecursionError:  # values nested almost as deep as the parser allows
-        return [too_deep_diagnostic(text)]
-    return checker.diagnostics
+        return [too_deep_diagnostic(text)], document
+    return checker.diagnostics, document

@@ -4,17 +4,16 @@ Only top-level rules carry ``Next``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.language.errors import DefinitionError
 from emulator.language.evaluate.choice import compile_choice_rule
 from emulator.language.validate.context import JSONATA, Checker
 from emulator.language.validate.schema import check_fields, check_string
+from emulator.model.types import Json, JsonObject
 
 _JSONATA_RULE_FIELDS = frozenset({"Condition", "Next", "Assign", "Output", "Comment"})
 
 
-def check_choices(checker: Checker, choices: Any, query_language: str, location: str) -> None:
+def check_choices(checker: Checker, choices: Json, query_language: str, location: str) -> None:
     """``location`` is the Choices field's (``/States/X/Choices``)."""
     if not isinstance(choices, list) or not choices:
         checker.error("The value for the field 'Choices' must be a non-empty ARRAY", location)
@@ -32,7 +31,7 @@ def check_choices(checker: Checker, choices: Any, query_language: str, location:
         check_string(checker, rule, "Next", rule_location)
 
 
-def _check_jsonpath_rule(checker: Checker, rule: dict[str, Any], location: str) -> None:
+def _check_jsonpath_rule(checker: Checker, rule: JsonObject, location: str) -> None:
     if "Next" not in rule:
         checker.error("These fields are required: [Next]", location)
     try:

@@ -8,7 +8,8 @@ ValidateStateMachineDefinition answers with the diagnostics themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from emulator.model.types import JsonObject
 
 ERROR = "ERROR"
 WARNING = "WARNING"
@@ -55,7 +56,7 @@ def invalid_definition_message(diagnostics: list[Diagnostic], definition: str | 
 
 def validation_response(
     diagnostics: list[Diagnostic], max_results: int | None = None, severity: str = ERROR
-) -> dict[str, Any]:
+) -> JsonObject:
     """The ValidateStateMachineDefinition response.
 
     ``severity`` is the request's minimum level: ``ERROR`` (the default) returns errors only,

@@ -4,7 +4,6 @@ is reachable from ``StartAt``, each scope can end, and state names are unique ma
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from emulator.language.validate.context import Checker, join
 from emulator.language.validate.diagnostics import (
@@ -12,17 +11,18 @@ from emulator.language.validate.diagnostics import (
     MISSING_END_STATE,
     MISSING_TRANSITION_TARGET,
 )
+from emulator.model.types import JsonObject
 
 _TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
 
 
-def check_transitions(checker: Checker, machine: dict[str, Any]) -> None:
+def check_transitions(checker: Checker, machine: JsonObject) -> None:
     seen: set[str] = set()
     for scope, location in _scopes(machine, "/"):
         _check_scope(checker, scope, location, seen)
 
 
-def _scopes(machine: dict[str, Any], location: str) -> Iterator[tuple[dict[str, Any], str]]:
+def _scopes(machine: JsonObject, location: str) -> Iterator[tuple[JsonObject, str]]:
     """The machine and every nested machine (Parallel branches, Map processors), depth first."""
     yield machine, location
     for name, state in machine["States"].items():
@@ -34,7 +34,7 @@ def _scopes(machine: dict[str, Any], location: str) -> Iterator[tuple[dict[str, 
                 yield from _scopes(state[field], join(state_location, field))
 
 
-def _targets(state: dict[str, Any], location: str) -> Iterator[tuple[str, str]]:
+def _targets(state: JsonObject, location: str) -> Iterator[tuple[str, str]]:
     """Each transition target of ``state`` with the location of the field naming it."""
     if "Next" in state:
         yield state["Next"], join(location, "Next")
@@ -54,8 +54,8 @@ def _targets(state: dict[str, Any], location: str) -> Iterator[tuple[str, str]]:
 # "Missing 'Next' target" names Choices[].Next, Default and Catch[].Next targets too, and a loop gives
 # "MISSING_END_STATE: Workflow has no terminal state at null" (measured:
 # https://github.com/floci-io/floci/issues/2735). The StartAt wording is unsourced.
-def _check_scope(checker: Checker, scope: dict[str, Any], location: str, seen: set[str]) -> None:
-    states: dict[str, Any] = scope["States"]
+def _check_scope(checker: Checker, scope: JsonObject, location: str, seen: set[str]) -> None:
+    states: JsonObject = scope["States"]
     states_location = join(location, "States")
     for name in states:
         if name in seen:

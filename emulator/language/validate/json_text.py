@@ -18,6 +18,7 @@ from emulator.language.validate.diagnostics import (
     SCHEMA_VALIDATION_FAILED,
     Diagnostic,
 )
+from emulator.model.types import JsonObject
 
 _SOURCE_LIMIT = 500  # Jackson quotes at most this many characters of the source
 _MAX_NUMBER_LENGTH = 1000  # Jackson's StreamReadConstraints defaults
@@ -28,7 +29,7 @@ _NOT_AN_OBJECT = Diagnostic(ERROR, SCHEMA_VALIDATION_FAILED, "Definition must be
 _WHITESPACE = " \t\r\n"
 
 
-def parse_definition_text(text: str) -> tuple[dict[str, Any] | None, Diagnostic | None]:
+def parse_definition_text(text: str) -> tuple[JsonObject | None, Diagnostic | None]:
     """The definition as a dict, or the diagnostic explaining why it is not one."""
     try:
         document, _end = _DECODER.raw_decode(text, _skip_whitespace(text, 0))

@@ -27,6 +27,7 @@ from emulator.language.evaluate.jsonata import (
     unsupported_reference_message,
 )
 from emulator.language.validate.context import Checker, join
+from emulator.model.types import JsonObject
 
 # Fields of a state, of a Choice rule or Catcher, and of a Map's reader/batcher/writer whose values
 # (at any depth) may hold expressions.
@@ -56,7 +57,7 @@ _MAP_PARTS = {
 }
 
 
-def check_jsonata_fields(checker: Checker, state: dict[str, Any], location: str) -> None:
+def check_jsonata_fields(checker: Checker, state: JsonObject, location: str) -> None:
     """Every expression of the JSONata state at ``location`` (``/States/X``)."""
     _check_fields(checker, state, _STATE_FIELDS, location)
     handler_fields: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -75,7 +76,7 @@ def check_jsonata_fields(checker: Checker, state: dict[str, Any], location: str)
             _check_fields(checker, node, fields, join(location, part))
 
 
-def _check_fields(checker: Checker, node: dict[str, Any], fields: tuple[str, ...], location: str) -> None:
+def _check_fields(checker: Checker, node: JsonObject, fields: tuple[str, ...], location: str) -> None:
     for name in fields:
         if name in node:
             _check_value(checker, node[name], name, join(location, name))

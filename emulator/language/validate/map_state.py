@@ -4,7 +4,6 @@ ItemReader, ItemBatcher and ResultWriter."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from emulator.language.validate.context import JSONATA, Checker, join
 from emulator.language.validate.diagnostics import INVALID_LABEL_NAME
@@ -23,8 +22,9 @@ from emulator.language.validate.schema import (
     check_string,
 )
 from emulator.language.validate.values import label_problem
+from emulator.model.types import JsonObject
 
-CheckMachine = Callable[[Checker, dict[str, Any], str, frozenset[str]], None]
+CheckMachine = Callable[[Checker, JsonObject, str, frozenset[str]], None]
 
 _MODES = ("INLINE", "DISTRIBUTED")
 _EXECUTION_TYPES = ("STANDARD", "EXPRESS")
@@ -37,7 +37,7 @@ _PATH_FIELDS = (
 
 
 def check_map(
-    checker: Checker, state: dict[str, Any], query_language: str, location: str, check_machine: CheckMachine
+    checker: Checker, state: JsonObject, query_language: str, location: str, check_machine: CheckMachine
 ) -> None:
     jsonata = query_language == JSONATA
     _check_processor(checker, state, location, check_machine)
@@ -61,9 +61,7 @@ def check_map(
     _check_result_writer(checker, state, jsonata, location)
 
 
-def _check_processor(
-    checker: Checker, state: dict[str, Any], location: str, check_machine: CheckMachine
-) -> None:
+def _check_processor(checker: Checker, state: JsonObject, location: str, check_machine: CheckMachine) -> None:
     if "ItemProcessor" in state and "Iterator" in state:
         checker.error("Field 'Iterator' is not supported", location)
         return
@@ -84,7 +82,7 @@ def _check_processor(
         )
 
 
-def _check_processor_config(checker: Checker, config: dict[str, Any], location: str) -> None:
+def _check_processor_config(checker: Checker, config: JsonObject, location: str) -> None:
     check_fields(checker, config, PROCESSOR_CONFIG_FIELDS, (), location)
     mode = config.get("Mode", "INLINE")
     if "Mode" in config:
@@ -96,7 +94,7 @@ def _check_processor_config(checker: Checker, config: dict[str, Any], location: 
             check_one_of(checker, "ExecutionType", config["ExecutionType"], _EXECUTION_TYPES, location)
 
 
-def _check_item_reader(checker: Checker, state: dict[str, Any], jsonata: bool, location: str) -> None:
+def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, location: str) -> None:
     if "ItemReader" not in state or not check_object(checker, state, "ItemReader", location):
         return
     reader = state["ItemReader"]
@@ -108,7 +106,7 @@ def _check_item_reader(checker: Checker, state: dict[str, Any], jsonata: bool, l
         check_payload_template(checker, reader["Parameters"], join(reader_location, "Parameters"))
 
 
-def _check_item_batcher(checker: Checker, state: dict[str, Any], jsonata: bool, location: str) -> None:
+def _check_item_batcher(checker: Checker, state: JsonObject, jsonata: bool, location: str) -> None:
     if "ItemBatcher" not in state or not check_object(checker, state, "ItemBatcher", location):
         return
     batcher = state["ItemBatcher"]
@@ -127,7 +125,7 @@ def _check_item_batcher(checker: Checker, state: dict[str, Any], jsonata: bool, 
                 check_path_field(checker, name, batcher[name], join(batcher_location, name), nullable=False)
 
 
-def _check_result_writer(checker: Checker, state: dict[str, Any], jsonata: bool, location: str) -> None:
+def _check_result_writer(checker: Checker, state: JsonObject, jsonata: bool, location: str) -> None:
     if "ResultWriter" not in state or not check_object(checker, state, "ResultWriter", location):
         return
     writer = state["ResultWriter"]

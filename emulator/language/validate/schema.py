@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from emulator.language.validate.context import JSONATA, Checker, join
+from emulator.model.types import Json, JsonObject
 
 STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
 
@@ -139,7 +140,7 @@ def jsonata_only_message(name: str) -> str:
 
 def check_fields(
     checker: Checker,
-    node: dict[str, Any],
+    node: JsonObject,
     allowed: frozenset[str],
     required: Iterable[str],
     location: str,
@@ -158,7 +159,7 @@ def check_fields(
             checker.error(f"Field '{name}' is not supported", location)
 
 
-def check_one_of(checker: Checker, name: str, value: Any, values: Iterable[str], location: str) -> bool:
+def check_one_of(checker: Checker, name: str, value: Json, values: Iterable[str], location: str) -> bool:
     options = tuple(values)
     if value in options:
         return True
@@ -168,33 +169,33 @@ def check_one_of(checker: Checker, name: str, value: Any, values: Iterable[str],
     return False
 
 
-def is_jsonata_expression(value: Any) -> bool:
+def is_jsonata_expression(value: Json) -> bool:
     return isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
 
 
-def is_integer(value: Any) -> bool:
+def is_integer(value: Json) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value: Any) -> bool:
+def is_number(value: Json) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def check_string(checker: Checker, node: dict[str, Any], name: str, location: str) -> bool:
+def check_string(checker: Checker, node: JsonObject, name: str, location: str) -> bool:
     if name in node and not isinstance(node[name], str):
         checker.error(f"The value for the field '{name}' must be a STRING", join(location, name))
         return False
     return True
 
 
-def check_object(checker: Checker, node: dict[str, Any], name: str, location: str) -> bool:
+def check_object(checker: Checker, node: JsonObject, name: str, location: str) -> bool:
     if name in node and not isinstance(node[name], dict):
         checker.error(f"The value for the field '{name}' must be an OBJECT", join(location, name))
         return False
     return True
 
 
-def check_array(checker: Checker, node: dict[str, Any], name: str, location: str) -> bool:
+def check_array(checker: Checker, node: JsonObject, name: str, location: str) -> bool:
     if name in node and not isinstance(node[name], list):
         checker.error(f"The value for the field '{name}' must be an ARRAY", join(location, name))
         return False
@@ -203,7 +204,7 @@ def check_array(checker: Checker, node: dict[str, Any], name: str, location: str
 
 def check_integer(
     checker: Checker,
-    node: dict[str, Any],
+    node: JsonObject,
     name: str,
     location: str,
     minimum: int,
@@ -216,7 +217,7 @@ def check_integer(
 
 def check_number(
     checker: Checker,
-    node: dict[str, Any],
+    node: JsonObject,
     name: str,
     location: str,
     minimum: float,
@@ -229,7 +230,7 @@ def check_number(
 
 def _check_numeric(
     checker: Checker,
-    node: dict[str, Any],
+    node: JsonObject,
     name: str,
     location: str,
     minimum: float,

@@ -38,6 +38,7 @@ from emulator.language.validate.schema import (
 )
 from emulator.language.validate.values import is_rfc3339_timestamp
 from emulator.language.validate.warnings import check_warnings
+from emulator.model.types import Json, JsonObject
 
 _REQUIRED = {"Task": ("Resource",), "Choice": ("Choices",), "Parallel": ("Branches",)}
 _TRANSITIONING = frozenset({"Pass", "Task", "Wait", "Parallel", "Map"})
@@ -48,7 +49,7 @@ _STATE_NAME_MAX_LENGTH = 80  # the length limit of state names in history events
 
 
 def check_machine(
-    checker: Checker, node: dict[str, Any], location: str, fields: frozenset[str] | None = None
+    checker: Checker, node: JsonObject, location: str, fields: frozenset[str] | None = None
 ) -> None:
     """The top level (``location`` ``/``) or a nested machine (a branch, an ItemProcessor)."""
     is_root = fields is None
@@ -77,7 +78,7 @@ def check_machine(
         check_state(checker, name, state, state_location)
 
 
-def check_state(checker: Checker, name: str, state: Any, location: str) -> None:
+def check_state(checker: Checker, name: str, state: Json, location: str) -> None:
     if not isinstance(state, dict):
         checker.error("The value for a state must be an OBJECT", location)
         return
@@ -111,7 +112,7 @@ def check_state(checker: Checker, name: str, state: Any, location: str) -> None:
         check_jsonata_fields(checker, state, location)
 
 
-def _query_language(checker: Checker, state: dict[str, Any], location: str) -> str:
+def _query_language(checker: Checker, state: JsonObject, location: str) -> str:
     if "QueryLanguage" not in state:
         return checker.query_language
     value = state["QueryLanguage"]
@@ -124,7 +125,7 @@ def _query_language(checker: Checker, state: dict[str, Any], location: str) -> s
     return str(value)
 
 
-def _check_transition(checker: Checker, state: dict[str, Any], location: str) -> None:
+def _check_transition(checker: Checker, state: JsonObject, location: str) -> None:
     check_string(checker, state, "Next", location)
     end = state.get("End")
     if "End" in state and not isinstance(end, bool):
@@ -134,7 +135,7 @@ def _check_transition(checker: Checker, state: dict[str, Any], location: str) ->
         checker.error("Exactly one of these fields is required: [Next, End]", location)
 
 
-def _check_jsonpath_io(checker: Checker, state: dict[str, Any], location: str) -> None:
+def _check_jsonpath_io(checker: Checker, state: JsonObject, location: str) -> None:
     for name in ("InputPath", "OutputPath"):
         if name in state:
             check_path_field(checker, name, state[name], join(location, name))
@@ -148,11 +149,11 @@ def _check_jsonpath_io(checker: Checker, state: dict[str, Any], location: str) -
             check_payload_template(checker, state[name], join(location, name))
 
 
-def _check_pass(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_pass(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     return
 
 
-def _check_task(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_task(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     jsonata = query_language == JSONATA
     if "Resource" in state and check_string(checker, state, "Resource", location):
         check_task_resource(checker, state["Resource"], join(location, "Resource"))
@@ -165,13 +166,13 @@ def _check_task(checker: Checker, state: dict[str, Any], query_language: str, lo
     check_error_handling(checker, state, query_language, location)
 
 
-def _check_choice(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_choice(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     check_string(checker, state, "Default", location)
     if "Choices" in state:
         check_choices(checker, state["Choices"], query_language, join(location, "Choices"))
 
 
-def _check_wait(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_wait(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     jsonata = query_language == JSONATA
     if sum(1 for name in _WAIT_FIELDS if name in state) != 1:
         names = _WAIT_FIELDS[:2] if jsonata else _WAIT_FIELDS
@@ -189,11 +190,11 @@ def _check_wait(checker: Checker, state: dict[str, Any], query_language: str, lo
             check_path_field(checker, name, state[name], join(location, name), nullable=False)
 
 
-def _check_succeed(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_succeed(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     return
 
 
-def _check_fail(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_fail(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     check_string(checker, state, "Error", location)
     check_string(checker, state, "Cause", location)
     for name in ("ErrorPath", "CausePath"):
@@ -204,7 +205,7 @@ def _check_fail(checker: Checker, state: dict[str, Any], query_language: str, lo
             )
 
 
-def _check_parallel(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_parallel(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     branches = state.get("Branches")
     if "Branches" in state:
         if not isinstance(branches, list) or not branches:
@@ -221,7 +222,7 @@ def _check_parallel(checker: Checker, state: dict[str, Any], query_language: str
     check_error_handling(checker, state, query_language, location)
 
 
-def check_error_handling(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def check_error_handling(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     """``Retry`` and ``Catch`` of a Task, Parallel or Map state."""
     if check_array(checker, state, "Retry", location):
         retriers = state.get("Retry", [])
@@ -267,7 +268,7 @@ def _check_handler(
     return True
 
 
-def _check_error_equals(checker: Checker, handler: dict[str, Any], is_last: bool, location: str) -> None:
+def _check_error_equals(checker: Checker, handler: JsonObject, is_last: bool, location: str) -> None:
     if "ErrorEquals" not in handler:
         return
     errors = handler["ErrorEquals"]
@@ -283,7 +284,7 @@ def _check_error_equals(checker: Checker, handler: dict[str, Any], is_last: bool
         )
 
 
-def _check_map(checker: Checker, state: dict[str, Any], query_language: str, location: str) -> None:
+def _check_map(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     check_map(checker, state, query_language, location, check_machine)
     check_error_handling(checker, state, query_language, location)
 

@@ -23,6 +23,7 @@ from typing import Any
 from emulator.language.validate.context import Checker, join
 from emulator.language.validate.diagnostics import NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC
 from emulator.language.validate.expressions import is_intrinsic_call, is_path
+from emulator.model.types import Json, JsonObject
 
 NO_DOLLAR_MESSAGE = "No .$ on a field that appears to be a JSONPath or Intrinsic Function."
 NO_PATH_MESSAGE = "Field value looks like a path, but field name does not end with 'Path'."
@@ -34,11 +35,11 @@ _MAP_PART_TEMPLATES = ("ItemReader", "ResultWriter")
 _SUFFIX = ".$"
 
 
-def looks_like_path(value: Any) -> bool:
+def looks_like_path(value: Json) -> bool:
     return isinstance(value, str) and value.startswith(_PATH_PREFIXES) and is_path(value)
 
 
-def check_warnings(checker: Checker, state: dict[str, Any], location: str) -> None:
+def check_warnings(checker: Checker, state: JsonObject, location: str) -> None:
     """The warnings of the JSONPath state at ``location`` (``/States/X``)."""
     for name in _TEMPLATE_FIELDS:
         if name in state:

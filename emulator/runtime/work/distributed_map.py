@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
-from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.jsonata import JsonataBindings
 from emulator.language.states.map_state import (
@@ -31,7 +30,6 @@ from emulator.language.states.map_state import (
     MapState,
     batches_of,
     failure_threshold_of,
-    integer_at,
     max_concurrency_of,
 )
 from emulator.model.jsontext import from_json_text, to_json_text
@@ -43,7 +41,7 @@ from emulator.model.records import (
     StateMachine,
     StateMachineType,
 )
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
 from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.failures import AttemptFailed, AttemptFailure
@@ -56,10 +54,10 @@ from emulator.runtime.map_run import (
     new_uuid,
     state_machine_name_of,
 )
-from emulator.runtime.map_run_io import decode_items, result_files
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
 from emulator.runtime.work.frames import all_or_first_failure
+from emulator.runtime.work.item_io import read_items, write_results
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
 # AWS runs at most this many child executions of one Map Run at once.
@@ -147,7 +145,7 @@ class DistributedMapWork:
         effective = dataflow.effective_input(state.common, value, context, chain)
         concurrency = max_concurrency_of(state, effective, context, chain.variables)
         if bindings is not None and state.max_concurrency_expression is not None:
-            concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
+            concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))
         return PreparedDistributedMap(effective, None, concurrency, bindings)
 
     async def attempt(
@@ -182,7 +180,7 @@ class DistributedMapWork:
         except StatesError as failure:
             chain.frame = None
             frame.counts.finish(MapRunStatus.FAILED, self.clock.now())
-            details: dict[str, Any] = {"error": failure.error}
+            details: JsonObject = {"error": failure.error}
             if failure.cause is not None:
                 details["cause"] = failure.cause
             chain.last = recorder.add("MapRunFailed", chain.last, "mapRunFailedEventDetails", details)
@@ -238,11 +236,13 @@ class DistributedMapWork:
             prepared.bindings,
         )
         if items is None:
-            items = await self._read_items(run, config, value, context, variables, bindings)
+            items = await read_items(
+                self.integrations, self.rng, run, config, value, context, variables, bindings
+            )
         selected = self._select_items(scope.dataflow, state, value, items, context, chain)
         if config.item_batcher is not None:
             inputs = batches_of(config.item_batcher, selected, value, context, self.rng, variables, bindings)
-            sizes = [len(batch["Items"]) for batch in inputs]  # type: ignore[index,arg-type]
+            sizes = [len(batch["Items"]) for batch in inputs]
         else:
             inputs, sizes = selected, [1] * len(selected)
         frame.counts.planned(len(items), len(inputs))
@@ -279,7 +279,18 @@ class DistributedMapWork:
             await all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
         finished = [execution for execution in children if execution is not None]
         if config.result_writer is not None:
-            return await self._write_results(run, config, value, context, frame, finished, bindings)
+            return await write_results(
+                self.integrations,
+                self.rng,
+                run,
+                config,
+                value,
+                context,
+                frame.map_run,
+                frame.counts,
+                finished,
+                bindings,
+            )
         return [_child_result(execution) for execution in finished]
 
     def _select_items(
@@ -341,93 +352,6 @@ class DistributedMapWork:
             if child.status is ExecutionStatus.RUNNING:
                 self.children.stop(child, None, None)
                 frame.counts.ended(ExecutionStatus.ABORTED, frame.sizes.get(child.arn, 1))
-
-    # --- ItemReader / ResultWriter (through the integration seam) ---------------------------
-
-    async def _read_items(
-        self,
-        run: Run,
-        config: DistributedConfig,
-        value: Json,
-        context: Context,
-        variables: Mapping[str, Json] | None = None,
-        bindings: JsonataBindings | None = None,
-    ) -> list[Json]:
-        reader = config.item_reader
-        assert reader is not None
-        parameters: Json = (
-            {}
-            if reader.parameters is None
-            else reader.parameters.evaluate(value, context, self.rng, variables)
-        )
-        max_items = None
-        if reader.max_items_path is not None:
-            max_items = integer_at(reader.max_items_path, "MaxItemsPath", value, context, variables)
-        if bindings is not None:
-            if reader.arguments is not None:
-                parameters = reader.arguments.evaluate(bindings)
-            if reader.max_items_expression is not None:
-                max_items = int(reader.max_items_expression.evaluate(bindings, expected="integer"))  # type: ignore[arg-type]
-        invocation = TaskInvocation(reader.resource, parameters, context, run.region, run.account)
-        if self.integrations.find(reader.resource) is None:
-            raise StatesError(
-                ErrorName.ITEM_READER_FAILED,
-                f"ItemReader resource '{reader.resource.arn}' needs an integration for "
-                f"'{reader.resource.resource_type}' ({reader.resource.action}), which this emulator does not have",
-            )
-        try:
-            body = await self.integrations.invoke(invocation)
-        except StatesError as failure:
-            raise StatesError(ErrorName.ITEM_READER_FAILED, failure.cause or failure.error) from None
-        return decode_items(reader.reader_config, reader.resource.action, body, max_items)
-
-    async def _write_results(
-        self,
-        run: Run,
-        config: DistributedConfig,
-        value: Json,
-        context: Context,
-        frame: MapRunFrame,
-        children: list[Execution],
-        bindings: JsonataBindings | None = None,
-    ) -> Json:
-        writer = config.result_writer
-        assert writer is not None
-        parameters: Json = (
-            {} if writer.parameters is None else writer.parameters.evaluate(value, context, self.rng)
-        )
-        if bindings is not None and writer.arguments is not None:
-            parameters = writer.arguments.evaluate(bindings)
-        bucket = parameters.get("Bucket") if isinstance(parameters, dict) else None
-        prefix = parameters.get("Prefix", "") if isinstance(parameters, dict) else ""
-        run_id = frame.map_run.arn.rsplit(":", 1)[-1]
-        base = f"{prefix}/{run_id}" if prefix else run_id
-        if writer.resource is None or self.integrations.find(writer.resource) is None:
-            resource = writer.resource.arn if writer.resource is not None else "(none)"
-            raise StatesError(
-                ErrorName.RESULT_WRITER_FAILED,
-                f"ResultWriter resource '{resource}' needs an S3 integration, which this emulator does not have",
-            )
-        files = result_files(frame.map_run.arn, str(bucket), base, children)
-        for key, body in files:
-            invocation = TaskInvocation(
-                writer.resource,
-                {"Bucket": bucket, "Key": key, "Body": body},
-                context,
-                run.region,
-                run.account,
-            )
-            try:
-                await self.integrations.invoke(invocation)
-            except StatesError as failure:
-                raise StatesError(ErrorName.RESULT_WRITER_FAILED, failure.cause or failure.error) from None
-        frame.counts.results_written(
-            sum(1 for child in children if child.status is not ExecutionStatus.RUNNING), len(children)
-        )
-        return {
-            "MapRunArn": frame.map_run.arn,
-            "ResultWriterDetails": {"Bucket": bucket, "Key": f"{base}/manifest.json"},
-        }
 
 
 def _child_result(execution: Execution) -> Json:

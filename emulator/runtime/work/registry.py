@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TypeVar, cast
 
 from emulator.language.states.choice_state import ChoiceState
 from emulator.language.states.fail_state import FailState
@@ -16,10 +17,12 @@ from emulator.language.states.task_state import TaskState
 from emulator.language.states.wait_state import WaitState
 from emulator.model.types import Json
 from emulator.runtime.recorder import Chain
-from emulator.runtime.work.inline_map import InlineMapWork
+from emulator.runtime.work.distributed_map import DistributedMapWork, PreparedDistributedMap
+from emulator.runtime.work.inline_map import InlineMapWork, PreparedMap
 from emulator.runtime.work.parallel import ParallelWork
 from emulator.runtime.work.scope import Context, Outcome, Scope, Work
 from emulator.runtime.work.simple import ChoiceWork, FailWork, PassWork, SucceedWork, WaitWork
+from emulator.runtime.work.task import TaskWork
 
 
 class MapWork:
@@ -28,34 +31,64 @@ class MapWork:
     failed_event: str | None = "MapStateFailed"
     stays_active_on_failure = False
 
-    def __init__(self, inline: Work[MapState, Any], distributed: Work[MapState, Any]) -> None:
+    def __init__(self, inline: InlineMapWork, distributed: DistributedMapWork) -> None:
         self.inline = inline
         self.distributed = distributed
 
-    def _unit(self, state: MapState) -> Work[MapState, Any]:
-        return self.inline if state.distributed is None else self.distributed
-
-    def prepare(self, scope: Scope, state: MapState, value: Json, context: Context, chain: Chain) -> object:
-        prepared: object = self._unit(state).prepare(scope, state, value, context, chain)
-        return prepared
+    def prepare(
+        self, scope: Scope, state: MapState, value: Json, context: Context, chain: Chain
+    ) -> PreparedMap | PreparedDistributedMap:
+        if state.distributed is None:
+            return self.inline.prepare(scope, state, value, context, chain)
+        return self.distributed.prepare(scope, state, value, context, chain)
 
     async def attempt(
-        self, scope: Scope, state: MapState, prepared: object, value: Json, context: Context, chain: Chain
+        self,
+        scope: Scope,
+        state: MapState,
+        prepared: PreparedMap | PreparedDistributedMap,
+        value: Json,
+        context: Context,
+        chain: Chain,
     ) -> Outcome:
-        return await self._unit(state).attempt(scope, state, prepared, value, context, chain)
+        if isinstance(prepared, PreparedMap):
+            return await self.inline.attempt(scope, state, prepared, value, context, chain)
+        return await self.distributed.attempt(scope, state, prepared, value, context, chain)
 
 
-def units(
-    task: Work[TaskState, Any], distributed_map: Work[MapState, Any]
-) -> dict[type[State], Work[Any, Any]]:
-    """The units of every state type (the two that need services are built by the caller)."""
-    return {
-        PassState: PassWork(),
-        TaskState: task,
-        ChoiceState: ChoiceWork(),
-        WaitState: WaitWork(),
-        SucceedState: SucceedWork(),
-        FailState: FailWork(),
-        ParallelState: ParallelWork(),
-        MapState: MapWork(InlineMapWork(), distributed_map),
-    }
+StateT = TypeVar("StateT", bound=State)
+PreparedT = TypeVar("PreparedT")
+
+
+class WorkRegistry:
+    """The unit of each state type. Registering is typed (a unit for ``TaskState`` takes a
+    ``TaskState``); looking up by a state's own type is where the registry vouches for the pair."""
+
+    __slots__ = ("_units",)
+
+    def __init__(self, units: Mapping[type, object] | None = None) -> None:
+        self._units: dict[type, object] = dict(units or {})
+
+    @classmethod
+    def standard(cls, task: TaskWork, distributed_map: DistributedMapWork) -> WorkRegistry:
+        """Every state type's unit (the two that need services are built by the caller)."""
+        return (
+            cls()
+            .with_unit(PassState, PassWork())
+            .with_unit(TaskState, task)
+            .with_unit(ChoiceState, ChoiceWork())
+            .with_unit(WaitState, WaitWork())
+            .with_unit(SucceedState, SucceedWork())
+            .with_unit(FailState, FailWork())
+            .with_unit(ParallelState, ParallelWork())
+            .with_unit(MapState, MapWork(InlineMapWork(), distributed_map))
+        )
+
+    def with_unit(self, state_type: type[StateT], unit: Work[StateT, PreparedT]) -> WorkRegistry:
+        """A registry with ``unit`` doing the work of ``state_type`` (the rest unchanged)."""
+        units = dict(self._units)
+        units[state_type] = unit
+        return WorkRegistry(units)
+
+    def unit_for(self, state: State) -> Work[State, object]:
+        return cast("Work[State, object]", self._units[type(state)])

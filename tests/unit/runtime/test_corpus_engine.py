@@ -106,7 +106,7 @@ def _replacer(tool: Any, case: dict[str, Any]) -> Any:
 
 
 def _recorded_since(case: dict[str, Any], month: str) -> bool:
-    """AWS changed how MapStateExited links to a Map Run in autumn 2024 (see map_run_executor)."""
+    """AWS changed how MapStateExited links to a Map Run in autumn 2024 (see runtime/work/distributed_map.py)."""
     day, mon, year = case.get("recorded_date", "01-01-2000")[:10].split("-")
     return f"{year}-{mon}" >= month
 

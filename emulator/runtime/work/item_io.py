@@ -1,0 +1,106 @@
+"""A Distributed Map's ItemReader and ResultWriter calls, through the integration seam (what
+their data looks like is ``map_run_io.py``'s)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+
+from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.jsonata import JsonataBindings
+from emulator.language.states.map_state import DistributedConfig, integer_at
+from emulator.model.records import Execution, ExecutionStatus, MapRun
+from emulator.model.types import Json
+from emulator.runtime.map_run import MapRunCounts
+from emulator.runtime.map_run_io import decode_items, result_files
+from emulator.runtime.run import Run
+from emulator.runtime.work.scope import Context
+
+
+async def read_items(
+    integrations: IntegrationRegistry,
+    rng: random.Random,
+    run: Run,
+    config: DistributedConfig,
+    value: Json,
+    context: Context,
+    variables: Mapping[str, Json] | None = None,
+    bindings: JsonataBindings | None = None,
+) -> list[Json]:
+    """The items an ItemReader reads through the integration seam (States.ItemReaderFailed)."""
+    reader = config.item_reader
+    assert reader is not None
+    parameters: Json = (
+        {} if reader.parameters is None else reader.parameters.evaluate(value, context, rng, variables)
+    )
+    max_items = None
+    if reader.max_items_path is not None:
+        max_items = integer_at(reader.max_items_path, "MaxItemsPath", value, context, variables)
+    if bindings is not None:
+        if reader.arguments is not None:
+            parameters = reader.arguments.evaluate(bindings)
+        if reader.max_items_expression is not None:
+            max_items = int(reader.max_items_expression.evaluate(bindings, expected="integer"))
+    invocation = TaskInvocation(reader.resource, parameters, context, run.region, run.account)
+    if integrations.find(reader.resource) is None:
+        raise StatesError(
+            ErrorName.ITEM_READER_FAILED,
+            f"ItemReader resource '{reader.resource.arn}' needs an integration for "
+            f"'{reader.resource.resource_type}' ({reader.resource.action}), which this emulator does not have",
+        )
+    try:
+        body = await integrations.invoke(invocation)
+    except StatesError as failure:
+        raise StatesError(ErrorName.ITEM_READER_FAILED, failure.cause or failure.error) from None
+    return decode_items(reader.reader_config, reader.resource.action, body, max_items)
+
+
+async def write_results(
+    integrations: IntegrationRegistry,
+    rng: random.Random,
+    run: Run,
+    config: DistributedConfig,
+    value: Json,
+    context: Context,
+    map_run: MapRun,
+    counts: MapRunCounts,
+    children: list[Execution],
+    bindings: JsonataBindings | None = None,
+) -> Json:
+    """The ResultWriter's files written through the integration seam; the Map's result names them."""
+    writer = config.result_writer
+    assert writer is not None
+    parameters: Json = {} if writer.parameters is None else writer.parameters.evaluate(value, context, rng)
+    if bindings is not None and writer.arguments is not None:
+        parameters = writer.arguments.evaluate(bindings)
+    bucket = parameters.get("Bucket") if isinstance(parameters, dict) else None
+    prefix = parameters.get("Prefix", "") if isinstance(parameters, dict) else ""
+    run_id = map_run.arn.rsplit(":", 1)[-1]
+    base = f"{prefix}/{run_id}" if prefix else run_id
+    if writer.resource is None or integrations.find(writer.resource) is None:
+        resource = writer.resource.arn if writer.resource is not None else "(none)"
+        raise StatesError(
+            ErrorName.RESULT_WRITER_FAILED,
+            f"ResultWriter resource '{resource}' needs an S3 integration, which this emulator does not have",
+        )
+    files = result_files(map_run.arn, str(bucket), base, children)
+    for key, body in files:
+        invocation = TaskInvocation(
+            writer.resource,
+            {"Bucket": bucket, "Key": key, "Body": body},
+            context,
+            run.region,
+            run.account,
+        )
+        try:
+            await integrations.invoke(invocation)
+        except StatesError as failure:
+            raise StatesError(ErrorName.RESULT_WRITER_FAILED, failure.cause or failure.error) from None
+    counts.results_written(
+        sum(1 for child in children if child.status is not ExecutionStatus.RUNNING), len(children)
+    )
+    return {
+        "MapRunArn": map_run.arn,
+        "ResultWriterDetails": {"Bucket": bucket, "Key": f"{base}/manifest.json"},
+    }
