@@ -28,7 +28,7 @@ from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import state_context
 from emulator.runtime.dataflow import DataFlow
-from emulator.runtime.failures import AttemptFailed, EvaluationReported, Terminal, TimedOut
+from emulator.runtime.failures import AttemptFailed, AttemptFailure, EvaluationReported, Terminal, TimedOut
 from emulator.runtime.recorder import Chain, HistoryLimitExceeded, too_large
 from emulator.runtime.run import Run
 from emulator.runtime.work.registry import WorkRegistry
@@ -39,7 +39,7 @@ NOT_TRUNCATED: JsonObject = {"truncated": False}
 
 
 class Executor:
-    __slots__ = ("clock", "dataflow", "waiter", "retries", "units", "_entered", "_exited")
+    __slots__ = ("clock", "dataflow", "waiter", "retries", "units", "_units", "_entered", "_exited")
 
     def __init__(
         self, clock: Clock, dataflow: DataFlow, waiter: Waiter, retries: RetryDecider, units: WorkRegistry
@@ -49,6 +49,7 @@ class Executor:
         self.waiter = waiter
         self.retries = retries
         self.units = units
+        self._units = units.by_type
         # Event type names, made once (every state event shares them).
         self._entered: dict[str, str] = {}
         self._exited: dict[str, str] = {}
@@ -72,43 +73,49 @@ class Executor:
     # --- the state lifecycle --------------------------------------------------------------------
 
     async def run_state(self, scope: Scope, state: State, value: Json, chain: Chain) -> Outcome:
-        """StateEntered → prepare → the attempts under the retry loop → Catch → StateExited."""
+        """StateEntered → prepare → the attempts under the retry loop → Catch → StateExited.
+
+        The hot path (every state of every execution): the first attempt is awaited here; the
+        retry loop is entered only when an attempt failed."""
         run = scope.run
         common = state.common
-        unit = self.units.unit_for(state)
-        entered = self._enter(run, state, value, chain)
-        context = state_context(
-            run.base_context, common.name, self.clock.now(), 0 if retriers_of(state) else None
-        )
-        try:
-            try:
-                prepared = unit.prepare(scope, state, value, context, chain)
-            except QueryEvaluationError as failure:  # before the state started: it also reports its failure
-                raise self._evaluation_failed(run, entered, failure, chain, unit.failed_event) from None
-            output, next_name = await self._retry_loop(scope, unit, state, prepared, value, context, chain)
-        except StatesError as failure:
-            if not unit.stays_active_on_failure:
-                chain.active = None
-            output, next_name = self._catch(run, unit, state, entered, failure, value, context, chain)
-        self._exit(run, entered, output, chain)
-        return output, next_name
-
-    def _enter(self, run: Run, state: State, value: Json, chain: Chain) -> _Entered:
-        common = state.common
+        name = common.name
         type_name = common.type
+        unit = self._units[type(state)]
         recorder = run.recorder
         before = chain.last
         chain.assigned = None
         entered_id = recorder.add(
             self._entered.get(type_name) or self._entered.setdefault(type_name, f"{type_name}StateEntered"),
-            chain.last,
+            before,
             "stateEnteredEventDetails",
-            {"name": common.name, "input": recorder.text(value), "inputDetails": NOT_TRUNCATED},
+            {"name": name, "input": recorder.text(value), "inputDetails": NOT_TRUNCATED},
         )
         chain.last = entered_id
         chain.active = type_name
-        chain.state, chain.value, chain.last_frame = common.name, value, None
-        return _Entered(common.name, type_name, before, entered_id)
+        chain.state, chain.value, chain.last_frame = name, value, None
+        retrying = isinstance(state, _RETRYING) and bool(state.retry)
+        context = state_context(run.base_context, name, self.clock.now(), 0 if retrying else None)
+        try:
+            try:
+                prepared = unit.prepare(scope, state, value, context, chain)
+            except QueryEvaluationError as failure:  # before the state started: it also reports its failure
+                entered = _Entered(name, before, entered_id)
+                raise self._evaluation_failed(run, entered, failure, chain, unit.failed_event) from None
+            try:
+                output, next_name = await unit.attempt(scope, state, prepared, value, context, chain)
+            except AttemptFailed as failed:
+                attempt = failed.attempt
+                output, next_name = await self._retry_loop(
+                    scope, unit, state, prepared, value, context, chain, attempt
+                )
+        except StatesError as failure:
+            if not unit.stays_active_on_failure:
+                chain.active = None
+            entered = _Entered(name, before, entered_id)
+            output, next_name = self._catch(run, unit, state, entered, failure, value, context, chain)
+        self._exit(run, name, type_name, entered_id, output, chain)
+        return output, next_name
 
     def _catch(
         self,
@@ -144,24 +151,25 @@ class Executor:
             raise self._evaluation_failed(run, entered, evaluation, chain) from None
         return output, catcher.next
 
-    def _exit(self, run: Run, entered: _Entered, output: Json, chain: Chain) -> None:
+    def _exit(self, run: Run, name: str, type_name: str, entered_id: int, output: Json, chain: Chain) -> None:
         recorder = run.recorder
         text = recorder.text(output)
         if too_large(text):
             raise Terminal(
                 ErrorName.DATA_LIMIT_EXCEEDED,
-                f"The state/task '{entered.name}' returned a result with a size exceeding the maximum number of "
+                f"The state/task '{name}' returned a result with a size exceeding the maximum number of "
                 "bytes service limit.",
             )
-        details: JsonObject = {"name": entered.name, "output": text, "outputDetails": NOT_TRUNCATED}
+        details: JsonObject = {"name": name, "output": text, "outputDetails": NOT_TRUNCATED}
         assigned = chain.assigned
         if assigned is not None:
             try:
                 details["assignedVariables"] = assigned_variables_text(assigned)
             except StatesError as failure:
-                raise Terminal(failure.error, entered.runtime_cause(failure.cause)) from None
+                raise Terminal(
+                    failure.error, runtime_error_prefix(name, entered_id) + (failure.cause or "")
+                ) from None
             details["assignedVariablesDetails"] = NOT_TRUNCATED
-        type_name = entered.type_name
         chain.last = recorder.add(
             self._exited.get(type_name) or self._exited.setdefault(type_name, f"{type_name}StateExited"),
             chain.last,
@@ -175,9 +183,13 @@ class Executor:
 
     async def work(self, scope: Scope, state: State, value: Json, context: Context, chain: Chain) -> Outcome:
         """A state's work without its lifecycle events and Catch (what TestState runs)."""
-        unit = self.units.unit_for(state)
+        unit = self._units[type(state)]
         prepared = unit.prepare(scope, state, value, context, chain)
-        return await self._retry_loop(scope, unit, state, prepared, value, context, chain)
+        try:
+            return await unit.attempt(scope, state, prepared, value, context, chain)
+        except AttemptFailed as failed:
+            attempt = failed.attempt
+        return await self._retry_loop(scope, unit, state, prepared, value, context, chain, attempt)
 
     async def _retry_loop(
         self,
@@ -188,18 +200,14 @@ class Executor:
         value: Json,
         context: Context,
         chain: Chain,
+        attempt: AttemptFailure,
     ) -> Outcome:
-        """The one retry loop: attempt until the attempt succeeds, fails in a way no retrier takes,
-        or the retriers give up (then the unit's ``<Type>StateFailed``, if it has one)."""
-        attempts: list[int] | None = None
+        """The one retry loop, entered when an attempt failed: retry while a retrier takes the
+        failure (waiting its back-off, ``$$.State.RetryCount`` raised); when none does, the unit's
+        ``<Type>StateFailed`` (if it has one) and the failure goes on to the Catch."""
+        retriers = retriers_of(state)
+        attempts = [0] * len(retriers)
         while True:
-            try:
-                return await unit.attempt(scope, state, prepared, value, context, chain)
-            except AttemptFailed as failed:
-                attempt = failed.attempt
-            retriers = retriers_of(state)
-            if attempts is None:
-                attempts = [0] * len(retriers)
             delay = self.retries.delay(retriers, attempt.failure, attempts)
             if delay is None:
                 if unit.failed_event is not None:
@@ -210,6 +218,10 @@ class Executor:
             retried["RetryCount"] = retried.get("RetryCount", 0) + 1
             context["State"] = retried
             chain.last = attempt.last_event
+            try:
+                return await unit.attempt(scope, state, prepared, value, context, chain)
+            except AttemptFailed as failed:
+                attempt = failed.attempt
 
     def _evaluation_failed(
         self,
@@ -233,12 +245,11 @@ class Executor:
         return EvaluationReported(failure.error, cause)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Entered:
     """A state as it was entered: what its exit, its Catch and its failure reports refer to."""
 
     name: str
-    type_name: str
     before: int  # the event before StateEntered (EvaluationFailed follows it)
     entered_id: int
 
@@ -247,12 +258,16 @@ class _Entered:
         return runtime_error_prefix(self.name, self.entered_id) + (cause or "")
 
 
+# The state types with Retry and Catch.
+_RETRYING = (TaskState, ParallelState, MapState)
+
+
 def retriers_of(state: State) -> tuple[Retrier, ...]:
-    return state.retry if isinstance(state, TaskState | ParallelState | MapState) else ()
+    return state.retry if isinstance(state, _RETRYING) else ()
 
 
 def catchers_of(state: State) -> tuple[Catcher, ...]:
-    return state.catch if isinstance(state, TaskState | ParallelState | MapState) else ()
+    return state.catch if isinstance(state, _RETRYING) else ()
 
 
 class RunScope:

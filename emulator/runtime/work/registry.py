@@ -66,8 +66,8 @@ class WorkRegistry:
 
     __slots__ = ("_units",)
 
-    def __init__(self, units: Mapping[type, object] | None = None) -> None:
-        self._units: dict[type, object] = dict(units or {})
+    def __init__(self, units: Mapping[type, Work[State, object]] | None = None) -> None:
+        self._units: dict[type, Work[State, object]] = dict(units or {})
 
     @classmethod
     def standard(cls, task: TaskWork, distributed_map: DistributedMapWork) -> WorkRegistry:
@@ -87,8 +87,14 @@ class WorkRegistry:
     def with_unit(self, state_type: type[StateT], unit: Work[StateT, PreparedT]) -> WorkRegistry:
         """A registry with ``unit`` doing the work of ``state_type`` (the rest unchanged)."""
         units = dict(self._units)
-        units[state_type] = unit
+        # The registry vouches for the pair: a state of ``state_type`` only ever meets ``unit``.
+        units[state_type] = cast("Work[State, object]", unit)
         return WorkRegistry(units)
 
     def unit_for(self, state: State) -> Work[State, object]:
-        return cast("Work[State, object]", self._units[type(state)])
+        return self._units[type(state)]
+
+    @property
+    def by_type(self) -> Mapping[type, Work[State, object]]:
+        """State type -> unit, for the executor's lookup on every state."""
+        return self._units

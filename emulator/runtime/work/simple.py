@@ -32,7 +32,8 @@ class PassWork(_Simple):
     async def attempt(
         self, scope: Scope, state: PassState, prepared: None, value: Json, context: Context, chain: Chain
     ) -> Outcome:
-        return scope.dataflow.run_pass(state, value, context, chain), _next_of(state.common)
+        common = state.common
+        return scope.dataflow.run_pass(state, value, context, chain), None if common.end else common.next
 
 
 class ChoiceWork(_Simple):
