@@ -15,7 +15,6 @@ with ``States.ExceedToleratedFailureThreshold`` and the children still running a
 
 from __future__ import annotations
 
-import asyncio
 import random
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -56,7 +55,7 @@ from emulator.runtime.map_run import (
 )
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
-from emulator.runtime.work.frames import all_or_first_failure
+from emulator.runtime.work.frames import run_pooled
 from emulator.runtime.work.item_io import read_items, write_results
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
@@ -229,12 +228,7 @@ class DistributedMapWork:
         run = scope.run
         chain = frame.chain
         variables = chain.variables
-        value, items, concurrency, bindings = (
-            prepared.effective,
-            prepared.items,
-            prepared.concurrency,
-            prepared.bindings,
-        )
+        value, items, bindings = prepared.effective, prepared.items, prepared.bindings
         if items is None:
             items = await read_items(
                 self.integrations, self.rng, run, config, value, context, variables, bindings
@@ -261,22 +255,11 @@ class DistributedMapWork:
                 if threshold.exceeded(failed_items, len(items)):
                     raise StatesError(ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD, EXCEEDED_THRESHOLD_CAUSE)
 
+        concurrency = prepared.concurrency
         workers = min(
             len(inputs) if concurrency <= 0 else concurrency, len(inputs), DISTRIBUTED_MAP_CONCURRENCY
         )
-        next_index = 0
-
-        async def worker() -> None:
-            nonlocal next_index
-            while next_index < len(inputs):
-                index = next_index
-                next_index += 1
-                await child(index)
-
-        if workers <= 1:
-            await worker()
-        else:
-            await all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
+        await run_pooled(len(inputs), workers, child)
         finished = [execution for execution in children if execution is not None]
         if config.result_writer is not None:
             return await write_results(

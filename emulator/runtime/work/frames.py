@@ -124,6 +124,26 @@ async def all_or_first_failure(tasks: list[asyncio.Future[T]]) -> list[T]:
     return [task.result() for task in tasks]
 
 
+async def run_pooled(
+    count: int, workers: int, job: Callable[[int], Awaitable[None]], stopped: Callable[[], bool] | None = None
+) -> None:
+    """``job(0)`` … ``job(count - 1)``, started in index order, at most ``workers`` at once (one:
+    one after the other); the first failure cancels the rest. ``stopped``: start no more jobs."""
+    next_index = 0
+
+    async def worker() -> None:
+        nonlocal next_index
+        while next_index < count and (stopped is None or not stopped()):
+            index = next_index
+            next_index += 1
+            await job(index)
+
+    if workers <= 1:
+        await worker()
+    else:
+        await all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
+
+
 def _consume_outcome(task: asyncio.Future[T]) -> None:
     if not task.cancelled():
         task.exception()

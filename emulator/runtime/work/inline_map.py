@@ -11,7 +11,7 @@ from emulator.language.states.map_state import MapState
 from emulator.language.states.task_state import TaskState
 from emulator.model.types import Json
 from emulator.runtime.recorder import Chain
-from emulator.runtime.work.frames import BranchFrame, all_or_first_failure, attempt_frame, resume_point
+from emulator.runtime.work.frames import BranchFrame, attempt_frame, resume_point, run_pooled
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
 # Inline Map runs at most this many iterations at once (AWS's inline limit).
@@ -125,20 +125,6 @@ async def _run_iterations(
         )
         start_from = own.last
 
-    if workers <= 1:
-        for index in range(len(items)):
-            await iteration(index)
-        chain.last = last_outcome
-        return results
-    next_index = 0
-
-    async def worker() -> None:
-        nonlocal next_index
-        while next_index < len(items) and frame.failing is None:
-            index = next_index
-            next_index += 1
-            await iteration(index)
-
-    await all_or_first_failure([asyncio.ensure_future(worker()) for _ in range(workers)])
+    await run_pooled(len(items), workers, iteration, lambda: frame.failing is not None)
     chain.last = last_outcome
     return results
