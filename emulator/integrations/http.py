@@ -151,7 +151,7 @@ class HttpIntegration:
             status_text = reason
         received = HttpResponseRecord(status, status_text, response_headers, text, sent.protocol)
         result: dict[str, Json] = {
-            "Headers": response_headers,  # type: ignore[dict-item]
+            "Headers": response_headers,
             "ResponseBody": body,
             "StatusCode": status,
             "StatusText": status_text,

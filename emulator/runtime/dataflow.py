@@ -87,7 +87,7 @@ class DataFlow:
             return value
         return apply_input_path(common.input_path, value, context, chain.variables)
 
-    def _assign_jsonpath(
+    def assign_jsonpath(
         self, assign: Assignment | None, dollar: Json, context: Mapping[str, Json], chain: Chain
     ) -> None:
         if assign is not None:
@@ -117,7 +117,7 @@ class DataFlow:
         variables = chain.variables
         if state.result_selector is not None:
             result = state.result_selector.evaluate(result, context, self.rng, variables)
-        self._assign_jsonpath(common.assign, result, context, chain)
+        self.assign_jsonpath(common.assign, result, context, chain)
         output = apply_result_path(state.result_path, value, result)
         return apply_output_path(common.output_path, output, context, variables)
 
@@ -135,7 +135,7 @@ class DataFlow:
         if common.is_jsonata:
             bindings = self.bindings(value, context, chain, error_output=error_output)
             return self._jsonata_exit(catcher.assign, catcher.output, error_output, bindings, chain)
-        self._assign_jsonpath(catcher.assign, error_output, context, chain)
+        self.assign_jsonpath(catcher.assign, error_output, context, chain)
         return apply_result_path(catcher.result_path, value, error_output)
 
     def arguments(
@@ -196,27 +196,27 @@ class DataFlow:
             result = state.parameters.evaluate(effective, context, self.rng, variables)
         else:
             result = effective
-        self._assign_jsonpath(common.assign, result, context, chain)
+        self.assign_jsonpath(common.assign, result, context, chain)
         output = apply_result_path(state.result_path, value, result)
         return apply_output_path(common.output_path, output, context, variables)
 
     def run_choice(
         self, state: ChoiceState, value: Json, context: Mapping[str, Json], chain: Chain
-    ) -> tuple[Json, str]:
+    ) -> tuple[Json, str | None]:
         common = state.common
         if common.is_jsonata:
             bindings = self.bindings(value, context, chain)
             rule = choose_rule(state, value, context, chain.variables, bindings)
             if rule is None:
                 output = self._jsonata_exit(common.assign, state.default_output, value, bindings, chain)
-                return output, state.default  # type: ignore[return-value]
+                return output, state.default
             return self._jsonata_exit(rule.assign, rule.output, value, bindings, chain), rule.next
         variables = chain.variables
         effective = apply_input_path(common.input_path, value, context, variables)
         rule = choose_rule(state, effective, context, variables)
-        self._assign_jsonpath(common.assign if rule is None else rule.assign, effective, context, chain)
+        self.assign_jsonpath(common.assign if rule is None else rule.assign, effective, context, chain)
         target = state.default if rule is None else rule.next
-        return apply_output_path(common.output_path, effective, context, variables), target  # type: ignore[return-value]
+        return apply_output_path(common.output_path, effective, context, variables), target
 
     def wait_seconds(
         self, state: WaitState, value: Json, context: Mapping[str, Json], chain: Chain, now: float
@@ -237,7 +237,7 @@ class DataFlow:
             return self._jsonata_exit(
                 common.assign, common.output, value, self.bindings(value, context, chain), chain
             )
-        self._assign_jsonpath(common.assign, effective, context, chain)
+        self.assign_jsonpath(common.assign, effective, context, chain)
         return apply_output_path(common.output_path, effective, context, chain.variables)
 
     def failure(

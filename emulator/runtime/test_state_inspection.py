@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
@@ -30,6 +30,9 @@ from emulator.language.states.wait_state import WaitState
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
+
+if TYPE_CHECKING:
+    from emulator.integrations.http import HttpExchange
 from emulator.runtime.dataflow import DataFlow, ResultState
 from emulator.runtime.recorder import Chain
 from emulator.runtime.work.scope import Context, Outcome, Scope
@@ -100,10 +103,11 @@ class MockedIntegrations(IntegrationRegistry):
         if self._mock is not None:
             return self._mock.answer()
         if self._trace is not None and invocation.resource.resource_type == HTTP:
+            from emulator.integrations.http import HttpIntegration  # aiohttp: imported when first traced
+
             integration = self._real.find(invocation.resource)
-            exchange = getattr(integration, "exchange", None)
-            if exchange is not None:
-                return _traced(await exchange(invocation), self._trace)
+            if isinstance(integration, HttpIntegration):
+                return _traced(await integration.exchange(invocation), self._trace)
         return await self._real.invoke(invocation)
 
     async def run_job(self, invocation: TaskInvocation, submitted: Json) -> Json:
@@ -115,7 +119,7 @@ class MockedIntegrations(IntegrationRegistry):
 HTTP = "http"
 
 
-def _traced(exchange: Any, inspection: Inspection) -> Json:
+def _traced(exchange: HttpExchange, inspection: Inspection) -> Json:
     """Note an HTTP Task's request and response (``inspectionData.request`` / ``.response``), then
     answer as the task would. Header lists are JSON text (AWS documents them as strings, not their
     layout). Nothing an EventBridge connection would add is sent here, so ``revealSecrets`` has
@@ -152,7 +156,9 @@ class InspectingDataFlow(DataFlow):
         super().__init__(rng, clock)
         self.inspection = inspection
 
-    def _note_input_path(self, common: Any, value: Json, context: Mapping[str, Json], chain: Chain) -> Json:
+    def note_input_path(
+        self, common: StateCommon, value: Json, context: Mapping[str, Json], chain: Chain
+    ) -> Json:
         effective = apply_input_path(common.input_path, value, context, chain.variables)
         self.inspection.note("afterInputPath", effective)
         return effective
@@ -169,7 +175,7 @@ class InspectingDataFlow(DataFlow):
         if common.is_jsonata:
             self.inspection.note("afterArguments", produced)
         else:
-            self._note_input_path(common, value, context, chain)
+            self.note_input_path(common, value, context, chain)
             self.inspection.note("afterParameters", produced)
         return produced
 
@@ -184,7 +190,7 @@ class InspectingDataFlow(DataFlow):
         if state.result_selector is not None:
             result = state.result_selector.evaluate(result, context, self.rng, chain.variables)
         self.inspection.note("afterResultSelector", result)
-        self._assign_jsonpath(common.assign, result, context, chain)
+        self.assign_jsonpath(common.assign, result, context, chain)
         output = apply_result_path(state.result_path, value, result)
         self.inspection.note("afterResultPath", output)
         return apply_output_path(common.output_path, output, context, chain.variables)
@@ -197,23 +203,23 @@ class InspectingDataFlow(DataFlow):
             result = state.result
             self.inspection.note("result", result)
         else:
-            effective = self._note_input_path(common, value, context, chain)
+            effective = self.note_input_path(common, value, context, chain)
             if state.parameters is not None:
                 result = state.parameters.evaluate(effective, context, self.rng, chain.variables)
             else:
                 result = effective
             self.inspection.note("afterParameters", result)
         self.inspection.note("afterResultSelector", result)
-        self._assign_jsonpath(common.assign, result, context, chain)
+        self.assign_jsonpath(common.assign, result, context, chain)
         output = apply_result_path(state.result_path, value, result)
         self.inspection.note("afterResultPath", output)
         return apply_output_path(common.output_path, output, context, chain.variables)
 
     def run_choice(
         self, state: ChoiceState, value: Json, context: Mapping[str, Json], chain: Chain
-    ) -> tuple[Json, str]:
+    ) -> tuple[Json, str | None]:
         if not state.common.is_jsonata:
-            self._note_input_path(state.common, value, context, chain)
+            self.note_input_path(state.common, value, context, chain)
         return super().run_choice(state, value, context, chain)
 
     def wait_seconds(
@@ -236,14 +242,14 @@ class InspectingDataFlow(DataFlow):
         self, state: FailState, value: Json, context: Mapping[str, Json], chain: Chain
     ) -> StatesError:
         if not state.common.is_jsonata:
-            self._note_input_path(state.common, value, context, chain)
+            self.note_input_path(state.common, value, context, chain)
         return super().failure(state, value, context, chain)
 
     def map_items(
         self, state: MapState, value: Json, context: Mapping[str, Json], chain: Chain
     ) -> tuple[Json, list[Json], int]:
         if not state.common.is_jsonata:
-            effective = self._note_input_path(state.common, value, context, chain)
+            effective = self.note_input_path(state.common, value, context, chain)
             path = state.items_path
             if path.text.startswith("$$") and not isinstance(path.get(effective, context), list):
                 # AWS names a context path without its first "$" here

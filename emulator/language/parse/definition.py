@@ -45,7 +45,8 @@ def compile_machine(document: JsonObject, location: str = "", query_language: st
         where = f"{location}/States/{name}"
         if not isinstance(raw, dict):
             raise fail("Expected value of type Object", where)
-        parser = STATE_PARSERS.get(raw.get("Type"))  # type: ignore[arg-type]
+        type_name = raw.get("Type")
+        parser = STATE_PARSERS.get(type_name) if isinstance(type_name, str) else None
         if parser is None:
             raise fail(f"Unknown state type: {raw.get('Type')!r}", f"{where}/Type")
         state = states[name] = parser(name, raw, where, language)

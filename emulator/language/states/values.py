@@ -27,7 +27,10 @@ class DynamicValue:
 
     @property
     def text(self) -> str:
-        return self.path.text if self.path is not None else self.intrinsic.text  # type: ignore[union-attr]
+        if self.path is not None:
+            return self.path.text
+        assert self.intrinsic is not None  # one of the two, by construction
+        return self.intrinsic.text
 
     def get(
         self,
