@@ -38,6 +38,11 @@ class StatesError(Exception):
         self.cause = cause
 
 
+def required_fields_message(*names: str) -> str:
+    """AWS's wording for missing fields, shared by the validator and the compiler's own guards."""
+    return f"These fields are required: [{', '.join(names)}]"
+
+
 class DefinitionError(Exception):
     """A definition problem at ``location`` (``/States/Foo/Next``); ``code`` is AWS's
     diagnostic code (``SCHEMA_VALIDATION_FAILED``, ``MISSING_TRANSITION_TARGET``, …)."""

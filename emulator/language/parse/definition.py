@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from emulator.language.errors import DefinitionError
+from emulator.language.errors import DefinitionError, required_fields_message
 from emulator.language.evaluate.variables import variable_references
 from emulator.language.states.common import JSONPATH, fail
 from emulator.model.types import JsonObject
@@ -38,7 +38,7 @@ def compile_machine(document: JsonObject, location: str = "", query_language: st
     states_raw = document.get("States")
     start_at = document.get("StartAt")
     if not isinstance(states_raw, dict) or not isinstance(start_at, str):
-        raise fail("These fields are required: [StartAt, States]", location or "/")
+        raise fail(required_fields_message("StartAt", "States"), location or "/")
     states: dict[str, State] = {}
     references: dict[str, tuple[str, ...]] = {}
     for name, raw in states_raw.items():

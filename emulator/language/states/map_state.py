@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from emulator.language.errors import ErrorName, StatesError
+from emulator.language.errors import ErrorName, StatesError, required_fields_message
 from emulator.language.evaluate.jsonata import (
     JsonataBindings,
     JsonataExpression,
@@ -81,7 +81,7 @@ def parse_map(name: str, raw: JsonObject, location: str, query_language: str) ->
     processor_key = "ItemProcessor" if "ItemProcessor" in raw else "Iterator"
     processor = raw.get(processor_key)
     if not isinstance(processor, dict):
-        raise fail("These fields are required: [ItemProcessor]", location)
+        raise fail(required_fields_message("ItemProcessor"), location)
     mode = (processor.get("ProcessorConfig") or {}).get("Mode", "INLINE")
     distributed = None
     # AWS runs a JSONata Map whose Mode is INLINE (or absent) inline even with ToleratedFailure*

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.language.errors import required_fields_message
 from emulator.language.evaluate.jsonata import (
     JsonataExpression,
     JsonataTemplate,
@@ -118,7 +119,7 @@ def _literal_seconds(raw: JsonObject, key: str) -> int | None:
 def parse_task(name: str, raw: JsonObject, location: str, query_language: str) -> TaskState:
     resource = raw.get("Resource")
     if not isinstance(resource, str):
-        raise fail("These fields are required: [Resource]", location)
+        raise fail(required_fields_message("Resource"), location)
     parameters = raw.get("Parameters")
     selector = raw.get("ResultSelector")
     credentials = raw.get("Credentials")

@@ -4,7 +4,7 @@ Only top-level rules carry ``Next``."""
 
 from __future__ import annotations
 
-from emulator.language.errors import DefinitionError
+from emulator.language.errors import DefinitionError, required_fields_message
 from emulator.language.evaluate.choice import compile_choice_rule
 from emulator.language.validate.context import JSONATA, Checker
 from emulator.language.validate.schema import check_fields, check_string
@@ -33,7 +33,7 @@ def check_choices(checker: Checker, choices: Json, query_language: str, location
 
 def _check_jsonpath_rule(checker: Checker, rule: JsonObject, location: str) -> None:
     if "Next" not in rule:
-        checker.error("These fields are required: [Next]", location)
+        checker.error(required_fields_message("Next"), location)
     try:
         compile_choice_rule(rule, location)
     except DefinitionError as error:

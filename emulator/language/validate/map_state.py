@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from emulator.language.errors import required_fields_message
 from emulator.language.validate.context import JSONATA, Checker, join
 from emulator.language.validate.diagnostics import INVALID_LABEL_NAME
 from emulator.language.validate.expressions import check_path_field, check_payload_template
@@ -66,7 +67,7 @@ def _check_processor(checker: Checker, state: JsonObject, location: str, check_m
         checker.error("Field 'Iterator' is not supported", location)
         return
     if "ItemProcessor" not in state and "Iterator" not in state:
-        checker.error("These fields are required: [ItemProcessor]", location)
+        checker.error(required_fields_message("ItemProcessor"), location)
         return
     field = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
     if not check_object(checker, state, field, location):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from emulator.language.errors import required_fields_message
 from emulator.language.validate.context import JSONATA, Checker, join
 from emulator.model.types import Json, JsonObject
 
@@ -153,7 +154,7 @@ def check_fields(
     """
     missing = [name for name in required if name not in node]
     if missing:
-        checker.error(f"These fields are required: [{', '.join(missing)}]", location)
+        checker.error(required_fields_message(*missing), location)
     for name in node:
         if name not in allowed:
             checker.error(f"Field '{name}' is not supported", location)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emulator.language.errors import required_fields_message
 from emulator.language.evaluate.choice import is_timestamp
 from emulator.language.validate.choice import check_choices
 from emulator.language.validate.context import JSONATA, JSONPATH, QUERY_LANGUAGES, Checker, join
@@ -83,7 +84,7 @@ def check_state(checker: Checker, name: str, state: Json, location: str) -> None
         checker.error("The value for a state must be an OBJECT", location)
         return
     if "Type" not in state:
-        checker.error("These fields are required: [Type]", location)
+        checker.error(required_fields_message("Type"), location)
         return
     state_type = state["Type"]
     if not check_one_of(checker, "Type", state_type, STATE_TYPES, location):
