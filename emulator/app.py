@@ -188,6 +188,7 @@ def lambda_sandbox(settings: Settings) -> Any:
         region=settings.region,
         endpoints=dict(settings.endpoints),
         memory_mb=settings.lambda_memory_mb,
+        lambda_paths=settings.lambda_trace_paths == "lambda",
     )
 
 

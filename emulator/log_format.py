@@ -10,7 +10,7 @@ import json
 import logging
 import time
 
-NOISY_LOGGERS = ("botocore", "boto3", "moto", "urllib3", "aiohttp", "s3transfer", "werkzeug")
+NOISY_LOGGERS = ("botocore", "boto3", "moto", "urllib3", "aiohttp", "s3transfer", "werkzeug", "asyncio")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Attributes every LogRecord has: anything else on a record came as ``extra`` fields.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}

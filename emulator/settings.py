@@ -74,6 +74,8 @@ class Settings:
     lambda_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     # MemorySize of a local function that does not declare one (SFN_LAMBDA_MEMORY_MB).
     lambda_memory_mb: int = 128
+    # "lambda": error documents show the function's files as /var/task/… (SFN_LAMBDA_TRACE_PATHS).
+    lambda_trace_paths: str = "real"
     log_format: str = "text"  # or "json" (SFN_LOG_FORMAT)
     # Level of botocore, boto3, moto, urllib3 and aiohttp's own loggers (SFN_AWS_LOG_LEVEL).
     aws_log_level: str = "WARNING"
@@ -99,6 +101,7 @@ class Settings:
             timeout_scale=float(env.get("SFN_TIMEOUT_SCALE", "1")),
             lambda_options=lambda_options_from(env.get("SFN_LAMBDA_HANDLERS_FILE")),
             lambda_memory_mb=int(env.get("SFN_LAMBDA_MEMORY_MB", "128")),
+            lambda_trace_paths=env.get("SFN_LAMBDA_TRACE_PATHS", "real").lower(),
             log_format=env.get("SFN_LOG_FORMAT", "text").lower(),
             aws_log_level=env.get("SFN_AWS_LOG_LEVEL", "WARNING").upper(),
         )

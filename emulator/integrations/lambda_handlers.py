@@ -44,6 +44,7 @@ log = logging.getLogger("emulator.integrations.lambda_handlers")
 WORKER_SCRIPT = str(Path(__file__).with_name("lambda_worker.py"))
 DEFAULT_TIMEOUT_SECONDS = 900.0
 MEMORY_CHECK_SECONDS = 0.1
+INIT_LIMIT_SECONDS = 10.0  # Lambda's limit on a function's init phase
 _FRAME_LIMIT = 8 * 1024 * 1024  # a frame's body: the worker caps responses at 6 MB
 _LINE_LIMIT = 64 * 1024  # one output line (longer ones are split)
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -202,35 +203,40 @@ class LocalHandlers:
         timeout = config.timeout_seconds or self.sandbox.timeout_seconds
         memory = config.memory_size_mb or self.sandbox.memory_mb
         async with function.slots:
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + timeout
+            try:
+                # Lambda's init phase has its own limit (10 s), apart from the function's Timeout.
+                worker = await asyncio.wait_for(self._take(function), INIT_LIMIT_SECONDS)
+            except TimeoutError:
+                return _error(
+                    "Sandbox.Timedout",
+                    f"RequestId: {request_id} Error: Task timed out after {INIT_LIMIT_SECONDS:.2f} seconds",
+                )
             request = {
                 "requestId": request_id,
                 "payload": payload,
                 "functionArn": function_arn,
                 "timeoutMs": int(timeout * 1000),
             }
-            exchange = asyncio.ensure_future(self._run(function, request))
-            worker: _Worker | None = None
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            exchange = asyncio.ensure_future(self._exchange(function, worker, request))
             try:
                 while True:
                     remaining = deadline - loop.time()
                     if remaining <= 0:
-                        return self._timed_out(function, exchange, request_id, timeout)
+                        exchange.cancel()
+                        return self._timed_out(function, worker, request_id, timeout)
                     done, _ = await asyncio.wait({exchange}, timeout=min(remaining, MEMORY_CHECK_SECONDS))
                     if done:
-                        worker, reply, peak_mb = exchange.result()
+                        reply, peak_mb = exchange.result()
                         break
-                    running = getattr(exchange, "worker", None)
-                    if running is not None and running.resident_mb() > memory:
+                    if worker.resident_mb() > memory:
                         exchange.cancel()
-                        self._retire(function, running)
+                        self._retire(function, worker)
                         return _out_of_memory(request_id)
             except BaseException:  # cancelled (task timeout, StopExecution): the event is abandoned
                 exchange.cancel()
-                running = getattr(exchange, "worker", None)
-                if running is not None:
-                    self._retire(function, running)
+                self._retire(function, worker)
                 raise
             if reply is None:
                 self._retire(function, worker)
@@ -268,22 +274,22 @@ class LocalHandlers:
             self._retire(function, worker)
         function.idle.clear()
 
-    async def _run(
-        self, function: _Function, request: dict[str, Any]
-    ) -> tuple[_Worker, LambdaReply | None, int]:
-        task = asyncio.current_task()
-        worker = None
+    async def _take(self, function: _Function) -> _Worker:
+        """A warm worker, or a new one once its handler is loaded."""
         while function.idle:
-            candidate = function.idle.pop()
-            if candidate.alive:
-                worker = candidate
-                break
-            function.all.discard(candidate)
-        if worker is None:
-            worker, _ = await self._spawn(function)
-        task.worker = worker  # type: ignore[union-attr]  # read by invoke's memory checks
+            worker = function.idle.pop()
+            if worker.alive:
+                return worker
+            function.all.discard(worker)
+        worker, _ = await self._spawn(function)
+        return worker
+
+    async def _exchange(
+        self, function: _Function, worker: _Worker, request: dict[str, Any]
+    ) -> tuple[LambdaReply | None, int]:
+        """Send one event; its reply (None when the worker ended) and the worker's peak memory."""
         process = worker.process
-        assert process.stdin is not None and process.stdout is not None
+        assert process.stdin is not None
         try:
             process.stdin.write(json.dumps(request).encode() + b"\n")
             await process.stdin.drain()
@@ -292,13 +298,9 @@ class LocalHandlers:
             frame = None
         if frame is None:
             await process.wait()
-            return worker, None, 0
+            return None, 0
         header, body = frame
-        return (
-            worker,
-            LambdaReply(body.decode("utf-8", "replace"), bool(header.get("error"))),
-            header["maxRssMb"],
-        )
+        return LambdaReply(body.decode("utf-8", "replace"), bool(header.get("error"))), header["maxRssMb"]
 
     async def _spawn(self, function: _Function) -> tuple[_Worker, str | None]:
         """A new worker, once its handler is loaded; with the load error's message, if any."""
@@ -310,6 +312,7 @@ class LocalHandlers:
             "taskRoot": function.code.task_root,
             "paths": list(function.code.paths),
             "parent": os.getpid(),
+            "traceRoot": "/var/task" if self.sandbox.lambda_paths else None,
         }
         env = worker_environment(
             self.sandbox, function.config, function.code, function.name, account, region, target.stream
@@ -329,7 +332,11 @@ class LocalHandlers:
         worker = _Worker(process, function.generation, target)
         worker.pump = asyncio.get_running_loop().create_task(self._pump(worker))
         function.all.add(worker)
-        frame = await self._frame(function, worker)
+        try:
+            frame = await self._frame(function, worker)
+        except BaseException:  # the init limit passed, or the invocation was cancelled
+            self._retire(function, worker)
+            raise
         if frame is None:
             return worker, "the worker exited while loading the handler"
         header, body = frame
@@ -379,20 +386,17 @@ class LocalHandlers:
             self.logs.line(worker.target, pending.decode("utf-8", "replace"))
 
     def _timed_out(
-        self, function: _Function, exchange: asyncio.Future[Any], request_id: str, timeout: float
+        self, function: _Function, worker: _Worker, request_id: str, timeout: float
     ) -> LambdaReply:
-        exchange.cancel()
-        worker = getattr(exchange, "worker", None)
-        if worker is not None:
-            self._retire(function, worker)
-            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-            for text in (
-                f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds",
-                f"END RequestId: {request_id}",
-                f"REPORT RequestId: {request_id}\tDuration: {timeout * 1000:.2f} ms\t"
-                f"Billed Duration: {int(timeout * 1000)} ms\tStatus: timeout",
-            ):
-                self.logs.line(worker.target, text)
+        self._retire(function, worker)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        for text in (
+            f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds",
+            f"END RequestId: {request_id}",
+            f"REPORT RequestId: {request_id}\tDuration: {timeout * 1000:.2f} ms\t"
+            f"Billed Duration: {int(timeout * 1000)} ms\tStatus: timeout",
+        ):
+            self.logs.line(worker.target, text)
         return _error(
             "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
         )

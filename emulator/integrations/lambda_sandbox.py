@@ -67,6 +67,9 @@ class Sandbox:
     memory_mb: int = DEFAULT_MEMORY_MB
     timeout_seconds: float = 900.0  # Lambda's maximum; a Task's TimeoutSeconds usually ends it first
     python: str = sys.executable
+    # Error documents name the function's files as Lambda does (``/var/task/…``) instead of their
+    # real paths, e.g. to compare with recordings made on AWS (SFN_LAMBDA_TRACE_PATHS=lambda).
+    lambda_paths: bool = False
 
 
 def resolve_code(config: FunctionConfig) -> HandlerCode:

@@ -104,6 +104,8 @@ def configure_logging() -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(os.environ.get("AWS_LAMBDA_LOG_LEVEL", "INFO").upper())
+    # botocore says at INFO where AWS_ENDPOINT_URL sent it: an artefact of running locally.
+    logging.getLogger("botocore.configprovider").setLevel(logging.WARNING)
 
 
 def load_handler(module_name: str, function: str) -> Any:
@@ -134,13 +136,27 @@ class LoadError(Exception):
         self.cause = cause
 
 
+# (task root, what to show instead) when error documents use Lambda's paths (``/var/task/…``).
+TRACE_ROOT: tuple[str, str] | None = None
+
+
+def stack_trace(error: BaseException, trace_root: tuple[str, str] | None = None) -> list[str]:
+    """The handler's frames (the worker's own dropped), with the real paths of the user's files
+    unless ``trace_root`` maps the function's folder to another name."""
+    if error.__traceback__ is None:
+        return []
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename != __file__]
+    if trace_root is not None:
+        root, shown = trace_root
+        for frame in frames:
+            if frame.filename.startswith(root + os.sep):
+                frame.filename = shown + frame.filename[len(root) :]
+    return traceback.format_list(frames)
+
+
 def error_document(error_type: str, message: str, request_id: str, error: BaseException | None) -> bytes:
-    """Lambda's error document; the stack trace with the real paths of the user's files."""
-    frames: list[str] = []
-    if error is not None and error.__traceback__ is not None:
-        extracted = traceback.extract_tb(error.__traceback__)
-        # Drop the worker's own frames (the call into the handler).
-        frames = traceback.format_list([frame for frame in extracted if frame.filename != __file__])
+    """Lambda's error document."""
+    frames = stack_trace(error, TRACE_ROOT) if error is not None else []
     document = {
         "errorMessage": message,
         "errorType": error_type,
@@ -227,11 +243,15 @@ class Worker:
         try:
             event = json.loads(request["payload"]) if request["payload"] else {}
             result = handler(event, context)
-            body = bytes(result) if isinstance(result, bytes | bytearray) else json.dumps(result).encode()
+            body = bytes(result) if isinstance(result, bytes | bytearray) else marshal(result)
+        except MarshalError as exception:
+            error = True
+            body = error_document("Runtime.MarshalError", str(exception), request_id, None)
+            sys.stderr.write(f"[ERROR] Runtime.MarshalError: {exception}\n")
         except Exception as exception:  # noqa: BLE001 - a function error, reported as Lambda does
             error = True
             body = error_document(type(exception).__name__, str(exception), request_id, exception)
-            frames = json.loads(body)["stackTrace"]
+            frames = stack_trace(exception)  # the log shows the real paths
             # Lambda's runtime logs the error with its stack before the END line.
             sys.stderr.write(
                 f"[ERROR] {type(exception).__name__}: {exception}\nTraceback (most recent call last):\n"
@@ -273,6 +293,17 @@ class Worker:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+class MarshalError(Exception):
+    """The handler's result is not JSON (Lambda: ``Runtime.MarshalError``)."""
+
+
+def marshal(result: Any) -> bytes:
+    try:
+        return json.dumps(result).encode()
+    except (TypeError, ValueError) as error:
+        raise MarshalError(f"Unable to marshal response: {error}") from None
+
+
 def max_rss_mb() -> int:
     """Peak resident memory of this process (VmHWM: ru_maxrss would include the parent's, which
     Linux keeps across exec)."""
@@ -294,6 +325,9 @@ def main(argv: list[str]) -> int:
     first = [spec["taskRoot"], *spec.get("paths", ())]
     sys.path[:] = first + [entry for entry in sys.path if entry not in first and entry not in ("", here)]
     configure_logging()
+    if spec.get("traceRoot"):
+        global TRACE_ROOT
+        TRACE_ROOT = (spec["taskRoot"], spec["traceRoot"])
     return Worker(spec).run(spec["module"], spec["function"])
 
 

@@ -243,3 +243,52 @@ def test_a_virtual_environment_beside_the_code_comes_after_the_code(tmp_path: Pa
     code = resolve_code(FunctionConfig("f", "app.handler", code_dir=str(tmp_path)))
     assert code.paths == (str(site / "site-packages"),)
     assert os.path.isdir(code.paths[0])
+
+
+async def test_error_documents_can_show_lambdas_paths_while_the_log_keeps_the_real_ones(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    raise ValueError('bad')\n")
+    functions = LocalFunctions([FunctionConfig("fn", "app.handler", code_dir=str(tmp_path))])
+    handlers = LocalHandlers(functions, sandbox=Sandbox(lambda_paths=True))
+    caplog.set_level(logging.INFO, logger="lambda.fn")
+    try:
+        body, error = await invoke(handlers)
+    finally:
+        await handlers.close()
+    assert error
+    assert body["stackTrace"] == [
+        "  File \"/var/task/app.py\", line 2, in handler\n    raise ValueError('bad')\n"
+    ]
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert f'File "{tmp_path / "app.py"}", line 2' in logged
+
+
+async def test_init_time_does_not_count_against_the_functions_timeout(tmp_path: Path) -> None:
+    handlers = handlers_for(
+        tmp_path,
+        "import time\ntime.sleep(0.5)\ndef handler(event, context):\n    return 'ok'\n",
+        timeout_seconds=0.2,
+    )
+    try:
+        body, error = await invoke(handlers)
+    finally:
+        await handlers.close()
+    assert (body, error) == ("ok", False)
+
+
+async def test_a_result_json_cannot_carry_is_lambdas_marshal_error(tmp_path: Path) -> None:
+    handlers = handlers_for(
+        tmp_path, "import decimal\ndef handler(event, context):\n    return decimal.Decimal(1)\n"
+    )
+    try:
+        body, error = await invoke(handlers)
+    finally:
+        await handlers.close()
+    assert error
+    assert body == {
+        "errorMessage": "Unable to marshal response: Object of type Decimal is not JSON serializable",
+        "errorType": "Runtime.MarshalError",
+        "requestId": "req-1",
+        "stackTrace": [],
+    }
