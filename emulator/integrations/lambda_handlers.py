@@ -29,8 +29,8 @@ from typing import Any
 
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.integrations.lambda_logs import FunctionLogs, LogTarget
+from emulator.integrations.lambda_pool import FunctionWorkers, Worker
 from emulator.integrations.lambda_sandbox import (
-    HandlerCode,
     HandlerError,
     Sandbox,
     log_stream_name,
@@ -47,7 +47,6 @@ MEMORY_CHECK_SECONDS = 0.1
 INIT_LIMIT_SECONDS = 10.0  # Lambda's limit on a function's init phase
 _FRAME_LIMIT = 8 * 1024 * 1024  # a frame's body: the worker caps responses at 6 MB
 _LINE_LIMIT = 64 * 1024  # one output line (longer ones are split)
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,68 +59,6 @@ class LambdaReply:
 
 def _error(error_type: str, message: str) -> LambdaReply:
     return LambdaReply(json.dumps({"errorMessage": message, "errorType": error_type}), True)
-
-
-class _Worker:
-    __slots__ = ("process", "generation", "target", "pump", "cold")
-
-    def __init__(self, process: asyncio.subprocess.Process, generation: int, target: LogTarget) -> None:
-        self.process = process
-        self.generation = generation
-        self.target = target
-        self.pump: asyncio.Task[None] | None = None
-        self.cold = True
-
-    @property
-    def alive(self) -> bool:
-        return self.process.returncode is None
-
-    def kill(self) -> None:
-        if self.alive:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
-
-    def resident_mb(self) -> float:
-        try:
-            with open(f"/proc/{self.process.pid}/statm") as statm:
-                return int(statm.read().split()[1]) * _PAGE_SIZE / (1024 * 1024)
-        except (OSError, ValueError, IndexError):
-            return 0.0
-
-
-class _Function:
-    """The workers of one function in one account and region."""
-
-    def __init__(
-        self,
-        name: str,
-        account: str,
-        region: str,
-        config: FunctionConfig,
-        code: HandlerCode,
-        max_workers: int,
-    ) -> None:
-        self.name = name
-        self.account = account
-        self.region = region
-        self.config = config
-        self.code = code
-        self.idle: list[_Worker] = []
-        self.slots = asyncio.Semaphore(max_workers)
-        self.all: set[_Worker] = set()
-        self.generation = 0
-        # Source files the workers loaded from the function's folder: path -> (mtime_ns, size).
-        self.files: dict[str, tuple[int, int]] = {}
-
-    def code_changed(self) -> bool:
-        for path, seen in self.files.items():
-            try:
-                stat = os.stat(path)
-            except OSError:
-                return True
-            if (stat.st_mtime_ns, stat.st_size) != seen:
-                return True
-        return False
 
 
 class LocalHandlers:
@@ -138,8 +75,8 @@ class LocalHandlers:
         self.functions = functions
         self.sandbox = sandbox or Sandbox(timeout_seconds=timeout_seconds)
         self.logs = logs or FunctionLogs()
-        self._functions: dict[tuple[str, str, str], _Function] = {}
-        self._retired: list[_Worker] = []
+        self._functions: dict[tuple[str, str, str], FunctionWorkers] = {}
+        self._retired: list[Worker] = []
         self._max_workers = max_workers
 
     @property
@@ -171,13 +108,7 @@ class LocalHandlers:
                     log.error("Lambda function %s: cannot start its worker: %s", config.name, error)
                     continue
                 if load_error is not None:
-                    log.error(
-                        "Lambda function %s: %s (handler %s, file %s)",
-                        config.name,
-                        load_error,
-                        config.handler,
-                        function.code.source_file,
-                    )
+                    report_load_error(function, load_error, config.name)
                 if config.is_prefix:
                     self._retire(function, worker)
                 else:
@@ -254,19 +185,19 @@ class LocalHandlers:
                 function.idle.append(worker)
             return reply
 
-    def _function(self, name: str, config: FunctionConfig, account: str, region: str) -> _Function:
+    def _function(self, name: str, config: FunctionConfig, account: str, region: str) -> FunctionWorkers:
         key = (name, account, region)
         function = self._functions.get(key)
         if function is None or function.config is not config:
             if function is not None:  # replaced while running: its warm workers run the old code
                 self._restart(function)
             code = resolve_code(config)
-            function = self._functions[key] = _Function(
+            function = self._functions[key] = FunctionWorkers(
                 name, account, region, config, code, self._max_workers
             )
         return function
 
-    def _restart(self, function: _Function) -> None:
+    def _restart(self, function: FunctionWorkers) -> None:
         """Retire the idle workers now and the busy ones when they finish."""
         function.generation += 1
         function.files.clear()
@@ -274,18 +205,20 @@ class LocalHandlers:
             self._retire(function, worker)
         function.idle.clear()
 
-    async def _take(self, function: _Function) -> _Worker:
+    async def _take(self, function: FunctionWorkers) -> Worker:
         """A warm worker, or a new one once its handler is loaded."""
         while function.idle:
             worker = function.idle.pop()
             if worker.alive:
                 return worker
             function.all.discard(worker)
-        worker, _ = await self._spawn(function)
+        worker, load_error = await self._spawn(function)
+        if load_error is not None:
+            report_load_error(function, load_error, function.name)
         return worker
 
     async def _exchange(
-        self, function: _Function, worker: _Worker, request: dict[str, Any]
+        self, function: FunctionWorkers, worker: Worker, request: dict[str, Any]
     ) -> tuple[LambdaReply | None, int]:
         """Send one event; its reply (None when the worker ended) and the worker's peak memory."""
         process = worker.process
@@ -302,7 +235,7 @@ class LocalHandlers:
         header, body = frame
         return LambdaReply(body.decode("utf-8", "replace"), bool(header.get("error"))), header["maxRssMb"]
 
-    async def _spawn(self, function: _Function) -> tuple[_Worker, str | None]:
+    async def _spawn(self, function: FunctionWorkers) -> tuple[Worker, str | None]:
         """A new worker, once its handler is loaded; with the load error's message, if any."""
         account, region = function.account, function.region
         target = LogTarget(function.name, account, region, log_stream_name())
@@ -329,7 +262,7 @@ class LocalHandlers:
             env=env,
             limit=_FRAME_LIMIT,
         )
-        worker = _Worker(process, function.generation, target)
+        worker = Worker(process, function.generation, target)
         worker.pump = asyncio.get_running_loop().create_task(self._pump(worker))
         function.all.add(worker)
         try:
@@ -346,7 +279,7 @@ class LocalHandlers:
         return worker, None
 
     @staticmethod
-    async def _frame(function: _Function, worker: _Worker) -> tuple[dict[str, Any], bytes] | None:
+    async def _frame(function: FunctionWorkers, worker: Worker) -> tuple[dict[str, Any], bytes] | None:
         """One frame from the worker (None when it ended, or broke the protocol)."""
         stdout = worker.process.stdout
         assert stdout is not None
@@ -366,7 +299,7 @@ class LocalHandlers:
             function.files.setdefault(path, (mtime, size))
         return header, body
 
-    async def _pump(self, worker: _Worker) -> None:
+    async def _pump(self, worker: Worker) -> None:
         """Hand each line the worker writes to stderr to the function's logs."""
         stream = worker.process.stderr
         assert stream is not None
@@ -386,7 +319,7 @@ class LocalHandlers:
             self.logs.line(worker.target, pending.decode("utf-8", "replace"))
 
     def _timed_out(
-        self, function: _Function, worker: _Worker, request_id: str, timeout: float
+        self, function: FunctionWorkers, worker: Worker, request_id: str, timeout: float
     ) -> LambdaReply:
         self._retire(function, worker)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
@@ -401,7 +334,7 @@ class LocalHandlers:
             "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
         )
 
-    def _retire(self, function: _Function, worker: _Worker) -> None:
+    def _retire(self, function: FunctionWorkers, worker: Worker) -> None:
         worker.kill()
         function.all.discard(worker)
         self._retired.append(worker)
@@ -429,4 +362,14 @@ class LocalHandlers:
 def _out_of_memory(request_id: str) -> LambdaReply:
     return _error(
         "Runtime.OutOfMemory", f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+    )
+
+
+def report_load_error(function: FunctionWorkers, message: str, name: str) -> None:
+    log.error(
+        "Lambda function %s: %s (handler %s, file %s)",
+        name,
+        message,
+        function.config.handler,
+        function.code.source_file,
     )

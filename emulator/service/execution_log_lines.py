@@ -36,10 +36,14 @@ def shorten(text: str, length: int = CAUSE_LENGTH) -> str:
 
 def execution_event(execution: Execution, event: HistoryEvent) -> None:
     kind = event.type
+    # A Distributed Map's child executions (thousands per run) only at DEBUG.
+    child = execution.map_run_arn is not None
     if kind == "ExecutionStarted":
-        if log.isEnabledFor(logging.INFO):
+        level = logging.DEBUG if child else logging.INFO
+        if log.isEnabledFor(level):
             machine = execution.state_machine_arn.rsplit(":", 1)[-1]
-            log.info(
+            log.log(
+                level,
                 "execution started: machine=%s execution=%s",
                 machine,
                 execution.name,
@@ -47,7 +51,7 @@ def execution_event(execution: Execution, event: HistoryEvent) -> None:
             )
         return
     status = _ENDINGS.get(kind)
-    if status is None or not log.isEnabledFor(logging.INFO):
+    if status is None or not log.isEnabledFor(logging.DEBUG if child else logging.INFO):
         return
     machine = execution.state_machine_arn.rsplit(":", 1)[-1]
     duration_ms = max(0.0, (event.timestamp - (execution.redrive_date or execution.start_date)) * 1000)
@@ -69,7 +73,8 @@ def execution_event(execution: Execution, event: HistoryEvent) -> None:
             message += f" error={error}"
         if cause:
             message += f" cause={shorten(str(cause))!r}"
-    (log.warning if status == "FAILED" or status == "TIMED_OUT" else log.info)(message, extra=fields)
+    level = logging.WARNING if status in ("FAILED", "TIMED_OUT") else logging.INFO
+    log.log(logging.DEBUG if child else level, message, extra=fields)
 
 
 def last_state(execution: Execution, before: HistoryEvent) -> str | None:
