@@ -72,7 +72,9 @@ async def measure(invocations: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--invocations", type=int, default=200)
     args = parser.parse_args()
     result = asyncio.run(measure(args.invocations))
