@@ -204,6 +204,14 @@ async def _start_local_functions(app: web.Application) -> None:
         app[_LOCAL_START] = asyncio.get_running_loop().create_task(local.start())
 
 
+async def _stop_local_functions(app: web.Application) -> None:
+    task = app.get(_LOCAL_START)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def _warm_backends_for(clients: AwsClients) -> Any:
     """Start loading the in-process AWS backends (moto, ~80 MB and ~1 s of CPU) in the background
     once a definition calls a service integration, not at start-up: idle memory stays small and
@@ -290,6 +298,7 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
         app.on_startup.append(_start_warm_up)
         app.on_cleanup.append(_stop_warm_up)
     app.on_startup.append(_start_local_functions)
+    app.on_cleanup.append(_stop_local_functions)
     install_execution_log_lines(app[ENVIRONMENT])
     app.middlewares.append(request_log_middleware)
     app.router.add_get("/_emulator/health", health)

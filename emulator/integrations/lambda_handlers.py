@@ -101,18 +101,22 @@ class LocalHandlers:
             except HandlerError as error:
                 log.error("Lambda function %s: %s", config.name, error)
                 continue
-            async with function.slots:
-                try:
-                    worker, load_error = await self._spawn(function)
-                except OSError as error:
-                    log.error("Lambda function %s: cannot start its worker: %s", config.name, error)
-                    continue
-                if load_error is not None:
-                    report_load_error(function, load_error, config.name)
-                if config.is_prefix:
-                    self._retire(function, worker)
-                else:
-                    function.idle.append(worker)
+            # An invocation arriving meanwhile waits for this worker instead of starting another.
+            warming: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            function.warming = warming
+            try:
+                worker, load_error = await self._spawn(function)
+            except OSError as error:
+                log.error("Lambda function %s: cannot start its worker: %s", config.name, error)
+                continue
+            finally:
+                warming.set_result(None)
+            if load_error is not None:
+                report_load_error(function, load_error, config.name)
+            if config.is_prefix:
+                self._retire(function, worker)
+            else:
+                function.idle.append(worker)
 
     async def invoke(self, name: str, payload: str, request_id: str, function_arn: str) -> LambdaReply:
         config = self.functions.find(name)
@@ -135,12 +139,13 @@ class LocalHandlers:
         memory = config.memory_size_mb or self.sandbox.memory_mb
         async with function.slots:
             try:
-                # Lambda's init phase has its own limit (10 s), apart from the function's Timeout.
-                worker = await asyncio.wait_for(self._take(function), INIT_LIMIT_SECONDS)
+                # Lambda's init phase has its own limit (10 s); past it, the init is retried within
+                # the invocation, under the function's Timeout.
+                worker = await asyncio.wait_for(self._take(function), INIT_LIMIT_SECONDS + timeout)
             except TimeoutError:
                 return _error(
                     "Sandbox.Timedout",
-                    f"RequestId: {request_id} Error: Task timed out after {INIT_LIMIT_SECONDS:.2f} seconds",
+                    f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds",
                 )
             request = {
                 "requestId": request_id,
@@ -207,6 +212,9 @@ class LocalHandlers:
 
     async def _take(self, function: FunctionWorkers) -> Worker:
         """A warm worker, or a new one once its handler is loaded."""
+        warming = function.warming
+        if warming is not None and not warming.done() and not function.idle:
+            await asyncio.shield(warming)
         while function.idle:
             worker = function.idle.pop()
             if worker.alive:

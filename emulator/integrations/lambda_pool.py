@@ -63,6 +63,8 @@ class FunctionWorkers:
         self.slots = asyncio.Semaphore(max_workers)
         self.all: set[Worker] = set()
         self.generation = 0
+        # Set while start-up warms this function's first worker.
+        self.warming: asyncio.Future[None] | None = None
         # Source files the workers loaded from the function's folder: path -> (mtime_ns, size).
         self.files: dict[str, tuple[int, int]] = {}
 

@@ -292,3 +292,21 @@ async def test_a_result_json_cannot_carry_is_lambdas_marshal_error(tmp_path: Pat
         "requestId": "req-1",
         "stackTrace": [],
     }
+
+
+async def test_an_invocation_during_start_up_waits_for_the_warming_worker(tmp_path: Path) -> None:
+    import asyncio
+
+    handlers = handlers_for(tmp_path, "import os\ndef handler(event, context):\n    return os.getpid()\n")
+    default_arn = "arn:aws:lambda:us-east-1:123456789012:function:fn"  # the sandbox's account and region
+    try:
+        start = asyncio.get_running_loop().create_task(handlers.start())
+        await asyncio.sleep(0)  # start-up has begun warming
+        first = await handlers.invoke("fn", "{}", "r1", default_arn)
+        await start
+        second = await handlers.invoke("fn", "{}", "r2", default_arn)
+        (function,) = handlers._functions.values()  # noqa: SLF001
+        assert len(function.all) == 1
+    finally:
+        await handlers.close()
+    assert first.body == second.body
