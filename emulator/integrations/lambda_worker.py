@@ -179,7 +179,7 @@ class Worker:
     def send(self, header: dict[str, Any], body: bytes) -> None:
         header["size"] = len(body)
         header["files"] = self.new_files()
-        header["maxRssMb"] = max_rss_mb()
+        header.setdefault("maxRssMb", max_rss_mb())
         self.protocol.write(json.dumps(header).encode() + b"\n" + body)
         self.protocol.flush()
 
@@ -267,17 +267,18 @@ class Worker:
                 }
             ).encode()
         duration = (time.monotonic() - started) * 1000
+        peak_mb = max_rss_mb()
         sys.stdout.flush()
         report = (
             f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\tBilled Duration: "
             f"{max(1, int(duration + 0.999))} ms\tMemory Size: {self.memory_mb} MB\t"
-            f"Max Memory Used: {max_rss_mb()} MB"
+            f"Max Memory Used: {peak_mb} MB"
         )
         if init_ms is not None:
             report += f"\tInit Duration: {init_ms:.2f} ms"
         sys.stderr.write(f"END RequestId: {request_id}\n{report}\n")
         sys.stderr.flush()
-        self.send({"error": error}, body)
+        self.send({"error": error, "maxRssMb": peak_mb}, body)
 
     def limit_memory(self) -> None:
         """A hard backstop under the parent's MemorySize check (which kills a worker whose
