@@ -303,8 +303,9 @@ class LocalHandlers:
         except (ValueError, KeyError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             worker.kill()
             return None
-        for path, (mtime, size) in (header.get("files") or {}).items():
-            function.files.setdefault(path, (mtime, size))
+        if worker.generation == function.generation:  # a retired worker's view of the files is stale
+            for path, (mtime, size) in (header.get("files") or {}).items():
+                function.files.setdefault(path, (mtime, size))
         return header, body
 
     async def _pump(self, worker: Worker) -> None:

@@ -194,7 +194,9 @@ class Worker:
             path = getattr(module, "__file__", None)
             if not path or path in self.reported:
                 continue
-            if any(path.startswith(root + os.sep) for root in self.roots):
+            # Installed packages (a .venv inside the folder) are not the function's own code.
+            installed = f"{os.sep}site-packages{os.sep}" in path
+            if not installed and any(path.startswith(root + os.sep) for root in self.roots):
                 self.reported.add(path)
                 try:
                     stat = os.stat(path)

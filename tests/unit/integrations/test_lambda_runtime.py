@@ -310,3 +310,20 @@ async def test_an_invocation_during_start_up_waits_for_the_warming_worker(tmp_pa
     finally:
         await handlers.close()
     assert first.body == second.body
+
+
+async def test_installed_packages_inside_the_folder_are_not_watched(tmp_path: Path) -> None:
+    package = tmp_path / ".venv" / "lib" / "site-packages" / "vendored"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("VALUE = 1\n")
+    handlers = handlers_for(
+        tmp_path,
+        "import sys\nsys.path.append(%r)\nimport vendored\ndef handler(event, context):\n    return vendored.VALUE\n"
+        % str(package.parent),
+    )
+    try:
+        assert (await invoke(handlers))[0] == 1
+        (function,) = handlers._functions.values()  # noqa: SLF001
+    finally:
+        await handlers.close()
+    assert list(function.files) == [str(tmp_path / "app.py")]
