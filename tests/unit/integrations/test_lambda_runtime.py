@@ -318,8 +318,8 @@ async def test_installed_packages_inside_the_folder_are_not_watched(tmp_path: Pa
     (package / "__init__.py").write_text("VALUE = 1\n")
     handlers = handlers_for(
         tmp_path,
-        "import sys\nsys.path.append(%r)\nimport vendored\ndef handler(event, context):\n    return vendored.VALUE\n"
-        % str(package.parent),
+        f"import sys\nsys.path.append({str(package.parent)!r})\nimport vendored\n"
+        "def handler(event, context):\n    return vendored.VALUE\n",
     )
     try:
         assert (await invoke(handlers))[0] == 1
