@@ -1,8 +1,12 @@
 # AWS Step Functions local emulator. Same install steps as `make run`.
-FROM python:3.11-slim
+# BASE_IMAGE: any Debian-like image with python3 (3.11 or newer) and its venv module; `make image-check`
+# builds on a local Debian base made by mmdebstrap.
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    PATH=/opt/sfn-emulator/bin:$PATH \
     SFN_EMULATOR_HOST=0.0.0.0 \
     SFN_EMULATOR_PORT=8083
 
@@ -10,7 +14,8 @@ RUN useradd --create-home --uid 10001 emulator
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY emulator ./emulator
-RUN python -m pip install --no-cache-dir . \
+RUN python3 -m venv /opt/sfn-emulator \
+    && /opt/sfn-emulator/bin/pip install --no-cache-dir . \
     && rm -rf /root/.cache
 
 USER emulator

@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 PORT ?= 8083
 
-.PHONY: run test lint compat ratchet bench format clean
+.PHONY: run test lint compat ratchet bench bench-lambda format clean image-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ ratchet: $(STAMP)
 # make bench [PEER=moto] [BENCH_ARGS="--rounds 5 --express-executions 100000 | --profile | --quick"]
 bench: $(STAMP)
 	$(BIN)/python -m bench.perf --shared $(SHARED) $(if $(PEER),--peer $(PEER)) $(BENCH_ARGS)
+
+# Cold and warm invocation latency of a local Lambda handler importing boto3.
+bench-lambda: $(STAMP)
+	$(BIN)/python -m bench.lambda_latency
+
+# Builds the Dockerfile with podman on a local Debian base and calls the image's entrypoint over
+# loopback (root, podman, mmdebstrap). Not part of `make test`.
+image-check: $(STAMP)
+	$(BIN)/python .ci/image_check.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

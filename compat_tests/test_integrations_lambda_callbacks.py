@@ -132,7 +132,8 @@ def test_handler_exception_fails_the_state_with_the_error_type_and_lambda_error_
     assert cause["errorMessage"] == "bad input"
     assert cause["errorType"] == "ValueError"
     assert uuid.UUID(cause["requestId"])
-    assert cause["stackTrace"][0].startswith('  File "/var/task/functions.py", line')
+    handlers_folder = Path(__file__).resolve().parent / "handlers"
+    assert cause["stackTrace"][0].startswith(f'  File "{handlers_folder / "functions.py"}", line')
     assert events[4]["type"] == "TaskFailed"
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from emulator.integrations.clients import AwsClients
-from emulator.integrations.lambda_functions import LocalFunctions
+from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.model.records import Execution, MapRun
 from emulator.runtime.clock import SystemClock
 from emulator.runtime.execution_logs import CloudWatchLogsWriter, ExecutionLogs
@@ -21,7 +21,9 @@ from emulator.server.aws_passthrough import install as install_aws_passthrough
 from emulator.server.mock_admin import install as install_mock_admin
 from emulator.server.operations import SERVICE_MODULES
 from emulator.server.protocol import ENVIRONMENT, handle, health
+from emulator.server.request_log import request_log_middleware
 from emulator.service.environment import ServiceEnvironment
+from emulator.service.execution_log_lines import install_execution_log_lines
 from emulator.settings import Settings
 from emulator.store.memory import MemoryStore
 from emulator.store.partition import Store
@@ -54,13 +56,36 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
         store=MemoryStore(),
         clock=SystemClock(settings.wait_time_scale),
         engine_builder=lambda env: build_engine(env, settings, clients),
-        local_functions=LocalFunctions.from_mapping(settings.lambda_handlers),
+        local_functions=local_functions_from(settings),
     )
     env.definition_accepted = _warm_backends_for(clients)
     env.execution_logs = ExecutionLogs(CloudWatchLogsWriter(clients))
     if settings.mock_config_path or getattr(settings, "mock_module", None) or settings.lambda_handlers:
         env.engine  # noqa: B018 - builds it now
     return env
+
+
+def local_functions_from(settings: Settings) -> LocalFunctions:
+    """The functions declared on the command line or in a handlers file, with their options."""
+    functions = LocalFunctions()
+    for name, handler in settings.lambda_handlers.items():
+        options = settings.lambda_options.get(name, {})
+        environment = {str(k): str(v) for k, v in dict(options.get("environment") or {}).items()}  # type: ignore[call-overload]
+        environment.update(settings.lambda_environment.get(name, {}))
+        timeout, memory = options.get("timeout"), options.get("memory")
+        functions.put(
+            FunctionConfig(
+                name,
+                handler,
+                code_dir=str(options["codeDir"]) if options.get("codeDir") else None,
+                environment=environment,
+                timeout_seconds=float(timeout) if isinstance(timeout, int | float) else None,
+                memory_size_mb=int(memory) if isinstance(memory, int) else None,
+                runtime=str(options["runtime"]) if options.get("runtime") else None,
+                source="file" if options else "cli",
+            )
+        )
+    return functions
 
 
 def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClients) -> Engine:
@@ -115,6 +140,7 @@ def wire_task_integrations(
     from emulator.integrations.aws_lambda import LambdaIntegration
     from emulator.integrations.http import HttpIntegration
     from emulator.integrations.lambda_handlers import LocalHandlers
+    from emulator.integrations.lambda_logs import FunctionLogs
     from emulator.integrations.registry import ACTIVITY, LAMBDA_FUNCTION
     from emulator.integrations.stepfunctions import StepFunctionsIntegration
     from emulator.runtime.activities import ActivityIntegration
@@ -137,11 +163,53 @@ def wire_task_integrations(
         from emulator.integrations.clients import AwsClients
 
         clients = AwsClients(settings)
-    lambda_integration = LambdaIntegration(LocalHandlers(env.local_functions), clients)
+    lambda_integration = LambdaIntegration(
+        LocalHandlers(env.local_functions, sandbox=lambda_sandbox(settings), logs=FunctionLogs(clients)),
+        clients,
+    )
     registry.register("lambda", lambda_integration)
     registry.register(LAMBDA_FUNCTION, lambda_integration)
     registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))
     registry.register("http", HttpIntegration())
+
+
+def lambda_sandbox(settings: Settings) -> Any:
+    """Where local functions' SDK calls go (back to this emulator) and their defaults."""
+    from emulator.integrations.lambda_sandbox import Sandbox
+
+    host = settings.host
+    if host in ("0.0.0.0", "", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return Sandbox(
+        endpoint_url=f"http://{host}:{settings.port}",
+        account=settings.account_id,
+        region=settings.region,
+        endpoints=dict(settings.endpoints),
+        memory_mb=settings.lambda_memory_mb,
+        lambda_paths=settings.lambda_trace_paths == "lambda",
+    )
+
+
+async def _start_local_functions(app: web.Application) -> None:
+    """Warm one worker per declared local function in the background; a handler that cannot be
+    imported is reported now, naming the function and its file."""
+    env = app[ENVIRONMENT]
+    if not env.local_functions:
+        return
+    integration = env.engine.integrations.named("lambda") if env.engine_built else None
+    local = getattr(integration, "local", None)
+    if local is not None:
+        app[_LOCAL_START] = asyncio.get_running_loop().create_task(local.start())
+
+
+async def _stop_local_functions(app: web.Application) -> None:
+    task = app.get(_LOCAL_START)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def _warm_backends_for(clients: AwsClients) -> Any:
@@ -190,6 +258,7 @@ WARM_UP_MODULES = (
 # Let the server listen and answer its first request before the background imports begin.
 WARM_UP_DELAY_SECONDS = 0.05
 _WARM_UP: web.AppKey[asyncio.Task[None]] = web.AppKey("warm_up", asyncio.Task)
+_LOCAL_START: web.AppKey[asyncio.Task[None]] = web.AppKey("local_functions_start", asyncio.Task)
 
 
 async def warm_up(env: ServiceEnvironment, delay: float = WARM_UP_DELAY_SECONDS, freeze: bool = True) -> None:
@@ -229,6 +298,10 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
     if background_warm_up:
         app.on_startup.append(_start_warm_up)
         app.on_cleanup.append(_stop_warm_up)
+    app.on_startup.append(_start_local_functions)
+    app.on_cleanup.append(_stop_local_functions)
+    install_execution_log_lines(app[ENVIRONMENT])
+    app.middlewares.append(request_log_middleware)
     app.router.add_get("/_emulator/health", health)
     install_mock_admin(app)
     app.on_cleanup.append(_close_integrations)

@@ -1,24 +1,87 @@
-"""Command line: ``sfn-emulator`` / ``python -m emulator``."""
+"""Command line: ``sfn-emulator`` / ``python -m emulator``.
+
+A mistake in the command line or the environment is one line naming it and a non-zero exit, never
+a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import gc
 import logging
+import os
 import sys
+from typing import NoReturn
 
-from emulator.settings import Settings, parse_handler_mapping
+from emulator.log_format import configure_logging
+from emulator.settings import Settings, parse_handler_mapping, parse_lambda_environment
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class UsageError(Exception):
+    """A start-up problem the user can fix; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("sfn-emulator")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port '{text}' is not a number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range (1-65535)")
+    return port
+
+
+def _level(text: str) -> str:
+    if text.upper() not in LOG_LEVELS:
+        raise argparse.ArgumentTypeError(f"log level '{text}' is not one of {', '.join(LOG_LEVELS)}")
+    return text.upper()
 
 
 def parse_settings(argv: list[str] | None = None) -> Settings:
-    base = Settings.from_environment()
-    parser = argparse.ArgumentParser(prog="sfn-emulator", description="AWS Step Functions local emulator")
+    try:
+        base = Settings.from_environment()
+    except (ValueError, OSError) as error:
+        raise UsageError(f"the environment's configuration is invalid: {error}") from None
+    parser = _Parser(prog="sfn-emulator", description="AWS Step Functions local emulator")
+    parser.add_argument("--version", action="version", version=f"sfn-emulator {version()}")
     parser.add_argument("--host", default=base.host, help="address to bind (default %(default)s)")
-    parser.add_argument("--port", type=int, default=base.port, help="port (default %(default)s)")
+    parser.add_argument("--port", type=_port, default=base.port, help="port (default %(default)s)")
     parser.add_argument("--account-id", default=base.account_id, help="AWS account id (AWS_ACCOUNT_ID)")
     parser.add_argument("--region", default=base.region, help="default region (AWS_DEFAULT_REGION)")
-    parser.add_argument("--log-level", default=base.log_level, help="DEBUG, INFO, WARNING, ERROR (LOG_LEVEL)")
+    parser.add_argument(
+        "--log-level", type=_level, default=base.log_level, help="DEBUG, INFO, WARNING, ERROR (LOG_LEVEL)"
+    )
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default=base.log_format,
+        help="text or json (SFN_LOG_FORMAT)",
+    )
+    parser.add_argument(
+        "--aws-log-level",
+        type=_level,
+        default=base.aws_log_level,
+        help="level of botocore, moto and aiohttp's own logs (default WARNING; SFN_AWS_LOG_LEVEL)",
+    )
     parser.add_argument(
         "--wait-time-scale",
         type=float,
@@ -42,6 +105,20 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         help="run Lambda function NAME with a local Python handler (repeatable; NAME may end in *)",
     )
     parser.add_argument(
+        "--lambda-env",
+        action="append",
+        default=[],
+        metavar="NAME=KEY=VALUE",
+        help="environment variable KEY of local function NAME (repeatable)",
+    )
+    parser.add_argument(
+        "--lambda-memory",
+        type=int,
+        default=base.lambda_memory_mb,
+        metavar="MB",
+        help="memory cap of local functions that declare no MemorySize (SFN_LAMBDA_MEMORY_MB)",
+    )
+    parser.add_argument(
         "--timeout-scale",
         type=float,
         default=base.timeout_scale,
@@ -49,33 +126,92 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
-    for item in args.lambda_handler:
-        handlers.update(parse_handler_mapping(item))
+    try:
+        for item in args.lambda_handler:
+            handlers.update(parse_handler_mapping(item))
+        environment = {name: dict(values) for name, values in base.lambda_environment.items()}
+        for name, values in parse_lambda_environment(args.lambda_env).items():
+            environment.setdefault(name, {}).update(values)
+    except ValueError as error:
+        parser.error(str(error))
     return dataclasses.replace(
         base,
         host=args.host,
         port=args.port,
         account_id=args.account_id,
         region=args.region,
-        log_level=args.log_level.upper(),
+        log_level=args.log_level,
+        log_format=args.log_format,
+        aws_log_level=args.aws_log_level,
         wait_time_scale=args.wait_time_scale,
         mock_config_path=args.mock_config,
         mock_module=args.mock_module,
         lambda_handlers=handlers,
+        lambda_environment=environment,
+        lambda_memory_mb=args.lambda_memory,
         timeout_scale=args.timeout_scale,
     )
 
 
+def check_settings(settings: Settings) -> None:
+    """What can be checked before anything starts."""
+    if settings.mock_config_path and not os.path.isfile(settings.mock_config_path):
+        raise UsageError(f"mock config file '{settings.mock_config_path}' does not exist")
+    if settings.mock_module:
+        # Like ``python -m``: a module in the working directory is importable.
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        import importlib.util
+
+        try:
+            found = importlib.util.find_spec(settings.mock_module)
+        except (ImportError, ValueError) as error:
+            raise UsageError(f"cannot import mock module '{settings.mock_module}': {error}") from None
+        if found is None:
+            raise UsageError(
+                f"mock module '{settings.mock_module}' not found (looked in {os.getcwd()} and the Python path)"
+            )
+    if settings.lambda_memory_mb < 128:
+        raise UsageError(f"--lambda-memory {settings.lambda_memory_mb} is below Lambda's minimum of 128 MB")
+
+
+def bind_error(error: OSError, settings: Settings) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {settings.port} is in use; choose another with --port"
+    if error.errno == errno.EACCES:
+        return f"not allowed to listen on port {settings.port}; choose another with --port"
+    return f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    settings = parse_settings(argv)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = parse_settings(argv)
+        check_settings(settings)
+    except UsageError as error:
+        print(f"sfn-emulator: error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format, settings.aws_log_level)
     from aiohttp import web
 
     from emulator.app import build_app
 
-    app = build_app(settings, background_warm_up=True)
+    try:
+        app = build_app(settings, background_warm_up=True)
+    except Exception as error:  # a broken mock config / module: one line, the detail at DEBUG
+        logging.getLogger("emulator").debug("start-up failed", exc_info=True)
+        print(f"sfn-emulator: error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
     # Everything built so far lives as long as the process: spare it the collector's full passes.
     gc.freeze()
-    print(f"sfn-emulator listening on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+
+    def listening(_: str) -> None:
+        print(
+            f"sfn-emulator listening on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True
+        )
+
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=listening, access_log=None)
+    except OSError as error:
+        print(f"sfn-emulator: error: {bind_error(error, settings)}", file=sys.stderr)
+        return 1
     return 0

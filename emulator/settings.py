@@ -68,6 +68,17 @@ class Settings:
     lambda_handlers: Mapping[str, str] = field(default_factory=dict)
     # TimeoutSeconds / HeartbeatSeconds of tasks run in real seconds times this (SFN_TIMEOUT_SCALE).
     timeout_scale: float = 1.0
+    # Local functions' own environment variables: function name -> {name: value} (--lambda-env).
+    lambda_environment: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Options from a handlers file's object form: name -> {"timeout", "memory", "codeDir", "runtime"}.
+    lambda_options: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    # MemorySize of a local function that does not declare one (SFN_LAMBDA_MEMORY_MB).
+    lambda_memory_mb: int = 128
+    # "lambda": error documents show the function's files as /var/task/… (SFN_LAMBDA_TRACE_PATHS).
+    lambda_trace_paths: str = "real"
+    log_format: str = "text"  # or "json" (SFN_LOG_FORMAT)
+    # Level of botocore, boto3, moto, urllib3 and aiohttp's own loggers (SFN_AWS_LOG_LEVEL).
+    aws_log_level: str = "WARNING"
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +99,11 @@ class Settings:
             endpoints=endpoints,
             lambda_handlers=lambda_handlers,
             timeout_scale=float(env.get("SFN_TIMEOUT_SCALE", "1")),
+            lambda_options=lambda_options_from(env.get("SFN_LAMBDA_HANDLERS_FILE")),
+            lambda_memory_mb=int(env.get("SFN_LAMBDA_MEMORY_MB", "128")),
+            lambda_trace_paths=env.get("SFN_LAMBDA_TRACE_PATHS", "real").lower(),
+            log_format=env.get("SFN_LOG_FORMAT", "text").lower(),
+            aws_log_level=env.get("SFN_AWS_LOG_LEVEL", "WARNING").upper(),
         )
 
 
@@ -116,9 +132,44 @@ def parse_handler_mapping(text: str) -> dict[str, str]:
 
 
 def load_handler_file(path: str) -> dict[str, str]:
-    """A JSON object ``{"name": "module:function"}`` or ``name=target`` lines."""
+    """A JSON object ``{"name": "module:function"}`` (or ``{"name": {"handler": …, "environment":
+    {…}, "timeout": 3, "memory": 256, "codeDir": "…", "runtime": "python3.12"}}``) or ``name=target``
+    lines."""
     text = Path(path).read_text()
     if text.lstrip().startswith("{"):
         loaded = json.loads(text)
-        return {str(name): str(target) for name, target in loaded.items()}
+        return {
+            str(name): str(target["handler"] if isinstance(target, dict) else target)
+            for name, target in loaded.items()
+        }
     return parse_handler_mapping(text)
+
+
+def lambda_options_from(path: str | None) -> dict[str, dict[str, object]]:
+    """The object entries of a JSON handlers file (everything but ``handler``)."""
+    if not path or not Path(path).is_file():
+        return {}
+    text = Path(path).read_text()
+    if not text.lstrip().startswith("{"):
+        return {}
+    base = Path(path).resolve().parent
+    options: dict[str, dict[str, object]] = {}
+    for name, entry in json.loads(text).items():
+        if isinstance(entry, dict):
+            found = {key: value for key, value in entry.items() if key != "handler"}
+            if isinstance(found.get("codeDir"), str):  # relative to the file
+                found["codeDir"] = str(base / str(found["codeDir"]))
+            options[str(name)] = found
+    return options
+
+
+def parse_lambda_environment(items: list[str]) -> dict[str, dict[str, str]]:
+    """``NAME=KEY=VALUE`` items -> ``{NAME: {KEY: VALUE}}`` (a value may contain ``=``)."""
+    found: dict[str, dict[str, str]] = {}
+    for item in items:
+        name, _, assignment = item.partition("=")
+        key, separator, value = assignment.partition("=")
+        if not name.strip() or not key.strip() or not separator:
+            raise ValueError(f"--lambda-env '{item}' is not FUNCTION=NAME=VALUE")
+        found.setdefault(name.strip(), {})[key.strip()] = value
+    return found

@@ -55,7 +55,8 @@ def emulator_env() -> dict[str, str]:
     mapping = ",".join(
         f"{code}*={HANDLERS / folder / 'handler.py'}:handler" for folder, code in sorted(CODES.items())
     )
-    return {"SFN_LAMBDA_HANDLERS": mapping}
+    # AWS's recordings show the function's files under /var/task.
+    return {"SFN_LAMBDA_HANDLERS": mapping, "SFN_LAMBDA_TRACE_PATHS": "lambda"}
 
 
 def sized_name(prefix: str, length: int | None) -> str:

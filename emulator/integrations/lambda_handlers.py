@@ -1,10 +1,17 @@
-"""Local Python Lambda handlers, run in a pool of warm subprocess workers.
+"""Local Python Lambda handlers, run in a pool of warm subprocess workers that behave like Lambda.
 
 The functions are a ``LocalFunctions`` registry (emulator/integrations/lambda_functions.py), looked
 up at each invoke, so functions added or replaced while the server runs take effect at once (a
-replaced function's warm workers are retired). Each function has its own workers (started on first use, kept warm, at most ``max_workers`` at
-once, one event at a time each). A handler that crashes its worker or outlives its timeout costs
-that worker only: the caller gets the error document Lambda would return.
+replaced function's warm workers are retired). Each function (in each account and region) has its
+own workers: started on first use or at start-up (``start``, which also reports a handler that
+cannot be imported), kept warm, at most ``max_workers`` at once, one event at a time each.
+
+Lambda's limits are kept: the function's ``Timeout`` (``Sandbox.Timedout``), its ``MemorySize``
+(resident memory checked while it runs and at its end: ``Runtime.OutOfMemory``), the 6 MB
+response limit (enforced by the worker: ``Function.ResponseSizeTooLarge``). A handler that crashes
+its worker, hangs or runs out of memory costs that worker only. Workers are restarted when a
+source file they loaded from the function's folder changes (one ``stat`` per such file per
+invoke), so an edited handler answers anew without restarting the emulator.
 """
 
 from __future__ import annotations
@@ -13,18 +20,33 @@ import asyncio
 import contextlib
 import json
 import logging
-import sys
+import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
+from emulator.integrations.lambda_logs import FunctionLogs, LogTarget
+from emulator.integrations.lambda_pool import FunctionWorkers, Worker
+from emulator.integrations.lambda_sandbox import (
+    HandlerError,
+    Sandbox,
+    log_stream_name,
+    resolve_code,
+    worker_environment,
+)
+from emulator.language.errors import StatesError
 
 log = logging.getLogger("emulator.integrations.lambda_handlers")
 
 WORKER_SCRIPT = str(Path(__file__).with_name("lambda_worker.py"))
-DEFAULT_TIMEOUT_SECONDS = 900.0  # Lambda's maximum; a Task's TimeoutSeconds usually ends it first
-_LINE_LIMIT = 64 * 1024 * 1024
+DEFAULT_TIMEOUT_SECONDS = 900.0
+MEMORY_CHECK_SECONDS = 0.1
+INIT_LIMIT_SECONDS = 10.0  # Lambda's limit on a function's init phase
+_FRAME_LIMIT = 8 * 1024 * 1024  # a frame's body: the worker caps responses at 6 MB
+_LINE_LIMIT = 64 * 1024  # one output line (longer ones are split)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,30 +57,8 @@ class LambdaReply:
     function_error: bool = False
 
 
-class _Worker:
-    __slots__ = ("process",)
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-
-    @property
-    def alive(self) -> bool:
-        return self.process.returncode is None
-
-    def kill(self) -> None:
-        if self.alive:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
-
-
-class _Function:
-    def __init__(self, name: str, config: FunctionConfig, max_workers: int) -> None:
-        self.name = name
-        self.config = config
-        self.target = config.handler
-        self.idle: list[_Worker] = []
-        self.slots = asyncio.Semaphore(max_workers)
-        self.all: set[_Worker] = set()
+def _error(error_type: str, message: str) -> LambdaReply:
+    return LambdaReply(json.dumps({"errorMessage": message, "errorType": error_type}), True)
 
 
 class LocalHandlers:
@@ -67,16 +67,21 @@ class LocalHandlers:
         functions: LocalFunctions | Mapping[str, str],
         max_workers: int = 4,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
-        python: str = sys.executable,
+        sandbox: Sandbox | None = None,
+        logs: FunctionLogs | None = None,
     ) -> None:
         if not isinstance(functions, LocalFunctions):
             functions = LocalFunctions.from_mapping(functions)
         self.functions = functions
-        self._functions: dict[str, _Function] = {}
-        self._replaced: list[_Function] = []
+        self.sandbox = sandbox or Sandbox(timeout_seconds=timeout_seconds)
+        self.logs = logs or FunctionLogs()
+        self._functions: dict[tuple[str, str, str], FunctionWorkers] = {}
+        self._retired: list[Worker] = []
         self._max_workers = max_workers
-        self._python = python
-        self.timeout_seconds = timeout_seconds
+
+    @property
+    def timeout_seconds(self) -> float:
+        return self.sandbox.timeout_seconds
 
     def find(self, name: str) -> str | None:
         """The handler target for a function name, or None when no local handler is mapped."""
@@ -86,108 +91,294 @@ class LocalHandlers:
     def __contains__(self, name: str) -> bool:
         return self.find(name) is not None
 
+    async def start(self) -> None:
+        """Start one warm worker per declared function, and report (ERROR, naming the function and
+        its file) each handler that cannot be loaded; runs in the background at start-up."""
+        for config in self.functions.all():
+            name = config.name.rstrip("*") or config.name
+            try:
+                function = self._function(name, config, self.sandbox.account, self.sandbox.region)
+            except HandlerError as error:
+                log.error("Lambda function %s: %s", config.name, error)
+                continue
+            # An invocation arriving meanwhile waits for this worker instead of starting another.
+            warming: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            function.warming = warming
+            try:
+                worker, load_error = await self._spawn(function)
+            except OSError as error:
+                log.error("Lambda function %s: cannot start its worker: %s", config.name, error)
+                continue
+            finally:
+                warming.set_result(None)
+            if load_error is not None:
+                report_load_error(function, load_error, config.name)
+            if config.is_prefix:
+                self._retire(function, worker)
+            else:
+                function.idle.append(worker)
+
     async def invoke(self, name: str, payload: str, request_id: str, function_arn: str) -> LambdaReply:
         config = self.functions.find(name)
         if config is None:
             raise KeyError(name)
-        function = self._functions.get(name)
-        if function is None or function.config is not config:
-            if function is not None:  # replaced while running: its warm workers run the old code
-                for worker in list(function.idle):
-                    self._retire(function, worker)
-                function.idle.clear()
-                if function.all:  # busy ones end with the server (close)
-                    self._replaced.append(function)
-            function = self._functions[name] = _Function(name, config, self._max_workers)
+        parts = function_arn.split(":")
+        account = parts[4] if len(parts) > 4 and parts[4] else self.sandbox.account
+        region = parts[3] if len(parts) > 3 and parts[3] else self.sandbox.region
+        try:
+            function = self._function(name, config, account, region)
+        except HandlerError as error:
+            raise StatesError(
+                "Lambda.InvalidRuntimeException",
+                f"{error} (Service: AWSLambda; Status Code: 502; Error Code: InvalidRuntimeException; "
+                f"Request ID: {request_id}; Proxy: null)",
+            ) from None
+        if function.code_changed():
+            self._restart(function)
+        timeout = config.timeout_seconds or self.sandbox.timeout_seconds
+        memory = config.memory_size_mb or self.sandbox.memory_mb
         async with function.slots:
-            worker = await self._take(function)
+            try:
+                # Lambda's init phase has its own limit (10 s); past it, the init is retried within
+                # the invocation, under the function's Timeout.
+                worker = await asyncio.wait_for(self._take(function), INIT_LIMIT_SECONDS + timeout)
+            except TimeoutError:
+                return _error(
+                    "Sandbox.Timedout",
+                    f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds",
+                )
             request = {
                 "requestId": request_id,
                 "payload": payload,
                 "functionArn": function_arn,
-                "timeoutMs": int(self.timeout_seconds * 1000),
+                "timeoutMs": int(timeout * 1000),
             }
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + timeout
+            exchange = asyncio.ensure_future(self._exchange(function, worker, request))
             try:
-                reply = await asyncio.wait_for(self._exchange(worker, request), self.timeout_seconds)
-            except TimeoutError:
-                self._retire(function, worker)
-                return LambdaReply(
-                    json.dumps(
-                        {
-                            "errorMessage": f"RequestId: {request_id} Error: Task timed out after "
-                            f"{self.timeout_seconds:.2f} seconds",
-                            "errorType": "Sandbox.Timedout",
-                        }
-                    ),
-                    True,
-                )
+                while True:
+                    remaining = deadline - loop.time()
+                    if remaining <= 0:
+                        exchange.cancel()
+                        return self._timed_out(function, worker, request_id, timeout)
+                    done, _ = await asyncio.wait({exchange}, timeout=min(remaining, MEMORY_CHECK_SECONDS))
+                    if done:
+                        reply, peak_mb = exchange.result()
+                        break
+                    if worker.resident_mb() > memory:
+                        exchange.cancel()
+                        self._retire(function, worker)
+                        return _out_of_memory(request_id)
             except BaseException:  # cancelled (task timeout, StopExecution): the event is abandoned
+                exchange.cancel()
                 self._retire(function, worker)
                 raise
             if reply is None:
                 self._retire(function, worker)
                 code = worker.process.returncode
-                return LambdaReply(
-                    json.dumps(
-                        {
-                            "errorType": "Runtime.ExitError",
-                            "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}",
-                        }
-                    ),
-                    True,
+                return _error(
+                    "Runtime.ExitError",
+                    f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}",
                 )
-            function.idle.append(worker)
+            if peak_mb > memory:  # it passed MemorySize between two checks: Lambda would have ended it
+                self._retire(function, worker)
+                return _out_of_memory(request_id)
+            if worker.generation != function.generation:
+                self._retire(function, worker)
+            else:
+                function.idle.append(worker)
             return reply
 
-    async def _take(self, function: _Function) -> _Worker:
+    def _function(self, name: str, config: FunctionConfig, account: str, region: str) -> FunctionWorkers:
+        key = (name, account, region)
+        function = self._functions.get(key)
+        if function is None or function.config is not config:
+            if function is not None:  # replaced while running: its warm workers run the old code
+                self._restart(function)
+            code = resolve_code(config)
+            function = self._functions[key] = FunctionWorkers(
+                name, account, region, config, code, self._max_workers
+            )
+        return function
+
+    def _restart(self, function: FunctionWorkers) -> None:
+        """Retire the idle workers now and the busy ones when they finish."""
+        function.generation += 1
+        function.files.clear()
+        for worker in function.idle:
+            self._retire(function, worker)
+        function.idle.clear()
+
+    async def _take(self, function: FunctionWorkers) -> Worker:
+        """A warm worker, or a new one once its handler is loaded."""
+        warming = function.warming
+        if warming is not None and not warming.done() and not function.idle:
+            await asyncio.shield(warming)
         while function.idle:
             worker = function.idle.pop()
             if worker.alive:
                 return worker
             function.all.discard(worker)
-        process = await asyncio.create_subprocess_exec(
-            self._python,
-            WORKER_SCRIPT,
-            function.target,
-            function.name,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=_LINE_LIMIT,
-        )
-        worker = _Worker(process)
-        function.all.add(worker)
+        worker, load_error = await self._spawn(function)
+        if load_error is not None:
+            report_load_error(function, load_error, function.name)
         return worker
 
-    @staticmethod
-    async def _exchange(worker: _Worker, request: dict[str, object]) -> LambdaReply | None:
+    async def _exchange(
+        self, function: FunctionWorkers, worker: Worker, request: dict[str, Any]
+    ) -> tuple[LambdaReply | None, int]:
+        """Send one event; its reply (None when the worker ended) and the worker's peak memory."""
         process = worker.process
-        assert process.stdin is not None and process.stdout is not None
+        assert process.stdin is not None
         try:
             process.stdin.write(json.dumps(request).encode() + b"\n")
             await process.stdin.drain()
+            frame = await self._frame(function, worker)
         except (BrokenPipeError, ConnectionResetError):
-            line = b""
-        else:
-            line = await process.stdout.readline()
-        if not line:
+            frame = None
+        if frame is None:
             await process.wait()
-            return None
-        reply = json.loads(line)
-        return LambdaReply(reply["body"], bool(reply["error"]))
+            return None, 0
+        header, body = frame
+        return LambdaReply(body.decode("utf-8", "replace"), bool(header.get("error"))), header["maxRssMb"]
+
+    async def _spawn(self, function: FunctionWorkers) -> tuple[Worker, str | None]:
+        """A new worker, once its handler is loaded; with the load error's message, if any."""
+        account, region = function.account, function.region
+        target = LogTarget(function.name, account, region, log_stream_name())
+        spec = {
+            "module": function.code.module,
+            "function": function.code.function,
+            "taskRoot": function.code.task_root,
+            "paths": list(function.code.paths),
+            "parent": os.getpid(),
+            "traceRoot": "/var/task" if self.sandbox.lambda_paths else None,
+        }
+        env = worker_environment(
+            self.sandbox, function.config, function.code, function.name, account, region, target.stream
+        )
+        process = await asyncio.create_subprocess_exec(
+            self.sandbox.python,
+            "-P",
+            WORKER_SCRIPT,
+            json.dumps(spec),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            cwd=function.code.task_root,
+            env=env,
+            limit=_FRAME_LIMIT,
+        )
+        worker = Worker(process, function.generation, target)
+        worker.pump = asyncio.get_running_loop().create_task(self._pump(worker))
+        function.all.add(worker)
+        try:
+            frame = await self._frame(function, worker)
+        except BaseException:  # the init limit passed, or the invocation was cancelled
+            self._retire(function, worker)
+            raise
+        if frame is None:
+            return worker, "the worker exited while loading the handler"
+        header, body = frame
+        if header.get("error"):
+            document = json.loads(body)
+            return worker, f"{document.get('errorType')}: {document.get('errorMessage')}"
+        return worker, None
 
     @staticmethod
-    def _retire(function: _Function, worker: _Worker) -> None:
+    async def _frame(function: FunctionWorkers, worker: Worker) -> tuple[dict[str, Any], bytes] | None:
+        """One frame from the worker (None when it ended, or broke the protocol)."""
+        stdout = worker.process.stdout
+        assert stdout is not None
+        try:
+            line = await stdout.readline()
+            if not line:
+                return None
+            header = json.loads(line)
+            size = int(header["size"])
+            if size > _FRAME_LIMIT:
+                raise ValueError(f"frame of {size} bytes")
+            body = await stdout.readexactly(size)
+        except (ValueError, KeyError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            worker.kill()
+            return None
+        if worker.generation == function.generation:  # a retired worker's view of the files is stale
+            for path, (mtime, size) in (header.get("files") or {}).items():
+                function.files.setdefault(path, (mtime, size))
+        return header, body
+
+    async def _pump(self, worker: Worker) -> None:
+        """Hand each line the worker writes to stderr to the function's logs."""
+        stream = worker.process.stderr
+        assert stream is not None
+        pending = b""
+        while True:
+            chunk = await stream.read(_LINE_LIMIT)
+            if not chunk:
+                break
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            if len(pending) >= _LINE_LIMIT:
+                lines.append(pending)
+                pending = b""
+            for line in lines:
+                self.logs.line(worker.target, line.decode("utf-8", "replace").rstrip("\r"))
+        if pending:
+            self.logs.line(worker.target, pending.decode("utf-8", "replace"))
+
+    def _timed_out(
+        self, function: FunctionWorkers, worker: Worker, request_id: str, timeout: float
+    ) -> LambdaReply:
+        self._retire(function, worker)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        for text in (
+            f"{stamp}Z {request_id} Task timed out after {timeout:.2f} seconds",
+            f"END RequestId: {request_id}",
+            f"REPORT RequestId: {request_id}\tDuration: {timeout * 1000:.2f} ms\t"
+            f"Billed Duration: {int(timeout * 1000)} ms\tStatus: timeout",
+        ):
+            self.logs.line(worker.target, text)
+        return _error(
+            "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
+        )
+
+    def _retire(self, function: FunctionWorkers, worker: Worker) -> None:
         worker.kill()
         function.all.discard(worker)
+        self._retired.append(worker)
+        self._retired = [old for old in self._retired if old.alive or (old.pump and not old.pump.done())]
 
     async def close(self) -> None:
         """Stop every worker (the app's shutdown)."""
-        for function in [*self._functions.values(), *self._replaced]:
-            for worker in list(function.all):
-                if worker.process.stdin is not None and worker.alive:
-                    worker.process.stdin.close()
-                worker.kill()
+        workers = [*self._retired, *(w for function in self._functions.values() for w in function.all)]
+        for worker in workers:
+            if worker.process.stdin is not None and worker.alive:
+                worker.process.stdin.close()
+            worker.kill()
+        for worker in workers:
+            with contextlib.suppress(Exception):
+                await worker.process.wait()
+            if worker.pump is not None:
                 with contextlib.suppress(Exception):
-                    await worker.process.wait()
+                    await asyncio.wait_for(worker.pump, 1)
+        for function in self._functions.values():
             function.all.clear()
             function.idle.clear()
+        await self.logs.flush()
+
+
+def _out_of_memory(request_id: str) -> LambdaReply:
+    return _error(
+        "Runtime.OutOfMemory", f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
+    )
+
+
+def report_load_error(function: FunctionWorkers, message: str, name: str) -> None:
+    log.error(
+        "Lambda function %s: %s (handler %s, file %s)",
+        name,
+        message,
+        function.config.handler,
+        function.code.source_file,
+    )

@@ -74,6 +74,10 @@ class IntegrationRegistry:
     def register(self, key: str, integration: Integration) -> None:
         self._integrations[key] = integration
 
+    def named(self, key: str) -> Integration | None:
+        """The integration registered under ``key``."""
+        return self._integrations.get(key)
+
     async def close(self) -> None:
         """Release what integrations hold (Lambda workers …) at shutdown."""
         unique = {id(integration): integration for integration in self._integrations.values()}

@@ -68,7 +68,9 @@ async def test_the_handler_result_is_json_and_prints_go_elsewhere(handlers: Loca
         await handlers.close()
 
 
-async def test_an_exception_is_lambdas_error_document(handlers: LocalHandlers) -> None:
+async def test_an_exception_is_lambdas_error_document_with_the_real_path(
+    handlers: LocalHandlers, tmp_path: Path
+) -> None:
     try:
         reply = await handlers.invoke("boom", "{}", "req-1", "arn")
     finally:
@@ -82,7 +84,7 @@ async def test_an_exception_is_lambdas_error_document(handlers: LocalHandlers) -
         "req-1",
     )
     assert document["stackTrace"] == [
-        '  File "/var/task/code.py", line 15, in boom\n    raise KeyError("missing")\n'
+        f'  File "{tmp_path / "code.py"}", line 15, in boom\n    raise KeyError("missing")\n'
     ]
 
 

@@ -1,0 +1,5 @@
+import version
+
+
+def handler(event, context):
+    return version.VERSION
