@@ -30,6 +30,7 @@ class ServiceEnvironment:
         "rng",
         "definition_accepted",
         "execution_logs",
+        "retention",
         "_engine",
         "_engine_builder",
     )
@@ -46,6 +47,7 @@ class ServiceEnvironment:
         definition_accepted: Callable[[str], None] | None = None,
         engine_builder: Callable[[ServiceEnvironment], Any] | None = None,
         execution_logs: Any = None,
+        retention: Any = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -59,6 +61,8 @@ class ServiceEnvironment:
         # ``emulator.runtime.execution_logs.ExecutionLogs`` (None: loggingConfiguration is kept but
         # nothing is delivered, and log groups are not checked).
         self.execution_logs = execution_logs
+        # ``emulator.service.retention.ExecutionRetention`` (None: every execution is kept).
+        self.retention = retention
         self._engine = engine
         self._engine_builder = engine_builder
 
