@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.integrations.lambda_functions import LocalFunctions
 from emulator.runtime.activities import ActivityQueues
 from emulator.runtime.clock import Clock
 from emulator.runtime.task_tokens import TaskTokenRegistry
+from emulator.service.watch import ExecutionEvents
 from emulator.settings import Settings
 from emulator.store.partition import Partition, Store
 
@@ -31,6 +33,8 @@ class ServiceEnvironment:
         "definition_accepted",
         "execution_logs",
         "retention",
+        "local_functions",
+        "execution_events",
         "_engine",
         "_engine_builder",
     )
@@ -48,6 +52,7 @@ class ServiceEnvironment:
         engine_builder: Callable[[ServiceEnvironment], Any] | None = None,
         execution_logs: Any = None,
         retention: Any = None,
+        local_functions: LocalFunctions | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -63,6 +68,11 @@ class ServiceEnvironment:
         self.execution_logs = execution_logs
         # ``emulator.service.retention.ExecutionRetention`` (None: every execution is kept).
         self.retention = retention
+        # The local Lambda functions (emulator/service/functions.py); the Lambda integration
+        # looks each invoke up here, so functions can be added while the server runs.
+        self.local_functions = LocalFunctions() if local_functions is None else local_functions
+        # Every event of every execution, pushed as it is recorded (emulator/service/watch.py).
+        self.execution_events = ExecutionEvents()
         self._engine = engine
         self._engine_builder = engine_builder
 
