@@ -339,3 +339,42 @@ def test_finished_executions_beyond_the_retention_are_evicted_whole() -> None:
         finally:
             live.stop()
     assert logged.records == []
+
+
+def test_a_lone_surrogate_made_inside_an_execution_is_never_an_internal_error(
+    server: tuple[LiveServer, Logged],
+) -> None:
+    """An intrinsic makes a lone surrogate out of ASCII; hashing, Base64, sizing and an SQS task see it.
+    UTF-8 bytes are taken as AWS's Java services take them ('?' for the surrogate)."""
+    live, logged = server
+    sfn, sqs = aws_client(live, "stepfunctions"), aws_client(live, "sqs")
+    queue = sqs.create_queue(QueueName=f"chars-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+    made = "States.StringToJson($.t)"
+    states = {
+        "Hash": ({"Type": "Pass", "Parameters": {"v.$": f"States.Hash({made}, 'MD5')"}, "End": True}, "SUCCEEDED"),
+        "Base64": ({"Type": "Pass", "Parameters": {"v.$": f"States.Base64Encode({made})"}, "End": True}, "SUCCEEDED"),
+        "Size": ({"Type": "Pass", "Parameters": {"v.$": f"States.Format('{{}}{{}}', {made}, $.big)"}, "End": True}, "SUCCEEDED"),
+        "Sqs": (
+            {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+             "Parameters": {"QueueUrl": queue, "MessageBody.$": made}, "End": True},
+            "FAILED",
+        ),
+    }  # fmt: skip
+    for name, (state, status) in states.items():
+        arn = sfn.create_state_machine(
+            name=f"{name}-{uuid.uuid4().hex[:6]}",
+            definition=json.dumps({"StartAt": name, "States": {name: state}}),
+            roleArn=ROLE_ARN,
+        )["stateMachineArn"]
+        text = json.dumps({"t": '"\\ud800"', "big": "x" * 100_000})
+        described, watch = while_running(
+            live.url,
+            lambda: wait_finished(sfn, sfn.start_execution(stateMachineArn=arn, input=text)["executionArn"]),  # noqa: B023
+        )
+        watch.assert_answered_within()
+        assert described["status"] == status, described
+        if name == "Hash":
+            assert json.loads(described["output"]) == {"v": "d1457b72c3fb323a2671125aef3eab5d"}  # MD5 of "?"
+        if name == "Sqs":
+            assert described["error"] == "SQS.InvalidMessageContentsException"
+    assert logged.records == []

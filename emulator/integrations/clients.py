@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import json
 import logging
 import os
 import threading
@@ -471,6 +472,8 @@ class AwsClients:
                 close = getattr(chunks, "close", None)
                 if close is not None:
                     close()
+        except UnicodeEncodeError:  # a lone surrogate the backend cannot store: refused as AWS does
+            return _invalid_characters(headers)
         except Exception as error:  # moto lacks the service or the operation: an answer, never a crash
             log.debug("in-process moto failed on %s %s", method, path, exc_info=True)
             return _not_implemented(f"{type(error).__name__}: {error}")
@@ -489,6 +492,23 @@ def _not_implemented(reason: str) -> HttpReply:
     ).encode()
     headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "NotImplemented")]
     return HttpReply(501, headers, body)
+
+
+# SQS's answer to a character outside XML's set (a lone surrogate); other services: a validation error.
+_SQS_INVALID_CHARACTERS = (
+    "Invalid binary character was found in the message body, the set of allowed characters is "
+    "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
+)
+
+
+def _invalid_characters(headers: list[tuple[str, str]]) -> HttpReply:
+    target = next((value for name, value in headers if name.lower() == "x-amz-target"), "")
+    if target.startswith("AmazonSQS."):
+        code, message = "InvalidMessageContents", _SQS_INVALID_CHARACTERS
+    else:
+        code, message = "ValidationException", "The request contains characters that are not valid Unicode"
+    body = json.dumps({"__type": code, "message": message}).encode()
+    return HttpReply(400, [("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-ErrorType", code)], body)
 
 
 class _RawBody:
