@@ -18,7 +18,7 @@ from emulator.model.records import Execution, MapRun
 from emulator.runtime.clock import SystemClock
 from emulator.runtime.execution_logs import CloudWatchLogsWriter, ExecutionLogs
 from emulator.server.aws_passthrough import install as install_aws_passthrough
-from emulator.server.browser_guard import browser_guard
+from emulator.server.browser_guard import install as install_browser_guard
 from emulator.server.mock_admin import install as install_mock_admin
 from emulator.server.operations import SERVICE_MODULES
 from emulator.server.protocol import ENVIRONMENT, MAX_REQUEST_BYTES, handle, health
@@ -237,7 +237,8 @@ async def _stop_warm_up(app: web.Application) -> None:
 def build_app(settings: Settings, background_warm_up: bool = False) -> web.Application:
     """The web application. ``background_warm_up`` (the server process): import the interpreter
     and build the engine right after the server starts listening instead of on first need."""
-    app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[browser_guard(settings)])
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    install_browser_guard(app, settings)
     clients = AwsClients(settings)  # the one seam to moto / configured endpoints (nothing imported yet)
     app[ENVIRONMENT] = build_environment(settings, clients)
     if background_warm_up:

@@ -149,8 +149,30 @@ def _is_json(content_type: str) -> bool:
     return content_type.split(";", 1)[0].strip().lower() == "application/json"
 
 
+# Request key: the origin whose answer gets CORS headers (typed keys exist from aiohttp 3.13 on).
+_ALLOWED_ORIGIN: Any = (
+    web.RequestKey("allowed_origin", str) if hasattr(web, "RequestKey") else "browser_guard.allowed_origin"
+)
+
+
+async def _add_cors_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: works for streamed answers too (their headers go out at prepare)."""
+    origin = request.get(_ALLOWED_ORIGIN)
+    if origin is not None:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = _EXPOSED_HEADERS
+        response.headers.add("Vary", "Origin")
+
+
+def install(app: web.Application, settings: Settings) -> None:
+    """Guard every request of ``app`` with ``settings``' browser policy."""
+    app.middlewares.append(browser_guard(settings))
+    app.on_response_prepare.append(_add_cors_headers)
+
+
 def browser_guard(settings: Settings) -> Any:
-    """The aiohttp middleware (``web.middleware``-decorated) enforcing ``settings``' browser policy."""
+    """The aiohttp middleware (``web.middleware``-decorated) enforcing ``settings``' browser policy
+    (``install`` also adds the CORS headers of allowed origins' answers)."""
     policy = BrowserPolicy(settings.host, settings.cors_origins, settings.allowed_hosts)
 
     @web.middleware
@@ -180,14 +202,11 @@ def browser_guard(settings: Settings) -> Any:
                     f"{request.method} {request.path} needs Content-Type: application/json."
                 )
             )
+        if origin is not None:
+            request[_ALLOWED_ORIGIN] = origin
         try:
-            response = await handler(request)
+            return await handler(request)
         except web.HTTPRequestEntityTooLarge:  # a body past the limit, on any route
             return _refuse(too_large())
-        if origin is not None:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Expose-Headers"] = _EXPOSED_HEADERS
-            response.headers.add("Vary", "Origin")
-        return response
 
     return guard
