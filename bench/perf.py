@@ -1,7 +1,8 @@
 """`make bench`: start the emulator, run the scenarios, print median/min/max per scenario, write JSON.
 
     python -m bench.perf [--rounds 3] [--duration 5] [--peer moto] [--express-executions 100000]
-                         [--only exec1000 sync …] [--quick] [--profile] [--out FILE]
+                         [--soak-executions 100000]
+                         [--only exec1000 sync … soak] [--quick] [--profile] [--out FILE]
 
 Each round starts a fresh emulator with the command ``make run`` uses (``python -m emulator --port P``)
 on a free port. The standard scenarios come from ``../shared/tools/peer_bench.py`` when it exists (the
@@ -35,7 +36,7 @@ from bench.report import Summary, format_table, ratio, summarise
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT_DIRECTORY = REPO / ".bench"
 STANDARD_PHASES = ("exec1000", "sync", "map", "tp1", "tp8")
-EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express")
+EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express", "soak")
 PHASES = STANDARD_PHASES + EXTRA_PHASES
 
 
@@ -177,6 +178,8 @@ def _options(args: argparse.Namespace, endpoint: str) -> argparse.Namespace:
 def _selected(args: argparse.Namespace, phase: str) -> bool:
     if phase == "express" and not args.express_executions:
         return False
+    if phase == "soak" and not args.soak_executions:
+        return False
     return not args.only or phase in args.only
 
 
@@ -217,6 +220,7 @@ def run_round(
             ("tp1", lambda: core.bench_throughput(options, machine1, 1, "1")),
             ("tp8", lambda: core.bench_throughput(options, machine1, 8, "8")),
             ("express", lambda: scenarios.bench_express_memory(options, pid)),
+            ("soak", lambda: scenarios.bench_soak(options, pid)),
         ]
         for name, phase in phases:
             if not _selected(args, name):
@@ -308,6 +312,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--express-executions", type=int, default=0, help="EXPRESS memory scenario size (0 = off; try 100000)"
     )
+    parser.add_argument(
+        "--soak-executions",
+        type=int,
+        default=0,
+        help="STANDARD soak under the default retention: RSS start/middle/end, p99 (0 = off; try 100000)",
+    )
     parser.add_argument("--settle", type=float, default=1.0, help="pause before reading RSS")
     parser.add_argument("--drain-timeout", type=float, default=600)
     parser.add_argument("--quick", action="store_true", help="tiny counts: checks the harness, not the speed")
@@ -325,6 +335,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.executions, args.sync_n, args.sync_warmup, args.map_items = 20, 10, 2, 20
         args.parallel_n, args.sqs_n, args.duration, args.settle = 3, 5, 0.3, 0.1
         args.express_executions = min(args.express_executions, 200)
+        args.soak_executions = min(args.soak_executions, 200)
     return args
 
 

@@ -307,3 +307,71 @@ def bench_express_memory(args: Any, pid: int | None) -> dict[str, Any]:
         )
         out["express_rss_samples"] = samples
     return out
+
+
+def bench_soak(args: Any, pid: int | None) -> dict[str, Any]:
+    """``args.soak_executions`` STANDARD ten-state executions from 8 threads against the default
+    retention: the server's RSS at the start, middle and end, and every StartExecution's latency.
+
+    Finished STANDARD executions are kept (DescribeExecution, history) until the retention policy
+    evicts them, so memory should grow until the retained count is reached and stay flat after.
+    """
+    from bench.core import chain_of_pass, pct
+
+    total = args.soak_executions
+    client = Sfn(args.endpoint)
+    arn = _create(client, "bench-soak", chain_of_pass(10))
+    client.close()
+    lock = threading.Lock()
+    issued = [0]
+    latencies: list[float] = []
+    samples: dict[str, float] = {}
+    errors = [0]
+    middle = total // 2
+    if pid:
+        samples["start"] = tree_rss_mb(pid)
+
+    def submit(_: int) -> None:
+        own = Sfn(args.endpoint)
+        mine: list[float] = []
+        while True:
+            with lock:
+                if issued[0] >= total:
+                    break
+                issued[0] += 1
+                number = issued[0]
+            began = time.perf_counter()
+            try:
+                own.call("StartExecution", {"stateMachineArn": arn, "input": "{}", "name": _name()})
+            except (SfnError, OSError, http.client.HTTPException):
+                with lock:
+                    errors[0] += 1
+                continue
+            mine.append(time.perf_counter() - began)
+            if pid and number == middle:
+                samples["middle"] = tree_rss_mb(pid)
+        own.close()
+        with lock:
+            latencies.extend(mine)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=submit, args=(k,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    out: dict[str, Any] = {
+        "soak_n": total,
+        "soak_rps": round(total / elapsed, 1),
+        "soak_errors": errors[0],
+        "soak_p50_ms": round((pct(latencies, 50) or 0) * 1000, 3),
+        "soak_p99_ms": round((pct(latencies, 99) or 0) * 1000, 3),
+    }
+    if pid:
+        time.sleep(args.settle)
+        samples["end"] = tree_rss_mb(pid)
+        out.update({f"soak_rss_{moment}_mb": value for moment, value in samples.items()})
+        if "middle" in samples:
+            out["soak_rss_growth_second_half_mb"] = round(samples["end"] - samples["middle"], 1)
+    return out

@@ -20,11 +20,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """Start with ``start()``; ``url`` is the endpoint; ``stop()`` shuts it down."""
+    """Start with ``start()``; ``url`` is the endpoint; ``stop()`` shuts it down. ``bind``: the address
+    to listen on (``0.0.0.0``: the container case; ``url`` still reaches it over loopback)."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, bind: str = "127.0.0.1") -> None:
         base = settings or Settings(wait_time_scale=0.0)
-        self.settings = replace(base, host="127.0.0.1", port=free_port())
+        self.settings = replace(base, host=bind, port=free_port())
         self.url = f"http://127.0.0.1:{self.settings.port}"
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="emulator-server", daemon=True)

@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 from compat_tests.conftest import ROLE_ARN, make_client
 from compat_tests.server import LiveServer
 from emulator.settings import Settings
-from tests.fuzzing import FUZZ_EXAMPLES
+from tests.fuzzing import FUZZ_EXAMPLES, SIMPLE_DEFINITION, TOKENS, ShapedRequests, arns_around
 
 ACCOUNT, OTHER_ACCOUNT = "123456789012", "210987654321"
 
@@ -62,108 +62,6 @@ def _post(url: str, operation: str, body: bytes, account: str, region: str) -> t
         return error.code, json.loads(error.read() or b"{}")
 
 
-_DEFINITIONS = (
-    json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
-    "{",
-    "NaN",
-    "[" * 5000,
-    '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1e999, "End": true}}}',
-    json.dumps({"StartAt": "P"}),
-)
-_PAYLOADS = ("{}", "NaN", "[" * 100_000, "1e999", '{"a": 1}', "x", "", "null")
-_WEIRD: tuple[Any, ...] = (
-    None,
-    True,
-    0,
-    -1,
-    10**20,
-    1.5,
-    "",
-    "\u0000",
-    "\U0001f600",
-    [],
-    {},
-    [1],
-    {"a": 1},
-    "a" * 3000,
-)
-_TOKENS = ("", "x", "a" * 5000, "eyJ4IjoxfQ==", "!!!", "e30=", "bnVsbA==", "\u4e2d", "AAAA" * 300)
-
-
-def _arns(machine: str, execution: str, activity: str) -> tuple[str, ...]:
-    return (
-        machine,
-        machine + ":1",
-        machine + ":99",
-        machine + ":live",
-        execution,
-        activity,
-        machine.replace("us-east-1", "eu-west-1"),
-        machine.replace(ACCOUNT, OTHER_ACCOUNT),
-        machine.replace("arn:aws:", "arn:aws-cn:"),
-        machine.replace("stateMachine", "activity"),
-        execution.replace(":execution:", ":express:"),
-        execution + ":x",
-        execution.replace(":execution:", ":mapRun:"),
-        f"arn:aws:states:us-east-1:{ACCOUNT}:mapRun:robust/x:y",
-        "arn:",
-        "",
-        f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:",
-        machine + ":0",
-        machine + ":-1",
-        machine + ":99999999999999999999999",
-        f"arn:aws:states:us-east-1:{ACCOUNT}:execution:robust:e:extra:more",
-        "x" * 3000,
-    )
-
-
-class _Requests:
-    def __init__(self, rng: random.Random, arns: tuple[str, ...], tokens: tuple[str, ...]) -> None:
-        self.rng, self.arns, self.tokens = rng, arns, tokens
-
-    def value(self, shape: Any, name: str, depth: int = 0) -> Any:
-        rng = self.rng
-        if rng.random() < 0.1:
-            return rng.choice(_WEIRD)
-        kind, lowered = shape.type_name, name.lower()
-        if kind == "string":
-            if "arn" in lowered:
-                return rng.choice(self.arns)
-            if "token" in lowered:
-                return rng.choice(self.tokens)
-            if lowered == "definition":
-                return rng.choice(_DEFINITIONS)
-            if lowered in ("input", "output", "variables"):
-                return rng.choice(_PAYLOADS)
-            if shape.enum:
-                return rng.choice([*shape.enum, "bad"])
-            return rng.choice(("robust", "e", "live", "", "a b", "\u4e2d", "x" * 3000))
-        if kind in ("integer", "long"):
-            return rng.choice((0, 1, 5, -1, 1000, 2**31, 2**63))
-        if kind == "boolean":
-            return rng.choice((True, False))
-        if kind in ("double", "float"):
-            return rng.choice((0.5, -1.0, 1e308))
-        if kind == "list":
-            return (
-                []
-                if depth > 3
-                else [self.value(shape.member, name, depth + 1) for _ in range(rng.randint(0, 2))]
-            )
-        if kind == "map":
-            return {"k": self.value(shape.value, name, depth + 1)}
-        if kind == "structure":
-            return self.structure(shape, depth + 1)
-        return rng.choice(_WEIRD)
-
-    def structure(self, shape: Any, depth: int = 0) -> dict[str, Any]:
-        body = {}
-        for name, member in shape.members.items():
-            if (name in shape.required_members and self.rng.random() > 0.05) or self.rng.random() < 0.4:
-                body[name] = self.value(member, name, depth)
-        return body
-
-
 def test_random_requests_to_every_operation_get_aws_errors_never_a_500(
     server: tuple[LiveServer, _Logged],
 ) -> None:
@@ -171,7 +69,7 @@ def test_random_requests_to_every_operation_get_aws_errors_never_a_500(
     client = make_client(live.url, access_key=ACCOUNT)
     activity = client.create_activity(name="robust")["activityArn"]
     machine = client.create_state_machine(
-        name="robust", definition=_DEFINITIONS[0], roleArn=ROLE_ARN, publish=True
+        name="robust", definition=SIMPLE_DEFINITION, roleArn=ROLE_ARN, publish=True
     )["stateMachineArn"]
     client.create_state_machine_alias(
         name="live", routingConfiguration=[{"stateMachineVersionArn": machine + ":1", "weight": 100}]
@@ -182,7 +80,7 @@ def test_random_requests_to_every_operation_get_aws_errors_never_a_500(
     model = botocore.session.get_session().get_service_model("stepfunctions")
     operations = [name for name in model.operation_names if name != "GetActivityTask"]  # a long poll
     rng = random.Random(20240101)
-    requests = _Requests(rng, _arns(machine, execution, activity), (*_TOKENS, listing["nextToken"]))
+    requests = ShapedRequests(rng, arns_around(machine, execution, activity), (*TOKENS, listing["nextToken"]))
     failures = []
     for _ in range(FUZZ_EXAMPLES or 400):
         operation = rng.choice(operations)

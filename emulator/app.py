@@ -18,12 +18,14 @@ from emulator.model.records import Execution, MapRun
 from emulator.runtime.clock import SystemClock
 from emulator.runtime.execution_logs import CloudWatchLogsWriter, ExecutionLogs
 from emulator.server.aws_passthrough import install as install_aws_passthrough
+from emulator.server.browser_guard import install as install_browser_guard
 from emulator.server.mock_admin import install as install_mock_admin
 from emulator.server.operations import SERVICE_MODULES
-from emulator.server.protocol import ENVIRONMENT, handle, health
+from emulator.server.protocol import ENVIRONMENT, MAX_REQUEST_BYTES, handle, health
 from emulator.server.request_log import request_log_middleware
 from emulator.service.environment import ServiceEnvironment
 from emulator.service.execution_log_lines import install_execution_log_lines
+from emulator.service.retention import DAY_SECONDS, ExecutionRetention
 from emulator.settings import Settings
 from emulator.store.memory import MemoryStore
 from emulator.store.partition import Store
@@ -58,6 +60,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
         engine_builder=lambda env: build_engine(env, settings, clients),
         local_functions=local_functions_from(settings),
     )
+    env.retention = _retention(env, settings)
     env.definition_accepted = _warm_backends_for(clients)
     env.execution_logs = ExecutionLogs(CloudWatchLogsWriter(clients))
     if settings.mock_config_path or getattr(settings, "mock_module", None) or settings.lambda_handlers:
@@ -86,6 +89,18 @@ def local_functions_from(settings: Settings) -> LocalFunctions:
             )
         )
     return functions
+
+
+def _retention(env: ServiceEnvironment, settings: Settings) -> ExecutionRetention:
+    def forget(execution_arn: str) -> None:  # an evicted mocked execution's test-case binding
+        if env.engine_built:
+            mocks = getattr(env.engine.integrations, "mocks", None)
+            if mocks is not None:
+                mocks.release(execution_arn)
+
+    return ExecutionRetention(
+        env.clock, settings.retained_executions, settings.retention_days * DAY_SECONDS, on_evict=forget
+    )
 
 
 def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClients) -> Engine:
@@ -292,7 +307,8 @@ async def _stop_warm_up(app: web.Application) -> None:
 def build_app(settings: Settings, background_warm_up: bool = False) -> web.Application:
     """The web application. ``background_warm_up`` (the server process): import the interpreter
     and build the engine right after the server starts listening instead of on first need."""
-    app = web.Application(client_max_size=4 * 1024 * 1024)
+    app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    install_browser_guard(app, settings)
     clients = AwsClients(settings)  # the one seam to moto / configured endpoints (nothing imported yet)
     app[ENVIRONMENT] = build_environment(settings, clients)
     if background_warm_up:

@@ -124,6 +124,38 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=base.timeout_scale,
         help="scale for task TimeoutSeconds/HeartbeatSeconds (SFN_TIMEOUT_SCALE)",
     )
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let web pages of ORIGIN (http://localhost:3000; * = any) call the emulator "
+        "(repeatable; SFN_CORS_ORIGINS)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="answer requests for host NAME besides the loopback names when bound to a loopback "
+        "address (repeatable; SFN_ALLOWED_HOSTS)",
+    )
+    parser.add_argument(
+        "--retained-executions",
+        type=int,
+        default=base.retained_executions,
+        metavar="N",
+        help="finished executions kept per account and region, oldest evicted first; 0 = no limit "
+        "(default %(default)s; SFN_RETAINED_EXECUTIONS)",
+    )
+    parser.add_argument(
+        "--execution-retention-days",
+        type=float,
+        default=base.retention_days,
+        metavar="DAYS",
+        help="evict finished executions older than this; 0 = never (default %(default)s, as AWS; "
+        "SFN_EXECUTION_RETENTION_DAYS)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     try:
@@ -150,6 +182,10 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         lambda_environment=environment,
         lambda_memory_mb=args.lambda_memory,
         timeout_scale=args.timeout_scale,
+        cors_origins=(*base.cors_origins, *args.cors_origin),
+        allowed_hosts=(*base.allowed_hosts, *args.allow_host),
+        retained_executions=args.retained_executions,
+        retention_days=args.execution_retention_days,
     )
 
 

@@ -29,6 +29,11 @@ ValidationException = _error("ValidationException")
 InternalFailure = _error("InternalFailure", 500)
 UnsupportedOperation = _error("UnsupportedOperation")
 MissingAuthenticationToken = _error("MissingAuthenticationTokenException", 403)
+# The emulator's own front door (server/browser_guard.py, server/protocol.py): the names AWS services
+# use for these HTTP statuses.
+AccessDeniedException = _error("AccessDeniedException", 403)
+RequestEntityTooLargeException = _error("RequestEntityTooLargeException", 413)
+UnsupportedMediaTypeException = _error("UnsupportedMediaTypeException", 415)
 
 # Step Functions errors (botocore's stepfunctions model)
 ActivityAlreadyExists = _error("ActivityAlreadyExists")

@@ -14,6 +14,10 @@ from pathlib import Path
 DEFAULT_PORT = 8083
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
+# Finished executions kept per (account, region), and for how long (AWS keeps closed executions 90
+# days); older or surplus ones are evicted with their history, Map Runs and child executions.
+DEFAULT_RETAINED_EXECUTIONS = 10_000
+DEFAULT_RETENTION_DAYS = 90.0
 
 # Step Functions Local's endpoint overrides (plus our own for services it lacks).
 ENDPOINT_VARIABLES = {
@@ -79,6 +83,13 @@ class Settings:
     log_format: str = "text"  # or "json" (SFN_LOG_FORMAT)
     # Level of botocore, boto3, moto, urllib3 and aiohttp's own loggers (SFN_AWS_LOG_LEVEL).
     aws_log_level: str = "WARNING"
+    # Browser safety (server/browser_guard.py): origins whose pages may call the emulator
+    # (SFN_CORS_ORIGINS; "*" = any), and host names answered besides the loopback ones (SFN_ALLOWED_HOSTS).
+    cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    # Retention of finished executions (service/retention.py); 0 turns a limit off.
+    retained_executions: int = DEFAULT_RETAINED_EXECUTIONS
+    retention_days: float = DEFAULT_RETENTION_DAYS
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -104,7 +115,16 @@ class Settings:
             lambda_trace_paths=env.get("SFN_LAMBDA_TRACE_PATHS", "real").lower(),
             log_format=env.get("SFN_LOG_FORMAT", "text").lower(),
             aws_log_level=env.get("SFN_AWS_LOG_LEVEL", "WARNING").upper(),
+            cors_origins=split_list(env.get("SFN_CORS_ORIGINS")),
+            allowed_hosts=split_list(env.get("SFN_ALLOWED_HOSTS")),
+            retained_executions=int(env.get("SFN_RETAINED_EXECUTIONS", DEFAULT_RETAINED_EXECUTIONS)),
+            retention_days=float(env.get("SFN_EXECUTION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
         )
+
+
+def split_list(text: str | None) -> tuple[str, ...]:
+    """``a, b c`` (commas or spaces) -> ``("a", "b", "c")``."""
+    return tuple(item for item in (text or "").replace(",", " ").split() if item)
 
 
 def lambda_handlers_from(path: str | None, text: str | None) -> dict[str, str]:

@@ -454,3 +454,192 @@ def corpus_definitions() -> list[dict[str, Any]]:
         if isinstance(definition, dict) and "States" in definition:
             found.append(definition)
     return found
+
+
+# --- request bodies shaped by botocore's model --------------------------------------------------------
+
+ACCOUNT, OTHER_ACCOUNT = "123456789012", "210987654321"
+SIMPLE_DEFINITION = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+DEFINITIONS = (
+    SIMPLE_DEFINITION,
+    "{",
+    "NaN",
+    "[" * 5000,
+    '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1e999, "End": true}}}',
+    json.dumps({"StartAt": "P"}),
+)
+PAYLOADS = ("{}", "NaN", "[" * 100_000, "1e999", '{"a": 1}', "x", "", "null")
+SHAPE_WEIRD: tuple[Any, ...] = (
+    None,
+    True,
+    0,
+    -1,
+    10**20,
+    1.5,
+    "",
+    "\u0000",
+    "\U0001f600",
+    [],
+    {},
+    [1],
+    {"a": 1},
+    "a" * 3000,
+)
+TOKENS = ("", "x", "a" * 5000, "eyJ4IjoxfQ==", "!!!", "e30=", "bnVsbA==", "\u4e2d", "AAAA" * 300)
+
+
+def arns_around(machine: str, execution: str, activity: str) -> tuple[str, ...]:
+    """Real ARNs, their near misses and other partitions' twins."""
+    return (
+        machine,
+        machine + ":1",
+        machine + ":99",
+        machine + ":live",
+        execution,
+        activity,
+        machine.replace("us-east-1", "eu-west-1"),
+        machine.replace(ACCOUNT, OTHER_ACCOUNT),
+        machine.replace("arn:aws:", "arn:aws-cn:"),
+        machine.replace("stateMachine", "activity"),
+        execution.replace(":execution:", ":express:"),
+        execution + ":x",
+        execution.replace(":execution:", ":mapRun:"),
+        f"arn:aws:states:us-east-1:{ACCOUNT}:mapRun:robust/x:y",
+        "arn:",
+        "",
+        f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:",
+        machine + ":0",
+        machine + ":-1",
+        machine + ":99999999999999999999999",
+        f"arn:aws:states:us-east-1:{ACCOUNT}:execution:robust:e:extra:more",
+        "x" * 3000,
+    )
+
+
+class ShapedRequests:
+    """Request bodies drawn from botocore's shapes of the Step Functions operations."""
+
+    def __init__(self, rng: random.Random, arns: tuple[str, ...], tokens: tuple[str, ...]) -> None:
+        self.rng, self.arns, self.tokens = rng, arns, tokens
+
+    def value(self, shape: Any, name: str, depth: int = 0) -> Any:
+        rng = self.rng
+        if rng.random() < 0.1:
+            return rng.choice(SHAPE_WEIRD)
+        kind, lowered = shape.type_name, name.lower()
+        if kind == "string":
+            if "arn" in lowered:
+                return rng.choice(self.arns)
+            if "token" in lowered:
+                return rng.choice(self.tokens)
+            if lowered == "definition":
+                return rng.choice(DEFINITIONS)
+            if lowered in ("input", "output", "variables"):
+                return rng.choice(PAYLOADS)
+            if shape.enum:
+                return rng.choice([*shape.enum, "bad"])
+            return rng.choice(("robust", "e", "live", "", "a b", "\u4e2d", "x" * 3000))
+        if kind in ("integer", "long"):
+            return rng.choice((0, 1, 5, -1, 1000, 2**31, 2**63))
+        if kind == "boolean":
+            return rng.choice((True, False))
+        if kind in ("double", "float"):
+            return rng.choice((0.5, -1.0, 1e308))
+        if kind == "list":
+            return (
+                []
+                if depth > 3
+                else [self.value(shape.member, name, depth + 1) for _ in range(rng.randint(0, 2))]
+            )
+        if kind == "map":
+            return {"k": self.value(shape.value, name, depth + 1)}
+        if kind == "structure":
+            return self.structure(shape, depth + 1)
+        return rng.choice(SHAPE_WEIRD)
+
+    def structure(self, shape: Any, depth: int = 0) -> dict[str, Any]:
+        body = {}
+        for name, member in shape.members.items():
+            if (name in shape.required_members and self.rng.random() > 0.05) or self.rng.random() < 0.4:
+                body[name] = self.value(member, name, depth)
+        return body
+
+
+# --- whole HTTP requests ---------------------------------------------------------------------------
+
+LONE_SURROGATES = ("\ud800", "\udfff", "a\udbffb", "\ud83d")  # half of an emoji's pair
+ORIGINS = (
+    None, None, None, "http://evil.example", "null", "http://localhost:3000", "file://", "http://127.0.0.1",
+    "https://localhost", "chrome-extension://abc", "http://[::1]", "", "http://localhost:{port}",
+)  # fmt: skip
+HOSTS = (
+    None, None, None, "127.0.0.1:{port}", "localhost:{port}", "evil.example", "sync-localhost:{port}",
+    "[::1]:{port}", "localhost.evil.example", "", "127.0.0.1:0", "[::1", ":{port}", "a" * 300, "x.localhost",
+)  # fmt: skip
+CONTENT_TYPES = (
+    "application/x-amz-json-1.0", "application/x-amz-json-1.0", "application/json", "text/plain",
+    "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/json; charset=latin-1",
+)  # fmt: skip
+PATHS_HTTP = ("/", "/", "/", "/_emulator/mock-config", "/_emulator/health", "/_console/", "/_emulator/x")
+METHODS = ("POST", "POST", "POST", "POST", "GET", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD")
+
+
+def with_surrogates(value: Any, rng: random.Random, rate: float = 0.15) -> Any:
+    """``value`` with some strings given a lone surrogate (keys too)."""
+    if isinstance(value, str):
+        if rng.random() < rate:
+            at = rng.randint(0, len(value))
+            return value[:at] + rng.choice(LONE_SURROGATES) + value[at:]
+        return value
+    if isinstance(value, list):
+        return [with_surrogates(item, rng, rate) for item in value]
+    if isinstance(value, dict):
+        return {with_surrogates(k, rng, rate / 3): with_surrogates(v, rng, rate) for k, v in value.items()}
+    return value
+
+
+def fuzzed_definition(rng: random.Random) -> str:
+    """A definition text: plausible, damaged, or damaged as text."""
+    document = random_definition(rng)
+    if rng.random() < 0.5:
+        document = mutate(document, rng)
+    if rng.random() < 0.2:
+        document = with_surrogates(document, rng)
+    text = json.dumps(document)
+    if rng.random() < 0.1:
+        text = mutate_text(text, rng)
+    return text
+
+
+def http_headers(rng: random.Random, port: int, operation: str | None) -> dict[str, str]:
+    """Headers an SDK (three times in four), or a browser, a hurried script or an attacker would send."""
+    hostile = rng.random() < 0.25
+    headers: dict[str, str] = {}
+    content_type = rng.choice(CONTENT_TYPES) if hostile else "application/x-amz-json-1.0"
+    if operation is None and not hostile:
+        content_type = "application/json"
+    if content_type:
+        headers["Content-Type"] = content_type
+    if operation is not None:
+        headers["X-Amz-Target"] = rng.choice(
+            (f"AWSStepFunctions.{operation}",) * 8 + ("AWSStepFunctions.", "Nope.ListStateMachines", "")
+        )
+    origin = rng.choice(ORIGINS) if hostile else None
+    if origin is not None:
+        headers["Origin"] = origin.format(port=port)
+    host = rng.choice(HOSTS) if hostile else None
+    if host is not None:
+        headers["Host"] = host.format(port=port)
+    if hostile and rng.random() < 0.3:
+        headers["Access-Control-Request-Method"] = rng.choice(("POST", "PUT", "x"))
+        headers["Access-Control-Request-Headers"] = "x-amz-target,content-type"
+    if hostile and rng.random() < 0.3:
+        headers["Sec-Fetch-Site"] = rng.choice(("cross-site", "same-site", "same-origin", "none"))
+    if rng.random() < 0.3:
+        account = rng.choice(("123456789012", "210987654321", "test", ""))
+        region = rng.choice(("us-east-1", "eu-west-1", "x"))
+        headers["Authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={account}/20240101/{region}/states/aws4_request, "
+            "SignedHeaders=host, Signature=0"
+        )
+    return headers

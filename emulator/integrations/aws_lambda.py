@@ -94,7 +94,7 @@ def function_error(reply_body: str, legacy: bool) -> StatesError:
 
 def invoke_output(body: str, status: int, version: str, request_id: str) -> dict[str, Json]:
     """The optimized integration's result, with the HTTP facts Step Functions adds."""
-    length = str(len(body.encode("utf-8")))
+    length = str(len(body.encode("utf-8", "replace")))
     date = email.utils.formatdate(usegmt=True)
     trace = f"root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};sampled=0"
     headers = {
@@ -182,7 +182,7 @@ class LambdaIntegration:
 
         request: dict[str, Any] = {
             "FunctionName": function.name,
-            "Payload": payload.encode("utf-8"),
+            "Payload": payload.encode("utf-8", "replace"),
             "InvocationType": invocation_type,
         }
         if function.qualifier:

@@ -7,9 +7,12 @@
   own casing. The answer is a ``ServiceResponse`` (parsed output without ``ResponseMetadata``, HTTP
   status, headers, request id, body length); a service error raises ``ServiceError``.
 * By default a service is served by **moto, in process**: moto's WSGI application is called directly
-  (no socket) by a botocore client whose ``before-send`` hook hands the prepared request to it. moto is
-  not thread-safe, so every moto call runs on ONE dedicated worker thread, awaited from asyncio through
-  ``run_in_executor``. moto and botocore are imported lazily (emulator start-up stays fast) and warmed
+  (no socket) by a botocore client whose ``before-send`` hook hands the prepared request to it. Calls
+  run on worker threads, awaited from asyncio through ``run_in_executor``, several at a time as in
+  moto's own threaded server (its backend registry takes a lock; an SQS long poll waits on the
+  queue's condition, so a SendMessage on another thread wakes it). A long poll (a request carrying
+  ``WaitTimeSeconds``) runs on a pool of its own, so however many wait, other calls never queue
+  behind them. moto and botocore are imported lazily (emulator start-up stays fast) and warmed
   in the background by ``start_warming()``. The caller's account reaches moto per request through its
   ``x-moto-account-id`` header, so every account has its own backends.
 * A service named by the settings (``SQS_ENDPOINT`` …, ``SFN_ENDPOINT_<SERVICE>``) is called over HTTP
@@ -24,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
+import json
 import logging
 import os
 import threading
@@ -50,6 +54,11 @@ WARM_SERVICES = {
 # Endpoint settings are keyed by Step Functions' names; botocore's names differ for a few.
 _SETTINGS_NAMES = {"stepfunctions": "states", "lambda": "lambda", "events": "events"}
 _HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "server", "date"}
+# Threads for in-process moto calls (created on demand): quick calls, and long polls that may each
+# hold a thread for up to 20 s (SQS ReceiveMessage's WaitTimeSeconds maximum).
+MOTO_THREADS = 8
+LONG_POLL_THREADS = 64
+_LONG_POLL_MARKER = b"WaitTimeSeconds"
 
 T = TypeVar("T")
 
@@ -109,8 +118,10 @@ class AwsClients:
         self.self_url = f"http://{host}:{settings.port}"
         self._endpoints = dict(settings.endpoints)
         self._moto_executor: ThreadPoolExecutor | None = None
+        self._long_poll_executor: ThreadPoolExecutor | None = None
         self._http_executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._moto_lock = threading.Lock()  # building the moto app and the per-account clients
         self._moto_app: Any = None
         self._session: Any = None
         self._moto_clients: dict[tuple[str, str, str], Any] = {}
@@ -134,14 +145,14 @@ class AwsClients:
     def start_warming(self, services: Mapping[str, str] = WARM_SERVICES) -> Future[None]:
         """Import moto and build the common backends on the moto thread, in the background."""
         if self._warming is None:
-            self._warming = self._moto_thread().submit(self._warm, dict(services))
+            self._warming = self._moto_pool().submit(self._warm, dict(services))
         return self._warming
 
     def close(self) -> None:
-        for executor in (self._moto_executor, self._http_executor):
+        for executor in (self._moto_executor, self._long_poll_executor, self._http_executor):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
-        self._moto_executor = self._http_executor = None
+        self._moto_executor = self._long_poll_executor = self._http_executor = None
 
     # --- calls --------------------------------------------------------------------------------
 
@@ -151,9 +162,8 @@ class AwsClients:
         """Call ``operation`` of ``service`` for ``account`` in ``region``."""
         endpoint = self.endpoint_for(service)
         if endpoint is None:
-            return await self._run(
-                self._moto_thread(), self._call_moto, service, operation, parameters, account, region
-            )
+            pool = self._long_poll_pool() if "WaitTimeSeconds" in parameters else self._moto_pool()
+            return await self._run(pool, self._call_moto, service, operation, parameters, account, region)
         return await self._run(
             self._http_pool(), self._call_http, endpoint, service, operation, parameters, account, region
         )
@@ -170,19 +180,26 @@ class AwsClients:
         self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes, account: str
     ) -> HttpReply:
         """Serve a raw HTTP request for another AWS service with the in-process moto."""
-        return await self._run(
-            self._moto_thread(), self._serve_http, method, path, query, headers, body, account
-        )
+        long_poll = _LONG_POLL_MARKER in body or "WaitTimeSeconds" in query
+        pool = self._long_poll_pool() if long_poll else self._moto_pool()
+        return await self._run(pool, self._serve_http, method, path, query, headers, body, account)
 
     # --- threads ------------------------------------------------------------------------------
 
     async def _run(self, executor: ThreadPoolExecutor, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
 
-    def _moto_thread(self) -> ThreadPoolExecutor:
+    def _moto_pool(self) -> ThreadPoolExecutor:
         if self._moto_executor is None:
-            self._moto_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="moto")
+            self._moto_executor = ThreadPoolExecutor(max_workers=MOTO_THREADS, thread_name_prefix="moto")
         return self._moto_executor
+
+    def _long_poll_pool(self) -> ThreadPoolExecutor:
+        if self._long_poll_executor is None:
+            self._long_poll_executor = ThreadPoolExecutor(
+                max_workers=LONG_POLL_THREADS, thread_name_prefix="moto-long-poll"
+            )
+        return self._long_poll_executor
 
     def _http_pool(self) -> ThreadPoolExecutor:
         if self._http_executor is None:
@@ -223,6 +240,20 @@ class AwsClients:
 
     def _new_client(
         self, service: str, region: str, endpoint: str, access_key: str, secret: str, token: str | None = None
+    ) -> Any:
+        """A botocore client; a region or service botocore refuses (a task's ARN names a malformed
+        region, say) is a ``ServiceError``, as a failed call would be."""
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return self._create_client(service, region, endpoint, access_key, secret, token)
+        except BotoCoreError as error:
+            raise ServiceError(
+                service, "SdkClientException", f"Unable to create the client: {error}", 0, reachable=False
+            ) from None
+
+    def _create_client(
+        self, service: str, region: str, endpoint: str, access_key: str, secret: str, token: str | None
     ) -> Any:
         from botocore.config import Config
 
@@ -320,7 +351,7 @@ class AwsClients:
             self._http_clients[key] = client
         return self._invoke(client, service, operation, parameters)
 
-    # --- in-process moto (the moto thread only) ---------------------------------------------------
+    # --- in-process moto (worker threads) -------------------------------------------------------
 
     def _warm(self, services: dict[str, str]) -> None:
         for service, operation in services.items():
@@ -335,19 +366,26 @@ class AwsClients:
         gc.freeze()
 
     def _moto(self) -> Any:
-        if self._moto_app is None:
-            from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        app = self._moto_app
+        if app is None:
+            with self._moto_lock:
+                if self._moto_app is None:
+                    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-            self._moto_app = DomainDispatcherApplication(create_backend_app)
-        return self._moto_app
+                    self._moto_app = DomainDispatcherApplication(create_backend_app)
+                app = self._moto_app
+        return app
 
     def _moto_client(self, service: str, region: str, account: str) -> Any:
         key = (service, region, account)
         client = self._moto_clients.get(key)
         if client is None:
-            client = self._new_client(service, region, self.self_url, "moto", "moto")
-            client.meta.events.register("before-send", self._moto_sender(account))
-            self._moto_clients[key] = client
+            with self._moto_lock:
+                client = self._moto_clients.get(key)
+                if client is None:
+                    client = self._new_client(service, region, self.self_url, "moto", "moto")
+                    client.meta.events.register("before-send", self._moto_sender(account))
+                    self._moto_clients[key] = client
         return client
 
     def _moto_sender(self, account: str) -> Callable[..., Any]:
@@ -434,6 +472,8 @@ class AwsClients:
                 close = getattr(chunks, "close", None)
                 if close is not None:
                     close()
+        except UnicodeEncodeError:  # a lone surrogate the backend cannot store: refused as AWS does
+            return _invalid_characters(headers)
         except Exception as error:  # moto lacks the service or the operation: an answer, never a crash
             log.debug("in-process moto failed on %s %s", method, path, exc_info=True)
             return _not_implemented(f"{type(error).__name__}: {error}")
@@ -452,6 +492,23 @@ def _not_implemented(reason: str) -> HttpReply:
     ).encode()
     headers = [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", "NotImplemented")]
     return HttpReply(501, headers, body)
+
+
+# SQS's answer to a character outside XML's set (a lone surrogate); other services: a validation error.
+_SQS_INVALID_CHARACTERS = (
+    "Invalid binary character was found in the message body, the set of allowed characters is "
+    "#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF"
+)
+
+
+def _invalid_characters(headers: list[tuple[str, str]]) -> HttpReply:
+    target = next((value for name, value in headers if name.lower() == "x-amz-target"), "")
+    if target.startswith("AmazonSQS."):
+        code, message = "InvalidMessageContents", _SQS_INVALID_CHARACTERS
+    else:
+        code, message = "ValidationException", "The request contains characters that are not valid Unicode"
+    body = json.dumps({"__type": code, "message": message}).encode()
+    return HttpReply(400, [("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-ErrorType", code)], body)
 
 
 class _RawBody:

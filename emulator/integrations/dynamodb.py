@@ -55,7 +55,7 @@ _WRITE = (
 def _normalise(response: ServiceResponse) -> Json:
     output = json_safe(response.output)
     assert isinstance(output, dict)
-    body = json.dumps(output, separators=(",", ":"), ensure_ascii=False).encode()
+    body = json.dumps(output, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace")
     return with_http_metadata(output, JSON_1_0, len(body), {"x-amz-crc32": str(zlib.crc32(body))})
 
 

@@ -170,7 +170,7 @@ def merge_documents(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[s
     """``extra``'s state machines and responses added to (or replacing those of) ``base``."""
     merged: dict[str, Any] = {}
     for key in ("StateMachines", "MockedResponses"):
-        merged[key] = {**(base.get(key) or {}), **(extra.get(key) or {})}
+        merged[key] = {**_object(base.get(key) or {}, key), **_object(extra.get(key) or {}, key)}
     return merged
 
 

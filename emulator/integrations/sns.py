@@ -53,7 +53,7 @@ def _normalise(response: ServiceResponse) -> Json:
         sequence=f"    <SequenceNumber>{sequence}</SequenceNumber>\n" if sequence else "",
         request_id="x" * _UUID_LENGTH,
     )
-    return with_http_metadata(output, XML, len(body.encode()))
+    return with_http_metadata(output, XML, len(body.encode("utf-8", "replace")))
 
 
 ACTIONS = {

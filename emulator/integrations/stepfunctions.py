@@ -71,7 +71,7 @@ def epoch_number_text(epoch_seconds: float) -> str:
 def start_execution_body_length(execution_arn: str, start_date: float) -> int:
     """Content-Length of AWS's StartExecution answer ``{"executionArn":…,"startDate":…}``."""
     body = f'{{"executionArn":{to_json_text(execution_arn)},"startDate":{epoch_number_text(start_date)}}}'
-    return len(body.encode("utf-8"))
+    return len(body.encode("utf-8", "replace"))
 
 
 def input_text(value: Json) -> str:

@@ -147,7 +147,7 @@ def result_files(
             key = f"{base}/{group}_0.json"
             body = to_json_text(entries)
             files.append((key, body))
-            manifest_files[group].append({"Key": key, "Size": len(body.encode("utf-8"))})
+            manifest_files[group].append({"Key": key, "Size": len(body.encode("utf-8", "replace"))})
     manifest = {"DestinationBucket": bucket, "MapRunArn": map_run_arn, "ResultFiles": manifest_files}
     files.append((f"{base}/manifest.json", to_json_text(manifest)))
     return files

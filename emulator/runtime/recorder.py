@@ -101,4 +101,4 @@ class Recorder:
 
 
 def too_large(text: str) -> bool:
-    return len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES
+    return len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8", "replace")) > MAX_PAYLOAD_BYTES

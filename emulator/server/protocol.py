@@ -10,7 +10,12 @@ from typing import Any
 
 from aiohttp import web
 
-from emulator.errors import ApiError, SerializationException, UnknownOperationException
+from emulator.errors import (
+    ApiError,
+    RequestEntityTooLargeException,
+    SerializationException,
+    UnknownOperationException,
+)
 from emulator.server.aws_passthrough import is_other_service
 from emulator.server.aws_passthrough import serve as serve_other_service
 from emulator.server.error_responses import CONTENT_TYPE, error_response, unexpected_error_response
@@ -24,6 +29,10 @@ TARGET_PREFIX = "AWSStepFunctions."
 # SigV4: "AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, ..."
 _CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]*)/\d{8}/([a-z0-9-]+)/")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+# The largest request body read (AWS's own limit on Step Functions requests is far lower: inputs and
+# definitions are capped at 256 KiB and 1 MB; the rest is room for other services' passthrough).
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
 
 ENVIRONMENT: web.AppKey[ServiceEnvironment] = web.AppKey("environment", ServiceEnvironment)
 
@@ -43,10 +52,25 @@ def request_context(request: web.Request, env: ServiceEnvironment, request_id: s
 
 # One encoder for every response (``json.dumps`` with options builds a new one per call).
 _RESPONSE_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+# For a value holding a lone UTF-16 surrogate (a caller's ``"\ud800"``, or one an intrinsic made from
+# JSON text): JSON can carry it as an escape, UTF-8 cannot, so such an answer is written all-ASCII.
+_ESCAPING_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
 
 
-def _encode(value: Any) -> bytes:
-    return _RESPONSE_ENCODER.encode(value).encode()
+def encode_response(value: Any) -> bytes:
+    """The JSON body of an answer; never fails on a string UTF-8 cannot hold (a stored object with
+    a lone surrogate must not make every later read of it fail)."""
+    try:
+        return _RESPONSE_ENCODER.encode(value).encode()
+    except UnicodeEncodeError:
+        return _ESCAPING_ENCODER.encode(value).encode()
+
+
+def too_large() -> ApiError:
+    """aiohttp refuses a body past ``client_max_size`` while it is read: AWS-style, not a crash."""
+    return RequestEntityTooLargeException(
+        f"Request body exceeds the maximum allowed size of {MAX_REQUEST_BYTES} bytes."
+    )
 
 
 async def handle(request: web.Request) -> web.StreamResponse:
@@ -77,11 +101,13 @@ async def handle(request: web.Request) -> web.StreamResponse:
         if not isinstance(result, dict):  # an async operation (StartSyncExecution, GetActivityTask …)
             result = await result
         return web.Response(
-            body=_encode(result),
+            body=encode_response(result),
             headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id},
         )
     except ApiError as error:
         return error_response(error, request_id)
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(too_large(), request_id)
     except Exception as exc:  # the translator: anything unknown is a 500, never a crash
         return unexpected_error_response(exc, request_id)
 

@@ -17,8 +17,9 @@ from emulator.service.environment import RequestContext
 T = TypeVar("T")
 
 # AWS forbids whitespace, brackets, wildcards, these special characters and control characters in
-# the names of state machines, executions, activities and aliases.
-_FORBIDDEN_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]")
+# the names of state machines, executions, activities and aliases; a lone UTF-16 surrogate
+# (``"\ud800"`` in the request's JSON) is no character at all and is refused the same way.
+_FORBIDDEN_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ud800-\udfff]")
 
 
 def check_name(name: str) -> None:

@@ -32,6 +32,7 @@ class ServiceEnvironment:
         "rng",
         "definition_accepted",
         "execution_logs",
+        "retention",
         "local_functions",
         "execution_events",
         "_engine",
@@ -50,6 +51,7 @@ class ServiceEnvironment:
         definition_accepted: Callable[[str], None] | None = None,
         engine_builder: Callable[[ServiceEnvironment], Any] | None = None,
         execution_logs: Any = None,
+        retention: Any = None,
         local_functions: LocalFunctions | None = None,
     ) -> None:
         self.settings = settings
@@ -64,6 +66,8 @@ class ServiceEnvironment:
         # ``emulator.runtime.execution_logs.ExecutionLogs`` (None: loggingConfiguration is kept but
         # nothing is delivered, and log groups are not checked).
         self.execution_logs = execution_logs
+        # ``emulator.service.retention.ExecutionRetention`` (None: every execution is kept).
+        self.retention = retention
         # The local Lambda functions (emulator/service/functions.py); the Lambda integration
         # looks each invoke up here, so functions can be added while the server runs.
         self.local_functions = LocalFunctions() if local_functions is None else local_functions

@@ -153,6 +153,8 @@ def start_execution(
                 return {"executionArn": existing.arn, "startDate": existing.start_date}
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{execution.arn}'")
         partition.executions.put(execution.arn, execution)
+        if env.retention is not None:
+            env.retention.execution_started(partition)
     _bind_test_case(env, execution, test_case)
     env.engine.start(execution)
     return {"executionArn": execution.arn, "startDate": execution.start_date}

@@ -17,6 +17,7 @@ class ControlPlaneStarter:
 
     async def start_execution(self, account: str, region: str, request: dict[str, Any]) -> dict[str, Any]:
         context = RequestContext(account, region, str(uuid.uuid4()))
+        _check_members(request)
         try:
             return start_execution(self.env, context, request)
         except ApiError as error:
@@ -31,3 +32,19 @@ class ControlPlaneStarter:
     async def stop_execution(self, account: str, region: str, execution_arn: str) -> None:
         context = RequestContext(account, region, str(uuid.uuid4()))
         stop_execution(self.env, context, {"executionArn": execution_arn})
+
+
+def _check_members(request: dict[str, Any]) -> None:
+    """What the wire validation checks for an API caller (a task's parameters never went through it)."""
+    if request.get("stateMachineArn") is None:
+        raise StartFailed(
+            "ValidationException",
+            "1 validation error detected: Value null at 'stateMachineArn' failed to satisfy constraint: "
+            "Member must not be null",
+        )
+    for member in ("stateMachineArn", "name", "input", "traceHeader"):
+        value = request.get(member)
+        if value is not None and not isinstance(value, str):
+            raise StartFailed(
+                "SerializationException", f"Unexpected value type for structure member '{member}'"
+            )

@@ -23,6 +23,11 @@ def check_new_tags(arn: str, tags: list[dict[str, Any]], current: dict[str, str]
     """Merge ``tags`` into ``current`` (a new dict) after AWS's checks."""
     violations = []
     for index, tag in enumerate(tags, start=1):
+        if not isinstance(tag, dict):  # a JSON null in the list
+            violations.append(
+                f"Value null at 'tags.{index}.member' failed to satisfy constraint: Member must not be null"
+            )
+            continue
         key, value = tag.get("key"), tag.get("value", "")
         if key is not None and not _TAG_TEXT.match(key):
             violations.append(_pattern_violation(key, f"tags.{index}.member.key"))

@@ -81,7 +81,7 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
         raise InvalidDefinition(
             "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [Type]'"
         )
-    parser = STATE_PARSERS.get(document["Type"])
+    parser = STATE_PARSERS.get(document["Type"]) if isinstance(document["Type"], str) else None
     if parser is None:
         raise InvalidDefinition(
             f"Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Unknown state type: {document['Type']}'"

@@ -456,7 +456,7 @@ def _limited_string(call: Intrinsic, value: Json) -> str:
 
 
 def _base64_encode(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:
-    return base64.b64encode(_limited_string(call, values[0]).encode("utf-8")).decode("ascii")
+    return base64.b64encode(_limited_string(call, values[0]).encode("utf-8", "replace")).decode("ascii")
 
 
 def _base64_decode(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:
@@ -477,7 +477,7 @@ def _hash(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:
             f"The hash algorithm {algorithm} is not supported by {_qualified(call)}; use one of "
             + ", ".join(_HASH_ALGORITHMS)
         )
-    return hashlib.new(_HASH_ALGORITHMS[algorithm], data.encode("utf-8")).hexdigest()
+    return hashlib.new(_HASH_ALGORITHMS[algorithm], data.encode("utf-8", "replace")).hexdigest()
 
 
 def _json_merge(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:

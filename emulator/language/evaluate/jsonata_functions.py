@@ -100,7 +100,7 @@ def hash_(value: Json, algorithm: Json) -> Json:
     if function is None:
         supported = ", ".join(_HASH_ALGORITHMS)
         raise _failure(f"The algorithm argument of $hash must be one of: {supported}")
-    return function(value.encode("utf-8")).hexdigest()
+    return function(value.encode("utf-8", "replace")).hexdigest()
 
 
 def random_(seed: Json = None) -> float:

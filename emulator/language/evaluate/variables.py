@@ -94,7 +94,7 @@ def assigned_variables_text(assigned: Mapping[str, Json]) -> dict[str, str]:
     total = sum(len(text) for text in texts.values())
     if (
         total > MAX_ASSIGN_BYTES // 4
-        and sum(len(t.encode("utf-8")) for t in texts.values()) > MAX_ASSIGN_BYTES
+        and sum(len(t.encode("utf-8", "replace")) for t in texts.values()) > MAX_ASSIGN_BYTES
     ):
         raise StatesError(
             ErrorName.DATA_LIMIT_EXCEEDED,

@@ -369,7 +369,7 @@ def batches_of(
     current: list[Json] = []
     size = 0
     for item in items:
-        item_size = len(to_json_text(item).encode("utf-8")) + 1
+        item_size = len(to_json_text(item).encode("utf-8", "replace")) + 1
         full = max_items and len(current) >= max_items
         too_big = max_bytes and current and size + item_size > max_bytes
         if full or too_big:

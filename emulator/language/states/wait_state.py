@@ -41,7 +41,9 @@ def parse_wait(name: str, raw: JsonObject, location: str, query_language: str) -
                 f"{location}/Timestamp",
             )
         timestamp = parsed[0] + parsed[1] / 1e9
-    return WaitState(
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
+        raise fail("The value for the field 'Seconds' must be an INTEGER", f"{location}/Seconds")
+    state = WaitState(
         common=parse_common(name, raw, location, query_language),
         seconds=seconds,
         timestamp=timestamp,
@@ -50,6 +52,21 @@ def parse_wait(name: str, raw: JsonObject, location: str, query_language: str) -
         seconds_expression=seconds_expression(raw, "Seconds", location),
         timestamp_expression=seconds_expression(raw, "Timestamp", location),
     )
+    # A state parsed on its own (TestState) has not been through whole-definition validation: it
+    # must still name exactly one way to wait that its query language can evaluate.
+    sources: tuple[object, ...]
+    if state.common.is_jsonata:
+        sources = (state.seconds, state.timestamp, state.seconds_expression, state.timestamp_expression)
+    else:
+        sources = (state.seconds, state.timestamp, state.seconds_path, state.timestamp_path)
+        if state.seconds_expression is not None:
+            raise fail("The value for the field 'Seconds' must be an INTEGER", f"{location}/Seconds")
+    if all(source is None for source in sources):
+        raise fail(
+            "Exactly one of these fields is required: [Seconds, Timestamp, SecondsPath, TimestampPath]",
+            location,
+        )
+    return state
 
 
 def jsonata_wait_seconds(state: WaitState, bindings: JsonataBindings, now: float) -> float:

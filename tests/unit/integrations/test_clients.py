@@ -103,3 +103,45 @@ def test_json_safe_renders_timestamps_and_blobs_as_text() -> None:
 
     value = {"When": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC), "Body": b"hi", "Bin": b"\xff", "N": [1]}
     assert json_safe(value) == {"When": "2024-01-02T03:04:05Z", "Body": "hi", "Bin": "/w==", "N": [1]}
+
+
+async def test_a_region_botocore_refuses_is_a_service_error_not_a_crash(clients: AwsClients) -> None:
+    # found by the request fuzzer: a Lambda ARN naming a malformed region reached client creation
+    with pytest.raises(ServiceError) as caught:
+        await clients.call(
+            "lambda", "Invoke", {"FunctionName": "f"}, account="111111111111", region="us-east-1" + "1" * 300
+        )
+    assert (caught.value.code, caught.value.reachable) == ("SdkClientException", False)
+
+
+async def test_a_long_poll_does_not_hold_up_other_calls(clients: AwsClients) -> None:
+    import asyncio
+    import time
+
+    polled = (
+        await clients.call(
+            "sqs",
+            "CreateQueue",
+            {"QueueName": f"lp-{uuid.uuid4().hex[:6]}"},
+            account="111111111111",
+            region=REGION,
+        )
+    ).output["QueueUrl"]
+    poll = asyncio.ensure_future(
+        clients.call(
+            "sqs",
+            "ReceiveMessage",
+            {"QueueUrl": polled, "WaitTimeSeconds": 5},
+            account="111111111111",
+            region=REGION,
+        )
+    )
+    await asyncio.sleep(0.2)
+    began = time.perf_counter()
+    await clients.call("sqs", "ListQueues", {}, account="111111111111", region=REGION)
+    assert time.perf_counter() - began < 2.0  # it was 4.8 s behind the single moto thread
+    await clients.call(
+        "sqs", "SendMessage", {"QueueUrl": polled, "MessageBody": "m"}, account="111111111111", region=REGION
+    )
+    received = await asyncio.wait_for(poll, 5)
+    assert [m["Body"] for m in received.output["Messages"]] == ["m"]

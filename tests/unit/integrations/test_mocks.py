@@ -142,3 +142,11 @@ def test_a_function_arn_resource_returns_the_payload_of_the_mocked_invoke_respon
     mocks.bind(EXECUTION, "Machine", "Case")
     assert answer(mocks, invocation(resource=function)) == {"body": "b"}
     assert answer(mocks, invocation()) == {"StatusCode": 200, "Payload": {"body": "b"}}
+
+
+@pytest.mark.parametrize("key", ["StateMachines", "MockedResponses"])
+def test_a_document_whose_sections_are_not_objects_is_a_mock_config_error(key: str) -> None:
+    # found by the request fuzzer: {"StateMachines": 5} escaped as a TypeError (a 500)
+    with pytest.raises(MockConfigError) as caught:
+        Mocks(None).load_document({key: 5})
+    assert caught.value.key == key
