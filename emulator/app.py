@@ -55,6 +55,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
         clock=SystemClock(settings.wait_time_scale),
         engine_builder=lambda env: build_engine(env, settings, clients),
         local_functions=LocalFunctions.from_mapping(settings.lambda_handlers),
+        aws_clients=clients,
     )
     env.definition_accepted = _warm_backends_for(clients)
     env.execution_logs = ExecutionLogs(CloudWatchLogsWriter(clients))
@@ -230,9 +231,77 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
         app.on_cleanup.append(_stop_warm_up)
     app.router.add_get("/_emulator/health", health)
     install_mock_admin(app)
+    install_templates(app, app[ENVIRONMENT], settings)  # before the catch-all AWS routes
     app.on_cleanup.append(_close_integrations)
     app.router.add_post("/", handle)
     app.router.add_post("/{tail:.*}", handle)
     app.router.add_route("*", "/{tail:.*}", handle)  # other AWS services' REST calls (S3 GET/PUT …)
     install_aws_passthrough(app, clients)
+    app.on_startup.append(_deliver_rule_events(app[ENVIRONMENT], clients))
     return app
+
+
+def _deliver_rule_events(env: ServiceEnvironment, clients: AwsClients) -> Any:
+    """EventBridge rules that target a state machine start it (a PutEvents from an SDK client, a
+    state machine's events:putEvents task, a template's rule): the in-process backend matches,
+    the loop starts the execution (emulator/service/event_targets.py)."""
+
+    async def bind(_: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+
+        def start(account: str, region: str, target: dict[str, Any], event: Any) -> None:
+            from emulator.service.event_targets import start_execution_for_event
+
+            start_execution_for_event(env, account, region, target, event)
+
+        def deliver(account: str, region: str, target: dict[str, Any], event: Any) -> None:
+            loop.call_soon_threadsafe(start, account, region, target, event)
+
+        clients.state_machine_events = deliver
+
+    return bind
+
+
+_TEMPLATES: web.AppKey[Any] = web.AppKey("templates", object)
+
+
+def install_templates(app: web.Application, env: ServiceEnvironment, settings: Settings) -> None:
+    """``--template``: load each template once the server listens (its first request does not
+    wait), reload on change, and answer ``GET /_emulator/templates``."""
+
+    async def show(_: web.Request) -> web.StreamResponse:
+        templates = app.get(_TEMPLATES)
+        if templates is None:
+            return web.json_response({"ready": True, "parameterOverrides": {}, "templates": []})
+        return web.json_response(templates.to_json())
+
+    app.router.add_get("/_emulator/templates", show)
+    if not settings.template_paths:
+        return
+    from emulator.templates.templates import TemplateSet
+
+    templates = TemplateSet(env, list(settings.template_paths), settings.parameter_overrides)
+    app[_TEMPLATES] = templates
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start(_: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+        tasks.append(loop.create_task(templates.load_all()))
+        if settings.template_reload:
+            tasks.append(loop.create_task(_watching(templates)))
+
+    async def stop(_: web.Application) -> None:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+
+
+async def _watching(templates: Any) -> None:
+    try:
+        await templates.watch()
+    except Exception:  # reload is a convenience: the templates stay loaded as they are
+        log.exception("watching the templates for changes failed; reload is off")

@@ -8,7 +8,7 @@ import gc
 import logging
 import sys
 
-from emulator.settings import Settings, parse_handler_mapping
+from emulator.settings import Settings, parse_handler_mapping, parse_parameter_overrides
 
 
 def parse_settings(argv: list[str] | None = None) -> Settings:
@@ -47,6 +47,21 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=base.timeout_scale,
         help="scale for task TimeoutSeconds/HeartbeatSeconds (SFN_TIMEOUT_SCALE)",
     )
+    parser.add_argument(
+        "--template",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="SAM / CloudFormation template or CDK cloud assembly (cdk.out) to load (repeatable; SFN_TEMPLATES)",
+    )
+    parser.add_argument(
+        "--parameter-overrides",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="template parameter values, as sam deploy takes them (SFN_PARAMETER_OVERRIDES)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     for item in args.lambda_handler:
@@ -63,7 +78,16 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         mock_module=args.mock_module,
         lambda_handlers=handlers,
         timeout_scale=args.timeout_scale,
+        template_paths=tuple(args.template) or base.template_paths,
+        parameter_overrides={**base.parameter_overrides, **_overrides(parser, args.parameter_overrides)},
     )
+
+
+def _overrides(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, str]:
+    try:
+        return parse_parameter_overrides(items)
+    except ValueError as error:
+        parser.error(str(error))
 
 
 def main(argv: list[str] | None = None) -> int:

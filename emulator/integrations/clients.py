@@ -116,6 +116,9 @@ class AwsClients:
         self._moto_clients: dict[tuple[str, str, str], Any] = {}
         self._http_clients: dict[tuple[str, str, str], Any] = {}
         self._warming: Future[None] | None = None
+        # Told of every event an EventBridge rule delivers to a state machine target (app.py starts
+        # the execution): (account, region, target, event); see event_targets.py.
+        self.state_machine_events: Callable[[str, str, dict[str, Any], Any], None] | None = None
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -138,6 +141,9 @@ class AwsClients:
         return self._warming
 
     def close(self) -> None:
+        from emulator.integrations import event_targets
+
+        event_targets.remove_handler(id(self))
         for executor in (self._moto_executor, self._http_executor):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
@@ -339,7 +345,19 @@ class AwsClients:
             from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
             self._moto_app = DomainDispatcherApplication(create_backend_app)
+            self._deliver_state_machine_events()
         return self._moto_app
+
+    def _deliver_state_machine_events(self) -> None:
+        from emulator.integrations import event_targets
+
+        event_targets.install()
+
+        def deliver(account: str, region: str, target: dict[str, Any], event: Any) -> None:
+            if self.state_machine_events is not None:
+                self.state_machine_events(account, region, target, event)
+
+        event_targets.add_handler(id(self), deliver)
 
     def _moto_client(self, service: str, region: str, account: str) -> Any:
         key = (service, region, account)

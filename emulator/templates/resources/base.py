@@ -1,0 +1,85 @@
+"""What a resource handler is given, and the naming rules CloudFormation applies."""
+
+from __future__ import annotations
+
+import random
+import string
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.templates.errors import TemplateError
+from emulator.templates.intrinsics import Created, StackScope
+
+_RANDOM = random.Random()
+
+
+@dataclass(slots=True)
+class LoadContext:
+    """One stack's load: the service environment, the caller's partition, the stack's scope, the
+    folder its local paths are relative to, and the names given on earlier loads (so a reload
+    finds the same generated names)."""
+
+    env: ServiceEnvironment
+    context: RequestContext
+    scope: StackScope
+    base_dir: Path
+    work_dir: Path
+    names: dict[tuple[str, str], str]
+    files: set[str] = field(default_factory=set)  # local files read (definitions), for reload
+
+    @property
+    def file(self) -> str:
+        return self.scope.file
+
+    def error(self, message: str, logical_id: str, prop: str = "") -> TemplateError:
+        return TemplateError(self.scope.file, message, logical_id, prop)
+
+    def generated_name(self, logical_id: str, max_length: int = 64, lower: bool = False, with_stack: bool = True) -> str:
+        """CloudFormation's name for a resource whose template gives none:
+        ``<stack>-<LogicalId>-<RANDOM>`` (``<LogicalId>-<random>`` for state machines)."""
+        key = (self.scope.stack_name, logical_id)
+        name = self.names.get(key)
+        if name is None:
+            if with_stack:
+                suffix = "".join(_RANDOM.choices(string.ascii_uppercase + string.digits, k=12))
+                head = f"{self.scope.stack_name}-{logical_id}"[: max_length - 13]
+            else:
+                suffix = "".join(_RANDOM.choices(string.ascii_letters + string.digits, k=12))
+                head = logical_id[: max_length - 13]
+            name = f"{head}-{suffix}"
+            name = name.lower() if lower else name
+            self.names[key] = name
+        return name
+
+    def local_path(self, value: Any, logical_id: str, prop: str) -> Path:
+        """A local file or folder named in the template, relative to the template's folder."""
+        if not isinstance(value, str) or not value:
+            raise self.error("must name a local file or folder", logical_id, prop)
+        path = Path(value)
+        path = path if path.is_absolute() else (self.base_dir / path)
+        if not path.exists():
+            raise self.error(f"'{value}' does not exist (looked for {path})", logical_id, prop)
+        return path.resolve()
+
+    def arn(self, service: str, resource: str, region: bool = True, account: bool = True) -> str:
+        partition = self.scope.pseudo["AWS::Partition"]
+        return (
+            f"arn:{partition}:{service}:{self.context.region if region else ''}:"
+            f"{self.context.account if account else ''}:{resource}"
+        )
+
+
+# (context, logical id, resolved properties, the resource's raw entry) -> what Ref/GetAtt answer
+Handler = Callable[[LoadContext, str, dict[str, Any], dict[str, Any]], Awaitable[Created]]
+
+
+def tag_list(value: Any, key: str = "Key", val: str = "Value") -> list[dict[str, str]]:
+    """CloudFormation's ``[{Key, Value}]`` (or a ``{key: value}`` map) as a list of pairs."""
+    if isinstance(value, dict):
+        return [{key: str(k), val: str(v)} for k, v in value.items()]
+    if isinstance(value, list):
+        return [{key: str(item.get("Key")), val: str(item.get("Value"))} for item in value if isinstance(item, dict)]
+    return []

@@ -1,0 +1,112 @@
+"""The templates given to the server (``--template``, repeatable): loaded once the server listens,
+reloaded when one of their files changes (``watchfiles``), listed by ``GET /_emulator/templates``.
+
+A reload runs the same load again: resources that exist are kept, state machines get the new
+definition (UpdateStateMachine: running executions finish on the definition they started with),
+functions get the new configuration, new resources are created.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from emulator.service.environment import ServiceEnvironment
+from emulator.templates.loader import LoadState, load_template
+from emulator.templates.report import LoadReport
+
+log = logging.getLogger("emulator.templates")
+
+
+class TemplateSet:
+    """What ``--template`` loaded, in the order given (a later stack can import an earlier one's
+    exports)."""
+
+    def __init__(self, env: ServiceEnvironment, paths: list[str], parameters: Mapping[str, str]) -> None:
+        self.env = env
+        self.paths = list(paths)
+        self.parameters = dict(parameters)
+        self.state = LoadState()
+        self.reports: dict[str, LoadReport] = {}
+        self.ready = asyncio.Event()  # set once every template has loaded the first time
+        self._lock = asyncio.Lock()
+
+    async def load_all(self) -> None:
+        async with self._lock:
+            for path in self.paths:
+                await self._load(path)
+        self.ready.set()
+
+    async def reload(self, path: str) -> LoadReport:
+        async with self._lock:
+            return await self._load(path)
+
+    async def _load(self, path: str) -> LoadReport:
+        report = await load_template(self.env, path, self.parameters, self.state)
+        self.reports[path] = report
+        log.info("%s", report.summary())
+        for line in report.problems():
+            log.warning("%s", line)
+        return report
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ready": self.ready.is_set(),
+            "parameterOverrides": self.parameters,
+            "templates": [self.reports[path].to_json() for path in self.paths if path in self.reports],
+        }
+
+    # --- reload -------------------------------------------------------------------------------
+
+    def watched(self) -> tuple[set[Path], set[str]]:
+        """(folders to watch, the files whose change means a reload)."""
+        folders: set[Path] = set()
+        files: set[str] = set()
+        for path in self.paths:
+            target = Path(path).resolve()
+            report = self.reports.get(path)
+            names = [target] + [Path(item).resolve() for item in (report.files if report else ())]
+            for name in names:
+                files.add(str(name))
+                folders.add(name if name.is_dir() else name.parent)
+        return folders, files
+
+    def templates_touched(self, changed: set[str]) -> list[str]:
+        """The templates one of whose files (or, for a cloud assembly, anything inside it) changed."""
+        touched = []
+        for path in self.paths:
+            target = Path(path).resolve()
+            report = self.reports.get(path)
+            own = {str(target), *(str(Path(item).resolve()) for item in (report.files if report else ()))}
+            inside = target.is_dir() and any(item.startswith(str(target) + "/") for item in changed)
+            if own & changed or inside:
+                touched.append(path)
+        return touched
+
+    async def watch(self, stop: asyncio.Event | None = None) -> None:
+        """Reload templates as their files change, until ``stop`` is set (or cancelled)."""
+        from watchfiles import awatch
+
+        await self.ready.wait()
+        while stop is None or not stop.is_set():
+            folders, files = self.watched()
+            existing = [str(folder) for folder in folders if folder.exists()]
+            if not existing:
+                return
+            cdk_dirs = [str(Path(path).resolve()) + "/" for path in self.paths if Path(path).is_dir()]
+
+            def relevant(_: Any, name: str) -> bool:
+                return name in files or any(name.startswith(prefix) for prefix in cdk_dirs)
+
+            async for changes in awatch(*existing, watch_filter=relevant, stop_event=stop, recursive=bool(cdk_dirs)):
+                changed = {str(Path(name).resolve()) for _, name in changes}
+                for path in self.templates_touched(changed):
+                    started = time.perf_counter()
+                    report = await self.reload(path)
+                    log.info("reloaded %s in %.0f ms", path, (time.perf_counter() - started) * 1000)
+                    del report
+                break  # the files to watch may have changed: watch again
