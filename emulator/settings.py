@@ -95,7 +95,9 @@ class Settings:
             endpoints=endpoints,
             lambda_handlers=lambda_handlers,
             timeout_scale=float(env.get("SFN_TIMEOUT_SCALE", "1")),
-            template_paths=tuple(item.strip() for item in env.get("SFN_TEMPLATES", "").split(",") if item.strip()),
+            template_paths=tuple(
+                item.strip() for item in env.get("SFN_TEMPLATES", "").split(",") if item.strip()
+            ),
             parameter_overrides=parse_parameter_overrides(env.get("SFN_PARAMETER_OVERRIDES", "").split()),
             template_reload=env.get("SFN_TEMPLATE_RELOAD", "1").lower() not in ("0", "false", "no"),
         )

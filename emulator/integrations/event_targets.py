@@ -66,7 +66,7 @@ def install() -> None:
                     payload = models.EventTemplateParser.parse(
                         input_template=transformer.get("InputTemplate"),
                         input_paths_map=transformer.get("InputPathsMap", {}),
-                        event=event,
+                        event=event,  # type: ignore[arg-type]
                     )
                 for handler in list(_HANDLERS.values()):
                     handler(rule.account_id, rule.region_name, dict(target), payload)
@@ -77,5 +77,5 @@ def install() -> None:
         finally:
             rule.targets = kept
 
-    models.Rule.send_to_targets = send_to_targets
+    models.Rule.send_to_targets = send_to_targets  # type: ignore[method-assign,assignment]
     _INSTALLED = True

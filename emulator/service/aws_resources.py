@@ -37,7 +37,9 @@ async def call_aws(
     if clients is None:
         raise AwsCallFailed(service, "ServiceUnavailable", "no AWS backends are configured")
     try:
-        response = await clients.call(service, operation, request, account=context.account, region=context.region)
+        response = await clients.call(
+            service, operation, request, account=context.account, region=context.region
+        )
     except ServiceError as error:
         raise AwsCallFailed(service, error.code, error.message) from None
     return dict(response.output)

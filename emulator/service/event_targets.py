@@ -55,5 +55,7 @@ def start_execution_for_event(
     try:
         return str(start_execution(env, context, request)["executionArn"])
     except ApiError as error:
-        log.warning("EventBridge rule target %s: StartExecution failed: %s %s", arn, error.code, error.message)
+        log.warning(
+            "EventBridge rule target %s: StartExecution failed: %s %s", arn, error.code, error.message
+        )
         return None

@@ -103,11 +103,13 @@ class Resolver:
     def resolve(self, value: Any, logical_id: str = "", prop: str = "") -> Any:
         if isinstance(value, dict):
             if len(value) == 1:
-                (key, argument), = value.items()
+                ((key, argument),) = value.items()
                 if key == "Ref" or key.startswith("Fn::") or (key == "Condition" and self.conditions_mode):
                     function = self._functions.get(key)
                     if function is None:
-                        raise self.error(f"the intrinsic function {key} is not supported by the emulator", logical_id, prop)
+                        raise self.error(
+                            f"the intrinsic function {key} is not supported by the emulator", logical_id, prop
+                        )
                     return function(argument, logical_id, prop)
             out = {}
             for key, item in value.items():
@@ -138,10 +140,18 @@ class Resolver:
         if created is not None:
             return created
         if name in self.scope.missing:
-            raise self.error(f"refers to {name}, which was not created ({self.scope.missing[name]})", logical_id, prop)
+            raise self.error(
+                f"refers to {name}, which was not created ({self.scope.missing[name]})", logical_id, prop
+            )
         if name in self.scope.resource_ids:
-            raise self.error(f"refers to {name}, which is not created yet (a circular dependency?)", logical_id, prop)
-        raise self.error(f"refers to '{name}', which is neither a parameter nor a resource of the template", logical_id, prop)
+            raise self.error(
+                f"refers to {name}, which is not created yet (a circular dependency?)", logical_id, prop
+            )
+        raise self.error(
+            f"refers to '{name}', which is neither a parameter nor a resource of the template",
+            logical_id,
+            prop,
+        )
 
     def _ref(self, argument: Any, logical_id: str, prop: str) -> Any:
         return self.lookup_ref(argument, logical_id, prop)
@@ -155,7 +165,11 @@ class Resolver:
         created = self._resource(str(name), logical_id, prop)
         if attribute not in created.attributes:
             known = ", ".join(sorted(created.attributes)) or "none"
-            raise self.error(f"Fn::GetAtt {name}.{attribute}: the resource has no attribute {attribute} (it has: {known})", logical_id, prop)
+            raise self.error(
+                f"Fn::GetAtt {name}.{attribute}: the resource has no attribute {attribute} (it has: {known})",
+                logical_id,
+                prop,
+            )
         return created.attributes[attribute]
 
     def _sub(self, argument: Any, logical_id: str, prop: str) -> Any:

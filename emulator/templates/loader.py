@@ -101,7 +101,9 @@ async def _load_stack(
             document = sam.transform(document, source.file, parameters, scope.pseudo)
         resources = document.get("Resources")
         if not isinstance(resources, dict) or not resources:
-            raise TemplateError(source.file, "a template needs a Resources section with at least one resource")
+            raise TemplateError(
+                source.file, "a template needs a Resources section with at least one resource"
+            )
         scope.resource_ids = frozenset(resources)
         resolver = Resolver(scope)
         evaluate_conditions(resolver, document)
@@ -126,7 +128,12 @@ async def _create(
     scope = resolver.scope
     if not isinstance(resource, dict) or not isinstance(resource.get("Type"), str):
         scope.missing[logical_id] = "it has no Type"
-        return ResourceOutcome(logical_id, "", outcome.FAILED, message=str(TemplateError(scope.file, "needs a Type", logical_id, "Type")))
+        return ResourceOutcome(
+            logical_id,
+            "",
+            outcome.FAILED,
+            message=str(TemplateError(scope.file, "needs a Type", logical_id, "Type")),
+        )
     kind = resource["Type"]
     condition = resource.get("Condition")
     if condition is not None:
@@ -137,7 +144,9 @@ async def _create(
             return ResourceOutcome(logical_id, kind, outcome.FAILED, message=str(error))
         if not enabled:
             scope.missing[logical_id] = f"its condition {condition} is false"
-            return ResourceOutcome(logical_id, kind, outcome.SKIPPED, message=f"condition {condition} is false")
+            return ResourceOutcome(
+                logical_id, kind, outcome.SKIPPED, message=f"condition {condition} is false"
+            )
     handler = handlers.get(kind)
     if handler is None:
         reason = _unsupported_reason(kind)
@@ -157,7 +166,9 @@ async def _create(
         message = str(TemplateError(scope.file, f"{type(error).__name__}: {error}", logical_id))
         return ResourceOutcome(logical_id, kind, outcome.FAILED, message=message)
     scope.created[logical_id] = created
-    return ResourceOutcome(logical_id, kind, created.status, str(created.physical_id or created.ref), created.note)
+    return ResourceOutcome(
+        logical_id, kind, created.status, str(created.physical_id or created.ref), created.note
+    )
 
 
 def _unsupported_reason(kind: str) -> str:

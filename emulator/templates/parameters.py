@@ -65,7 +65,9 @@ def _checked(file: str, name: str, spec: dict[str, Any], raw: Any) -> Any:
             raise refuse(f"'{text}' is longer than MaxLength {spec['MaxLength']}")
         pattern = spec.get("AllowedPattern")
         if pattern is not None and re.fullmatch(str(pattern), text) is None:
-            raise refuse(spec.get("ConstraintDescription") or f"'{text}' does not match AllowedPattern {pattern}")
+            raise refuse(
+                spec.get("ConstraintDescription") or f"'{text}' does not match AllowedPattern {pattern}"
+            )
     _allowed(refuse, spec, text)
     return text
 
@@ -74,7 +76,9 @@ def _allowed(refuse: Any, spec: dict[str, Any], text: str) -> None:
     allowed = spec.get("AllowedValues")
     if allowed is not None and text not in [str(item) for item in allowed]:
         values = ", ".join(str(item) for item in allowed)
-        raise refuse(spec.get("ConstraintDescription") or f"'{text}' is not one of the AllowedValues [{values}]")
+        raise refuse(
+            spec.get("ConstraintDescription") or f"'{text}' is not one of the AllowedValues [{values}]"
+        )
 
 
 def evaluate_conditions(resolver: Resolver, document: dict[str, Any]) -> dict[str, bool]:
@@ -97,7 +101,9 @@ def evaluate_conditions(resolver: Resolver, document: dict[str, Any]) -> dict[st
             _evaluate_dependencies(pending[name], evaluate)
             value = resolver.resolve(pending[name], "Conditions", name)
             if not isinstance(value, bool):
-                raise TemplateError(scope.file, "must be a condition function (Fn::Equals, Fn::And …)", "Conditions", name)
+                raise TemplateError(
+                    scope.file, "must be a condition function (Fn::Equals, Fn::And …)", "Conditions", name
+                )
             scope.conditions[name] = value
             evaluating.discard(name)
             return value

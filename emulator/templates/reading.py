@@ -42,11 +42,17 @@ def read_stacks(path: str) -> list[StackSource]:
         for name in TEMPLATE_NAMES:
             if (target / name).is_file():
                 return read_stacks(str(target / name))
-        raise TemplateError(path, "a folder given to --template needs a manifest.json (cdk.out) or template.yaml")
+        raise TemplateError(
+            path, "a folder given to --template needs a manifest.json (cdk.out) or template.yaml"
+        )
     if not target.is_file():
         raise TemplateError(path, "no such file or folder")
     document = read_document(target)
-    return [StackSource(default_stack_name(target), str(target), document, target.parent.resolve(), (str(target),))]
+    return [
+        StackSource(
+            default_stack_name(target), str(target), document, target.parent.resolve(), (str(target),)
+        )
+    ]
 
 
 def default_stack_name(template: Path) -> str:
@@ -139,11 +145,19 @@ def _cloud_assembly(folder: Path) -> list[StackSource]:
             continue
         template_file = folder / str(properties.get("templateFile", f"{artifact_id}.template.json"))
         if not template_file.is_file():
-            raise TemplateError(str(manifest_file), f"stack {artifact_id}: template {template_file.name} is missing")
+            raise TemplateError(
+                str(manifest_file), f"stack {artifact_id}: template {template_file.name} is missing"
+            )
         stack_name = str(properties.get("stackName") or artifact.get("displayName") or artifact_id)
         document = read_document(template_file)
         stacks.append(
-            StackSource(stack_name, str(template_file), document, folder.resolve(), (str(manifest_file), str(template_file)))
+            StackSource(
+                stack_name,
+                str(template_file),
+                document,
+                folder.resolve(),
+                (str(manifest_file), str(template_file)),
+            )
         )
     if not stacks:
         raise TemplateError(str(manifest_file), "the cloud assembly has no CloudFormation stack")

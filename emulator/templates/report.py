@@ -77,7 +77,9 @@ class LoadReport:
                 lines.append(stack.error)
             for item in stack.resources:
                 if item.status in PROBLEMS:
-                    lines.append(f"{stack.file}: {item.logical_id} ({item.type}): {item.status}: {item.message}")
+                    lines.append(
+                        f"{stack.file}: {item.logical_id} ({item.type}): {item.status}: {item.message}"
+                    )
         return lines
 
     def summary(self) -> str:

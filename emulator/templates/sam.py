@@ -75,7 +75,9 @@ def _code_location(file: str, logical_id: str, base_dir: Path, value: str) -> di
     return {"Bucket": LOCAL_CODE_BUCKET, "Key": str(path)}
 
 
-def transform(document: dict[str, Any], file: str, parameters: dict[str, Any], pseudo: dict[str, Any]) -> dict[str, Any]:
+def transform(
+    document: dict[str, Any], file: str, parameters: dict[str, Any], pseudo: dict[str, Any]
+) -> dict[str, Any]:
     """The CloudFormation template the SAM transform makes of ``document``."""
     import boto3
     from samtranslator.model.exceptions import InvalidDocumentException, InvalidResourceException

@@ -99,10 +99,11 @@ class TemplateSet:
                 return
             cdk_dirs = [str(Path(path).resolve()) + "/" for path in self.paths if Path(path).is_dir()]
 
-            def relevant(_: Any, name: str) -> bool:
-                return name in files or any(name.startswith(prefix) for prefix in cdk_dirs)
+            relevant = _filter(files, cdk_dirs)
 
-            async for changes in awatch(*existing, watch_filter=relevant, stop_event=stop, recursive=bool(cdk_dirs)):
+            async for changes in awatch(
+                *existing, watch_filter=relevant, stop_event=stop, recursive=bool(cdk_dirs)
+            ):
                 changed = {str(Path(name).resolve()) for _, name in changes}
                 for path in self.templates_touched(changed):
                     started = time.perf_counter()
@@ -110,3 +111,12 @@ class TemplateSet:
                     log.info("reloaded %s in %.0f ms", path, (time.perf_counter() - started) * 1000)
                     del report
                 break  # the files to watch may have changed: watch again
+
+
+def _filter(files: set[str], folders: list[str]) -> Any:
+    """watchfiles' filter: a file of a template, or anything inside a cloud assembly."""
+
+    def relevant(_: Any, name: str) -> bool:
+        return name in files or any(name.startswith(prefix) for prefix in folders)
+
+    return relevant

@@ -27,7 +27,9 @@ _EXISTS = {
 }
 
 
-async def _call(load: LoadContext, logical_id: str, prop: str, service: str, operation: str, request: dict[str, Any]) -> dict[str, Any] | None:
+async def _call(
+    load: LoadContext, logical_id: str, prop: str, service: str, operation: str, request: dict[str, Any]
+) -> dict[str, Any] | None:
     """The call's output; None when the resource exists already (a reload)."""
     try:
         return await call_aws(load.env, load.context, service, operation, request)
@@ -42,9 +44,18 @@ def _status(output: dict[str, Any] | None) -> str:
 
 
 _QUEUE_ATTRIBUTES = (
-    "DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds",
-    "VisibilityTimeout", "FifoQueue", "ContentBasedDeduplication", "KmsMasterKeyId",
-    "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled", "DeduplicationScope", "FifoThroughputLimit",
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+    "FifoQueue",
+    "ContentBasedDeduplication",
+    "KmsMasterKeyId",
+    "KmsDataKeyReusePeriodSeconds",
+    "SqsManagedSseEnabled",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
 )
 
 
@@ -68,7 +79,10 @@ async def queue(load: LoadContext, logical_id: str, properties: dict[str, Any], 
     if tags:
         request["tags"] = {item["Key"]: item["Value"] for item in tags}
     output = await _call(load, logical_id, "QueueName", "sqs", "CreateQueue", request)
-    url = (output or {}).get("QueueUrl") or (await _call(load, logical_id, "QueueName", "sqs", "GetQueueUrl", {"QueueName": name}) or {}).get("QueueUrl")
+    url = (output or {}).get("QueueUrl") or (
+        await _call(load, logical_id, "QueueName", "sqs", "GetQueueUrl", {"QueueName": name}) or {}
+    ).get("QueueUrl")
+    url = str(url)
     arn = load.arn("sqs", name)
     return Created(url, {"Arn": arn, "QueueName": name, "QueueUrl": url}, _status(output), url)
 
@@ -85,15 +99,28 @@ async def topic(load: LoadContext, logical_id: str, properties: dict[str, Any], 
         attributes["ContentBasedDeduplication"] = _attribute_text(properties["ContentBasedDeduplication"])
     if "DisplayName" in properties:
         attributes["DisplayName"] = str(properties["DisplayName"])
-    output = await _call(load, logical_id, "TopicName", "sns", "CreateTopic", {"Name": name, "Attributes": attributes})
+    output = await _call(
+        load, logical_id, "TopicName", "sns", "CreateTopic", {"Name": name, "Attributes": attributes}
+    )
     arn = (output or {}).get("TopicArn") or load.arn("sns", name)
     for index, item in enumerate(properties.get("Subscription") or []):
-        await _call(load, logical_id, f"Subscription[{index}]", "sns", "Subscribe", {"TopicArn": arn, "Protocol": item.get("Protocol"), "Endpoint": item.get("Endpoint")})
+        await _call(
+            load,
+            logical_id,
+            f"Subscription[{index}]",
+            "sns",
+            "Subscribe",
+            {"TopicArn": arn, "Protocol": item.get("Protocol"), "Endpoint": item.get("Endpoint")},
+        )
     return Created(arn, {"TopicArn": arn, "TopicName": name}, physical_id=arn)
 
 
-async def subscription(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
-    request = {key: properties[key] for key in ("TopicArn", "Protocol", "Endpoint") if key in properties}
+async def subscription(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
+) -> Created:
+    request: dict[str, Any] = {
+        key: properties[key] for key in ("TopicArn", "Protocol", "Endpoint") if key in properties
+    }
     if properties.get("RawMessageDelivery") is not None:
         request["Attributes"] = {"RawMessageDelivery": _attribute_text(properties["RawMessageDelivery"])}
     output = await _call(load, logical_id, "TopicArn", "sns", "Subscribe", request) or {}
@@ -102,8 +129,15 @@ async def subscription(load: LoadContext, logical_id: str, properties: dict[str,
 
 
 _TABLE_MEMBERS = (
-    "AttributeDefinitions", "KeySchema", "BillingMode", "ProvisionedThroughput", "GlobalSecondaryIndexes",
-    "LocalSecondaryIndexes", "StreamSpecification", "TableClass", "DeletionProtectionEnabled",
+    "AttributeDefinitions",
+    "KeySchema",
+    "BillingMode",
+    "ProvisionedThroughput",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+    "StreamSpecification",
+    "TableClass",
+    "DeletionProtectionEnabled",
 )
 
 
@@ -112,8 +146,13 @@ async def table(load: LoadContext, logical_id: str, properties: dict[str, Any], 
     request: dict[str, Any] = {"TableName": name}
     request.update({key: properties[key] for key in _TABLE_MEMBERS if key in properties})
     if request.get("BillingMode") != "PAY_PER_REQUEST" and "ProvisionedThroughput" not in request:
-        raise load.error("is required unless BillingMode is PAY_PER_REQUEST", logical_id, "ProvisionedThroughput")
-    for spec in [request.get("ProvisionedThroughput"), *[index.get("ProvisionedThroughput") for index in request.get("GlobalSecondaryIndexes") or []]]:
+        raise load.error(
+            "is required unless BillingMode is PAY_PER_REQUEST", logical_id, "ProvisionedThroughput"
+        )
+    for spec in [
+        request.get("ProvisionedThroughput"),
+        *[index.get("ProvisionedThroughput") for index in request.get("GlobalSecondaryIndexes") or []],
+    ]:
         if isinstance(spec, dict):
             for key in spec:
                 spec[key] = int(spec[key])
@@ -125,7 +164,17 @@ async def table(load: LoadContext, logical_id: str, properties: dict[str, Any], 
     arn = description.get("TableArn") or load.arn("dynamodb", f"table/{name}")
     ttl = properties.get("TimeToLiveSpecification")
     if output is not None and isinstance(ttl, dict) and ttl.get("Enabled") in (True, "true"):
-        await _call(load, logical_id, "TimeToLiveSpecification", "dynamodb", "UpdateTimeToLive", {"TableName": name, "TimeToLiveSpecification": {"Enabled": True, "AttributeName": ttl.get("AttributeName")}})
+        await _call(
+            load,
+            logical_id,
+            "TimeToLiveSpecification",
+            "dynamodb",
+            "UpdateTimeToLive",
+            {
+                "TableName": name,
+                "TimeToLiveSpecification": {"Enabled": True, "AttributeName": ttl.get("AttributeName")},
+            },
+        )
     attributes = {"Arn": arn}
     stream = description.get("LatestStreamArn")
     if stream or properties.get("StreamSpecification"):
@@ -133,7 +182,9 @@ async def table(load: LoadContext, logical_id: str, properties: dict[str, Any], 
     return Created(name, attributes, _status(output), arn)
 
 
-async def bucket(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
+async def bucket(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
+) -> Created:
     name = properties.get("BucketName") or load.generated_name(logical_id, 63, lower=True)
     request: dict[str, Any] = {"Bucket": name}
     if load.context.region != "us-east-1":
@@ -150,7 +201,9 @@ async def bucket(load: LoadContext, logical_id: str, properties: dict[str, Any],
     return Created(name, attributes, _status(output), name)
 
 
-async def event_bus(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
+async def event_bus(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
+) -> Created:
     name = properties.get("Name")
     if not isinstance(name, str) or not name:
         raise load.error("is required", logical_id, "Name")
@@ -159,14 +212,28 @@ async def event_bus(load: LoadContext, logical_id: str, properties: dict[str, An
     return Created(name, {"Arn": arn, "Name": name}, _status(output), arn)
 
 
-_TARGET_MEMBERS = ("Id", "Arn", "RoleArn", "Input", "InputPath", "InputTransformer", "SqsParameters", "RetryPolicy", "DeadLetterConfig")
+_TARGET_MEMBERS = (
+    "Id",
+    "Arn",
+    "RoleArn",
+    "Input",
+    "InputPath",
+    "InputTransformer",
+    "SqsParameters",
+    "RetryPolicy",
+    "DeadLetterConfig",
+)
 
 
 async def rule(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
     name = properties.get("Name") or load.generated_name(logical_id, 64)
     bus = properties.get("EventBusName") or "default"
     bus_name = bus.rsplit("/", 1)[-1] if bus.startswith("arn:") else bus
-    request: dict[str, Any] = {"Name": name, "EventBusName": bus_name, "State": properties.get("State") or "ENABLED"}
+    request: dict[str, Any] = {
+        "Name": name,
+        "EventBusName": bus_name,
+        "State": properties.get("State") or "ENABLED",
+    }
     pattern = properties.get("EventPattern")
     if pattern is not None:
         request["EventPattern"] = pattern if isinstance(pattern, str) else json.dumps(pattern)
@@ -184,8 +251,17 @@ async def rule(load: LoadContext, logical_id: str, properties: dict[str, Any], _
             item["Input"] = json.dumps(item["Input"])
         targets.append(item)
     if targets:
-        await _call(load, logical_id, "Targets", "events", "PutTargets", {"Rule": name, "EventBusName": bus_name, "Targets": targets})
-    arn = output.get("RuleArn") or load.arn("events", f"rule/{name}" if bus_name == "default" else f"rule/{bus_name}/{name}")
+        await _call(
+            load,
+            logical_id,
+            "Targets",
+            "events",
+            "PutTargets",
+            {"Rule": name, "EventBusName": bus_name, "Targets": targets},
+        )
+    arn = output.get("RuleArn") or load.arn(
+        "events", f"rule/{name}" if bus_name == "default" else f"rule/{bus_name}/{name}"
+    )
     ref = name if bus_name == "default" else f"{bus_name}|{name}"
     created = Created(ref, {"Arn": arn}, physical_id=arn)
     if "ScheduleExpression" in request:
@@ -193,11 +269,20 @@ async def rule(load: LoadContext, logical_id: str, properties: dict[str, Any], _
     return created
 
 
-async def log_group(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
+async def log_group(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
+) -> Created:
     name = properties.get("LogGroupName") or load.generated_name(logical_id, 512)
     output = await _call(load, logical_id, "LogGroupName", "logs", "CreateLogGroup", {"logGroupName": name})
     if properties.get("RetentionInDays") is not None:
-        await _call(load, logical_id, "RetentionInDays", "logs", "PutRetentionPolicy", {"logGroupName": name, "retentionInDays": int(properties["RetentionInDays"])})
+        await _call(
+            load,
+            logical_id,
+            "RetentionInDays",
+            "logs",
+            "PutRetentionPolicy",
+            {"logGroupName": name, "retentionInDays": int(properties["RetentionInDays"])},
+        )
     arn = load.arn("logs", f"log-group:{name}:*")
     return Created(name, {"Arn": arn}, _status(output), arn)
 
@@ -218,7 +303,9 @@ async def role(load: LoadContext, logical_id: str, properties: dict[str, Any], _
     return Created(name, {"Arn": arn, "RoleId": details.get("RoleId", "")}, physical_id=arn)
 
 
-async def accepted(load: LoadContext, logical_id: str, properties: dict[str, Any], resource: dict[str, Any]) -> Created:
+async def accepted(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], resource: dict[str, Any]
+) -> Created:
     """A resource whose only effect is a permission: nothing to create locally."""
     kind = str(resource.get("Type"))
     if kind == "AWS::IAM::ManagedPolicy":
@@ -228,7 +315,10 @@ async def accepted(load: LoadContext, logical_id: str, properties: dict[str, Any
         ref = properties.get("PolicyName") or load.generated_name(logical_id, 128)
     else:
         ref = load.generated_name(logical_id, 64)
-    return Created(ref, {}, physical_id=ref, note="accepted: permissions are not enforced by the emulator")
+    note = "accepted: permissions are not enforced by the emulator"
+    if kind == "AWS::CDK::Metadata":
+        note = "CDK's analytics metadata: nothing to create"
+    return Created(ref, {}, physical_id=ref, note=note)
 
 
 AWS_HANDLERS = {
@@ -246,4 +336,5 @@ AWS_HANDLERS = {
     "AWS::Lambda::Permission": accepted,
     "AWS::SQS::QueuePolicy": accepted,
     "AWS::SNS::TopicPolicy": accepted,
+    "AWS::CDK::Metadata": accepted,
 }

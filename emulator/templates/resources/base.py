@@ -37,7 +37,9 @@ class LoadContext:
     def error(self, message: str, logical_id: str, prop: str = "") -> TemplateError:
         return TemplateError(self.scope.file, message, logical_id, prop)
 
-    def generated_name(self, logical_id: str, max_length: int = 64, lower: bool = False, with_stack: bool = True) -> str:
+    def generated_name(
+        self, logical_id: str, max_length: int = 64, lower: bool = False, with_stack: bool = True
+    ) -> str:
         """CloudFormation's name for a resource whose template gives none:
         ``<stack>-<LogicalId>-<RANDOM>`` (``<LogicalId>-<random>`` for state machines)."""
         key = (self.scope.stack_name, logical_id)
@@ -81,5 +83,9 @@ def tag_list(value: Any, key: str = "Key", val: str = "Value") -> list[dict[str,
     if isinstance(value, dict):
         return [{key: str(k), val: str(v)} for k, v in value.items()]
     if isinstance(value, list):
-        return [{key: str(item.get("Key")), val: str(item.get("Value"))} for item in value if isinstance(item, dict)]
+        return [
+            {key: str(item.get("Key")), val: str(item.get("Value"))}
+            for item in value
+            if isinstance(item, dict)
+        ]
     return []

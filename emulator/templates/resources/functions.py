@@ -21,7 +21,9 @@ LOCAL_CODE_BUCKET = "sfn-emulator-local-code"
 ASSET_PATH = "aws:asset:path"  # CDK's metadata naming a function's asset folder
 
 
-def _code_dir(load: LoadContext, logical_id: str, properties: dict[str, Any], resource: dict[str, Any]) -> Path | str:
+def _code_dir(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], resource: dict[str, Any]
+) -> Path | str:
     """The code folder, or why the code cannot be had offline."""
     metadata = resource.get("Metadata") or {}
     if isinstance(metadata, dict) and isinstance(metadata.get(ASSET_PATH), str):
@@ -43,7 +45,9 @@ def _code_dir(load: LoadContext, logical_id: str, properties: dict[str, Any], re
     return f"its code is in S3 (s3://{code.get('S3Bucket')}/{code.get('S3Key')}) and cannot be read offline"
 
 
-async def function(load: LoadContext, logical_id: str, properties: dict[str, Any], resource: dict[str, Any]) -> Created:
+async def function(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], resource: dict[str, Any]
+) -> Created:
     name = properties.get("FunctionName") or load.generated_name(logical_id, 64)
     arn = load.arn("lambda", f"function:{name}")
     created = Created(name, {"Arn": arn}, physical_id=arn)

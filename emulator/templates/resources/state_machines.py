@@ -45,7 +45,9 @@ def _definition(load: LoadContext, logical_id: str, properties: dict[str, Any]) 
         text = json.dumps(document, indent=2)
     else:
         raise load.error(
-            "the state machine needs Definition, DefinitionString or DefinitionS3Location", logical_id, "Definition"
+            "the state machine needs Definition, DefinitionString or DefinitionS3Location",
+            logical_id,
+            "Definition",
         )
     substitutions = properties.get("DefinitionSubstitutions") or {}
     if substitutions:
@@ -87,7 +89,9 @@ def _logging(properties: dict[str, Any]) -> dict[str, Any] | None:
     return out
 
 
-async def state_machine(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
+async def state_machine(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
+) -> Created:
     definition = _definition(load, logical_id, properties)
     role = properties.get("RoleArn")
     if not isinstance(role, str) or not role:
@@ -112,7 +116,9 @@ async def state_machine(load: LoadContext, logical_id: str, properties: dict[str
             status = "CREATE_COMPLETE"
         else:
             update = {key: value for key, value in request.items() if key not in ("name", "type")}
-            await _answer(state_machines.update_state_machine(env, context, dict(update, stateMachineArn=arn)))
+            await _answer(
+                state_machines.update_state_machine(env, context, dict(update, stateMachineArn=arn))
+            )
             status = "UPDATE_COMPLETE"
     except ApiError as error:
         raise load.error(f"{error.code}: {error.message}", logical_id, "Definition")
@@ -125,7 +131,9 @@ async def state_machine(load: LoadContext, logical_id: str, properties: dict[str
     )
 
 
-async def activity(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
+async def activity(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
+) -> Created:
     name = properties.get("Name")
     if not isinstance(name, str) or not name:
         raise load.error("is required", logical_id, "Name")
@@ -137,7 +145,9 @@ async def activity(load: LoadContext, logical_id: str, properties: dict[str, Any
     return Created(arn, {"Arn": arn, "Name": name}, physical_id=arn)
 
 
-async def version(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
+async def version(
+    load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
+) -> Created:
     machine_arn = properties.get("StateMachineArn")
     if not isinstance(machine_arn, str):
         raise load.error("is required", logical_id, "StateMachineArn")
@@ -145,7 +155,9 @@ async def version(load: LoadContext, logical_id: str, properties: dict[str, Any]
     if properties.get("Description") is not None:
         request["description"] = str(properties["Description"])
     try:
-        arn = versions.publish_state_machine_version(load.env, load.context, request)["stateMachineVersionArn"]
+        arn = versions.publish_state_machine_version(load.env, load.context, request)[
+            "stateMachineVersionArn"
+        ]
     except ApiError as error:
         raise load.error(f"{error.code}: {error.message}", logical_id, "StateMachineArn")
     return Created(arn, {"Arn": arn}, physical_id=arn)
@@ -157,10 +169,18 @@ async def alias(load: LoadContext, logical_id: str, properties: dict[str, Any], 
     if routing is None and isinstance(properties.get("DeploymentPreference"), dict):
         # a deployment that has completed: all traffic on the preference's version
         prop = "DeploymentPreference"
-        routing = [{"StateMachineVersionArn": properties["DeploymentPreference"].get("StateMachineVersionArn"), "Weight": 100}]
+        routing = [
+            {
+                "StateMachineVersionArn": properties["DeploymentPreference"].get("StateMachineVersionArn"),
+                "Weight": 100,
+            }
+        ]
     if not isinstance(routing, list) or not routing:
         raise load.error("is required (or DeploymentPreference)", logical_id, "RoutingConfiguration")
-    items = [{"stateMachineVersionArn": item.get("StateMachineVersionArn"), "weight": int(item.get("Weight", 0))} for item in routing]
+    items = [
+        {"stateMachineVersionArn": item.get("StateMachineVersionArn"), "weight": int(item.get("Weight", 0))}
+        for item in routing
+    ]
     name = properties.get("Name") or load.generated_name(logical_id, 80, with_stack=False)
     version_arn = str(items[0]["stateMachineVersionArn"])
     arn = f"{version_arn.rsplit(':', 1)[0]}:{name}"
@@ -172,7 +192,9 @@ async def alias(load: LoadContext, logical_id: str, properties: dict[str, Any], 
                 request["description"] = str(properties["Description"])
             arn = aliases.create_state_machine_alias(env, context, request)["stateMachineAliasArn"]
         else:
-            aliases.update_state_machine_alias(env, context, {"stateMachineAliasArn": arn, "routingConfiguration": items})
+            aliases.update_state_machine_alias(
+                env, context, {"stateMachineAliasArn": arn, "routingConfiguration": items}
+            )
     except ApiError as error:
         raise load.error(f"{error.code}: {error.message}", logical_id, prop)
     return Created(arn, {"Arn": arn}, physical_id=arn)
