@@ -153,7 +153,7 @@ async def _create(
         scope.missing[logical_id] = f"{kind} is not supported"
         return ResourceOutcome(logical_id, kind, outcome.NOT_SUPPORTED, message=reason)
     try:
-        properties = resolver.resolve(resource.get("Properties") or {}, logical_id, "Properties")
+        properties = resolver.resolve(resource.get("Properties") or {}, logical_id, "")
         if properties is NO_VALUE or not isinstance(properties, dict):
             properties = {}
         created: Created = await handler(load, logical_id, properties, resource)
