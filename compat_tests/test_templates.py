@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -234,3 +235,20 @@ def test_cdk_lambda_runs_from_its_asset_folder_with_its_environment(cdk_server: 
     )
     table = resources["OrdersTable1A2B3C4D"]["physicalId"].rsplit("/", 1)[1]
     assert json.loads(described["output"]) == {"greeting": "hello cdk", "table": table}
+
+
+def test_the_bench_template_loads_all_fifty_resources(tmp_path: Path) -> None:
+    from bench.templates import MACHINES, fifty_resource_template
+
+    template = tmp_path / "template.json"
+    template.write_text(json.dumps(fifty_resource_template()))
+    server = start_with("--template", str(template))
+    try:
+        resources = resources_of(wait_loaded(server))
+        assert len(resources) == 50
+        assert {item["status"] for item in resources.values()} == {"CREATE_COMPLETE"}
+        sfn = aws_client(server, "stepfunctions")
+        names = {item["name"] for item in sfn.list_state_machines()["stateMachines"]}
+        assert {f"bench-template-{index}" for index in range(MACHINES)} <= names
+    finally:
+        server.stop()

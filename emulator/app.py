@@ -286,7 +286,7 @@ def install_templates(app: web.Application, env: ServiceEnvironment, settings: S
 
     async def start(_: web.Application) -> None:
         loop = asyncio.get_running_loop()
-        tasks.append(loop.create_task(templates.load_all()))
+        tasks.append(loop.create_task(_loading(templates)))
         if settings.template_reload:
             tasks.append(loop.create_task(_watching(templates)))
 
@@ -298,6 +298,11 @@ def install_templates(app: web.Application, env: ServiceEnvironment, settings: S
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
+
+
+async def _loading(templates: Any) -> None:
+    await asyncio.sleep(WARM_UP_DELAY_SECONDS)  # the server answers its first request first
+    await templates.load_all()
 
 
 async def _watching(templates: Any) -> None:

@@ -49,3 +49,11 @@ def endpoint_of(env: ServiceEnvironment, service: str) -> str | None:
     """The endpoint ``service`` is called at, or None for the in-process backends."""
     clients = env.aws_clients
     return None if clients is None else clients.endpoint_for(service)
+
+
+def in_process_queue_url(env: ServiceEnvironment, context: RequestContext, name: str) -> str:
+    """The URL the in-process SQS backend gives queue ``name`` (it answers on the emulator's own
+    address), known before the queue is created."""
+    clients = env.aws_clients
+    base = clients.self_url if clients is not None else "http://127.0.0.1"
+    return f"{base}/{context.account}/{name}"

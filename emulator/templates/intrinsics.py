@@ -52,6 +52,11 @@ class StackScope:
     # why a resource does not exist (unsupported type, failed), for the error of one that names it
     missing: dict[str, str] = field(default_factory=dict)
     exports: Mapping[str, Any] = field(default_factory=dict)
+    # (logical id, attribute) pairs the template reads with Fn::GetAtt or ${Id.Attribute}
+    attribute_uses: frozenset[tuple[str, str]] = frozenset()
+
+    def uses_attribute(self, logical_id: str, attribute: str) -> bool:
+        return (logical_id, attribute) in self.attribute_uses
 
     @property
     def pseudo(self) -> dict[str, Any]:
@@ -326,6 +331,32 @@ def _text(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, separators=(",", ":"))
     return str(value)
+
+
+def attribute_uses(value: Any) -> frozenset[tuple[str, str]]:
+    """Every (logical id, attribute) ``value`` reads with Fn::GetAtt or ``${Id.Attribute}``."""
+    found: set[tuple[str, str]] = set()
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if len(item) == 1:
+                key, argument = next(iter(item.items()))
+                if key == "Fn::GetAtt":
+                    parts = argument.split(".", 1) if isinstance(argument, str) else argument
+                    if isinstance(parts, list) and len(parts) == 2 and all(isinstance(p, str) for p in parts):
+                        found.add((parts[0], parts[1]))
+                elif key == "Fn::Sub":
+                    text = argument[0] if isinstance(argument, list) and argument else argument
+                    if isinstance(text, str):
+                        for name in _SUB_VARIABLE.findall(text):
+                            if "." in name and not name.startswith("!"):
+                                head, _, tail = name.partition(".")
+                                found.add((head, tail))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return frozenset(found)
 
 
 def references(value: Any) -> set[str]:

@@ -8,18 +8,26 @@ created; everything else loads and is served.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.templates import report as outcome
 from emulator.templates.errors import TemplateError
-from emulator.templates.intrinsics import NO_VALUE, Created, Resolver, StackScope, references
+from emulator.templates.intrinsics import (
+    NO_VALUE,
+    Created,
+    Resolver,
+    StackScope,
+    attribute_uses,
+    references,
+)
 from emulator.templates.parameters import evaluate_conditions, resolve_parameters
 from emulator.templates.reading import StackSource, read_stacks
 from emulator.templates.report import LoadReport, ResourceOutcome, StackReport
@@ -50,7 +58,7 @@ async def load_template(
     state.generations[path] = generation
     started = time.perf_counter()
     try:
-        sources = read_stacks(path)
+        sources = await asyncio.to_thread(read_stacks, path)  # YAML parsing off the event loop
     except TemplateError as error:
         return LoadReport(path, error=str(error), loaded_at=time.time(), generation=generation, files=(path,))
     context = RequestContext(env.settings.account_id, env.settings.region, "template-load")
@@ -98,13 +106,15 @@ async def _load_stack(
 
         if sam.is_sam(document):
             document = sam.package_locally(document, source.file, source.base_dir, files)
-            document = sam.transform(document, source.file, parameters, scope.pseudo)
+            # the translator (its import and its work) off the event loop: requests are served meanwhile
+            document = await asyncio.to_thread(sam.transform, document, source.file, parameters, scope.pseudo)
         resources = document.get("Resources")
         if not isinstance(resources, dict) or not resources:
             raise TemplateError(
                 source.file, "a template needs a Resources section with at least one resource"
             )
         scope.resource_ids = frozenset(resources)
+        scope.attribute_uses = attribute_uses(document)
         resolver = Resolver(scope)
         evaluate_conditions(resolver, document)
     except TemplateError as error:
@@ -113,6 +123,14 @@ async def _load_stack(
     outcomes: dict[str, ResourceOutcome] = {}
     for logical_id in _creation_order(resources):
         outcomes[logical_id] = await _create(load, resolver, logical_id, resources[logical_id], handlers)
+    for logical_id, pending in load.pending.items():  # the backend calls submitted along the way
+        try:
+            outcomes[logical_id] = replace(outcomes[logical_id], status=await pending)
+        except TemplateError as error:
+            outcomes[logical_id] = replace(outcomes[logical_id], status=outcome.FAILED, message=str(error))
+        except Exception as error:  # a backend's surprise: this resource failed, the load goes on
+            message = str(TemplateError(scope.file, f"{type(error).__name__}: {error}", logical_id))
+            outcomes[logical_id] = replace(outcomes[logical_id], status=outcome.FAILED, message=message)
     report = StackReport(
         source.stack_name,
         source.file,

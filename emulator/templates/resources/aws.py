@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.service.aws_resources import AwsCallFailed, call_aws
+from emulator.service.aws_resources import AwsCallFailed, call_aws, endpoint_of, in_process_queue_url
 from emulator.templates.intrinsics import Created
 from emulator.templates.resources.base import LoadContext, tag_list
 
@@ -37,6 +37,36 @@ async def _call(
         if error.code in _EXISTS:
             return None
         raise load.error(f"{service} {operation} failed: {error.code}: {error.message}", logical_id, prop)
+
+
+Call = tuple[str, dict[str, Any], str]  # (operation, request, the property to blame)
+
+
+async def _calls(
+    load: LoadContext, logical_id: str, service: str, calls: list[Call]
+) -> list[dict[str, Any] | None]:
+    return [
+        await _call(load, logical_id, prop, service, operation, request) for operation, request, prop in calls
+    ]
+
+
+async def _create(
+    load: LoadContext, logical_id: str, service: str, calls: list[Call], planned: Created | None
+) -> list[dict[str, Any] | None] | None:
+    """Run ``calls`` (in order). With the in-process backends and a ``planned`` answer (names and
+    ARNs known beforehand) they are only submitted now and awaited at the end of the load: the
+    template's machines do not wait for the backends to start, and, as the in-process backends
+    serve calls one at a time in order, anything a machine does later finds the resource there.
+    None then; else the outputs."""
+    if planned is not None and endpoint_of(load.env, service) is None:
+
+        async def complete() -> str:
+            outputs = await _calls(load, logical_id, service, calls)
+            return _status(outputs[0])
+
+        await load.later(logical_id, complete())
+        return None
+    return await _calls(load, logical_id, service, calls)
 
 
 def _status(output: dict[str, Any] | None) -> str:
@@ -78,13 +108,19 @@ async def queue(load: LoadContext, logical_id: str, properties: dict[str, Any], 
     tags = tag_list(properties.get("Tags"))
     if tags:
         request["tags"] = {item["Key"]: item["Value"] for item in tags}
-    output = await _call(load, logical_id, "QueueName", "sqs", "CreateQueue", request)
-    url = (output or {}).get("QueueUrl") or (
+    arn = load.arn("sqs", name)
+    planned_url = in_process_queue_url(load.env, load.context, name)
+    planned = Created(
+        planned_url, {"Arn": arn, "QueueName": name, "QueueUrl": planned_url}, physical_id=planned_url
+    )
+    outputs = await _create(load, logical_id, "sqs", [("CreateQueue", request, "QueueName")], planned)
+    if outputs is None:
+        return planned
+    url = (outputs[0] or {}).get("QueueUrl") or (
         await _call(load, logical_id, "QueueName", "sqs", "GetQueueUrl", {"QueueName": name}) or {}
     ).get("QueueUrl")
     url = str(url)
-    arn = load.arn("sqs", name)
-    return Created(url, {"Arn": arn, "QueueName": name, "QueueUrl": url}, _status(output), url)
+    return Created(url, {"Arn": arn, "QueueName": name, "QueueUrl": url}, _status(outputs[0]), url)
 
 
 async def topic(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
@@ -99,20 +135,16 @@ async def topic(load: LoadContext, logical_id: str, properties: dict[str, Any], 
         attributes["ContentBasedDeduplication"] = _attribute_text(properties["ContentBasedDeduplication"])
     if "DisplayName" in properties:
         attributes["DisplayName"] = str(properties["DisplayName"])
-    output = await _call(
-        load, logical_id, "TopicName", "sns", "CreateTopic", {"Name": name, "Attributes": attributes}
-    )
-    arn = (output or {}).get("TopicArn") or load.arn("sns", name)
+    arn = load.arn("sns", name)
+    calls: list[Call] = [("CreateTopic", {"Name": name, "Attributes": attributes}, "TopicName")]
     for index, item in enumerate(properties.get("Subscription") or []):
-        await _call(
-            load,
-            logical_id,
-            f"Subscription[{index}]",
-            "sns",
-            "Subscribe",
-            {"TopicArn": arn, "Protocol": item.get("Protocol"), "Endpoint": item.get("Endpoint")},
-        )
-    return Created(arn, {"TopicArn": arn, "TopicName": name}, physical_id=arn)
+        subscribe = {"TopicArn": arn, "Protocol": item.get("Protocol"), "Endpoint": item.get("Endpoint")}
+        calls.append(("Subscribe", subscribe, f"Subscription[{index}]"))
+    planned = Created(arn, {"TopicArn": arn, "TopicName": name}, physical_id=arn)
+    outputs = await _create(load, logical_id, "sns", calls, planned)
+    if outputs is not None:
+        planned.status = _status(outputs[0])
+    return planned
 
 
 async def subscription(
@@ -159,27 +191,29 @@ async def table(load: LoadContext, logical_id: str, properties: dict[str, Any], 
     tags = tag_list(properties.get("Tags"))
     if tags:
         request["Tags"] = tags
-    output = await _call(load, logical_id, "TableName", "dynamodb", "CreateTable", request)
-    description = (output or {}).get("TableDescription") or {}
-    arn = description.get("TableArn") or load.arn("dynamodb", f"table/{name}")
+    arn = load.arn("dynamodb", f"table/{name}")
+    calls: list[Call] = [("CreateTable", request, "TableName")]
     ttl = properties.get("TimeToLiveSpecification")
-    if output is not None and isinstance(ttl, dict) and ttl.get("Enabled") in (True, "true"):
-        await _call(
-            load,
-            logical_id,
-            "TimeToLiveSpecification",
-            "dynamodb",
-            "UpdateTimeToLive",
-            {
-                "TableName": name,
-                "TimeToLiveSpecification": {"Enabled": True, "AttributeName": ttl.get("AttributeName")},
-            },
-        )
-    attributes = {"Arn": arn}
-    stream = description.get("LatestStreamArn")
-    if stream or properties.get("StreamSpecification"):
-        attributes["StreamArn"] = stream or f"{arn}/stream/1970-01-01T00:00:00.000"
-    return Created(name, attributes, _status(output), arn)
+    if isinstance(ttl, dict) and ttl.get("Enabled") in (True, "true"):
+        specification = {"Enabled": True, "AttributeName": ttl.get("AttributeName")}
+        ttl_request = {"TableName": name, "TimeToLiveSpecification": specification}
+        calls.append(("UpdateTimeToLive", ttl_request, "TimeToLiveSpecification"))
+    # the stream's ARN holds the time the backend created it: known only from its answer
+    planned = None if properties.get("StreamSpecification") else Created(name, {"Arn": arn}, physical_id=arn)
+    outputs = await _create(load, logical_id, "dynamodb", calls[:1] if planned is None else calls, planned)
+    if outputs is None and planned is not None:
+        return planned
+    output = (outputs or [None])[0]
+    description = (output or {}).get("TableDescription") or {}
+    if output is None:  # there already (a reload): its stream as it is
+        found = await _call(load, logical_id, "TableName", "dynamodb", "DescribeTable", {"TableName": name})
+        description = (found or {}).get("Table") or {}
+    elif len(calls) > 1:
+        await _calls(load, logical_id, "dynamodb", calls[1:])
+    attributes = {"Arn": description.get("TableArn") or arn}
+    if description.get("LatestStreamArn"):
+        attributes["StreamArn"] = description["LatestStreamArn"]
+    return Created(name, attributes, _status(output), attributes["Arn"])
 
 
 async def bucket(
@@ -189,7 +223,6 @@ async def bucket(
     request: dict[str, Any] = {"Bucket": name}
     if load.context.region != "us-east-1":
         request["CreateBucketConfiguration"] = {"LocationConstraint": load.context.region}
-    output = await _call(load, logical_id, "BucketName", "s3", "CreateBucket", request)
     region = load.context.region
     attributes = {
         "Arn": f"arn:{load.scope.pseudo['AWS::Partition']}:s3:::{name}",
@@ -198,7 +231,11 @@ async def bucket(
         "DualStackDomainName": f"{name}.s3.dualstack.{region}.amazonaws.com",
         "WebsiteURL": f"http://{name}.s3-website-{region}.amazonaws.com",
     }
-    return Created(name, attributes, _status(output), name)
+    planned = Created(name, attributes, physical_id=name)
+    outputs = await _create(load, logical_id, "s3", [("CreateBucket", request, "BucketName")], planned)
+    if outputs is not None:
+        planned.status = _status(outputs[0])
+    return planned
 
 
 async def event_bus(
@@ -207,9 +244,12 @@ async def event_bus(
     name = properties.get("Name")
     if not isinstance(name, str) or not name:
         raise load.error("is required", logical_id, "Name")
-    output = await _call(load, logical_id, "Name", "events", "CreateEventBus", {"Name": name})
-    arn = (output or {}).get("EventBusArn") or load.arn("events", f"event-bus/{name}")
-    return Created(name, {"Arn": arn, "Name": name}, _status(output), arn)
+    arn = load.arn("events", f"event-bus/{name}")
+    planned = Created(name, {"Arn": arn, "Name": name}, physical_id=arn)
+    outputs = await _create(load, logical_id, "events", [("CreateEventBus", {"Name": name}, "Name")], planned)
+    if outputs is not None:
+        planned.status = _status(outputs[0])
+    return planned
 
 
 _TARGET_MEMBERS = (
@@ -243,27 +283,19 @@ async def rule(load: LoadContext, logical_id: str, properties: dict[str, Any], _
         request["Description"] = properties["Description"]
     if "EventPattern" not in request and "ScheduleExpression" not in request:
         raise load.error("a rule needs EventPattern or ScheduleExpression", logical_id, "EventPattern")
-    output = await _call(load, logical_id, "EventPattern", "events", "PutRule", request) or {}
     targets = []
     for target in properties.get("Targets") or []:
         item = {key: target[key] for key in _TARGET_MEMBERS if key in target}
         if isinstance(item.get("Input"), dict | list):
             item["Input"] = json.dumps(item["Input"])
         targets.append(item)
+    calls: list[Call] = [("PutRule", request, "EventPattern")]
     if targets:
-        await _call(
-            load,
-            logical_id,
-            "Targets",
-            "events",
-            "PutTargets",
-            {"Rule": name, "EventBusName": bus_name, "Targets": targets},
-        )
-    arn = output.get("RuleArn") or load.arn(
-        "events", f"rule/{name}" if bus_name == "default" else f"rule/{bus_name}/{name}"
-    )
+        calls.append(("PutTargets", {"Rule": name, "EventBusName": bus_name, "Targets": targets}, "Targets"))
+    arn = load.arn("events", f"rule/{name}" if bus_name == "default" else f"rule/{bus_name}/{name}")
     ref = name if bus_name == "default" else f"{bus_name}|{name}"
     created = Created(ref, {"Arn": arn}, physical_id=arn)
+    await _create(load, logical_id, "events", calls, created)
     if "ScheduleExpression" in request:
         created.note = f"schedule {request['ScheduleExpression']}"
     return created
@@ -273,18 +305,16 @@ async def log_group(
     load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]
 ) -> Created:
     name = properties.get("LogGroupName") or load.generated_name(logical_id, 512)
-    output = await _call(load, logical_id, "LogGroupName", "logs", "CreateLogGroup", {"logGroupName": name})
+    calls: list[Call] = [("CreateLogGroup", {"logGroupName": name}, "LogGroupName")]
     if properties.get("RetentionInDays") is not None:
-        await _call(
-            load,
-            logical_id,
-            "RetentionInDays",
-            "logs",
-            "PutRetentionPolicy",
-            {"logGroupName": name, "retentionInDays": int(properties["RetentionInDays"])},
-        )
+        retention = {"logGroupName": name, "retentionInDays": int(properties["RetentionInDays"])}
+        calls.append(("PutRetentionPolicy", retention, "RetentionInDays"))
     arn = load.arn("logs", f"log-group:{name}:*")
-    return Created(name, {"Arn": arn}, _status(output), arn)
+    planned = Created(name, {"Arn": arn}, physical_id=arn)
+    outputs = await _create(load, logical_id, "logs", calls, planned)
+    if outputs is not None:
+        planned.status = _status(outputs[0])
+    return planned
 
 
 async def role(load: LoadContext, logical_id: str, properties: dict[str, Any], _: dict[str, Any]) -> Created:
@@ -295,11 +325,21 @@ async def role(load: LoadContext, logical_id: str, properties: dict[str, Any], _
         "AssumeRolePolicyDocument": document if isinstance(document, str) else json.dumps(document),
         "Path": properties.get("Path") or "/",
     }
-    output = await _call(load, logical_id, "RoleName", "iam", "CreateRole", request)
+    arn = load.arn("iam", f"role{request['Path']}{name}", region=False)
+    # the role id is the backend's: known from its answer only (wait for it when the template uses it)
+    planned = (
+        None
+        if load.scope.uses_attribute(logical_id, "RoleId")
+        else Created(name, {"Arn": arn}, physical_id=arn)
+    )
+    outputs = await _create(load, logical_id, "iam", [("CreateRole", request, "RoleName")], planned)
+    if outputs is None and planned is not None:
+        return planned
+    output = (outputs or [None])[0]
     if output is None:
         output = await _call(load, logical_id, "RoleName", "iam", "GetRole", {"RoleName": name})
     details = (output or {}).get("Role") or {}
-    arn = details.get("Arn") or load.arn("iam", f"role{request['Path']}{name}", region=False)
+    arn = details.get("Arn") or arn
     return Created(name, {"Arn": arn, "RoleId": details.get("RoleId", "")}, physical_id=arn)
 
 

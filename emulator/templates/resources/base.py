@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import string
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,14 @@ class LoadContext:
     work_dir: Path
     names: dict[tuple[str, str], str]
     files: set[str] = field(default_factory=set)  # local files read (definitions), for reload
+    # resources whose backend calls were submitted and are awaited at the end of the load
+    pending: dict[str, asyncio.Task[str]] = field(default_factory=dict)
+
+    async def later(self, logical_id: str, completion: Coroutine[Any, Any, str]) -> None:
+        """Run ``completion`` (the resource's backend calls; answers its status) in the background;
+        returns once its first call has been submitted."""
+        self.pending[logical_id] = asyncio.ensure_future(completion)
+        await asyncio.sleep(0)  # the task's first step submits its first call, in template order
 
     @property
     def file(self) -> str:
