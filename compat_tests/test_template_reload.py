@@ -77,3 +77,36 @@ def test_a_broken_template_is_reported_and_the_others_are_served(tmp_path: Path)
         assert templates_report(server)["ready"] is True
     finally:
         server.stop()
+
+
+def _machine_and_activity(suffix: str) -> str:
+    return f"""
+  Gate{suffix}:
+    Type: AWS::StepFunctions::Activity
+    Properties: {{Name: reload-gate{suffix}}}
+  Machine{suffix}:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineName: reloaded{suffix}
+      RoleArn: arn:aws:iam::123456789012:role/r
+      DefinitionString: '{json.dumps(V2)}'
+"""
+
+
+def test_a_machine_removed_from_the_template_is_deleted_on_reload(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(
+        "Resources:" + _machine_and_activity("1") + _machine_and_activity("2")
+    )
+    server = start_with("--template", str(tmp_path / "template.yaml"), reload=True)
+    try:
+        sfn = aws_client(server, "stepfunctions")
+        wait_loaded(server)
+        assert {"reloaded1", "reloaded2"} <= {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
+        (tmp_path / "template.yaml").write_text("Resources:" + _machine_and_activity("1"))
+        wait_loaded(server, generation=2)
+        names = {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
+        assert "reloaded1" in names and "reloaded2" not in names
+        activities = {a["name"] for a in sfn.list_activities()["activities"]}
+        assert "reload-gate1" in activities and "reload-gate2" not in activities
+    finally:
+        server.stop()

@@ -61,6 +61,13 @@ def test_sam_application_loads_every_resource_with_the_names_the_template_gives(
     table = resources["OrdersTable"]["physicalId"].rsplit("/", 1)[1]
     assert definition["States"]["Save"]["Parameters"]["TableName"] == table
     assert described["roleArn"] == resources["OrderMachineRole"]["physicalId"]
+    assert described["tracingConfiguration"] == {"enabled": True}
+    assert described["loggingConfiguration"]["level"] == "ALL"
+    group = described["loggingConfiguration"]["destinations"][0]["cloudWatchLogsLogGroup"]["logGroupArn"]
+    assert (
+        group
+        == f"arn:aws:logs:us-east-1:123456789012:log-group:{resources['OrderLogs']['physicalId'].split(':')[6]}:*"
+    )
     assert (
         aws_client(sam_server, "dynamodb").describe_table(TableName=table)["Table"]["TableStatus"] == "ACTIVE"
     )

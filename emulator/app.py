@@ -255,7 +255,8 @@ def _deliver_rule_events(env: ServiceEnvironment, clients: AwsClients) -> Any:
             start_execution_for_event(env, account, region, target, event)
 
         def deliver(account: str, region: str, target: dict[str, Any], event: Any) -> None:
-            loop.call_soon_threadsafe(start, account, region, target, event)
+            with contextlib.suppress(RuntimeError):  # the server is shutting down
+                loop.call_soon_threadsafe(start, account, region, target, event)
 
         clients.state_machine_events = deliver
 

@@ -3,7 +3,8 @@ reloaded when one of their files changes (``watchfiles``), listed by ``GET /_emu
 
 A reload runs the same load again: resources that exist are kept, state machines get the new
 definition (UpdateStateMachine: running executions finish on the definition they started with),
-functions get the new configuration, new resources are created.
+functions get the new configuration, new resources are created, and the state machines, activities
+and functions no longer declared are deleted.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from emulator.service.environment import ServiceEnvironment
+from emulator.service.activities import delete_activity
+from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.service.functions import remove_local_function
+from emulator.service.state_machines import delete_state_machine
 from emulator.templates.loader import LoadState, load_template
-from emulator.templates.report import LoadReport
+from emulator.templates.report import CREATED, UPDATED, LoadReport
 
 log = logging.getLogger("emulator.templates")
 
@@ -46,8 +50,11 @@ class TemplateSet:
             return await self._load(path)
 
     async def _load(self, path: str) -> LoadReport:
+        previous = self.reports.get(path)
         report = await load_template(self.env, path, self.parameters, self.state)
         self.reports[path] = report
+        if previous is not None:
+            retire(self.env, previous, report)
         log.info("%s", report.summary())
         for line in report.problems():
             log.warning("%s", line)
@@ -111,6 +118,35 @@ class TemplateSet:
                     log.info("reloaded %s in %.0f ms", path, (time.perf_counter() - started) * 1000)
                     del report
                 break  # the files to watch may have changed: watch again
+
+
+def _live(report: LoadReport) -> set[tuple[str, str]]:
+    return {
+        (item.type, item.physical_id)
+        for stack in report.stacks
+        for item in stack.resources
+        if item.status in (CREATED, UPDATED)
+    }
+
+
+def retire(env: ServiceEnvironment, previous: LoadReport, report: LoadReport) -> list[str]:
+    """After a reload, delete the state machines, activities and local functions the template no
+    longer declares (or now names differently), as a stack update would; the other services'
+    resources stay until the server stops. The ARNs retired."""
+    context = RequestContext(env.settings.account_id, env.settings.region, "template-reload")
+    retired = []
+    for kind, physical_id in sorted(_live(previous) - _live(report)):
+        if kind == "AWS::StepFunctions::StateMachine":
+            delete_state_machine(env, context, {"stateMachineArn": physical_id})
+        elif kind == "AWS::StepFunctions::Activity":
+            delete_activity(env, context, {"activityArn": physical_id})
+        elif kind == "AWS::Lambda::Function":
+            remove_local_function(env, physical_id.rsplit(":", 1)[-1])
+        else:
+            continue
+        retired.append(physical_id)
+        log.info("%s: %s is no longer declared: deleted", report.path, physical_id)
+    return retired
 
 
 def _filter(files: set[str], folders: list[str]) -> Any:
