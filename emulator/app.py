@@ -281,7 +281,9 @@ def install_templates(app: web.Application, env: ServiceEnvironment, settings: S
         return
     from emulator.templates.templates import TemplateSet
 
-    templates = TemplateSet(env, list(settings.template_paths), settings.parameter_overrides)
+    templates = TemplateSet(
+        env, list(settings.template_paths), settings.parameter_overrides, sleep=SystemClock().sleep
+    )
     app[_TEMPLATES] = templates
     tasks: list[asyncio.Task[None]] = []
 
@@ -292,6 +294,7 @@ def install_templates(app: web.Application, env: ServiceEnvironment, settings: S
             tasks.append(loop.create_task(_watching(templates)))
 
     async def stop(_: web.Application) -> None:
+        templates.close()
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -8,8 +8,10 @@ was deleted, the input is not JSON) is logged, not raised to the event's sender.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -40,6 +42,34 @@ def _select(event: Any, path: str) -> Any:
             return None
         value = value[part]
     return value
+
+
+_RATE = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> float | None:
+    """The period of a ``rate(…)`` schedule expression in seconds; None for ``cron(…)`` or text
+    that is not a rate."""
+    match = _RATE.match(expression.strip())
+    if match is None:
+        return None
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2).rstrip("s")]
+
+
+def scheduled_event(account: str, region: str, rule_arn: str, when: float) -> dict[str, Any]:
+    """The event EventBridge sends a scheduled rule's targets."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account,
+        "time": dt.datetime.fromtimestamp(when, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [rule_arn],
+        "detail": {},
+    }
 
 
 def start_execution_for_event(

@@ -64,9 +64,10 @@ async def load_template(
     context = RequestContext(env.settings.account_id, env.settings.region, "template-load")
     stacks: list[StackReport] = []
     files: list[str] = []
+    schedules: list[tuple[str, float, list[dict[str, Any]]]] = []
     for source in sources:
         extra: set[str] = set()
-        stacks.append(await _load_stack(env, context, source, parameters, state, extra, HANDLERS))
+        stacks.append(await _load_stack(env, context, source, parameters, state, extra, HANDLERS, schedules))
         files.extend([*source.files, *sorted(extra)])
     return LoadReport(
         path,
@@ -75,6 +76,7 @@ async def load_template(
         loaded_at=time.time(),
         duration_seconds=time.perf_counter() - started,
         generation=generation,
+        schedules=tuple((arn, period, tuple(targets)) for arn, period, targets in schedules),
     )
 
 
@@ -86,6 +88,7 @@ async def _load_stack(
     state: LoadState,
     files: set[str],
     handlers: Mapping[str, Any],
+    schedules: list[tuple[str, float, list[dict[str, Any]]]],
 ) -> StackReport:
     from emulator.templates.resources import LoadContext
 
@@ -119,7 +122,7 @@ async def _load_stack(
         evaluate_conditions(resolver, document)
     except TemplateError as error:
         return StackReport(source.stack_name, source.file, error=str(error))
-    load = LoadContext(env, context, scope, source.base_dir, state.work_dir, state.names, files)
+    load = LoadContext(env, context, scope, source.base_dir, state.work_dir, state.names, files, schedules)
     outcomes: dict[str, ResourceOutcome] = {}
     for logical_id in _creation_order(resources):
         outcomes[logical_id] = await _create(load, resolver, logical_id, resources[logical_id], handlers)

@@ -64,6 +64,8 @@ class LoadReport:
     loaded_at: float = 0.0
     duration_seconds: float = 0.0
     generation: int = 1  # 1 for the first load, +1 per reload
+    # rules with a rate(…) schedule that target state machines: (rule ARN, period s, targets)
+    schedules: tuple[tuple[str, float, tuple[dict[str, Any], ...]], ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from emulator.service.activities import delete_activity
 from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.service.event_targets import scheduled_event, start_execution_for_event
 from emulator.service.functions import remove_local_function
 from emulator.service.state_machines import delete_state_machine
 from emulator.templates.loader import LoadState, load_template
@@ -30,8 +31,17 @@ class TemplateSet:
     """What ``--template`` loaded, in the order given (a later stack can import an earlier one's
     exports)."""
 
-    def __init__(self, env: ServiceEnvironment, paths: list[str], parameters: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        env: ServiceEnvironment,
+        paths: list[str],
+        parameters: Mapping[str, str],
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
         self.env = env
+        # how schedules wait (real seconds; app.py gives the clock's sleep); None: schedules off
+        self.sleep = sleep
+        self._schedules: dict[str, list[asyncio.Task[None]]] = {}
         self.paths = list(paths)
         self.parameters = dict(parameters)
         self.state = LoadState()
@@ -55,10 +65,40 @@ class TemplateSet:
         self.reports[path] = report
         if previous is not None:
             retire(self.env, previous, report)
+        self._start_schedules(path, report)
         log.info("%s", report.summary())
         for line in report.problems():
             log.warning("%s", line)
         return report
+
+    def _start_schedules(self, path: str, report: LoadReport) -> None:
+        for task in self._schedules.pop(path, []):
+            task.cancel()
+        if self.sleep is None:
+            return
+        self._schedules[path] = [
+            asyncio.ensure_future(self._fire(rule_arn, period, targets))
+            for rule_arn, period, targets in report.schedules
+        ]
+
+    async def _fire(self, rule_arn: str, period: float, targets: tuple[dict[str, Any], ...]) -> None:
+        """A rate rule: every ``period`` seconds, its state machine targets start with the
+        scheduled event (the first one a period after the rule was created, as EventBridge does)."""
+        assert self.sleep is not None
+        parts = rule_arn.split(":")
+        region, account = parts[3], parts[4]
+        while True:
+            await self.sleep(period)
+            event = scheduled_event(account, region, rule_arn, time.time())
+            for target in targets:
+                start_execution_for_event(self.env, account, region, dict(target), event)
+
+    def close(self) -> None:
+        """Stop the schedules."""
+        for tasks in self._schedules.values():
+            for task in tasks:
+                task.cancel()
+        self._schedules.clear()
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from emulator.service.aws_resources import AwsCallFailed, call_aws, endpoint_of, in_process_queue_url
+from emulator.service.event_targets import rate_seconds
 from emulator.templates.intrinsics import Created
 from emulator.templates.resources.base import LoadContext, tag_list
 
@@ -296,8 +297,21 @@ async def rule(load: LoadContext, logical_id: str, properties: dict[str, Any], _
     ref = name if bus_name == "default" else f"{bus_name}|{name}"
     created = Created(ref, {"Arn": arn}, physical_id=arn)
     await _create(load, logical_id, "events", calls, created)
+    machines = [
+        target
+        for target in targets
+        if ":states:" in str(target.get("Arn")) and ":stateMachine:" in str(target.get("Arn"))
+    ]
     if "ScheduleExpression" in request:
-        created.note = f"schedule {request['ScheduleExpression']}"
+        expression = str(request["ScheduleExpression"])
+        period = rate_seconds(expression)
+        if period is None:
+            created.note = (
+                f"{expression}: cron schedules are not fired by the emulator (start the execution yourself)"
+            )
+        elif machines and request["State"] == "ENABLED":
+            created.note = f"{expression}: starts {len(machines)} state machine(s) every {period:.0f} s"
+            load.schedules.append((arn, period, machines))
     return created
 
 

@@ -30,6 +30,8 @@ class LoadContext:
     work_dir: Path
     names: dict[tuple[str, str], str]
     files: set[str] = field(default_factory=set)  # local files read (definitions), for reload
+    # rate schedules of rules that target state machines (rule ARN, period in seconds, targets)
+    schedules: list[tuple[str, float, list[dict[str, Any]]]] = field(default_factory=list)
     # resources whose backend calls were submitted and are awaited at the end of the load
     pending: dict[str, asyncio.Task[str]] = field(default_factory=dict)
 
