@@ -83,7 +83,7 @@ def test_sam_state_machine_runs_the_function_then_writes_the_table_and_the_queue
         stateMachineArn=_machine(sfn, "orders-dev"), input=json.dumps({"id": "o-1", "quantity": 3})
     )["executionArn"]
     described = wait_finished(sfn, execution)
-    assert described["status"] == "SUCCEEDED", described
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"))
     assert json.loads(described["output"])["price"] == {"total": 30, "stage": "dev"}
     table = resources["OrdersTable"]["physicalId"].rsplit("/", 1)[1]
     item = aws_client(sam_server, "dynamodb").get_item(TableName=table, Key={"id": {"S": "o-1"}})["Item"]
@@ -223,7 +223,7 @@ def test_cdk_cloud_assembly_loads_its_stack_and_runs_the_join_built_definition(
     sfn = aws_client(cdk_server, "stepfunctions")
     execution = sfn.start_execution(stateMachineArn=flow, input=json.dumps({"id": "cdk-1"}))["executionArn"]
     described = wait_finished(sfn, execution)
-    assert described["status"] == "SUCCEEDED", described
+    assert described["status"] == "SUCCEEDED", (described.get("error"), described.get("cause"))
     table = resources["OrdersTable1A2B3C4D"]["physicalId"].rsplit("/", 1)[1]
     assert table.startswith("OrdersStack-OrdersTable1A2B3C4D-")
     item = aws_client(cdk_server, "dynamodb").get_item(TableName=table, Key={"id": {"S": "cdk-1"}})
