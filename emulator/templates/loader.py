@@ -126,6 +126,7 @@ async def _load_stack(
     outcomes: dict[str, ResourceOutcome] = {}
     for logical_id in _creation_order(resources):
         outcomes[logical_id] = await _create(load, resolver, logical_id, resources[logical_id], handlers)
+    await load.flush()
     for logical_id, pending in load.pending.items():  # the backend calls submitted along the way
         try:
             outcomes[logical_id] = replace(outcomes[logical_id], status=await pending)

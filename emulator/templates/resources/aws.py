@@ -65,8 +65,9 @@ async def _create(
             outputs = await _calls(load, logical_id, service, calls)
             return _status(outputs[0])
 
-        await load.later(logical_id, complete())
+        load.later(logical_id, complete())
         return None
+    await load.flush()  # what this waits for comes after what was declared before it
     return await _calls(load, logical_id, service, calls)
 
 
@@ -156,6 +157,7 @@ async def subscription(
     }
     if properties.get("RawMessageDelivery") is not None:
         request["Attributes"] = {"RawMessageDelivery": _attribute_text(properties["RawMessageDelivery"])}
+    await load.flush()
     output = await _call(load, logical_id, "TopicArn", "sns", "Subscribe", request) or {}
     arn = str(output.get("SubscriptionArn", ""))
     return Created(arn, {"Arn": arn}, physical_id=arn)

@@ -32,14 +32,25 @@ class LoadContext:
     files: set[str] = field(default_factory=set)  # local files read (definitions), for reload
     # rate schedules of rules that target state machines (rule ARN, period in seconds, targets)
     schedules: list[tuple[str, float, list[dict[str, Any]]]] = field(default_factory=list)
-    # resources whose backend calls were submitted and are awaited at the end of the load
+    # resources whose backend calls wait to be submitted (``flush``), then are awaited at the end
+    queued: list[tuple[str, Coroutine[Any, Any, str]]] = field(default_factory=list)
     pending: dict[str, asyncio.Task[str]] = field(default_factory=dict)
 
-    async def later(self, logical_id: str, completion: Coroutine[Any, Any, str]) -> None:
-        """Run ``completion`` (the resource's backend calls; answers its status) in the background;
-        returns once its first call has been submitted."""
-        self.pending[logical_id] = asyncio.ensure_future(completion)
-        await asyncio.sleep(0)  # the task's first step submits its first call, in template order
+    def later(self, logical_id: str, completion: Coroutine[Any, Any, str]) -> None:
+        """Run ``completion`` (the resource's backend calls; answers its status) at the next
+        ``flush``. Until then nothing yields to the event loop (no request is served in between),
+        so the calls are submitted before anything a request starts can reach the backends."""
+        self.queued.append((logical_id, completion))
+
+    async def flush(self) -> None:
+        """Submit the queued calls, in template order (before a handler that waits for a backend,
+        and at the end of the stack)."""
+        if not self.queued:
+            return
+        for logical_id, completion in self.queued:
+            self.pending[logical_id] = asyncio.ensure_future(completion)
+        self.queued.clear()
+        await asyncio.sleep(0)  # each task's first step submits its first call, in that order
 
     @property
     def file(self) -> str:

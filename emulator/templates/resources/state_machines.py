@@ -22,8 +22,11 @@ from emulator.templates.resources.base import LoadContext, tag_list
 _SUBSTITUTION = re.compile(r"\$\{([^}]*)\}")
 
 
-async def _answer(result: Any) -> dict[str, Any]:
-    return await result if inspect.isawaitable(result) else result
+async def _answer(load: LoadContext, result: Any) -> dict[str, Any]:
+    if not inspect.isawaitable(result):
+        return dict(result)
+    await load.flush()  # the log group it checks was declared before it: created first
+    return dict(await result)
 
 
 def _definition(load: LoadContext, logical_id: str, properties: dict[str, Any]) -> str:
@@ -112,12 +115,12 @@ async def state_machine(
     try:
         if existing is None:
             request["tags"] = tags
-            await _answer(state_machines.create_state_machine(env, context, request))
+            await _answer(load, state_machines.create_state_machine(env, context, request))
             status = "CREATE_COMPLETE"
         else:
             update = {key: value for key, value in request.items() if key not in ("name", "type")}
             await _answer(
-                state_machines.update_state_machine(env, context, dict(update, stateMachineArn=arn))
+                load, state_machines.update_state_machine(env, context, dict(update, stateMachineArn=arn))
             )
             status = "UPDATE_COMPLETE"
     except ApiError as error:
