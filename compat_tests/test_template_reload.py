@@ -110,3 +110,43 @@ def test_a_machine_removed_from_the_template_is_deleted_on_reload(tmp_path: Path
         assert "reload-gate1" in activities and "reload-gate2" not in activities
     finally:
         server.stop()
+
+
+SAM_ALIAS = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: aliased
+      AutoPublishAlias: live
+      Definition:
+        StartAt: Done
+        States:
+          Done: {Type: Pass, Result: VALUE, End: true}
+"""
+
+
+def test_sam_auto_publish_alias_publishes_a_version_per_reload_and_moves_the_alias(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(SAM_ALIAS.replace("VALUE", "one"))
+    server = start_with("--template", str(tmp_path / "template.yaml"), reload=True)
+    try:
+        resources = resources_of(wait_loaded(server))
+        kinds = {item["type"] for item in resources.values()}
+        assert {"AWS::StepFunctions::StateMachineVersion", "AWS::StepFunctions::StateMachineAlias"} <= kinds
+        sfn = aws_client(server, "stepfunctions")
+        alias = "arn:aws:states:us-east-1:123456789012:stateMachine:aliased:live"
+        first = sfn.start_execution(stateMachineArn=alias)["executionArn"]
+        assert wait_finished(sfn, first)["output"] == '"one"'
+        (tmp_path / "template.yaml").write_text(SAM_ALIAS.replace("VALUE", "two"))
+        wait_loaded(server, generation=2)
+        second = sfn.start_execution(stateMachineArn=alias)["executionArn"]
+        described = wait_finished(sfn, second)
+        assert described["output"] == '"two"'
+        assert described["stateMachineVersionArn"].endswith(":aliased:2")
+        versions = sfn.list_state_machine_versions(
+            stateMachineArn="arn:aws:states:us-east-1:123456789012:stateMachine:aliased"
+        )["stateMachineVersions"]
+        assert len(versions) == 2
+    finally:
+        server.stop()
