@@ -107,6 +107,7 @@ async def _load_stack(
         )
         from emulator.templates import sam
 
+        sam.check_transforms(document, source.file)
         if sam.is_sam(document):
             document = sam.package_locally(document, source.file, source.base_dir, files)
             # the translator (its import and its work) off the event loop: requests are served meanwhile

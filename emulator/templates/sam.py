@@ -23,10 +23,36 @@ SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _RESOURCE_ID = re.compile(r"\[([A-Za-z0-9]+)\]")
 
 
-def is_sam(document: dict[str, Any]) -> bool:
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"  # its Fn::Length / Fn::ToJsonString are supported
+
+
+def transforms_of(document: dict[str, Any]) -> list[Any]:
     transform = document.get("Transform")
-    names = transform if isinstance(transform, list) else [transform]
-    return SAM_TRANSFORM in names
+    if transform is None:
+        return []
+    return list(transform) if isinstance(transform, list) else [transform]
+
+
+def is_sam(document: dict[str, Any]) -> bool:
+    return SAM_TRANSFORM in transforms_of(document)
+
+
+def check_transforms(document: dict[str, Any], file: str) -> None:
+    """Macros run in AWS during deployment; only the SAM transform is applied here."""
+    for name in transforms_of(document):
+        if name not in (SAM_TRANSFORM, LANGUAGE_EXTENSIONS):
+            shown = (
+                name
+                if isinstance(name, str)
+                else str(name.get("Name", name))
+                if isinstance(name, dict)
+                else name
+            )
+            raise TemplateError(
+                file,
+                f"the transform {shown} is not supported (the emulator applies {SAM_TRANSFORM} only)",
+                "Transform",
+            )
 
 
 def _local(value: Any) -> bool:

@@ -205,3 +205,11 @@ def test_an_unsupported_resource_type_is_listed_not_dropped(tmp_path: Path) -> N
     assert outcome.status == "NOT_SUPPORTED"
     assert "cannot create AWS::ApiGateway::RestApi" in outcome.message
     assert any("Api (AWS::ApiGateway::RestApi): NOT_SUPPORTED" in line for line in report.problems())
+
+
+def test_a_transform_other_than_sam_is_refused(tmp_path: Path) -> None:
+    _, report = _load(tmp_path, "Transform: [AWS::Serverless-2016-10-31, MyMacro]\nResources:" + GOOD, {})
+    assert report.stacks[0].error == (
+        f"{tmp_path / 'template.yaml'}: Transform: the transform MyMacro is not supported "
+        "(the emulator applies AWS::Serverless-2016-10-31 only)"
+    )
