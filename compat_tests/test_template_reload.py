@@ -102,8 +102,12 @@ def test_a_machine_removed_from_the_template_is_deleted_on_reload(tmp_path: Path
         sfn = aws_client(server, "stepfunctions")
         wait_loaded(server)
         assert {"reloaded1", "reloaded2"} <= {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
+        (tmp_path / "template.yaml").write_text("Resources:" + _machine_and_activity("1") + "  Broken: [")
+        broken = wait_loaded(server, generation=2)  # saved half-edited: reported, nothing deleted
+        assert broken["templates"][0]["error"].startswith(f"{tmp_path / 'template.yaml'}: is not valid YAML")
+        assert {"reloaded1", "reloaded2"} <= {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
         (tmp_path / "template.yaml").write_text("Resources:" + _machine_and_activity("1"))
-        wait_loaded(server, generation=2)
+        wait_loaded(server, generation=3)
         names = {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
         assert "reloaded1" in names and "reloaded2" not in names
         activities = {a["name"] for a in sfn.list_activities()["activities"]}

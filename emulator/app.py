@@ -263,38 +263,46 @@ def _deliver_rule_events(env: ServiceEnvironment, clients: AwsClients) -> Any:
     return bind
 
 
-_TEMPLATES: web.AppKey[Any] = web.AppKey("templates", object)
+# The TemplateSet once the load has begun (the app is frozen by then: a holder, set later).
+_TEMPLATES: web.AppKey[dict[str, Any]] = web.AppKey("templates", dict)
 
 
 def install_templates(app: web.Application, env: ServiceEnvironment, settings: Settings) -> None:
     """``--template``: load each template once the server listens (its first request does not
-    wait), reload on change, and answer ``GET /_emulator/templates``."""
+    wait, nor does it pay for the templates room's imports), reload on change, and answer
+    ``GET /_emulator/templates``."""
+    holder: dict[str, Any] = {}
+    app[_TEMPLATES] = holder
 
     async def show(_: web.Request) -> web.StreamResponse:
-        templates = app.get(_TEMPLATES)
+        templates = holder.get("set")
         if templates is None:
-            return web.json_response({"ready": True, "parameterOverrides": {}, "templates": []})
+            ready = not settings.template_paths
+            return web.json_response({"ready": ready, "parameterOverrides": {}, "templates": []})
         return web.json_response(templates.to_json())
 
     app.router.add_get("/_emulator/templates", show)
     if not settings.template_paths:
         return
-    from emulator.templates.templates import TemplateSet
-
-    templates = TemplateSet(
-        env, list(settings.template_paths), settings.parameter_overrides, sleep=SystemClock().sleep
-    )
-    app[_TEMPLATES] = templates
     tasks: list[asyncio.Task[None]] = []
 
-    async def start(_: web.Application) -> None:
-        loop = asyncio.get_running_loop()
-        tasks.append(loop.create_task(_loading(templates)))
+    async def load() -> None:
+        await asyncio.sleep(WARM_UP_DELAY_SECONDS)  # the server answers its first request first
+        from emulator.templates.templates import TemplateSet
+
+        templates = holder["set"] = TemplateSet(
+            env, list(settings.template_paths), settings.parameter_overrides, sleep=SystemClock().sleep
+        )
+        await templates.load_all()
         if settings.template_reload:
-            tasks.append(loop.create_task(_watching(templates)))
+            await _watching(templates)
+
+    async def start(_: web.Application) -> None:
+        tasks.append(asyncio.get_running_loop().create_task(load()))
 
     async def stop(_: web.Application) -> None:
-        templates.close()
+        if "set" in holder:
+            holder["set"].close()
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -302,11 +310,6 @@ def install_templates(app: web.Application, env: ServiceEnvironment, settings: S
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
-
-
-async def _loading(templates: Any) -> None:
-    await asyncio.sleep(WARM_UP_DELAY_SECONDS)  # the server answers its first request first
-    await templates.load_all()
 
 
 async def _watching(templates: Any) -> None:

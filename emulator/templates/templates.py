@@ -42,6 +42,7 @@ class TemplateSet:
         # how schedules wait (real seconds; app.py gives the clock's sleep); None: schedules off
         self.sleep = sleep
         self._schedules: dict[str, list[asyncio.Task[None]]] = {}
+        self._last_good: dict[str, LoadReport] = {}  # what a reload compares with to retire
         self.paths = list(paths)
         self.parameters = dict(parameters)
         self.state = LoadState()
@@ -61,11 +62,20 @@ class TemplateSet:
 
     async def _load(self, path: str) -> LoadReport:
         previous = self.reports.get(path)
-        report = await load_template(self.env, path, self.parameters, self.state)
+        try:
+            report = await load_template(self.env, path, self.parameters, self.state)
+        except Exception as error:  # an emulator bug: reported, and the other templates still load
+            log.exception("loading %s failed", path)
+            message = f"{path}: the emulator failed to load it: {type(error).__name__}: {error}"
+            generation = previous.generation + 1 if previous is not None else 1
+            report = LoadReport(path, error=message, loaded_at=time.time(), generation=generation)
         self.reports[path] = report
-        if previous is not None:
-            retire(self.env, previous, report)
-        self._start_schedules(path, report)
+        if report.ok:  # a template saved half-edited deletes nothing
+            last_good = self._last_good.get(path)
+            if last_good is not None:
+                retire(self.env, last_good, report)
+            self._last_good[path] = report
+            self._start_schedules(path, report)
         log.info("%s", report.summary())
         for line in report.problems():
             log.warning("%s", line)
