@@ -154,3 +154,18 @@ def test_sam_auto_publish_alias_publishes_a_version_per_reload_and_moves_the_ali
         assert len(versions) == 2
     finally:
         server.stop()
+
+
+def test_a_definition_that_breaks_on_reload_keeps_the_machine_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(TEMPLATE)
+    (tmp_path / "flow.asl.json").write_text(json.dumps(V2))
+    server = start_with("--template", str(tmp_path / "template.yaml"), reload=True)
+    try:
+        arn = resources_of(wait_loaded(server))["Machine"]["physicalId"]
+        (tmp_path / "flow.asl.json").write_text(json.dumps({"StartAt": "Nowhere", "States": V2["States"]}))
+        machine = resources_of(wait_loaded(server, generation=2))["Machine"]
+        assert machine["status"] == "CREATE_FAILED" and "MISSING_TRANSITION_TARGET" in machine["message"]
+        sfn = aws_client(server, "stepfunctions")
+        assert json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"]) == V2
+    finally:
+        server.stop()

@@ -170,13 +170,22 @@ class TemplateSet:
                 break  # the files to watch may have changed: watch again
 
 
-def _live(report: LoadReport) -> set[tuple[str, str]]:
-    return {
-        (item.type, item.physical_id)
-        for stack in report.stacks
-        for item in stack.resources
-        if item.status in (CREATED, UPDATED)
-    }
+def _replaced(previous: LoadReport, report: LoadReport) -> list[tuple[str, str]]:
+    """(type, physical id) of what ``previous`` created that ``report`` no longer has: a logical id
+    gone from the template, or now created under another name. A resource that failed to update
+    keeps what it had (as a stack update rolls back)."""
+    now = {(stack.stack_name, item.logical_id): item for stack in report.stacks for item in stack.resources}
+    gone = []
+    for stack in previous.stacks:
+        for item in stack.resources:
+            if item.status not in (CREATED, UPDATED):
+                continue
+            current = now.get((stack.stack_name, item.logical_id))
+            if current is None or (
+                current.status in (CREATED, UPDATED) and current.physical_id != item.physical_id
+            ):
+                gone.append((item.type, item.physical_id))
+    return gone
 
 
 def retire(env: ServiceEnvironment, previous: LoadReport, report: LoadReport) -> list[str]:
@@ -185,7 +194,7 @@ def retire(env: ServiceEnvironment, previous: LoadReport, report: LoadReport) ->
     resources stay until the server stops. The ARNs retired."""
     context = RequestContext(env.settings.account_id, env.settings.region, "template-reload")
     retired = []
-    for kind, physical_id in sorted(_live(previous) - _live(report)):
+    for kind, physical_id in _replaced(previous, report):
         if kind == "AWS::StepFunctions::StateMachine":
             delete_state_machine(env, context, {"stateMachineArn": physical_id})
         elif kind == "AWS::StepFunctions::Activity":
