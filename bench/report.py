@@ -49,6 +49,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("template_first_answer_s", "--template 50 resources: first answer (s)", target=1.0),
     Metric("template_machines_ready_s", "  its 10 machines listed (s)", target=2.0),
     Metric("template_all_resources_s", "  all 50 resources created (s)"),
+    Metric("template_cpu_to_first_answer_s", "  server CPU until the first answer (s)"),
+    Metric("template_cpu_to_machines_s", "  server CPU until the machines are listed (s)"),
 )
 
 
