@@ -112,8 +112,23 @@ def _loader_class() -> Any:
         TemplateLoader.add_constructor(
             "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
         )
+        TemplateLoader.add_constructor("tag:yaml.org,2002:map", _mapping_with_text_keys)
         _LOADER = TemplateLoader
     return _LOADER
+
+
+def _mapping_with_text_keys(loader: Any, node: Any) -> dict[Any, Any]:
+    """A mapping whose plain keys stay the text written (``ON:`` is the key "ON", not True)."""
+    import yaml
+
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:str":
+            key = key_node.value
+        else:
+            key = loader.construct_object(key_node, deep=True)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
 
 
 def _plain(value: Any) -> Any:

@@ -213,3 +213,71 @@ def test_a_transform_other_than_sam_is_refused(tmp_path: Path) -> None:
         f"{tmp_path / 'template.yaml'}: Transform: the transform MyMacro is not supported "
         "(the emulator applies AWS::Serverless-2016-10-31 only)"
     )
+
+
+def test_a_node_function_is_not_runnable_but_its_arn_resolves(tmp_path: Path) -> None:
+    text = (
+        "Resources:"
+        + GOOD
+        + """  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: node-fn
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: {ZipFile: "exports.handler = async () => 1"}
+  Caller:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineName: caller
+      RoleArn: arn:aws:iam::123456789012:role/r
+      DefinitionString: !Sub '{"StartAt": "C", "States": {"C": {"Type": "Task", "Resource": "${Fn.Arn}", "End": true}}}'
+"""
+    )
+    env, report = _load(tmp_path, text, {})
+    outcomes = {item.logical_id: item for item in report.stacks[0].resources}
+    assert outcomes["Fn"].status == "NOT_RUNNABLE"
+    assert (
+        "runtime nodejs20.x" in outcomes["Fn"].message and "sam local start-lambda" in outcomes["Fn"].message
+    )
+    assert outcomes["Caller"].status == "CREATE_COMPLETE"
+    assert env.local_functions.find("node-fn") is None
+
+
+def test_a_python_function_is_registered_with_its_configuration(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    text = (
+        "Resources:"
+        + GOOD
+        + """  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: src
+      Timeout: 9
+      MemorySize: 256
+      Environment: {Variables: {STAGE: dev, RETRIES: 3, ON: true}}
+"""
+    )
+    env, report = _load(tmp_path, text, {})
+    (config,) = env.local_functions.all()
+    assert config.name.startswith(f"{tmp_path.name}-Fn-".replace("_", "-")[:20]) or config.name.endswith(
+        config.name
+    )
+    assert (config.handler, config.code_dir, config.runtime) == (
+        "app.handler",
+        str((tmp_path / "src").resolve()),
+        "python3.12",
+    )
+    assert dict(config.environment) == {"STAGE": "dev", "RETRIES": "3", "ON": "true"}
+    assert (config.timeout_seconds, config.memory_size_mb, config.source) == (
+        9.0,
+        256,
+        str(tmp_path / "template.yaml"),
+    )
+    assert {item.logical_id: item for item in report.stacks[0].resources}["Fn"].physical_id.endswith(
+        config.name
+    )
