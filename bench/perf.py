@@ -30,13 +30,14 @@ from typing import Any
 
 from bench import core as own_core
 from bench import scenarios
+from bench import templates as bench_templates
 from bench.compat import free_port
 from bench.report import Summary, format_table, ratio, summarise
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT_DIRECTORY = REPO / ".bench"
 STANDARD_PHASES = ("exec1000", "sync", "map", "tp1", "tp8")
-EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express", "soak")
+EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express", "soak", "templates")
 PHASES = STANDARD_PHASES + EXTRA_PHASES
 
 
@@ -221,6 +222,8 @@ def run_round(
             ("tp8", lambda: core.bench_throughput(options, machine1, 8, "8")),
             ("express", lambda: scenarios.bench_express_memory(options, pid)),
             ("soak", lambda: scenarios.bench_soak(options, pid)),
+            # its own emulator process, started with --template on 50 resources (bench/templates.py)
+            ("templates", lambda: bench_templates.bench_template_startup(options, server.name)),
         ]
         for name, phase in phases:
             if not _selected(args, name):

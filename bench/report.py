@@ -45,6 +45,12 @@ METRICS: tuple[Metric, ...] = (
     Metric("sqs_per_execution_ms", "SQS sendMessage task, per execution (ms)"),
     Metric("express_rss_growth_mb", "RSS growth over EXPRESS run (MB)"),
     Metric("express_rps", "EXPRESS StartExecution req/s, 8 threads", lower_is_better=False),
+    # issue 13: the emulator started with --template on 50 resources (bench/templates.py)
+    Metric("template_first_answer_s", "--template 50 resources: first answer (s)", target=1.0),
+    Metric("template_machines_ready_s", "  its 10 machines listed (s)", target=2.0),
+    Metric("template_all_resources_s", "  all 50 resources created (s)"),
+    Metric("template_cpu_to_first_answer_s", "  server CPU until the first answer (s)"),
+    Metric("template_cpu_to_machines_s", "  server CPU until the machines are listed (s)"),
 )
 
 

@@ -59,6 +59,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
         clock=SystemClock(settings.wait_time_scale),
         engine_builder=lambda env: build_engine(env, settings, clients),
         local_functions=local_functions_from(settings),
+        aws_clients=clients,
     )
     env.retention = _retention(env, settings)
     env.definition_accepted = _warm_backends_for(clients)
@@ -320,9 +321,89 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
     app.middlewares.append(request_log_middleware)
     app.router.add_get("/_emulator/health", health)
     install_mock_admin(app)
+    install_templates(app, app[ENVIRONMENT], settings)  # before the catch-all AWS routes
     app.on_cleanup.append(_close_integrations)
     app.router.add_post("/", handle)
     app.router.add_post("/{tail:.*}", handle)
     app.router.add_route("*", "/{tail:.*}", handle)  # other AWS services' REST calls (S3 GET/PUT …)
     install_aws_passthrough(app, clients)
+    app.on_startup.append(_deliver_rule_events(app[ENVIRONMENT], clients))
     return app
+
+
+def _deliver_rule_events(env: ServiceEnvironment, clients: AwsClients) -> Any:
+    """EventBridge rules that target a state machine start it (a PutEvents from an SDK client, a
+    state machine's events:putEvents task, a template's rule): the in-process backend matches,
+    the loop starts the execution (emulator/service/event_targets.py)."""
+
+    async def bind(_: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+
+        def start(account: str, region: str, target: dict[str, Any], event: Any) -> None:
+            from emulator.service.event_targets import start_execution_for_event
+
+            start_execution_for_event(env, account, region, target, event)
+
+        def deliver(account: str, region: str, target: dict[str, Any], event: Any) -> None:
+            with contextlib.suppress(RuntimeError):  # the server is shutting down
+                loop.call_soon_threadsafe(start, account, region, target, event)
+
+        clients.state_machine_events = deliver
+
+    return bind
+
+
+# The TemplateSet once the load has begun (the app is frozen by then: a holder, set later).
+_TEMPLATES: web.AppKey[dict[str, Any]] = web.AppKey("templates", dict)
+
+
+def install_templates(app: web.Application, env: ServiceEnvironment, settings: Settings) -> None:
+    """``--template``: load each template once the server listens (its first request does not
+    wait, nor does it pay for the templates room's imports), reload on change, and answer
+    ``GET /_emulator/templates``."""
+    holder: dict[str, Any] = {}
+    app[_TEMPLATES] = holder
+
+    async def show(_: web.Request) -> web.StreamResponse:
+        templates = holder.get("set")
+        if templates is None:
+            ready = not settings.template_paths
+            return web.json_response({"ready": ready, "parameterOverrides": {}, "templates": []})
+        return web.json_response(templates.to_json())
+
+    app.router.add_get("/_emulator/templates", show)
+    if not settings.template_paths:
+        return
+    tasks: list[asyncio.Task[None]] = []
+
+    async def load() -> None:
+        await asyncio.sleep(WARM_UP_DELAY_SECONDS)  # the server answers its first request first
+        from emulator.templates.templates import TemplateSet
+
+        templates = holder["set"] = TemplateSet(
+            env, list(settings.template_paths), settings.parameter_overrides, sleep=SystemClock().sleep
+        )
+        await templates.load_all()
+        if settings.template_reload:
+            await _watching(templates)
+
+    async def start(_: web.Application) -> None:
+        tasks.append(asyncio.get_running_loop().create_task(load()))
+
+    async def stop(_: web.Application) -> None:
+        if "set" in holder:
+            holder["set"].close()
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+
+
+async def _watching(templates: Any) -> None:
+    try:
+        await templates.watch()
+    except Exception:  # reload is a convenience: the templates stay loaded as they are
+        log.exception("watching the templates for changes failed; reload is off")

@@ -16,7 +16,12 @@ import sys
 from typing import NoReturn
 
 from emulator.log_format import configure_logging
-from emulator.settings import Settings, parse_handler_mapping, parse_lambda_environment
+from emulator.settings import (
+    Settings,
+    parse_handler_mapping,
+    parse_lambda_environment,
+    parse_parameter_overrides,
+)
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -156,6 +161,21 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         help="evict finished executions older than this; 0 = never (default %(default)s, as AWS; "
         "SFN_EXECUTION_RETENTION_DAYS)",
     )
+    parser.add_argument(
+        "--template",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="SAM / CloudFormation template or CDK cloud assembly (cdk.out) to load (repeatable; SFN_TEMPLATES)",
+    )
+    parser.add_argument(
+        "--parameter-overrides",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="NAME=VALUE",
+        help="template parameter values, as sam deploy takes them (SFN_PARAMETER_OVERRIDES)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     try:
@@ -186,6 +206,8 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         allowed_hosts=(*base.allowed_hosts, *args.allow_host),
         retained_executions=args.retained_executions,
         retention_days=args.execution_retention_days,
+        template_paths=tuple(args.template) or base.template_paths,
+        parameter_overrides={**base.parameter_overrides, **_overrides(parser, args.parameter_overrides)},
     )
 
 
@@ -217,6 +239,13 @@ def bind_error(error: OSError, settings: Settings) -> str:
     if error.errno == errno.EACCES:
         return f"not allowed to listen on port {settings.port}; choose another with --port"
     return f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
+
+
+def _overrides(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, str]:
+    try:
+        return parse_parameter_overrides(items)
+    except ValueError as error:
+        parser.error(str(error))
 
 
 def main(argv: list[str] | None = None) -> int:

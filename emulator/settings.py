@@ -90,6 +90,13 @@ class Settings:
     # Retention of finished executions (service/retention.py); 0 turns a limit off.
     retained_executions: int = DEFAULT_RETAINED_EXECUTIONS
     retention_days: float = DEFAULT_RETENTION_DAYS
+    # SAM / CloudFormation templates and CDK cloud assemblies to load (--template, SFN_TEMPLATES
+    # with paths separated by commas), their parameter overrides (--parameter-overrides,
+    # SFN_PARAMETER_OVERRIDES "Name=value Name2=value2"), and whether a change reloads them
+    # (SFN_TEMPLATE_RELOAD=0 turns it off).
+    template_paths: tuple[str, ...] = ()
+    parameter_overrides: Mapping[str, str] = field(default_factory=dict)
+    template_reload: bool = True
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,12 +126,35 @@ class Settings:
             allowed_hosts=split_list(env.get("SFN_ALLOWED_HOSTS")),
             retained_executions=int(env.get("SFN_RETAINED_EXECUTIONS", DEFAULT_RETAINED_EXECUTIONS)),
             retention_days=float(env.get("SFN_EXECUTION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
+            template_paths=tuple(
+                item.strip() for item in env.get("SFN_TEMPLATES", "").split(",") if item.strip()
+            ),
+            parameter_overrides=parse_parameter_overrides(env.get("SFN_PARAMETER_OVERRIDES", "").split()),
+            template_reload=env.get("SFN_TEMPLATE_RELOAD", "1").lower() not in ("0", "false", "no"),
         )
 
 
 def split_list(text: str | None) -> tuple[str, ...]:
     """``a, b c`` (commas or spaces) -> ``("a", "b", "c")``."""
     return tuple(item for item in (text or "").replace(",", " ").split() if item)
+
+
+def parse_parameter_overrides(items: list[str]) -> dict[str, str]:
+    """``sam deploy``'s ``--parameter-overrides`` forms: ``Name=value`` and
+    ``ParameterKey=Name,ParameterValue=value``."""
+    overrides: dict[str, str] = {}
+    for item in items:
+        if not item.strip():
+            continue
+        if item.startswith("ParameterKey="):
+            key, _, value = item.partition(",ParameterValue=")
+            overrides[key.removeprefix("ParameterKey=")] = value
+            continue
+        name, separator, value = item.partition("=")
+        if not separator or not name:
+            raise ValueError(f"parameter override '{item}' is not Name=value")
+        overrides[name] = value
+    return overrides
 
 
 def lambda_handlers_from(path: str | None, text: str | None) -> dict[str, str]:

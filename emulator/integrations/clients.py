@@ -55,8 +55,11 @@ WARM_SERVICES = {
 _SETTINGS_NAMES = {"stepfunctions": "states", "lambda": "lambda", "events": "events"}
 _HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "server", "date"}
 # Threads for in-process moto calls (created on demand): quick calls, and long polls that may each
-# hold a thread for up to 20 s (SQS ReceiveMessage's WaitTimeSeconds maximum).
-MOTO_THREADS = 8
+# hold a thread for up to 20 s (SQS ReceiveMessage's WaitTimeSeconds maximum). Quick calls share ONE
+# thread, so they run in the order they were made: a template load's CreateLogGroup / PutRule is done
+# before the calls made after it (a state machine's logging check, a PutEvents), and moto's backends
+# (not all thread-safe) see one caller at a time; only long polls run beside them.
+MOTO_THREADS = 1
 LONG_POLL_THREADS = 64
 _LONG_POLL_MARKER = b"WaitTimeSeconds"
 
@@ -127,6 +130,9 @@ class AwsClients:
         self._moto_clients: dict[tuple[str, str, str], Any] = {}
         self._http_clients: dict[tuple[str, str, str], Any] = {}
         self._warming: Future[None] | None = None
+        # Told of every event an EventBridge rule delivers to a state machine target (app.py starts
+        # the execution): (account, region, target, event); see event_targets.py.
+        self.state_machine_events: Callable[[str, str, dict[str, Any], Any], None] | None = None
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -149,6 +155,9 @@ class AwsClients:
         return self._warming
 
     def close(self) -> None:
+        from emulator.integrations import event_targets
+
+        event_targets.remove_handler(id(self))
         for executor in (self._moto_executor, self._long_poll_executor, self._http_executor):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
@@ -372,9 +381,23 @@ class AwsClients:
                 if self._moto_app is None:
                     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-                    self._moto_app = DomainDispatcherApplication(create_backend_app)
+                    built = DomainDispatcherApplication(create_backend_app)
+                    # before publishing the app: a call on another thread must find delivery in place
+                    self._deliver_state_machine_events()
+                    self._moto_app = built
                 app = self._moto_app
         return app
+
+    def _deliver_state_machine_events(self) -> None:
+        from emulator.integrations import event_targets
+
+        event_targets.install()
+
+        def deliver(account: str, region: str, target: dict[str, Any], event: Any) -> None:
+            if self.state_machine_events is not None:
+                self.state_machine_events(account, region, target, event)
+
+        event_targets.add_handler(id(self), deliver)
 
     def _moto_client(self, service: str, region: str, account: str) -> Any:
         key = (service, region, account)

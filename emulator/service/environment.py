@@ -35,6 +35,7 @@ class ServiceEnvironment:
         "retention",
         "local_functions",
         "execution_events",
+        "aws_clients",
         "_engine",
         "_engine_builder",
     )
@@ -53,6 +54,7 @@ class ServiceEnvironment:
         execution_logs: Any = None,
         retention: Any = None,
         local_functions: LocalFunctions | None = None,
+        aws_clients: Any = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -73,6 +75,9 @@ class ServiceEnvironment:
         self.local_functions = LocalFunctions() if local_functions is None else local_functions
         # Every event of every execution, pushed as it is recorded (emulator/service/watch.py).
         self.execution_events = ExecutionEvents()
+        # The seam to the other AWS services (``emulator.integrations.clients.AwsClients``), for the
+        # service functions that create their resources (emulator/service/aws_resources.py).
+        self.aws_clients = aws_clients
         self._engine = engine
         self._engine_builder = engine_builder
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from emulator.integrations.lambda_functions import FunctionConfig
 from emulator.service.environment import ServiceEnvironment
 
+__all__ = ["FunctionConfig", "list_local_functions", "put_local_function", "remove_local_function"]
+
 
 def put_local_function(env: ServiceEnvironment, config: FunctionConfig) -> None:
     """Run function ``config.name`` (or every name its trailing ``*`` prefixes) locally from now on."""

@@ -1,0 +1,217 @@
+"""The templates given to the server (``--template``, repeatable): loaded once the server listens,
+reloaded when one of their files changes (``watchfiles``), listed by ``GET /_emulator/templates``.
+
+A reload runs the same load again: resources that exist are kept, state machines get the new
+definition (UpdateStateMachine: running executions finish on the definition they started with),
+functions get the new configuration, new resources are created, and the state machines, activities
+and functions no longer declared are deleted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from emulator.service.activities import delete_activity
+from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.service.event_targets import scheduled_event, start_execution_for_event
+from emulator.service.functions import remove_local_function
+from emulator.service.state_machines import delete_state_machine
+from emulator.templates.loader import LoadState, load_template
+from emulator.templates.report import CREATED, UPDATED, LoadReport
+
+log = logging.getLogger("emulator.templates")
+
+
+class TemplateSet:
+    """What ``--template`` loaded, in the order given (a later stack can import an earlier one's
+    exports)."""
+
+    def __init__(
+        self,
+        env: ServiceEnvironment,
+        paths: list[str],
+        parameters: Mapping[str, str],
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        self.env = env
+        # how schedules wait (real seconds; app.py gives the clock's sleep); None: schedules off
+        self.sleep = sleep
+        self._schedules: dict[str, list[asyncio.Task[None]]] = {}
+        self._last_good: dict[str, LoadReport] = {}  # what a reload compares with to retire
+        self.paths = list(paths)
+        self.parameters = dict(parameters)
+        self.state = LoadState()
+        self.reports: dict[str, LoadReport] = {}
+        self.ready = asyncio.Event()  # set once every template has loaded the first time
+        self._lock = asyncio.Lock()
+
+    async def load_all(self) -> None:
+        async with self._lock:
+            for path in self.paths:
+                await self._load(path)
+        self.ready.set()
+
+    async def reload(self, path: str) -> LoadReport:
+        async with self._lock:
+            return await self._load(path)
+
+    async def _load(self, path: str) -> LoadReport:
+        previous = self.reports.get(path)
+        try:
+            report = await load_template(self.env, path, self.parameters, self.state)
+        except Exception as error:  # an emulator bug: reported, and the other templates still load
+            log.exception("loading %s failed", path)
+            message = f"{path}: the emulator failed to load it: {type(error).__name__}: {error}"
+            generation = previous.generation + 1 if previous is not None else 1
+            report = LoadReport(path, error=message, loaded_at=time.time(), generation=generation)
+        self.reports[path] = report
+        if report.ok:  # a template saved half-edited deletes nothing
+            last_good = self._last_good.get(path)
+            if last_good is not None:
+                retire(self.env, last_good, report)
+            self._last_good[path] = report
+            self._start_schedules(path, report)
+        log.info("%s", report.summary())
+        for line in report.problems():
+            log.warning("%s", line)
+        return report
+
+    def _start_schedules(self, path: str, report: LoadReport) -> None:
+        for task in self._schedules.pop(path, []):
+            task.cancel()
+        if self.sleep is None:
+            return
+        self._schedules[path] = [
+            asyncio.ensure_future(self._fire(rule_arn, period, targets))
+            for rule_arn, period, targets in report.schedules
+        ]
+
+    async def _fire(self, rule_arn: str, period: float, targets: tuple[dict[str, Any], ...]) -> None:
+        """A rate rule: every ``period`` seconds, its state machine targets start with the
+        scheduled event (the first one a period after the rule was created, as EventBridge does)."""
+        assert self.sleep is not None
+        parts = rule_arn.split(":")
+        region, account = parts[3], parts[4]
+        while True:
+            await self.sleep(period)
+            event = scheduled_event(account, region, rule_arn, time.time())
+            for target in targets:
+                start_execution_for_event(self.env, account, region, dict(target), event)
+
+    def close(self) -> None:
+        """Stop the schedules."""
+        for tasks in self._schedules.values():
+            for task in tasks:
+                task.cancel()
+        self._schedules.clear()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ready": self.ready.is_set(),
+            "parameterOverrides": self.parameters,
+            "templates": [self.reports[path].to_json() for path in self.paths if path in self.reports],
+        }
+
+    # --- reload -------------------------------------------------------------------------------
+
+    def watched(self) -> tuple[set[Path], set[str]]:
+        """(folders to watch, the files whose change means a reload)."""
+        folders: set[Path] = set()
+        files: set[str] = set()
+        for path in self.paths:
+            target = Path(path).resolve()
+            report = self.reports.get(path)
+            names = [target] + [Path(item).resolve() for item in (report.files if report else ())]
+            for name in names:
+                files.add(str(name))
+                folders.add(name if name.is_dir() else name.parent)
+        return folders, files
+
+    def templates_touched(self, changed: set[str]) -> list[str]:
+        """The templates one of whose files (or, for a cloud assembly, anything inside it) changed."""
+        touched = []
+        for path in self.paths:
+            target = Path(path).resolve()
+            report = self.reports.get(path)
+            own = {str(target), *(str(Path(item).resolve()) for item in (report.files if report else ()))}
+            inside = target.is_dir() and any(item.startswith(str(target) + "/") for item in changed)
+            if own & changed or inside:
+                touched.append(path)
+        return touched
+
+    async def watch(self, stop: asyncio.Event | None = None) -> None:
+        """Reload templates as their files change, until ``stop`` is set (or cancelled)."""
+        from watchfiles import awatch
+
+        await self.ready.wait()
+        while stop is None or not stop.is_set():
+            folders, files = self.watched()
+            existing = [str(folder) for folder in folders if folder.exists()]
+            if not existing:
+                return
+            cdk_dirs = [str(Path(path).resolve()) + "/" for path in self.paths if Path(path).is_dir()]
+
+            relevant = _filter(files, cdk_dirs)
+
+            async for changes in awatch(
+                *existing, watch_filter=relevant, stop_event=stop, recursive=bool(cdk_dirs)
+            ):
+                changed = {str(Path(name).resolve()) for _, name in changes}
+                for path in self.templates_touched(changed):
+                    started = time.perf_counter()
+                    report = await self.reload(path)
+                    log.info("reloaded %s in %.0f ms", path, (time.perf_counter() - started) * 1000)
+                    del report
+                break  # the files to watch may have changed: watch again
+
+
+def _replaced(previous: LoadReport, report: LoadReport) -> list[tuple[str, str]]:
+    """(type, physical id) of what ``previous`` created that ``report`` no longer has: a logical id
+    gone from the template, or now created under another name. A resource that failed to update
+    keeps what it had (as a stack update rolls back)."""
+    now = {(stack.stack_name, item.logical_id): item for stack in report.stacks for item in stack.resources}
+    gone = []
+    for stack in previous.stacks:
+        for item in stack.resources:
+            if item.status not in (CREATED, UPDATED):
+                continue
+            current = now.get((stack.stack_name, item.logical_id))
+            if current is None or (
+                current.status in (CREATED, UPDATED) and current.physical_id != item.physical_id
+            ):
+                gone.append((item.type, item.physical_id))
+    return gone
+
+
+def retire(env: ServiceEnvironment, previous: LoadReport, report: LoadReport) -> list[str]:
+    """After a reload, delete the state machines, activities and local functions the template no
+    longer declares (or now names differently), as a stack update would; the other services'
+    resources stay until the server stops. The ARNs retired."""
+    context = RequestContext(env.settings.account_id, env.settings.region, "template-reload")
+    retired = []
+    for kind, physical_id in _replaced(previous, report):
+        if kind == "AWS::StepFunctions::StateMachine":
+            delete_state_machine(env, context, {"stateMachineArn": physical_id})
+        elif kind == "AWS::StepFunctions::Activity":
+            delete_activity(env, context, {"activityArn": physical_id})
+        elif kind == "AWS::Lambda::Function":
+            remove_local_function(env, physical_id.rsplit(":", 1)[-1])
+        else:
+            continue
+        retired.append(physical_id)
+        log.info("%s: %s is no longer declared: deleted", report.path, physical_id)
+    return retired
+
+
+def _filter(files: set[str], folders: list[str]) -> Any:
+    """watchfiles' filter: a file of a template, or anything inside a cloud assembly."""
+
+    def relevant(_: Any, name: str) -> bool:
+        return name in files or any(name.startswith(prefix) for prefix in folders)
+
+    return relevant
