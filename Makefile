@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 PORT ?= 8083
 
-.PHONY: run test lint compat ratchet bench format clean
+.PHONY: run test test-browser bench-console lint compat ratchet bench format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ run: $(RUN_STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+
+# The web console's browser tests (part of `make test` when /usr/bin/chromium is present): installs
+# Debian's chromium (as root) and playwright, then runs them. No browser is downloaded.
+test-browser: $(STAMP)
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || { echo "install Debian's chromium package (apt-get install chromium)"; exit 1; }
+	$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet 'playwright>=1.40,<2'
+	$(BIN)/python -m pytest -p no:cacheprovider compat_tests/test_console_browser.py compat_tests/test_console_routes.py
+
+# The console's page weight and render times in Chromium (the numbers the README quotes).
+bench-console: $(STAMP)
+	$(BIN)/python -m bench.console
 
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests compat_tests bench

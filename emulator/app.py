@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from emulator.console import install as install_console
 from emulator.integrations.clients import AwsClients
 from emulator.integrations.lambda_functions import LocalFunctions
 from emulator.model.records import Execution, MapRun
@@ -230,6 +231,8 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
         app.on_cleanup.append(_stop_warm_up)
     app.router.add_get("/_emulator/health", health)
     install_mock_admin(app)
+    if settings.console:
+        install_console(app, app[ENVIRONMENT])
     app.on_cleanup.append(_close_integrations)
     app.router.add_post("/", handle)
     app.router.add_post("/{tail:.*}", handle)

@@ -47,6 +47,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=base.timeout_scale,
         help="scale for task TimeoutSeconds/HeartbeatSeconds (SFN_TIMEOUT_SCALE)",
     )
+    parser.add_argument(
+        "--no-console",
+        dest="console",
+        action="store_false",
+        default=base.console,
+        help="do not serve the web console at /_console/ (SFN_CONSOLE=0)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     for item in args.lambda_handler:
@@ -63,6 +70,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         mock_module=args.mock_module,
         lambda_handlers=handlers,
         timeout_scale=args.timeout_scale,
+        console=args.console,
     )
 
 
@@ -77,5 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     # Everything built so far lives as long as the process: spare it the collector's full passes.
     gc.freeze()
     print(f"sfn-emulator listening on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+    if settings.console:
+        print(f"web console: http://{settings.host}:{settings.port}/_console/", file=sys.stderr, flush=True)
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
     return 0

@@ -68,6 +68,8 @@ class Settings:
     lambda_handlers: Mapping[str, str] = field(default_factory=dict)
     # TimeoutSeconds / HeartbeatSeconds of tasks run in real seconds times this (SFN_TIMEOUT_SCALE).
     timeout_scale: float = 1.0
+    # The web console at /_console/ (``--no-console`` / SFN_CONSOLE=0 for no UI surface).
+    console: bool = True
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +90,7 @@ class Settings:
             endpoints=endpoints,
             lambda_handlers=lambda_handlers,
             timeout_scale=float(env.get("SFN_TIMEOUT_SCALE", "1")),
+            console=env.get("SFN_CONSOLE", "1").strip().lower() not in ("0", "false", "no", "off"),
         )
 
 
