@@ -158,3 +158,66 @@ def create(sfn: Any, name: str, definition: dict[str, Any], role: str) -> str:
         "stateMachineArn"
     ]
     return arn
+
+
+def caught() -> dict[str, Any]:
+    """A Parallel whose first branch fails while the second waits; its Catch moves on to Recover."""
+    return {
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {
+                        "StartAt": "Boom",
+                        "States": {"Boom": {"Type": "Fail", "Error": "Oops", "Cause": "boom"}},
+                    },
+                    {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 30, "End": True}}},
+                ],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+                "End": True,
+            },
+            "Recover": {"Type": "Pass", "End": True},
+        },
+    }
+
+
+def distributed() -> dict[str, Any]:
+    """A Distributed Map over its input: one child execution per item."""
+    return {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Item",
+                    "States": {"Item": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    }
+
+
+def mocked() -> dict[str, Any]:
+    """One Lambda task, answered by the mock configuration's test case when one is picked."""
+    return {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "not-deployed", "Payload.$": "$"},
+                "OutputPath": "$.Payload",
+                "End": True,
+            }
+        },
+    }
+
+
+def mock_config(machine: str) -> dict[str, Any]:
+    return {
+        "StateMachines": {machine: {"TestCases": {"HappyPath": {"Call": "Answer"}}}},
+        "MockedResponses": {"Answer": {"0": {"Return": {"StatusCode": 200, "Payload": {"mocked": True}}}}},
+    }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -130,6 +131,7 @@ def test_list_graph_live_execution_failure_and_task_token(server: LiveServer, sf
 
     # A failed execution opens at its failing state, with the error and cause.
     page.goto(f"{server.url}/_console/#/machine/{failing}")
+    page.wait_for_selector('#executions[data-count="1"]')
     page.click("table.executions a")
     page.wait_for_selector("[data-loaded=true]")
     assert page.get_attribute("#state-detail", "data-state") == "Charge"
@@ -140,6 +142,14 @@ def test_list_graph_live_execution_failure_and_task_token(server: LiveServer, sf
     screenshot(page, "execution-failed")
     page.click('#events .ev[data-id]:has-text("ExecutionFailed")')
     assert "Payment.Declined" in page.inner_text("#events pre.event-json")
+
+    # The list follows executions started elsewhere, pushed by the server.
+    page.go_back()
+    page.wait_for_selector('#executions[data-count="1"]')
+    page.evaluate("window.sameDocument = true")
+    sfn.start_execution(stateMachineArn=failing, input='{"ok": true}')
+    page.wait_for_selector('#executions[data-count="2"]')
+    assert page.evaluate("window.sameDocument") is True
 
     # The waiting callback, answered from the page.
     page.click("text=Waiting tasks")
@@ -186,3 +196,83 @@ def test_a_thousand_executions_and_a_five_thousand_event_history(
     assert '"type": "ExecutionSucceeded"' in page.inner_text("#events pre.event-json")
     page.select_option("#type-filter", "PassStateEntered")
     page.wait_for_selector('#events[data-count="1250"]')
+
+
+def post_json(url: str, document: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        url, data=json.dumps(document).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
+def state_class(page: Any, name: str) -> str:
+    return str(page.get_attribute(f'#graph [data-state="{name}"]', "class") or "")
+
+
+def test_colours_diagnostics_stop_redrive_map_runs_and_mock_test_cases(
+    server: LiveServer, sfn: Any, page: Any
+) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # Caught and cancelled: a Parallel's failing branch is caught; the other branch is cut short.
+    caught = setup.create(sfn, "Caught", setup.caught(), ROLE_ARN)
+    arn = sfn.start_execution(stateMachineArn=caught, input="{}")["executionArn"]
+    assert wait_finished(sfn, arn)["status"] == "SUCCEEDED"
+    page.goto(f"{server.url}/_console/#/execution/{arn}")
+    page.wait_for_selector("[data-loaded=true]")
+    assert "status-caught" in state_class(page, "Both")
+    assert "status-failed" in state_class(page, "Boom")
+    assert "status-cancelled" in state_class(page, "Slow")
+    assert "status-succeeded" in state_class(page, "Recover")
+
+    # ValidateStateMachineDefinition's diagnostics on the graph, for an edited definition.
+    page.goto(f"{server.url}/_console/#/machine/{caught}")
+    page.wait_for_selector("#diagnostics p")
+    edited = setup.caught()
+    edited["States"]["Recover"] = {"Type": "Pass", "Next": "Nowhere"}
+    page.fill("#definition", json.dumps(edited))
+    page.click("#validate")
+    page.wait_for_selector('#graph [data-state="Recover"].diagnostic-error')
+    assert "MISSING_TRANSITION_TARGET" in page.inner_text("#diagnostics")
+
+    # Stop from the page (the running state turns cancelled), then redrive it.
+    sleepy = setup.create(
+        sfn,
+        "Sleepy",
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 60, "End": True}}},
+        ROLE_ARN,
+    )
+    page.goto(f"{server.url}/_console/#/machine/{sleepy}")
+    page.click("#start")
+    page.wait_for_selector('#graph [data-state="Nap"].status-running')
+    page.click("#stop")
+    page.wait_for_selector("#status >> text=ABORTED")
+    page.wait_for_selector('#graph [data-state="Nap"].status-cancelled')
+    execution = unquote(page.url).split("#/execution/", 1)[1]
+    page.click("#redrive")
+    page.wait_for_selector("#status >> text=RUNNING")
+    page.wait_for_selector('#graph [data-state="Nap"].status-running')
+    assert sfn.describe_execution(executionArn=execution)["redriveCount"] == 1
+    sfn.stop_execution(executionArn=execution)
+
+    # A Distributed Map: its Map Run, the run's child executions, one child.
+    fan = setup.create(sfn, "Fan", setup.distributed(), ROLE_ARN)
+    arn = sfn.start_execution(stateMachineArn=fan, input="[1, 2, 3]")["executionArn"]
+    assert wait_finished(sfn, arn)["status"] == "SUCCEEDED"
+    page.goto(f"{server.url}/_console/#/execution/{arn}")
+    page.click("#map-runs a")
+    page.wait_for_selector('#executions[data-count="3"]')
+    page.click("#executions tbody a >> nth=0")
+    page.wait_for_selector("[data-loaded=true]")
+    assert "status-succeeded" in state_class(page, "Item")
+
+    # A test case of the mock configuration, picked when starting.
+    mocked = setup.create(sfn, "Mocked", setup.mocked(), ROLE_ARN)
+    post_json(server.url + "/_emulator/mock-config", setup.mock_config("Mocked"))
+    page.goto(f"{server.url}/_console/#/machine/{mocked}")
+    page.wait_for_selector('#test-case option:text("HappyPath")', state="attached")
+    page.select_option("#test-case", "HappyPath")
+    page.click("#start")
+    page.wait_for_selector("#status >> text=SUCCEEDED")
+    assert '"mocked": true' in page.inner_text("#io")

@@ -59,6 +59,7 @@ def list_waiting_tasks(env: ServiceEnvironment, context: RequestContext) -> dict
                 executionArn=execution.arn,
                 stateMachineArn=execution.state_machine_arn,
                 stateName=state,
+                resourceType=(event.details or {}).get("resourceType"),
                 resource=(event.details or {}).get("resource"),
                 scheduledAt=event.timestamp,
             )

@@ -85,7 +85,7 @@ export async function showMachine(view, arn) {
     }
     const svg = renderGraph(graph, definition, null);
     graph.dataset.states = String(statesOf(definition).size);
-    const { diagnostics } = await call("ValidateStateMachineDefinition", { definition: text, type: machine.type });
+    const { diagnostics } = await call("ValidateStateMachineDefinition", { definition: text, type: machine.type, severity: "WARNING" });
     const { general } = markDiagnostics(svg, diagnostics);
     view.querySelector("#diagnostics").innerHTML = diagnostics.length
       ? `<ul class="diagnostics">${diagnostics.map((d) => `<li class="${d.severity === "ERROR" ? "error" : ""}">${escapeHtml(d.severity)} ${escapeHtml(d.code)} ${escapeHtml(d.location || "")}: ${escapeHtml(d.message)}</li>`).join("")}</ul>`

@@ -47,7 +47,7 @@ export async function showWaiting(view) {
         const row = document.createElement("div");
         row.innerHTML = c.executionArn
           ? `<p><a href="#/execution/${encodeURIComponent(c.executionArn)}">${escapeHtml(nameOfArn(c.executionArn))}</a>, state <b>${escapeHtml(c.stateName)}</b>
-             <span class="muted">${escapeHtml(c.resource || "")}, since ${formatDate(c.scheduledAt)}</span></p>`
+             <span class="muted">${escapeHtml(c.resourceType || "")}:${escapeHtml(c.resource || "")}, since ${formatDate(c.scheduledAt)}</span></p>`
           : `<p class="muted">A task token with no callback task in the history (an activity task a worker took).</p>`;
         row.append(callbackForm(c, () => load().catch(() => {})));
         box.append(row);
