@@ -4,7 +4,8 @@
 far, then each new one as it is appended, ending after its terminal event); without ``execution``
 it streams, for one partition, the events that change what the lists show (executions starting and
 ending, callback and activity tasks scheduled and answered), so lists refresh without polling.
-Both are server-sent events: one ``data:`` JSON message per event, ``event: end`` when done.
+Both are server-sent events: each ``data:`` is a JSON array of events (all those ready at once),
+``event: end`` comes when the stream is done.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import gzip
 import hashlib
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -68,6 +70,8 @@ LIST_EVENTS = frozenset(
 )
 _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
+
+log = logging.getLogger("emulator.console")
 
 ENVIRONMENT: web.AppKey[ServiceEnvironment] = web.AppKey("console_environment", ServiceEnvironment)
 _STREAMS: web.AppKey[set[asyncio.Task[Any]]] = web.AppKey("console_streams")
@@ -234,31 +238,49 @@ async def _send_events(request: web.Request, messages: AsyncIterator[dict[str, A
     task = asyncio.current_task()
     if task is not None:
         streams.add(task)
-    pending: asyncio.Future[dict[str, Any]] = asyncio.ensure_future(anext(messages))
+    # A pump moves messages into a queue; each write sends all that are waiting as one JSON array
+    # (an execution's recorded events arrive at once: 5,000 of them are one write, not 5,000).
+    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+    pump = asyncio.ensure_future(_pump(messages, queue))
     try:
-        while True:
-            done, _ = await asyncio.wait({pending}, timeout=KEEPALIVE_SECONDS)
-            if not done:
+        ended = False
+        while not ended:
+            try:
+                first = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+            except TimeoutError:
                 await response.write(b": keepalive\n\n")  # raises once the page is gone
                 continue
-            try:
-                message = pending.result()
-            except StopAsyncIteration:
-                break
-            await response.write(b"data: " + json.dumps(message, separators=(",", ":")).encode() + b"\n\n")
-            pending = asyncio.ensure_future(anext(messages))
-        await response.write(b"event: end\ndata: {}\n\n")
+            batch = [first]
+            while not queue.empty():
+                batch.append(queue.get_nowait())
+            if None in batch:
+                ended = True
+                batch = batch[: batch.index(None)]
+            if batch:
+                await response.write(b"data: " + json.dumps(batch, separators=(",", ":")).encode() + b"\n\n")
+        await response.write(b"event: end\ndata: []\n\n")
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:
-        pending.cancel()
+        pump.cancel()
         with contextlib.suppress(BaseException):
-            await pending
-        with contextlib.suppress(Exception):
-            await messages.aclose()  # type: ignore[attr-defined]
+            await pump
         if task is not None:
             streams.discard(task)
     return response
+
+
+async def _pump(messages: AsyncIterator[dict[str, Any]], queue: asyncio.Queue[dict[str, Any] | None]) -> None:
+    """Feed ``queue`` from ``messages``; None marks their end (or failure: the stream then ends)."""
+    try:
+        async for message in messages:
+            queue.put_nowait(message)
+    except Exception:  # an unexpected failure ends the stream; it must not kill the server task
+        log.exception("console stream failed")
+    finally:
+        queue.put_nowait(None)
+        with contextlib.suppress(Exception):
+            await messages.aclose()  # type: ignore[attr-defined]
 
 
 async def _end_streams(app: web.Application) -> None:

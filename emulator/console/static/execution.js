@@ -8,6 +8,7 @@ import { callbackForm } from "./waiting.js";
 import { call, consoleGet, escapeHtml, formatDate, nameOfArn, prettyJson, statusBadge, streamUrl, toast } from "./util.js";
 
 const LEGEND = ["running", "succeeded", "failed", "caught", "cancelled"];
+const CHUNK = 500;
 
 function facts(execution) {
   const machineArn = execution.stateMachineArn;
@@ -138,8 +139,10 @@ export async function showExecution(view, arn) {
   let ended = false;
   const flush = () => {
     scheduled = false;
-    const events = batch;
-    batch = [];
+    // At most CHUNK events a frame: a long history fills in over a few frames, the page stays responsive.
+    const events = batch.length > CHUNK ? batch.splice(0, CHUNK) : batch;
+    batch = events === batch ? [] : batch;
+    if (batch.length) { scheduled = true; requestAnimationFrame(flush); }
     const newTypes = [], newStates = [];
     for (const event of events) {
       model.add(event);
@@ -155,6 +158,7 @@ export async function showExecution(view, arn) {
     if (mapRuns.length) {
       view.querySelector("#map-runs").innerHTML = `<h2>Map Runs</h2><div class="panel">${mapRuns.map((m) => `<a href="#/maprun/${encodeURIComponent(m)}">${escapeHtml(m.split("/").pop())}</a>`).join("<br>")}</div>`;
     }
+    if (batch.length) return; // more of the backlog next frame
     if (model.terminal || ended) finish();
     else if (selected) select(selected);
   };
@@ -174,8 +178,11 @@ export async function showExecution(view, arn) {
     view.dataset.loaded = "true";
   };
   const stream = new EventSource(streamUrl({ execution: arn }));
+  let lastId = 0; // a reconnecting EventSource is sent the history again: keep only what is new
   stream.onmessage = (message) => {
-    batch.push(JSON.parse(message.data));
+    for (const event of JSON.parse(message.data)) {
+      if (event.id > lastId) { lastId = event.id; batch.push(event); }
+    }
     if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
   };
   stream.addEventListener("end", () => {

@@ -15,8 +15,7 @@ function openPartitionStream() {
   partitionStream.onopen = () => live.classList.add("on");
   partitionStream.onerror = () => live.classList.remove("on");
   partitionStream.onmessage = (message) => {
-    const change = JSON.parse(message.data);
-    for (const listener of listeners) listener(change);
+    for (const change of JSON.parse(message.data)) for (const listener of listeners) listener(change);
   };
 }
 
