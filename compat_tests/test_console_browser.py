@@ -122,6 +122,8 @@ def test_list_graph_live_execution_failure_and_task_token(server: LiveServer, sf
     page.wait_for_selector('#graph [data-state="Pause"].status-running', timeout=10_000)
     assert page.inner_text("#status") == "RUNNING"
     assert "status-succeeded" in (page.get_attribute('[data-state="Route"]', "class") or "")
+    page.click('#graph [data-state="Pause"]')
+    assert page.get_attribute("#state-detail", "data-state") == "Pause"
     screenshot(page, "execution-running")
     page.wait_for_selector("#status >> text=SUCCEEDED", timeout=15_000)
     page.wait_for_selector('#graph [data-state="Done"].status-succeeded')

@@ -12,7 +12,7 @@ const CHUNK = 500;
 
 function facts(execution) {
   const machineArn = execution.stateMachineArn;
-  return `<dl class="facts"><dt>Execution ARN</dt><dd>${escapeHtml(execution.executionArn)}</dd>
+  return `<dl class="facts two"><dt>Execution ARN</dt><dd>${escapeHtml(execution.executionArn)}</dd>
     <dt>State machine</dt><dd>${execution.mapRunArn ? escapeHtml(nameOfArn(machineArn)) : `<a href="#/machine/${encodeURIComponent(machineArn)}">${escapeHtml(nameOfArn(machineArn))}</a>`}</dd>
     ${execution.mapRunArn ? `<dt>Map Run</dt><dd><a href="#/maprun/${encodeURIComponent(execution.mapRunArn)}">${escapeHtml(execution.mapRunArn.split("/").pop())}</a></dd>` : ""}
     <dt>Started</dt><dd>${formatDate(execution.startDate)}</dd><dt>Ended</dt><dd>${formatDate(execution.stopDate) || "–"}</dd>

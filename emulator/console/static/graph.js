@@ -176,6 +176,7 @@ export function renderGraph(container, definition, onSelect) {
     const node = event.target.closest("[data-state]");
     if (node && onSelect) onSelect(node.getAttribute("data-state"));
   });
+  addZoom(container, svg, scope.width, scope.height);
   svg.getBBox(); // forces the browser's own layout of the drawing, so the time below includes it
   svg.dataset.renderMs = String(Math.round(performance.now() - started));
   svg.dataset.layoutMs = String(Math.round(laidOut - started));
@@ -208,7 +209,7 @@ export function markSelected(svg, name) {
   const node = nodeOf(svg, name);
   if (node) {
     node.classList.add("selected");
-    node.scrollIntoView({ block: "nearest", inline: "nearest" });
+    node.scrollIntoView({ block: "center", inline: "nearest" });
   }
 }
 
@@ -235,4 +236,20 @@ export function markDiagnostics(svg, diagnostics) {
     }
   }
   return { byState, general };
+}
+
+function addZoom(container, svg, width, height) {
+  // Zoom buttons over the drawing (big machines are easier to read zoomed out).
+  const bar = document.createElement("div");
+  bar.className = "zoom";
+  bar.innerHTML = `<button data-zoom="0.8" title="Zoom out">−</button><button data-zoom="1" title="Actual size">100%</button><button data-zoom="1.25" title="Zoom in">+</button>`;
+  let zoom = 1;
+  bar.addEventListener("click", (event) => {
+    const factor = Number(event.target.dataset.zoom);
+    if (!factor) return;
+    zoom = factor === 1 ? 1 : Math.min(3, Math.max(0.1, zoom * factor));
+    svg.setAttribute("width", String(Math.ceil(width * zoom)));
+    svg.setAttribute("height", String(Math.ceil(height * zoom)));
+  });
+  container.prepend(bar);
 }
