@@ -88,11 +88,19 @@ def test_list_graph_live_execution_failure_and_task_token(server: LiveServer, sf
     waiting = sfn.start_execution(stateMachineArn=callback, input="{}")["executionArn"]
     assert wait_finished(sfn, failed)["status"] == "FAILED"
 
-    # The list: every machine, with its type.
+    version = sfn.publish_state_machine_version(stateMachineArn=order)["stateMachineVersionArn"]
+    sfn.create_state_machine_alias(
+        name="prod", routingConfiguration=[{"stateMachineVersionArn": version, "weight": 100}]
+    )
+
+    # The list: every machine, with its type, versions and aliases.
     page.goto(server.url + "/_console/")
     page.wait_for_selector("table.machines tbody tr")
     names = page.locator("table.machines tbody td:first-child").all_inner_texts()
     assert {"OrderFlow", "Payment", "Approval"} <= set(names)
+    row = page.locator("table.machines tr", has_text="OrderFlow")
+    page.wait_for_selector('table.machines td.aliases:text("prod")')
+    assert row.locator("td.versions").inner_text() == "1"
     screenshot(page, "machines")
 
     # One machine: one node per state, the Parallel's branches and the Map's processor nested inside.
