@@ -236,6 +236,23 @@ def test_colours_diagnostics_stop_redrive_map_runs_and_mock_test_cases(
     assert "status-cancelled" in state_class(page, "Slow")
     assert "status-succeeded" in state_class(page, "Recover")
 
+    # A state's panel: its input, output and the variables it assigned.
+    page.click('#graph [data-state="Recover"]')
+    assert "Variables assigned" not in page.inner_text("#state-detail")
+    assigning = {
+        "StartAt": "Total",
+        "States": {"Total": {"Type": "Pass", "Assign": {"total": 3}, "End": True}},
+    }
+    arn = sfn.start_execution(
+        stateMachineArn=setup.create(sfn, "Assigning", assigning, ROLE_ARN), input="{}"
+    )["executionArn"]
+    wait_finished(sfn, arn)
+    page.goto(f"{server.url}/_console/#/execution/{arn}")
+    page.wait_for_selector("[data-loaded=true]")
+    page.click('#graph [data-state="Total"]')
+    detail = page.inner_text("#state-detail")
+    assert "Variables assigned" in detail and '"total": 3' in detail
+
     # ValidateStateMachineDefinition's diagnostics on the graph, for an edited definition.
     page.goto(f"{server.url}/_console/#/machine/{caught}")
     page.wait_for_selector("#diagnostics p")

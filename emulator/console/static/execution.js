@@ -26,6 +26,15 @@ function inputOutput(execution) {
     <div class="grow"><h2>Execution output</h2><pre>${execution.output === undefined ? "–" : escapeHtml(prettyJson(execution.output))}</pre></div>`;
 }
 
+function variables(assigned) {
+  // assignedVariables maps each name to its value's JSON text: show the values.
+  const values = {};
+  for (const [name, text] of Object.entries(assigned)) {
+    try { values[name] = JSON.parse(text); } catch { values[name] = text; }
+  }
+  return values;
+}
+
 export async function showExecution(view, arn) {
   const [execution, machine] = await Promise.all([
     call("DescribeExecution", { executionArn: arn }),
@@ -89,7 +98,7 @@ export async function showExecution(view, arn) {
         ${failure ? `<h4>Error</h4><p class="error" id="state-error">${escapeHtml(failure.error ?? "")}</p><h4>Cause</h4><pre class="error" id="state-cause">${escapeHtml(prettyJson(failure.cause ?? ""))}</pre>` : ""}
         <h4>Input</h4><pre>${escapeHtml(prettyJson(entry.input))}</pre>
         <h4>Output</h4><pre>${entry.output === undefined ? "–" : escapeHtml(prettyJson(entry.output))}</pre>
-        ${entry.variables ? `<h4>Variables assigned</h4><pre>${escapeHtml(prettyJson(entry.variables))}</pre>` : ""}
+        ${entry.variables ? `<h4>Variables assigned</h4><pre>${escapeHtml(prettyJson(variables(entry.variables)))}</pre>` : ""}
         <h4>Events</h4><p>${entry.events.map((e) => `<a href="#" data-event="${e.id}">${e.id} ${escapeHtml(e.type)}</a>`).join("<br>")}</p>
         <div id="callback"></div>`;
       if (!entry.exitedId && !model.terminal && info && /\.waitForTaskToken$/.test(String(info.definition.Resource))) {
