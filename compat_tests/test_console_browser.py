@@ -303,3 +303,13 @@ def test_colours_diagnostics_stop_redrive_map_runs_and_mock_test_cases(
     page.click("#start")
     page.wait_for_selector("#status >> text=SUCCEEDED")
     assert '"mocked": true' in page.inner_text("#io")
+
+    # Another account and region, picked at the top: its own machines only.
+    other = aws_client(server, "stepfunctions", access_key="111122223333", region="eu-west-1")
+    setup.create(other, "Elsewhere", setup.failing(), "arn:aws:iam::111122223333:role/r")
+    page.goto(f"{server.url}/_console/")
+    page.wait_for_selector("table.machines tbody tr")
+    page.select_option("#partition", "111122223333/eu-west-1")
+    page.wait_for_selector("table.machines a:text('Elsewhere')")
+    assert page.locator("table.machines tbody tr").all_inner_texts()[0].startswith("Elsewhere")
+    assert page.locator("table.machines tbody tr").count() == 1
