@@ -20,7 +20,10 @@ from compat_tests.helpers import ROLE_ARN, aws_client, wait_finished
 from compat_tests.server import LiveServer
 from emulator.settings import Settings
 
-pytestmark = pytest.mark.skipif(setup.chromium_missing() is not None, reason=str(setup.chromium_missing()))
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(setup.chromium_missing() is not None, reason=str(setup.chromium_missing())),
+]
 
 SCREENSHOTS = os.environ.get("SFN_CONSOLE_SCREENSHOTS") == "1"
 VIEWPORT = {"width": 1200, "height": 760}
