@@ -316,3 +316,27 @@ def test_colours_diagnostics_stop_redrive_map_runs_and_mock_test_cases(
     page.wait_for_selector("table.machines a:text('Elsewhere')")
     assert page.locator("table.machines tbody tr").all_inner_texts()[0].startswith("Elsewhere")
     assert page.locator("table.machines tbody tr").count() == 1
+
+
+def test_an_activity_task_is_taken_and_answered_from_the_page(
+    server: LiveServer, sfn: Any, page: Any
+) -> None:
+    activity = sfn.create_activity(name="review")["activityArn"]
+    machine = setup.create(
+        sfn,
+        "Reviewed",
+        {"StartAt": "Review", "States": {"Review": {"Type": "Task", "Resource": activity, "End": True}}},
+        ROLE_ARN,
+    )
+    execution = sfn.start_execution(stateMachineArn=machine, input='{"doc": 42}')["executionArn"]
+    page.goto(f"{server.url}/_console/#/waiting")
+    page.wait_for_selector("#activities button[data-activity]")
+    assert "review" in page.inner_text("#activities")
+    page.click("#activities button[data-activity]")
+    taken = page.locator("#taken .callback")
+    taken.wait_for()
+    assert '"doc": 42' in page.inner_text("#taken")
+    taken.locator("textarea").fill('{"approved": "yes"}')
+    taken.locator(".send-success").click()
+    described = wait_finished(sfn, execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"approved": "yes"})
