@@ -146,7 +146,9 @@ export async function showExecution(view, arn) {
   let batch = [];
   let scheduled = false;
   let ended = false;
+  let closed = false; // the page moved on: late frames and answers are dropped
   const flush = () => {
+    if (closed) return;
     scheduled = false;
     // At most CHUNK events a frame: a long history fills in over a few frames, the page stays responsive.
     const events = batch.length > CHUNK ? batch.splice(0, CHUNK) : batch;
@@ -177,6 +179,7 @@ export async function showExecution(view, arn) {
     finished = true;
     view.dataset.historyMs = String(Math.round(performance.now() - started));
     current = await call("DescribeExecution", { executionArn: arn }).catch(() => current);
+    if (closed) return;
     view.querySelector("#status").innerHTML = statusBadge(current.status);
     view.querySelector("#facts").innerHTML = facts(current);
     view.querySelector("#io").innerHTML = inputOutput(current);
@@ -199,7 +202,7 @@ export async function showExecution(view, arn) {
     ended = true;
     if (!scheduled) { scheduled = true; requestAnimationFrame(flush); }
   });
-  return () => stream.close();
+  return () => { closed = true; stream.close(); };
 }
 
 export async function showMapRun(view, arn) {

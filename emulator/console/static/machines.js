@@ -31,11 +31,13 @@ export async function showMachines(view) {
   // Versions and aliases per machine (the API lists them per machine), first 200 rows only.
   await Promise.all(machines.slice(0, 200).map(async (m) => {
     const row = view.querySelector(`tr[data-arn="${CSS.escape(m.stateMachineArn)}"]`);
+    if (!row) return; // the page moved on
     try {
       const [versions, aliases] = await Promise.all([
         call("ListStateMachineVersions", { stateMachineArn: m.stateMachineArn, maxResults: 1000 }),
         call("ListStateMachineAliases", { stateMachineArn: m.stateMachineArn, maxResults: 100 }),
       ]);
+      if (!row.isConnected) return;
       row.querySelector(".versions").textContent = String(versions.stateMachineVersions.length);
       row.querySelector(".aliases").textContent = aliases.stateMachineAliases.map((a) => nameOfArn(a.stateMachineAliasArn).split(":").pop()).join(", ") || "0";
     } catch {
