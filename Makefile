@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 PORT ?= 8083
 
-.PHONY: run test lint fuzz compat ratchet bench bench-lambda format clean image-check
+.PHONY: run test test-browser bench-console lint fuzz compat ratchet bench bench-lambda format clean image-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(RUN_STAMP)
 	$(BIN)/python -m emulator --port $(PORT)
 
+# The browser tests run on their own, before the rest: Chromium's CPU would otherwise starve the
+# timing-bound tests running beside it on a 2-core machine. They skip when /usr/bin/chromium is absent
+# (the main suite runs last, so its summary line closes the output).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider -m browser
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not browser"
+
+# The web console's browser tests (part of `make test` when /usr/bin/chromium is present): installs
+# Debian's chromium (as root) and playwright, then runs them. No browser is downloaded.
+test-browser: $(STAMP)
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || { echo "install Debian's chromium package (apt-get install chromium)"; exit 1; }
+	$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet 'playwright>=1.40,<2'
+	$(BIN)/python -m pytest -p no:cacheprovider -m browser
+
+# The console's page weight and render times in Chromium (the numbers the README quotes).
+bench-console: $(STAMP)
+	$(BIN)/python -m bench.console
 
 lint: $(STAMP)
 	$(BIN)/ruff check emulator tests compat_tests bench

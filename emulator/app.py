@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from emulator.console import install as install_console
 from emulator.integrations.clients import AwsClients
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.model.records import Execution, MapRun
@@ -322,6 +323,8 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
     app.router.add_get("/_emulator/health", health)
     install_mock_admin(app)
     install_templates(app, app[ENVIRONMENT], settings)  # before the catch-all AWS routes
+    if settings.console:
+        install_console(app, app[ENVIRONMENT])
     app.on_cleanup.append(_close_integrations)
     app.router.add_post("/", handle)
     app.router.add_post("/{tail:.*}", handle)

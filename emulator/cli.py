@@ -176,6 +176,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         metavar="NAME=VALUE",
         help="template parameter values, as sam deploy takes them (SFN_PARAMETER_OVERRIDES)",
     )
+    parser.add_argument(
+        "--no-console",
+        dest="console",
+        action="store_false",
+        default=base.console,
+        help="do not serve the web console at /_console/ (SFN_CONSOLE=0)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     try:
@@ -208,6 +215,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         retention_days=args.execution_retention_days,
         template_paths=tuple(args.template) or base.template_paths,
         parameter_overrides={**base.parameter_overrides, **_overrides(parser, args.parameter_overrides)},
+        console=args.console,
     )
 
 
@@ -273,6 +281,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"sfn-emulator listening on http://{settings.host}:{settings.port}", file=sys.stderr, flush=True
         )
+        if settings.console:
+            print(
+                f"web console: http://{settings.host}:{settings.port}/_console/", file=sys.stderr, flush=True
+            )
 
     try:
         web.run_app(app, host=settings.host, port=settings.port, print=listening, access_log=None)

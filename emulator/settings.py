@@ -97,6 +97,8 @@ class Settings:
     template_paths: tuple[str, ...] = ()
     parameter_overrides: Mapping[str, str] = field(default_factory=dict)
     template_reload: bool = True
+    # The web console at /_console/ (``--no-console`` / SFN_CONSOLE=0 for no UI surface).
+    console: bool = True
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -131,6 +133,7 @@ class Settings:
             ),
             parameter_overrides=parse_parameter_overrides(env.get("SFN_PARAMETER_OVERRIDES", "").split()),
             template_reload=env.get("SFN_TEMPLATE_RELOAD", "1").lower() not in ("0", "false", "no"),
+            console=env.get("SFN_CONSOLE", "1").strip().lower() not in ("0", "false", "no", "off"),
         )
 
 

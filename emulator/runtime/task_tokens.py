@@ -82,6 +82,10 @@ class TaskTokenRegistry:
     def find(self, token: str) -> PendingTask | None:
         return self._pending.get(token)
 
+    def pending(self) -> list[PendingTask]:
+        """The tasks still waiting for an answer, oldest first (the console lists them)."""
+        return list(self._pending.values())
+
     def succeed(self, task: PendingTask, output: str) -> None:
         self._settle(task, TaskOutcome(OutcomeKind.SUCCESS, output=output))
 
