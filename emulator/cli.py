@@ -8,7 +8,7 @@ import gc
 import logging
 import sys
 
-from emulator.settings import Settings, parse_handler_mapping
+from emulator.settings import CLOCK_MODES, Settings, parse_handler_mapping
 
 
 def parse_settings(argv: list[str] | None = None) -> Settings:
@@ -47,6 +47,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=base.timeout_scale,
         help="scale for task TimeoutSeconds/HeartbeatSeconds (SFN_TIMEOUT_SCALE)",
     )
+    parser.add_argument(
+        "--clock",
+        choices=CLOCK_MODES,
+        default=base.clock if base.clock in CLOCK_MODES else "real",
+        help="real (default), virtual (moved by POST /_emulator/clock) or auto (virtual, skipping "
+        "to the next timer when every execution waits on one) (SFN_CLOCK)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     for item in args.lambda_handler:
@@ -63,6 +70,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         mock_module=args.mock_module,
         lambda_handlers=handlers,
         timeout_scale=args.timeout_scale,
+        clock=args.clock,
     )
 
 

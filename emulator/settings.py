@@ -14,6 +14,7 @@ from pathlib import Path
 DEFAULT_PORT = 8083
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
+CLOCK_MODES = ("real", "virtual", "auto")
 
 # Step Functions Local's endpoint overrides (plus our own for services it lacks).
 ENDPOINT_VARIABLES = {
@@ -68,6 +69,9 @@ class Settings:
     lambda_handlers: Mapping[str, str] = field(default_factory=dict)
     # TimeoutSeconds / HeartbeatSeconds of tasks run in real seconds times this (SFN_TIMEOUT_SCALE).
     timeout_scale: float = 1.0
+    # "real" (wall-clock time), "virtual" (time moves only by POST /_emulator/clock) or "auto"
+    # (virtual, and it jumps to the next timer whenever every execution waits on one) (SFN_CLOCK).
+    clock: str = "real"
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -88,6 +92,7 @@ class Settings:
             endpoints=endpoints,
             lambda_handlers=lambda_handlers,
             timeout_scale=float(env.get("SFN_TIMEOUT_SCALE", "1")),
+            clock=env.get("SFN_CLOCK", "real").lower() or "real",
         )
 
 

@@ -143,6 +143,17 @@ class AwsClients:
                 executor.shutdown(wait=False, cancel_futures=True)
         self._moto_executor = self._http_executor = None
 
+    async def reset(self) -> None:
+        """Empty the in-process AWS backends (queues, tables, buckets …), if they were ever loaded."""
+        if self._moto_app is None and self._warming is None:
+            return
+        await self._run(self._moto_thread(), self._reset_moto)
+
+    def _reset_moto(self) -> None:
+        from moto.moto_api._internal.models import moto_api_backend
+
+        moto_api_backend.reset()
+
     # --- calls --------------------------------------------------------------------------------
 
     async def call(

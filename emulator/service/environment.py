@@ -30,6 +30,7 @@ class ServiceEnvironment:
         "rng",
         "definition_accepted",
         "execution_logs",
+        "reset_hooks",
         "_engine",
         "_engine_builder",
     )
@@ -59,6 +60,9 @@ class ServiceEnvironment:
         # ``emulator.runtime.execution_logs.ExecutionLogs`` (None: loggingConfiguration is kept but
         # nothing is delivered, and log groups are not checked).
         self.execution_logs = execution_logs
+        # Called by ``POST /_emulator/reset`` after the control plane's own state is cleared (app.py
+        # adds the in-process AWS backends); each returns None or an awaitable.
+        self.reset_hooks: list[Callable[[], Any]] = []
         self._engine = engine
         self._engine_builder = engine_builder
 

@@ -18,6 +18,10 @@ V = TypeVar("V")
 class Store(Protocol):
     def partition(self, account: str, region: str) -> Partition: ...
 
+    def partitions(self) -> list[Partition]: ...
+
+    def clear(self) -> None: ...
+
 
 class Table(Generic[V]):
     """An insertion-ordered table of records keyed by ARN."""
