@@ -74,7 +74,16 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
     )
 
 
+# ``sfn-emulator <command> …``: commands other than serving (the flags alone still start the server).
+COMMANDS = {"run": "emulator.testing.run_command", "test": "emulator.testing.suite_command"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments and arguments[0] in COMMANDS:
+        import importlib
+
+        return int(importlib.import_module(COMMANDS[arguments[0]]).main(arguments[1:]))
     settings = parse_settings(argv)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from aiohttp import web

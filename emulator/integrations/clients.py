@@ -116,6 +116,7 @@ class AwsClients:
         self._moto_clients: dict[tuple[str, str, str], Any] = {}
         self._http_clients: dict[tuple[str, str, str], Any] = {}
         self._warming: Future[None] | None = None
+        self._moto_used = False  # a call other than warming reached the in-process backends
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -145,8 +146,9 @@ class AwsClients:
 
     async def reset(self) -> None:
         """Empty the in-process AWS backends (queues, tables, buckets …), if they were ever loaded."""
-        if self._moto_app is None and self._warming is None:
+        if not self._moto_used:  # only warmed (or never loaded): nothing was created in it
             return
+        self._moto_used = False
         await self._run(self._moto_thread(), self._reset_moto)
 
     def _reset_moto(self) -> None:
@@ -162,6 +164,7 @@ class AwsClients:
         """Call ``operation`` of ``service`` for ``account`` in ``region``."""
         endpoint = self.endpoint_for(service)
         if endpoint is None:
+            self._moto_used = True
             return await self._run(
                 self._moto_thread(), self._call_moto, service, operation, parameters, account, region
             )
@@ -181,6 +184,7 @@ class AwsClients:
         self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes, account: str
     ) -> HttpReply:
         """Serve a raw HTTP request for another AWS service with the in-process moto."""
+        self._moto_used = True
         return await self._run(
             self._moto_thread(), self._serve_http, method, path, query, headers, body, account
         )

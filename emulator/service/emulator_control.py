@@ -168,3 +168,11 @@ async def wait_for_execution(env: ServiceEnvironment, context: Any, execution_ar
     execution = get_execution(env, context, execution_arn)
     await env.engine.wait(execution)
     return describe_execution(env, context, {"executionArn": execution_arn})
+
+
+async def close_environment(env: ServiceEnvironment) -> None:
+    """Release what an environment built without a server holds (integrations, a clock's driver)."""
+    if env.engine_built:
+        await env.engine.integrations.close()
+    if isinstance(env.clock, VirtualClock):
+        await env.clock.close()
