@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from emulator.integrations.clients import AwsClients
+from emulator.integrations.lambda_functions import LocalFunctions
 from emulator.model.records import Execution, MapRun
 from emulator.runtime.activities import ActivityQueues
 from emulator.runtime.clock import Clock, SystemClock
@@ -59,6 +60,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
         # GetActivityTask's long poll is the API's own wait: real time, whatever the clock.
         activities=ActivityQueues(SystemClock()) if is_virtual(clock) else None,
         engine_builder=lambda env: build_engine(env, settings, clients),
+        local_functions=LocalFunctions.from_mapping(settings.lambda_handlers),
     )
     env.reset_hooks.append(clients.reset)
     env.definition_accepted = _warm_backends_for(clients)
@@ -83,7 +85,11 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     from emulator.runtime.engine import Engine
 
     engine = Engine(
-        env.clock, IntegrationRegistry(), rng=random.Random(), map_runs=PartitionMapRuns(env.store)
+        env.clock,
+        IntegrationRegistry(),
+        rng=random.Random(),
+        map_runs=PartitionMapRuns(env.store),
+        observer=env.execution_events,
     )
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling
     wire_task_integrations(env, engine, settings, clients)
@@ -152,8 +158,7 @@ def wire_task_integrations(
         from emulator.integrations.clients import AwsClients
 
         clients = AwsClients(settings)
-    local = LocalHandlers(settings.lambda_handlers) if settings.lambda_handlers else None
-    lambda_integration = LambdaIntegration(local, clients)
+    lambda_integration = LambdaIntegration(LocalHandlers(env.local_functions), clients)
     registry.register("lambda", lambda_integration)
     registry.register(LAMBDA_FUNCTION, lambda_integration)
     registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))

@@ -1,8 +1,8 @@
 """Local Python Lambda handlers, run in a pool of warm subprocess workers.
 
-A mapping names the handler of each function: ``name=module:function`` or
-``name=path/to/file.py:function`` (a name ending in ``*`` covers every function it prefixes).
-Each function has its own workers (started on first use, kept warm, at most ``max_workers`` at
+The functions are a ``LocalFunctions`` registry (emulator/integrations/lambda_functions.py), looked
+up at each invoke, so functions added or replaced while the server runs take effect at once (a
+replaced function's warm workers are retired). Each function has its own workers (started on first use, kept warm, at most ``max_workers`` at
 once, one event at a time each). A handler that crashes its worker or outlives its timeout costs
 that worker only: the caller gets the error document Lambda would return.
 """
@@ -17,6 +17,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 
 log = logging.getLogger("emulator.integrations.lambda_handlers")
 
@@ -50,9 +52,10 @@ class _Worker:
 
 
 class _Function:
-    def __init__(self, name: str, target: str, max_workers: int) -> None:
+    def __init__(self, name: str, config: FunctionConfig, max_workers: int) -> None:
         self.name = name
-        self.target = target
+        self.config = config
+        self.target = config.handler
         self.idle: list[_Worker] = []
         self.slots = asyncio.Semaphore(max_workers)
         self.all: set[_Worker] = set()
@@ -61,41 +64,41 @@ class _Function:
 class LocalHandlers:
     def __init__(
         self,
-        mapping: Mapping[str, str],
+        functions: LocalFunctions | Mapping[str, str],
         max_workers: int = 4,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         python: str = sys.executable,
     ) -> None:
-        self._exact = {name: target for name, target in mapping.items() if not name.endswith("*")}
-        self._prefixes = sorted(
-            ((name[:-1], target) for name, target in mapping.items() if name.endswith("*")),
-            key=lambda item: -len(item[0]),
-        )
+        if not isinstance(functions, LocalFunctions):
+            functions = LocalFunctions.from_mapping(functions)
+        self.functions = functions
         self._functions: dict[str, _Function] = {}
+        self._replaced: list[_Function] = []
         self._max_workers = max_workers
         self._python = python
         self.timeout_seconds = timeout_seconds
 
     def find(self, name: str) -> str | None:
         """The handler target for a function name, or None when no local handler is mapped."""
-        target = self._exact.get(name)
-        if target is not None:
-            return target
-        for prefix, prefixed_target in self._prefixes:
-            if name.startswith(prefix):
-                return prefixed_target
-        return None
+        config = self.functions.find(name)
+        return None if config is None else config.handler
 
     def __contains__(self, name: str) -> bool:
         return self.find(name) is not None
 
     async def invoke(self, name: str, payload: str, request_id: str, function_arn: str) -> LambdaReply:
-        target = self.find(name)
-        if target is None:
+        config = self.functions.find(name)
+        if config is None:
             raise KeyError(name)
         function = self._functions.get(name)
-        if function is None:
-            function = self._functions[name] = _Function(name, target, self._max_workers)
+        if function is None or function.config is not config:
+            if function is not None:  # replaced while running: its warm workers run the old code
+                for worker in list(function.idle):
+                    self._retire(function, worker)
+                function.idle.clear()
+                if function.all:  # busy ones end with the server (close)
+                    self._replaced.append(function)
+            function = self._functions[name] = _Function(name, config, self._max_workers)
         async with function.slots:
             worker = await self._take(function)
             request = {
@@ -179,7 +182,7 @@ class LocalHandlers:
 
     async def close(self) -> None:
         """Stop every worker (the app's shutdown)."""
-        for function in self._functions.values():
+        for function in [*self._functions.values(), *self._replaced]:
             for worker in list(function.all):
                 if worker.process.stdin is not None and worker.alive:
                     worker.process.stdin.close()

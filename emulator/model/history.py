@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,10 +50,12 @@ class History:
     ``previousEventId`` follows the causal chain, not simply the prior event.
     """
 
-    __slots__ = ("events",)
+    __slots__ = ("events", "listener")
 
     def __init__(self) -> None:
         self.events: list[HistoryEvent] = []
+        # Told of every appended event (the service layer's execution event hub); None costs nothing.
+        self.listener: Callable[[HistoryEvent], None] | None = None
 
     def add(
         self,
@@ -64,6 +67,8 @@ class History:
     ) -> HistoryEvent:
         event = HistoryEvent(len(self.events) + 1, previous_event_id, type_, timestamp, details_key, details)
         self.events.append(event)
+        if self.listener is not None:
+            self.listener(event)
         return event
 
     @property

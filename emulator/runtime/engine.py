@@ -10,8 +10,10 @@ pure evaluation pieces.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
+from collections.abc import Callable
 from typing import Any
 
 from emulator.integrations.registry import IntegrationRegistry
@@ -31,6 +33,7 @@ from emulator.language.states.pass_state import PassState
 from emulator.language.states.succeed_state import SucceedState
 from emulator.language.states.task_state import TaskState
 from emulator.language.states.wait_state import WaitState
+from emulator.model.history import HistoryEvent
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
@@ -46,6 +49,9 @@ from emulator.runtime.run import Run, Terminal, TimedOut
 from emulator.runtime.task_work import TaskWork
 
 log = logging.getLogger("emulator.runtime.engine")
+
+# Told of each event an execution records, as it is appended (see emulator/service/watch.py).
+ExecutionObserver = Callable[[Execution, HistoryEvent], None]
 
 
 _TYPE_PREFIX = {
@@ -75,8 +81,11 @@ class Engine(TaskWork, Branches, DistributedMaps):
         timeout_scale: float = 1.0,
         map_runs: MapRunSink | None = None,
         map_exit_follows_run_start: bool = False,
+        observer: ExecutionObserver | None = None,
     ) -> None:
         self.clock = clock
+        # Told of every event of every execution this engine runs (the service's event hub).
+        self.observer = observer
         self.integrations = integrations
         self.rng = rng or random.Random()
         # Task tokens for callback and .sync tasks (None: such tasks get no token).
@@ -93,6 +102,8 @@ class Engine(TaskWork, Branches, DistributedMaps):
 
     def start(self, execution: Execution) -> None:
         """Record ExecutionStarted and schedule the run (must be called from the event loop)."""
+        if self.observer is not None:
+            execution.history.listener = functools.partial(self.observer, execution)
         recorder = Recorder(execution.history, self.clock)
         run = Run(execution, recorder)
         execution.handle = run

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from emulator.integrations.lambda_functions import LocalFunctions
 from emulator.runtime.activities import ActivityQueues
 from emulator.runtime.clock import Clock
 from emulator.runtime.task_tokens import TaskTokenRegistry
+from emulator.service.watch import ExecutionEvents
 from emulator.settings import Settings
 from emulator.store.partition import Partition, Store
 
@@ -31,6 +33,8 @@ class ServiceEnvironment:
         "definition_accepted",
         "execution_logs",
         "reset_hooks",
+        "local_functions",
+        "execution_events",
         "_engine",
         "_engine_builder",
     )
@@ -47,6 +51,7 @@ class ServiceEnvironment:
         definition_accepted: Callable[[str], None] | None = None,
         engine_builder: Callable[[ServiceEnvironment], Any] | None = None,
         execution_logs: Any = None,
+        local_functions: LocalFunctions | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -63,6 +68,11 @@ class ServiceEnvironment:
         # Called by ``POST /_emulator/reset`` after the control plane's own state is cleared (app.py
         # adds the in-process AWS backends); each returns None or an awaitable.
         self.reset_hooks: list[Callable[[], Any]] = []
+        # The local Lambda functions (emulator/service/functions.py); the Lambda integration
+        # looks each invoke up here, so functions can be added while the server runs.
+        self.local_functions = LocalFunctions() if local_functions is None else local_functions
+        # Every event of every execution, pushed as it is recorded (emulator/service/watch.py).
+        self.execution_events = ExecutionEvents()
         self._engine = engine
         self._engine_builder = engine_builder
 

@@ -96,3 +96,20 @@ async def test_a_crash_or_timeout_costs_only_that_worker(handlers: LocalHandlers
         assert not (await handlers.invoke("echo", "{}", "r3", "arn")).function_error
     finally:
         await handlers.close()
+
+
+async def test_a_function_replaced_while_running_answers_with_its_new_code(tmp_path: Path) -> None:
+    from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
+
+    (tmp_path / "one.py").write_text("def handler(event, context):\n    return 1\n")
+    (tmp_path / "two.py").write_text("def handler(event, context):\n    return 2\n")
+    functions = LocalFunctions([FunctionConfig("f", f"{tmp_path / 'one.py'}:handler")])
+    handlers = LocalHandlers(functions)
+    try:
+        assert (await handlers.invoke("f", "{}", "r1", "arn")).body == "1"
+        functions.put(FunctionConfig("f", f"{tmp_path / 'two.py'}:handler", source="api"))
+        assert (await handlers.invoke("f", "{}", "r2", "arn")).body == "2"
+        functions.remove("f")
+        assert "f" not in handlers
+    finally:
+        await handlers.close()
