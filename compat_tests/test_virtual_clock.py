@@ -193,9 +193,13 @@ def test_on_the_virtual_clock_an_execution_waits_until_the_test_moves_time(
         sfn_emulator.wait(sfn_emulator.start(machine), timeout=0.2)
 
 
-def test_the_issue_example_runs_as_written(sfn: Any, sfn_clock: Any) -> None:
+@pytest.mark.sfn_clock("virtual")
+def test_the_issue_example_with_the_wait_observed_before_the_advance(
+    sfn_emulator: Any, sfn_clock: Any
+) -> None:
     import json
 
+    sfn = sfn_emulator.client()  # (compat_tests' own ``sfn`` fixture is another server's client)
     arn = sfn.create_state_machine(
         name="orders",
         roleArn="arn:aws:iam::123456789012:role/sfn",
@@ -204,6 +208,30 @@ def test_the_issue_example_runs_as_written(sfn: Any, sfn_clock: Any) -> None:
         ),
     )["stateMachineArn"]
     run = sfn.start_execution(stateMachineArn=arn, input='{"id": 1}')
+    assert sfn.describe_execution(executionArn=run["executionArn"])["status"] == "RUNNING"
     sfn_clock.advance(hours=24)
     assert sfn.describe_execution(executionArn=run["executionArn"])["status"] == "SUCCEEDED"
     assert sfn_clock.now() > datetime.now(UTC) + timedelta(hours=23)
+
+
+def test_a_parent_waiting_on_a_nested_execution_does_not_hold_the_auto_clock(sfn_emulator: Any) -> None:
+    child = sfn_emulator.create_state_machine(
+        {"StartAt": "Year", "States": {"Year": {"Type": "Wait", "Seconds": YEAR, "End": True}}}, name="child"
+    )
+    described = sfn_emulator.run(
+        {
+            "StartAt": "Run child",
+            "States": {
+                "Run child": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                    "Parameters": {"StateMachineArn": child},
+                    "End": True,
+                }
+            },
+        }
+    )
+    assert described["status"] == "SUCCEEDED"
+    assert abs(described["stopDate"] - described["startDate"] - timedelta(seconds=YEAR)) < timedelta(
+        seconds=1
+    )

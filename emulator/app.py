@@ -181,6 +181,8 @@ async def _close_integrations(app: web.Application) -> None:
     env = app[ENVIRONMENT]
     if env.engine_built:
         await env.engine.integrations.close()
+    if isinstance(env.clock, VirtualClock):
+        await env.clock.close()
 
 
 log = logging.getLogger("emulator.app")

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from emulator.integrations.registry import TaskInvocation
@@ -120,7 +121,10 @@ class TaskWork(EngineBase):
         execution_limit = None
         if run.deadline is not None:
             execution_limit = max(run.deadline - (self.clock.now() + run.skew), 0.0)
-        with holding(self.clock):  # out with a service: a virtual clock does not skip time meanwhile
+        # Out with a service: a virtual clock does not skip time meanwhile. A nested execution
+        # (states:startExecution) is not out: the child's own timers and tasks speak for it.
+        nested = invocation.resource.resource_type == "states"
+        with contextlib.nullcontext() if nested else holding(self.clock):
             work = self._run_pattern(invocation, events, callback)
             if limit is None and execution_limit is None:
                 return await work

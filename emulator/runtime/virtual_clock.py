@@ -25,10 +25,13 @@ import asyncio
 import contextlib
 import heapq
 import itertools
+import math
 import time
 from collections.abc import Iterator
 from typing import Any
 
+# 9999-12-31T23:59:59Z: timestamps past it cannot be written in ISO 8601 (nor by AWS).
+LATEST_EPOCH = 253402300799.0
 # Event-loop steps without any clock activity after which the executions are taken as settled.
 QUIET_STEPS = 8
 # How long (real seconds) ``advance`` lets work that is out with a service finish before moving on.
@@ -107,12 +110,14 @@ class VirtualClock:
         return sorted(deadline for deadline, _, future in self._timers if not future.done())
 
     async def advance(self, seconds: float) -> None:
-        if seconds < 0:
+        if not seconds >= 0:  # NaN too
             raise ValueError("the clock cannot move backwards")
         await self.set(self._now + seconds)
 
     async def set(self, epoch: float) -> None:
         """Move to ``epoch`` (not before now), firing the timers due on the way in deadline order."""
+        if not math.isfinite(epoch) or epoch > LATEST_EPOCH:
+            raise ValueError("the clock cannot go past the year 9999")
         if epoch < self._now:
             raise ValueError("the clock cannot move backwards")
         while True:

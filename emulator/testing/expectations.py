@@ -28,7 +28,7 @@ Every key is optional; without ``Status`` a case passes only when the execution 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,7 +91,7 @@ def parse_expectations(raw: Any, where: str) -> Expectations:
 
 
 def check(
-    expected: Expectations, description: Mapping[str, Any], events: list[Mapping[str, Any]]
+    expected: Expectations, description: Mapping[str, Any], events: Sequence[Mapping[str, Any]]
 ) -> list[str]:
     """What differs from the expectations (empty: the case passed)."""
     problems: list[str] = []
@@ -139,9 +139,8 @@ def _check_assertion(assertion: Mapping[str, Any], output: Any) -> str | None:
         matches = [match.value for match in parse(path).find(output)]
     except JSONPathError as error:  # the user's path: its error is the report
         return f"path {path!r} cannot be read: {error}"
-    if "Exists" in assertion:
-        if bool(matches) != bool(assertion["Exists"]):
-            return f"path {path!r} {'is missing' if not matches else 'exists'}, expected Exists={assertion['Exists']}"
+    if "Exists" in assertion and bool(matches) != bool(assertion["Exists"]):
+        return f"path {path!r} {'is missing' if not matches else 'exists'}, expected Exists={assertion['Exists']}"
     if "Equals" in assertion:
         if not matches:
             return f"path {path!r} is missing, expected {_short(assertion['Equals'])}"

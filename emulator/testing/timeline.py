@@ -5,8 +5,9 @@ Works on GetExecutionHistory's wire events (``timestamp`` as epoch seconds or a 
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -96,10 +97,8 @@ def describe_duration(seconds: float) -> str:
 def preview(text: str | None, width: int = PREVIEW) -> str:
     if text is None:
         return "-"
-    try:
+    with contextlib.suppress(ValueError):
         text = json.dumps(json.loads(text), separators=(",", ":"))
-    except ValueError:
-        pass
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -107,7 +106,7 @@ def iso(stamp: float) -> str:
     return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def render_timeline(description: Mapping[str, Any], events: list[Mapping[str, Any]]) -> str:
+def render_timeline(description: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> str:
     """The text ``sfn-emulator run`` prints."""
     lines: list[str] = []
     if not events:

@@ -51,7 +51,7 @@ def test_a_busy_payment_service_is_retried_after_2_then_4_seconds(sfn, sfn_emula
     history = sfn_emulator.history(execution)
     failed = [e["timestamp"] for e in history if e["type"] == "TaskFailed"]
     scheduled = [e["timestamp"] for e in history if e["type"] == "TaskScheduled"]
-    assert [b - a for a, b in zip(failed, scheduled[1:])] == [timedelta(seconds=2), timedelta(seconds=4)]
+    assert [b - a for a, b in zip(failed, scheduled[1:], strict=False)] == [timedelta(seconds=2), timedelta(seconds=4)]
 
 
 def test_a_declined_card_fails_the_order(sfn, sfn_emulator):
