@@ -211,3 +211,27 @@ def test_test_takes_definitions_by_name_and_without_expectations_needs_success(t
     assert "status FAILED (SQS.QueueDoesNotExist: no queue), expected SUCCEEDED" in result.stdout
     assert sfn_emulator("test", str(tmp_path / "absent.json")).returncode == 2
     assert sfn_emulator("test", str(config), "--definition", "Notify").returncode == 2
+
+
+def test_run_on_a_running_emulator_by_file_or_by_state_machine_name(
+    live_server: Any, flow_file: Path
+) -> None:
+    by_file = sfn_emulator("run", str(flow_file), "--endpoint", live_server.url, "--input", '{"id": 3}')
+    assert by_file.returncode == 0, by_file.stdout + by_file.stderr
+    assert by_file.stdout.splitlines()[-1] == 'output {"id":3}'
+    sfn = live_server_client(live_server)
+    sfn.create_state_machine(
+        name="remote-flow", definition=json.dumps(FLOW), roleArn="arn:aws:iam::123456789012:role/r"
+    )
+    by_name = sfn_emulator(
+        "run", "--endpoint", live_server.url, "--state-machine", "remote-flow", "--input", '{"id": 500}'
+    )
+    assert by_name.returncode == 1 and "error OrderTooBig" in by_name.stdout
+    missing = sfn_emulator("run", "--endpoint", live_server.url, "--state-machine", "absent")
+    assert missing.returncode == 2 and "StateMachineDoesNotExist" in missing.stderr
+
+
+def live_server_client(server: Any) -> Any:
+    from compat_tests.conftest import make_client
+
+    return make_client(server.url)
