@@ -235,3 +235,10 @@ def live_server_client(server: Any) -> Any:
     from compat_tests.conftest import make_client
 
     return make_client(server.url)
+
+
+def test_template_without_template_support_says_so_with_exit_2(tmp_path: Path) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources: {}\n")
+    result = sfn_emulator("run", "--template", str(template), "--state-machine", "Orders")
+    assert result.returncode == 2 and "--template" in result.stderr

@@ -235,3 +235,34 @@ def test_a_parent_waiting_on_a_nested_execution_does_not_hold_the_auto_clock(sfn
     assert abs(described["stopDate"] - described["startDate"] - timedelta(seconds=YEAR)) < timedelta(
         seconds=1
     )
+
+
+@pytest.mark.sfn_clock("virtual")
+def test_a_callback_tasks_heartbeat_runs_on_the_clock(sfn_emulator: Any, sfn_clock: Any) -> None:
+    child = sfn_emulator.create_state_machine(
+        {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    )
+    machine = sfn_emulator.create_state_machine(
+        {
+            "StartAt": "Wait for the token",
+            "States": {
+                "Wait for the token": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+                    "Parameters": {"StateMachineArn": child, "Input": {"token.$": "$$.Task.Token"}},
+                    "HeartbeatSeconds": 120,
+                    "End": True,
+                }
+            },
+        }
+    )
+    execution = sfn_emulator.start(machine)
+    sfn_clock.advance(seconds=119)
+    assert sfn_emulator.client().describe_execution(executionArn=execution)["status"] == "RUNNING"
+    sfn_clock.advance(seconds=1)
+    described = sfn_emulator.wait(execution, timeout=5)
+    assert described["status"] == "FAILED" and described["error"] == "States.Timeout"
+    history = sfn_emulator.history(execution)
+    submitted = _events(history, "TaskSubmitted")[0]["timestamp"]
+    timed_out = _events(history, "TaskTimedOut")[0]["timestamp"]
+    assert abs(timed_out - submitted - timedelta(seconds=120)) < MS

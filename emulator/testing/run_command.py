@@ -98,10 +98,8 @@ def definition_from(args: argparse.Namespace) -> tuple[str, str]:
 
 def definition_from_template(template: str, logical_id: str | None) -> tuple[str, str]:
     """The hook for templates (emulator/templates): its loader names the state machines it read."""
-    try:
-        from emulator.testing.templates_hook import state_machine_definition
-    except ImportError:
-        raise DefinitionProblem("--template needs the templates support, which this build lacks") from None
+    from emulator.testing.templates_hook import state_machine_definition
+
     return state_machine_definition(template, logical_id)
 
 
