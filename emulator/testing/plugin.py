@@ -79,13 +79,15 @@ def sfn_emulator(sfn_emulator_server: Any, request: pytest.FixtureRequest) -> It
         mode = marker.args[0] if marker.args else marker.kwargs.get("mode", "virtual")
         if session_mode == "real":
             pytest.skip("the session's emulator runs on real time (--sfn-clock real)")
-        handle.clock._set_mode(mode)
+        if mode not in ("virtual", "auto"):
+            pytest.fail(f'@pytest.mark.sfn_clock takes "virtual" or "auto", not {mode!r}', pytrace=False)
+        handle.clock.auto = mode == "auto"
     try:
         yield handle
     finally:
         handle.reset()
-        if marker is not None:
-            handle.clock._set_mode(session_mode)
+        if session_mode != "real":  # a marker or ``sfn_clock.auto = …`` lasts one test
+            handle.clock.auto = session_mode == "auto"
 
 
 @pytest.fixture
