@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
-from typing import Protocol, TypeVar
-
-T = TypeVar("T")
+from typing import Protocol
 
 
 class Clock(Protocol):
@@ -36,24 +33,3 @@ class SystemClock:
             await asyncio.sleep(scaled)
         else:
             await asyncio.sleep(0)
-
-
-async def within(work: Awaitable[T], seconds: float, clock: Clock | None = None) -> T:
-    """``work``'s result, or ``TimeoutError`` after ``seconds`` of ``clock`` time (``None``: real
-    time). A virtual clock (``--clock virtual|auto``) times task deadlines and heartbeats too."""
-    if clock is None:
-        return await asyncio.wait_for(work, seconds)
-    task = asyncio.ensure_future(work)
-    timer = asyncio.ensure_future(clock.sleep(seconds))
-    try:
-        await asyncio.wait([task, timer], return_when=asyncio.FIRST_COMPLETED)
-    except asyncio.CancelledError:
-        task.cancel()
-        raise
-    finally:
-        timer.cancel()
-    if task.done():
-        return task.result()
-    task.cancel()
-    await asyncio.wait([task])  # let it unwind (its outcome is the timeout)
-    raise TimeoutError()

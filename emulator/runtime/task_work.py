@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from emulator.integrations.registry import TaskInvocation
@@ -16,13 +15,12 @@ from emulator.language.evaluate.jsonata import JsonataTemplate
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
 from emulator.model.types import Json
 from emulator.runtime.callbacks import Callback
-from emulator.runtime.clock import within
 from emulator.runtime.engine_base import EngineBase
 from emulator.runtime.recorder import Chain, too_large
 from emulator.runtime.run import Run, TimedOut
 from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents
-from emulator.runtime.virtual_clock import holding, is_virtual
+from emulator.runtime.virtual_clock import held, within
 
 
 class TaskWork(EngineBase):
@@ -121,24 +119,22 @@ class TaskWork(EngineBase):
         execution_limit = None
         if run.deadline is not None:
             execution_limit = max(run.deadline - (self.clock.now() + run.skew), 0.0)
-        # Out with a service: a virtual clock does not skip time meanwhile. A nested execution
-        # (states:startExecution) is not out: the child's own timers and tasks speak for it.
-        nested = invocation.resource.resource_type == "states"
-        with contextlib.nullcontext() if nested else holding(self.clock):
-            work = self._run_pattern(invocation, events, callback)
-            if limit is None and execution_limit is None:
-                return await work
-            bound = min(x for x in (limit, execution_limit) if x is not None)
-            try:
-                return await within(work, bound, self.clock if is_virtual(self.clock) else None)
-            except TimeoutError:
-                if (
-                    execution_limit is not None
-                    and bound == execution_limit
-                    and (limit is None or execution_limit < limit)
-                ):
-                    raise TimedOut() from None
-                raise StatesError(ErrorName.TIMEOUT, None) from None
+        work = self._run_pattern(invocation, events, callback)
+        if invocation.resource.resource_type != "states":  # (a nested execution's child holds for itself)
+            work = held(self.clock, work)  # out with a service: a virtual clock does not skip meanwhile
+        if limit is None and execution_limit is None:
+            return await work
+        bound = min(x for x in (limit, execution_limit) if x is not None)
+        try:
+            return await within(work, bound, self.clock)
+        except TimeoutError:
+            if (
+                execution_limit is not None
+                and bound == execution_limit
+                and (limit is None or execution_limit < limit)
+            ):
+                raise TimedOut() from None
+            raise StatesError(ErrorName.TIMEOUT, None) from None
 
     async def _run_pattern(
         self, invocation: TaskInvocation, events: TaskEvents | None, callback: Callback | None

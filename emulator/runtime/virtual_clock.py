@@ -27,8 +27,10 @@ import heapq
 import itertools
 import math
 import time
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Awaitable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 # 9999-12-31T23:59:59Z: timestamps past it cannot be written in ISO 8601 (nor by AWS).
 LATEST_EPOCH = 253402300799.0
@@ -230,3 +232,36 @@ def holding(clock: Any) -> contextlib.AbstractContextManager[None]:
 def parking(clock: Any) -> contextlib.AbstractContextManager[None]:
     """Declare a wait on the outside world (``advance`` does not wait for it to end)."""
     return clock.parking() if isinstance(clock, VirtualClock) else contextlib.nullcontext()
+
+
+def held(clock: Any, work: Coroutine[Any, Any, T]) -> Coroutine[Any, Any, T]:
+    """``work``, awaited while holding a virtual ``clock`` (see ``holding``); as it is otherwise."""
+    if not isinstance(clock, VirtualClock):
+        return work
+
+    async def holding_while() -> T:
+        with clock.holding():
+            return await work
+
+    return holding_while()
+
+
+async def within(work: Awaitable[T], seconds: float, clock: Any = None) -> T:
+    """``work``'s result, or ``TimeoutError`` after ``seconds``: of virtual time on a virtual clock
+    (task deadlines follow ``--clock virtual|auto``), else of real time."""
+    if not isinstance(clock, VirtualClock):
+        return await asyncio.wait_for(work, seconds)
+    task = asyncio.ensure_future(work)
+    timer = asyncio.ensure_future(clock.sleep(seconds))
+    try:
+        await asyncio.wait([task, timer], return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        timer.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    await asyncio.wait([task])  # let it unwind (its outcome is the timeout)
+    raise TimeoutError()

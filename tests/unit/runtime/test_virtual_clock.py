@@ -6,8 +6,7 @@ import asyncio
 
 import pytest
 
-from emulator.runtime.clock import within
-from emulator.runtime.virtual_clock import VirtualClock, holding, parking
+from emulator.runtime.virtual_clock import VirtualClock, holding, parking, within
 
 START = 1_700_000_000.0
 
