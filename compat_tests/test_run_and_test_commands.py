@@ -242,3 +242,13 @@ def test_template_without_template_support_says_so_with_exit_2(tmp_path: Path) -
     template.write_text("Resources: {}\n")
     result = sfn_emulator("run", "--template", str(template), "--state-machine", "Orders")
     assert result.returncode == 2 and "--template" in result.stderr
+
+
+def test_run_an_express_machine_shows_its_outcome_without_a_history(flow_file: Path) -> None:
+    result = sfn_emulator("run", str(flow_file), "--type", "EXPRESS", "--input", '{"id": 700}')
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "FAILED (an EXPRESS execution keeps no history)",
+        "error OrderTooBig",
+        "cause ids above 100 are refused",
+    ]

@@ -136,8 +136,7 @@ class VirtualClock:
         """Forget every timer (their sleepers are cancelled) and start again at ``start`` (now)."""
         for _, _, future in self._timers:
             future.cancel()
-        self._timers.clear()
-        self._busy = self._parked = 0
+        self._timers.clear()  # (work still out keeps its holds: they end with it)
         self._now = _wall_milliseconds() if start is None else float(start)
         self._activity += 1
 

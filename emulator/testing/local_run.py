@@ -92,13 +92,21 @@ class LocalEmulator:
         return str(answer["stateMachineArn"])
 
     async def execute(
-        self, state_machine_arn: str, input_text: str = "{}", test_case: str | None = None
+        self,
+        state_machine_arn: str,
+        input_text: str = "{}",
+        test_case: str | None = None,
+        express: bool = False,
     ) -> Outcome:
+        """Run one execution to its end. ``express``: StartSyncExecution (AWS keeps no history)."""
         from emulator.service.emulator_control import wait_for_execution
-        from emulator.service.executions import get_execution_history, start_execution
+        from emulator.service.executions import get_execution_history, start_execution, start_sync_execution
 
         context = self._context()
         arn = f"{state_machine_arn}#{test_case}" if test_case else state_machine_arn
+        if express:
+            request = {"stateMachineArn": arn, "input": input_text}
+            return Outcome(await start_sync_execution(self.env, context, request), [])
         started = start_execution(self.env, context, {"stateMachineArn": arn, "input": input_text})
         execution_arn = started["executionArn"]
         description = await wait_for_execution(self.env, context, execution_arn)

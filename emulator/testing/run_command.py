@@ -114,7 +114,7 @@ async def _run_in_process(args: argparse.Namespace, input_text: str) -> Outcome:
     )
     async with LocalEmulator(settings) as emulator:
         arn = await emulator.create_state_machine(name, definition, args.type)
-        work = emulator.execute(arn, input_text, args.test_case)
+        work = emulator.execute(arn, input_text, args.test_case, express=args.type == "EXPRESS")
         return await (asyncio.wait_for(work, args.timeout) if args.timeout else work)
 
 

@@ -109,8 +109,14 @@ def iso(stamp: float) -> str:
 def render_timeline(description: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> str:
     """The text ``sfn-emulator run`` prints."""
     lines: list[str] = []
-    if not events:
-        return f"{description.get('status')} (no history)"
+    if not events:  # an EXPRESS execution: AWS keeps no history of it
+        lines.append(f"{description.get('status')} (an EXPRESS execution keeps no history)")
+        if description.get("status") == "SUCCEEDED":
+            lines.append(f"output {description.get('output', 'null')}")
+        for key in ("error", "cause"):
+            if description.get(key):
+                lines.append(f"{key} {description[key]}")
+        return "\n".join(lines)
     start = epoch(events[0]["timestamp"])
     started = details_of(events[0])
     lines.append(
