@@ -105,8 +105,8 @@ class LocalEmulator:
         context = self._context()
         arn = f"{state_machine_arn}#{test_case}" if test_case else state_machine_arn
         if express:
-            request = {"stateMachineArn": arn, "input": input_text}
-            return Outcome(await start_sync_execution(self.env, context, request), [])
+            sync = {"stateMachineArn": arn, "input": input_text}
+            return Outcome(await start_sync_execution(self.env, context, sync), [])
         started = start_execution(self.env, context, {"stateMachineArn": arn, "input": input_text})
         execution_arn = started["executionArn"]
         description = await wait_for_execution(self.env, context, execution_arn)
