@@ -3,6 +3,7 @@ subprocess, its output, its exit status, and the JUnit XML parsed back."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -237,6 +238,53 @@ def live_server_client(server: Any) -> Any:
     return make_client(server.url)
 
 
+HAS_TEMPLATES = importlib.util.find_spec("emulator.templates") is not None
+TEMPLATE = {
+    "Resources": {
+        "OrderFlow": {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {
+                "StateMachineName": "orders-prod",
+                "RoleArn": "arn:aws:iam::123456789012:role/r",
+                "DefinitionString": json.dumps(
+                    {
+                        "StartAt": "Cool down",
+                        "States": {
+                            "Cool down": {"Type": "Wait", "Seconds": 3600, "Next": "Charge"},
+                            "Charge": {
+                                "Type": "Task",
+                                "Resource": "arn:aws:states:::lambda:invoke",
+                                "Parameters": {"FunctionName": "charge", "Payload.$": "$"},
+                                "End": True,
+                            },
+                        },
+                    }
+                ),
+            },
+        },
+        "Other": {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {
+                "RoleArn": "arn:aws:iam::123456789012:role/r",
+                "DefinitionString": json.dumps(
+                    {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+                ),
+            },
+        },
+    }
+}
+TEMPLATE_MOCKS = {
+    "StateMachines": {
+        "OrderFlow": {
+            "TestCases": {"Ok": {"Charge": "ChargeOk"}},
+            "Expectations": {"Ok": {"Assertions": [{"Path": "$.Payload.receipt", "Equals": "r-1"}]}},
+        }
+    },
+    "MockedResponses": {"ChargeOk": {"0": {"Return": {"StatusCode": 200, "Payload": {"receipt": "r-1"}}}}},
+}
+
+
+@pytest.mark.skipif(HAS_TEMPLATES, reason="this build has the templates support")
 def test_template_without_template_support_says_so_with_exit_2(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
     template.write_text("Resources: {}\n")
@@ -244,11 +292,22 @@ def test_template_without_template_support_says_so_with_exit_2(tmp_path: Path) -
     assert result.returncode == 2 and "--template" in result.stderr
 
 
-def test_run_an_express_machine_shows_its_outcome_without_a_history(flow_file: Path) -> None:
-    result = sfn_emulator("run", str(flow_file), "--type", "EXPRESS", "--input", '{"id": 700}')
-    assert result.returncode == 1
-    assert result.stdout.splitlines() == [
-        "FAILED (an EXPRESS execution keeps no history)",
-        "error OrderTooBig",
-        "cause ids above 100 are refused",
-    ]
+@pytest.mark.skipif(not HAS_TEMPLATES, reason="this build lacks the templates support (emulator/templates)")
+def test_run_and_test_take_state_machines_from_a_template(tmp_path: Path) -> None:
+    (tmp_path / "template.json").write_text(json.dumps(TEMPLATE))
+    (tmp_path / "mocks.json").write_text(json.dumps(TEMPLATE_MOCKS))
+    other = sfn_emulator("run", "--template", "template.json", "--state-machine", "Other", cwd=tmp_path)
+    assert other.returncode == 0 and other.stdout.splitlines()[-1] == "output {}"
+    ambiguous = sfn_emulator("run", "--template", "template.json", cwd=tmp_path)
+    assert ambiguous.returncode == 2 and "['OrderFlow', 'Other']" in ambiguous.stderr
+    missing = sfn_emulator("run", "--template", "template.json", "--state-machine", "Nope", cwd=tmp_path)
+    assert missing.returncode == 2 and "no state machine 'Nope'" in missing.stderr
+    mocked = sfn_emulator(
+        "run", "--template", "template.json", "--state-machine", "OrderFlow",
+        "--mock-config", "mocks.json", "--test-case", "Ok", cwd=tmp_path,
+    )  # fmt: skip
+    assert mocked.returncode == 0, mocked.stdout + mocked.stderr
+    assert "SUCCEEDED after 1h" in mocked.stdout and '"receipt":"r-1"' in mocked.stdout
+    suite = sfn_emulator("test", "mocks.json", "--template", "template.json", cwd=tmp_path)
+    assert suite.returncode == 0, suite.stdout + suite.stderr
+    assert suite.stdout.splitlines()[-1] == "1 passed, 0 failed"

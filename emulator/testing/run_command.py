@@ -87,32 +87,29 @@ def read_input(value: str) -> str:
 
 
 def definition_from(args: argparse.Namespace) -> tuple[str, str]:
-    """(state machine name, definition text) from a file or a template."""
-    if args.template:
-        return definition_from_template(args.template, args.state_machine)
+    """(state machine name, definition text) from a file."""
     if not args.definition:
         raise DefinitionProblem("give a definition file, --template, or --endpoint with --state-machine")
     name = args.name or args.state_machine or Path(args.definition).name.split(".")[0]
     return name, read_definition(args.definition)
 
 
-def definition_from_template(template: str, logical_id: str | None) -> tuple[str, str]:
-    """The hook for templates (emulator/templates): its loader names the state machines it read."""
-    from emulator.testing.templates_hook import state_machine_definition
-
-    return state_machine_definition(template, logical_id)
-
-
 async def _run_in_process(args: argparse.Namespace, input_text: str) -> Outcome:
     import asyncio
 
-    name, definition = definition_from(args)
-    if args.mock_config and not args.name and not args.state_machine and not args.template:
-        name = _only_machine(args.mock_config) or name
+    if not args.template:
+        name, definition = definition_from(args)
     settings = dataclasses.replace(
         Settings.from_environment(), clock=args.clock, mock_config_path=args.mock_config
     )
     async with LocalEmulator(settings) as emulator:
+        if args.template:  # loaded into this emulator: its functions and resources exist too
+            from emulator.testing.templates_hook import definition_from_template
+
+            name, definition = await definition_from_template(emulator.env, args.template, args.state_machine)
+            name = args.name or name
+        if args.mock_config and not args.name and not (args.state_machine and not args.template):
+            name = _only_machine(args.mock_config) or name
         arn = await emulator.create_state_machine(name, definition, args.type)
         work = emulator.execute(arn, input_text, args.test_case, express=args.type == "EXPRESS")
         return await (asyncio.wait_for(work, args.timeout) if args.timeout else work)
@@ -163,7 +160,11 @@ def run_remote(args: argparse.Namespace, input_text: str) -> Outcome:
 
 
 def _remote_machine(client: Any, args: argparse.Namespace, settings: Settings) -> str:
-    if args.definition or args.template:
+    if args.template:
+        raise DefinitionProblem(
+            "--template runs in process: start the emulator at --endpoint with --template instead"
+        )
+    if args.definition:
         name, definition = definition_from(args)
         return str(
             client.create_state_machine(

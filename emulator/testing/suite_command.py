@@ -26,6 +26,8 @@ from emulator.testing.junit import CaseResult, junit_xml
 from emulator.testing.local_run import DefinitionProblem, LocalEmulator, read_definition, run_local
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# The definition is read from the template, loaded into each case's emulator (its functions too).
+FROM_TEMPLATE = "<template>"
 DEFINITION_SUFFIXES = (".asl.json", ".asl.yaml", ".asl.yml")
 
 
@@ -95,9 +97,7 @@ def find_definition(name: str, mock_config: str, explicit: dict[str, str], templ
     if name in explicit:
         return read_definition(explicit[name])
     if template:
-        from emulator.testing.run_command import definition_from_template
-
-        return definition_from_template(template, name)[1]
+        return FROM_TEMPLATE
     folder = Path(mock_config).resolve().parent
     for suffix in DEFINITION_SUFFIXES:
         candidate = folder / f"{name}{suffix}"
@@ -157,6 +157,10 @@ async def _run_case(
     try:
         async with LocalEmulator(settings) as emulator:
             emulator.add_mock_config(document)
+            if definition == FROM_TEMPLATE:
+                from emulator.testing.templates_hook import definition_from_template
+
+                definition = (await definition_from_template(emulator.env, args.template, machine))[1]
             arn = await emulator.create_state_machine(machine, definition)
             outcome = await asyncio.wait_for(
                 emulator.execute(arn, json.dumps(expected.input), case), args.timeout
