@@ -27,7 +27,10 @@ class SfnClock:
     def _describe(self) -> dict[str, Any]:
         from emulator.service.emulator_control import describe_clock
 
-        return describe_clock(self._emulator.environment)
+        async def describe() -> dict[str, Any]:  # on the emulator's loop: the clock is not thread-safe
+            return describe_clock(self._emulator.environment)
+
+        return self._emulator.call(describe())
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self._describe()["epochSeconds"], UTC)
