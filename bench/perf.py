@@ -37,7 +37,7 @@ from bench.report import Summary, format_table, ratio, summarise
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT_DIRECTORY = REPO / ".bench"
 STANDARD_PHASES = ("exec1000", "sync", "map", "tp1", "tp8")
-EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express", "soak", "templates")
+EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express", "soak", "templates", "testkit")
 PHASES = STANDARD_PHASES + EXTRA_PHASES
 
 
@@ -367,7 +367,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 rounds.setdefault("moto", []).append(run_round(own_core, moto_server(), peer_args, number))
         finally:
             own_core.NAME_EXECUTIONS = False
+    kit = None
+    if _selected(args, "testkit"):  # the pytest plugin and the virtual clock (bench/testing_kit.py)
+        from bench import testing_kit
+
+        kit = {key: vars_of(s) for key, s in testing_kit.measure(args.rounds).items()}
     return {
+        "testing_kit": kit,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "harness": str(harness),
         "host": {"nproc": os.cpu_count(), "python": sys.version.split()[0]},
@@ -407,6 +413,14 @@ def render(document: dict[str, Any]) -> str:
                     f"StartExecution req/s, {threads} thread(s): {ours[key].median:,.0f} = {fraction:.0%} of the echo "
                     f"server's {echo[key].median:,.0f} (target for 8 threads: >= 50%)"
                 )
+    if document.get("testing_kit"):
+        from bench import testing_kit
+
+        kit = {
+            key: Summary(v["median"], v["min"], v["max"], int(v["rounds"]))
+            for key, v in document["testing_kit"].items()
+        }
+        lines.extend(testing_kit.render(kit))
     for name, rs in document["rounds"].items():
         if name == "emulator":
             continue

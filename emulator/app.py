@@ -16,10 +16,13 @@ from emulator.console import install as install_console
 from emulator.integrations.clients import AwsClients
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.model.records import Execution, MapRun
-from emulator.runtime.clock import SystemClock
+from emulator.runtime.activities import ActivityQueues
+from emulator.runtime.clock import Clock, SystemClock
 from emulator.runtime.execution_logs import CloudWatchLogsWriter, ExecutionLogs
+from emulator.runtime.virtual_clock import VirtualClock, is_virtual
 from emulator.server.aws_passthrough import install as install_aws_passthrough
 from emulator.server.browser_guard import install as install_browser_guard
+from emulator.server.emulator_admin import install as install_emulator_admin
 from emulator.server.mock_admin import install as install_mock_admin
 from emulator.server.operations import SERVICE_MODULES
 from emulator.server.protocol import ENVIRONMENT, MAX_REQUEST_BYTES, handle, health
@@ -54,15 +57,19 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
     bulk of the imports) is built on first use, or at once when a mock configuration, mock module
     or Lambda handlers are configured (a broken one then fails at start-up, as before)."""
     clients = clients or AwsClients(settings)
+    clock = build_clock(settings)
     env = ServiceEnvironment(
         settings=settings,
         store=MemoryStore(),
-        clock=SystemClock(settings.wait_time_scale),
+        clock=clock,
+        # GetActivityTask's long poll is the API's own wait: real time, whatever the clock.
+        activities=ActivityQueues(SystemClock()) if is_virtual(clock) else None,
         engine_builder=lambda env: build_engine(env, settings, clients),
         local_functions=local_functions_from(settings),
         aws_clients=clients,
     )
     env.retention = _retention(env, settings)
+    env.reset_hooks.append(clients.reset)
     env.definition_accepted = _warm_backends_for(clients)
     env.execution_logs = ExecutionLogs(CloudWatchLogsWriter(clients))
     if settings.mock_config_path or getattr(settings, "mock_module", None) or settings.lambda_handlers:
@@ -105,6 +112,14 @@ def _retention(env: ServiceEnvironment, settings: Settings) -> ExecutionRetentio
     )
 
 
+def build_clock(settings: Settings) -> Clock:
+    """``--clock real`` (wall time; WAIT_TIME_SCALE scales waits), ``virtual`` or ``auto``
+    (emulator/runtime/virtual_clock.py: every timer and timestamp follows the virtual time)."""
+    if settings.clock in ("virtual", "auto"):
+        return VirtualClock(auto=settings.clock == "auto")
+    return SystemClock(settings.wait_time_scale)
+
+
 def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClients) -> Engine:
     """The interpreter with every integration wired to ``env``'s stores, tokens and queues."""
     from emulator.integrations.aws_services import register_aws_services
@@ -112,12 +127,15 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     from emulator.runtime.callbacks import CallbackWaiter
     from emulator.runtime.engine import Engine
 
+    # A virtual clock times task deadlines and heartbeats too (the scale is for real time only).
+    virtual = env.clock if is_virtual(env.clock) else None
+    timeout_scale = 1.0 if virtual is not None else settings.timeout_scale
     engine = Engine(
         env.clock,
         IntegrationRegistry(),
         rng=random.Random(),
-        callbacks=CallbackWaiter(env.task_tokens, settings.timeout_scale),
-        timeout_scale=settings.timeout_scale,
+        callbacks=CallbackWaiter(env.task_tokens, timeout_scale, clock=virtual),
+        timeout_scale=timeout_scale,
         map_runs=PartitionMapRuns(env.store),
         observer=env.execution_events,
     )
@@ -164,6 +182,8 @@ def wire_task_integrations(
     from emulator.service.nested_executions import ControlPlaneStarter
 
     registry = engine.integrations
+    # A virtual clock times task deadlines and heartbeats too (the scale is for real time only).
+    virtual = env.clock if is_virtual(env.clock) else None
     store = env.store
 
     def activity_exists(arn: str) -> bool:
@@ -173,7 +193,10 @@ def wire_task_integrations(
     registry.register(
         ACTIVITY,
         ActivityIntegration(
-            env.activities, env.task_tokens, SystemClock(settings.timeout_scale), exists=activity_exists
+            env.activities,
+            env.task_tokens,
+            virtual or SystemClock(settings.timeout_scale),
+            exists=activity_exists,
         ),
     )
     if clients is None and settings.endpoints.get("lambda"):
@@ -245,6 +268,8 @@ async def _close_integrations(app: web.Application) -> None:
     env = app[ENVIRONMENT]
     if env.engine_built:
         await env.engine.integrations.close()
+    if isinstance(env.clock, VirtualClock):
+        await env.clock.close()
 
 
 log = logging.getLogger("emulator.app")
@@ -306,6 +331,11 @@ async def _stop_warm_up(app: web.Application) -> None:
         await task
 
 
+def environment_of(app: web.Application) -> ServiceEnvironment:
+    """The control plane's collaborators of an app ``build_app`` made (for in-process embedders)."""
+    return app[ENVIRONMENT]
+
+
 def build_app(settings: Settings, background_warm_up: bool = False) -> web.Application:
     """The web application. ``background_warm_up`` (the server process): import the interpreter
     and build the engine right after the server starts listening instead of on first need."""
@@ -325,6 +355,7 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
     install_templates(app, app[ENVIRONMENT], settings)  # before the catch-all AWS routes
     if settings.console:
         install_console(app, app[ENVIRONMENT])
+    install_emulator_admin(app)
     app.on_cleanup.append(_close_integrations)
     app.router.add_post("/", handle)
     app.router.add_post("/{tail:.*}", handle)

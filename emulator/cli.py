@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from emulator.log_format import configure_logging
 from emulator.settings import (
+    CLOCK_MODES,
     Settings,
     parse_handler_mapping,
     parse_lambda_environment,
@@ -183,6 +184,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         default=base.console,
         help="do not serve the web console at /_console/ (SFN_CONSOLE=0)",
     )
+    parser.add_argument(
+        "--clock",
+        choices=CLOCK_MODES,
+        default=base.clock if base.clock in CLOCK_MODES else "real",
+        help="real (default), virtual (moved by POST /_emulator/clock) or auto (virtual, skipping "
+        "to the next timer when every execution waits on one) (SFN_CLOCK)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     try:
@@ -216,6 +224,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         template_paths=tuple(args.template) or base.template_paths,
         parameter_overrides={**base.parameter_overrides, **_overrides(parser, args.parameter_overrides)},
         console=args.console,
+        clock=args.clock,
     )
 
 
@@ -256,7 +265,16 @@ def _overrides(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, s
         parser.error(str(error))
 
 
+# ``sfn-emulator <command> …``: commands other than serving (the flags alone still start the server).
+COMMANDS = {"run": "emulator.testing.run_command", "test": "emulator.testing.suite_command"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments and arguments[0] in COMMANDS:
+        import importlib
+
+        return int(importlib.import_module(COMMANDS[arguments[0]]).main(arguments[1:]))
     try:
         settings = parse_settings(argv)
         check_settings(settings)

@@ -18,6 +18,7 @@ DEFAULT_REGION = "us-east-1"
 # days); older or surplus ones are evicted with their history, Map Runs and child executions.
 DEFAULT_RETAINED_EXECUTIONS = 10_000
 DEFAULT_RETENTION_DAYS = 90.0
+CLOCK_MODES = ("real", "virtual", "auto")
 
 # Step Functions Local's endpoint overrides (plus our own for services it lacks).
 ENDPOINT_VARIABLES = {
@@ -99,6 +100,9 @@ class Settings:
     template_reload: bool = True
     # The web console at /_console/ (``--no-console`` / SFN_CONSOLE=0 for no UI surface).
     console: bool = True
+    # "real" (wall-clock time), "virtual" (time moves only by POST /_emulator/clock) or "auto"
+    # (virtual, and it jumps to the next timer whenever every execution waits on one) (SFN_CLOCK).
+    clock: str = "real"
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -134,6 +138,7 @@ class Settings:
             parameter_overrides=parse_parameter_overrides(env.get("SFN_PARAMETER_OVERRIDES", "").split()),
             template_reload=env.get("SFN_TEMPLATE_RELOAD", "1").lower() not in ("0", "false", "no"),
             console=env.get("SFN_CONSOLE", "1").strip().lower() not in ("0", "false", "no", "off"),
+            clock=env.get("SFN_CLOCK", "real").lower() or "real",
         )
 
 

@@ -133,6 +133,7 @@ class AwsClients:
         # Told of every event an EventBridge rule delivers to a state machine target (app.py starts
         # the execution): (account, region, target, event); see event_targets.py.
         self.state_machine_events: Callable[[str, str, dict[str, Any], Any], None] | None = None
+        self._moto_used = False  # a call other than warming reached the in-process backends
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -163,6 +164,18 @@ class AwsClients:
                 executor.shutdown(wait=False, cancel_futures=True)
         self._moto_executor = self._long_poll_executor = self._http_executor = None
 
+    async def reset(self) -> None:
+        """Empty the in-process AWS backends (queues, tables, buckets …), if they were ever loaded."""
+        if not self._moto_used:  # only warmed (or never loaded): nothing was created in it
+            return
+        self._moto_used = False
+        await self._run(self._moto_pool(), self._reset_moto)
+
+    def _reset_moto(self) -> None:
+        from moto.moto_api._internal.models import moto_api_backend
+
+        moto_api_backend.reset()
+
     # --- calls --------------------------------------------------------------------------------
 
     async def call(
@@ -171,6 +184,7 @@ class AwsClients:
         """Call ``operation`` of ``service`` for ``account`` in ``region``."""
         endpoint = self.endpoint_for(service)
         if endpoint is None:
+            self._moto_used = True
             pool = self._long_poll_pool() if "WaitTimeSeconds" in parameters else self._moto_pool()
             return await self._run(pool, self._call_moto, service, operation, parameters, account, region)
         return await self._run(
@@ -189,6 +203,7 @@ class AwsClients:
         self, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes, account: str
     ) -> HttpReply:
         """Serve a raw HTTP request for another AWS service with the in-process moto."""
+        self._moto_used = True
         long_poll = _LONG_POLL_MARKER in body or "WaitTimeSeconds" in query
         pool = self._long_poll_pool() if long_poll else self._moto_pool()
         return await self._run(pool, self._serve_http, method, path, query, headers, body, account)

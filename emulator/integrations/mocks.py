@@ -197,6 +197,7 @@ class Mocks:
         self._counters: dict[tuple[str, str], int] = {}
         self._by_state: dict[tuple[str, str], MockFunction] = {}
         self._by_resource: dict[str, MockFunction] = {}
+        self._by_function: dict[str, MockFunction] = {}
         if path is not None:
             self.reload_if_changed()
 
@@ -273,11 +274,15 @@ class Mocks:
         state_machine: str | None = None,
         state: str | None = None,
         resource: str | None = None,
+        function_name: str | None = None,
     ) -> None:
         """Mock a state of a state machine (``state_machine`` and ``state``) or every Task calling
         ``resource`` (a resource ARN). ``function(invocation)`` returns the result or raises
-        ``StatesError(error, cause)``; it may be a coroutine function."""
-        if resource is not None:
+        ``StatesError(error, cause)``; it may be a coroutine function. ``function_name``: every
+        request-response call of that Lambda function (see ``python_functions.handler_mock``)."""
+        if function_name is not None:  # a Lambda function, by name (python_functions.py)
+            self._by_function[function_name] = function
+        elif resource is not None:
             self._by_resource[resource] = function
         elif state_machine is not None and state is not None:
             self._by_state[(state_machine, state)] = function
@@ -287,6 +292,16 @@ class Mocks:
     def clear_registered(self) -> None:
         self._by_state.clear()
         self._by_resource.clear()
+        self._by_function.clear()
+
+    def reset(self) -> None:
+        """Back to the configuration file alone: Python mocks, documents added at run time, test
+        case bindings and invocation counters are forgotten (``POST /_emulator/reset``)."""
+        self.clear_registered()
+        self._bindings.clear()
+        self._counters.clear()
+        self._loaded_document = {}
+        self._config = parse_mock_config(self._file_document) if self._file_document else EMPTY_CONFIG
 
     # --- answering ------------------------------------------------------------------------------
 
@@ -314,6 +329,12 @@ class Mocks:
             found = self._by_state.get((str(machine.get("Name")), str(state.get("Name"))))
             if found is not None:
                 return found
+        if self._by_function:
+            from emulator.integrations.python_functions import function_name_of
+
+            name = function_name_of(invocation)
+            if name is not None and name in self._by_function:
+                return self._by_function[name]
         return self._by_resource.get(invocation.resource.arn)
 
     def is_mocked(self, invocation: TaskInvocation) -> bool:

@@ -19,6 +19,7 @@ from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
 from emulator.runtime.task_tokens import OutcomeKind, TaskOutcome, TaskTokenRegistry, TokenState
+from emulator.runtime.virtual_clock import parking
 
 if TYPE_CHECKING:  # the registry pulls in the whole language layer: not on the start-up path
     from emulator.integrations.registry import TaskInvocation
@@ -132,7 +133,8 @@ class ActivityIntegration:
         )
         self._queues.submit(activity_arn, task)
         try:
-            outcome = await self._outcome(pending.outcome, beat, invocation.heartbeat_seconds)
+            with parking(self._clock):  # a worker's answer: a virtual clock does not skip meanwhile
+                outcome = await self._outcome(pending.outcome, beat, invocation.heartbeat_seconds)
         finally:
             self._queues.withdraw(activity_arn, pending.token)
             if self._tokens.state(pending.token) == TokenState.PENDING:

@@ -17,6 +17,7 @@ from emulator.language.errors import ErrorName, StatesError
 from emulator.model.jsontext import from_json_text
 from emulator.model.types import Json
 from emulator.runtime.task_tokens import OutcomeKind, PendingTask, TaskOutcome, TaskTokenRegistry, TokenState
+from emulator.runtime.virtual_clock import parking
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -40,11 +41,18 @@ class TaskFailedWithoutError(StatesError):
 
 class CallbackWaiter:
     def __init__(
-        self, tokens: TaskTokenRegistry, timeout_scale: float = 1.0, sleep: Sleep | None = None
+        self,
+        tokens: TaskTokenRegistry,
+        timeout_scale: float = 1.0,
+        sleep: Sleep | None = None,
+        clock: Any = None,
     ) -> None:
+        """``clock``: a virtual clock (``--clock virtual|auto``) times the heartbeats instead of
+        ``sleep``, and is told the wait is on the outside world."""
         self.tokens = tokens
         self.timeout_scale = timeout_scale
-        self._sleep: Sleep = sleep or asyncio.sleep
+        self._sleep: Sleep = clock.sleep if clock is not None else (sleep or asyncio.sleep)
+        self._clock = clock
 
     def issue(self, account: str, region: str) -> Callback:
         beat = asyncio.Event()
@@ -58,7 +66,8 @@ class CallbackWaiter:
 
     async def wait(self, callback: Callback, heartbeat_seconds: int | None) -> Json:
         """The value sent with SendTaskSuccess; SendTaskFailure and a missed heartbeat raise."""
-        outcome = await self._outcome(callback, heartbeat_seconds)
+        with parking(self._clock):
+            outcome = await self._outcome(callback, heartbeat_seconds)
         if outcome.kind == OutcomeKind.SUCCESS:
             return from_json_text(outcome.output or "null")
         if outcome.error is None:

@@ -63,7 +63,7 @@ class Engine:
         self.rng = rng or random.Random()
         self.callbacks = callbacks
         self.timeout_scale = timeout_scale
-        task = TaskWork(integrations, callbacks, timeout_scale)
+        task = TaskWork(integrations, callbacks, timeout_scale, clock)
         distributed_map = DistributedMapWork(
             clock, self.rng, integrations, self, map_runs, map_exit_follows_run_start
         )

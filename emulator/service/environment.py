@@ -33,6 +33,7 @@ class ServiceEnvironment:
         "definition_accepted",
         "execution_logs",
         "retention",
+        "reset_hooks",
         "local_functions",
         "execution_events",
         "aws_clients",
@@ -70,6 +71,9 @@ class ServiceEnvironment:
         self.execution_logs = execution_logs
         # ``emulator.service.retention.ExecutionRetention`` (None: every execution is kept).
         self.retention = retention
+        # Called by ``POST /_emulator/reset`` after the control plane's own state is cleared (app.py
+        # adds the in-process AWS backends); each returns None or an awaitable.
+        self.reset_hooks: list[Callable[[], Any]] = []
         # The local Lambda functions (emulator/service/functions.py); the Lambda integration
         # looks each invoke up here, so functions can be added while the server runs.
         self.local_functions = LocalFunctions() if local_functions is None else local_functions

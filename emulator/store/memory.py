@@ -20,3 +20,7 @@ class MemoryStore:
 
     def partitions(self) -> list[Partition]:
         return list(self._partitions.values())
+
+    def clear(self) -> None:
+        """Forget every resource (``POST /_emulator/reset``)."""
+        self._partitions.clear()

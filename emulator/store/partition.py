@@ -22,6 +22,8 @@ class Store(Protocol):
         """Every (account, region) that holds anything (or was asked for)."""
         ...
 
+    def clear(self) -> None: ...
+
 
 class Table(Generic[V]):
     """An insertion-ordered table of records keyed by ARN."""

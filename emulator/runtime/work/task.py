@@ -13,11 +13,13 @@ from emulator.language.evaluate.jsonata import JsonataTemplate
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
 from emulator.model.types import Json
 from emulator.runtime.callbacks import Callback, CallbackWaiter
+from emulator.runtime.clock import Clock
 from emulator.runtime.failures import AttemptFailed, AttemptFailure, TimedOut
 from emulator.runtime.recorder import Chain, too_large
 from emulator.runtime.run import Run
 from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents
+from emulator.runtime.virtual_clock import held, within
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
 
@@ -36,9 +38,15 @@ class TaskWork:
     stays_active_on_failure = True
 
     def __init__(
-        self, integrations: IntegrationRegistry, callbacks: CallbackWaiter | None, timeout_scale: float = 1.0
+        self,
+        integrations: IntegrationRegistry,
+        callbacks: CallbackWaiter | None,
+        timeout_scale: float = 1.0,
+        clock: Clock | None = None,
     ) -> None:
         self.integrations = integrations
+        # The engine's clock: a virtual one also times TimeoutSeconds and is held while a call is out.
+        self.clock = clock
         # Task tokens for callback and .sync tasks (None: such tasks get no token).
         self.callbacks = callbacks
         # TimeoutSeconds / HeartbeatSeconds run in real seconds times this (tests shrink it).
@@ -152,11 +160,13 @@ class TaskWork:
         if deadline is not None:
             execution_limit = max(deadline - scope.now(), 0.0)
         work = self._run_pattern(invocation, events, callback)
+        if invocation.resource.resource_type != "states":  # (a nested execution's child holds for itself)
+            work = held(self.clock, work)  # out with a service: a virtual clock does not skip meanwhile
         if limit is None and execution_limit is None:
             return await work
         bound = min(x for x in (limit, execution_limit) if x is not None)
         try:
-            return await asyncio.wait_for(work, bound)
+            return await within(work, bound, self.clock)
         except TimeoutError:
             if (
                 execution_limit is not None

@@ -1,0 +1,93 @@
+"""In-process Python Lambda handlers for tests (``sfn_emulator.lambda_handler("name", func)``).
+
+A test's ``func(event, context)`` answers invocations of the Lambda function ``name`` through the
+mock layer (so it is undone with the test's other mocks), with Lambda's shapes: the event is the
+JSON payload (a round trip through JSON text, as Lambda would deliver it), the return value is the
+payload of the answer (``lambda:invoke`` returns the whole Invoke response, a function ARN the
+payload), and an exception is a function error whose ``errorType`` is the exception's class name
+and whose cause is Lambda's error document. Worker processes (``--lambda-handler``) are for code
+that must run as Lambda runs it; this is for the test that wants a Python closure.
+"""
+
+from __future__ import annotations
+
+import inspect
+import traceback
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.integrations.aws_lambda import function_error, invoke_output, parse_function, payload_text
+from emulator.integrations.registry import TaskInvocation
+from emulator.language.states.task_state import REQUEST_RESPONSE
+from emulator.model.jsontext import to_json_text
+
+Handler = Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaContext:
+    """The handler's ``context``: the members handlers commonly read."""
+
+    function_name: str
+    invoked_function_arn: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 128
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 900_000
+
+
+def function_name_of(invocation: TaskInvocation) -> str | None:
+    """The Lambda function a request-response invocation calls (function ARN or ``lambda:invoke``)."""
+    resource = invocation.resource
+    if resource.pattern != REQUEST_RESPONSE:
+        return None  # .waitForTaskToken: the real function must send the token
+    region = resource.region or invocation.region
+    if resource.kind == "lambda":
+        return parse_function(resource.arn, region, invocation.account).name
+    if resource.kind == "service" and resource.resource_type == "lambda" and resource.action == "invoke":
+        parameters = invocation.parameters
+        name = parameters.get("FunctionName") if isinstance(parameters, dict) else None
+        return parse_function(name, region, invocation.account).name if isinstance(name, str) else None
+    return None
+
+
+def handler_mock(handler: Handler) -> Callable[[TaskInvocation], Any]:
+    """A mock function running ``handler`` as the Lambda function would."""
+
+    async def answer(invocation: TaskInvocation) -> Any:
+        from emulator.model.jsontext import from_json_text
+
+        resource = invocation.resource
+        region = resource.region or invocation.region
+        is_function_arn = resource.kind == "lambda"
+        if is_function_arn:
+            function = parse_function(resource.arn, region, invocation.account)
+            text = to_json_text(invocation.parameters)
+        else:
+            parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
+            function = parse_function(str(parameters.get("FunctionName")), region, invocation.account)
+            text = payload_text(parameters.get("Payload"))
+        request_id = str(uuid.uuid4())
+        event = from_json_text(text) if text else None
+        context = LambdaContext(function.name, function.arn, request_id)
+        try:
+            produced = handler(event, context)
+            if inspect.isawaitable(produced):
+                produced = await produced
+            body = "null" if produced is None else to_json_text(produced)
+        except Exception as error:  # the function's error, reported as Lambda reports it
+            document = {
+                "errorMessage": str(error),
+                "errorType": type(error).__name__,
+                "requestId": request_id,
+                "stackTrace": traceback.format_tb(
+                    error.__traceback__.tb_next if error.__traceback__ else None
+                ),
+            }
+            raise function_error(to_json_text(document), legacy=is_function_arn) from None
+        return invoke_output(body, 200, "$LATEST", request_id)
+
+    return answer

@@ -1,0 +1,131 @@
+"""The virtual clock: time moves only when told (or, ``auto``, when everything waits on a timer)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from emulator.runtime.virtual_clock import VirtualClock, holding, parking, within
+
+START = 1_700_000_000.0
+
+
+async def _sleeper(clock: VirtualClock, seconds: float, woke: list[tuple[float, float]]) -> None:
+    await clock.sleep(seconds)
+    woke.append((seconds, clock.now()))
+
+
+async def test_time_stands_still_until_advanced() -> None:
+    clock = VirtualClock(START)
+    woke: list[tuple[float, float]] = []
+    task = asyncio.ensure_future(_sleeper(clock, 10, woke))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert woke == [] and clock.now() == START
+    assert clock.pending() == [START + 10]
+    await clock.advance(10)
+    await task
+    assert woke == [(10, START + 10)]
+
+
+async def test_advance_fires_timers_in_deadline_order_at_their_own_deadlines() -> None:
+    clock = VirtualClock(START)
+    woke: list[tuple[float, float]] = []
+    tasks = [asyncio.ensure_future(_sleeper(clock, s, woke)) for s in (30, 10, 20)]
+    await clock.advance(100)
+    await asyncio.gather(*tasks)
+    assert woke == [(10, START + 10), (20, START + 20), (30, START + 30)]
+    assert clock.now() == START + 100
+
+
+async def test_a_timer_set_by_a_woken_sleeper_fires_within_the_same_advance() -> None:
+    clock = VirtualClock(START)
+    stamps: list[float] = []
+
+    async def chain() -> None:
+        for _ in range(3):
+            await clock.sleep(5)
+            stamps.append(clock.now())
+
+    task = asyncio.ensure_future(chain())
+    await clock.advance(12)
+    assert stamps == [START + 5, START + 10]
+    await clock.advance(3)
+    await task
+    assert stamps == [START + 5, START + 10, START + 15]
+
+
+async def test_the_clock_never_moves_backwards() -> None:
+    clock = VirtualClock(START)
+    with pytest.raises(ValueError):
+        await clock.set(START - 1)
+    with pytest.raises(ValueError):
+        await clock.advance(-1)
+
+
+async def test_auto_jumps_to_each_timer_when_everything_waits() -> None:
+    clock = VirtualClock(START, auto=True)
+    woke: list[tuple[float, float]] = []
+    await asyncio.gather(_sleeper(clock, 365 * 86400, woke), _sleeper(clock, 60, woke))
+    assert woke == [(60, START + 60), (365 * 86400, START + 365 * 86400)]
+    await clock.close()
+
+
+async def test_auto_does_not_skip_while_work_is_out_with_a_service() -> None:
+    clock = VirtualClock(START, auto=True)
+    woke: list[tuple[float, float]] = []
+    release = asyncio.Event()
+
+    async def service_call() -> None:
+        with holding(clock):
+            await release.wait()
+
+    call = asyncio.ensure_future(service_call())
+    await asyncio.sleep(0)
+    sleeper = asyncio.ensure_future(_sleeper(clock, 60, woke))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert woke == []
+    release.set()
+    await asyncio.gather(call, sleeper)
+    assert woke == [(60, START + 60)]
+    await clock.close()
+
+
+async def test_a_parked_wait_holds_auto_but_not_an_explicit_advance() -> None:
+    clock = VirtualClock(START, auto=True)
+
+    async def waiting_for_a_worker() -> None:
+        with holding(clock), parking(clock):
+            await within(asyncio.Event().wait(), 60, clock)
+
+    task = asyncio.ensure_future(waiting_for_a_worker())
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert not task.done() and clock.now() == START
+    await clock.advance(60)  # does not wait for the parked work: its timer fires
+    with pytest.raises(TimeoutError):
+        await task
+    await clock.close()
+
+
+async def test_within_answers_the_result_before_the_deadline() -> None:
+    clock = VirtualClock(START)
+
+    async def quick() -> str:
+        await asyncio.sleep(0)
+        return "done"
+
+    assert await within(quick(), 10, clock) == "done"
+    assert clock.pending() == []  # the timer was cancelled
+
+
+async def test_reset_cancels_sleepers_and_restarts_the_time() -> None:
+    clock = VirtualClock(START)
+    task = asyncio.ensure_future(clock.sleep(10))
+    await asyncio.sleep(0)
+    clock.reset(START + 5000)
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert clock.now() == START + 5000 and clock.pending() == []
