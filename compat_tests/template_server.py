@@ -48,13 +48,3 @@ def resources_of(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for stack in template["stacks"]
         for item in stack["resources"]
     }
-
-
-def worker_runs_code_dir() -> bool:
-    """Whether the local Lambda worker runs a function from its code folder with its environment
-    (issue 11's worker); the Lambda-backed template tests need it."""
-    import inspect
-
-    from emulator.integrations import lambda_handlers
-
-    return "code_dir" in inspect.getsource(lambda_handlers)

@@ -19,11 +19,6 @@ from compat_tests.template_server import (
     resources_of,
     start_with,
     wait_loaded,
-    worker_runs_code_dir,
-)
-
-needs_code_dir = pytest.mark.skipif(
-    not worker_runs_code_dir(), reason="the Lambda worker does not run functions from code_dir yet (issue 11)"
 )
 
 
@@ -73,7 +68,6 @@ def test_sam_application_loads_every_resource_with_the_names_the_template_gives(
     )
 
 
-@needs_code_dir
 def test_sam_state_machine_runs_the_function_then_writes_the_table_and_the_queue(
     sam_server: LiveServer,
 ) -> None:
@@ -232,7 +226,6 @@ def test_cdk_cloud_assembly_loads_its_stack_and_runs_the_join_built_definition(
     assert aws_client(cdk_server, "sqs").receive_message(QueueUrl=queue)["Messages"][0]["Body"] == "cdk-1"
 
 
-@needs_code_dir
 def test_cdk_lambda_runs_from_its_asset_folder_with_its_environment(cdk_server: LiveServer) -> None:
     resources = resources_of(wait_loaded(cdk_server))
     sfn = aws_client(cdk_server, "stepfunctions")
