@@ -36,6 +36,7 @@ from emulator.store.partition import Store
 
 if TYPE_CHECKING:
     from emulator.runtime.engine import Engine
+    from emulator.runtime.evaluation import Evaluations
 
 
 class PartitionMapRuns:
@@ -138,6 +139,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
         timeout_scale=timeout_scale,
         map_runs=PartitionMapRuns(env.store),
         observer=env.execution_events,
+        evaluations=Evaluations(settings.evaluation_timeout),
     )
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling
     wire_task_integrations(env, engine, settings, clients)
