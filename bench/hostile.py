@@ -29,7 +29,11 @@ _PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
 
 
 def _jsonata_pass(output: str) -> dict[str, Any]:
-    return {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": output, "End": True}}}
+    return {
+        "QueryLanguage": "JSONata",
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Output": output, "End": True}},
+    }
 
 
 def _string_matches(pattern: str) -> dict[str, Any]:
@@ -151,7 +155,9 @@ def run_case(name: str, cap: float) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cap", type=float, default=60.0, help="seconds before a case counts as unbounded")
     parser.add_argument("--only", nargs="*", choices=sorted(CASES), help="run only these cases")
     parser.add_argument("--out", help="results JSON (default .bench/hostile-<time>.json)")

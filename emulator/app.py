@@ -36,7 +36,6 @@ from emulator.store.partition import Store
 
 if TYPE_CHECKING:
     from emulator.runtime.engine import Engine
-    from emulator.runtime.evaluation import Evaluations
 
 
 class PartitionMapRuns:
@@ -127,6 +126,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     from emulator.integrations.registry import IntegrationRegistry
     from emulator.runtime.callbacks import CallbackWaiter
     from emulator.runtime.engine import Engine
+    from emulator.runtime.evaluation import Evaluations
 
     # A virtual clock times task deadlines and heartbeats too (the scale is for real time only).
     virtual = env.clock if is_virtual(env.clock) else None

@@ -26,7 +26,7 @@ import asyncio
 import ctypes
 import threading
 from collections.abc import Callable
-from typing import Final, TypeVar
+from typing import Final, Generic, TypeVar
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.budget import (
@@ -109,7 +109,7 @@ def _timed_out(budget: Budget) -> StatesError:
     )
 
 
-class _Worker:
+class _Worker(Generic[T]):
     """One step on its own thread; its outcome is handed back to the loop's future."""
 
     __slots__ = ("budget", "step", "args", "loop", "done", "ident", "finished")
@@ -134,6 +134,7 @@ class _Worker:
         self.ident = threading.get_ident()
         ACTIVE.budget = self.budget
         outcome: tuple[bool, object]
+        done: asyncio.Future[object] = self.done  # type: ignore[assignment]  # settled with a T or an error
         try:
             try:
                 outcome = (True, self.step(*self.args))
@@ -148,7 +149,7 @@ class _Worker:
                 ACTIVE.budget = None
         except EvaluationInterrupted:  # an interruption landing after the step: nothing to report
             return
-        self.loop.call_soon_threadsafe(_settle, self.done, outcome)
+        self.loop.call_soon_threadsafe(_settle, done, outcome)
 
     def interrupt(self, kind: type[BaseException]) -> None:
         """Raise ``kind`` in the thread at its next bytecode (not inside a C call)."""

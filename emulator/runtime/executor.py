@@ -99,7 +99,9 @@ class Executor:
         try:
             try:
                 if common.is_jsonata:
-                    prepared = await self.dataflow.evaluated(unit.prepare, scope, state, value, context, chain)
+                    prepared = await self.dataflow.evaluated(
+                        unit.prepare, scope, state, value, context, chain
+                    )
                 else:
                     prepared = unit.prepare(scope, state, value, context, chain)
             except QueryEvaluationError as failure:  # before the state started: it also reports its failure

@@ -31,7 +31,6 @@ import time
 from collections.abc import Callable
 from typing import Any, Final
 
-
 PAYLOAD_LIMIT_BYTES: Final = 256 * 1024
 """AWS's limit on a state's input or output (and so on any value a state can produce)."""
 

@@ -36,8 +36,8 @@ from jsonata.jsonata import Jsonata
 from emulator.language.errors import DefinitionError, ErrorName, StatesError
 from emulator.language.evaluate import budget as budgets
 from emulator.language.evaluate import jsonata_analysis as analysis
-from emulator.language.evaluate import jsonata_regex
 from emulator.language.evaluate import jsonata_functions as functions
+from emulator.language.evaluate import jsonata_regex
 from emulator.language.evaluate import jsonata_values as values
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
@@ -195,7 +195,7 @@ class JsonataExpression:
     def _run_program(self, states: dict[str, Json], bindings: JsonataBindings) -> Any:
         active = budgets.ACTIVE.budget
         own = active is None
-        if own:  # evaluated outside the runtime's seam (a unit test, a tool): a budget of its own
+        if active is None:  # evaluated outside the runtime's seam (a unit test, a tool): a budget of its own
             active = budgets.ACTIVE.budget = budgets.Budget()
         # Off the event loop, the library's per-evaluation attributes (input, environment,
         # timestamp) must not be shared with an evaluation of the same program on the loop.

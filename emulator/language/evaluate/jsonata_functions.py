@@ -21,7 +21,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from jsonata import functions as library, jexception, utils
+from jsonata import functions as library
+from jsonata import jexception, utils
 from jsonata.jsonata import Jsonata
 
 from emulator.language.evaluate import budget
@@ -190,7 +191,9 @@ def _string_guard(value: Any = None, prettify: Any = None) -> None:
         raise budget.data_limit_exceeded("The result of $string")
 
 
-def _replace_guard(string: Any = None, pattern: Any = None, replacement: Any = None, limit: Any = None) -> None:
+def _replace_guard(
+    string: Any = None, pattern: Any = None, replacement: Any = None, limit: Any = None
+) -> None:
     # A regex pattern checks its result while it grows (jsonata_regex.LinearPattern.sub).
     if isinstance(string, str) and isinstance(pattern, str) and pattern and isinstance(replacement, str):
         count = string.count(pattern)

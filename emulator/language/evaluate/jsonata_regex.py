@@ -97,8 +97,7 @@ class LinearPattern:
         pieces: list[str] = []
         size = 0
         last = 0
-        done = 0
-        for match in self._compiled.finditer(string):
+        for done, match in enumerate(self._compiled.finditer(string), start=1):
             start, end = match.span()
             replaced = expand(match)
             pieces.append(string[last:start])
@@ -106,7 +105,6 @@ class LinearPattern:
             size += (start - last) + len(replaced)
             check_string_length(size + len(string) - end, "The result of $replace")
             last = end
-            done += 1
             if count and done >= count:
                 break
         pieces.append(string[last:])

@@ -90,7 +90,9 @@ async def _run_iterations(
             results[index] = frame.results[index] = memo.results[index]
             return
         if state.common.is_jsonata:
-            item = await dataflow.evaluated(dataflow.map_item, state, value, index, items[index], context, chain)
+            item = await dataflow.evaluated(
+                dataflow.map_item, state, value, index, items[index], context, chain
+            )
         else:
             item = dataflow.map_item(state, value, index, items[index], context, chain)
         own = chain.inner(

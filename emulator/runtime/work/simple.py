@@ -61,7 +61,9 @@ class WaitWork(_Simple):
                 dataflow.wait_seconds, state, value, context, chain, scope.now()
             )
             await scope.wait(seconds)
-            output = await dataflow.evaluated(dataflow.pass_through, state.common, value, effective, context, chain)
+            output = await dataflow.evaluated(
+                dataflow.pass_through, state.common, value, effective, context, chain
+            )
             return output, _next_of(state.common)
         seconds, effective = dataflow.wait_seconds(state, value, context, chain, scope.now())
         await scope.wait(seconds)
@@ -75,7 +77,9 @@ class SucceedWork(_Simple):
         dataflow = scope.dataflow
         effective = dataflow.effective_input(state.common, value, context, chain)
         if state.common.is_jsonata:
-            output = await dataflow.evaluated(dataflow.pass_through, state.common, value, effective, context, chain)
+            output = await dataflow.evaluated(
+                dataflow.pass_through, state.common, value, effective, context, chain
+            )
             return output, None
         return dataflow.pass_through(state.common, value, effective, context, chain), None
 
