@@ -88,6 +88,9 @@ class Settings:
     # (SFN_CORS_ORIGINS; "*" = any), and host names answered besides the loopback ones (SFN_ALLOWED_HOSTS).
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    # What one state's JSONata evaluation may take before it fails with States.QueryEvaluationError
+    # (--evaluation-timeout, SFN_EVALUATION_TIMEOUT; runtime/evaluation.py).
+    evaluation_timeout: float = 10.0
     # Retention of finished executions (service/retention.py); 0 turns a limit off.
     retained_executions: int = DEFAULT_RETAINED_EXECUTIONS
     retention_days: float = DEFAULT_RETENTION_DAYS
@@ -130,6 +133,7 @@ class Settings:
             aws_log_level=env.get("SFN_AWS_LOG_LEVEL", "WARNING").upper(),
             cors_origins=split_list(env.get("SFN_CORS_ORIGINS")),
             allowed_hosts=split_list(env.get("SFN_ALLOWED_HOSTS")),
+            evaluation_timeout=float(env.get("SFN_EVALUATION_TIMEOUT", "10")),
             retained_executions=int(env.get("SFN_RETAINED_EXECUTIONS", DEFAULT_RETAINED_EXECUTIONS)),
             retention_days=float(env.get("SFN_EXECUTION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
             template_paths=tuple(

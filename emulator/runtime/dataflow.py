@@ -17,8 +17,8 @@ error output in a catcher.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import apply_input_path, apply_output_path, apply_result_path, select_path
@@ -44,20 +44,33 @@ from emulator.language.states.wait_state import WaitState, jsonata_wait_seconds,
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
+from emulator.runtime.evaluation import Evaluations
 from emulator.runtime.recorder import Chain
+
+T = TypeVar("T")
 
 # The states whose work has a result (ResultSelector, ResultPath, ``$states.result``).
 ResultState = TaskState | ParallelState | MapState
 
 
 class DataFlow:
-    """The data side of running states, for one engine (its random generator and clock)."""
+    """The data side of running states, for one engine (its random generator and clock).
 
-    __slots__ = ("rng", "clock")
+    The steps are synchronous; a unit runs a JSONata state's steps through ``evaluated`` (the
+    evaluation budget and, for a long one, a thread: ``runtime/evaluation.py``). JSONPath steps
+    are called directly: their cost is bounded by the payload (paths, intrinsics, and Choice rules,
+    whose StringMatches is a linear glob)."""
 
-    def __init__(self, rng: random.Random, clock: Clock) -> None:
+    __slots__ = ("rng", "clock", "evaluations")
+
+    def __init__(self, rng: random.Random, clock: Clock, evaluations: Evaluations | None = None) -> None:
         self.rng = rng
         self.clock = clock
+        self.evaluations = evaluations or Evaluations()
+
+    async def evaluated(self, step: Callable[..., T], *args: object) -> T:
+        """``step(*args)`` under the evaluation budget (see ``runtime/evaluation.py``)."""
+        return await self.evaluations.run(step, *args)
 
     def bindings(
         self,

@@ -25,6 +25,7 @@ from emulator.runtime.callbacks import CallbackWaiter
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import execution_context
 from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.evaluation import Evaluations
 from emulator.runtime.executor import NOT_TRUNCATED, ClockWaiter, Executor, RetryPolicy
 from emulator.runtime.failures import TimedOut
 from emulator.runtime.map_run import MapRunSink
@@ -51,6 +52,7 @@ class Engine:
         map_runs: MapRunSink | None = None,
         map_exit_follows_run_start: bool = False,
         observer: ExecutionObserver | None = None,
+        evaluations: Evaluations | None = None,
     ) -> None:
         """``callbacks``: task tokens for callback and ``.sync`` tasks (None: such tasks get none);
         ``timeout_scale``: TimeoutSeconds / HeartbeatSeconds run in real seconds times this;
@@ -63,13 +65,14 @@ class Engine:
         self.rng = rng or random.Random()
         self.callbacks = callbacks
         self.timeout_scale = timeout_scale
+        self.evaluations = evaluations
         task = TaskWork(integrations, callbacks, timeout_scale, clock)
         distributed_map = DistributedMapWork(
             clock, self.rng, integrations, self, map_runs, map_exit_follows_run_start
         )
         self.executor = Executor(
             clock,
-            DataFlow(self.rng, clock),
+            DataFlow(self.rng, clock, evaluations),
             ClockWaiter(clock),
             RetryPolicy(self.rng),
             WorkRegistry.standard(task, distributed_map),

@@ -98,7 +98,12 @@ class Executor:
         context = state_context(run.base_context, name, self.clock.now(), 0 if retrying else None)
         try:
             try:
-                prepared = unit.prepare(scope, state, value, context, chain)
+                if common.is_jsonata:
+                    prepared = await self.dataflow.evaluated(
+                        unit.prepare, scope, state, value, context, chain
+                    )
+                else:
+                    prepared = unit.prepare(scope, state, value, context, chain)
             except QueryEvaluationError as failure:  # before the state started: it also reports its failure
                 entered = _Entered(name, before, entered_id)
                 raise self._evaluation_failed(run, entered, failure, chain, unit.failed_event) from None
@@ -113,11 +118,11 @@ class Executor:
             if not unit.stays_active_on_failure:
                 chain.active = None
             entered = _Entered(name, before, entered_id)
-            output, next_name = self._catch(run, unit, state, entered, failure, value, context, chain)
+            output, next_name = await self._catch(run, unit, state, entered, failure, value, context, chain)
         self._exit(run, name, type_name, entered_id, output, chain)
         return output, next_name
 
-    def _catch(
+    async def _catch(
         self,
         run: Run,
         unit: Work[State, object],
@@ -145,8 +150,14 @@ class Executor:
             error_output["Cause"] = None
         elif unit.stays_active_on_failure and failure.error == ErrorName.TIMEOUT:
             error_output["Cause"] = ""  # a timed-out task's catcher sees an empty cause
+        dataflow = self.dataflow
         try:
-            output = self.dataflow.caught(catcher, state.common, value, error_output, context, chain)
+            if state.common.is_jsonata:
+                output = await dataflow.evaluated(
+                    dataflow.caught, catcher, state.common, value, error_output, context, chain
+                )
+            else:
+                output = dataflow.caught(catcher, state.common, value, error_output, context, chain)
         except QueryEvaluationError as evaluation:
             raise self._evaluation_failed(run, entered, evaluation, chain) from None
         return output, catcher.next

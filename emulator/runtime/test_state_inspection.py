@@ -34,6 +34,7 @@ from emulator.runtime.clock import Clock
 if TYPE_CHECKING:
     from emulator.integrations.http import HttpExchange
 from emulator.runtime.dataflow import DataFlow, ResultState
+from emulator.runtime.evaluation import Evaluations
 from emulator.runtime.recorder import Chain
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
@@ -152,8 +153,10 @@ class InspectingDataFlow(DataFlow):
 
     __slots__ = ("inspection",)
 
-    def __init__(self, rng: random.Random, clock: Clock, inspection: Inspection) -> None:
-        super().__init__(rng, clock)
+    def __init__(
+        self, rng: random.Random, clock: Clock, inspection: Inspection, evaluations: Evaluations | None = None
+    ) -> None:
+        super().__init__(rng, clock, evaluations)
         self.inspection = inspection
 
     def note_input_path(

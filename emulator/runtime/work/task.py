@@ -101,7 +101,12 @@ class TaskWork:
             context = dict(context)
             context["Task"] = {"Token": callback.token}
         try:
-            parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
+            if state.common.is_jsonata:
+                parameters = await dataflow.evaluated(
+                    dataflow.arguments, state.common, state.parameters, value, context, chain
+                )
+            else:
+                parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
             events = TaskEvents(recorder, chain, resource, run.region)
             timeout, heartbeat = prepared.timeout, prepared.heartbeat
             invocation = TaskInvocation(
@@ -138,6 +143,8 @@ class TaskWork:
                 self.callbacks.close(callback)
         events.succeeded(text)
         next_name = None if state.common.end else state.common.next
+        if state.common.is_jsonata:
+            return await dataflow.evaluated(dataflow.finish, state, value, result, context, chain), next_name
         return dataflow.finish(state, value, result, context, chain), next_name
 
     def _issue_callback(self, run: Run, resource: TaskResource) -> Callback | None:
