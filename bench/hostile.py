@@ -54,7 +54,10 @@ def _string_matches(pattern: str) -> dict[str, Any]:
 # name -> (definition, input): the cases of issue 10, item 1.
 CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "tail_recursion": (_jsonata_pass("{% ( $f := function($x){ $f($x+1) }; $f(0) ) %}"), {}),
-    "match_backtracking": (_jsonata_pass("{% $count($match($states.input.s, /(a+)+$/)) %}"), {"s": "a" * 30 + "!"}),
+    "match_backtracking": (
+        _jsonata_pass("{% $count($match($states.input.s, /(a+)+$/)) %}"),
+        {"s": "a" * 30 + "!"},
+    ),
     "glob_s3_key": (_string_matches("*/*/*/*.json"), {"s": "a/" * 768}),
     "glob_stars": (_string_matches("*a*a*a*a*a*a*b"), {"s": "a" * 3072}),
     "pad_1e9": (_jsonata_pass("{% $pad('', 1e9) %}"), {}),
