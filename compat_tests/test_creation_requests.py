@@ -206,3 +206,51 @@ def test_a_definition_rule_is_answered_as_invalid_definition(sfn: Any) -> None:
     )
     definition["States"]["T"]["Retry"][0]["MaxAttempts"] = 99999999
     assert sfn.create_state_machine(name=_unique(), definition=json.dumps(definition), roleArn=ROLE_ARN)
+
+
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_LoggingConfiguration.html (level:
+# ALL | ERROR | FATAL | OFF; exactly one CloudWatch Logs destination when logging is on)
+def test_logging_level_outside_the_enum_is_a_validation_exception(sfn: Any) -> None:
+    with pytest.raises(ClientError) as raised:
+        sfn.create_state_machine(
+            name=_unique(), definition=PASS, roleArn=ROLE_ARN, loggingConfiguration={"level": "DEBUG"}
+        )
+    code, message = _error(raised)
+    assert code == "ValidationException"
+    assert "Value 'DEBUG' at 'loggingConfiguration.level' failed to satisfy constraint" in message
+
+
+def test_logging_destination_that_is_no_log_group_arn_is_not_found(sfn: Any) -> None:
+    configuration = {
+        "level": "ALL",
+        "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": "arn:aws:s3:::bucket"}}],
+    }
+    with pytest.raises(ClientError) as raised:
+        sfn.create_state_machine(
+            name=_unique(), definition=PASS, roleArn=ROLE_ARN, loggingConfiguration=configuration
+        )
+    assert _error(raised) == (
+        "InvalidLoggingConfiguration",
+        "Invalid Logging Configuration: Log Destination not found.",
+    )
+    off = sfn.create_state_machine(
+        name=_unique(), definition=PASS, roleArn=ROLE_ARN, loggingConfiguration={"level": "OFF"}
+    )["stateMachineArn"]
+    assert sfn.describe_state_machine(stateMachineArn=off)["loggingConfiguration"] == {
+        "level": "OFF",
+        "includeExecutionData": False,
+    }
+
+
+# https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (50 tags per resource)
+def test_tags_up_to_the_limit_are_accepted_and_one_more_is_too_many(sfn: Any) -> None:
+    fifty = [{"key": f"k{index}", "value": "v"} for index in range(50)]
+    arn = sfn.create_state_machine(name=_unique(), definition=PASS, roleArn=ROLE_ARN, tags=fifty)[
+        "stateMachineArn"
+    ]
+    assert len(sfn.list_tags_for_resource(resourceArn=arn)["tags"]) == 50
+    with pytest.raises(ClientError) as raised:
+        sfn.create_state_machine(
+            name=_unique(), definition=PASS, roleArn=ROLE_ARN, tags=[*fifty, {"key": "k50", "value": "v"}]
+        )
+    assert _error(raised)[0] == "TooManyTags"
