@@ -608,3 +608,36 @@ def test_the_invalid_definition_message_joins_every_error() -> None:
         "must be >= 1 at /States/S/TimeoutSeconds, SCHEMA_VALIDATION_FAILED: Exactly one of these fields is "
         "required: [RoleArn, RoleArn.$] at /States/S/Credentials'"
     )
+
+
+# https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html ("The following state types
+# support Assign: Pass, Task, Map, Parallel, Choice, Wait") and transforming-data.md (Arguments on Task and
+# Parallel; Output on every state but Fail). A Map's Arguments is documented neither way and stays accepted.
+_STATES: dict[str, dict[str, Any]] = {
+    "Pass": {"Type": "Pass", "End": True},
+    "Task": _task(),
+    "Map": _map(),
+    "Parallel": {"Type": "Parallel", "Branches": [_PROCESSOR], "End": True},
+    "Choice": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "E"}], "Default": "E"},
+    "Wait": {"Type": "Wait", "Seconds": 1, "End": True},
+    "Succeed": {"Type": "Succeed"},
+    "Fail": {"Type": "Fail"},
+}
+JSONATA_FIELDS_BY_STATE = [
+    ("Assign", {"Pass", "Task", "Map", "Parallel", "Choice", "Wait"}),
+    ("Arguments", {"Task", "Parallel", "Map"}),
+    ("Output", {"Pass", "Task", "Map", "Parallel", "Choice", "Wait", "Succeed"}),
+]
+
+
+@pytest.mark.parametrize(("field", "accepting"), JSONATA_FIELDS_BY_STATE)
+@pytest.mark.parametrize("state_type", list(_STATES))
+def test_which_states_take_each_jsonata_field(field: str, accepting: set[str], state_type: str) -> None:
+    value: Any = {"v": 1} if field == "Assign" else "{% $states.input %}"
+    definition = _machine({**_STATES[state_type], field: value}, jsonata=True)
+    if state_type == "Choice":
+        definition["States"]["E"] = {"Type": "Succeed"}
+    expected = (
+        [] if state_type in accepting else [(_SCHEMA, f"Field '{field}' is not supported", "/States/S")]
+    )
+    assert _errors(definition) == expected
