@@ -71,7 +71,13 @@ def heartbeat_message() -> str:
 def check_heartbeat_below_timeout(checker: Checker, state: JsonObject, location: str) -> None:
     """Only literal values are compared here; expressions and paths are checked when evaluated."""
     timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
-    if is_integer(timeout) and is_integer(heartbeat) and 1 <= timeout <= heartbeat:
+    if (
+        isinstance(timeout, int)
+        and isinstance(heartbeat, int)
+        and is_integer(timeout)
+        and is_integer(heartbeat)
+        and 1 <= timeout <= heartbeat
+    ):
         checker.error(heartbeat_message(), join(location, "HeartbeatSeconds"))
 
 
