@@ -641,3 +641,42 @@ def test_which_states_take_each_jsonata_field(field: str, accepting: set[str], s
         [] if state_type in accepting else [(_SCHEMA, f"Field '{field}' is not supported", "/States/S")]
     )
     assert _errors(definition) == expected
+
+
+# https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.md: "{% %}" is an expression
+# only in the fields that take one; elsewhere it is a plain string (Comment) or the wrong type
+# (Resource is a constant ARN, retrier numbers are literals).
+NOT_EXPRESSION_FIELDS = [
+    ({"Type": "Pass", "Comment": "{% 1 + %}", "End": True}, []),
+    (
+        _task(Resource="{% $states.input.arn %}"),
+        [(_SCHEMA, "Value is not a valid resource ARN", "/States/S/Resource")],
+    ),
+    (
+        _task(Retry=[{"ErrorEquals": ["States.ALL"], "MaxAttempts": "{% 3 %}"}]),
+        [
+            (
+                _SCHEMA,
+                "The value for the field 'MaxAttempts' must be an INTEGER",
+                "/States/S/Retry[0]/MaxAttempts",
+            )
+        ],
+    ),
+    (
+        _task(Retry=[{"ErrorEquals": ["States.ALL"], "BackoffRate": "{% 2 %}"}]),
+        [
+            (
+                _SCHEMA,
+                "The value for the field 'BackoffRate' must be a NUMBER",
+                "/States/S/Retry[0]/BackoffRate",
+            )
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("state", "expected"), NOT_EXPRESSION_FIELDS)
+def test_an_expression_where_a_field_takes_none(
+    state: dict[str, Any], expected: list[tuple[str, str, str]]
+) -> None:
+    assert _errors(_machine(state, jsonata=True)) == expected
