@@ -58,6 +58,7 @@ class TaskWork:
         dataflow = scope.dataflow
         effective = dataflow.effective_input(state.common, value, context, chain)
         timeout = dataflow.seconds(
+            "TimeoutSeconds",
             state.timeout_seconds,
             state.timeout_seconds_expression,
             state.timeout_seconds_path,
@@ -66,6 +67,7 @@ class TaskWork:
             chain,
         )
         heartbeat = dataflow.seconds(
+            "HeartbeatSeconds",
             state.heartbeat_seconds,
             state.heartbeat_seconds_expression,
             state.heartbeat_seconds_path,
