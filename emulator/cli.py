@@ -147,6 +147,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "address (repeatable; SFN_ALLOWED_HOSTS)",
     )
     parser.add_argument(
+        "--data-dir",
+        default=base.data_dir,
+        metavar="DIR",
+        help="keep state machines, executions (running ones resume) and the in-process AWS services' "
+        "state in DIR across restarts (SFN_DATA_DIR; default: memory only)",
+    )
+    parser.add_argument(
         "--retained-executions",
         type=int,
         default=base.retained_executions,
@@ -225,6 +232,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         parameter_overrides={**base.parameter_overrides, **_overrides(parser, args.parameter_overrides)},
         console=args.console,
         clock=args.clock,
+        data_dir=args.data_dir,
     )
 
 
