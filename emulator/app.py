@@ -384,7 +384,7 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
     return app
 
 
-_RECOVERY: web.AppKey[asyncio.Task[None]] = web.AppKey("recovery", asyncio.Task)
+_RECOVERY: web.AppKey[asyncio.Task[int]] = web.AppKey("recovery", asyncio.Task)
 
 
 def install_durability(app: web.Application, env: ServiceEnvironment) -> None:

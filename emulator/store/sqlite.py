@@ -478,14 +478,14 @@ class SqliteStore:
             "redrive_date, map_run_arn FROM executions ORDER BY id"
         ):
             execution_id, arn, account, region = row[0], row[1], row[2], row[3]
-            machine = machines.get(row[5])
-            if machine is None:
+            snapshot = machines.get(row[5])
+            if snapshot is None:
                 log.warning("execution %s names a state machine snapshot that is missing; skipped", arn)
                 continue
             execution = Execution(
                 arn=arn,
                 name=row[4],
-                state_machine=machine,
+                state_machine=snapshot,
                 state_machine_arn=row[6],
                 input=row[7],
                 start_date=row[8],

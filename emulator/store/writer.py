@@ -12,6 +12,7 @@ commit: that is the window a power loss can take.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -118,10 +119,8 @@ class Writer:
             connection.execute("COMMIT")
             self.commits += 1
         except Exception:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 connection.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             self._commit_row_by_row(batches)
         self._settled(batches)
 
@@ -150,10 +149,8 @@ class Writer:
             self._waiters = [w for w in self._waiters if w[0] > self._committed]
             self._condition.notify_all()
         for _, future, loop in ready:
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop has closed
                 loop.call_soon_threadsafe(_resolve, future)
-            except RuntimeError:  # the loop has closed
-                pass
 
 
 def _storable(value: Any) -> Any:
