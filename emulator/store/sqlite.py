@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
+import gc
 import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from emulator.model.history import History, HistoryEvent
@@ -53,6 +55,7 @@ _INSERT_EVENT = (
     "INSERT OR REPLACE INTO events (execution, id, previous, type, timestamp, details_key, details) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+_STATUSES = {status.value: status for status in ExecutionStatus}
 _SELECT_EVENTS = (
     "SELECT id, previous, type, timestamp, details_key, details FROM events WHERE execution = ? ORDER BY id"
 )
@@ -439,6 +442,17 @@ class SqliteStore:
     # --- reading back ---------------------------------------------------------------------------
 
     def _load(self) -> None:
+        # 100,000 records made in a row would set off the collector's full passes again and again
+        # (seconds of start-up): none of them is garbage.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._read_back()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _read_back(self) -> None:
         read = self._reader.execute
         for kind, account, region, arn, body_text in read(
             "SELECT kind, account, region, arn, body FROM resources ORDER BY seq"
@@ -489,7 +503,7 @@ class SqliteStore:
                 state_machine_arn=row[6],
                 input=row[7],
                 start_date=row[8],
-                status=ExecutionStatus(row[9]),
+                status=_STATUSES[row[9]],
                 stop_date=row[10],
                 output=row[11],
                 error=row[12],
@@ -497,7 +511,7 @@ class SqliteStore:
                 trace_header=row[14],
                 state_machine_version_arn=row[15],
                 state_machine_alias_arn=row[16],
-                history=StoredHistory(self._events_loader(execution_id)),
+                history=StoredHistory(functools.partial(self._read_events, execution_id)),
                 redrive_count=row[17],
                 redrive_date=row[18],
                 map_run_arn=row[19],
@@ -525,20 +539,16 @@ class SqliteStore:
             machine.compiled = self._compile(machine.definition, machine.type.value)
         return machine.compiled
 
-    def _events_loader(self, execution_id: int) -> Callable[[], list[HistoryEvent]]:
-        def load() -> list[HistoryEvent]:
-            return list(self._read_events(execution_id))
-
-        return load
-
-    def _read_events(self, execution_id: int) -> Iterator[HistoryEvent]:
+    def _read_events(self, execution_id: int) -> list[HistoryEvent]:
         loads = json.loads
-        for event_id, previous, type_, timestamp, key, details in self._reader.execute(
-            _SELECT_EVENTS, (execution_id,)
-        ):
-            yield HistoryEvent(
+        return [
+            HistoryEvent(
                 event_id, previous, type_, timestamp, key, None if details is None else loads(details)
             )
+            for event_id, previous, type_, timestamp, key, details in self._reader.execute(
+                _SELECT_EVENTS, (execution_id,)
+            )
+        ]
 
     def positions(self) -> dict[str, tuple[str | None, int | None]]:
         """Where each RUNNING execution's own flow was when last written (for the resume)."""
