@@ -155,6 +155,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "States.QueryEvaluationError (default %(default)s; SFN_EVALUATION_TIMEOUT)",
     )
     parser.add_argument(
+        "--data-dir",
+        default=base.data_dir,
+        metavar="DIR",
+        help="keep state machines, activities and executions (running ones resume) in DIR across "
+        "restarts (SFN_DATA_DIR; default: memory only)",
+    )
+    parser.add_argument(
         "--retained-executions",
         type=int,
         default=base.retained_executions,
@@ -234,6 +241,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         parameter_overrides={**base.parameter_overrides, **_overrides(parser, args.parameter_overrides)},
         console=args.console,
         clock=args.clock,
+        data_dir=args.data_dir,
     )
 
 

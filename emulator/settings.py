@@ -106,6 +106,9 @@ class Settings:
     # "real" (wall-clock time), "virtual" (time moves only by POST /_emulator/clock) or "auto"
     # (virtual, and it jumps to the next timer whenever every execution waits on one) (SFN_CLOCK).
     clock: str = "real"
+    # Where state machines, executions and the in-process AWS services' state are kept across
+    # restarts (--data-dir / SFN_DATA_DIR; None: memory only, lost at exit).
+    data_dir: str | None = None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -142,6 +145,7 @@ class Settings:
             parameter_overrides=parse_parameter_overrides(env.get("SFN_PARAMETER_OVERRIDES", "").split()),
             template_reload=env.get("SFN_TEMPLATE_RELOAD", "1").lower() not in ("0", "false", "no"),
             console=env.get("SFN_CONSOLE", "1").strip().lower() not in ("0", "false", "no", "off"),
+            data_dir=env.get("SFN_DATA_DIR") or None,
             clock=env.get("SFN_CLOCK", "real").lower() or "real",
         )
 

@@ -13,7 +13,7 @@ import asyncio
 import functools
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
@@ -190,11 +190,31 @@ class Engine:
             # the record and its history, let the run go (its context, texts, flows and task).
             execution.handle = None
 
-    async def _execute(self, run: Run, input_value: Json, start: str | None = None) -> None:
+    def resume(self, execution: Execution, position: JsonObject | None, root_last: int | None) -> None:
+        """Carry on an execution that was running when the server stopped (``runtime/resume.py``);
+        raises ``ResumeFailed`` saying why when it cannot be."""
+        from emulator.runtime.resume import resume_run
+
+        resume_run(self, execution, position, root_last)
+
+    async def _execute(
+        self,
+        run: Run,
+        input_value: Json,
+        start: str | None = None,
+        resumed: Awaitable[tuple[Json, str | None]] | None = None,
+    ) -> None:
+        """``resumed``: a state entered before a restart, finished first (its outcome's next
+        state is where the run goes on; none: the execution ends with its output)."""
         chain = run.root
         recorder = run.recorder
         try:
-            output = await self.executor.run_machine(run, run.definition, input_value, chain, start)
+            if resumed is not None:
+                input_value, start = await resumed
+            if resumed is not None and start is None:
+                output = input_value
+            else:
+                output = await self.executor.run_machine(run, run.definition, input_value, chain, start)
         except asyncio.CancelledError:
             # Cancelled by the loop shutting down (not by StopExecution, nor an attempt a redrive replaced).
             if not run.finished and run.task is asyncio.current_task():

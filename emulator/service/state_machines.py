@@ -327,6 +327,7 @@ def _update_state_machine(
             setattr(machine, attribute, value)
         machine.revision_id = new_id()
         machine.update_date = now
+        partition_of(env, context).state_machines.put(machine.arn, machine)  # stored again
     out: dict[str, Any] = {"updateDate": machine.update_date if machine.update_date is not None else now}
     put_if(out, "revisionId", machine.revision_id)
     if publish:
@@ -355,6 +356,7 @@ def delete_state_machine(
         return {}
     if _has_running_executions(partition, machine):
         machine.status = StateMachineStatus.DELETING
+        partition.state_machines.put(machine.arn, machine)  # changed in place: stored again
     else:
         _remove(partition, machine)
     return {}
