@@ -85,23 +85,26 @@ class _Evaluation:
             raise PathBudgetExceeded(f"the path needs more than {BUDGET} evaluation steps")
 
     def matches(self, tokens: tuple[Token, ...], document: Json) -> list[Json]:
-        results: list[Json] = []
+        # Token by token over all current nodes: each node's children stay in order and in the
+        # order of their parents, which is Jayway's depth-first order of results.
+        current: list[Json] = [document]
+        position = 0
         last = len(tokens)
-        stack: list[tuple[Json, int]] = [(document, 0)]
-        while stack:
-            node, position = stack.pop()
-            if position == last:
-                results.append(node)
-                continue
-            self.spend(1)
+        while position < last and current:
             token = tokens[position]
+            self.spend(len(current))
+            following: list[Json] = []
             if isinstance(token, Scan):
-                children = self._scan(tokens, position + 1, node)
+                for node in current:
+                    following.extend(self._scan(tokens, position + 1, node))
+                position += 2
             else:
-                children = [(child, position + 1) for child in self._step(token, node, position + 1 == last)]
-            children.reverse()
-            stack.extend(children)
-        return results
+                leaf = position + 1 == last
+                for node in current:
+                    following.extend(self._step(token, node, leaf))
+                position += 1
+            current = following
+        return current
 
     def _step(self, token: Token, node: Json, leaf: bool) -> list[Json]:
         """The children ``token`` selects from ``node``."""
@@ -139,11 +142,11 @@ class _Evaluation:
             return []
         return []  # a function inside a path is applied by the caller (operand), never here
 
-    def _scan(self, tokens: tuple[Token, ...], target_position: int, node: Json) -> list[tuple[Json, int]]:
+    def _scan(self, tokens: tuple[Token, ...], target_position: int, node: Json) -> list[Json]:
         """``..`` then ``tokens[target_position]``: apply the target wherever Jayway's scan would."""
         target = tokens[target_position]
         leaf = target_position + 1 == len(tokens)
-        found: list[tuple[Json, int]] = []
+        found: list[Json] = []
         pending = [node]
         while pending:
             current = pending.pop()
@@ -156,9 +159,9 @@ class _Evaluation:
             self.spend(1 + len(children))
             if self._scan_applies(target, current, leaf):
                 if isinstance(target, Filter):
-                    found.append((current, target_position + 1))
+                    found.append(current)
                 else:
-                    found.extend((child, target_position + 1) for child in self._step(target, current, leaf))
+                    found.extend(self._step(target, current, leaf))
             children.reverse()
             pending.extend(child for child in children if isinstance(child, dict | list))
         return found
