@@ -33,7 +33,9 @@ def _pass(parameters: dict[str, Any]) -> dict[str, Any]:
 
 def test_string_to_json_of_the_first_item_body(sfn: Any) -> None:
     described = _run(
-        sfn, _pass({"message.$": "States.StringToJson($.[0].body)"}), [{"body": '{"order": 7}'}, {"body": "{}"}]
+        sfn,
+        _pass({"message.$": "States.StringToJson($.[0].body)"}),
+        [{"body": '{"order": 7}'}, {"body": "{}"}],
     )
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"message": {"order": 7}}
@@ -74,7 +76,7 @@ def test_a_function_at_the_tail_is_created_then_not_found_as_on_aws(sfn: Any) ->
     assert described["error"] == "States.Runtime"
     assert described["cause"].endswith(
         "The JSONPath '$.Jobs.sum()' specified for the field 'Jobs.$' could not be found in the input "
-        '\'{"Jobs":[0,1]}\''
+        "'{\"Jobs\":[0,1]}'"
     )
 
 

@@ -33,6 +33,20 @@ from emulator.language.evaluate.jsonpath_syntax import (
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
+__all__ = [
+    "ROOT_CONTEXT",
+    "ROOT_INPUT",
+    "ROOT_VARIABLE",
+    "InvalidPath",
+    "JsonPath",
+    "PathNotFound",
+    "ReferencePath",
+    "compile_path",
+    "compile_reference_path",
+    "is_path",
+    "render_segments",
+]
+
 Segment = str | int
 
 _VARIABLE_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

@@ -304,7 +304,9 @@ def compare(operator: str, left: Any, right: Any) -> bool:
     if operator in ("!=", "!=="):
         return not json_equal(left, right)
     if operator in ("<", "<=", ">", ">="):
-        if not ((_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str))):
+        if not (
+            (_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str))
+        ):
             return False
         if operator == "<":
             return bool(left < right)

@@ -246,7 +246,9 @@ class _PathParser:
         position = start
         while position < len(text) and text[position] not in ".[(":
             if text[position] == " ":
-                raise self.fail("Use bracket notation ['my prop'] if your property contains blank characters", start)
+                raise self.fail(
+                    "Use bracket notation ['my prop'] if your property contains blank characters", start
+                )
             position += 1
         name = text[start:position]
         if not name:

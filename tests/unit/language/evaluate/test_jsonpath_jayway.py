@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 
 from emulator.language.evaluate import jsonpath_general
-from emulator.language.evaluate.jsonpath import InvalidPath, PathNotFound, compile_path, compile_reference_path
+from emulator.language.evaluate.jsonpath import (
+    InvalidPath,
+    PathNotFound,
+    compile_path,
+    compile_reference_path,
+)
 from emulator.language.evaluate.jsonpath_general import UNDEFINED, apply_function
 from emulator.language.validate import errors_of, validate_definition
 
@@ -22,7 +27,12 @@ from emulator.language.validate import errors_of, validate_definition
 STORE: dict[str, Any] = {
     "store": {
         "book": [
-            {"category": "reference", "author": "Nigel Rees", "title": "Sayings of the Century", "price": 8.95},
+            {
+                "category": "reference",
+                "author": "Nigel Rees",
+                "title": "Sayings of the Century",
+                "price": 8.95,
+            },
             {"category": "fiction", "author": "Evelyn Waugh", "title": "Sword of Honour", "price": 12.99},
             {
                 "category": "fiction",
@@ -188,7 +198,12 @@ def test_several_names_at_the_tail_merge_the_present_ones() -> None:
 
 # Step Functions developer guide, "Using JSONPath paths" / "Reference Paths"
 # (https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html).
-AWS_DOCUMENT = {"foo": 123, "bar": ["a", "b", "c"], "car": {"cdr": True}, "jar": [{"a": 1}, {"a": 5}, {"a": 2}, {"a": 7}, {"a": 3}]}
+AWS_DOCUMENT = {
+    "foo": 123,
+    "bar": ["a", "b", "c"],
+    "car": {"cdr": True},
+    "jar": [{"a": 1}, {"a": 5}, {"a": 2}, {"a": 7}, {"a": 3}],
+}
 AWS_PATHS = [
     ("$.foo", 123),
     ("$.bar", ["a", "b", "c"]),
