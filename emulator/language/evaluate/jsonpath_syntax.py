@@ -155,15 +155,18 @@ _OPERATOR_CHARS = "<>=~!"
 # --- the regular-expression seam -------------------------------------------------------------------
 
 
-def _regex_module() -> Any:
+def _regex_engine() -> tuple[Any, tuple[Any, ...]]:
+    """The regex module and the extra arguments of its ``compile``: RE2 (linear time) when installed."""
     try:
-        import re2  # type: ignore[import-not-found,unused-ignore]  # linear time when installed
+        import re2  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
-        return re
-    return re2
+        return re, ()
+    options = re2.Options()
+    options.log_errors = False  # a bad pattern is the user's: it is reported, not logged
+    return re2, (options,)
 
 
-_REGEX = _regex_module()
+_REGEX, _REGEX_OPTIONS = _regex_engine()
 
 
 def compile_pattern(pattern: str, flags: str) -> Any:
@@ -171,7 +174,7 @@ def compile_pattern(pattern: str, flags: str) -> Any:
     (Java's ``Matcher.matches``). RE2 (linear time) when ``google-re2`` is installed, else ``re``."""
     inline = "".join(sorted({flag for flag in flags if flag in "ims"}))
     try:
-        return _REGEX.compile(f"(?{inline}){pattern}" if inline else pattern)
+        return _REGEX.compile(f"(?{inline}){pattern}" if inline else pattern, *_REGEX_OPTIONS)
     except Exception as error:  # re.error / re2.error: the text is not a pattern
         raise InvalidPath(f"invalid regular expression /{pattern}/: {error}") from None
 

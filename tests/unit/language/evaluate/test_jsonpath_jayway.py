@@ -396,3 +396,11 @@ def test_deeply_nested_filters_are_refused_at_compile_time() -> None:
     text = "$" + "[?(@.a" * 40 + ")]" * 40
     with pytest.raises(InvalidPath):
         compile_path(text)
+
+
+def test_filter_regexes_run_in_linear_time_when_re2_is_installed() -> None:
+    pytest.importorskip("re2")
+    path = compile_path("$[?(@.s =~ /(a+)+b/)]")
+    started = time.monotonic()
+    assert path.get([{"s": "a" * 5000}]) == []
+    assert time.monotonic() - started < 1
