@@ -6,5 +6,5 @@ from typing import Any, TypeAlias
 
 # Payloads are plain Python JSON values (dict/list/str/int/float/bool/None). They are treated as
 # immutable by convention: code that needs a changed value builds a new container.
-Json: TypeAlias = Any
-JsonObject: TypeAlias = dict[str, Any]
+Json: TypeAlias = "dict[str, Json] | list[Json] | str | int | float | bool | None"
+JsonObject: TypeAlias = "dict[str, Json]"

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeAlias
+from typing import TypeAlias, TypeGuard
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, compile_path
@@ -109,7 +109,7 @@ class Intrinsic:
 # --- parser --------------------------------------------------------------------------------------
 
 
-def is_intrinsic(text: Json) -> bool:
+def is_intrinsic(text: object) -> TypeGuard[str]:
     """True when ``text`` looks like an intrinsic call (``States.Name(``); validity is checked by
     ``compile_intrinsic``."""
     return isinstance(text, str) and _NAME_RE.match(text.lstrip()) is not None

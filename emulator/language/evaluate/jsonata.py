@@ -28,7 +28,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Literal, TypeGuard, overload
 
 from jsonata import timebox, utils
 from jsonata.jsonata import Jsonata
@@ -40,7 +40,7 @@ from emulator.language.evaluate import jsonata_functions as functions
 from emulator.language.evaluate import jsonata_regex
 from emulator.language.evaluate import jsonata_values as values
 from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 EXPRESSION_START: Final = "{%"
 EXPRESSION_END: Final = "%}"
@@ -51,6 +51,8 @@ UNSUPPORTED_JSONATA_EXPRESSION: Final = "UNSUPPORTED_JSONATA_EXPRESSION"
 """AWS's diagnostic code for a top-level field reference (one diagnostic per distinct name)."""
 
 _STATES: Final = "states"
+# The ``$states`` binding: JSON values, and the context, which may be any read-only mapping.
+States = dict[str, object]
 _EMPTY: Mapping[str, Json] = MappingProxyType({})
 
 
@@ -110,7 +112,7 @@ NOT_AVAILABLE: Final = _NotAvailable()
 """``states_result``/``states_error_output`` where the field cannot see them (``None`` is JSON null)."""
 
 
-def is_jsonata_expression(value: object) -> bool:
+def is_jsonata_expression(value: object) -> TypeGuard[str]:
     return (
         isinstance(value, str)
         and len(value) >= len(EXPRESSION_START) + len(EXPRESSION_END)
@@ -127,13 +129,13 @@ class JsonataBindings:
     states_input: Json
     context: Mapping[str, Json]
     variables: Mapping[str, Json] = field(default_factory=lambda: _EMPTY)
-    states_result: Json = NOT_AVAILABLE
-    states_error_output: Json = NOT_AVAILABLE
+    states_result: Json | _NotAvailable = NOT_AVAILABLE
+    states_error_output: Json | _NotAvailable = NOT_AVAILABLE
     rng: random.Random | None = None
     now_milliseconds: int | None = None
 
-    def states(self) -> dict[str, Json]:
-        states: dict[str, Json] = {"input": self.states_input}
+    def states(self) -> States:
+        states: States = {"input": self.states_input}
         if self.states_result is not NOT_AVAILABLE:
             states["result"] = self.states_result
         if self.states_error_output is not NOT_AVAILABLE:
@@ -159,12 +161,27 @@ class JsonataExpression:
     # library's answer, else (arrays, null, a missing field …) evaluated by the library.
     _simple: tuple[str, tuple[str, ...]] | None = field(default=None, repr=False, compare=False)
 
+    # The result type ``expected`` checks, for mypy (the check itself is ``_has_type``'s).
+    @overload
+    def evaluate(self, bindings: JsonataBindings, expected: Literal["integer"]) -> int: ...
+    @overload
+    def evaluate(self, bindings: JsonataBindings, expected: Literal["number"]) -> int | float: ...
+    @overload
+    def evaluate(self, bindings: JsonataBindings, expected: Literal["string"]) -> str: ...
+    @overload
+    def evaluate(self, bindings: JsonataBindings, expected: Literal["boolean"]) -> bool: ...
+    @overload
+    def evaluate(self, bindings: JsonataBindings, expected: Literal["array"]) -> list[Json]: ...
+    @overload
+    def evaluate(self, bindings: JsonataBindings, expected: Literal["object"]) -> JsonObject: ...
+    @overload
+    def evaluate(self, bindings: JsonataBindings, expected: str | None = None) -> Json: ...
     def evaluate(self, bindings: JsonataBindings, expected: str | None = None) -> Json:
         """The expression's value; ``expected`` (``array``, ``object``, ``string``, ``number``,
         ``integer``, ``boolean``) makes another result type a failure with AWS's message."""
         return self._evaluate(bindings.states(), bindings, expected)
 
-    def _evaluate(self, states: dict[str, Json], bindings: JsonataBindings, expected: str | None) -> Json:
+    def _evaluate(self, states: States, bindings: JsonataBindings, expected: str | None) -> Json:
         simple = self._simple
         result = _MISSING if simple is None else _read_simple(simple, states, bindings.variables)
         if result is _MISSING:
@@ -192,7 +209,7 @@ class JsonataExpression:
             )
         return value
 
-    def _run_program(self, states: dict[str, Json], bindings: JsonataBindings) -> Any:
+    def _run_program(self, states: States, bindings: JsonataBindings) -> object:
         active = budgets.ACTIVE.budget
         own = active is None
         if active is None:  # evaluated outside the runtime's seam (a unit test, a tool): a budget of its own
@@ -308,14 +325,14 @@ def _simple_path(ast: Any) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _read_simple(
-    simple: tuple[str, tuple[str, ...]], states: dict[str, Json], variables: Mapping[str, Json]
-) -> Any:
+    simple: tuple[str, tuple[str, ...]], states: States, variables: Mapping[str, Json]
+) -> object:
     """The value of a simple path, or ``_MISSING`` where the library's rules go beyond walking
     objects: a step over an array (mapping, flattening, singletons), null, a missing field or
     variable, a step into a non-object. Those are evaluated by the library. (An array the last
     step reaches is the library's answer as it is.)"""
     name, keys = simple
-    current: Any = states if name == _STATES else variables.get(name, _MISSING)
+    current: object = states if name == _STATES else variables.get(name, _MISSING)
     for key in keys:
         if type(current) is not dict:
             return _MISSING
@@ -347,7 +364,7 @@ def referenced_variables(expression: JsonataExpression | str) -> frozenset[str]:
 class _Literal:
     value: Json
 
-    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+    def evaluate(self, states: States, bindings: JsonataBindings) -> Json:
         return self.value
 
 
@@ -355,7 +372,7 @@ class _Literal:
 class _Expression:
     expression: JsonataExpression
 
-    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+    def evaluate(self, states: States, bindings: JsonataBindings) -> Json:
         return self.expression._evaluate(states, bindings, None)
 
 
@@ -363,7 +380,7 @@ class _Expression:
 class _Object:
     fields: tuple[tuple[str, _Node], ...]
 
-    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+    def evaluate(self, states: States, bindings: JsonataBindings) -> Json:
         return {key: node.evaluate(states, bindings) for key, node in self.fields}
 
 
@@ -371,7 +388,7 @@ class _Object:
 class _Array:
     items: tuple[_Node, ...]
 
-    def evaluate(self, states: dict[str, Json], bindings: JsonataBindings) -> Json:
+    def evaluate(self, states: States, bindings: JsonataBindings) -> Json:
         return [node.evaluate(states, bindings) for node in self.items]
 
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from emulator.language.errors import DefinitionError, required_fields_message
 from emulator.language.evaluate.variables import variable_references
-from emulator.language.states.common import JSONPATH, fail
-from emulator.model.types import JsonObject
+from emulator.language.states.common import JSONPATH, fail, optional_integer, optional_text, text
+from emulator.model.types import Json, JsonObject
 
 if TYPE_CHECKING:
     from emulator.language.states.registry import State
@@ -29,12 +29,12 @@ class Definition:
     variable_references: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def compile_machine(document: JsonObject, location: str = "", query_language: str = JSONPATH) -> Definition:
+def compile_machine(document: Json, location: str = "", query_language: str = JSONPATH) -> Definition:
     from emulator.language.states.registry import STATE_PARSERS
 
     if not isinstance(document, dict):
         raise fail("Expected value of type Object", location or "/")
-    language = document.get("QueryLanguage", query_language)
+    language = text(document.get("QueryLanguage", query_language))
     states_raw = document.get("States")
     start_at = document.get("StartAt")
     if not isinstance(states_raw, dict) or not isinstance(start_at, str):
@@ -62,9 +62,9 @@ def compile_machine(document: JsonObject, location: str = "", query_language: st
     return Definition(
         start_at=start_at,
         states=states,
-        timeout_seconds=document.get("TimeoutSeconds"),
+        timeout_seconds=optional_integer(document.get("TimeoutSeconds")),
         query_language=language,
-        comment=document.get("Comment"),
+        comment=optional_text(document.get("Comment")),
         variable_references=references,
     )
 

@@ -14,7 +14,15 @@ from emulator.language.evaluate.jsonata import (
     compile_expression,
 )
 from emulator.language.evaluate.variables import Assignment, compile_assign
-from emulator.language.states.common import StateCommon, fail, jsonata_field, parse_common
+from emulator.language.states.common import (
+    StateCommon,
+    fail,
+    jsonata_field,
+    objects,
+    optional_text,
+    parse_common,
+    text,
+)
 from emulator.model.types import Json, JsonObject
 
 
@@ -48,15 +56,15 @@ def parse_choice(name: str, raw: JsonObject, location: str, query_language: str)
         branches: tuple[ChoiceBranch, ...] = ()
         rules = tuple(
             Rule(
-                next=rule["Next"],
+                next=text(rule["Next"]),
                 branch=None,
                 condition=compile_expression(
-                    rule["Condition"], "Condition", f"{location}/Choices[{index}]/Condition"
+                    text(rule["Condition"]), "Condition", f"{location}/Choices[{index}]/Condition"
                 ),
                 assign=compile_assign(rule.get("Assign"), language, f"{location}/Choices[{index}]/Assign"),
                 output=jsonata_field(rule, "Output", f"{location}/Choices[{index}]"),
             )
-            for index, rule in enumerate(choices)
+            for index, rule in enumerate(objects(choices))
         )
     else:
         branches = compile_choices(choices, location)
@@ -73,7 +81,7 @@ def parse_choice(name: str, raw: JsonObject, location: str, query_language: str)
     return ChoiceState(
         common=common,
         choices=branches,
-        default=raw.get("Default"),
+        default=optional_text(raw.get("Default")),
         rules=rules,
         default_output=jsonata_field(raw, "Output", location) if common.is_jsonata else None,
     )

@@ -9,6 +9,7 @@ languages carry ``Assign`` (see ``evaluate/variables.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from emulator.language.errors import DefinitionError, ErrorName
 from emulator.language.evaluate.jsonata import JsonataTemplate
@@ -21,7 +22,7 @@ from emulator.language.evaluate.jsonpath import (
     compile_reference_path,
 )
 from emulator.language.evaluate.variables import Assignment, compile_assign
-from emulator.model.types import JsonObject
+from emulator.model.types import Json, JsonObject
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -65,6 +66,44 @@ class StateCommon:
         return self.query_language == JSONATA
 
 
+# The parsers read a definition the validator accepted, so each field's JSON type is the one the
+# schema checked: these accessors state it to mypy without a runtime check. (A lone TestState state
+# is only checked structurally; its fields are taken as written, as they always were.)
+def text(value: Json) -> str:
+    return cast(str, value)
+
+
+def optional_text(value: Json) -> str | None:
+    return cast("str | None", value)
+
+
+def integer(value: Json) -> int:
+    return cast(int, value)
+
+
+def optional_integer(value: Json) -> int | None:
+    return cast("int | None", value)
+
+
+def optional_number(value: Json) -> float | None:
+    return cast("float | None", value)
+
+
+def json_object(value: Json) -> JsonObject:
+    """An object; an absent one (``None``) reads as empty."""
+    return cast(JsonObject, value or {})
+
+
+def objects(value: Json) -> list[JsonObject]:
+    """A list of objects; an absent list (``None``) reads as empty."""
+    return cast("list[JsonObject]", value or [])
+
+
+def texts(value: Json) -> tuple[str, ...]:
+    """A list of strings as a tuple; an absent list reads as empty."""
+    return tuple(cast("list[str]", value or ()))
+
+
 def location_of(*parts: str | int) -> str:
     return "/" + "/".join(str(p) for p in parts)
 
@@ -77,22 +116,21 @@ def path_field(raw: JsonObject, key: str, location: str, default: str | None = "
     """A JSONPath field: absent means ``default``; JSON null means None."""
     if key not in raw:
         return None if default is None else compile_path(default)
-    text = raw[key]
-    if text is None:
+    if raw[key] is None:
         return None
     try:
-        return compile_path(text)
+        return compile_path(text(raw[key]))
     except InvalidPath:
         raise fail(f"The value for the field '{key}' must be a valid JSONPath", f"{location}/{key}") from None
 
 
 def reference_path_field(raw: JsonObject, key: str, location: str) -> ReferencePath | None:
     """ResultPath: absent means ``$``; JSON null means None (discard the result)."""
-    text = raw.get(key, "$")
-    if text is None:
+    path = raw.get(key, "$")
+    if path is None:
         return None
     try:
-        return compile_reference_path(text)
+        return compile_reference_path(text(path))
     except InvalidPath:
         raise fail(
             f"The value for the field '{key}' must be a valid ReferencePath", f"{location}/{key}"
@@ -100,19 +138,19 @@ def reference_path_field(raw: JsonObject, key: str, location: str) -> ReferenceP
 
 
 def parse_common(name: str, raw: JsonObject, location: str, query_language: str) -> StateCommon:
-    language = raw.get("QueryLanguage", query_language)
+    language = text(raw.get("QueryLanguage", query_language))
     jsonata = language == JSONATA
     end = bool(raw.get("End", False))
-    next_name = raw.get("Next")
+    next_name = optional_text(raw.get("Next"))
     return StateCommon(
         name=name,
-        type=raw["Type"],
+        type=text(raw["Type"]),
         next=next_name,
         end=end,
         input_path=path_field(raw, "InputPath", location),
         output_path=path_field(raw, "OutputPath", location),
         query_language=language,
-        comment=raw.get("Comment"),
+        comment=optional_text(raw.get("Comment")),
         assign=compile_assign(raw.get("Assign"), language, f"{location}/Assign"),
         output=jsonata_field(raw, "Output", location) if jsonata and raw["Type"] != "Choice" else None,
         arguments=jsonata_field(raw, "Arguments", location) if jsonata else None,
@@ -128,16 +166,15 @@ def jsonata_field(raw: JsonObject, key: str, location: str) -> JsonataTemplate |
 
 def parse_retry(raw: JsonObject, location: str) -> tuple[Retrier, ...]:
     retriers = []
-    for index, item in enumerate(raw.get("Retry") or ()):
+    for index, item in enumerate(objects(raw.get("Retry"))):
         where = f"{location}/Retry/{index}"
-        max_delay = item.get("MaxDelaySeconds")
         retriers.append(
             Retrier(
-                error_equals=tuple(item.get("ErrorEquals") or ()),
-                interval_seconds=item.get("IntervalSeconds", 1),
-                max_attempts=item.get("MaxAttempts", 3),
-                backoff_rate=item.get("BackoffRate", 2.0),
-                max_delay_seconds=max_delay,
+                error_equals=texts(item.get("ErrorEquals")),
+                interval_seconds=cast(float, item.get("IntervalSeconds", 1)),
+                max_attempts=cast(int, item.get("MaxAttempts", 3)),
+                backoff_rate=cast(float, item.get("BackoffRate", 2.0)),
+                max_delay_seconds=optional_number(item.get("MaxDelaySeconds")),
                 jitter_full=item.get("JitterStrategy", "NONE") == "FULL",
             )
         )
@@ -148,13 +185,13 @@ def parse_retry(raw: JsonObject, location: str) -> tuple[Retrier, ...]:
 
 def parse_catch(raw: JsonObject, location: str, query_language: str = JSONPATH) -> tuple[Catcher, ...]:
     catchers = []
-    for index, item in enumerate(raw.get("Catch") or ()):
+    for index, item in enumerate(objects(raw.get("Catch"))):
         where = f"{location}/Catch/{index}"
         jsonata = query_language == JSONATA
         catchers.append(
             Catcher(
-                error_equals=tuple(item.get("ErrorEquals") or ()),
-                next=item["Next"],
+                error_equals=texts(item.get("ErrorEquals")),
+                next=text(item["Next"]),
                 result_path=None if jsonata else reference_path_field(item, "ResultPath", where),
                 output=jsonata_field(item, "Output", where) if jsonata else None,
                 assign=compile_assign(item.get("Assign"), query_language, f"{where}/Assign"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from emulator.language.errors import StatesError
 from emulator.language.evaluate.jsonata import JsonataBindings, JsonataTemplate
-from emulator.language.states.common import StateCommon, jsonata_field, parse_common
+from emulator.language.states.common import StateCommon, jsonata_field, optional_text, parse_common
 from emulator.language.states.values import DynamicValue, dynamic_field
 from emulator.model.types import Json, JsonObject
 
@@ -30,8 +30,8 @@ def parse_fail(name: str, raw: JsonObject, location: str, query_language: str) -
     jsonata = common.is_jsonata
     return FailState(
         common=common,
-        error=raw.get("Error"),
-        cause=raw.get("Cause"),
+        error=optional_text(raw.get("Error")),
+        cause=optional_text(raw.get("Cause")),
         error_path=dynamic_field(raw, "ErrorPath", location),
         cause_path=dynamic_field(raw, "CausePath", location),
         error_template=jsonata_field(raw, "Error", location) if jsonata else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from emulator.language.errors import ErrorName, StatesError, required_fields_message
 from emulator.language.evaluate import field_errors
@@ -29,12 +29,17 @@ from emulator.language.states.common import (
     Retrier,
     StateCommon,
     fail,
+    integer,
+    json_object,
     jsonata_field,
+    optional_integer,
+    optional_text,
     parse_catch,
     parse_common,
     parse_retry,
     path_field,
     reference_path_field,
+    text,
 )
 from emulator.language.states.task_state import TaskResource, parse_resource, seconds_expression
 from emulator.model.jsontext import to_json_text
@@ -83,7 +88,7 @@ def parse_map(name: str, raw: JsonObject, location: str, query_language: str) ->
     processor = raw.get(processor_key)
     if not isinstance(processor, dict):
         raise fail(required_fields_message("ItemProcessor"), location)
-    mode = (processor.get("ProcessorConfig") or {}).get("Mode", "INLINE")
+    mode = json_object(processor.get("ProcessorConfig")).get("Mode", "INLINE")
     distributed = None
     # AWS runs a JSONata Map whose Mode is INLINE (or absent) inline even with ToleratedFailure*
     # fields (corpus: evaluate_jsonata test_base_map[TOLERATED_FAILURE_COUNT] records MapIteration
@@ -103,7 +108,7 @@ def parse_map(name: str, raw: JsonObject, location: str, query_language: str) ->
         item_selector=None
         if selector is None or jsonata
         else compile_template(selector, f"{location}/{selector_key}"),
-        max_concurrency=0 if is_jsonata_expression(max_concurrency) else max_concurrency,
+        max_concurrency=0 if is_jsonata_expression(max_concurrency) else integer(max_concurrency),
         max_concurrency_path=path_field(raw, "MaxConcurrencyPath", location, default=None),
         result_selector=None
         if result_selector is None
@@ -111,7 +116,7 @@ def parse_map(name: str, raw: JsonObject, location: str, query_language: str) ->
         result_path=reference_path_field(raw, "ResultPath", location),
         retry=parse_retry(raw, location),
         catch=parse_catch(raw, location, common.query_language),
-        label=raw.get("Label"),
+        label=optional_text(raw.get("Label")),
         distributed=distributed,
         items=jsonata_field(raw, "Items", location) if jsonata else None,
         jsonata_item_selector=jsonata_field(raw, "ItemSelector", location) if jsonata else None,
@@ -167,7 +172,7 @@ class ItemReader:
 
     resource: TaskResource
     parameters: PayloadTemplate | None
-    reader_config: Mapping[str, Any]  # as written in the definition; never mutated
+    reader_config: JsonObject  # as written in the definition; never mutated
     max_items_path: JsonPath | None
     arguments: JsonataTemplate | None = None  # JSONata ``Arguments``
     max_items_expression: JsonataExpression | None = None  # JSONata ``ReaderConfig.MaxItems``
@@ -177,7 +182,7 @@ class ItemReader:
 class ResultWriter:
     resource: TaskResource | None
     parameters: PayloadTemplate | None
-    writer_config: Mapping[str, Any]
+    writer_config: JsonObject
     arguments: JsonataTemplate | None = None  # JSONata ``Arguments``
 
 
@@ -199,24 +204,24 @@ class DistributedConfig:
     tolerated_failure_percentage_expression: JsonataExpression | None = None
 
 
-def _literal(raw: Mapping[str, Any], key: str) -> Any:
+def _literal(raw: JsonObject, key: str) -> int | None:
     value = raw.get(key)
-    return None if is_jsonata_expression(value) else value
+    return None if is_jsonata_expression(value) else optional_integer(value)
 
 
-def _expression(raw: Mapping[str, Any], key: str, location: str, jsonata: bool) -> JsonataExpression | None:
+def _expression(raw: JsonObject, key: str, location: str, jsonata: bool) -> JsonataExpression | None:
     """A JSONata state's ``{% … %}`` number field (None: absent, a literal, or a JSONPath state)."""
     return seconds_expression(dict(raw), key, location) if jsonata else None
 
 
-def _jsonata_template(raw: Mapping[str, Any], key: str, location: str) -> JsonataTemplate | None:
+def _jsonata_template(raw: JsonObject, key: str, location: str) -> JsonataTemplate | None:
     return None if key not in raw else compile_jsonata_template(raw[key], key, f"{location}/{key}")
 
 
 def parse_distributed(
     raw: JsonObject, processor: JsonObject, location: str, jsonata: bool = False
 ) -> DistributedConfig:
-    config = processor.get("ProcessorConfig") or {}
+    config = json_object(processor.get("ProcessorConfig"))
     batcher_raw = raw.get("ItemBatcher")
     batcher = None
     if isinstance(batcher_raw, dict):
@@ -240,7 +245,7 @@ def parse_distributed(
     reader = None
     if isinstance(reader_raw, dict):
         where = f"{location}/ItemReader"
-        reader_config = reader_raw.get("ReaderConfig") or {}
+        reader_config = json_object(reader_raw.get("ReaderConfig"))
         parameters = None if jsonata else reader_raw.get("Parameters")
         reader = ItemReader(
             resource=parse_resource(str(reader_raw.get("Resource", ""))),
@@ -256,15 +261,15 @@ def parse_distributed(
         where = f"{location}/ResultWriter"
         parameters = None if jsonata else writer_raw.get("Parameters")
         writer = ResultWriter(
-            resource=parse_resource(writer_raw["Resource"]) if "Resource" in writer_raw else None,
+            resource=parse_resource(text(writer_raw["Resource"])) if "Resource" in writer_raw else None,
             parameters=None if parameters is None else compile_template(parameters, f"{where}/Parameters"),
-            writer_config=writer_raw.get("WriterConfig") or {},
+            writer_config=json_object(writer_raw.get("WriterConfig")),
             arguments=_jsonata_template(writer_raw, "Arguments", where) if jsonata else None,
         )
     count = raw.get("ToleratedFailureCount")
     percentage = raw.get("ToleratedFailurePercentage")
     return DistributedConfig(
-        execution_type=config.get("ExecutionType", "STANDARD"),
+        execution_type=text(config.get("ExecutionType", "STANDARD")),
         tolerated_failure_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
         tolerated_failure_count_path=path_field(raw, "ToleratedFailureCountPath", location, default=None),
         tolerated_failure_percentage=(

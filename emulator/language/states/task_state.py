@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from emulator.language.errors import required_fields_message
 from emulator.language.evaluate.jsonata import (
@@ -20,13 +19,14 @@ from emulator.language.states.common import (
     StateCommon,
     fail,
     jsonata_field,
+    optional_integer,
     parse_catch,
     parse_common,
     parse_retry,
     path_field,
     reference_path_field,
 )
-from emulator.model.types import JsonObject
+from emulator.model.types import Json, JsonObject
 
 DEFAULT_TIMEOUT_SECONDS = 99999999
 
@@ -102,7 +102,7 @@ def seconds_expression(raw: JsonObject, key: str, location: str) -> JsonataExpre
 
 
 def _credentials(
-    raw: JsonObject, credentials: Any, location: str, jsonata: bool
+    raw: JsonObject, credentials: Json, location: str, jsonata: bool
 ) -> PayloadTemplate | JsonataTemplate | None:
     if credentials is None:
         return None
@@ -113,7 +113,7 @@ def _credentials(
 
 def _literal_seconds(raw: JsonObject, key: str) -> int | None:
     value = raw.get(key)
-    return None if is_jsonata_expression(value) else value
+    return None if is_jsonata_expression(value) else optional_integer(value)
 
 
 def parse_task(name: str, raw: JsonObject, location: str, query_language: str) -> TaskState:

@@ -14,7 +14,7 @@ from emulator.language.evaluate.intrinsics import (
     is_intrinsic,
 )
 from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, PathNotFound, compile_path
-from emulator.language.states.common import fail
+from emulator.language.states.common import fail, text
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json, JsonObject
 
@@ -57,18 +57,19 @@ class DynamicValue:
 def dynamic_field(
     raw: JsonObject, key: str, location: str, allow_intrinsic: bool = True
 ) -> DynamicValue | None:
-    text = raw.get(key)
-    if text is None:
+    value = raw.get(key)
+    if value is None:
         return None
+    path = text(value)
     where = f"{location}/{key}"
-    if allow_intrinsic and is_intrinsic(text):
+    if allow_intrinsic and is_intrinsic(path):
         try:
-            return DynamicValue(key, None, compile_intrinsic(text))
+            return DynamicValue(key, None, compile_intrinsic(path))
         except InvalidIntrinsic:
             raise fail(
                 f"The value for the field '{key}' must be a valid JSONPath or intrinsic function", where
             )
     try:
-        return DynamicValue(key, compile_path(text), None)
+        return DynamicValue(key, compile_path(path), None)
     except InvalidPath:
         raise fail(f"The value for the field '{key}' must be a valid JSONPath", where) from None
