@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from emulator.language.errors import DefinitionError, required_fields_message
 from emulator.language.evaluate.variables import variable_references
-from emulator.language.states.common import JSONPATH, fail, optional_integer, optional_text, text
+from emulator.language.states.common import JSONPATH, fail
+from emulator.language.validated import optional_integer, optional_text, text
 from emulator.model.types import Json, JsonObject
 
 if TYPE_CHECKING:

@@ -14,15 +14,8 @@ from emulator.language.evaluate.jsonata import (
     compile_expression,
 )
 from emulator.language.evaluate.variables import Assignment, compile_assign
-from emulator.language.states.common import (
-    StateCommon,
-    fail,
-    jsonata_field,
-    objects,
-    optional_text,
-    parse_common,
-    text,
-)
+from emulator.language.states.common import StateCommon, fail, jsonata_field, parse_common
+from emulator.language.validated import objects, optional_text, text
 from emulator.model.types import Json, JsonObject
 
 

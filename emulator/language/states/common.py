@@ -9,7 +9,6 @@ languages carry ``Assign`` (see ``evaluate/variables.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 from emulator.language.errors import DefinitionError, ErrorName
 from emulator.language.evaluate.jsonata import JsonataTemplate
@@ -22,7 +21,8 @@ from emulator.language.evaluate.jsonpath import (
     compile_reference_path,
 )
 from emulator.language.evaluate.variables import Assignment, compile_assign
-from emulator.model.types import Json, JsonObject
+from emulator.language.validated import integer, number, objects, optional_number, optional_text, text, texts
+from emulator.model.types import JsonObject
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
@@ -64,44 +64,6 @@ class StateCommon:
     @property
     def is_jsonata(self) -> bool:
         return self.query_language == JSONATA
-
-
-# The parsers read a definition the validator accepted, so each field's JSON type is the one the
-# schema checked: these accessors state it to mypy without a runtime check. (A lone TestState state
-# is only checked structurally; its fields are taken as written, as they always were.)
-def text(value: Json) -> str:
-    return cast(str, value)
-
-
-def optional_text(value: Json) -> str | None:
-    return cast("str | None", value)
-
-
-def integer(value: Json) -> int:
-    return cast(int, value)
-
-
-def optional_integer(value: Json) -> int | None:
-    return cast("int | None", value)
-
-
-def optional_number(value: Json) -> float | None:
-    return cast("float | None", value)
-
-
-def json_object(value: Json) -> JsonObject:
-    """An object; an absent one (``None``) reads as empty."""
-    return cast(JsonObject, value or {})
-
-
-def objects(value: Json) -> list[JsonObject]:
-    """A list of objects; an absent list (``None``) reads as empty."""
-    return cast("list[JsonObject]", value or [])
-
-
-def texts(value: Json) -> tuple[str, ...]:
-    """A list of strings as a tuple; an absent list reads as empty."""
-    return tuple(cast("list[str]", value or ()))
 
 
 def location_of(*parts: str | int) -> str:
@@ -171,9 +133,9 @@ def parse_retry(raw: JsonObject, location: str) -> tuple[Retrier, ...]:
         retriers.append(
             Retrier(
                 error_equals=texts(item.get("ErrorEquals")),
-                interval_seconds=cast(float, item.get("IntervalSeconds", 1)),
-                max_attempts=cast(int, item.get("MaxAttempts", 3)),
-                backoff_rate=cast(float, item.get("BackoffRate", 2.0)),
+                interval_seconds=number(item.get("IntervalSeconds", 1)),
+                max_attempts=integer(item.get("MaxAttempts", 3)),
+                backoff_rate=number(item.get("BackoffRate", 2.0)),
                 max_delay_seconds=optional_number(item.get("MaxDelaySeconds")),
                 jitter_full=item.get("JitterStrategy", "NONE") == "FULL",
             )

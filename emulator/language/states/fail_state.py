@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from emulator.language.errors import StatesError
 from emulator.language.evaluate.jsonata import JsonataBindings, JsonataTemplate
-from emulator.language.states.common import StateCommon, jsonata_field, optional_text, parse_common
+from emulator.language.states.common import StateCommon, jsonata_field, parse_common
 from emulator.language.states.values import DynamicValue, dynamic_field
+from emulator.language.validated import optional_text
 from emulator.model.types import Json, JsonObject
 
 

@@ -29,19 +29,15 @@ from emulator.language.states.common import (
     Retrier,
     StateCommon,
     fail,
-    integer,
-    json_object,
     jsonata_field,
-    optional_integer,
-    optional_text,
     parse_catch,
     parse_common,
     parse_retry,
     path_field,
     reference_path_field,
-    text,
 )
 from emulator.language.states.task_state import TaskResource, parse_resource, seconds_expression
+from emulator.language.validated import integer, json_object, optional_integer, optional_text, text
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json, JsonObject
 

@@ -19,13 +19,13 @@ from emulator.language.states.common import (
     StateCommon,
     fail,
     jsonata_field,
-    optional_integer,
     parse_catch,
     parse_common,
     parse_retry,
     path_field,
     reference_path_field,
 )
+from emulator.language.validated import optional_integer
 from emulator.model.types import Json, JsonObject
 
 DEFAULT_TIMEOUT_SECONDS = 99999999

@@ -14,7 +14,8 @@ from emulator.language.evaluate.intrinsics import (
     is_intrinsic,
 )
 from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, PathNotFound, compile_path
-from emulator.language.states.common import fail, text
+from emulator.language.states.common import fail
+from emulator.language.validated import text
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json, JsonObject
 

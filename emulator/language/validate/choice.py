@@ -30,8 +30,9 @@ def check_choices(checker: Checker, choices: Json, query_language: str, location
         else:
             _check_jsonpath_rule(checker, rule, rule_location)
         check_string(checker, rule, "Next", rule_location)
-        if isinstance(rule.get("Assign"), dict):
-            check_assign_names(checker, rule["Assign"], query_language, join(rule_location, "Assign"))
+        assign = rule.get("Assign")
+        if isinstance(assign, dict):
+            check_assign_names(checker, assign, query_language, join(rule_location, "Assign"))
 
 
 def _check_jsonpath_rule(checker: Checker, rule: JsonObject, location: str) -> None:

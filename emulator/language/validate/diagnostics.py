@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from emulator.model.types import JsonObject
+from emulator.model.types import Json, JsonObject
 
 ERROR = "ERROR"
 WARNING = "WARNING"
@@ -65,7 +65,7 @@ def validation_response(
     """
     limit = max_results or _DEFAULT_MAX_RESULTS
     shown = diagnostics if severity == WARNING else errors_of(diagnostics)
-    listed = [_wire(d) for d in shown[:limit]]
+    listed: list[Json] = [_wire(d) for d in shown[:limit]]
     return {
         "result": "FAIL" if errors_of(diagnostics) else "OK",
         "diagnostics": listed,
@@ -73,8 +73,8 @@ def validation_response(
     }
 
 
-def _wire(diagnostic: Diagnostic) -> dict[str, str]:
-    item = {"severity": diagnostic.severity, "code": diagnostic.code, "message": diagnostic.message}
+def _wire(diagnostic: Diagnostic) -> JsonObject:
+    item: JsonObject = {"severity": diagnostic.severity, "code": diagnostic.code, "message": diagnostic.message}
     if diagnostic.location is not None:
         item["location"] = diagnostic.location
     return item

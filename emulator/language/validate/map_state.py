@@ -30,6 +30,7 @@ from emulator.language.validate.schema import (
     check_string,
 )
 from emulator.language.validate.values import label_problem
+from emulator.language.validated import json_object, text
 from emulator.model.types import JsonObject
 
 CheckMachine = Callable[[Checker, JsonObject, str, frozenset[str]], None]
@@ -64,7 +65,7 @@ def check_map(
         if "ItemSelector" in state:
             check_payload_template(checker, state["ItemSelector"], join(location, "ItemSelector"))
     if "Label" in state and check_string(checker, state, "Label", location):
-        problem = label_problem(state["Label"])
+        problem = label_problem(text(state["Label"]))
         if problem is not None:
             checker.error(problem, join(location, "Label"), INVALID_LABEL_NAME)
     _check_item_reader(checker, state, jsonata, location)
@@ -82,14 +83,14 @@ def _check_processor(checker: Checker, state: JsonObject, location: str, check_m
     field = "ItemProcessor" if "ItemProcessor" in state else "Iterator"
     if not check_object(checker, state, field, location):
         return
-    processor = state[field]
+    processor = json_object(state[field])
     processor_location = join(location, field)
     check_machine(checker, processor, processor_location, PROCESSOR_FIELDS)
     if "ProcessorConfig" in processor and check_object(
         checker, processor, "ProcessorConfig", processor_location
     ):
         _check_processor_config(
-            checker, processor["ProcessorConfig"], join(processor_location, "ProcessorConfig")
+            checker, json_object(processor["ProcessorConfig"]), join(processor_location, "ProcessorConfig")
         )
 
 
@@ -108,7 +109,7 @@ def _check_processor_config(checker: Checker, config: JsonObject, location: str)
 def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, location: str) -> None:
     if "ItemReader" not in state or not check_object(checker, state, "ItemReader", location):
         return
-    reader = state["ItemReader"]
+    reader = json_object(state["ItemReader"])
     reader_location = join(location, "ItemReader")
     check_fields(checker, reader, _for_language(ITEM_READER_FIELDS, jsonata), ("Resource",), reader_location)
     check_string(checker, reader, "Resource", reader_location)
@@ -120,7 +121,7 @@ def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, locat
 def _check_item_batcher(checker: Checker, state: JsonObject, jsonata: bool, location: str) -> None:
     if "ItemBatcher" not in state or not check_object(checker, state, "ItemBatcher", location):
         return
-    batcher = state["ItemBatcher"]
+    batcher = json_object(state["ItemBatcher"])
     batcher_location = join(location, "ItemBatcher")
     allowed = (
         ITEM_BATCHER_FIELDS - {"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"}
@@ -148,7 +149,7 @@ def _check_item_batcher(checker: Checker, state: JsonObject, jsonata: bool, loca
 def _check_result_writer(checker: Checker, state: JsonObject, jsonata: bool, location: str) -> None:
     if "ResultWriter" not in state or not check_object(checker, state, "ResultWriter", location):
         return
-    writer = state["ResultWriter"]
+    writer = json_object(state["ResultWriter"])
     writer_location = join(location, "ResultWriter")
     check_fields(checker, writer, _for_language(RESULT_WRITER_FIELDS, jsonata), (), writer_location)
     check_string(checker, writer, "Resource", writer_location)

@@ -8,7 +8,7 @@ is reported like any unknown field.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TypeGuard
 
 from emulator.language.errors import required_fields_message
 from emulator.language.validate.context import JSONATA, Checker, join
@@ -170,15 +170,15 @@ def check_one_of(checker: Checker, name: str, value: Json, values: Iterable[str]
     return False
 
 
-def is_jsonata_expression(value: Json) -> bool:
+def is_jsonata_expression(value: Json) -> TypeGuard[str]:
     return isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
 
 
-def is_integer(value: Json) -> bool:
+def is_integer(value: Json) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def is_number(value: Json) -> bool:
+def is_number(value: Json) -> TypeGuard[float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -237,7 +237,7 @@ def _check_numeric(
     minimum: float,
     maximum: float | None,
     jsonata: bool,
-    is_kind: Callable[[Any], bool],
+    is_kind: Callable[[Json], TypeGuard[float]],
     kind: str,
 ) -> None:
     if name not in node:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.language.errors import required_fields_message
 from emulator.language.evaluate.choice import is_timestamp
 from emulator.language.validate.choice import check_choices
@@ -48,6 +46,7 @@ from emulator.language.validate.schema import (
 )
 from emulator.language.validate.values import is_rfc3339_timestamp
 from emulator.language.validate.warnings import check_warnings
+from emulator.language.validated import json_array, json_object, text
 from emulator.model.types import Json, JsonObject
 
 _REQUIRED = {"Task": ("Resource",), "Choice": ("Choices",), "Parallel": ("Branches",)}
@@ -95,9 +94,9 @@ def check_state(checker: Checker, name: str, state: Json, location: str) -> None
     if "Type" not in state:
         checker.error(required_fields_message("Type"), location)
         return
-    state_type = state["Type"]
-    if not check_one_of(checker, "Type", state_type, STATE_TYPES, location):
+    if not check_one_of(checker, "Type", state["Type"], STATE_TYPES, location):
         return
+    state_type = text(state["Type"])
     query_language = _query_language(checker, state, location)
     jsonata_only = jsonata_only_fields(state_type) if query_language == JSONPATH else frozenset()
     check_fields(
@@ -112,7 +111,7 @@ def check_state(checker: Checker, name: str, state: Json, location: str) -> None
             checker.error(jsonata_only_message(name), location)
     check_string(checker, state, "Comment", location)
     if check_object(checker, state, "Assign", location) and "Assign" in state:
-        check_assign_names(checker, state["Assign"], query_language, join(location, "Assign"))
+        check_assign_names(checker, json_object(state["Assign"]), query_language, join(location, "Assign"))
     if state_type in _TRANSITIONING:
         _check_transition(checker, state, location)
     if query_language == JSONPATH:
@@ -167,7 +166,7 @@ def _check_pass(checker: Checker, state: JsonObject, query_language: str, locati
 def _check_task(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     jsonata = query_language == JSONATA
     if "Resource" in state and check_string(checker, state, "Resource", location):
-        check_task_resource(checker, state["Resource"], join(location, "Resource"))
+        check_task_resource(checker, text(state["Resource"]), join(location, "Resource"))
     check_integer(checker, state, "TimeoutSeconds", location, minimum=1, jsonata=jsonata)
     check_integer(checker, state, "HeartbeatSeconds", location, minimum=1, jsonata=jsonata)
     for name in ("TimeoutSecondsPath", "HeartbeatSecondsPath"):
@@ -239,10 +238,11 @@ def _check_parallel(checker: Checker, state: JsonObject, query_language: str, lo
 def check_error_handling(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:
     """``Retry`` and ``Catch`` of a Task, Parallel or Map state."""
     if check_array(checker, state, "Retry", location):
-        retriers = state.get("Retry", [])
-        for index, retrier in enumerate(retriers):
+        retriers = json_array(state.get("Retry", []))
+        for index, item in enumerate(retriers):
             retrier_location = f"{join(location, 'Retry')}[{index}]"
-            if _check_handler(checker, retrier, RETRIER_FIELDS, ("ErrorEquals",), retrier_location):
+            retrier = _check_handler(checker, item, RETRIER_FIELDS, ("ErrorEquals",), retrier_location)
+            if retrier is not None:
                 _check_error_equals(checker, retrier, index == len(retriers) - 1, retrier_location)
                 check_integer(
                     checker, retrier, "IntervalSeconds", retrier_location, minimum=1, maximum=MAX_SECONDS
@@ -268,17 +268,21 @@ def check_error_handling(checker: Checker, state: JsonObject, query_language: st
                         retrier_location,
                     )
     if check_array(checker, state, "Catch", location):
-        catchers = state.get("Catch", [])
+        catchers = json_array(state.get("Catch", []))
         excluded = "ResultPath" if query_language == JSONATA else "Output"
-        for index, catcher in enumerate(catchers):
+        for index, item in enumerate(catchers):
             catcher_location = f"{join(location, 'Catch')}[{index}]"
             allowed = CATCHER_FIELDS - {excluded}
-            if _check_handler(checker, catcher, allowed, ("ErrorEquals", "Next"), catcher_location):
+            catcher = _check_handler(checker, item, allowed, ("ErrorEquals", "Next"), catcher_location)
+            if catcher is not None:
                 _check_error_equals(checker, catcher, index == len(catchers) - 1, catcher_location)
                 check_string(checker, catcher, "Next", catcher_location)
                 if check_object(checker, catcher, "Assign", catcher_location) and "Assign" in catcher:
                     check_assign_names(
-                        checker, catcher["Assign"], query_language, join(catcher_location, "Assign")
+                        checker,
+                        json_object(catcher["Assign"]),
+                        query_language,
+                        join(catcher_location, "Assign"),
                     )
                 if "ResultPath" in catcher and query_language == JSONPATH:
                     check_reference_path_field(
@@ -287,13 +291,14 @@ def check_error_handling(checker: Checker, state: JsonObject, query_language: st
 
 
 def _check_handler(
-    checker: Checker, handler: Any, allowed: frozenset[str], required: tuple[str, ...], location: str
-) -> bool:
+    checker: Checker, handler: Json, allowed: frozenset[str], required: tuple[str, ...], location: str
+) -> JsonObject | None:
+    """The handler when it is an object (its fields checked), else None (reported)."""
     if not isinstance(handler, dict):
         checker.error("The value must be an OBJECT", location)
-        return False
+        return None
     check_fields(checker, handler, allowed, required, location)
-    return True
+    return handler
 
 
 def _check_error_equals(checker: Checker, handler: JsonObject, is_last: bool, location: str) -> None:
