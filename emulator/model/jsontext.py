@@ -26,13 +26,16 @@ def _finite(text: str) -> float:
 _decoder = json.JSONDecoder(parse_constant=_non_standard, parse_float=_finite)
 
 
-def to_json_text(value: Json) -> str:
+def to_json_text(value: object) -> str:
+    """The JSON text of ``value``: a JSON value, or any mapping/sequence of them the encoder takes
+    (a ``dict[str, str]``, a context mapping); anything else raises ``TypeError``."""
     return _encoder.encode(value)
 
 
 def from_json_text(text: str) -> Json:
     """Parse JSON text; raises ``ValueError`` on anything that is not exactly one JSON value."""
     try:
-        return _decoder.decode(text)
+        value: Json = _decoder.decode(text)
     except RecursionError:
         raise ValueError("Document nesting depth exceeds the maximum allowed") from None
+    return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 # Payloads are plain Python JSON values (dict/list/str/int/float/bool/None). They are treated as
 # immutable by convention: code that needs a changed value builds a new container.

@@ -29,7 +29,7 @@ from typing import TypeAlias, TypeGuard
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, compile_path
 from emulator.model.jsontext import from_json_text, to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 _MAX_NESTING = 10
 _MAX_STRING_LENGTH = 10000
@@ -251,7 +251,7 @@ def _failure(cause: str) -> StatesError:
     return StatesError(ErrorName.INTRINSIC_FAILURE, cause)
 
 
-def _is_number(value: Json) -> bool:
+def _is_number(value: Json) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -263,8 +263,7 @@ def _integer(call: Intrinsic, value: Json, role: str) -> int:
         if not math.isfinite(value):
             raise _failure(f"The {role} argument of {_qualified(call)} must be a finite number")
         return math.floor(value + 0.5)
-    integer: int = value
-    return integer
+    return value
 
 
 def _string(call: Intrinsic, value: Json, role: str) -> str:
@@ -276,6 +275,14 @@ def _string(call: Intrinsic, value: Json, role: str) -> str:
 def _array(call: Intrinsic, value: Json, role: str = "first") -> list[Json]:
     if not isinstance(value, list):
         raise _failure(f"The {role} argument of {_qualified(call)} must be an array, got {_describe(value)}")
+    return value
+
+
+def _object(call: Intrinsic, value: Json, role: str) -> JsonObject:
+    if not isinstance(value, dict):
+        raise _failure(
+            f"The {role} argument of {_qualified(call)} must be a JSON object, got {_describe(value)}"
+        )
     return value
 
 
@@ -481,12 +488,9 @@ def _hash(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:
 
 
 def _json_merge(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:
-    left, right, deep = values
-    for role, operand in (("first", left), ("second", right)):
-        if not isinstance(operand, dict):
-            raise _failure(
-                f"The {role} argument of {_qualified(call)} must be a JSON object, got {_describe(operand)}"
-            )
+    first, second, deep = values
+    left = _object(call, first, "first")
+    right = _object(call, second, "second")
     if not isinstance(deep, bool):
         raise _failure(f"The third argument of {_qualified(call)} must be a boolean, got {_describe(deep)}")
     if deep:

@@ -19,7 +19,7 @@ import random
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from jsonata import functions as library
 from jsonata import jexception, utils
@@ -63,7 +63,7 @@ def _rng() -> random.Random:
     return rng
 
 
-def _is_integer(value: Any) -> bool:
+def _is_integer(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
 
 
@@ -79,18 +79,23 @@ def partition(array: Json, size: Json) -> Json:
     return [list(array[index : index + chunk]) for index in range(0, len(array), chunk)]
 
 
-def range_(start: Json, end: Json, step: Json) -> Json:
+def range_(start: Json, end: Json, step: Json) -> object:
     if start is None or end is None or step is None:
         return None
-    for name, value in (("start", start), ("end", end), ("step", step)):
-        if not _is_integer(value):
-            raise _failure(f"The {name} argument of $range must be an integer, but was: {value}")
+    first = int(_range_argument("start", start))
+    last = int(_range_argument("end", end))
+    increment = int(_range_argument("step", step))
     if step == 0:
         raise _failure("The step argument of $range must not be 0")
-    first, last, increment = int(start), int(end), int(step)
     stop = last + (1 if increment > 0 else -1)
     # A sequence: a one-element range collapses to its value ($range(1, 9, 9) is 1 on AWS).
     return utils.Utils.create_sequence_from_iter(range(first, stop, increment))
+
+
+def _range_argument(name: str, value: Json) -> int | float:
+    if not _is_integer(value):
+        raise _failure(f"The {name} argument of $range must be an integer, but was: {value}")
+    return value
 
 
 def hash_(value: Json, algorithm: Json) -> Json:
@@ -102,7 +107,8 @@ def hash_(value: Json, algorithm: Json) -> Json:
     if function is None:
         supported = ", ".join(_HASH_ALGORITHMS)
         raise _failure(f"The algorithm argument of $hash must be one of: {supported}")
-    return function(value.encode("utf-8", "replace")).hexdigest()
+    digest: str = function(value.encode("utf-8", "replace")).hexdigest()
+    return digest
 
 
 def random_(seed: Json = None) -> float:
@@ -123,9 +129,10 @@ def parse(text: Json) -> Json:
     if not isinstance(text, str):
         raise _failure(f"The argument of $parse must be a string, but was: {text}")
     try:
-        return json.loads(text)
+        parsed: Json = json.loads(text)
     except ValueError:
         raise _failure(f"The argument of $parse is not valid JSON: {text}")
+    return parsed
 
 
 class _Native(Jsonata.JFunctionCallable):  # type: ignore[misc]  # the library is untyped

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.jsonpath_general import PathBudgetExceeded, find_all
@@ -31,7 +32,7 @@ from emulator.language.evaluate.jsonpath_syntax import (
     parse_tokens,
 )
 from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 __all__ = [
     "ROOT_CONTEXT",
@@ -188,7 +189,8 @@ class JsonPath:
         if self.root == ROOT_INPUT:
             document = value
         elif self.root == ROOT_CONTEXT:
-            document = context if context is not None else {}
+            # The context object is a dict (``Mapping`` only says it is not changed here).
+            document = cast(JsonObject, context) if context is not None else {}
         else:
             name = self.variable or ""
             if variables is None or name not in variables:
@@ -231,7 +233,7 @@ class JsonPath:
         return {name: parent[name] for name in last.names if name in parent}
 
 
-def compile_path(text: str) -> JsonPath:
+def compile_path(text: object) -> JsonPath:
     """Compile a JSONPath (``$…``), context path (``$$…``) or variable path (``$name…``).
 
     Raises ``InvalidPath`` (a ``ValueError``) when the text is not a path. The same parser answers
@@ -312,7 +314,7 @@ class ReferencePath:
         )
 
 
-def compile_reference_path(text: str) -> ReferencePath:
+def compile_reference_path(text: object) -> ReferencePath:
     """Compile a Reference Path; raises ``InvalidPath`` for anything that is not one."""
     if not isinstance(text, str) or not text.startswith("$") or text.startswith("$$"):
         raise InvalidPath(f"not a reference path: {text!r}")

@@ -37,10 +37,14 @@ from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
 Variables = Mapping[str, Json] | None
+Context = Mapping[str, Json] | None
 
 
-def path_not_found_cause(path: JsonPath, field: str, value: Json, context: Json, variables: Variables) -> str:
+def path_not_found_cause(
+    path: JsonPath, field: str, value: Json, context: Mapping[str, Json] | None, variables: Variables
+) -> str:
     """AWS's cause (without the state prefix) for a template path that matched nothing."""
+    document: object
     if path.root == ROOT_CONTEXT:
         document = context
     elif path.root == ROOT_VARIABLE and variables is not None:
@@ -57,7 +61,9 @@ def path_not_found_cause(path: JsonPath, field: str, value: Json, context: Json,
 class _Constant:
     value: Json
 
-    def evaluate(self, value: Json, context: Json, rng: random.Random | None, variables: Variables) -> Json:
+    def evaluate(
+        self, value: Json, context: Context, rng: random.Random | None, variables: Variables
+    ) -> Json:
         return self.value
 
 
@@ -66,7 +72,9 @@ class _Path:
     field: str
     path: JsonPath
 
-    def evaluate(self, value: Json, context: Json, rng: random.Random | None, variables: Variables) -> Json:
+    def evaluate(
+        self, value: Json, context: Context, rng: random.Random | None, variables: Variables
+    ) -> Json:
         try:
             return self.path.get(value, context, variables)
         except PathNotFound:
@@ -80,7 +88,9 @@ class _Call:
     field: str
     intrinsic: Intrinsic
 
-    def evaluate(self, value: Json, context: Json, rng: random.Random | None, variables: Variables) -> Json:
+    def evaluate(
+        self, value: Json, context: Context, rng: random.Random | None, variables: Variables
+    ) -> Json:
         try:
             return self.intrinsic.evaluate(value, context, rng, variables)
         except PathNotFound as error:
@@ -94,7 +104,9 @@ class _Call:
 class _Object:
     fields: tuple[tuple[str, _Node], ...]
 
-    def evaluate(self, value: Json, context: Json, rng: random.Random | None, variables: Variables) -> Json:
+    def evaluate(
+        self, value: Json, context: Context, rng: random.Random | None, variables: Variables
+    ) -> Json:
         return {key: node.evaluate(value, context, rng, variables) for key, node in self.fields}
 
 
@@ -102,7 +114,9 @@ class _Object:
 class _Array:
     items: tuple[_Node, ...]
 
-    def evaluate(self, value: Json, context: Json, rng: random.Random | None, variables: Variables) -> Json:
+    def evaluate(
+        self, value: Json, context: Context, rng: random.Random | None, variables: Variables
+    ) -> Json:
         return [node.evaluate(value, context, rng, variables) for node in self.items]
 
 

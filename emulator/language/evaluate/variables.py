@@ -17,14 +17,14 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate import jsonata
 from emulator.language.evaluate import templates as jsonpath_templates
 from emulator.language.evaluate.jsonata import JsonataBindings
 from emulator.model.jsontext import to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 JSONATA: Final = "JSONata"
 MAX_ASSIGN_BYTES: Final = 262_144
@@ -53,13 +53,12 @@ class Assignment:
     ) -> dict[str, Json]:
         """The values of a JSONPath ``Assign``; ``value`` is what ``$`` means for the state."""
         assert self.jsonpath is not None
-        assigned: dict[str, Json] = self.jsonpath.evaluate(value, context, rng, variables)
-        return assigned
+        # An Assign block is an object, so its template builds one.
+        return cast(JsonObject, self.jsonpath.evaluate(value, context, rng, variables))
 
     def evaluate_jsonata(self, bindings: JsonataBindings) -> dict[str, Json]:
         assert self.jsonata is not None
-        assigned: dict[str, Json] = self.jsonata.evaluate(bindings)
-        return assigned
+        return cast(JsonObject, self.jsonata.evaluate(bindings))  # an object, as above
 
     def evaluate(
         self,

@@ -81,7 +81,7 @@ def path_field(raw: JsonObject, key: str, location: str, default: str | None = "
     if raw[key] is None:
         return None
     try:
-        return compile_path(text(raw[key]))
+        return compile_path(raw[key])
     except InvalidPath:
         raise fail(f"The value for the field '{key}' must be a valid JSONPath", f"{location}/{key}") from None
 
@@ -92,7 +92,7 @@ def reference_path_field(raw: JsonObject, key: str, location: str) -> ReferenceP
     if path is None:
         return None
     try:
-        return compile_reference_path(text(path))
+        return compile_reference_path(path)
     except InvalidPath:
         raise fail(
             f"The value for the field '{key}' must be a valid ReferencePath", f"{location}/{key}"

@@ -15,7 +15,6 @@ from emulator.language.evaluate.intrinsics import (
 )
 from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, PathNotFound, compile_path
 from emulator.language.states.common import fail
-from emulator.language.validated import text
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json, JsonObject
 
@@ -61,16 +60,15 @@ def dynamic_field(
     value = raw.get(key)
     if value is None:
         return None
-    path = text(value)
     where = f"{location}/{key}"
-    if allow_intrinsic and is_intrinsic(path):
+    if allow_intrinsic and is_intrinsic(value):
         try:
-            return DynamicValue(key, None, compile_intrinsic(path))
+            return DynamicValue(key, None, compile_intrinsic(value))
         except InvalidIntrinsic:
             raise fail(
                 f"The value for the field '{key}' must be a valid JSONPath or intrinsic function", where
             )
     try:
-        return DynamicValue(key, compile_path(path), None)
+        return DynamicValue(key, compile_path(value), None)
     except InvalidPath:
         raise fail(f"The value for the field '{key}' must be a valid JSONPath", where) from None

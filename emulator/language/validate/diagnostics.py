@@ -74,7 +74,11 @@ def validation_response(
 
 
 def _wire(diagnostic: Diagnostic) -> JsonObject:
-    item: JsonObject = {"severity": diagnostic.severity, "code": diagnostic.code, "message": diagnostic.message}
+    item: JsonObject = {
+        "severity": diagnostic.severity,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+    }
     if diagnostic.location is not None:
         item["location"] = diagnostic.location
     return item
