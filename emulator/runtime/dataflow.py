@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from emulator.language.errors import StatesError
 from emulator.language.evaluate import field_errors
@@ -28,6 +28,7 @@ from emulator.language.evaluate.jsonata import (
     JsonataBindings,
     JsonataExpression,
     JsonataTemplate,
+    NotAvailable,
     QueryEvaluationError,
 )
 from emulator.language.evaluate.jsonata_values import json_type_name
@@ -78,8 +79,8 @@ class DataFlow:
         value: Json,
         context: Mapping[str, Json],
         chain: Chain,
-        result: Json = NOT_AVAILABLE,
-        error_output: Json = NOT_AVAILABLE,
+        result: Json | NotAvailable = NOT_AVAILABLE,
+        error_output: Json | NotAvailable = NOT_AVAILABLE,
     ) -> JsonataBindings:
         return JsonataBindings(
             states_input=value,
@@ -271,8 +272,8 @@ class DataFlow:
         """(the Map's effective input, its items, its MaxConcurrency)."""
         if not state.common.is_jsonata:
             effective = apply_input_path(state.common.input_path, value, context, chain.variables)
-            items = items_of(state, effective, context, chain.variables)
-            return effective, items, max_concurrency_of(state, effective, context, chain.variables)
+            listed = items_of(state, effective, context, chain.variables)
+            return effective, listed, max_concurrency_of(state, effective, context, chain.variables)
         bindings = self.bindings(value, context, chain)
         if state.items is None:
             items = value
@@ -306,11 +307,16 @@ class DataFlow:
         chain: Chain,
     ) -> Json:
         """The input of iteration ``index`` (ItemSelector with ``$$.Map.Item``)."""
-        selector: Any = state.jsonata_item_selector if state.common.is_jsonata else state.item_selector
+        if state.common.is_jsonata:
+            template = state.jsonata_item_selector
+            if template is None:
+                return item
+            item_context = dict(context)
+            item_context["Map"] = {"Item": {"Index": index, "Value": item}}
+            return template.evaluate(self.bindings(effective, item_context, chain))
+        selector = state.item_selector
         if selector is None:
             return item
         item_context = dict(context)
         item_context["Map"] = {"Item": {"Index": index, "Value": item}}
-        if state.common.is_jsonata:
-            return selector.evaluate(self.bindings(effective, item_context, chain))
         return selector.evaluate(effective, item_context, self.rng, chain.variables)

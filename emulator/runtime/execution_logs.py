@@ -22,7 +22,7 @@ import logging
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from emulator.model.history import History, HistoryEvent
 from emulator.model.jsontext import to_json_text
@@ -113,11 +113,13 @@ def destination_of(configuration: Mapping[str, Json] | None) -> LogDestination |
     """The destination of a (checked) ``loggingConfiguration``; None when nothing is logged."""
     if not configuration:
         return None
-    level = configuration.get("level") or "OFF"
+    # A stored loggingConfiguration: its shape was checked against the API model at the request.
+    level = cast(str, configuration.get("level") or "OFF")
     if level == "OFF":
         return None
-    for destination in configuration.get("destinations") or ():
-        group = parse_log_group_arn((destination.get("cloudWatchLogsLogGroup") or {}).get("logGroupArn"))
+    for destination in cast("list[JsonObject]", configuration.get("destinations") or ()):
+        log_group = cast(JsonObject, destination.get("cloudWatchLogsLogGroup") or {})
+        group = parse_log_group_arn(log_group.get("logGroupArn"))
         if group is not None:
             return LogDestination(group, level, bool(configuration.get("includeExecutionData")))
     return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import runtime_error_prefix
@@ -271,8 +271,9 @@ class Executor:
                     chain.last = scope.run.recorder.add(unit.failed_event, attempt.last_event)
                 raise attempt.failure
             await self.waiter.wait(scope.run, delay)
-            retried = dict(context["State"])
-            retried["RetryCount"] = retried.get("RetryCount", 0) + 1
+            # ``$$.State`` is the object runtime/context.py builds, its RetryCount an integer.
+            retried = dict(cast(JsonObject, context["State"]))
+            retried["RetryCount"] = cast(int, retried.get("RetryCount", 0)) + 1
             context["State"] = retried
             chain.last = attempt.last_event
             try:

@@ -63,13 +63,13 @@ class TaskEvents:
         if self.kind == "lambda":
             self._add("LambdaFunctionStarted")
         elif self.kind == "activity":
-            details = {} if worker_name is None else {"workerName": worker_name}
+            details: JsonObject = {} if worker_name is None else {"workerName": worker_name}
             self._add("ActivityStarted", "activityStartedEventDetails", details)
         else:
             self._add("TaskStarted", "taskStartedEventDetails", self._service_fields())
 
     def submitted(self, output: Json) -> None:
-        details = {
+        details: JsonObject = {
             **self._service_fields(),
             "output": self.recorder.text(output),
             "outputDetails": dict(_NOT_TRUNCATED),

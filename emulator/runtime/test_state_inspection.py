@@ -128,7 +128,7 @@ def _traced(exchange: HttpExchange, inspection: Inspection) -> Json:
     layout). Nothing an EventBridge connection would add is sent here, so ``revealSecrets`` has
     nothing to reveal: what the definition sent and what came back are shown as they are."""
     sent = exchange.request
-    request = {"protocol": sent.protocol, "method": sent.method, "url": sent.url}
+    request: JsonObject = {"protocol": sent.protocol, "method": sent.method, "url": sent.url}
     request["headers"] = to_json_text(sent.headers)
     if sent.body is not None:
         request["body"] = sent.body

@@ -25,11 +25,11 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from emulator.language.errors import DefinitionError, ErrorName, StatesError
 from emulator.language.evaluate.jsonpath import InvalidPath, JsonPath, PathNotFound, compile_path
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 SCHEMA_VALIDATION_FAILED = "SCHEMA_VALIDATION_FAILED"
 
@@ -449,6 +449,7 @@ def compile_choices(choices: Json, location: str = "") -> tuple[ChoiceBranch, ..
     for index, choice in enumerate(choices):
         rule_location = f"{field_location}/{index}"
         rule = _compile_rule(choice, rule_location, top_level=True)
+        choice = cast(JsonObject, choice)  # _compile_rule raised unless it is an object
         target = choice.get("Next")
         if target is None:
             raise _schema_error("These fields are required: [Next]", rule_location)

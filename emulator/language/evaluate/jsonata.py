@@ -101,14 +101,14 @@ class QueryEvaluationError(StatesError):
         self.location = location
 
 
-class _NotAvailable:
+class NotAvailable:
     __slots__ = ()
 
     def __repr__(self) -> str:
         return "NOT_AVAILABLE"
 
 
-NOT_AVAILABLE: Final = _NotAvailable()
+NOT_AVAILABLE: Final = NotAvailable()
 """``states_result``/``states_error_output`` where the field cannot see them (``None`` is JSON null)."""
 
 
@@ -129,8 +129,8 @@ class JsonataBindings:
     states_input: Json
     context: Mapping[str, Json]
     variables: Mapping[str, Json] = field(default_factory=lambda: _EMPTY)
-    states_result: Json | _NotAvailable = NOT_AVAILABLE
-    states_error_output: Json | _NotAvailable = NOT_AVAILABLE
+    states_result: Json | NotAvailable = NOT_AVAILABLE
+    states_error_output: Json | NotAvailable = NOT_AVAILABLE
     rng: random.Random | None = None
     now_milliseconds: int | None = None
 

@@ -84,7 +84,7 @@ def compile_assign(raw: Json, query_language: str, location: str = "") -> Assign
     return Assignment(names=names, jsonpath=jsonpath_templates.compile_template(raw, location))
 
 
-def assigned_variables_text(assigned: Mapping[str, Json]) -> dict[str, str]:
+def assigned_variables_text(assigned: Mapping[str, Json]) -> JsonObject:
     """The ``assignedVariables`` of a StateExited event: each value as compact JSON text.
 
     Raises ``States.DataLimitExceeded`` when the values exceed AWS's 256 KiB per ``Assign``.
@@ -99,7 +99,7 @@ def assigned_variables_text(assigned: Mapping[str, Json]) -> dict[str, str]:
             ErrorName.DATA_LIMIT_EXCEEDED,
             "The assigned variables have a size exceeding the maximum number of bytes service limit.",
         )
-    return texts
+    return cast(JsonObject, texts)  # strings are JSON values (``dict`` is invariant, hence the cast)
 
 
 # --- variableReferences ------------------------------------------------------------------------

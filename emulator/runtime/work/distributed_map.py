@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
@@ -239,7 +239,8 @@ class DistributedMapWork:
         selected = self._select_items(scope.dataflow, state, value, items, context, chain)
         if config.item_batcher is not None:
             inputs = batches_of(config.item_batcher, selected, value, context, self.rng, variables, bindings)
-            sizes = [len(batch["Items"]) for batch in inputs]
+            # Each batch is ``{"BatchInput"?, "Items": [...]}``, as ``batches_of`` builds it.
+            sizes = [len(cast("list[Json]", cast(JsonObject, batch)["Items"])) for batch in inputs]
         else:
             inputs, sizes = selected, [1] * len(selected)
         frame.counts.planned(len(items), len(inputs))
