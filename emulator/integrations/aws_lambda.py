@@ -86,8 +86,9 @@ def function_error(reply_body: str, legacy: bool) -> StatesError:
     """An ``Unhandled`` function error as Step Functions reports it."""
     document = parse_body(reply_body)
     error = UNKNOWN_ERROR
-    if isinstance(document, dict) and isinstance(document.get("errorType"), str):
-        error = document["errorType"]
+    error_type = document.get("errorType") if isinstance(document, dict) else None
+    if isinstance(error_type, str):
+        error = error_type
     cause = reply_body if legacy or not isinstance(document, dict | list) else to_json_text(document)
     return StatesError(error, cause)
 
@@ -97,7 +98,7 @@ def invoke_output(body: str, status: int, version: str, request_id: str) -> dict
     length = str(len(body.encode("utf-8", "replace")))
     date = email.utils.formatdate(usegmt=True)
     trace = f"root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};sampled=0"
-    headers = {
+    headers: dict[str, Json] = {
         "Connection": "keep-alive",
         "Content-Length": length,
         "Content-Type": "application/json",

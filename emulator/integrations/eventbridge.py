@@ -13,7 +13,7 @@ task fails with ``EventBridge.FailedEntry`` and PutEvents' answer as the cause; 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from emulator.integrations.clients import AwsClients
 from emulator.integrations.registry import TaskInvocation
@@ -56,7 +56,8 @@ class EventBridgeIntegration(OptimizedIntegration):
         answered: list[Any] = []
         if sendable:
             sent = await super().invoke(_with_parameters(invocation, dict(parameters, Entries=sendable)))
-            answered = list(sent.get("Entries", [])) if isinstance(sent, dict) else []
+            # PutEvents answers ``Entries`` as an array (the API model).
+            answered = list(cast("list[Json]", sent.get("Entries", []))) if isinstance(sent, dict) else []
         results: list[Json] = []
         for entry in shaped:
             results.append(dict(_MALFORMED) if _malformed(entry) else (answered.pop(0) if answered else {}))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import aiohttp
@@ -20,7 +20,7 @@ import aiohttp
 from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
-from emulator.model.types import Json
+from emulator.model.types import Json, JsonObject
 
 METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"})
 PARAMETERS = (
@@ -115,8 +115,11 @@ class HttpIntegration:
                 ErrorName.RUNTIME,
                 f"The HTTP Task needs an ApiEndpoint and a Method ({', '.join(sorted(METHODS))})",
             )
-        headers = {str(k): _scalar(v) for k, v in (parameters.get("Headers") or {}).items()}
-        query = {str(k): _scalar(v) for k, v in (parameters.get("QueryParameters") or {}).items()}
+        # Not checked to be objects: anything else fails here, as it always did.
+        headers = {str(k): _scalar(v) for k, v in cast(JsonObject, parameters.get("Headers") or {}).items()}
+        query = {
+            str(k): _scalar(v) for k, v in cast(JsonObject, parameters.get("QueryParameters") or {}).items()
+        }
         data = self._body(parameters, headers)
         if self._session is None:
             self._session = aiohttp.ClientSession()
@@ -151,7 +154,7 @@ class HttpIntegration:
             status_text = reason
         received = HttpResponseRecord(status, status_text, response_headers, text, sent.protocol)
         result: dict[str, Json] = {
-            "Headers": response_headers,
+            "Headers": cast(JsonObject, response_headers),  # lists of strings (``dict`` is invariant)
             "ResponseBody": body,
             "StatusCode": status,
             "StatusText": status_text,

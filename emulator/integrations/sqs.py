@@ -70,8 +70,9 @@ class SqsIntegration(OptimizedIntegration):
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         parameters = invocation.parameters
-        if isinstance(parameters, dict) and isinstance(parameters.get("QueueUrl"), str):
-            await self._check_host(parameters["QueueUrl"])
+        queue_url = parameters.get("QueueUrl") if isinstance(parameters, dict) else None
+        if isinstance(queue_url, str):
+            await self._check_host(queue_url)
         return await super().invoke(invocation)
 
     async def _check_host(self, url: str) -> None:

@@ -88,7 +88,7 @@ def input_text(value: Json) -> str:
 
 
 def sdk_http_metadata(body_length: int, request_id: str) -> dict[str, Json]:
-    headers = {
+    headers: dict[str, Json] = {
         "connection": "keep-alive",
         "Content-Length": str(body_length),
         "Content-Type": JSON_1_0,
