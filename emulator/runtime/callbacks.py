@@ -16,6 +16,7 @@ from typing import Any
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.jsontext import from_json_text
 from emulator.model.types import Json
+from emulator.runtime.clock import Clock
 from emulator.runtime.task_tokens import OutcomeKind, PendingTask, TaskOutcome, TaskTokenRegistry, TokenState
 from emulator.runtime.virtual_clock import parking
 
@@ -45,7 +46,7 @@ class CallbackWaiter:
         tokens: TaskTokenRegistry,
         timeout_scale: float = 1.0,
         sleep: Sleep | None = None,
-        clock: Any = None,
+        clock: Clock | None = None,
     ) -> None:
         """``clock``: a virtual clock (``--clock virtual|auto``) times the heartbeats instead of
         ``sleep``, and is told the wait is on the outside world."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import runtime_error_prefix
@@ -38,7 +38,7 @@ from emulator.runtime.work.registry import WorkRegistry
 from emulator.runtime.work.scope import Context, Outcome, RetryDecider, Scope, Waiter, Work
 
 # The attempt a resumed state takes up (runtime/resume.py): (scope, prepared, context) -> outcome.
-Resumed = Callable[[Scope, Any, Context], Awaitable[Outcome]]
+Resumed = Callable[[Scope, object, Context], Awaitable[Outcome]]
 
 # Shared by every event that carries it: recorded details are never modified.
 NOT_TRUNCATED: JsonObject = {"truncated": False}

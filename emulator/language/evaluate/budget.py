@@ -29,7 +29,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 PAYLOAD_LIMIT_BYTES: Final = 256 * 1024
 """AWS's limit on a state's input or output (and so on any value a state can produce)."""
@@ -145,12 +145,12 @@ def check_array_length(length: int, what: str = "The array") -> None:
         raise data_limit_exceeded(f"{what} of {length} items")
 
 
-def exceeds_payload(value: Any, limit: int = PAYLOAD_LIMIT_BYTES) -> bool:
+def exceeds_payload(value: object, limit: int = PAYLOAD_LIMIT_BYTES) -> bool:
     """Whether ``value`` written as JSON would take more than ``limit`` bytes, found without writing
     it: a walk that stops as soon as the count passes ``limit`` (so it costs at most ``limit`` steps,
     however many times a shared value is referenced)."""
     remaining = limit
-    stack = [value]
+    stack: list[object] = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):

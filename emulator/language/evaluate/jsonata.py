@@ -80,7 +80,7 @@ _HOOKS: Final = {"__evaluate_entry": _on_entry, "__evaluate_exit": _on_exit}
 class _BoundedJsonata(Jsonata):  # type: ignore[misc]  # the library is untyped
     """The library's evaluator with ``&`` checked before it concatenates (``$s & $s`` doubles)."""
 
-    def evaluate_string_concat(self, lhs: Any, rhs: Any) -> str:
+    def evaluate_string_concat(self, lhs: object, rhs: object) -> str:
         size = 0
         for side in (lhs, rhs):
             if isinstance(side, str):

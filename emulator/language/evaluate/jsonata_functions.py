@@ -211,12 +211,12 @@ def _replace_guard(
         budget.check_string_length(size, "The result of $replace")
 
 
-def distinct(array: Any) -> Any:
+def distinct(array: object) -> object:
     """``$distinct`` in linear time (the library's is quadratic, in one C call the budget cannot
     interrupt). Items are compared as JSONata does: deep equality, ``1`` and ``true`` differ."""
     if array is None or not isinstance(array, list) or len(array) <= 1:
         return array
-    seen: set[Any] = set()
+    seen: set[tuple[str, object]] = set()
     results = utils.Utils.create_sequence() if isinstance(array, utils.Utils.JList) else []
     for item in array:
         key = _distinct_key(item)
@@ -226,7 +226,7 @@ def distinct(array: Any) -> Any:
     return results
 
 
-def _distinct_key(item: Any) -> Any:
+def _distinct_key(item: object) -> tuple[str, object]:
     if isinstance(item, bool):
         return ("b", item)
     if isinstance(item, int | float):

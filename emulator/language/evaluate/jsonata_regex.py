@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Final
+from typing import Final, Protocol
 
 import re2
 from jsonata import jexception
@@ -32,6 +32,26 @@ _OPTIONS: Final = re2.Options()
 _OPTIONS.log_errors = False  # a refused pattern is reported to the user, not logged by RE2
 _UNICODE_ESCAPE: Final = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})")
 _TEMPLATE_GROUP: Final = re.compile(r"\\g<(\d+)>|\\(\d+)")
+
+
+class Match(Protocol):
+    """What ``sub`` reads of an RE2 match (the library reads the rest: ``re.Match``'s methods)."""
+
+    def span(self) -> tuple[int, int]: ...
+    def group(self, index: int, /) -> str | None: ...
+
+
+class CompiledPattern(Protocol):
+    """An RE2 compiled pattern (``re2`` ships no types)."""
+
+    groups: int
+
+    def search(self, string: str, /) -> Match | None: ...
+    def finditer(self, string: str, /) -> Iterator[Match]: ...
+    def split(self, string: str, maxsplit: int = 0, /) -> list[str]: ...
+
+
+Replacement = str | Callable[[Match], str]
 
 
 def _translate(pattern: str) -> str:
@@ -61,13 +81,13 @@ class UnsupportedPattern:
             "linear-time regular expression engine (RE2) does not support",
         )
 
-    def search(self, string: str) -> Any:
+    def search(self, string: str) -> Match | None:
         raise self._fail()
 
-    def finditer(self, string: str) -> Iterator[Any]:
+    def finditer(self, string: str) -> Iterator[Match]:
         raise self._fail()
 
-    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+    def sub(self, repl: Replacement, string: str, count: int = 0) -> str:
         raise self._fail()
 
     def split(self, string: str, maxsplit: int = 0) -> list[str]:
@@ -79,21 +99,21 @@ class LinearPattern:
 
     __slots__ = ("pattern", "_compiled")
 
-    def __init__(self, pattern: str, compiled: Any) -> None:
+    def __init__(self, pattern: str, compiled: CompiledPattern) -> None:
         self.pattern = pattern
         self._compiled = compiled
 
-    def search(self, string: str) -> Any:
+    def search(self, string: str) -> Match | None:
         return self._compiled.search(string)
 
-    def finditer(self, string: str) -> Iterator[Any]:
+    def finditer(self, string: str) -> Iterator[Match]:
         return iter(self._compiled.finditer(string))
 
     def split(self, string: str, maxsplit: int = 0) -> list[str]:
         return list(self._compiled.split(string, maxsplit))
 
-    def sub(self, repl: Any, string: str, count: int = 0) -> str:
-        expand: Callable[[Any], str] = repl if callable(repl) else _template(repl, self._compiled.groups)
+    def sub(self, repl: Replacement, string: str, count: int = 0) -> str:
+        expand: Callable[[Match], str] = repl if callable(repl) else _template(repl, self._compiled.groups)
         pieces: list[str] = []
         size = 0
         last = 0
@@ -111,7 +131,7 @@ class LinearPattern:
         return "".join(pieces)
 
 
-def _template(template: str, groups: int) -> Callable[[Any], str]:
+def _template(template: str, groups: int) -> Callable[[Match], str]:
     """Python ``re``'s replacement template (``\\g<n>`` / ``\\n``, the only forms the library writes)."""
     for found in _TEMPLATE_GROUP.finditer(template):
         number = int(found.group(1) or found.group(2))
@@ -120,7 +140,7 @@ def _template(template: str, groups: int) -> Callable[[Any], str]:
     if "\\" not in template:
         return lambda match: template
 
-    def expand(match: Any) -> str:
+    def expand(match: Match) -> str:
         def group(found: re.Match[str]) -> str:
             return match.group(int(found.group(1) or found.group(2))) or ""
 

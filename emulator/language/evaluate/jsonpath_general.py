@@ -25,7 +25,7 @@ depth of the document.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Final, TypeGuard, TypeVar
 
 from emulator.language.evaluate.jsonpath_syntax import (
     And,
@@ -63,7 +63,9 @@ class _Undefined:
         return "UNDEFINED"
 
 
-UNDEFINED: Any = _Undefined()
+UNDEFINED: Final = _Undefined()
+"""What a filter operand is when its path matched nothing (operand values are ``object``: a JSON
+value, ``UNDEFINED`` or a regex ``Pattern``)."""
 
 
 def find_all(tokens: tuple[Token, ...], document: Json, root: Json | None = None) -> list[Json]:
@@ -77,7 +79,7 @@ class _Evaluation:
     def __init__(self, root: Json) -> None:
         self.root = root
         self.budget = BUDGET
-        self.cache: dict[int, Any] = {}
+        self.cache: dict[int, object] = {}
 
     def spend(self, steps: int) -> None:
         self.budget -= steps
@@ -198,7 +200,7 @@ class _Evaluation:
             return any(self.test(operand, item) for operand in expression.operands)
         raise AssertionError(expression)
 
-    def operand(self, operand: Operand, item: Json) -> Any:
+    def operand(self, operand: Operand, item: Json) -> object:
         if isinstance(operand, Literal):
             return operand.value
         if isinstance(operand, Pattern):
@@ -210,12 +212,13 @@ class _Evaluation:
             return self.cache[key]
         return self._path_value(operand, item)
 
-    def _path_value(self, operand: PathOperand, document: Json) -> Any:
+    def _path_value(self, operand: PathOperand, document: Json) -> object:
         tokens = operand.tokens
         function = tokens[-1] if tokens and isinstance(tokens[-1], Function) else None
         if function is not None:
             tokens = tokens[:-1]
         found = self.matches(tokens, document)
+        value: object
         if operand.definite:
             value = found[0] if found else UNDEFINED
         else:
@@ -251,13 +254,13 @@ def _slice(token: Slice, node: list[Json]) -> list[Json]:
 # --- comparisons -----------------------------------------------------------------------------------
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def json_equal(left: Any, right: Any) -> bool:
+def json_equal(left: object, right: object) -> bool:
     """JSON equality without recursion: ``true`` is not ``1``, ``1`` equals ``1.0``."""
-    pending = [(left, right)]
+    pending: list[tuple[object, object]] = [(left, right)]
     while pending:
         a, b = pending.pop()
         if a is UNDEFINED or b is UNDEFINED or isinstance(a, Pattern) or isinstance(b, Pattern):
@@ -281,7 +284,7 @@ def json_equal(left: Any, right: Any) -> bool:
     return True
 
 
-def _regex_input(value: Any) -> str:
+def _regex_input(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -291,30 +294,37 @@ def _regex_input(value: Any) -> str:
     return ""
 
 
-def _matches(pattern: Pattern, value: Any) -> bool:
+def _matches(pattern: Pattern, value: object) -> bool:
     if isinstance(value, list):
         return any(pattern.regex.fullmatch(_regex_input(item)) is not None for item in value)
     return pattern.regex.fullmatch(_regex_input(value)) is not None
 
 
-def compare(operator: str, left: Any, right: Any) -> bool:
+_Ordered = TypeVar("_Ordered", float, str)
+
+
+def _ordered(operator: str, left: _Ordered, right: _Ordered) -> bool:
+    if operator == "<":
+        return bool(left < right)
+    if operator == "<=":
+        return bool(left <= right)
+    if operator == ">":
+        return bool(left > right)
+    return bool(left >= right)
+
+
+def compare(operator: str, left: object, right: object) -> bool:
     """Jayway's relational operators (README "Filter Operators")."""
     if operator in ("==", "==="):
         return json_equal(left, right)
     if operator in ("!=", "!=="):
         return not json_equal(left, right)
     if operator in ("<", "<=", ">", ">="):
-        if not (
-            (_is_number(left) and _is_number(right)) or (isinstance(left, str) and isinstance(right, str))
-        ):
-            return False
-        if operator == "<":
-            return bool(left < right)
-        if operator == "<=":
-            return bool(left <= right)
-        if operator == ">":
-            return bool(left > right)
-        return bool(left >= right)
+        if _is_number(left) and _is_number(right):
+            return _ordered(operator, left, right)
+        if isinstance(left, str) and isinstance(right, str):
+            return _ordered(operator, left, right)
+        return False
     if operator == "=~":
         if isinstance(right, Pattern) and not isinstance(left, Pattern):
             return _matches(right, left)
@@ -353,12 +363,12 @@ def compare(operator: str, left: Any, right: Any) -> bool:
 # --- functions (README "Functions") ----------------------------------------------------------------
 
 
-def _numbers(value: Any) -> list[float]:
+def _numbers(value: object) -> list[float]:
     items = value if isinstance(value, list) else []
     return [float(item) for item in items if _is_number(item)]
 
 
-def apply_function(name: str, value: Any, arguments: list[Any]) -> Any:
+def apply_function(name: str, value: object, arguments: list[object]) -> object:
     """A path function applied to the value (or list of matches) of the path before it."""
     if value is UNDEFINED:
         return UNDEFINED

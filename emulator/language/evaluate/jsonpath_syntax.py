@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from emulator.model.types import Json
 
@@ -114,9 +114,15 @@ class PathOperand(NamedTuple):
     text: str
 
 
+class Regex(Protocol):
+    """A compiled pattern (``re`` or ``re2``): filters use ``fullmatch``."""
+
+    def fullmatch(self, string: str, /) -> object: ...
+
+
 class Pattern(NamedTuple):
     text: str
-    regex: Any  # a compiled pattern (``re`` or ``re2``) with ``fullmatch``
+    regex: Regex
 
 
 Operand = Literal | PathOperand | Pattern
@@ -169,14 +175,15 @@ def _regex_engine() -> tuple[Any, tuple[Any, ...]]:
 _REGEX, _REGEX_OPTIONS = _regex_engine()
 
 
-def compile_pattern(pattern: str, flags: str) -> Any:
+def compile_pattern(pattern: str, flags: str) -> Regex:
     """The one place a filter's ``/regex/flags`` is compiled; the result is used with ``fullmatch``
     (Java's ``Matcher.matches``). RE2 (linear time) when ``google-re2`` is installed, else ``re``."""
     inline = "".join(sorted({flag for flag in flags if flag in "ims"}))
     try:
-        return _REGEX.compile(f"(?{inline}){pattern}" if inline else pattern, *_REGEX_OPTIONS)
+        compiled: Regex = _REGEX.compile(f"(?{inline}){pattern}" if inline else pattern, *_REGEX_OPTIONS)
     except Exception as error:  # re.error / re2.error: the text is not a pattern
         raise InvalidPath(f"invalid regular expression /{pattern}/: {error}") from None
+    return compiled
 
 
 # --- paths -----------------------------------------------------------------------------------------
