@@ -17,7 +17,7 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Final, cast
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate import jsonata
@@ -115,7 +115,7 @@ def variable_references(state: Mapping[str, Json], query_language: str) -> tuple
     return tuple(sorted(found))
 
 
-def _jsonata_references(node: Any, found: set[str], top: bool = False) -> None:
+def _jsonata_references(node: object, found: set[str], top: bool = False) -> None:
     if isinstance(node, dict):
         for key, item in node.items():
             if top and key in _NESTED_MACHINES:
@@ -131,7 +131,7 @@ def _jsonata_references(node: Any, found: set[str], top: bool = False) -> None:
             return
 
 
-def _jsonpath_references(node: Any, found: set[str], top: bool = False) -> None:
+def _jsonpath_references(node: object, found: set[str], top: bool = False) -> None:
     if isinstance(node, list):
         for item in node:
             _jsonpath_references(item, found)

@@ -17,8 +17,6 @@ is plain text to AWS.
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.language.errors import DefinitionError
 from emulator.language.evaluate.jsonata import (
     UNSUPPORTED_JSONATA_EXPRESSION,
@@ -27,9 +25,8 @@ from emulator.language.evaluate.jsonata import (
     unsupported_reference_message,
 )
 from emulator.language.validate.context import Checker, join
-from emulator.model.types import JsonObject
+from emulator.model.types import Json, JsonObject
 
-# Fields of a state, of a Choice rule or Catcher, and of a Map's reader/batcher/writer whose values
 # (at any depth) may hold expressions.
 _STATE_FIELDS = (
     "Arguments",
@@ -82,7 +79,7 @@ def _check_fields(checker: Checker, node: JsonObject, fields: tuple[str, ...], l
             _check_value(checker, node[name], name, join(location, name))
 
 
-def _check_value(checker: Checker, value: Any, field_path: str, location: str) -> None:
+def _check_value(checker: Checker, value: Json, field_path: str, location: str) -> None:
     if is_jsonata_expression(value):
         _check_expression(checker, value, field_path, location)
     elif isinstance(value, dict):

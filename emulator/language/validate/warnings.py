@@ -18,8 +18,6 @@ with a dollar sign is never flagged.
 
 from __future__ import annotations
 
-from typing import Any
-
 from emulator.language.validate.context import Checker, join
 from emulator.language.validate.diagnostics import NO_DOLLAR, NO_PATH, PASS_RESULT_IS_STATIC
 from emulator.language.validate.expressions import is_intrinsic_call, is_path
@@ -57,13 +55,13 @@ def check_warnings(checker: Checker, state: JsonObject, location: str) -> None:
                 checker.warning(NO_PATH, NO_PATH_MESSAGE, join(location, name))
 
 
-def _check_template(checker: Checker, template: Any, location: str) -> None:
+def _check_template(checker: Checker, template: Json, location: str) -> None:
     """One warning per template field (``location`` is the field's, as for its errors)."""
     if _has_undollared_path(template):
         checker.warning(NO_DOLLAR, NO_DOLLAR_MESSAGE, location)
 
 
-def _has_undollared_path(node: Any) -> bool:
+def _has_undollared_path(node: Json) -> bool:
     if isinstance(node, dict):
         for key, value in node.items():
             if key.endswith(_SUFFIX):
@@ -75,7 +73,7 @@ def _has_undollared_path(node: Any) -> bool:
     return False
 
 
-def _holds_path(result: Any) -> bool:
+def _holds_path(result: Json) -> bool:
     if looks_like_path(result):
         return True
     if isinstance(result, dict):
