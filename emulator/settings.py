@@ -103,6 +103,9 @@ class Settings:
     # "real" (wall-clock time), "virtual" (time moves only by POST /_emulator/clock) or "auto"
     # (virtual, and it jumps to the next timer whenever every execution waits on one) (SFN_CLOCK).
     clock: str = "real"
+    # Record AWS SDK integrations' Task events as Step Functions Local does (resourceType "aws-sdk",
+    # resource "<service>:<action>") instead of AWS's form (SFN_LOCAL_COMPAT=1, --sfn-local-compat).
+    sfn_local_compat: bool = False
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -139,6 +142,7 @@ class Settings:
             template_reload=env.get("SFN_TEMPLATE_RELOAD", "1").lower() not in ("0", "false", "no"),
             console=env.get("SFN_CONSOLE", "1").strip().lower() not in ("0", "false", "no", "off"),
             clock=env.get("SFN_CLOCK", "real").lower() or "real",
+            sfn_local_compat=env.get("SFN_LOCAL_COMPAT", "0").strip().lower() in ("1", "true", "yes", "on"),
         )
 
 
