@@ -24,6 +24,7 @@ from typing import Any
 
 from emulator.integrations.clients import AwsClients, ServiceError, json_safe
 from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.request_validation import check_call
 from emulator.integrations.service_task import json_text
 from emulator.language.errors import StatesError
 from emulator.model.types import Json
@@ -83,6 +84,8 @@ class AwsSdkIntegration:
         request = _to_model(parameters, operation.input_shape)
         check = _REQUEST_CHECKS.get((service, operation.name))
         rejected = check(request) if check is not None else None
+        if rejected is None:
+            rejected = check_call(model, service, operation.name, request)
         if rejected is not None:
             raise sdk_failure(prefix, rejected, service)
         try:

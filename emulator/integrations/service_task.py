@@ -16,6 +16,7 @@ from typing import Any
 
 from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse, json_safe
 from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.request_validation import check_call
 from emulator.language.errors import StatesError
 from emulator.model.types import Json
 
@@ -57,6 +58,13 @@ class OptimizedIntegration:
         self.service = service
         self.labels = labels
         self.actions = actions
+        self._model: Any = None
+
+    async def refused(self, operation: str, request: dict[str, Any]) -> ServiceError | None:
+        """What the service answers to a request it refuses (request_validation.py), or ``None``."""
+        if self._model is None:
+            self._model = await self.clients.service_model(self.service)
+        return check_call(self._model, self.service, operation, request)
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         action = self.actions.get(invocation.resource.action)
@@ -67,6 +75,9 @@ class OptimizedIntegration:
             )
         parameters = dict(invocation.parameters) if isinstance(invocation.parameters, dict) else {}
         request = action.shape(parameters) if action.shape is not None else parameters
+        refused = await self.refused(action.operation, request)
+        if refused is not None:
+            raise self.failure(refused)
         try:
             response = await self.clients.call(
                 self.service,
