@@ -404,9 +404,10 @@ class AwsClients:
         return app
 
     def _deliver_state_machine_events(self) -> None:
-        from emulator.integrations import event_targets
+        from emulator.integrations import event_targets, moto_fixes
 
         event_targets.install()
+        moto_fixes.install()
 
         def deliver(account: str, region: str, target: dict[str, Any], event: Any) -> None:
             if self.state_machine_events is not None:

@@ -115,6 +115,16 @@ def validation_error(service: str, message: str) -> ServiceError:
     return ServiceError(service, "ValidationException", message, 400, str(uuid.uuid4()))
 
 
+def binary_values_decoded(attributes: Any) -> Any:
+    """MessageAttributes as Step Functions sends them: a ``BinaryValue`` given as (base64) text is the
+    bytes it encodes (the SDK reads a JSON string for a blob as base64)."""
+    if not isinstance(attributes, dict):
+        return attributes
+    from emulator.integrations.moto_fixes import binary_attributes_as_bytes
+
+    return binary_attributes_as_bytes(attributes)
+
+
 def json_text(value: Any) -> Any:
     """Step Functions sends a non-string message/body/detail as its compact JSON text."""
     if isinstance(value, str):
