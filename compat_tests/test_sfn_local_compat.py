@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -91,7 +90,9 @@ def test_optimized_integrations_are_named_alike_in_both_forms(
                 "Call": {
                     "Type": "Task",
                     "Resource": resource,
-                    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nope"},
+                    "Parameters": {
+                        "StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nope"
+                    },
                     "End": True,
                 }
             },
