@@ -321,3 +321,29 @@ def test_a_nested_sync_execution_answers_every_describe_execution_field(
     assert output["Input"] == ({"in": 1} if as_json else '{"in":1}')
     assert (output["Name"], output["Status"]) == (described["name"], described["status"])
     assert output["RedriveStatus"] == described["redriveStatus"]
+
+
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html and
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html: a target that cannot be
+# reached is retried and dropped (or dead-lettered) out of band; PutEvents still succeeds.
+def test_put_events_succeeds_when_a_rules_queue_is_gone(server: LiveServer, sfn: Any) -> None:
+    events, sqs = client(server, "events"), client(server, "sqs")
+    url = sqs.create_queue(QueueName=f"fid-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    source = f"fidelity.{uuid.uuid4().hex[:8]}"
+    rule = f"fid-{uuid.uuid4().hex[:8]}"
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "q", "Arn": queue_arn}])
+    sqs.delete_queue(QueueUrl=url)
+    try:
+        output = succeeded_output(
+            run(
+                sfn,
+                "arn:aws:states:::events:putEvents",
+                {"Entries": [{"Source": source, "DetailType": "t", "Detail": {"a": 1}}]},
+            )
+        )
+        assert output["FailedEntryCount"] == 0 and output["Entries"][0]["EventId"]
+    finally:
+        events.remove_targets(Rule=rule, Ids=["q"])
+        events.delete_rule(Name=rule)

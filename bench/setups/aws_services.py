@@ -231,7 +231,12 @@ def _events_to_sqs_queue(ctx: Any, kwargs: dict[str, Any]) -> tuple[Any, Any]:
     pattern = kwargs.get("event_pattern") or {"source": [{"prefix": ""}]}
     events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps(pattern))
     events.put_targets(Rule=rule, EventBusName=bus, Targets=[{"Id": "queue", "Arn": _queue_arn(ctx, url)}])
-    ctx.add_cleanup(lambda: events.delete_rule(Name=rule, EventBusName=bus, Force=True))
+
+    def remove() -> None:
+        events.remove_targets(Rule=rule, EventBusName=bus, Ids=["queue"])
+        events.delete_rule(Name=rule, EventBusName=bus)
+
+    ctx.add_cleanup(remove)
     return {"QueueUrl": url}, url
 
 

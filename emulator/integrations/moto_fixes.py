@@ -5,8 +5,12 @@ services (no answer of ours passes through it, so the integration layer cannot c
 |------------------------------------|-------------------------------------------|----------------------------------|
 | SNS → SQS raw message delivery of  | hands SQS the attribute's base64 text;    | the queue's message carries the  |
 | a ``Binary`` message attribute     | the queue's ReceiveMessage then fails     | attribute's bytes                |
+| EventBridge rule → SQS target that | PutEvents fails (``QueueDoesNotExist``)   | PutEvents succeeds; delivery     |
+| no longer exists                   |                                           | fails later, out of band         |
 
 Pages: https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html,
+https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html (events not delivered to a
+target are retried, then dropped or sent to a dead-letter queue, never reported to PutEvents),
 https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_MessageAttributeValue.html.
 ``install`` wraps once per process (idempotent), when the in-process backend is first built.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 from typing import Any
 
@@ -54,4 +59,16 @@ def install() -> None:
         return original(self, queue_name, message_body, *args, **kwargs)
 
     SQSBackend.send_message = send_message  # type: ignore[method-assign]
+
+    from moto.events.models import Rule
+    from moto.sqs.exceptions import QueueDoesNotExist
+
+    deliver = Rule._send_to_sqs_queue
+
+    @functools.wraps(deliver)
+    def send_to_sqs_queue(self: Any, *args: Any, **kwargs: Any) -> None:
+        with contextlib.suppress(QueueDoesNotExist):
+            deliver(self, *args, **kwargs)
+
+    Rule._send_to_sqs_queue = send_to_sqs_queue  # type: ignore[method-assign]
     _INSTALLED = True
