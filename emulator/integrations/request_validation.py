@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -267,13 +268,16 @@ def _range(
 def _compiled(pattern: str) -> re.Pattern[str] | None:
     """The model's (Java) pattern in Python's dialect; ``None`` when it cannot be read (not checked)."""
     # Unicode classes (\p{L}, \p{Alnum} …) are read loosely as word characters: never a false refusal.
-    if "\\P{" in pattern:
+    # Java's negated classes and nested / intersected sets (``[a-z[0-9]]``, ``&&``) read otherwise.
+    if "\\P{" in pattern or "&&" in pattern:
         return None
     translated = re.sub(r"\\p\{[A-Za-z_]+\}", r"\\w", pattern)
-    try:
-        return re.compile(translated, re.DOTALL)
-    except re.error:
-        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)  # "possible nested set": Java's union
+        try:
+            return re.compile(translated, re.DOTALL)
+        except (re.error, FutureWarning):
+            return None
 
 
 def _matches(pattern: str, value: str) -> bool:

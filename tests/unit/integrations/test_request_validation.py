@@ -214,4 +214,6 @@ def test_a_pattern_python_cannot_read_is_not_held_against_the_request() -> None:
     from emulator.integrations.request_validation import _matches
 
     assert _matches(r"[\p{L}\p{N}_.-]+", "naïve-1")
+    assert _matches(r"[\p{Print}&&[^|:/]]+", "a|b")  # Java's set intersection: not read, not held
+    assert _matches(r"[a-z[0-9]]+", "a1")  # Java's nested set (a union)
     assert not _matches("[a-z]+", "UPPER")
