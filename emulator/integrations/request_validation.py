@@ -269,7 +269,7 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
     """The model's (Java) pattern in Python's dialect; ``None`` when it cannot be read (not checked)."""
     # Unicode classes (\p{L}, \p{Alnum} …) are read loosely as word characters: never a false refusal.
     # Java's negated classes and nested / intersected sets (``[a-z[0-9]]``, ``&&``) read otherwise.
-    if "\\P{" in pattern or "&&" in pattern:
+    if "\\P{" in pattern or "&&" in pattern or _has_nested_set(pattern):
         return None
     translated = re.sub(r"\\p\{[A-Za-z_]+\}", r"\\w", pattern)
     with warnings.catch_warnings():
@@ -278,6 +278,23 @@ def _compiled(pattern: str) -> re.Pattern[str] | None:
             return re.compile(translated, re.DOTALL)
         except (re.error, FutureWarning):
             return None
+
+
+def _has_nested_set(pattern: str) -> bool:
+    """Whether a character class holds another one (Java reads ``[a-z[0-9]]`` as a union)."""
+    in_class = escaped = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            if in_class:
+                return True
+            in_class = True
+        elif char == "]" and in_class and pattern[index - 1] != "[":
+            in_class = False
+    return False
 
 
 def _matches(pattern: str, value: str) -> bool:
