@@ -67,23 +67,100 @@ def check_request(operation: Any, request: Mapping[str, Any]) -> Rejection | Non
     if shape is None:
         return None
     service = operation.service_model
-    protocol = service.protocol
-    if protocol in _JSON_PROTOCOLS:
-        problem = _type_problem(request, shape, top=True)
+    node = _node(service.service_name, shape)
+    if node not in _MARKED:
+        _mark(node, set())
+    if service.protocol in _JSON_PROTOCOLS:
+        problem = _type_problem(request, node, top=True)
         if problem is not None:
             return Rejection("SerializationException", problem)
     name = service.service_name
     if name == "sqs":
-        missing = next((m for m in shape.required_members if request.get(m) is None), None)
+        missing = next((m for m in node.required if request.get(m) is None), None)
         if missing is not None:
             return Rejection("MissingParameter", f"The request must contain the parameter {missing}.")
     problems: list[str] = []
-    _constraints(request, shape, "", problems)
+    _constraints(request, node, None, problems)
     if not problems:
         return None
     count = len(problems)
     message = f"{count} validation error{'s' if count > 1 else ''} detected: " + "; ".join(problems)
     return Rejection(SERVICE_CODES.get(name, "ValidationException"), message)
+
+
+class _Node:
+    """What validation reads of one shape, taken from botocore once (its shapes are rebuilt on access)."""
+
+    __slots__ = ("kind", "name", "location", "by_name", "required", "member", "value", "enum")
+    __slots__ += ("pattern", "low", "high", "shown", "checked")
+
+    def __init__(self, shape: Any) -> None:
+        self.kind: str = shape.type_name
+        self.name: str = shape.name
+        self.location: str | None = None  # set for a member sent outside the body (see _located)
+        metadata = shape.metadata
+        self.enum: tuple[str, ...] | None = tuple(metadata["enum"]) if metadata.get("enum") else None
+        self.pattern: str | None = metadata.get("pattern")
+        self.low = metadata.get("min")
+        self.high = metadata.get("max")
+        self.by_name: dict[str, _Node] = {}
+        self.shown: dict[str, str] = {}  # member name -> its name in the service's messages
+        # Whether a value of this shape can break a constraint (False: nothing below it to check).
+        self.checked = True
+        self.required: tuple[str, ...] = ()
+        self.member: _Node | None = None
+        self.value: _Node | None = None
+
+
+_NODES: dict[tuple[str, str], _Node] = {}
+_MARKED: set[_Node] = set()
+
+
+def _mark(node: _Node, visiting: set[int]) -> bool:
+    """Set ``checked``: whether the node or anything below it has a constraint to check."""
+    if node in _MARKED:
+        return node.checked
+    if id(node) in visiting:
+        return True  # a recursive shape: assume so while its own answer is being found
+    visiting.add(id(node))
+    own = bool(node.enum or node.pattern or node.low is not None or node.high is not None or node.required)
+    children = [*node.by_name.values(), *(n for n in (node.member, node.value) if n is not None)]
+    below = [_mark(child, visiting) for child in children]
+    node.checked = own or any(below)
+    visiting.discard(id(node))
+    _MARKED.add(node)
+    return node.checked
+
+
+def _node(service: str, shape: Any) -> _Node:
+    key = (service, shape.name)
+    found = _NODES.get(key)
+    if found is not None:
+        return found
+    node = _NODES[key] = _Node(shape)  # registered first: shapes may be recursive (AttributeValue)
+    if node.kind == "structure":
+        for name, member in shape.members.items():
+            child = _node(service, member)
+            if member.serialization.get("location"):
+                child = _located(service, member)
+            node.shown[name] = _member_name(name, member)
+            node.by_name[name] = child
+        node.required = tuple(shape.required_members)
+    elif node.kind == "list":
+        node.member = _node(service, shape.member)
+    elif node.kind == "map":
+        node.value = _node(service, shape.value)
+    return node
+
+
+def _located(service: str, member: Any) -> _Node:
+    """A member sent in the URI / a header / the query string (its shape may also travel in a body)."""
+    key = (service, f"{member.name}@{member.serialization.get('location')}")
+    found = _NODES.get(key)
+    if found is None:
+        found = _NODES[key] = _Node(member)
+        found.location = member.serialization.get("location")
+    return found
 
 
 def service_error(service_model: Any, service: str, rejection: Rejection) -> ServiceError:
@@ -129,27 +206,27 @@ def _token(value: Any) -> str:
     return "STRING_VALUE"
 
 
-def _type_problem(value: Any, shape: Any, top: bool = False) -> str | None:
+def _type_problem(value: Any, node: _Node, top: bool = False) -> str | None:
     """The deserializer's complaint about the first value of the wrong JSON type, if any."""
     if value is None:
         return None
-    kind = shape.type_name
-    location = shape.serialization.get("location")
-    if not top and location not in _BODY_LOCATIONS:
+    kind = node.kind
+    if not top and node.location not in _BODY_LOCATIONS:
         return None  # a URI / header / query member travels as text
     if kind in ("structure", "map"):
         if isinstance(value, list):
             return "Start of list found where not expected"
         if not isinstance(value, dict):
-            return f"{_token(value)} cannot be converted to {shape.name}"
+            return f"{_token(value)} cannot be converted to {node.name}"
         if kind == "map":
+            assert node.value is not None
             for item in value.values():
-                problem = _type_problem(item, shape.value)
+                problem = _type_problem(item, node.value)
                 if problem is not None:
                     return problem
             return None
         for key, item in value.items():
-            member = shape.members.get(key)
+            member = node.by_name.get(key)
             if member is not None:
                 problem = _type_problem(item, member)
                 if problem is not None:
@@ -159,9 +236,10 @@ def _type_problem(value: Any, shape: Any, top: bool = False) -> str | None:
         return "Start of structure or map found where not expected"
     if kind == "list":
         if not isinstance(value, list):
-            return f"{_token(value)} cannot be converted to {shape.name}"
+            return f"{_token(value)} cannot be converted to {node.name}"
+        assert node.member is not None
         for item in value:
-            problem = _type_problem(item, shape.member)
+            problem = _type_problem(item, node.member)
             if problem is not None:
                 return problem
         return None
@@ -203,63 +281,77 @@ def _shown(value: Any) -> str:
     return "'" + str(value) + "'"
 
 
-def _constraints(value: Any, shape: Any, path: str, problems: list[str]) -> None:
-    kind = shape.type_name
+Path = tuple[object, str] | None  # (parent path, segment): rendered only for a message
+
+
+def _render(path: Path) -> str:
+    parts: list[str] = []
+    while path is not None:
+        parent, segment = path
+        parts.append(segment)
+        path = parent  # type: ignore[assignment]
+    return ".".join(reversed(parts))
+
+
+def _constraints(value: Any, node: _Node, path: Path, problems: list[str]) -> None:
+    kind = node.kind
     if kind == "structure" and isinstance(value, dict):
-        for name, member in shape.members.items():
-            child = f"{path}.{_member_name(name, member)}" if path else _member_name(name, member)
-            item = value.get(name)
-            if item is None:
-                if name in shape.required_members:
-                    problems.append(
-                        f"Value null at '{child}' failed to satisfy constraint: Member must not be null"
-                    )
-                continue
-            _constraints(item, member, child, problems)
+        for name in node.required:
+            if value.get(name) is None:
+                shown = node.shown[name]
+                problems.append(
+                    f"Value null at '{_render((path, shown))}' failed to satisfy constraint: "
+                    "Member must not be null"
+                )
+        for key, item in value.items():
+            member = node.by_name.get(key)
+            if member is not None and item is not None and member.checked:
+                _constraints(item, member, (path, node.shown[key]), problems)
         return
-    metadata = shape.metadata
     if kind == "list" and isinstance(value, list):
-        _range(len(value), metadata, value, path, "length", problems)
-        for index, item in enumerate(value, start=1):
-            _constraints(item, shape.member, f"{path}.{index}.member", problems)
+        _range(len(value), node, value, path, "length", problems)
+        member = node.member
+        assert member is not None
+        if member.checked:
+            for index, item in enumerate(value, start=1):
+                _constraints(item, member, ((path, str(index)), "member"), problems)
         return
     if kind == "map" and isinstance(value, dict):
-        _range(len(value), metadata, value, path, "length", problems)
-        for key, item in value.items():
-            _constraints(item, shape.value, f"{path}.{key}.member", problems)
+        _range(len(value), node, value, path, "length", problems)
+        member = node.value
+        assert member is not None
+        if member.checked:
+            for key, item in value.items():
+                _constraints(item, member, ((path, str(key)), "member"), problems)
         return
     if kind == "string" and isinstance(value, str):
-        enum = metadata.get("enum")
-        if enum and value not in enum:
+        if node.enum and value not in node.enum:
             problems.append(
-                f"Value {_shown(value)} at '{path}' failed to satisfy constraint: Member must satisfy "
-                f"enum value set: [{', '.join(enum)}]"
+                f"Value {_shown(value)} at '{_render(path)}' failed to satisfy constraint: Member must "
+                f"satisfy enum value set: [{', '.join(node.enum)}]"
             )
             return
-        pattern = metadata.get("pattern")
-        if pattern and not _matches(pattern, value):
+        if node.pattern and not _matches(node.pattern, value):
             problems.append(
-                f"Value {_shown(value)} at '{path}' failed to satisfy constraint: Member must satisfy "
-                f"regular expression pattern: {pattern}"
+                f"Value {_shown(value)} at '{_render(path)}' failed to satisfy constraint: Member must "
+                f"satisfy regular expression pattern: {node.pattern}"
             )
-        _range(len(value), metadata, value, path, "length", problems)
+        _range(len(value), node, value, path, "length", problems)
         return
     if kind in _NUMBER_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
-        _range(value, metadata, value, path, "value", problems)
+        _range(value, node, value, path, "value", problems)
 
 
-def _range(
-    measured: float, metadata: Mapping[str, Any], value: Any, path: str, what: str, problems: list[str]
-) -> None:
-    low, high = metadata.get("min"), metadata.get("max")
+def _range(measured: float, node: _Node, value: Any, path: Path, what: str, problems: list[str]) -> None:
+    low, high = node.low, node.high
     if isinstance(low, int | float) and measured < low:
         problems.append(
-            f"Value {_shown(value)} at '{path}' failed to satisfy constraint: Member must have {what} "
+            f"Value {_shown(value)} at '{_render(path)}' failed to satisfy constraint: Member must have {what} "
             f"greater than or equal to {low}"
         )
     elif isinstance(high, int | float) and measured > high:
         problems.append(
-            f"Value {_shown(value)} at '{path}' failed to satisfy constraint: Member must have {what} "
+            f"Value {_shown(value)} at '{_render(path)}' failed to satisfy constraint: Member must have {what} "
             f"less than or equal to {high}"
         )
 
