@@ -91,8 +91,21 @@ def check_request(operation: Any, request: Mapping[str, Any]) -> Rejection | Non
 class _Node:
     """What validation reads of one shape, taken from botocore once (its shapes are rebuilt on access)."""
 
-    __slots__ = ("kind", "name", "location", "by_name", "required", "member", "value", "enum")
-    __slots__ += ("pattern", "low", "high", "shown", "checked")
+    __slots__ = (
+        "kind",
+        "name",
+        "location",
+        "by_name",
+        "required",
+        "member",
+        "value",
+        "enum",
+        "pattern",
+        "low",
+        "high",
+        "shown",
+        "checked",
+    )
 
     def __init__(self, shape: Any) -> None:
         self.kind: str = shape.type_name
