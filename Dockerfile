@@ -18,6 +18,10 @@ RUN python3 -m venv /opt/sfn-emulator \
     && /opt/sfn-emulator/bin/pip install --no-cache-dir . \
     && rm -rf /root/.cache
 
+# Durable state: mount a volume at /data and set SFN_DATA_DIR=/data (or pass --data-dir /data):
+#   docker run -v sfn-data:/data -e SFN_DATA_DIR=/data -p 8083:8083 sfn-emulator
+RUN mkdir -p /data && chown emulator /data
+VOLUME ["/data"]
 USER emulator
 EXPOSE 8083
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

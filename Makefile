@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 PORT ?= 8083
 
-.PHONY: run test test-browser bench-console lint fuzz compat ratchet bench bench-lambda format clean image-check
+.PHONY: crash run test test-browser bench-console lint fuzz compat ratchet bench bench-lambda bench-hostile format clean image-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test-browser: $(STAMP)
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || { echo "install Debian's chromium package (apt-get install chromium)"; exit 1; }
 	$(BIN)/python -c "import playwright" 2>/dev/null || $(BIN)/python -m pip install --quiet 'playwright>=1.40,<2'
 	$(BIN)/python -m pytest -p no:cacheprovider -m browser
+
+# Each hostile evaluation of issue 10 (runaway JSONata, backtracking regexes and globs, $pad('', 1e9))
+# against a fresh emulator: seconds to end, peak RSS growth, a concurrent client's latencies.
+bench-hostile: $(STAMP)
+	$(BIN)/python -m bench.hostile $(BENCH_ARGS)
 
 # The console's page weight and render times in Chromium (the numbers the README quotes).
 bench-console: $(STAMP)
@@ -69,6 +74,12 @@ ratchet: $(STAMP)
 # make bench [PEER=moto] [BENCH_ARGS="--rounds 5 --express-executions 100000 | --profile | --quick"]
 # The soak (100,000 STANDARD executions under the default retention) is opt-in:
 #   make bench BENCH_ARGS="--rounds 1 --no-echo --only soak --soak-executions 100000"
+# kill -9 during 200 executions, restart on the same --data-dir: every outcome as without the crash
+# (make test runs 2 seeds; CRASH_SEEDS more).
+CRASH_SEEDS ?= 10
+crash: $(STAMP)
+	SFN_CRASH_SEEDS=$(CRASH_SEEDS) $(BIN)/python -m pytest -p no:cacheprovider -q compat_tests/test_crash_recovery.py
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.perf --shared $(SHARED) $(if $(PEER),--peer $(PEER)) $(BENCH_ARGS)
 

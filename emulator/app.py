@@ -60,7 +60,7 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
     clock = build_clock(settings)
     env = ServiceEnvironment(
         settings=settings,
-        store=MemoryStore(),
+        store=build_store(settings),
         clock=clock,
         # GetActivityTask's long poll is the API's own wait: real time, whatever the clock.
         activities=ActivityQueues(SystemClock()) if is_virtual(clock) else None,
@@ -69,12 +69,29 @@ def build_environment(settings: Settings, clients: AwsClients | None = None) -> 
         aws_clients=clients,
     )
     env.retention = _retention(env, settings)
+    if settings.data_dir:
+        env.execution_events.subscribe(env.store.execution_event)  # type: ignore[attr-defined]
     env.reset_hooks.append(clients.reset)
     env.definition_accepted = _warm_backends_for(clients)
     env.execution_logs = ExecutionLogs(CloudWatchLogsWriter(clients))
     if settings.mock_config_path or getattr(settings, "mock_module", None) or settings.lambda_handlers:
         env.engine  # noqa: B018 - builds it now
     return env
+
+
+def build_store(settings: Settings) -> Store:
+    """Memory, or with ``--data-dir`` the SQLite store (emulator/store/sqlite.py), which reads the
+    directory back now (raising ``IncompatibleDataDir`` when it cannot, before writing anything)."""
+    if not settings.data_dir:
+        return MemoryStore()
+    from emulator.store.sqlite import SqliteStore
+
+    def compile_definition(text: str, type_: str) -> Any:
+        from emulator.service.definitions import compile_or_reject
+
+        return compile_or_reject(text, type_)
+
+    return SqliteStore(settings.data_dir, compile_definition)
 
 
 def local_functions_from(settings: Settings) -> LocalFunctions:
@@ -126,6 +143,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     from emulator.integrations.registry import IntegrationRegistry
     from emulator.runtime.callbacks import CallbackWaiter
     from emulator.runtime.engine import Engine
+    from emulator.runtime.evaluation import Evaluations
     from emulator.runtime.task_events import TaskLabels
 
     # A virtual clock times task deadlines and heartbeats too (the scale is for real time only).
@@ -140,6 +158,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
         map_runs=PartitionMapRuns(env.store),
         observer=env.execution_events,
         task_labels=TaskLabels.STEP_FUNCTIONS_LOCAL if settings.sfn_local_compat else TaskLabels.AWS,
+        evaluations=Evaluations(settings.evaluation_timeout),
     )
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling
     wire_task_integrations(env, engine, settings, clients)
@@ -364,7 +383,34 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
     app.router.add_route("*", "/{tail:.*}", handle)  # other AWS services' REST calls (S3 GET/PUT …)
     install_aws_passthrough(app, clients)
     app.on_startup.append(_deliver_rule_events(app[ENVIRONMENT], clients))
+    if settings.data_dir:
+        install_durability(app, app[ENVIRONMENT])
     return app
+
+
+_RECOVERY: web.AppKey[asyncio.Task[int]] = web.AppKey("recovery", asyncio.Task)
+
+
+def install_durability(app: web.Application, env: ServiceEnvironment) -> None:
+    """``--data-dir``: at start-up the executions that were running resume (service/recovery.py);
+    at shut-down the store is closed before the loop cancels what still runs, so a clean stop
+    leaves them RUNNING on disk, to resume at the next start, as a kill would."""
+
+    async def start(_: web.Application) -> None:
+        from emulator.service.recovery import recover
+
+        app[_RECOVERY] = asyncio.get_running_loop().create_task(recover(env))
+
+    async def stop(_: web.Application) -> None:
+        task = app.get(_RECOVERY)
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        env.store.close()  # type: ignore[attr-defined]
+
+    app.on_startup.append(start)
+    app.on_shutdown.append(stop)
 
 
 def _deliver_rule_events(env: ServiceEnvironment, clients: AwsClients) -> Any:

@@ -147,6 +147,21 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "address (repeatable; SFN_ALLOWED_HOSTS)",
     )
     parser.add_argument(
+        "--evaluation-timeout",
+        type=float,
+        default=base.evaluation_timeout,
+        metavar="SECONDS",
+        help="how long one state's JSONata evaluation may run before the state fails with "
+        "States.QueryEvaluationError (default %(default)s; SFN_EVALUATION_TIMEOUT)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        default=base.data_dir,
+        metavar="DIR",
+        help="keep state machines, activities and executions (running ones resume) in DIR across "
+        "restarts (SFN_DATA_DIR; default: memory only)",
+    )
+    parser.add_argument(
         "--retained-executions",
         type=int,
         default=base.retained_executions,
@@ -226,6 +241,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         timeout_scale=args.timeout_scale,
         cors_origins=(*base.cors_origins, *args.cors_origin),
         allowed_hosts=(*base.allowed_hosts, *args.allow_host),
+        evaluation_timeout=args.evaluation_timeout,
         retained_executions=args.retained_executions,
         retention_days=args.execution_retention_days,
         template_paths=tuple(args.template) or base.template_paths,
@@ -233,6 +249,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         console=args.console,
         clock=args.clock,
         sfn_local_compat=args.sfn_local_compat,
+        data_dir=args.data_dir,
     )
 
 

@@ -88,6 +88,9 @@ class Settings:
     # (SFN_CORS_ORIGINS; "*" = any), and host names answered besides the loopback ones (SFN_ALLOWED_HOSTS).
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    # What one state's JSONata evaluation may take before it fails with States.QueryEvaluationError
+    # (--evaluation-timeout, SFN_EVALUATION_TIMEOUT; runtime/evaluation.py).
+    evaluation_timeout: float = 10.0
     # Retention of finished executions (service/retention.py); 0 turns a limit off.
     retained_executions: int = DEFAULT_RETAINED_EXECUTIONS
     retention_days: float = DEFAULT_RETENTION_DAYS
@@ -106,6 +109,9 @@ class Settings:
     # Record AWS SDK integrations' Task events as Step Functions Local does (resourceType "aws-sdk",
     # resource "<service>:<action>") instead of AWS's form (SFN_LOCAL_COMPAT=1, --sfn-local-compat).
     sfn_local_compat: bool = False
+    # Where state machines, executions and the in-process AWS services' state are kept across
+    # restarts (--data-dir / SFN_DATA_DIR; None: memory only, lost at exit).
+    data_dir: str | None = None
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +139,7 @@ class Settings:
             aws_log_level=env.get("SFN_AWS_LOG_LEVEL", "WARNING").upper(),
             cors_origins=split_list(env.get("SFN_CORS_ORIGINS")),
             allowed_hosts=split_list(env.get("SFN_ALLOWED_HOSTS")),
+            evaluation_timeout=float(env.get("SFN_EVALUATION_TIMEOUT", "10")),
             retained_executions=int(env.get("SFN_RETAINED_EXECUTIONS", DEFAULT_RETAINED_EXECUTIONS)),
             retention_days=float(env.get("SFN_EXECUTION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)),
             template_paths=tuple(
@@ -141,6 +148,7 @@ class Settings:
             parameter_overrides=parse_parameter_overrides(env.get("SFN_PARAMETER_OVERRIDES", "").split()),
             template_reload=env.get("SFN_TEMPLATE_RELOAD", "1").lower() not in ("0", "false", "no"),
             console=env.get("SFN_CONSOLE", "1").strip().lower() not in ("0", "false", "no", "off"),
+            data_dir=env.get("SFN_DATA_DIR") or None,
             clock=env.get("SFN_CLOCK", "real").lower() or "real",
             sfn_local_compat=env.get("SFN_LOCAL_COMPAT", "0").strip().lower() in ("1", "true", "yes", "on"),
         )

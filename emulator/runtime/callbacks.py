@@ -54,9 +54,10 @@ class CallbackWaiter:
         self._sleep: Sleep = clock.sleep if clock is not None else (sleep or asyncio.sleep)
         self._clock = clock
 
-    def issue(self, account: str, region: str) -> Callback:
+    def issue(self, account: str, region: str, token: str | None = None) -> Callback:
+        """``token``: wait again for one issued before a restart (a resumed execution)."""
         beat = asyncio.Event()
-        pending = self.tokens.issue(account, region, on_heartbeat=beat.set)
+        pending = self.tokens.issue(account, region, on_heartbeat=beat.set, token=token)
         return Callback(pending, beat)
 
     def close(self, callback: Callback) -> None:

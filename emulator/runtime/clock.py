@@ -7,6 +7,12 @@ import time
 from typing import Protocol
 
 
+def monotonic() -> float:
+    """Seconds on the process's monotonic clock: how long work took (evaluation budgets), never
+    what time an execution sees (that is ``Clock.now``, virtual or real)."""
+    return time.perf_counter()
+
+
 class Clock(Protocol):
     """Time source for the runtime. ``sleep`` honours the configured wait-time scale."""
 

@@ -17,11 +17,12 @@ error output in a catcher.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from emulator.language.errors import ErrorName, StatesError
-from emulator.language.evaluate.io import apply_input_path, apply_output_path, apply_result_path, select_path
+from emulator.language.errors import StatesError
+from emulator.language.evaluate import field_errors
+from emulator.language.evaluate.io import apply_input_path, apply_output_path, apply_result_path
 from emulator.language.evaluate.jsonata import (
     NOT_AVAILABLE,
     JsonataBindings,
@@ -36,7 +37,7 @@ from emulator.language.evaluate.variables import Assignment
 from emulator.language.states.choice_state import ChoiceState, choose_rule
 from emulator.language.states.common import Catcher, StateCommon
 from emulator.language.states.fail_state import FailState, failure_of, jsonata_failure_of
-from emulator.language.states.map_state import MapState, items_of, max_concurrency_of
+from emulator.language.states.map_state import MapState, integer_at, items_of, max_concurrency_of
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.task_state import TaskState
@@ -44,20 +45,33 @@ from emulator.language.states.wait_state import WaitState, jsonata_wait_seconds,
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
+from emulator.runtime.evaluation import Evaluations
 from emulator.runtime.recorder import Chain
+
+T = TypeVar("T")
 
 # The states whose work has a result (ResultSelector, ResultPath, ``$states.result``).
 ResultState = TaskState | ParallelState | MapState
 
 
 class DataFlow:
-    """The data side of running states, for one engine (its random generator and clock)."""
+    """The data side of running states, for one engine (its random generator and clock).
 
-    __slots__ = ("rng", "clock")
+    The steps are synchronous; a unit runs a JSONata state's steps through ``evaluated`` (the
+    evaluation budget and, for a long one, a thread: ``runtime/evaluation.py``). JSONPath steps
+    are called directly: their cost is bounded by the payload (paths, intrinsics, and Choice rules,
+    whose StringMatches is a linear glob)."""
 
-    def __init__(self, rng: random.Random, clock: Clock) -> None:
+    __slots__ = ("rng", "clock", "evaluations")
+
+    def __init__(self, rng: random.Random, clock: Clock, evaluations: Evaluations | None = None) -> None:
         self.rng = rng
         self.clock = clock
+        self.evaluations = evaluations or Evaluations()
+
+    async def evaluated(self, step: Callable[..., T], *args: object) -> T:
+        """``step(*args)`` under the evaluation budget (see ``runtime/evaluation.py``)."""
+        return await self.evaluations.run(step, *args)
 
     def bindings(
         self,
@@ -159,6 +173,7 @@ class DataFlow:
 
     def seconds(
         self,
+        field: str,
         literal: int | None,
         expression: JsonataExpression | None,
         path: JsonPath | None,
@@ -166,18 +181,19 @@ class DataFlow:
         context: Mapping[str, Json],
         chain: Chain,
     ) -> int | None:
-        """TimeoutSeconds / HeartbeatSeconds: a literal, a JSONata expression (against the state
-        input) or a JSONPath path (``value`` is then the effective input)."""
+        """TimeoutSeconds / HeartbeatSeconds (``field``): a literal, a JSONata expression (against the
+        state input) or a JSONPath path (``value`` is then the effective input); a positive integer."""
         if expression is not None:
-            found = expression.evaluate(self.bindings(value, context, chain), expected="integer")
-            return int(found)
+            found = int(expression.evaluate(self.bindings(value, context, chain), expected="integer"))
+            if found <= 0:
+                raise field_errors.expression_not_positive(expression.text, field, found)
+            return found
         if path is None:
             return literal
-        found = select_path(path, value, context, chain.variables)
-        if isinstance(found, bool) or not isinstance(found, int):
-            raise StatesError(
-                ErrorName.RUNTIME, f"Invalid path '{path.text}' : value is not a positive integer"
-            )
+        path_field = f"{field}Path"
+        found = integer_at(path, path_field, value, context, chain.variables)
+        if found <= 0:
+            raise field_errors.path_value_not_positive(path_field, found, path.text)
         return found
 
     # --- the simple states --------------------------------------------------------------------
@@ -273,8 +289,11 @@ class DataFlow:
                     "Items",
                 )
         concurrency = state.max_concurrency
-        if state.max_concurrency_expression is not None:
-            concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))
+        expression = state.max_concurrency_expression
+        if expression is not None:
+            concurrency = int(expression.evaluate(bindings, expected="integer"))
+            if concurrency < 0:
+                raise field_errors.expression_negative(expression.text, "MaxConcurrency", concurrency)
         return value, items, concurrency
 
     def map_item(

@@ -13,7 +13,7 @@ import asyncio
 import functools
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
@@ -25,6 +25,7 @@ from emulator.runtime.callbacks import CallbackWaiter
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import execution_context
 from emulator.runtime.dataflow import DataFlow
+from emulator.runtime.evaluation import Evaluations
 from emulator.runtime.executor import NOT_TRUNCATED, ClockWaiter, Executor, RetryPolicy
 from emulator.runtime.failures import TimedOut
 from emulator.runtime.map_run import MapRunSink
@@ -53,6 +54,7 @@ class Engine:
         map_exit_follows_run_start: bool = False,
         observer: ExecutionObserver | None = None,
         task_labels: TaskLabels = TaskLabels.AWS,
+        evaluations: Evaluations | None = None,
     ) -> None:
         """``callbacks``: task tokens for callback and ``.sync`` tasks (None: such tasks get none);
         ``timeout_scale``: TimeoutSeconds / HeartbeatSeconds run in real seconds times this;
@@ -66,13 +68,14 @@ class Engine:
         self.rng = rng or random.Random()
         self.callbacks = callbacks
         self.timeout_scale = timeout_scale
+        self.evaluations = evaluations
         task = TaskWork(integrations, callbacks, timeout_scale, clock, task_labels)
         distributed_map = DistributedMapWork(
             clock, self.rng, integrations, self, map_runs, map_exit_follows_run_start
         )
         self.executor = Executor(
             clock,
-            DataFlow(self.rng, clock),
+            DataFlow(self.rng, clock, evaluations),
             ClockWaiter(clock),
             RetryPolicy(self.rng),
             WorkRegistry.standard(task, distributed_map),
@@ -190,11 +193,31 @@ class Engine:
             # the record and its history, let the run go (its context, texts, flows and task).
             execution.handle = None
 
-    async def _execute(self, run: Run, input_value: Json, start: str | None = None) -> None:
+    def resume(self, execution: Execution, position: JsonObject | None, root_last: int | None) -> None:
+        """Carry on an execution that was running when the server stopped (``runtime/resume.py``);
+        raises ``ResumeFailed`` saying why when it cannot be."""
+        from emulator.runtime.resume import resume_run
+
+        resume_run(self, execution, position, root_last)
+
+    async def _execute(
+        self,
+        run: Run,
+        input_value: Json,
+        start: str | None = None,
+        resumed: Awaitable[tuple[Json, str | None]] | None = None,
+    ) -> None:
+        """``resumed``: a state entered before a restart, finished first (its outcome's next
+        state is where the run goes on; none: the execution ends with its output)."""
         chain = run.root
         recorder = run.recorder
         try:
-            output = await self.executor.run_machine(run, run.definition, input_value, chain, start)
+            if resumed is not None:
+                input_value, start = await resumed
+            if resumed is not None and start is None:
+                output = input_value
+            else:
+                output = await self.executor.run_machine(run, run.definition, input_value, chain, start)
         except asyncio.CancelledError:
             # Cancelled by the loop shutting down (not by StopExecution, nor an attempt a redrive replaced).
             if not run.finished and run.task is asyncio.current_task():

@@ -11,7 +11,9 @@ and its own decider (see ``test_state.py``).
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import runtime_error_prefix
@@ -24,6 +26,7 @@ from emulator.language.states.map_state import MapState
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.registry import State
 from emulator.language.states.task_state import TaskState
+from emulator.model.history import HistoryEvent
 from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
 from emulator.runtime.context import state_context
@@ -33,6 +36,9 @@ from emulator.runtime.recorder import Chain, HistoryLimitExceeded, too_large
 from emulator.runtime.run import Run
 from emulator.runtime.work.registry import WorkRegistry
 from emulator.runtime.work.scope import Context, Outcome, RetryDecider, Scope, Waiter, Work
+
+# The attempt a resumed state takes up (runtime/resume.py): (scope, prepared, context) -> outcome.
+Resumed = Callable[[Scope, Any, Context], Awaitable[Outcome]]
 
 # Shared by every event that carries it: recorded details are never modified.
 NOT_TRUNCATED: JsonObject = {"truncated": False}
@@ -98,7 +104,12 @@ class Executor:
         context = state_context(run.base_context, name, self.clock.now(), 0 if retrying else None)
         try:
             try:
-                prepared = unit.prepare(scope, state, value, context, chain)
+                if common.is_jsonata:
+                    prepared = await self.dataflow.evaluated(
+                        unit.prepare, scope, state, value, context, chain
+                    )
+                else:
+                    prepared = unit.prepare(scope, state, value, context, chain)
             except QueryEvaluationError as failure:  # before the state started: it also reports its failure
                 entered = _Entered(name, before, entered_id)
                 raise self._evaluation_failed(run, entered, failure, chain, unit.failed_event) from None
@@ -113,11 +124,51 @@ class Executor:
             if not unit.stays_active_on_failure:
                 chain.active = None
             entered = _Entered(name, before, entered_id)
-            output, next_name = self._catch(run, unit, state, entered, failure, value, context, chain)
+            output, next_name = await self._catch(run, unit, state, entered, failure, value, context, chain)
         self._exit(run, name, type_name, entered_id, output, chain)
         return output, next_name
 
-    def _catch(
+    async def resume_state(
+        self, run: Run, state: State, value: Json, chain: Chain, entered: HistoryEvent, attempt: Resumed
+    ) -> Outcome:
+        """Finish a state entered before a restart (its StateEntered is ``entered``; nothing is
+        recorded again): ``attempt`` takes up the attempt that was under way, then the state
+        goes on as ``run_state`` does (the retry loop, with counts from zero, the Catch, the exit)."""
+        scope = RunScope(self, run)
+        common = state.common
+        name, type_name = common.name, common.type
+        unit = self._units[type(state)]
+        chain.assigned = None
+        chain.active = type_name
+        chain.state, chain.value, chain.last_frame = name, value, None
+        retrying = isinstance(state, _RETRYING) and bool(state.retry)
+        context = state_context(run.base_context, name, entered.timestamp, 0 if retrying else None)
+        try:
+            try:
+                if common.is_jsonata:
+                    prepared = await self.dataflow.evaluated(
+                        unit.prepare, scope, state, value, context, chain
+                    )
+                else:
+                    prepared = unit.prepare(scope, state, value, context, chain)
+            except QueryEvaluationError as failure:
+                record = _Entered(name, entered.previous_event_id, entered.id)
+                raise self._evaluation_failed(run, record, failure, chain, unit.failed_event) from None
+            try:
+                output, next_name = await attempt(scope, prepared, context)
+            except AttemptFailed as failed:
+                output, next_name = await self._retry_loop(
+                    scope, unit, state, prepared, value, context, chain, failed.attempt
+                )
+        except StatesError as failure:
+            if not unit.stays_active_on_failure:
+                chain.active = None
+            record = _Entered(name, entered.previous_event_id, entered.id)
+            output, next_name = await self._catch(run, unit, state, record, failure, value, context, chain)
+        self._exit(run, name, type_name, entered.id, output, chain)
+        return output, next_name
+
+    async def _catch(
         self,
         run: Run,
         unit: Work[State, object],
@@ -145,8 +196,14 @@ class Executor:
             error_output["Cause"] = None
         elif unit.stays_active_on_failure and failure.error == ErrorName.TIMEOUT:
             error_output["Cause"] = ""  # a timed-out task's catcher sees an empty cause
+        dataflow = self.dataflow
         try:
-            output = self.dataflow.caught(catcher, state.common, value, error_output, context, chain)
+            if state.common.is_jsonata:
+                output = await dataflow.evaluated(
+                    dataflow.caught, catcher, state.common, value, error_output, context, chain
+                )
+            else:
+                output = dataflow.caught(catcher, state.common, value, error_output, context, chain)
         except QueryEvaluationError as evaluation:
             raise self._evaluation_failed(run, entered, evaluation, chain) from None
         return output, catcher.next

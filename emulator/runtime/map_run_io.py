@@ -20,6 +20,12 @@ from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
 
 MAX_ITEMS_LIMIT = 100_000_000
+# InputTypes AWS documents that this emulator does not read (input-output-itemreader.html): an S3
+# inventory manifest names gzipped CSV files to read in turn; Parquet is a binary columnar format.
+_UNSUPPORTED_INPUT_TYPES = {
+    "MANIFEST": "an S3 inventory manifest (the gzipped CSV files it lists)",
+    "PARQUET": "Parquet files",
+}
 _DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 
 
@@ -50,6 +56,11 @@ def decode_items(
 
 def _decode_text(config: Mapping[str, Any], text: str) -> list[Json]:
     input_type = config.get("InputType", "JSON")
+    unsupported = _UNSUPPORTED_INPUT_TYPES.get(str(input_type))
+    if unsupported is not None:
+        raise _reader_failed(
+            f"ReaderConfig InputType '{input_type}' needs reading {unsupported}, which this emulator does not do"
+        )
     if input_type == "CSV":
         return _decode_csv(config, text)
     if input_type == "JSONL":

@@ -10,6 +10,7 @@ import asyncio
 
 from emulator.language.parse.definition import Definition
 from emulator.model.arns import parse_states_arn
+from emulator.model.jsontext import to_json_text
 from emulator.model.records import Execution
 from emulator.model.types import JsonObject
 from emulator.runtime.recorder import Chain, Recorder
@@ -32,6 +33,7 @@ class Run:
         "region",
         "account",
         "finished",
+        "_position",
     )
 
     def __init__(self, execution: Execution, recorder: Recorder) -> None:
@@ -48,3 +50,24 @@ class Run:
         self.region = arn.region if arn else _FALLBACK_REGION
         self.account = arn.account if arn else _FALLBACK_ACCOUNT
         self.finished = False
+        self._position: tuple[object, str | None] = ((None, None, 0), None)
+
+    def position(self) -> tuple[str | None, int]:
+        """Where the execution's own flow is, for a durable store to resume it from: the JSON text
+        of ``{"state", "input", "variables"}`` (None before its first state) and the id of the
+        flow's latest event. The text is made again only when the flow has moved."""
+        root = self.root
+        key = (root.state, id(root.value), root.last)
+        cached_key, text = self._position
+        if cached_key != key:
+            text = None
+            if root.state is not None:
+                text = to_json_text(
+                    {
+                        "state": root.state,
+                        "input": self.recorder.text(root.value),
+                        "variables": dict(root.variables),
+                    }
+                )
+            self._position = (key, text)
+        return text, root.last

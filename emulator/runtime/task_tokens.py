@@ -64,10 +64,19 @@ class TaskTokenRegistry:
         self._closed: OrderedDict[str, None] = OrderedDict()
         self._closed_memory = closed_memory
 
-    def issue(self, account: str, region: str, on_heartbeat: Callable[[], None] | None = None) -> PendingTask:
-        """A new token whose outcome future belongs to the running event loop."""
-        raw = f"{account}:{region}:{uuid.uuid4()}".encode()
-        token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    def issue(
+        self,
+        account: str,
+        region: str,
+        on_heartbeat: Callable[[], None] | None = None,
+        token: str | None = None,
+    ) -> PendingTask:
+        """A new token whose outcome future belongs to the running event loop (``token``: one
+        issued before a restart, waited for again by a resumed execution)."""
+        if token is None:
+            raw = f"{account}:{region}:{uuid.uuid4()}".encode()
+            token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        self._closed.pop(token, None)
         task = PendingTask(token, account, region, asyncio.get_running_loop().create_future(), on_heartbeat)
         self._pending[token] = task
         return task

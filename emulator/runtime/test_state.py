@@ -156,6 +156,7 @@ def _test_engine(
         MockedIntegrations(engine.integrations, case.mock, trace),
         rng=engine.rng,
         timeout_scale=engine.timeout_scale,
+        evaluations=engine.evaluations,
     )
     units = tested.executor.units
     if case.mock is not None or case.configuration.error_caused_by_state:
@@ -170,7 +171,7 @@ def _test_engine(
     if case.mock is not None:
         units = units.with_unit(ParallelState, MockedParallel(case.mock))
     decision = _RetryDecision(case, inspection, engine.rng)
-    dataflow = InspectingDataFlow(engine.rng, engine.clock, inspection)
+    dataflow = InspectingDataFlow(engine.rng, engine.clock, inspection, engine.evaluations)
     tested.executor = Executor(engine.clock, dataflow, _NoWait(), decision, units)
     return tested, decision
 
@@ -271,8 +272,9 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
             error_output: dict[str, Json] = {"Error": failure.error}
             if failure.cause is not None:
                 error_output["Cause"] = failure.cause
-            caught = tested.executor.dataflow.caught(
-                catcher, state.common, input_value, error_output, context, chain
+            dataflow = tested.executor.dataflow
+            caught = await dataflow.evaluated(
+                dataflow.caught, catcher, state.common, input_value, error_output, context, chain
             )
             response["output"] = texts.text(caught)
             response["nextState"] = catcher.next

@@ -22,6 +22,7 @@ from emulator.language.states.map_state import (
     MapState,
     batches_of,
     failure_threshold_of,
+    max_concurrency_of,
 )
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
@@ -34,6 +35,8 @@ from emulator.runtime.clock import Clock
 if TYPE_CHECKING:
     from emulator.integrations.http import HttpExchange
 from emulator.runtime.dataflow import DataFlow, ResultState
+from emulator.runtime.evaluation import Evaluations
+from emulator.runtime.map_run_io import decode_items
 from emulator.runtime.recorder import Chain
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
@@ -152,8 +155,10 @@ class InspectingDataFlow(DataFlow):
 
     __slots__ = ("inspection",)
 
-    def __init__(self, rng: random.Random, clock: Clock, inspection: Inspection) -> None:
-        super().__init__(rng, clock)
+    def __init__(
+        self, rng: random.Random, clock: Clock, inspection: Inspection, evaluations: Evaluations | None = None
+    ) -> None:
+        super().__init__(rng, clock, evaluations)
         self.inspection = inspection
 
     def note_input_path(
@@ -261,6 +266,21 @@ class InspectingDataFlow(DataFlow):
         return effective, items, concurrency
 
 
+def _reader_items(state: MapState, data: str) -> list[Json]:
+    """``stateConfiguration.mapItemReaderData``, "the data read by ItemReader … as found in its
+    original source", read as the state's ItemReader reads its object (CSV, JSON, JSONL, a
+    listObjectsV2 listing as JSON), ``MaxItems`` included."""
+    reader = state.distributed.item_reader if state.distributed is not None else None
+    action = reader.resource.action if reader is not None else "getObject"
+    body: Json = data
+    if action.startswith("listObjectsV2"):
+        try:
+            body = from_json_text(data)
+        except json.JSONDecodeError as error:
+            raise StatesError(ErrorName.ITEM_READER_FAILED, f"Invalid JSON: {error.msg}") from None
+    return decode_items(reader.reader_config if reader is not None else {}, action, body, None)
+
+
 class MockedParallel:
     """A Parallel whose mock is its result: no branch runs."""
 
@@ -278,6 +298,8 @@ class MockedParallel:
     async def attempt(
         self, scope: Scope, state: ParallelState, prepared: None, value: Json, context: Context, chain: Chain
     ) -> Outcome:
+        # AWS shows no input processing for a mocked Parallel (no afterInputPath even with an
+        # InputPath): the mock stands for the whole branch run, what is noted starts at its result.
         next_name = None if state.common.end else state.common.next
         return scope.dataflow.finish(state, value, self.mock.answer(), context, chain), next_name
 
@@ -309,16 +331,24 @@ class MockedMap:
     ) -> Outcome:
         dataflow = scope.dataflow
         reader_data = self.reader_data
+        common = state.common
+        bindings = dataflow.bindings(value, context, chain) if common.is_jsonata else None
         items: Json
         if reader_data is not None:
-            effective = dataflow.effective_input(state.common, value, context, chain)
-            items = from_json_text(reader_data)
-            self.inspection.note("maxConcurrency", state.max_concurrency)
+            if isinstance(dataflow, InspectingDataFlow) and not common.is_jsonata:
+                effective = dataflow.note_input_path(common, value, context, chain)
+            else:
+                effective = dataflow.effective_input(common, value, context, chain)
+            items = _reader_items(state, reader_data)
+            concurrency = max_concurrency_of(state, effective, context, chain.variables)
+            if bindings is not None and state.max_concurrency_expression is not None:
+                concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))
+            self.inspection.note("maxConcurrency", concurrency)
         else:
             effective, items, _ = dataflow.map_items(state, value, context, chain)
         threshold = None
         if state.distributed is not None:
-            threshold = failure_threshold_of(state.distributed, effective, context, chain.variables)
+            threshold = failure_threshold_of(state.distributed, effective, context, chain.variables, bindings)
             if threshold.count is not None:
                 self.inspection.note("toleratedFailureCount", threshold.count)
             if threshold.percentage is not None:

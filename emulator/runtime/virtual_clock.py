@@ -219,21 +219,21 @@ def _wall_milliseconds() -> float:
     return round(time.time(), 3)
 
 
-def is_virtual(clock: Any) -> bool:
+def is_virtual(clock: object) -> bool:
     return isinstance(clock, VirtualClock)
 
 
-def holding(clock: Any) -> contextlib.AbstractContextManager[None]:
+def holding(clock: object) -> contextlib.AbstractContextManager[None]:
     """Declare work out with a service (a virtual clock does not skip time meanwhile)."""
     return clock.holding() if isinstance(clock, VirtualClock) else contextlib.nullcontext()
 
 
-def parking(clock: Any) -> contextlib.AbstractContextManager[None]:
+def parking(clock: object) -> contextlib.AbstractContextManager[None]:
     """Declare a wait on the outside world (``advance`` does not wait for it to end)."""
     return clock.parking() if isinstance(clock, VirtualClock) else contextlib.nullcontext()
 
 
-def held(clock: Any, work: Coroutine[Any, Any, T]) -> Coroutine[Any, Any, T]:
+def held(clock: object, work: Coroutine[Any, Any, T]) -> Coroutine[Any, Any, T]:
     """``work``, awaited while holding a virtual ``clock`` (see ``holding``); as it is otherwise."""
     if not isinstance(clock, VirtualClock):
         return work
@@ -245,7 +245,7 @@ def held(clock: Any, work: Coroutine[Any, Any, T]) -> Coroutine[Any, Any, T]:
     return holding_while()
 
 
-async def within(work: Awaitable[T], seconds: float, clock: Any = None) -> T:
+async def within(work: Awaitable[T], seconds: float, clock: object = None) -> T:
     """``work``'s result, or ``TimeoutError`` after ``seconds``: of virtual time on a virtual clock
     (task deadlines follow ``--clock virtual|auto``), else of real time."""
     if not isinstance(clock, VirtualClock):

@@ -100,6 +100,9 @@ async def handle(request: web.Request) -> web.StreamResponse:
         result = handler(env, context, payload)
         if not isinstance(result, dict):  # an async operation (StartSyncExecution, GetActivityTask …)
             result = await result
+        settle = env.store.settle()  # --data-dir: what this answer reports is committed first
+        if settle is not None:
+            await settle
         return web.Response(
             body=encode_response(result),
             headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id},

@@ -10,8 +10,7 @@ from emulator.model.records import Activity
 from emulator.service import tags
 from emulator.service.common import check_name, in_partition, paginate, parse_arn, put_if
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
-
-DEFAULT_ENCRYPTION: dict[str, Any] = {"type": "AWS_OWNED_KEY"}
+from emulator.service.request_rules import DEFAULT_ENCRYPTION, check_encryption_configuration
 
 
 def get_activity(env: ServiceEnvironment, context: RequestContext, arn: str) -> Activity:
@@ -30,7 +29,7 @@ def create_activity(
     check_name(name)
     arn = activity_arn(context.region, context.account, name)
     partition = partition_of(env, context)
-    encryption = request.get("encryptionConfiguration") or dict(DEFAULT_ENCRYPTION)
+    encryption = check_encryption_configuration(request.get("encryptionConfiguration"))
     existing = partition.activities.get(arn)
     if existing is not None:
         if (existing.encryption_configuration or DEFAULT_ENCRYPTION) != encryption:

@@ -157,6 +157,7 @@ def update_state_machine_alias(
     if description is not None:
         alias.description = description
     alias.update_date = env.clock.now()
+    partition_of(env, context).aliases.put(alias.arn, alias)  # changed in place: stored again
     return {"updateDate": alias.update_date}
 
 

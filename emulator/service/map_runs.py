@@ -98,4 +98,5 @@ def update_map_run(
         run.tolerated_failure_percentage = float(request["toleratedFailurePercentage"])
     if request.get("toleratedFailureCount") is not None:
         run.tolerated_failure_count = int(request["toleratedFailureCount"])
+    partition_of(env, context).map_runs.put(run.arn, run)  # changed in place: stored again
     return {}

@@ -21,11 +21,11 @@ from emulator.service import tags, versions
 from emulator.service.common import check_name, in_partition, new_id, paginate, parse_arn, put_if
 from emulator.service.definitions import compile_or_reject
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
+from emulator.service.request_rules import DEFAULT_ENCRYPTION, check_encryption_configuration, check_role_arn
 from emulator.store.partition import Partition
 
 DEFAULT_LOGGING: dict[str, Any] = {"level": "OFF", "includeExecutionData": False}
 DEFAULT_TRACING: dict[str, Any] = {"enabled": False}
-DEFAULT_ENCRYPTION: dict[str, Any] = {"type": "AWS_OWNED_KEY"}
 
 VERSION_DESCRIPTION_WITHOUT_PUBLISH = "Version description can only be set when publish is true"
 NOTHING_TO_UPDATE = "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration must be specified"
@@ -169,11 +169,12 @@ def _create_state_machine(
         raise ValidationException(VERSION_DESCRIPTION_WITHOUT_PUBLISH)
     name = request["name"]
     check_name(name)
+    check_role_arn(request["roleArn"])
     sm_type = StateMachineType(request.get("type") or "STANDARD")
     definition = request["definition"]
     logging_configuration = check_logging_configuration(request.get("loggingConfiguration"))
     tracing_configuration = _tracing(request.get("tracingConfiguration"))
-    encryption_configuration = request.get("encryptionConfiguration") or dict(DEFAULT_ENCRYPTION)
+    encryption_configuration = check_encryption_configuration(request.get("encryptionConfiguration"))
     arn = state_machine_arn(context.region, context.account, name)
     partition = partition_of(env, context)
     existing = find_state_machine(partition, arn)
@@ -303,6 +304,8 @@ def _update_state_machine(
             env.definition_accepted(definition)
         changes["definition"] = definition
     role_arn = request.get("roleArn")
+    if role_arn is not None:
+        check_role_arn(role_arn)
     if role_arn is not None and role_arn != machine.role_arn:
         changes["role_arn"] = role_arn
     if request.get("loggingConfiguration") is not None:
@@ -314,14 +317,17 @@ def _update_state_machine(
         if tracing_configuration != machine.tracing_configuration:
             changes["tracing_configuration"] = tracing_configuration
     encryption = request.get("encryptionConfiguration")
+    if encryption is not None:
+        encryption = check_encryption_configuration(encryption)
     if encryption is not None and encryption != machine.encryption_configuration:
-        changes["encryption_configuration"] = dict(encryption)
+        changes["encryption_configuration"] = encryption
     now = env.clock.now()
     if changes:
         for attribute, value in changes.items():
             setattr(machine, attribute, value)
         machine.revision_id = new_id()
         machine.update_date = now
+        partition_of(env, context).state_machines.put(machine.arn, machine)  # stored again
     out: dict[str, Any] = {"updateDate": machine.update_date if machine.update_date is not None else now}
     put_if(out, "revisionId", machine.revision_id)
     if publish:
@@ -350,6 +356,7 @@ def delete_state_machine(
         return {}
     if _has_running_executions(partition, machine):
         machine.status = StateMachineStatus.DELETING
+        partition.state_machines.put(machine.arn, machine)  # changed in place: stored again
     else:
         _remove(partition, machine)
     return {}

@@ -77,6 +77,8 @@ def untag_resource(
     current = tags.get(arn, {})
     for key in request["tagKeys"]:
         current.pop(key, None)
+    if arn in tags:
+        tags[arn] = current  # changed in place: stored again
     return {}
 
 

@@ -57,6 +57,7 @@ def publish(
     )
     partition.versions.put(version.arn, version)
     machine.latest_version_arn = version.arn
+    partition.state_machines.put(machine.arn, machine)  # its version counter moved: stored again
     return version
 
 

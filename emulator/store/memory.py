@@ -24,3 +24,7 @@ class MemoryStore:
     def clear(self) -> None:
         """Forget every resource (``POST /_emulator/reset``)."""
         self._partitions.clear()
+
+    def settle(self) -> None:
+        """Nothing to wait for: memory is all there is."""
+        return None

@@ -1,13 +1,15 @@
 """The resources of one (account, region): what one AWS account sees in one region.
 
 Each resource family is a ``Table`` (insertion-ordered mapping by ARN). The service layer uses
-only ``get``/``put``/``delete``/``values``/``__contains__``, so a durable implementation (SQLite)
-can replace ``Table`` without touching the service layer.
+only ``get``/``put``/``delete``/``values``/``__contains__``, so a durable implementation (SQLite,
+``sqlite.py``) replaces ``Table`` without touching the service layer. The one rule: a record
+changed in place is ``put`` again (tags: assigned again), which is how the durable store learns
+of the change; executions are the exception, their changes are told by their history events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Generic, Protocol, TypeVar
 
 from emulator.model.records import Activity, Alias, Execution, MapRun, StateMachine
@@ -23,6 +25,11 @@ class Store(Protocol):
         ...
 
     def clear(self) -> None: ...
+
+    def settle(self) -> Awaitable[None] | None:
+        """What an API answer awaits before it is sent: everything changed so far is durable
+        (None: nothing to wait for, as in memory)."""
+        ...
 
 
 class Table(Generic[V]):

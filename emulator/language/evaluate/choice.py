@@ -97,21 +97,56 @@ def is_timestamp(value: Json) -> bool:
 # --- StringMatches -----------------------------------------------------------------------------
 
 
-def compile_string_matches(pattern: str) -> re.Pattern[str]:
-    """The regular expression of a ``StringMatches`` pattern: ``*`` matches any run of characters,
-    ``\\*`` is a literal asterisk and ``\\\\`` a literal backslash; any other backslash is literal."""
-    parts: list[str] = []
+@dataclass(frozen=True, slots=True)
+class GlobPattern:
+    """A ``StringMatches`` pattern: ``*`` matches any run of characters (newlines too), ``\\*`` is a
+    literal asterisk and ``\\\\`` a literal backslash; any other backslash is literal
+    (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
+
+    Matched without a regular expression, in linear time: the pattern is its literal ``segments``
+    between stars; the first must start the string, the last end it, and each one between is found
+    (leftmost, with ``str.find``) after the one before. Taking the leftmost place for each segment
+    never loses a match when the only wildcard is ``*``, so nothing is ever retried."""
+
+    segments: tuple[str, ...]
+
+    def matches(self, text: str) -> bool:
+        segments = self.segments
+        if len(segments) == 1:
+            return text == segments[0]
+        first, last = segments[0], segments[-1]
+        end = len(text) - len(last)
+        if end < len(first) or not text.startswith(first) or not text.endswith(last):
+            return False
+        position = len(first)
+        for segment in segments[1:-1]:
+            found = text.find(segment, position, end)
+            if found < 0:
+                return False
+            position = found + len(segment)
+        return True
+
+
+def compile_string_matches(pattern: str) -> GlobPattern:
+    """The ``GlobPattern`` of a ``StringMatches`` operand."""
+    segments: list[str] = []
+    current: list[str] = []
     position = 0
     length = len(pattern)
     while position < length:
         character = pattern[position]
         if character == "\\" and position + 1 < length and pattern[position + 1] in "*\\":
-            parts.append(re.escape(pattern[position + 1]))
+            current.append(pattern[position + 1])
             position += 2
             continue
-        parts.append(".*" if character == "*" else re.escape(character))
+        if character == "*":
+            segments.append("".join(current))
+            current = []
+        else:
+            current.append(character)
         position += 1
-    return re.compile("".join(parts), re.DOTALL)
+    segments.append("".join(current))
+    return GlobPattern(tuple(segments))
 
 
 # --- operators ---------------------------------------------------------------------------------
@@ -207,9 +242,9 @@ def _type_test(check: Callable[[Json], bool], expected: bool) -> Callable[[Json]
     return lambda actual: not check(actual)
 
 
-def _matches_test(pattern: re.Pattern[str]) -> Callable[[Json], bool]:
-    fullmatch = pattern.fullmatch
-    return lambda actual: isinstance(actual, str) and fullmatch(actual) is not None
+def _matches_test(pattern: GlobPattern) -> Callable[[Json], bool]:
+    matches = pattern.matches
+    return lambda actual: isinstance(actual, str) and matches(actual)
 
 
 # --- compiled rules ----------------------------------------------------------------------------

@@ -23,18 +23,21 @@ the event id #<n>). "), which the runtime adds:
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
-from jsonata import timebox
+from jsonata import timebox, utils
 from jsonata.jsonata import Jsonata
 
 from emulator.language.errors import DefinitionError, ErrorName, StatesError
+from emulator.language.evaluate import budget as budgets
 from emulator.language.evaluate import jsonata_analysis as analysis
 from emulator.language.evaluate import jsonata_functions as functions
+from emulator.language.evaluate import jsonata_regex
 from emulator.language.evaluate import jsonata_values as values
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
@@ -48,8 +51,43 @@ UNSUPPORTED_JSONATA_EXPRESSION: Final = "UNSUPPORTED_JSONATA_EXPRESSION"
 """AWS's diagnostic code for a top-level field reference (one diagnostic per distinct name)."""
 
 _STATES: Final = "states"
-_NO_HOOKS: Final = {"__evaluate_entry": None, "__evaluate_exit": None}
 _EMPTY: Mapping[str, Json] = MappingProxyType({})
+
+
+def _on_entry(expression: Any, input: Any, environment: Any) -> None:
+    """Called by the library before each node it evaluates: the active budget's tick."""
+    active = budgets.ACTIVE.budget
+    if active is not None:
+        active.tick()
+
+
+def _on_exit(expression: Any, input: Any, environment: Any, result: Any) -> None:
+    """Called after each node: a string or array past the payload limit goes no further (whatever
+    built it, it was built from values within the limit, so it is at most a few times over)."""
+    kind = type(result)
+    if kind is str:
+        budgets.check_string_length(len(result))
+    elif kind is not utils.Utils.RangeList and isinstance(result, list):
+        budgets.check_array_length(len(result))
+
+
+# Found in the evaluation's own frame, the library's per-node lookup of both stops at once.
+_HOOKS: Final = {"__evaluate_entry": _on_entry, "__evaluate_exit": _on_exit}
+
+
+class _BoundedJsonata(Jsonata):  # type: ignore[misc]  # the library is untyped
+    """The library's evaluator with ``&`` checked before it concatenates (``$s & $s`` doubles)."""
+
+    def evaluate_string_concat(self, lhs: Any, rhs: Any) -> str:
+        size = 0
+        for side in (lhs, rhs):
+            if isinstance(side, str):
+                size += len(side)
+            elif side is not None and budgets.exceeds_payload(side):
+                raise budgets.data_limit_exceeded("The result of &")
+        budgets.check_string_length(size, "The result of &")
+        result: str = super().evaluate_string_concat(lhs, rhs)
+        return result
 
 
 class QueryEvaluationError(StatesError):
@@ -135,6 +173,12 @@ class JsonataExpression:
             raise self._failure("returned nothing (undefined).")
         if values.is_function(result):
             raise self._failure("returned an unsupported result type.")
+        if isinstance(result, dict | list) and budgets.exceeds_payload(result):
+            raise StatesError(
+                ErrorName.DATA_LIMIT_EXCEEDED,
+                f"The JSONata expression '{self.text}' specified for the field '{self.field_path}' returned a "
+                f"result exceeding the maximum payload size of {budgets.PAYLOAD_LIMIT_BYTES} bytes.",
+            )
         try:
             value = values.to_json(result)
         except values.UnsupportedResult:
@@ -149,12 +193,16 @@ class JsonataExpression:
         return value
 
     def _run_program(self, states: dict[str, Json], bindings: JsonataBindings) -> Any:
-        program = self._program
+        active = budgets.ACTIVE.budget
+        own = active is None
+        if active is None:  # evaluated outside the runtime's seam (a unit test, a tool): a budget of its own
+            active = budgets.ACTIVE.budget = budgets.Budget()
+        # Off the event loop, the library's per-evaluation attributes (input, environment,
+        # timestamp) must not be shared with an evaluation of the same program on the loop.
+        program = self._program if active.on_loop or own else copy.copy(self._program)
         frame = Jsonata.Frame(program.environment)
         names = frame.bindings
-        # The library looks both hooks up (through every enclosing frame) for each node it evaluates:
-        # found here, the walk stops at once.
-        names.update(_NO_HOOKS)
+        names.update(_HOOKS)
         names[_STATES] = states
         variables = bindings.variables
         for name in self._reads:
@@ -172,10 +220,23 @@ class JsonataExpression:
         )
         try:
             return program.eval(program.ast, None, frame)
+        except budgets.BudgetExhausted as exhausted:
+            raise self._failure(
+                f"threw an error during evaluation. D1012: Evaluation timeout after {exhausted.milliseconds} "
+                "milliseconds. Check for infinite loop"
+            ) from None
+        except budgets.DataLimitReached as reached:
+            raise StatesError(
+                ErrorName.DATA_LIMIT_EXCEEDED,
+                f"The JSONata expression '{self.text}' specified for the field '{self.field_path}' threw an "
+                f"error during evaluation. {reached.message}",
+            ) from None
         except Exception as error:  # the library raises JException and plain Python errors alike
             raise self._failure(f"threw an error during evaluation. {functions.format_error(error)}")
         finally:
             functions.ACTIVE.rng = previous_rng
+            if own:
+                budgets.ACTIVE.budget = None
 
     def _failure(self, what: str) -> StatesError:
         return QueryEvaluationError(
@@ -199,7 +260,7 @@ def compile_expression(text: str, field_name: str, location: str = "") -> Jsonat
     expression = text[len(EXPRESSION_START) : -len(EXPRESSION_END)] if is_jsonata_expression(text) else text
     expression = expression.strip()
     try:
-        program = Jsonata(expression)
+        program = _BoundedJsonata(expression, jsonata_regex.compile_regex)
     except Exception as error:
         raise DefinitionError(INVALID_JSONATA_EXPRESSION, functions.error_message(error), location)
     program.environment.parent = functions.STEP_FUNCTIONS_FRAME

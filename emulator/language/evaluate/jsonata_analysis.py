@@ -18,7 +18,7 @@ from jsonata.parser import Parser
 _ITEM_SCOPED = frozenset({"stages", "predicate", "group", "terms"})
 
 
-def variable_names(ast: Any) -> tuple[set[str], set[str]]:
+def variable_names(ast: object) -> tuple[set[str], set[str]]:
     """(names of every ``$variable`` symbol, names the expression binds itself)."""
     read: set[str] = set()
     bound: set[str] = set()
@@ -35,7 +35,7 @@ def variable_names(ast: Any) -> tuple[set[str], set[str]]:
     return read, bound
 
 
-def top_level_field_names(ast: Any) -> tuple[str, ...]:
+def top_level_field_names(ast: object) -> tuple[str, ...]:
     """Distinct field names read from the (absent) context item, in order of appearance."""
     found: list[str] = []
     _top_level(ast, True, found)

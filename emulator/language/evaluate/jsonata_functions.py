@@ -21,9 +21,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from jsonata import functions as library
 from jsonata import jexception, utils
 from jsonata.jsonata import Jsonata
 
+from emulator.language.evaluate import budget
 from emulator.model.types import Json
 
 _HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
@@ -141,7 +143,104 @@ def _function(function: Callable[..., Any], signature: str) -> Jsonata.JFunction
     return Jsonata.JFunction(_Native(function), signature)
 
 
+# --- the library's functions that could allocate without bound, checked first ------------------
+# (a node's result is checked after it is built by ``on_exit``; these would build it in one C call)
+
+
+class _Guarded(Jsonata.JNativeFunction):  # type: ignore[misc]  # the library is untyped
+    """A built-in function whose arguments are checked (``guard``) before the library runs it."""
+
+    def __init__(self, name: str, signature: str, guard: Callable[..., None]) -> None:
+        super().__init__(name, signature, library.Functions, None)
+        self.guard = guard
+
+    def call(self, input: Any, args: Sequence[Any] | None) -> Any:
+        values = [None if arg is utils.Utils.NULL_VALUE else arg for arg in (args or ())]
+        self.guard(*values)
+        return super().call(input, args)
+
+
+def _number(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return int(value)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _pad_guard(string: Any = None, width: Any = None, char: Any = None) -> None:
+    size = _number(width)
+    if isinstance(string, str) and size is not None:
+        budget.check_string_length(max(len(string), abs(size)), "The result of $pad")
+
+
+def _join_guard(strings: Any = None, separator: Any = None) -> None:
+    if isinstance(strings, list) and strings:
+        gap = len(separator) if isinstance(separator, str) else 0
+        total = gap * (len(strings) - 1)
+        for item in strings:
+            total += len(item) if isinstance(item, str) else 0
+            if total > budget.PAYLOAD_LIMIT_BYTES:
+                break
+        budget.check_string_length(total, "The result of $join")
+
+
+def _string_guard(value: Any = None, prettify: Any = None) -> None:
+    if value is not None and not isinstance(value, str) and budget.exceeds_payload(value):
+        raise budget.data_limit_exceeded("The result of $string")
+
+
+def _replace_guard(
+    string: Any = None, pattern: Any = None, replacement: Any = None, limit: Any = None
+) -> None:
+    # A regex pattern checks its result while it grows (jsonata_regex.LinearPattern.sub).
+    if isinstance(string, str) and isinstance(pattern, str) and pattern and isinstance(replacement, str):
+        count = string.count(pattern)
+        most = _number(limit)
+        if most is not None and most >= 0:
+            count = min(count, most)
+        size = len(string) + count * (len(replacement) - len(pattern))
+        budget.check_string_length(size, "The result of $replace")
+
+
+def distinct(array: Any) -> Any:
+    """``$distinct`` in linear time (the library's is quadratic, in one C call the budget cannot
+    interrupt). Items are compared as JSONata does: deep equality, ``1`` and ``true`` differ."""
+    if array is None or not isinstance(array, list) or len(array) <= 1:
+        return array
+    seen: set[Any] = set()
+    results = utils.Utils.create_sequence() if isinstance(array, utils.Utils.JList) else []
+    for item in array:
+        key = _distinct_key(item)
+        if key not in seen:
+            seen.add(key)
+            results.append(item)
+    return results
+
+
+def _distinct_key(item: Any) -> Any:
+    if isinstance(item, bool):
+        return ("b", item)
+    if isinstance(item, int | float):
+        return ("n", float(item))
+    if isinstance(item, str):
+        return ("s", item)
+    if isinstance(item, dict | list):
+        try:
+            return ("j", json.dumps(item, sort_keys=True, default=id))
+        except (TypeError, ValueError):
+            return ("i", id(item))
+    return ("i", id(item))
+
+
 STEP_FUNCTIONS_FRAME = Jsonata.Frame(Jsonata.static_frame)
+# The signatures are the library's own (jsonata.Jsonata's define_function table).
+STEP_FUNCTIONS_FRAME.bind("pad", _Guarded("pad", "<s-ns?:s>", _pad_guard))
+STEP_FUNCTIONS_FRAME.bind("join", _Guarded("join", "<a<s>s?:s>", _join_guard))
+STEP_FUNCTIONS_FRAME.bind("string", _Guarded("string", "<x-b?:s>", _string_guard))
+STEP_FUNCTIONS_FRAME.bind("replace", _Guarded("replace", "<s-(sf)(sf)n?:s>", _replace_guard))
+STEP_FUNCTIONS_FRAME.bind("distinct", _function(distinct, "<x:x>"))
 STEP_FUNCTIONS_FRAME.bind("partition", _function(partition, "<an:a>"))
 STEP_FUNCTIONS_FRAME.bind("range", _function(range_, "<nnn:a<n>>"))
 STEP_FUNCTIONS_FRAME.bind("hash", _function(hash_, "<s-s:s>"))

@@ -30,7 +30,7 @@ class NonFiniteNumber(Exception):
     """The result holds NaN or an infinity."""
 
 
-def to_json(value: Any) -> Json:
+def to_json(value: object) -> Json:
     """The JSON value of a (defined) JSONata result; containers are rebuilt only where needed."""
     if value is None or value is _NULL:
         return None
@@ -78,13 +78,13 @@ def _array(value: list[Any]) -> list[Json]:
     return value if converted is None else converted
 
 
-def is_function(value: Any) -> bool:
+def is_function(value: object) -> bool:
     return isinstance(value, Jsonata.JFunctionCallable) or (
         isinstance(value, Parser.Symbol) and value.type in ("lambda", "partial")
     )
 
 
-def to_jsonata(value: Json) -> Any:
+def to_jsonata(value: Json) -> object:
     """A JSON value as a binding: a top-level ``None`` is JSONata ``null`` (nested ones already are)."""
     return _NULL if value is None else value
 

@@ -41,9 +41,19 @@ def parse_fail(name: str, raw: JsonObject, location: str, query_language: str) -
 
 def jsonata_failure_of(state: FailState, bindings: JsonataBindings) -> StatesError:
     """The error a JSONata Fail state raises (its ``Error`` / ``Cause`` may be expressions)."""
-    error = None if state.error_template is None else _text(state.error_template.evaluate(bindings))
-    cause = None if state.cause_template is None else _text(state.cause_template.evaluate(bindings))
+    error = _jsonata_text(state.error_template, bindings)
+    cause = _jsonata_text(state.cause_template, bindings)
     return StatesError(error, cause)  # type: ignore[arg-type]
+
+
+def _jsonata_text(template: JsonataTemplate | None, bindings: JsonataBindings) -> str | None:
+    """``Error`` / ``Cause``: a string, or one expression that must evaluate to a string."""
+    if template is None:
+        return None
+    if template.expressions:
+        text: str = template.expressions[0].evaluate(bindings, expected="string")
+        return text
+    return _text(template.evaluate(bindings))
 
 
 def failure_of(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, StatesError, required_fields_message
+from emulator.language.evaluate import field_errors
 from emulator.language.evaluate.jsonata import (
     JsonataBindings,
     JsonataExpression,
@@ -125,9 +126,7 @@ def items_of(
     try:
         items = state.items_path.get(value, context, variables)
     except PathNotFound as error:
-        raise StatesError(
-            ErrorName.RUNTIME, f"Invalid path '{state.items_path.text}' : {error.detail}"
-        ) from None
+        raise field_errors.invalid_path(state.items_path.text, error.detail) from None
     if not isinstance(items, list):
         raise StatesError(
             ErrorName.RUNTIME, f"Map state input must be an array but was: {to_json_text(items)}"
@@ -319,7 +318,7 @@ def failure_threshold_of(
     if bindings is not None and config.tolerated_failure_count_expression is not None:
         count = int(config.tolerated_failure_count_expression.evaluate(bindings, expected="integer"))
     if count is not None and count < 0:
-        raise StatesError(ErrorName.RUNTIME, "ToleratedFailureCount cannot be negative.")
+        raise field_errors.negative_limit("ToleratedFailureCount")
     percentage = config.tolerated_failure_percentage
     if config.tolerated_failure_percentage_path is not None:
         path = config.tolerated_failure_percentage_path
@@ -328,7 +327,7 @@ def failure_threshold_of(
         found = config.tolerated_failure_percentage_expression.evaluate(bindings, expected="number")
         percentage = float(found)
     if percentage is not None and not 0 <= percentage <= 100:
-        raise StatesError(ErrorName.RUNTIME, "ToleratedFailurePercentage must be between 0 and 100.")
+        raise field_errors.percentage_out_of_range()
     return FailureThreshold(count, percentage)
 
 
@@ -361,7 +360,7 @@ def batches_of(
             max_bytes = int(found)
     for field_name, limit in (("MaxItemsPerBatch", max_items), ("MaxInputBytesPerBatch", max_bytes)):
         if limit is not None and limit < 0:
-            raise StatesError(ErrorName.RUNTIME, f"{field_name} cannot be negative.")
+            raise field_errors.negative_limit(field_name)
     batch_input = None if batcher.batch_input is None else batcher.batch_input.evaluate(value, context, rng)
     if bindings is not None and batcher.jsonata_batch_input is not None:
         batch_input = batcher.jsonata_batch_input.evaluate(bindings)
@@ -395,15 +394,11 @@ def _value_at(
     try:
         return path.get(value, context, variables)
     except PathNotFound as error:
-        raise StatesError(ErrorName.RUNTIME, f"Invalid path '{path.text}' : {error.detail}") from None
+        raise field_errors.invalid_path(path.text, error.detail) from None
 
 
 def _not_valid(field_name: str, found: Json, kind: str, path: JsonPath) -> StatesError:
-    shown = found if isinstance(found, str) else to_json_text(found)
-    return StatesError(
-        ErrorName.RUNTIME,
-        f'The {field_name} field refers to value "{shown}" which is not a valid {kind}: {path.text}',
-    )
+    return field_errors.path_value_not_a_number(field_name, found, kind, path.text)
 
 
 def integer_at(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate import field_errors
 from emulator.language.evaluate.choice import parse_timestamp
 from emulator.language.evaluate.jsonata import JsonataBindings, JsonataExpression, is_jsonata_expression
 from emulator.language.evaluate.jsonpath import JsonPath, PathNotFound
@@ -74,22 +75,14 @@ def jsonata_wait_seconds(state: WaitState, bindings: JsonataBindings, now: float
     if state.seconds_expression is not None:
         seconds = state.seconds_expression.evaluate(bindings, expected="integer")
         if seconds < 0:
-            raise StatesError(
-                ErrorName.QUERY_EVALUATION_ERROR,
-                f"The JSONata expression '{state.seconds_expression.text}' specified for the field "
-                f"'Seconds' returned a negative value: {seconds}",
-            )
+            raise field_errors.expression_negative(state.seconds_expression.text, "Seconds", seconds)
         return float(seconds)
     assert state.timestamp_expression is not None
     expression = state.timestamp_expression
     text = expression.evaluate(bindings, expected="string")
     parsed = parse_timestamp(text)
     if parsed is None:
-        raise StatesError(
-            ErrorName.QUERY_EVALUATION_ERROR,
-            f"The JSONata expression '{expression.text}' specified for the field 'Timestamp' returned "
-            f"an invalid ISO-8601 extended offset date-time format string: {text}",
-        )
+        raise field_errors.expression_invalid_timestamp(expression.text, text)
     return max(0.0, parsed[0] + parsed[1] / 1e9 - now)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from emulator.language.errors import DefinitionError, required_fields_message
 from emulator.language.evaluate.choice import compile_choice_rule
-from emulator.language.validate.context import JSONATA, Checker
+from emulator.language.validate.context import JSONATA, Checker, join
+from emulator.language.validate.limits import check_assign_names
 from emulator.language.validate.schema import check_fields, check_string
 from emulator.model.types import Json, JsonObject
 
@@ -29,6 +30,8 @@ def check_choices(checker: Checker, choices: Json, query_language: str, location
         else:
             _check_jsonpath_rule(checker, rule, rule_location)
         check_string(checker, rule, "Next", rule_location)
+        if isinstance(rule.get("Assign"), dict):
+            check_assign_names(checker, rule["Assign"], query_language, join(rule_location, "Assign"))
 
 
 def _check_jsonpath_rule(checker: Checker, rule: JsonObject, location: str) -> None:

@@ -9,6 +9,13 @@ from emulator.language.errors import required_fields_message
 from emulator.language.validate.context import JSONATA, Checker, join
 from emulator.language.validate.diagnostics import INVALID_LABEL_NAME
 from emulator.language.validate.expressions import check_path_field, check_payload_template
+from emulator.language.validate.limits import (
+    BATCHER_ALTERNATIVES,
+    MAP_ALTERNATIVES,
+    MAX_BATCH_INPUT_BYTES,
+    check_alternatives,
+    check_jsonata_items,
+)
 from emulator.language.validate.schema import (
     ITEM_BATCHER_FIELDS,
     ITEM_READER_FIELDS,
@@ -47,7 +54,10 @@ def check_map(
     check_number(
         checker, state, "ToleratedFailurePercentage", location, minimum=0, maximum=100, jsonata=jsonata
     )
-    if not jsonata:
+    check_alternatives(checker, state, MAP_ALTERNATIVES, location)
+    if jsonata:
+        check_jsonata_items(checker, state, location)
+    else:
         for name in _PATH_FIELDS:
             if name in state:
                 check_path_field(checker, name, state[name], join(location, name), nullable=False)
@@ -119,7 +129,16 @@ def _check_item_batcher(checker: Checker, state: JsonObject, jsonata: bool, loca
     )
     check_fields(checker, batcher, allowed, (), batcher_location)
     check_integer(checker, batcher, "MaxItemsPerBatch", batcher_location, minimum=0, jsonata=jsonata)
-    check_integer(checker, batcher, "MaxInputBytesPerBatch", batcher_location, minimum=0, jsonata=jsonata)
+    check_integer(
+        checker,
+        batcher,
+        "MaxInputBytesPerBatch",
+        batcher_location,
+        minimum=0,
+        maximum=MAX_BATCH_INPUT_BYTES,
+        jsonata=jsonata,
+    )
+    check_alternatives(checker, batcher, BATCHER_ALTERNATIVES, batcher_location)
     if not jsonata:
         for name in ("MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"):
             if name in batcher:

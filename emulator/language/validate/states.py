@@ -16,6 +16,15 @@ from emulator.language.validate.expressions import (
     is_path_or_intrinsic,
 )
 from emulator.language.validate.jsonata_fields import check_jsonata_fields
+from emulator.language.validate.limits import (
+    MAX_RETRY_DELAY_SECONDS,
+    MAX_SECONDS,
+    TASK_ALTERNATIVES,
+    check_alternatives,
+    check_assign_names,
+    check_credentials,
+    check_heartbeat_below_timeout,
+)
 from emulator.language.validate.map_state import check_map
 from emulator.language.validate.resources import check_task_resource
 from emulator.language.validate.schema import (
@@ -102,7 +111,8 @@ def check_state(checker: Checker, name: str, state: Json, location: str) -> None
         if name in jsonata_only:
             checker.error(jsonata_only_message(name), location)
     check_string(checker, state, "Comment", location)
-    check_object(checker, state, "Assign", location)
+    if check_object(checker, state, "Assign", location) and "Assign" in state:
+        check_assign_names(checker, state["Assign"], query_language, join(location, "Assign"))
     if state_type in _TRANSITIONING:
         _check_transition(checker, state, location)
     if query_language == JSONPATH:
@@ -163,7 +173,10 @@ def _check_task(checker: Checker, state: JsonObject, query_language: str, locati
     for name in ("TimeoutSecondsPath", "HeartbeatSecondsPath"):
         if name in state and not jsonata:
             check_path_field(checker, name, state[name], join(location, name), nullable=False)
-    check_object(checker, state, "Credentials", location)
+    check_alternatives(checker, state, TASK_ALTERNATIVES, location)
+    check_heartbeat_below_timeout(checker, state, location)
+    if check_object(checker, state, "Credentials", location):
+        check_credentials(checker, state, query_language, location)
     check_error_handling(checker, state, query_language, location)
 
 
@@ -231,10 +244,21 @@ def check_error_handling(checker: Checker, state: JsonObject, query_language: st
             retrier_location = f"{join(location, 'Retry')}[{index}]"
             if _check_handler(checker, retrier, RETRIER_FIELDS, ("ErrorEquals",), retrier_location):
                 _check_error_equals(checker, retrier, index == len(retriers) - 1, retrier_location)
-                check_integer(checker, retrier, "IntervalSeconds", retrier_location, minimum=1)
-                check_integer(checker, retrier, "MaxAttempts", retrier_location, minimum=0)
+                check_integer(
+                    checker, retrier, "IntervalSeconds", retrier_location, minimum=1, maximum=MAX_SECONDS
+                )
+                check_integer(
+                    checker, retrier, "MaxAttempts", retrier_location, minimum=0, maximum=MAX_SECONDS
+                )
                 check_number(checker, retrier, "BackoffRate", retrier_location, minimum=1.0)
-                check_integer(checker, retrier, "MaxDelaySeconds", retrier_location, minimum=1)
+                check_integer(
+                    checker,
+                    retrier,
+                    "MaxDelaySeconds",
+                    retrier_location,
+                    minimum=1,
+                    maximum=MAX_RETRY_DELAY_SECONDS,
+                )
                 if "JitterStrategy" in retrier:
                     check_one_of(
                         checker,
@@ -252,7 +276,10 @@ def check_error_handling(checker: Checker, state: JsonObject, query_language: st
             if _check_handler(checker, catcher, allowed, ("ErrorEquals", "Next"), catcher_location):
                 _check_error_equals(checker, catcher, index == len(catchers) - 1, catcher_location)
                 check_string(checker, catcher, "Next", catcher_location)
-                check_object(checker, catcher, "Assign", catcher_location)
+                if check_object(checker, catcher, "Assign", catcher_location) and "Assign" in catcher:
+                    check_assign_names(
+                        checker, catcher["Assign"], query_language, join(catcher_location, "Assign")
+                    )
                 if "ResultPath" in catcher and query_language == JSONPATH:
                     check_reference_path_field(
                         checker, "ResultPath", catcher["ResultPath"], join(catcher_location, "ResultPath")

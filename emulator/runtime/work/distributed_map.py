@@ -192,7 +192,10 @@ class DistributedMapWork:
         recorder.add("MapStateSucceeded", succeeded)
         chain.last = run_started if self.exit_follows_run_start else succeeded
         next_name = None if state.common.end else state.common.next
-        return scope.dataflow.finish(state, value, result, context, chain), next_name
+        dataflow = scope.dataflow
+        if state.common.is_jsonata:
+            return await dataflow.evaluated(dataflow.finish, state, value, result, context, chain), next_name
+        return dataflow.finish(state, value, result, context, chain), next_name
 
     def _begin_map_run(
         self, run: Run, state: MapState, concurrency: int, threshold: FailureThreshold, chain: Chain

@@ -52,7 +52,10 @@ class InlineMapWork:
         details: dict[str, Json] = {"length": len(prepared.items)}
         results = await attempt_frame(scope.run.recorder, chain, frame, iterations, details)
         next_name = None if state.common.end else state.common.next
-        return scope.dataflow.finish(state, value, results, context, chain), next_name
+        dataflow = scope.dataflow
+        if state.common.is_jsonata:
+            return await dataflow.evaluated(dataflow.finish, state, value, results, context, chain), next_name
+        return dataflow.finish(state, value, results, context, chain), next_name
 
 
 async def _run_iterations(
@@ -86,7 +89,12 @@ async def _run_iterations(
         if memo is not None and index in memo.results:  # redriven: an iteration that succeeded is kept
             results[index] = frame.results[index] = memo.results[index]
             return
-        item = dataflow.map_item(state, value, index, items[index], context, chain)
+        if state.common.is_jsonata:
+            item = await dataflow.evaluated(
+                dataflow.map_item, state, value, index, items[index], context, chain
+            )
+        else:
+            item = dataflow.map_item(state, value, index, items[index], context, chain)
         own = chain.inner(
             recorder.add(
                 "MapIterationStarted",

@@ -38,7 +38,10 @@ class ParallelWork:
         output = await attempt_frame(recorder, chain, frame, branches)
         recorder.remember_text(output, "[" + ",".join(recorder.text(item) for item in output) + "]")
         next_name = None if state.common.end else state.common.next
-        return scope.dataflow.finish(state, value, output, context, chain), next_name
+        dataflow = scope.dataflow
+        if state.common.is_jsonata:
+            return await dataflow.evaluated(dataflow.finish, state, value, output, context, chain), next_name
+        return dataflow.finish(state, value, output, context, chain), next_name
 
 
 async def _run_branches(

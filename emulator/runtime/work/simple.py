@@ -33,14 +33,22 @@ class PassWork(_Simple):
         self, scope: Scope, state: PassState, prepared: None, value: Json, context: Context, chain: Chain
     ) -> Outcome:
         common = state.common
-        return scope.dataflow.run_pass(state, value, context, chain), None if common.end else common.next
+        dataflow = scope.dataflow
+        if common.is_jsonata:
+            output = await dataflow.evaluated(dataflow.run_pass, state, value, context, chain)
+        else:
+            output = dataflow.run_pass(state, value, context, chain)
+        return output, None if common.end else common.next
 
 
 class ChoiceWork(_Simple):
     async def attempt(
         self, scope: Scope, state: ChoiceState, prepared: None, value: Json, context: Context, chain: Chain
     ) -> Outcome:
-        return scope.dataflow.run_choice(state, value, context, chain)
+        dataflow = scope.dataflow
+        if state.common.is_jsonata:
+            return await dataflow.evaluated(dataflow.run_choice, state, value, context, chain)
+        return dataflow.run_choice(state, value, context, chain)
 
 
 class WaitWork(_Simple):
@@ -48,6 +56,15 @@ class WaitWork(_Simple):
         self, scope: Scope, state: WaitState, prepared: None, value: Json, context: Context, chain: Chain
     ) -> Outcome:
         dataflow = scope.dataflow
+        if state.common.is_jsonata:
+            seconds, effective = await dataflow.evaluated(
+                dataflow.wait_seconds, state, value, context, chain, scope.now()
+            )
+            await scope.wait(seconds)
+            output = await dataflow.evaluated(
+                dataflow.pass_through, state.common, value, effective, context, chain
+            )
+            return output, _next_of(state.common)
         seconds, effective = dataflow.wait_seconds(state, value, context, chain, scope.now())
         await scope.wait(seconds)
         return dataflow.pass_through(state.common, value, effective, context, chain), _next_of(state.common)
@@ -59,6 +76,11 @@ class SucceedWork(_Simple):
     ) -> Outcome:
         dataflow = scope.dataflow
         effective = dataflow.effective_input(state.common, value, context, chain)
+        if state.common.is_jsonata:
+            output = await dataflow.evaluated(
+                dataflow.pass_through, state.common, value, effective, context, chain
+            )
+            return output, None
         return dataflow.pass_through(state.common, value, effective, context, chain), None
 
 
@@ -66,4 +88,7 @@ class FailWork(_Simple):
     async def attempt(
         self, scope: Scope, state: FailState, prepared: None, value: Json, context: Context, chain: Chain
     ) -> Outcome:
-        raise scope.dataflow.failure(state, value, context, chain)
+        dataflow = scope.dataflow
+        if state.common.is_jsonata:
+            raise await dataflow.evaluated(dataflow.failure, state, value, context, chain)
+        raise dataflow.failure(state, value, context, chain)

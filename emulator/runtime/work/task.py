@@ -61,6 +61,7 @@ class TaskWork:
         dataflow = scope.dataflow
         effective = dataflow.effective_input(state.common, value, context, chain)
         timeout = dataflow.seconds(
+            "TimeoutSeconds",
             state.timeout_seconds,
             state.timeout_seconds_expression,
             state.timeout_seconds_path,
@@ -69,6 +70,7 @@ class TaskWork:
             chain,
         )
         heartbeat = dataflow.seconds(
+            "HeartbeatSeconds",
             state.heartbeat_seconds,
             state.heartbeat_seconds_expression,
             state.heartbeat_seconds_path,
@@ -104,7 +106,12 @@ class TaskWork:
             context = dict(context)
             context["Task"] = {"Token": callback.token}
         try:
-            parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
+            if state.common.is_jsonata:
+                parameters = await dataflow.evaluated(
+                    dataflow.arguments, state.common, state.parameters, value, context, chain
+                )
+            else:
+                parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
             events = TaskEvents(recorder, chain, resource, run.region, self.labels)
             timeout, heartbeat = prepared.timeout, prepared.heartbeat
             invocation = TaskInvocation(
@@ -141,6 +148,8 @@ class TaskWork:
                 self.callbacks.close(callback)
         events.succeeded(text)
         next_name = None if state.common.end else state.common.next
+        if state.common.is_jsonata:
+            return await dataflow.evaluated(dataflow.finish, state, value, result, context, chain), next_name
         return dataflow.finish(state, value, result, context, chain), next_name
 
     def _issue_callback(self, run: Run, resource: TaskResource) -> Callback | None:

@@ -113,9 +113,44 @@ def test_string_matches_wildcards_and_escapes(pattern: str, actual: str, expecte
     assert compare("StringMatches", actual, pattern) is expected
 
 
-def test_string_matches_pattern_compiles_to_an_anchored_expression() -> None:
-    assert compile_string_matches("a*").fullmatch("abc") is not None
-    assert compile_string_matches("a*").fullmatch("ba") is None
+def test_string_matches_pattern_is_anchored_at_both_ends() -> None:
+    assert compile_string_matches("a*").matches("abc")
+    assert not compile_string_matches("a*").matches("ba")
+    assert not compile_string_matches("a*a").matches("a")  # the prefix and suffix may not overlap
+    assert compile_string_matches("a*a").matches("aa")
+
+
+# The examples of https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+# (StringMatches: "*" is the only wildcard; "\\*" and "\\\\" escape it and the backslash).
+@pytest.mark.parametrize(
+    ("pattern", "actual", "expected"),
+    [
+        ("log-*.txt", "log-2024-01-01.txt", True),
+        ("log-*.txt", "log-.txt", True),
+        ("log-*.txt", "logs-2024.txt", False),
+        ("*LogFile*", "myLogFile.txt", True),
+        ("*LogFile*", "LogFile", True),
+        ("*LogFile*", "Log File", False),
+        ("test\\*", "test*", True),
+        ("test\\*", "test123", False),
+        ("a\\\\b", "a\\b", True),
+        ("*/*/*/*.json", "a/b/c/d.json", True),
+        ("*/*/*/*.json", "a/b/c.json", False),
+        ("**", "anything", True),
+    ],
+)
+def test_string_matches_follows_the_aws_glob(pattern: str, actual: str, expected: bool) -> None:
+    assert compare("StringMatches", actual, pattern) is expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "actual"),
+    [("*/*/*/*.json", "a/" * 768), ("*a*a*a*a*a*a*b", "a" * 3072), ("*a*a*a*a*a*a*b", "a" * 256 * 1024)],
+)
+def test_string_matches_takes_linear_time_on_backtracking_inputs(pattern: str, actual: str) -> None:
+    # A backtracking regex took 15 s (first row) and over 100 s (second) on these; one scan each now.
+    # (Counted in operations, not timed: str.find is called once per segment.)
+    assert compare("StringMatches", actual, pattern) is False
 
 
 # --- numbers ---------------------------------------------------------------------------------

@@ -1,0 +1,141 @@
+"""JSONata regular expressions (``/pattern/flags`` in ``$match``, ``$contains``, ``$replace``,
+``$split`` and ``~>``) on RE2: matching takes time linear in the input, whatever the pattern.
+
+AWS evaluates JSONata with jsonata-js, whose regexes are JavaScript's
+(https://docs.jsonata.org/regex; https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html).
+A backtracking engine takes exponential time on ``/(a+)+$/`` against ``"aaa…a!"``; RE2 does not
+backtrack, and so cannot express what needs it: backreferences (``\\1``) and lookaround
+(``(?=…)``, ``(?!…)``, ``(?<=…)``, ``(?<!…)``). Such a pattern still parses (the definition is valid
+on AWS); *using* it fails the evaluation with a JException naming what is unsupported, which the
+evaluator reports as ``States.QueryEvaluationError``.
+
+JavaScript syntax RE2 spells differently is translated: ``\\uXXXX`` -> ``\\x{XXXX}``, ``\\d`` and
+friends are the same, ``(?<name>…)`` is understood by RE2 as is. Flags ``i`` and ``m`` become inline
+flags. ``sub`` is written here (not RE2's) so replacement templates behave as the library expects of
+Python's ``re`` (``\\g<n>``; an unknown group raises ``invalid group reference``, which the library
+resolves the way JavaScript does) and so that the result's size is checked while it grows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+import re2
+from jsonata import jexception
+from jsonata.regex_engine import RegexFlags
+
+from emulator.language.evaluate.budget import check_string_length
+
+_OPTIONS: Final = re2.Options()
+_OPTIONS.log_errors = False  # a refused pattern is reported to the user, not logged by RE2
+_UNICODE_ESCAPE: Final = re.compile(r"(?<!\\)((?:\\\\)*)\\u([0-9a-fA-F]{4})")
+_TEMPLATE_GROUP: Final = re.compile(r"\\g<(\d+)>|\\(\d+)")
+
+
+def _translate(pattern: str) -> str:
+    return _UNICODE_ESCAPE.sub(r"\1\\x{\2}", pattern)
+
+
+def _unsupported_feature(pattern: str) -> str:
+    if re.search(r"\(\?<?[=!]", pattern):
+        return "lookaround assertions"
+    if re.search(r"(?<!\\)(?:\\\\)*\\[1-9]", pattern):
+        return "backreferences"
+    return "this syntax"
+
+
+class UnsupportedPattern:
+    """A regex RE2 cannot run: every use fails with a clear error."""
+
+    def __init__(self, pattern: str, reason: str) -> None:
+        self.pattern = pattern
+        self.reason = reason
+
+    def _fail(self) -> jexception.JException:
+        return jexception.JException(
+            "SF001",
+            -1,
+            f"The regular expression /{self.pattern}/ uses {self.reason}, which the emulator's "
+            "linear-time regular expression engine (RE2) does not support",
+        )
+
+    def search(self, string: str) -> Any:
+        raise self._fail()
+
+    def finditer(self, string: str) -> Iterator[Any]:
+        raise self._fail()
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        raise self._fail()
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str]:
+        raise self._fail()
+
+
+class LinearPattern:
+    """A compiled RE2 pattern with the methods jsonata-python calls (``re.Pattern``'s)."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str, compiled: Any) -> None:
+        self.pattern = pattern
+        self._compiled = compiled
+
+    def search(self, string: str) -> Any:
+        return self._compiled.search(string)
+
+    def finditer(self, string: str) -> Iterator[Any]:
+        return iter(self._compiled.finditer(string))
+
+    def split(self, string: str, maxsplit: int = 0) -> list[str]:
+        return list(self._compiled.split(string, maxsplit))
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> str:
+        expand: Callable[[Any], str] = repl if callable(repl) else _template(repl, self._compiled.groups)
+        pieces: list[str] = []
+        size = 0
+        last = 0
+        for done, match in enumerate(self._compiled.finditer(string), start=1):
+            start, end = match.span()
+            replaced = expand(match)
+            pieces.append(string[last:start])
+            pieces.append(replaced)
+            size += (start - last) + len(replaced)
+            check_string_length(size + len(string) - end, "The result of $replace")
+            last = end
+            if count and done >= count:
+                break
+        pieces.append(string[last:])
+        return "".join(pieces)
+
+
+def _template(template: str, groups: int) -> Callable[[Any], str]:
+    """Python ``re``'s replacement template (``\\g<n>`` / ``\\n``, the only forms the library writes)."""
+    for found in _TEMPLATE_GROUP.finditer(template):
+        number = int(found.group(1) or found.group(2))
+        if number > groups:
+            raise re.error(f"invalid group reference {number} at position {found.start() + 1}")
+    if "\\" not in template:
+        return lambda match: template
+
+    def expand(match: Any) -> str:
+        def group(found: re.Match[str]) -> str:
+            return match.group(int(found.group(1) or found.group(2))) or ""
+
+        return _TEMPLATE_GROUP.sub(group, template.replace("\\\\", "\x00")).replace("\x00", "\\")
+
+    return expand
+
+
+def compile_regex(pattern: str, flags: RegexFlags) -> LinearPattern | UnsupportedPattern:
+    """jsonata-python's ``regex_engine``: compiles each regex literal when the expression is parsed."""
+    inline = ("i" if flags.case_insensitive else "") + ("m" if flags.multiline else "")
+    source = _translate(pattern)
+    if inline:
+        source = f"(?{inline}){source}"
+    try:
+        return LinearPattern(pattern, re2.compile(source, _OPTIONS))
+    except re2.error:
+        return UnsupportedPattern(pattern, _unsupported_feature(pattern))

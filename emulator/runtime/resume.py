@@ -1,0 +1,201 @@
+"""Resuming an execution that was running when the server stopped (``--data-dir``).
+
+The store hands back the execution's record, its history and where its own flow was (the state
+it had entered, that state's input, the workflow variables, the flow's latest event id). The run is
+rebuilt on that history (ids go on from the last one, each new event linked to that flow's
+latest) and carries on:
+
+- no state entered yet: from StartAt;
+- a Wait: in place, ending when it was due (at once if that time passed while the server was down);
+- a ``.waitForTaskToken`` Task whose call was made (TaskSubmitted): in place, waiting for the same
+  token (found in the recorded parameters, where the definition put it), its TimeoutSeconds
+  counted from when it was scheduled;
+- anything else (a Task in flight, a Map, a Parallel, a Distributed Map): entered again, a new
+  ``<Type>StateEntered`` with the same input: a Task is invoked again (at-least-once), a Map /
+  Parallel runs all its iterations / branches again, as a retry of that state would, and a
+  Distributed Map starts a new Map Run (the service aborts the one that was running).
+Retry counts start from zero again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, Any
+
+from emulator.language.errors import ErrorName, StatesError
+from emulator.language.states.registry import State
+from emulator.language.states.task_state import WAIT_FOR_TASK_TOKEN, TaskState
+from emulator.language.states.wait_state import WaitState
+from emulator.model.history import HistoryEvent
+from emulator.model.jsontext import from_json_text
+from emulator.model.records import Execution
+from emulator.model.types import Json, JsonObject
+from emulator.runtime.callbacks import Callback
+from emulator.runtime.context import execution_context
+from emulator.runtime.failures import AttemptFailed, AttemptFailure, TimedOut
+from emulator.runtime.recorder import Recorder
+from emulator.runtime.run import Run
+from emulator.runtime.task_events import TaskEvents
+from emulator.runtime.task_tokens import is_well_formed
+from emulator.runtime.virtual_clock import within
+from emulator.runtime.work.scope import Context, Outcome, Scope
+
+if TYPE_CHECKING:
+    from emulator.runtime.engine import Engine
+
+
+class ResumeFailed(Exception):
+    """Why an execution cannot be carried on (the service fails it with States.Runtime)."""
+
+
+def resume_run(
+    engine: Engine, execution: Execution, position: JsonObject | None, root_last: int | None
+) -> None:
+    definition = execution.state_machine.compiled
+    if definition is None:
+        raise ResumeFailed("its state machine definition could not be compiled again")
+    history = execution.history
+    events = history.events
+    if not events or events[0].type != "ExecutionStarted":
+        raise ResumeFailed("its history does not begin with ExecutionStarted")
+    for index, event in enumerate(events, start=1):
+        if event.id != index or event.previous_event_id >= index:
+            raise ResumeFailed(f"its stored history is not consistent at event {index}")
+    if engine.observer is not None:
+        history.listener = lambda event: engine.observer(execution, event)  # type: ignore[misc]
+    recorder = Recorder(history, engine.clock)
+    run = Run(execution, recorder)
+    execution.handle = run
+    input_value = from_json_text(execution.input) if execution.input else {}
+    recorder.remember_text(input_value, execution.input)
+    run.base_context = execution_context(execution, input_value)
+    if definition.timeout_seconds is not None:
+        began = execution.redrive_date if execution.redrive_date is not None else execution.start_date
+        run.deadline = began + definition.timeout_seconds
+    root = run.root
+    last = root_last if root_last is not None and 0 < root_last <= len(events) else len(events)
+    root.last = last
+    loop = asyncio.get_running_loop()
+    if position is None:  # nothing but ExecutionStarted (or ExecutionRedriven) was kept
+        run.task = loop.create_task(engine._execute(run, input_value))
+        return
+    name = position.get("state")
+    state: State | None = definition.states.get(name) if isinstance(name, str) else None
+    if state is None:
+        raise ResumeFailed(f"the state it was in ({name!r}) is not in its definition")
+    input_text = position.get("input")
+    value = from_json_text(input_text) if isinstance(input_text, str) else None
+    if isinstance(input_text, str):
+        recorder.remember_text(value, input_text)
+    variables = position.get("variables")
+    if isinstance(variables, dict):
+        root.variables.update(variables)
+    entered = _entered_event(events, last, state.common.name)
+    attempt = None if entered is None else _in_place(engine, run, state, value, events, entered)
+    if attempt is None or entered is None:
+        run.task = loop.create_task(engine._execute(run, value, state.common.name))
+        return
+    resumed = engine.executor.resume_state(run, state, value, root, entered, attempt)
+    run.task = loop.create_task(engine._execute(run, value, resumed=resumed))
+
+
+def _entered_event(events: list[HistoryEvent], last: int, name: str) -> HistoryEvent | None:
+    """The StateEntered of the flow's current state: back from its latest event along the links."""
+    event_id = last
+    while event_id > 0:
+        event = events[event_id - 1]
+        if event.type.endswith("StateEntered"):
+            details = event.details or {}
+            return event if details.get("name") == name else None
+        event_id = event.previous_event_id
+    return None
+
+
+def _in_place(
+    engine: Engine, run: Run, state: State, value: Json, events: list[HistoryEvent], entered: HistoryEvent
+) -> Any:
+    """The attempt that takes the state up where it was, or None: it is entered again."""
+    after = events[entered.id :]
+    if isinstance(state, WaitState):
+        return _wait(state, value, run, entered)
+    if (
+        isinstance(state, TaskState)
+        and state.resource.kind == "service"
+        and state.resource.pattern == WAIT_FOR_TASK_TOKEN
+        and engine.callbacks is not None
+        and after
+        and after[-1].type == "TaskSubmitted"
+    ):
+        scheduled = next((e for e in reversed(after) if e.type == "TaskScheduled"), None)
+        token = None if scheduled is None else _token_in((scheduled.details or {}).get("parameters"))
+        if scheduled is not None and token is not None:
+            return _callback(engine, run, state, value, scheduled, token)
+    return None
+
+
+def _wait(state: WaitState, value: Json, run: Run, entered: HistoryEvent) -> Any:
+    async def attempt(scope: Scope, prepared: Any, context: Context) -> Outcome:
+        dataflow = scope.dataflow
+        chain = run.root
+        seconds, effective = dataflow.wait_seconds(state, value, context, chain, entered.timestamp)
+        await scope.wait(entered.timestamp + seconds - scope.now())
+        next_name = None if state.common.end else state.common.next
+        return dataflow.pass_through(state.common, value, effective, context, chain), next_name
+
+    return attempt
+
+
+# A token we issue: url-safe base64 of "<account>:<region>:<uuid>" (task_tokens.py), unpadded.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{60,120}")
+
+
+def _token_in(parameters: object) -> str | None:
+    if not isinstance(parameters, str):
+        return None
+    for candidate in _TOKEN.findall(parameters):
+        if is_well_formed(candidate):
+            return str(candidate)
+    return None
+
+
+def _callback(
+    engine: Engine, run: Run, state: TaskState, value: Json, scheduled: HistoryEvent, token: str
+) -> Any:
+    callbacks = engine.callbacks
+    assert callbacks is not None
+
+    async def attempt(scope: Scope, prepared: Any, context: Context) -> Outcome:
+        chain = run.root
+        events = TaskEvents(run.recorder, chain, state.resource, run.region)
+        callback: Callback = callbacks.issue(run.account, run.region, token=token)
+        try:
+            waiting = callbacks.wait(callback, prepared.heartbeat)
+            bounds: list[float] = []
+            if prepared.timeout is not None:
+                bounds.append(
+                    scheduled.timestamp + prepared.timeout * engine.timeout_scale - engine.clock.now()
+                )
+            execution_limit = None
+            if run.deadline is not None:
+                execution_limit = run.deadline - scope.now()
+                bounds.append(execution_limit)
+            try:
+                if bounds:
+                    result = await within(waiting, max(min(bounds), 0.0), engine.clock)
+                else:
+                    result = await waiting
+            except TimeoutError:
+                if execution_limit is not None and min(bounds) == execution_limit:
+                    raise TimedOut() from None
+                raise StatesError(ErrorName.TIMEOUT, None) from None
+        except StatesError as failure:
+            events.failed(failure)
+            raise AttemptFailed(AttemptFailure(failure, chain.last)) from None
+        finally:
+            callbacks.close(callback)
+        events.succeeded(run.recorder.text(result))
+        next_name = None if state.common.end else state.common.next
+        return scope.dataflow.finish(state, value, result, context, chain), next_name
+
+    return attempt

@@ -1,0 +1,273 @@
+"""The durable store (--data-dir): what a restart keeps, what it refuses, what it resumes.
+
+Each test builds an environment on a data directory, changes things through the service functions
+(as the API would), closes the store as a shut-down does, and builds a second environment on the
+same directory. The clock is virtual: resumed Waits end when the test moves it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import sqlite3
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator.app import build_environment
+from emulator.model.records import ExecutionStatus
+from emulator.service import activities, aliases, executions, state_machines, tags
+from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.service.recovery import recover
+from emulator.settings import Settings
+from emulator.store.schema import DATABASE_FILE, SCHEMA_VERSION, IncompatibleDataDir
+from emulator.store.sqlite import DataDirInUse, SqliteStore, StoredHistory
+
+CONTEXT = RequestContext("123456789012", "us-east-1", "request")
+ROLE = "arn:aws:iam::123456789012:role/r"
+PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"x": 1}, "End": True}}}
+WAIT = {
+    "StartAt": "W",
+    "States": {
+        "W": {"Type": "Wait", "Seconds": 60, "Assign": {"waited": True}, "Next": "P"},
+        "P": {"Type": "Pass", "Output": "{% $waited %}", "QueryLanguage": "JSONata", "End": True},
+    },
+}
+
+
+def settings_for(directory: Path, **changes: Any) -> Settings:
+    return dataclasses.replace(Settings(), data_dir=str(directory), clock="virtual", **changes)
+
+
+def run(directory: Path, body: Callable[[ServiceEnvironment], Awaitable[Any]], **changes: Any) -> Any:
+    """``body`` on an environment over ``directory``, then a clean shut-down (the store closed
+    before the loop cancels what still runs, as app.py does)."""
+
+    async def main() -> Any:
+        env = build_environment(settings_for(directory, **changes))
+        try:
+            return await body(env)
+        finally:
+            env.store.close()  # type: ignore[attr-defined]
+            await env.clock.close()  # type: ignore[attr-defined]
+
+    return asyncio.run(main())
+
+
+async def settled(env: ServiceEnvironment) -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+    waiting = env.store.settle()
+    if waiting is not None:
+        await waiting
+
+
+def create(env: ServiceEnvironment, name: str, definition: dict[str, Any]) -> str:
+    request = {"name": name, "definition": json.dumps(definition), "roleArn": ROLE}
+    return str(state_machines.create_state_machine(env, CONTEXT, request)["stateMachineArn"])
+
+
+def test_resources_survive_a_restart(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> dict[str, Any]:
+        arn = create(env, "m", PASS)
+        state_machines.update_state_machine(
+            env, CONTEXT, {"stateMachineArn": arn, "definition": json.dumps(WAIT), "publish": True}
+        )
+        version = state_machines.describe_state_machine(env, CONTEXT, {"stateMachineArn": arn + ":1"})
+        aliases.create_state_machine_alias(
+            env,
+            CONTEXT,
+            {"name": "live", "routingConfiguration": [{"stateMachineVersionArn": arn + ":1", "weight": 100}]},
+        )
+        activity = activities.create_activity(env, CONTEXT, {"name": "act"})["activityArn"]
+        tags.tag_resource(
+            env,
+            CONTEXT,
+            {"resourceArn": arn, "tags": [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]},
+        )
+        tags.untag_resource(env, CONTEXT, {"resourceArn": arn, "tagKeys": ["b"]})
+        await settled(env)
+        return {
+            "machine": state_machines.describe_state_machine(env, CONTEXT, {"stateMachineArn": arn}),
+            "version": version,
+            "alias": aliases.describe_state_machine_alias(
+                env, CONTEXT, {"stateMachineAliasArn": arn + ":live"}
+            ),
+            "activity": activities.describe_activity(env, CONTEXT, {"activityArn": activity}),
+            "tags": tags.list_tags_for_resource(env, CONTEXT, {"resourceArn": arn}),
+        }
+
+    before = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> dict[str, Any]:
+        arn = before["machine"]["stateMachineArn"]
+        return {
+            "machine": state_machines.describe_state_machine(env, CONTEXT, {"stateMachineArn": arn}),
+            "version": state_machines.describe_state_machine(env, CONTEXT, {"stateMachineArn": arn + ":1"}),
+            "alias": aliases.describe_state_machine_alias(
+                env, CONTEXT, {"stateMachineAliasArn": arn + ":live"}
+            ),
+            "activity": activities.describe_activity(
+                env, CONTEXT, {"activityArn": before["activity"]["activityArn"]}
+            ),
+            "tags": tags.list_tags_for_resource(env, CONTEXT, {"resourceArn": arn}),
+        }
+
+    after = run(tmp_path, second)
+    assert after == before
+    assert after["tags"] == {"tags": [{"key": "a", "value": "1"}]}
+
+
+def test_finished_executions_and_their_histories_survive_and_are_read_when_asked(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> tuple[str, list[dict[str, Any]]]:
+        arn = create(env, "m", PASS)
+        execution = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": '{"a": 1}'})
+        await settled(env)
+        history = executions.get_execution_history(env, CONTEXT, {"executionArn": execution["executionArn"]})
+        return execution["executionArn"], history["events"]
+
+    arn, events = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> None:
+        record = env.store.partition(CONTEXT.account, CONTEXT.region).executions.get(arn)
+        assert record is not None and isinstance(record.history, StoredHistory)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+        assert described["status"] == "SUCCEEDED" and described["output"] == '{"x":1}'
+        assert described["input"] == '{"a": 1}'
+        history = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})
+        assert history["events"] == events
+
+    run(tmp_path, second)
+
+
+def test_a_wait_resumes_in_place_and_ends_when_it_was_due(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> tuple[str, float]:
+        arn = create(env, "m", WAIT)
+        execution = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn})
+        await env.clock.advance(20)  # type: ignore[attr-defined]
+        await settled(env)
+        return str(execution["executionArn"]), env.clock.now()
+
+    arn, stopped_at = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[list[dict[str, Any]], list[str]]:
+        await env.clock.set(stopped_at)  # type: ignore[attr-defined]  # virtual time goes on from the stop
+        assert await recover(env) == 1
+        record = env.store.partition(CONTEXT.account, CONTEXT.region).executions.get(arn)
+        assert record is not None and record.status == ExecutionStatus.RUNNING
+        await env.clock.advance(39)  # type: ignore[attr-defined]
+        assert (
+            record.status == ExecutionStatus.RUNNING
+        )  # due 60 s after it was entered, not after the restart
+        await env.clock.advance(2)  # type: ignore[attr-defined]
+        await settled(env)
+        assert record.status == ExecutionStatus.SUCCEEDED and record.output == "true"
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return events, [e["type"] for e in events]
+
+    events, types = run(tmp_path, second)
+    assert types == [
+        "ExecutionStarted",
+        "WaitStateEntered",
+        "WaitStateExited",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    assert all(0 <= e["previousEventId"] < e["id"] for e in events)
+
+    async def third(env: ServiceEnvironment) -> str:  # and what the resumed run wrote is kept too
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+        return str(described["status"])
+
+    assert run(tmp_path, third) == "SUCCEEDED"
+
+
+def test_an_execution_that_cannot_be_resumed_fails_with_a_runtime_error_saying_why(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> str:
+        arn = create(env, "m", WAIT)
+        execution = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn})
+        await settled(env)
+        return str(execution["executionArn"])
+
+    arn = run(tmp_path, first)
+    database = sqlite3.connect(tmp_path / DATABASE_FILE)
+    database.execute(
+        "UPDATE executions SET position = ? WHERE arn = ?", ('{"state": "Gone", "input": "{}"}', arn)
+    )
+    database.commit()
+    database.close()
+
+    async def second(env: ServiceEnvironment) -> dict[str, Any]:
+        assert await recover(env) == 0
+        await settled(env)
+        return executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+
+    described = run(tmp_path, second)
+    assert described["status"] == "FAILED" and described["error"] == "States.Runtime"
+    assert "could not be resumed" in described["cause"] and "'Gone'" in described["cause"]
+
+
+def test_a_directory_written_by_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / DATABASE_FILE
+    database = sqlite3.connect(path)
+    database.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    database.execute("CREATE TABLE future (x)")
+    database.commit()
+    database.close()
+    before = path.read_bytes()
+    with pytest.raises(IncompatibleDataDir, match="newer sfn-emulator"):
+        SqliteStore(str(tmp_path))
+    assert path.read_bytes() == before
+    assert not os.path.exists(str(path) + "-wal")
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    database = sqlite3.connect(tmp_path / DATABASE_FILE)
+    database.execute("CREATE TABLE theirs (x)")
+    database.commit()
+    database.close()
+    with pytest.raises(IncompatibleDataDir, match="not an sfn-emulator data file"):
+        SqliteStore(str(tmp_path))
+
+
+def test_one_emulator_at_a_time_per_directory(tmp_path: Path) -> None:
+    store = SqliteStore(str(tmp_path))
+    try:
+        with pytest.raises(DataDirInUse, match="in use"):
+            SqliteStore(str(tmp_path))
+    finally:
+        store.close()
+
+
+def test_retention_evicts_stored_executions_from_the_disk_too(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> list[str]:
+        arn = create(env, "m", PASS)
+        arns = [
+            executions.start_execution(env, CONTEXT, {"stateMachineArn": arn})["executionArn"]
+            for _ in range(30)
+        ]
+        await settled(env)
+        return [str(a) for a in arns]
+
+    arns = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> list[str]:
+        await recover(env)  # sweeps what was read back
+        await settled(env)
+        return [e.arn for e in env.store.partition(CONTEXT.account, CONTEXT.region).executions.values()]
+
+    kept = run(tmp_path, second, retained_executions=5)
+    assert 5 <= len(kept) < 30 and kept == arns[-len(kept) :]
+    database = sqlite3.connect(tmp_path / DATABASE_FILE)
+    stored = [row[0] for row in database.execute("SELECT arn FROM executions ORDER BY id")]
+    orphans = database.execute(
+        "SELECT count(*) FROM events WHERE execution NOT IN (SELECT id FROM executions)"
+    )
+    assert stored == kept and orphans.fetchone()[0] == 0
+    database.close()
