@@ -159,10 +159,6 @@ def register(runner: ModuleType) -> None:
             ctx.tokens[name_token] = name
             ctx.tokens[step.get("result_placeholder") or "{{activity_arn}}"] = arn
             ctx.add_cleanup(lambda arn=arn: ctx.client.delete_activity(activityArn=arn))
-        if "on_deleted" in ctx.case.id:
-            arn = ctx.tokens.get("{{activity_arn}}")
-            if arn:
-                ctx.client.delete_activity(activityArn=arn)
 
     @handler("activity-worker")
     def _activity_worker(ctx: Any, requirement: str) -> None:
