@@ -100,7 +100,8 @@ class IntegrationRegistry:
         if self.mocks is not None:
             answer = await self.mocks.answer(invocation)
             if answer is not self.mocks.NOT_MOCKED:
-                return answer
+                mocked: Json = answer  # ``Mocks.answer`` gives JSON or ``NOT_MOCKED``
+                return mocked
         integration = self.find(invocation.resource)
         if integration is None:
             raise unreachable(invocation)
