@@ -115,11 +115,8 @@ class HttpIntegration:
                 ErrorName.RUNTIME,
                 f"The HTTP Task needs an ApiEndpoint and a Method ({', '.join(sorted(METHODS))})",
             )
-        # Not checked to be objects: anything else fails here, as it always did.
-        headers = {str(k): _scalar(v) for k, v in cast(JsonObject, parameters.get("Headers") or {}).items()}
-        query = {
-            str(k): _scalar(v) for k, v in cast(JsonObject, parameters.get("QueryParameters") or {}).items()
-        }
+        headers = {str(k): _scalar(v) for k, v in _object_parameter(parameters, "Headers").items()}
+        query = {str(k): _scalar(v) for k, v in _object_parameter(parameters, "QueryParameters").items()}
         data = self._body(parameters, headers)
         if self._session is None:
             self._session = aiohttp.ClientSession()
@@ -179,3 +176,13 @@ class HttpIntegration:
             return body
         headers.setdefault("Content-Type", "application/json")
         return to_json_text(body)
+
+
+def _object_parameter(parameters: JsonObject, name: str) -> JsonObject:
+    """``Headers`` / ``QueryParameters``: an object of names to values (absent or null: none)."""
+    value = parameters.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise StatesError(ErrorName.RUNTIME, f"The HTTP Task's {name} must be a JSON object")
+    return value
