@@ -8,7 +8,9 @@ pickle: objects shared between backends stay shared) into ``aws-services.pickle`
   are skipped) wakes a thread of ours, which waits ``interval`` seconds (the changes made
   meanwhile join the same snapshot) and then has the snapshot taken; and at a clean stop
   (``flush()``). kill -9 therefore loses at most the changes of the last ``interval`` seconds plus
-  the time to take and write one snapshot.
+  the time to take and write one snapshot. Taking one pauses moto's quick calls (~250 ms for 13 MB
+  of state: 10,000 items, 1,000 messages, 10 MB of objects), so a large state waits 4x that long
+  between snapshots: moto spends at most a fifth of its time on them.
 * **where it is taken**: on the ordered moto thread (``run_on_moto_thread``), between two calls, so
   no quick call changes a backend half-way through; only a long poll (SQS ``ReceiveMessage`` with
   ``WaitTimeSeconds``) runs beside it: if it changes what is being pickled, the snapshot is
@@ -162,7 +164,9 @@ class MotoSnapshots:
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._dirty.wait()
-            if self._stopping.wait(self.interval):  # the changes of the next interval join in
+            # the changes of the next interval join in; a large state (a capture pauses moto's
+            # calls) is snapshotted less often, so moto spends at most a fifth of its time on it
+            if self._stopping.wait(max(self.interval, 4 * self.last_capture_seconds)):
                 return
             self._dirty.clear()
             try:
@@ -291,34 +295,55 @@ def _where(backend_class: type) -> tuple[str, str]:
     raise pickle.PicklingError(f"no BackendDict found for {backend_class.__qualname__}")
 
 
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:  # noqa: PLR0911 - one rule per kind of object
-        from moto.core.base_backend import AccountSpecificBackend, BackendDict
+def _reduce_defaultdict(obj: Any) -> Any:
+    # defaultdict's own reduce calls type(obj)(factory): a subclass may take other arguments
+    factory = obj.default_factory
+    if "<" in getattr(factory, "__qualname__", ""):  # a lambda or a local function
+        factory = _Sample(factory())
+    state = (getattr(obj, "__dict__", None) or None, {"default_factory": factory})
+    return copyreg.__newobj__, (type(obj),), state, None, iter(dict.items(obj))
 
-        if isinstance(obj, _LOCK_TYPE):
-            return threading.Lock, ()
-        if isinstance(obj, _RLOCK_TYPE):
-            return threading.RLock, ()
-        if isinstance(obj, threading.Condition):
-            return threading.Condition, ()
-        if isinstance(obj, threading.Event):
-            return threading.Event, ()
-        if isinstance(obj, BackendDict):
-            return _live_backends, _where(obj.backend)
-        if isinstance(obj, AccountSpecificBackend):
-            return _live_account_backends, (*_where(obj.backend), obj.account_id)
-        if isinstance(obj, weakref.WeakValueDictionary | weakref.WeakKeyDictionary):
-            return type(obj), (dict(obj.items()),)
-        if isinstance(obj, weakref.WeakSet):
-            return weakref.WeakSet, (list(obj),)
-        if isinstance(obj, collections.defaultdict):
-            # defaultdict's own reduce calls type(obj)(factory): a subclass may take other arguments
-            factory = obj.default_factory
-            if "<" in getattr(factory, "__qualname__", ""):  # a lambda or a local function
-                factory = _Sample(factory())  # type: ignore[misc]
-            state = (getattr(obj, "__dict__", None) or None, {"default_factory": factory})
-            return copyreg.__newobj__, (type(obj),), state, None, iter(dict.items(obj))
-        return NotImplemented
+
+def _rules() -> list[tuple[type | tuple[type, ...], Callable[[Any], Any]]]:
+    from moto.core.base_backend import AccountSpecificBackend, BackendDict
+
+    return [
+        (_LOCK_TYPE, lambda _: (threading.Lock, ())),
+        (_RLOCK_TYPE, lambda _: (threading.RLock, ())),
+        (threading.Condition, lambda _: (threading.Condition, ())),
+        (threading.Event, lambda _: (threading.Event, ())),
+        (BackendDict, lambda obj: (_live_backends, _where(obj.backend))),
+        (
+            AccountSpecificBackend,
+            lambda obj: (_live_account_backends, (*_where(obj.backend), obj.account_id)),
+        ),
+        (
+            (weakref.WeakValueDictionary, weakref.WeakKeyDictionary),
+            lambda obj: (type(obj), (dict(obj.items()),)),
+        ),
+        (weakref.WeakSet, lambda obj: (weakref.WeakSet, (list(obj),))),
+        (collections.defaultdict, _reduce_defaultdict),
+    ]
+
+
+class _Pickler(pickle.Pickler):
+    """pickle with the rules above; the rule of each type is looked up once (reducer_override is
+    called for every object: 10,000 DynamoDB items are ~100,000 calls)."""
+
+    def __init__(self, file: Any, protocol: int) -> None:
+        super().__init__(file, protocol=protocol)
+        self._rule_list = _rules()
+        self._by_type: dict[type, Callable[[Any], Any] | None] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        try:
+            rule = self._by_type[kind]
+        except KeyError:
+            rule = self._by_type[kind] = next(
+                (reduce for types, reduce in self._rule_list if issubclass(kind, types)), None
+            )
+        return NotImplemented if rule is None else rule(obj)
 
 
 # --- the file ----------------------------------------------------------------------------------
