@@ -387,6 +387,8 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
 
 
 _RECOVERY: web.AppKey[asyncio.Task[int]] = web.AppKey("recovery", asyncio.Task)
+# Retention sweeps what the data directory held this long after start-up (first answers first).
+STARTUP_SWEEP_DELAY_SECONDS = 1.0
 
 
 def install_durability(app: web.Application, env: ServiceEnvironment, clients: AwsClients) -> None:
@@ -404,7 +406,7 @@ def install_durability(app: web.Application, env: ServiceEnvironment, clients: A
     async def start(_: web.Application) -> None:
         from emulator.service.recovery import recover
 
-        app[_RECOVERY] = asyncio.get_running_loop().create_task(recover(env))
+        app[_RECOVERY] = asyncio.get_running_loop().create_task(recover(env, STARTUP_SWEEP_DELAY_SECONDS))
 
     async def stop(_: web.Application) -> None:
         task = app.get(_RECOVERY)

@@ -301,7 +301,8 @@ def _reduce_defaultdict(obj: Any) -> Any:
     if "<" in getattr(factory, "__qualname__", ""):  # a lambda or a local function
         factory = _Sample(factory())
     state = (getattr(obj, "__dict__", None) or None, {"default_factory": factory})
-    return copyreg.__newobj__, (type(obj),), state, None, iter(dict.items(obj))
+    new_object = copyreg.__newobj__  # type: ignore[attr-defined]  # pickle's own "cls.__new__(cls)"
+    return new_object, (type(obj),), state, None, iter(dict.items(obj))
 
 
 def _rules() -> list[tuple[type | tuple[type, ...], Callable[[Any], Any]]]:

@@ -8,8 +8,9 @@ execution event hub) and the execution's own flow position. Once per loop step t
 turned into rows and handed to the one writer thread (``writer.py``), which group-commits.
 ``settle()`` is what an API answer awaits so that nothing answered is lost on kill -9.
 
-At start-up everything is read back: resources and execution records at once, each finished
-execution's history only when it is first read (``StoredHistory``).
+At start-up everything is read back: resources and execution summaries at once (what
+ListExecutions, retention and recovery use); an execution's input, output, error, cause and trace
+header only when first used (``StoredExecution``), its history likewise (``StoredHistory``).
 """
 
 from __future__ import annotations
@@ -90,6 +91,82 @@ class StoredHistory(History):
 
 
 _EVENTS_SLOT: Any = History.__dict__["events"]
+
+# What start-up does not read of an execution (the bulk of a row: payloads up to 256 KiB).
+_DETAILS = ("input", "output", "error", "cause", "trace_header")
+_SELECT_DETAILS = "SELECT input, output, error, cause, trace_header FROM executions WHERE id = ?"
+_DETAIL_SLOTS: dict[str, Any] = {name: Execution.__dict__[name] for name in _DETAILS}
+_INPUT_SLOT: Any = _DETAIL_SLOTS["input"]
+
+
+class StoredExecution(Execution):
+    """An execution read back from the data directory: its details (``_DETAILS``) are read from
+    the database when one of them is first read or set (start-up reads the summaries only).
+    Until then its ``input`` slot holds the row id (an ``int``). Each store makes a subclass
+    naming itself (``_store``); a plain ``Execution`` becomes one by ``__class__`` assignment
+    (no slot of its own: the layout is the same), which keeps start-up's loop short."""
+
+    __slots__ = ()
+    _store: SqliteStore
+
+    def _read_details(self) -> None:
+        execution_id = _INPUT_SLOT.__get__(self)
+        row = self._store._reader.execute(_SELECT_DETAILS, (execution_id,)).fetchone()
+        if row is None:  # deleted meanwhile (evicted): an empty input, nothing else
+            row = ("{}", None, None, None, None)
+        for name, value in zip(_DETAILS, row, strict=True):
+            _DETAIL_SLOTS[name].__set__(self, value)
+
+
+def _detail(name: str) -> property:
+    slot = _DETAIL_SLOTS[name]
+
+    def read(self: StoredExecution) -> Any:
+        if type(_INPUT_SLOT.__get__(self)) is int:
+            self._read_details()
+        return slot.__get__(self)
+
+    def write(self: StoredExecution, value: Any) -> None:
+        if type(_INPUT_SLOT.__get__(self)) is int:
+            self._read_details()
+        slot.__set__(self, value)
+
+    return property(read, write)
+
+
+for _name in _DETAILS:
+    setattr(StoredExecution, _name, _detail(_name))
+
+
+_COMPILED_SLOT: Any = StateMachine.__dict__["compiled"]
+_NOT_COMPILED: Any = object()
+
+
+class StoredStateMachine(StateMachine):
+    """A state machine (or a snapshot an execution ran) read back from the data directory: its
+    definition is compiled when ``compiled`` is first read (start-up imports no interpreter).
+    Each store makes a subclass naming its compile function (``_compile``)."""
+
+    __slots__ = ()
+    _compile: codec.Compile | None
+
+    def _compiled_now(self) -> Any:
+        compiled = None
+        if self._compile is not None:
+            try:
+                compiled = self._compile(self.definition, self.type.value)
+            except Exception:  # accepted once, by an older version: kept, but it cannot run
+                log.exception("the stored definition of %s no longer compiles", self.arn)
+        _COMPILED_SLOT.__set__(self, compiled)
+        return compiled
+
+
+def _read_compiled(self: StoredStateMachine) -> Any:
+    compiled = _COMPILED_SLOT.__get__(self)
+    return self._compiled_now() if compiled is _NOT_COMPILED else compiled
+
+
+setattr(StoredStateMachine, "compiled", property(_read_compiled, _COMPILED_SLOT.__set__))  # noqa: B010
 
 
 class _DurableTable(Table[Any]):
@@ -195,6 +272,12 @@ class SqliteStore:
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self.loaded_executions = 0
+        self.running_at_start: list[Execution] = []  # what recovery resumes (service/recovery.py)
+        self._stored_machine = type(
+            "StoredStateMachine",
+            (StoredStateMachine,),
+            {"__slots__": (), "_compile": compile_definition and staticmethod(compile_definition)},
+        )
         self._reader = sqlite3.connect(
             os.path.join(directory, DATABASE_FILE), isolation_level=None, check_same_thread=False
         )
@@ -224,6 +307,7 @@ class SqliteStore:
         self._deleted.clear()
         self._live_map_runs.clear()
         self._written_snapshots.clear()
+        self.running_at_start.clear()
         self._writer.submit(
             [
                 (f"DELETE FROM {table}", [()])
@@ -463,7 +547,7 @@ class SqliteStore:
                 dict.__setitem__(partition.tags, arn, body)
                 continue
             if kind in ("state_machines", "versions"):
-                record: Any = codec.machine_from(body, self._compiled(body))
+                record: Any = self._machine(body)
             elif kind == "aliases":
                 record = codec.alias_from(body)
             elif kind == "activities":
@@ -483,58 +567,87 @@ class SqliteStore:
         machines: dict[str, StateMachine] = {}
         for digest, body_text in read("SELECT hash, body FROM machine_snapshots"):
             self._written_snapshots.add(digest)
-            machines[digest] = live.get(digest) or codec.machine_from(json.loads(body_text), None)
+            machines[digest] = live.get(digest) or self._machine(json.loads(body_text))
+        self._read_executions(machines)
+
+    def _read_executions(self, machines: dict[str, StateMachine]) -> None:
+        """The executions' summaries (100,000 in ~0.8 s: this loop is start-up's cost)."""
         count = 0
         last_id = 0
-        for row in read(
-            "SELECT id, arn, account, region, name, machine, state_machine_arn, input, start_date, status, "
-            "stop_date, output, error, cause, trace_header, version_arn, alias_arn, redrive_count, "
-            "redrive_date, map_run_arn FROM executions ORDER BY id"
+        ids = self._execution_ids
+        running = self.running_at_start
+        statuses = _STATUSES
+        stored = type("StoredExecution", (StoredExecution,), {"__slots__": (), "_store": self})
+        read_events = self._read_events
+        partial = functools.partial
+        key: tuple[str, str] | None = None
+        rows: dict[str, Execution] = {}
+        for (
+            execution_id,
+            arn,
+            account,
+            region,
+            name,
+            digest,
+            machine_arn,
+            start_date,
+            status,
+            stop_date,
+            version_arn,
+            alias_arn,
+            redrive_count,
+            redrive_date,
+            map_run_arn,
+        ) in self._reader.execute(
+            "SELECT id, arn, account, region, name, machine, state_machine_arn, start_date, status, "
+            "stop_date, version_arn, alias_arn, redrive_count, redrive_date, map_run_arn "
+            "FROM executions ORDER BY id"
         ):
-            execution_id, arn, account, region = row[0], row[1], row[2], row[3]
-            snapshot = machines.get(row[5])
+            snapshot = machines.get(digest)
             if snapshot is None:
                 log.warning("execution %s names a state machine snapshot that is missing; skipped", arn)
                 continue
+            if (account, region) != key:
+                key = (account, region)
+                rows = self.partition(account, region).executions._rows
             execution = Execution(
-                arn=arn,
-                name=row[4],
-                state_machine=snapshot,
-                state_machine_arn=row[6],
-                input=row[7],
-                start_date=row[8],
-                status=_STATUSES[row[9]],
-                stop_date=row[10],
-                output=row[11],
-                error=row[12],
-                cause=row[13],
-                trace_header=row[14],
-                state_machine_version_arn=row[15],
-                state_machine_alias_arn=row[16],
-                history=StoredHistory(functools.partial(self._read_events, execution_id)),
-                redrive_count=row[17],
-                redrive_date=row[18],
-                map_run_arn=row[19],
+                arn,
+                name,
+                snapshot,
+                machine_arn,
+                execution_id,  # type: ignore[arg-type]  # the details' row, until they are read
+                start_date,
+                statuses[status],
+                stop_date,
+                None,
+                None,
+                None,
+                None,
+                version_arn,
+                alias_arn,
+                False,
+                StoredHistory(partial(read_events, execution_id)),
+                redrive_count,
+                redrive_date,
+                map_run_arn,
             )
-            partition = self.partition(account, region)
-            Table.put(partition.executions, arn, execution)
-            self._execution_ids[arn] = execution_id
+            execution.__class__ = stored
+            if status == "RUNNING":
+                running.append(execution)
+            rows[arn] = execution
+            ids[arn] = execution_id
             last_id = execution_id
             count += 1
         self._next_execution_id = last_id + 1
         self.loaded_executions = count
 
-    def _compiled(self, body: dict[str, Any]) -> Any:
-        if self._compile is None:
-            return None
-        try:
-            return self._compile(body["definition"], body["type"])
-        except Exception:  # accepted once, by an older version: kept, but it cannot run
-            log.exception("the stored definition of %s no longer compiles", body["arn"])
-            return None
+    def _machine(self, body: dict[str, Any]) -> StateMachine:
+        machine = codec.machine_from(body, _NOT_COMPILED)
+        machine.__class__ = self._stored_machine
+        return machine
 
     def compile_for(self, machine: StateMachine) -> Any:
-        """The compiled definition of a machine read back without one (an execution's snapshot)."""
+        """The compiled definition of a machine read back; raises what compiling it raises."""
         if machine.compiled is None and self._compile is not None:
             machine.compiled = self._compile(machine.definition, machine.type.value)
         return machine.compiled

@@ -25,7 +25,14 @@ from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.service.recovery import recover
 from emulator.settings import Settings
 from emulator.store.schema import DATABASE_FILE, SCHEMA_VERSION, IncompatibleDataDir
-from emulator.store.sqlite import DataDirInUse, SqliteStore, StoredHistory
+from emulator.store.sqlite import (
+    _COMPILED_SLOT,
+    _INPUT_SLOT,
+    _NOT_COMPILED,
+    DataDirInUse,
+    SqliteStore,
+    StoredHistory,
+)
 
 CONTEXT = RequestContext("123456789012", "us-east-1", "request")
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -140,6 +147,40 @@ def test_finished_executions_and_their_histories_survive_and_are_read_when_asked
         assert described["input"] == '{"a": 1}'
         history = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})
         assert history["events"] == events
+
+    run(tmp_path, second)
+
+
+def test_start_up_reads_summaries_and_compiles_nothing_the_rest_is_read_on_first_use(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> tuple[str, str]:
+        machine = create(env, "m", PASS)
+        execution = executions.start_execution(
+            env, CONTEXT, {"stateMachineArn": machine, "input": '{"a": 1}'}
+        )
+        await settled(env)
+        return machine, execution["executionArn"]
+
+    machine_arn, arn = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> None:
+        partition = env.store.partition(CONTEXT.account, CONTEXT.region)
+        record = partition.executions.get(arn)
+        machine = partition.state_machines.get(machine_arn)
+        assert record is not None and machine is not None
+        assert type(_INPUT_SLOT.__get__(record)) is int  # the row id: the details are not read yet
+        assert _COMPILED_SLOT.__get__(machine) is _NOT_COMPILED
+        assert record.status == ExecutionStatus.SUCCEEDED and record.name == arn.rsplit(":", 1)[1]
+        record.cause = "set before the details were read"  # reads them first: nothing is lost
+        assert (record.input, record.output, record.cause) == (
+            '{"a": 1}',
+            '{"x":1}',
+            "set before the details were read",
+        )
+        assert machine.compiled is not None and machine.compiled is _COMPILED_SLOT.__get__(machine)
+        again = executions.start_execution(env, CONTEXT, {"stateMachineArn": machine_arn, "input": "{}"})
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": again["executionArn"]})
+        assert described["status"] == "SUCCEEDED"
 
     run(tmp_path, second)
 
