@@ -663,6 +663,16 @@ class SqliteStore:
             )
         ]
 
+    def position_of(self, arn: str) -> tuple[str | None, int | None] | None:
+        """Where an execution's own flow was when last written (a redrive after a restart)."""
+        execution_id = self._execution_ids.get(arn)
+        if execution_id is None:
+            return None
+        row = self._reader.execute(
+            "SELECT position, root_last FROM executions WHERE id = ?", (execution_id,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
     def positions(self) -> dict[str, tuple[str | None, int | None]]:
         """Where each RUNNING execution's own flow was when last written (for the resume)."""
         out: dict[str, tuple[str | None, int | None]] = {}

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from emulator.app import build_environment
+from emulator.errors import ExecutionNotRedrivable
 from emulator.model.records import ExecutionStatus
-from emulator.service import activities, aliases, executions, state_machines, tags
+from emulator.service import activities, aliases, executions, redrive, state_machines, tags
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.service.recovery import recover
 from emulator.settings import Settings
@@ -183,6 +184,71 @@ def test_start_up_reads_summaries_and_compiles_nothing_the_rest_is_read_on_first
         assert described["status"] == "SUCCEEDED"
 
     run(tmp_path, second)
+
+
+# Fails in P until the execution is redriven (RedriveExecution restarts from the failed state).
+FAILS_UNTIL_REDRIVEN = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "First",
+    "States": {
+        "First": {"Type": "Pass", "Output": {"b": "{% $states.input.a %}"}, "Next": "P"},
+        "P": {
+            "Type": "Pass",
+            "Output": "{% $states.context.Execution.RedriveCount = 0 ? $error('not yet') : $states.input.b %}",
+            "End": True,
+        },
+    },
+}
+MAP_FAILS = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}},
+            "End": True,
+        }
+    },
+}
+
+
+def test_an_execution_that_failed_before_a_restart_is_redriven_from_its_failed_state(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> tuple[str, str]:
+        arn = create(env, "m", FAILS_UNTIL_REDRIVEN)
+        started = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": '{"a": 7}'})
+        mapped = create(env, "map", MAP_FAILS)
+        in_map = executions.start_execution(env, CONTEXT, {"stateMachineArn": mapped, "input": "[1]"})
+        await settled(env)
+        for execution_arn in (started["executionArn"], in_map["executionArn"]):
+            described = executions.describe_execution(env, CONTEXT, {"executionArn": execution_arn})
+            assert described["status"] == "FAILED", described
+        return started["executionArn"], in_map["executionArn"]
+
+    arn, in_map = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        redrive.redrive_execution(env, CONTEXT, {"executionArn": arn})
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await settled(env)
+        with pytest.raises(ExecutionNotRedrivable, match="Map state 'M'.* not kept across a restart"):
+            redrive.redrive_execution(env, CONTEXT, {"executionArn": in_map})
+        history = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return executions.describe_execution(env, CONTEXT, {"executionArn": arn}), history
+
+    described, events = run(tmp_path, second)
+    assert (
+        described["status"] == "SUCCEEDED" and described["output"] == "7" and described["redriveCount"] == 1
+    )
+    types = [event["type"] for event in events]
+    assert types[types.index("ExecutionFailed") :] == [
+        "ExecutionFailed",
+        "ExecutionRedriven",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert [event["id"] for event in events] == list(range(1, len(events) + 1))
+    assert events[types.index("ExecutionRedriven") + 1]["stateEnteredEventDetails"]["name"] == "P"
 
 
 def test_a_wait_resumes_in_place_and_ends_when_it_was_due(tmp_path: Path) -> None:
