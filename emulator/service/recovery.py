@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from emulator.model.records import Execution, ExecutionStatus, MapRunStatus
+from emulator.runtime.task_tokens import OutcomeKind, TaskOutcome
 from emulator.service.environment import ServiceEnvironment
 
 log = logging.getLogger("emulator.recovery")
@@ -39,6 +40,10 @@ async def recover(env: ServiceEnvironment, sweep_delay: float = 0.0) -> int:
         await _sweep_later(env, sweep_delay)
         return 0
     positions = store.positions()
+    for token, kind, output, error, cause in store.token_outcomes():
+        # answered (and acknowledged) just before the stop, not yet recorded by its task
+        outcome = TaskOutcome(OutcomeKind(kind), output=output, error=error, cause=cause)
+        env.task_tokens.answered_before(token, outcome)
     engine = env.engine
     resumed = 0
     for execution in running:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Written into every database we create, so a foreign SQLite file is never mistaken for ours.
 APPLICATION_ID = 0x53464E45  # "SFNE"
 DATABASE_FILE = "sfn-emulator.sqlite3"
@@ -43,8 +43,16 @@ CREATE TABLE events (
 ) WITHOUT ROWID;
 """
 
+# Version 2: the answers to task tokens (SendTaskSuccess / SendTaskFailure), written before they are
+# acknowledged; a restart hands each to the resumed task waiting for it (kept a few minutes).
+_V2 = """
+CREATE TABLE token_outcomes (
+    token TEXT PRIMARY KEY, kind TEXT NOT NULL, output TEXT, error TEXT, cause TEXT, answered REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
-MIGRATIONS: dict[int, str] = {0: _V1}
+MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2}
 
 
 class IncompatibleDataDir(Exception):

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,11 @@ log = logging.getLogger("emulator.store")
 # transactions, each execution's position written once per group. kill -9 can lose at most this
 # much of what nobody was answered about (the execution resumes from its last written position).
 FLUSH_DELAY_SECONDS = 0.02
+# A task token's stored answer is needed only until its task recorded the outcome (milliseconds
+# later); older ones are deleted now and then.
+TOKEN_OUTCOME_KEEP_SECONDS = 300.0
+_INSERT_TOKEN_OUTCOME = "INSERT OR REPLACE INTO token_outcomes (token, kind, output, error, cause, answered) VALUES (?, ?, ?, ?, ?, ?)"
+_DELETE_OLD_TOKEN_OUTCOMES = "DELETE FROM token_outcomes WHERE answered < ?"
 
 _UPSERT_RESOURCE = (
     "INSERT INTO resources (kind, account, region, arn, seq, body) VALUES (?, ?, ?, ?, ?, ?) "
@@ -275,6 +281,8 @@ class SqliteStore:
         self._events: list[tuple[int, HistoryEvent]] = []
         self._deleted: list[int] = []
         self._live_map_runs: dict[tuple[str, str, str], Any] = {}
+        self._token_outcomes: list[tuple[str, str, str | None, str | None, str | None, float]] = []
+        self._outcomes_swept_at = 0.0
         self._flush_scheduled = False
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -315,10 +323,11 @@ class SqliteStore:
         self._live_map_runs.clear()
         self._written_snapshots.clear()
         self.running_at_start.clear()
+        self._token_outcomes.clear()
         self._writer.submit(
             [
                 (f"DELETE FROM {table}", [()])
-                for table in ("resources", "machine_snapshots", "executions", "events")
+                for table in ("resources", "machine_snapshots", "executions", "events", "token_outcomes")
             ]
         )
 
@@ -337,6 +346,18 @@ class SqliteStore:
         self._events.append((execution_id, event))
         self._changed_executions[execution.arn] = execution
         self._schedule()
+
+    def token_answered(
+        self, token: str, kind: str, output: str | None, error: str | None, cause: str | None
+    ) -> None:
+        """SendTaskSuccess / SendTaskFailure accepted ``token``'s answer (written with the answer's
+        commit, before it is acknowledged)."""
+        self._token_outcomes.append((token, kind, output, error, cause, time.time()))
+        self._schedule()
+
+    def token_outcomes(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """The answers stored in the last minutes (recovery hands them to the resumed tasks)."""
+        return list(self._reader.execute("SELECT token, kind, output, error, cause FROM token_outcomes"))
 
     def close(self) -> None:
         """Write what is journalled and close the database (clean shut-down). Nothing changed
@@ -416,6 +437,13 @@ class SqliteStore:
 
     def _statements(self) -> list[Statement]:
         statements: list[Statement] = []
+        if self._token_outcomes:
+            outcomes, self._token_outcomes = self._token_outcomes, []
+            statements.append((_INSERT_TOKEN_OUTCOME, outcomes))
+            now = outcomes[-1][-1]
+            if now - self._outcomes_swept_at > 60:
+                self._outcomes_swept_at = now
+                statements.append((_DELETE_OLD_TOKEN_OUTCOMES, [(now - TOKEN_OUTCOME_KEEP_SECONDS,)]))
         if self._resources:
             resources, self._resources = self._resources, {}
             upserts, deletes = [], []
