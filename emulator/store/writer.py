@@ -148,9 +148,12 @@ class Writer:
             ready = [w for w in self._waiters if w[0] <= self._committed]
             self._waiters = [w for w in self._waiters if w[0] > self._committed]
             self._condition.notify_all()
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
         for _, future, loop in ready:
+            by_loop.setdefault(loop, []).append(future)
+        for loop, futures in by_loop.items():  # one wake-up of each loop per commit
             with contextlib.suppress(RuntimeError):  # the loop has closed
-                loop.call_soon_threadsafe(_resolve, future)
+                loop.call_soon_threadsafe(_resolve, futures)
 
 
 def _storable(value: Any) -> Any:
@@ -160,6 +163,7 @@ def _storable(value: Any) -> Any:
     return value
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)
