@@ -56,8 +56,9 @@ _DELETE_RESOURCE = "DELETE FROM resources WHERE kind = ? AND account = ? AND reg
 _INSERT_SNAPSHOT = "INSERT OR IGNORE INTO machine_snapshots (hash, body) VALUES (?, ?)"
 _INSERT_EXECUTION = (
     "INSERT OR REPLACE INTO executions (id, arn, account, region, name, machine, state_machine_arn, input, "
-    "start_date, status, trace_header, version_arn, alias_arn, map_run_arn) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "start_date, trace_header, version_arn, alias_arn, map_run_arn, status, stop_date, output, error, "
+    "cause, redrive_count, redrive_date, position, root_last) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_EXECUTION = (
     "UPDATE executions SET status = ?, stop_date = ?, output = ?, error = ?, cause = ?, redrive_count = ?, "
@@ -182,6 +183,26 @@ def _read_compiled(self: StoredStateMachine) -> Any:
 setattr(StoredStateMachine, "compiled", property(_read_compiled, _COMPILED_SLOT.__set__))  # noqa: B010
 
 
+def _progress(execution: Execution) -> tuple[Any, ...]:
+    """What changes as an execution runs (``_UPDATE_EXECUTION``'s values, in its order)."""
+    position: str | None = None
+    root_last: int | None = None
+    handle_position = getattr(execution.handle, "position", None)
+    if handle_position is not None:
+        position, root_last = handle_position()
+    return (
+        execution.status.value,
+        execution.stop_date,
+        execution.output,
+        execution.error,
+        execution.cause,
+        execution.redrive_count,
+        execution.redrive_date,
+        position,
+        root_last,
+    )
+
+
 class _DurableTable(Table[Any]):
     __slots__ = ("_journal", "_kind", "_account", "_region")
 
@@ -297,7 +318,12 @@ class SqliteStore:
             os.path.join(directory, DATABASE_FILE), isolation_level=None, check_same_thread=False
         )
         self._load()
-        self._writer = Writer(self._connection)
+        self._writer = Writer(
+            self._connection,
+            checkpointer=sqlite3.connect(
+                os.path.join(directory, DATABASE_FILE), isolation_level=None, check_same_thread=False
+            ),
+        )
 
     # --- the Store interface --------------------------------------------------------------------
 
@@ -477,8 +503,8 @@ class SqliteStore:
             if snapshots:
                 statements.append((_INSERT_SNAPSHOT, snapshots))
             statements.append((_INSERT_EXECUTION, rows))
-            for arn, execution in new.items():
-                self._changed_executions.setdefault(arn, execution)
+            for arn in new:  # the row written carries where it is now
+                self._changed_executions.pop(arn, None)
         if self._events:
             events, self._events = self._events, []
             dumps = codec.dumps
@@ -506,25 +532,7 @@ class SqliteStore:
                 execution_id = self._execution_ids.get(arn)
                 if execution_id is None:
                     continue
-                position: str | None = None
-                root_last: int | None = None
-                handle_position = getattr(execution.handle, "position", None)
-                if handle_position is not None:
-                    position, root_last = handle_position()
-                updates.append(
-                    (
-                        execution.status.value,
-                        execution.stop_date,
-                        execution.output,
-                        execution.error,
-                        execution.cause,
-                        execution.redrive_count,
-                        execution.redrive_date,
-                        position,
-                        root_last,
-                        execution_id,
-                    )
-                )
+                updates.append((*_progress(execution), execution_id))
             statements.append((_UPDATE_EXECUTION, updates))
         return statements
 
@@ -554,11 +562,11 @@ class SqliteStore:
             execution.state_machine_arn,
             execution.input,
             execution.start_date,
-            execution.status.value,
             execution.trace_header,
             execution.state_machine_version_arn,
             execution.state_machine_alias_arn,
             execution.map_run_arn,
+            *_progress(execution),
         )
 
     # --- reading back ---------------------------------------------------------------------------
