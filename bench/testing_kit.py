@@ -85,7 +85,12 @@ def child() -> dict[str, float]:
         busy_then_reset()
 
     def http_reset() -> None:
-        request = urllib.request.Request(server.url + "/_emulator/reset", data=b"", method="POST")
+        request = urllib.request.Request(
+            server.url + "/_emulator/reset",
+            data=b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},  # admin writes are JSON (browser guard)
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             response.read()
 

@@ -144,6 +144,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     from emulator.runtime.callbacks import CallbackWaiter
     from emulator.runtime.engine import Engine
     from emulator.runtime.evaluation import Evaluations
+    from emulator.runtime.task_events import TaskLabels
 
     # A virtual clock times task deadlines and heartbeats too (the scale is for real time only).
     virtual = env.clock if is_virtual(env.clock) else None
@@ -156,6 +157,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
         timeout_scale=timeout_scale,
         map_runs=PartitionMapRuns(env.store),
         observer=env.execution_events,
+        task_labels=TaskLabels.STEP_FUNCTIONS_LOCAL if settings.sfn_local_compat else TaskLabels.AWS,
         evaluations=Evaluations(settings.evaluation_timeout),
     )
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling

@@ -206,6 +206,13 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         help="real (default), virtual (moved by POST /_emulator/clock) or auto (virtual, skipping "
         "to the next timer when every execution waits on one) (SFN_CLOCK)",
     )
+    parser.add_argument(
+        "--sfn-local-compat",
+        action="store_true",
+        default=base.sfn_local_compat,
+        help="name AWS SDK integrations in history as Step Functions Local does: resourceType "
+        "'aws-sdk', resource '<service>:<action>' (SFN_LOCAL_COMPAT=1)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     try:
@@ -241,6 +248,7 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         parameter_overrides={**base.parameter_overrides, **_overrides(parser, args.parameter_overrides)},
         console=args.console,
         clock=args.clock,
+        sfn_local_compat=args.sfn_local_compat,
         data_dir=args.data_dir,
     )
 

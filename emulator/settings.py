@@ -106,6 +106,9 @@ class Settings:
     # "real" (wall-clock time), "virtual" (time moves only by POST /_emulator/clock) or "auto"
     # (virtual, and it jumps to the next timer whenever every execution waits on one) (SFN_CLOCK).
     clock: str = "real"
+    # Record AWS SDK integrations' Task events as Step Functions Local does (resourceType "aws-sdk",
+    # resource "<service>:<action>") instead of AWS's form (SFN_LOCAL_COMPAT=1, --sfn-local-compat).
+    sfn_local_compat: bool = False
     # Where state machines, executions and the in-process AWS services' state are kept across
     # restarts (--data-dir / SFN_DATA_DIR; None: memory only, lost at exit).
     data_dir: str | None = None
@@ -147,6 +150,7 @@ class Settings:
             console=env.get("SFN_CONSOLE", "1").strip().lower() not in ("0", "false", "no", "off"),
             data_dir=env.get("SFN_DATA_DIR") or None,
             clock=env.get("SFN_CLOCK", "real").lower() or "real",
+            sfn_local_compat=env.get("SFN_LOCAL_COMPAT", "0").strip().lower() in ("1", "true", "yes", "on"),
         )
 
 

@@ -7,8 +7,9 @@
   ``Content-Length``). A mocked case (``mock-config``) needs no function at all.
 * ``nested-sfn``: the child machines of ``extra_state_machines`` are created first, under fresh names as
   long as the recorded ones (they are part of the StartExecution answer AWS measures).
-* ``activity`` / ``activity-worker``: the activity is created; a worker thread answers its tasks the
-  way the case's consumer machine did (succeed, heartbeat then succeed, or take it and go silent).
+* ``activity`` / ``activity-worker``: the activity is created; the case's consumer state machine
+  (``sfn_activity_consumer``) is created and started with its ARN, and works its tasks as it did
+  for the recording (succeed, heartbeat then succeed, or take the task and go silent).
 * ``callback-worker(sqs->…)``: a thread takes the task token from every SQS message and answers.
 * ``sqs`` cases with a ``.waitForTaskToken`` task but no worker requirement: the recording test answered
   the tokens itself. Its answer is read off the recorded history: TaskSucceeded with the message body
@@ -115,9 +116,8 @@ def register(runner: ModuleType) -> None:
             step.get("call") == "create_lambda_function" for step in ctx.case.data.get("setup") or []
         ):
             return
-        if "mock-config" not in (ctx.case.data.get("requires") or []):
-            raise runner.SkipCase("lambda (function not created by the case)")
-        # mocked: the function is never called; its name tokens are plain generated names
+        # A Lambda ARN used without a create call (a mocked case, or one that fails before calling
+        # it): nothing to provide; any name token is a generated name the runner resolves.
 
     @handler("nested-sfn")
     def _nested(ctx: Any, requirement: str) -> None:
@@ -159,54 +159,38 @@ def register(runner: ModuleType) -> None:
             ctx.tokens[name_token] = name
             ctx.tokens[step.get("result_placeholder") or "{{activity_arn}}"] = arn
             ctx.add_cleanup(lambda arn=arn: ctx.client.delete_activity(activityArn=arn))
-        if "on_deleted" in ctx.case.id:
-            arn = ctx.tokens.get("{{activity_arn}}")
-            if arn:
-                ctx.client.delete_activity(activityArn=arn)
 
     @handler("activity-worker")
     def _activity_worker(ctx: Any, requirement: str) -> None:
-        consumer = next(
-            (
-                step
-                for step in ctx.case.data.get("setup") or []
-                if step.get("call") == "sfn_activity_consumer"
-            ),
-            None,
-        )
-        if consumer is None:
+        """The worker is the case's own consumer state machine (``sfn_activity_consumer``): it is
+        created and started with the activity's ARN, as the recording test did, so whatever its
+        states do (answer, beat then answer, take the task and go silent) is what happens."""
+        consumers = [
+            step for step in ctx.case.data.get("setup") or [] if step.get("call") == "sfn_activity_consumer"
+        ]
+        if not consumers:
             raise runner.SkipCase("activity-worker without a consumer")
-        template = consumer["kwargs"]["template"]
-        comment = str(template.get("Comment", ""))
-        get_task = template["States"]["GetActivityTask"]["Parameters"]
-        worker_name = get_task.get("WorkerName")
-        arn = ctx.tokens["{{activity_arn}}"]
-        client = ctx.runner.client(read_timeout=70)
-        stop = threading.Event()
+        for step in consumers:
+            kwargs = step.get("kwargs") or {}
+            definition = _substitute(kwargs["template"], ctx.tokens)
+            arn_token = str(kwargs.get("activity_arn") or "{{activity_arn}}")
+            activity_arn = ctx.tokens.get(arn_token) or ctx.tokens["{{activity_arn}}"]
+            machine = ctx.client.create_state_machine(
+                name=f"conf_consumer_{uuid.uuid4().hex[:10]}",
+                definition=json.dumps(definition),
+                roleArn=runner.ROLE_ARN,
+            )["stateMachineArn"]
+            execution = ctx.client.start_execution(
+                stateMachineArn=machine, input=json.dumps({"ActivityArn": activity_arn})
+            )["executionArn"]
 
-        def work() -> None:
-            while not stop.is_set():
-                request = {"activityArn": arn}
-                if worker_name:
-                    request["workerName"] = worker_name
-                try:
-                    task = client.get_activity_task(**request)
-                except Exception:  # noqa: BLE001 - the case is over (activity deleted, server gone)
-                    return
-                token = task.get("taskToken")
-                if not token:
-                    time.sleep(0.05)
-                    continue
-                if "TIMEOUT" in comment:
-                    return  # take the task and never answer
-                if "HEARTBEAT" in comment:
-                    client.send_task_heartbeat(taskToken=token)
-                client.send_task_success(taskToken=token, output=task["input"])
-                return
+            def stop(machine: str = machine, execution: str = execution) -> None:
+                with contextlib.suppress(Exception):
+                    ctx.client.stop_execution(executionArn=execution)
+                with contextlib.suppress(Exception):
+                    ctx.client.delete_state_machine(stateMachineArn=machine)
 
-        thread = threading.Thread(target=work, daemon=True)
-        thread.start()
-        ctx.add_cleanup(stop.set)
+            ctx.add_cleanup(stop)
 
     def callback_worker(answer: str) -> Any:
         def setup(ctx: Any, requirement: str) -> None:

@@ -13,6 +13,7 @@ in-process backend). Results and failures take AWS's shapes:
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import uuid
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from emulator.model.types import Json
 PARAMETERS = ("FunctionName", "Payload", "Qualifier", "InvocationType", "ClientContext", "LogType")
 INVOCATION_TYPES = {"RequestResponse": 200, "Event": 202, "DryRun": 204}
 UNKNOWN_ERROR = "Lambda.Unknown"
+LOG_TAIL_BYTES = 4096  # Invoke's LogResult holds the last 4 KB of the log
 
 
 class ServiceCaller(Protocol):
@@ -92,8 +94,16 @@ def function_error(reply_body: str, legacy: bool) -> StatesError:
     return StatesError(error, cause)
 
 
-def invoke_output(body: str, status: int, version: str, request_id: str) -> dict[str, Json]:
-    """The optimized integration's result, with the HTTP facts Step Functions adds."""
+def log_result(log: str) -> str:
+    """Invoke's ``LogResult``: the last 4 KB of the execution log, base64-encoded."""
+    return base64.b64encode(log.encode("utf-8", "replace")[-LOG_TAIL_BYTES:]).decode("ascii")
+
+
+def invoke_output(
+    body: str, status: int, version: str, request_id: str, log: str | None = None
+) -> dict[str, Json]:
+    """The optimized integration's result, with the HTTP facts Step Functions adds; ``log``: the
+    invocation's log when the request asked for it (``LogType: Tail``)."""
     length = str(len(body.encode("utf-8", "replace")))
     date = email.utils.formatdate(usegmt=True)
     trace = f"root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};sampled=0"
@@ -107,8 +117,13 @@ def invoke_output(body: str, status: int, version: str, request_id: str) -> dict
         "x-amzn-RequestId": request_id,
         "X-Amzn-Trace-Id": trace,
     }
+    output: dict[str, Json] = {"ExecutedVersion": version}
+    if log is not None:
+        tail = log_result(log)
+        headers["X-Amz-Log-Result"] = tail
+        output["LogResult"] = tail
     return {
-        "ExecutedVersion": version,
+        **output,
         "Payload": parse_body(body),
         "SdkHttpMetadata": {
             "AllHttpHeaders": {name: [value] for name, value in headers.items()},
@@ -151,16 +166,24 @@ class LambdaIntegration:
             name, region, invocation.account, qualifier if isinstance(qualifier, str) else None
         )
         invocation_type = parameters.get("InvocationType") or "RequestResponse"
+        # Lambda returns the log tail only to a synchronous invocation that asks for it.
+        tail = parameters.get("LogType") == "Tail" and invocation_type == "RequestResponse"
         reply, version = await self._call(
-            invocation, function, payload_text(parameters.get("Payload")), str(invocation_type)
+            invocation, function, payload_text(parameters.get("Payload")), str(invocation_type), tail
         )
         if reply.function_error:
             raise function_error(reply.body, legacy=False)
         status = INVOCATION_TYPES.get(str(invocation_type), 200)
-        return invoke_output(reply.body, status, version, str(uuid.uuid4()))
+        log = (reply.log or "") if tail else None
+        return invoke_output(reply.body, status, version, str(uuid.uuid4()), log)
 
     async def _call(
-        self, invocation: TaskInvocation, function: FunctionRef, payload: str, invocation_type: str
+        self,
+        invocation: TaskInvocation,
+        function: FunctionRef,
+        payload: str,
+        invocation_type: str,
+        tail: bool = False,
     ) -> tuple[LambdaReply, str]:
         version = function.qualifier if function.qualifier and function.qualifier.isdigit() else "$LATEST"
         if self.local is not None and function.name in self.local:
@@ -169,14 +192,19 @@ class LambdaIntegration:
                 if invocation_type == "Event":
                     await self.local.invoke(function.name, payload, str(uuid.uuid4()), function.arn)
                 return LambdaReply(""), version
-            reply = await self.local.invoke(function.name, payload, str(uuid.uuid4()), function.arn)
+            reply = await self.local.invoke(function.name, payload, str(uuid.uuid4()), function.arn, tail)
             return reply, version
         if self.clients is None:
             raise unreachable(invocation)
-        return await self._call_service(invocation, function, payload, invocation_type)
+        return await self._call_service(invocation, function, payload, invocation_type, tail)
 
     async def _call_service(
-        self, invocation: TaskInvocation, function: FunctionRef, payload: str, invocation_type: str
+        self,
+        invocation: TaskInvocation,
+        function: FunctionRef,
+        payload: str,
+        invocation_type: str,
+        tail: bool = False,
     ) -> tuple[LambdaReply, str]:
         from emulator.integrations.clients import ServiceError
 
@@ -187,6 +215,8 @@ class LambdaIntegration:
         }
         if function.qualifier:
             request["Qualifier"] = function.qualifier
+        if tail:
+            request["LogType"] = "Tail"
         assert self.clients is not None
         try:
             response = await self.clients.call(
@@ -204,4 +234,7 @@ class LambdaIntegration:
         body = output.get("Payload", b"")
         text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else str(body or "")
         version = str(output.get("ExecutedVersion") or "$LATEST")
-        return LambdaReply(text, bool(output.get("FunctionError"))), version
+        log = None
+        if tail and isinstance(output.get("LogResult"), str):
+            log = base64.b64decode(output["LogResult"]).decode("utf-8", "replace")
+        return LambdaReply(text, bool(output.get("FunctionError")), log), version

@@ -18,12 +18,14 @@ Patterns: request-response and ``.waitForTaskToken``. An action the backend lack
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from typing import Any
 
 from emulator.integrations.clients import AwsClients, ServiceError, json_safe
 from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.request_validation import check_call
 from emulator.integrations.service_task import json_text
 from emulator.language.errors import StatesError
 from emulator.model.types import Json
@@ -81,8 +83,12 @@ class AwsSdkIntegration:
             )
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
         request = _to_model(parameters, operation.input_shape)
+        if service == "s3":
+            _s3_request_defaults(operation.name, request)
         check = _REQUEST_CHECKS.get((service, operation.name))
         rejected = check(request) if check is not None else None
+        if rejected is None:
+            rejected = check_call(model, service, operation.name, request)
         if rejected is not None:
             raise sdk_failure(prefix, rejected, service)
         try:
@@ -97,7 +103,7 @@ class AwsSdkIntegration:
             raise sdk_failure(prefix, error, service) from None
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
-            _s3_object_defaults(output)
+            _s3_object_defaults(output, operation.name, request)
         if service == "dynamodb" and isinstance(output, dict) and "ReturnConsumedCapacity" not in request:
             output.pop("ConsumedCapacity", None)  # reported only when asked for
         return output
@@ -151,11 +157,27 @@ _REQUEST_CHECKS = {("secretsmanager", "CreateSecret"): _check_secret_name}
 _S3_OBJECT_OPERATIONS = {"PutObject", "GetObject", "HeadObject", "CopyObject", "CompleteMultipartUpload"}
 
 
-def _s3_object_defaults(output: dict[str, Json]) -> None:
-    """S3 encrypts every object (SSE-S3) and reports full-object checksums; the local backend omits both."""
+# S3 answers an object's checksums to a read only when asked (``ChecksumMode: ENABLED``):
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
+_S3_CHECKSUM_ON_REQUEST = {"GetObject", "HeadObject"}
+# Step Functions sends an S3 object body as text (RequestBody.fromString), whatever JSON value it is.
+S3_TEXT_CONTENT_TYPE = "text/plain; charset=UTF-8"
+
+
+def _s3_object_defaults(output: dict[str, Json], operation: str, request: dict[str, Any]) -> None:
+    """S3 encrypts every object (SSE-S3) and reports full-object checksums; the local backend omits
+    both, and answers a read's checksums even when the request did not ask for them."""
     output.setdefault("ServerSideEncryption", "AES256")
+    if operation in _S3_CHECKSUM_ON_REQUEST and request.get("ChecksumMode") != "ENABLED":
+        for key in [key for key in output if key.startswith("Checksum")]:
+            del output[key]
     if any(key.startswith("Checksum") for key in output):
         output.setdefault("ChecksumType", "FULL_OBJECT")
+
+
+def _s3_request_defaults(operation: str, request: dict[str, Any]) -> None:
+    if operation == "PutObject" and "Body" in request and "ContentType" not in request:
+        request["ContentType"] = S3_TEXT_CONTENT_TYPE
 
 
 def _operation(model: Any, action: str) -> Any:
@@ -185,6 +207,9 @@ def _to_model(value: Any, shape: Any) -> Any:
         return [_to_model(item, shape.member) for item in value]
     if kind == "map" and isinstance(value, dict):
         return {key: _to_model(item, shape.value) for key, item in value.items()}
+    if kind == "blob" and shape.serialization.get("streaming") and not isinstance(value, bytes):
+        # A streaming body (S3 PutObject's Body) is the value's JSON text, a string's quotes included
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if kind in ("blob", "string") and not isinstance(value, str | bytes):
         return json_text(value)  # Step Functions sends a JSON value given for a text member as its JSON text
     return value

@@ -313,10 +313,10 @@ class AwsClients:
             result = client._make_api_call(operation, dict(parameters))
         except ClientError as error:
             raise self._service_error(client, service, error) from None
-        except ParamValidationError as error:
-            raise ServiceError(
-                service, "ValidationException", str(error).split(":", 1)[-1].strip(), 400
-            ) from None
+        except ParamValidationError:
+            from emulator.integrations.request_validation import refusal
+
+            raise refusal(client.meta.service_model, service, operation, parameters) from None
         except BotoCoreError as error:
             raise ServiceError(
                 service, "SdkClientException", f"Unable to execute HTTP request: {error}", 0, reachable=False
@@ -414,9 +414,10 @@ class AwsClients:
         return app
 
     def _deliver_state_machine_events(self) -> None:
-        from emulator.integrations import event_targets
+        from emulator.integrations import event_targets, moto_fixes
 
         event_targets.install()
+        moto_fixes.install()
 
         def deliver(account: str, region: str, target: dict[str, Any], event: Any) -> None:
             if self.state_machine_events is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -29,7 +30,7 @@ from typing import Any
 
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.integrations.lambda_logs import FunctionLogs, LogTarget
-from emulator.integrations.lambda_pool import FunctionWorkers, Worker
+from emulator.integrations.lambda_pool import FunctionWorkers, LogCapture, Worker
 from emulator.integrations.lambda_sandbox import (
     HandlerError,
     Sandbox,
@@ -47,6 +48,7 @@ MEMORY_CHECK_SECONDS = 0.1
 INIT_LIMIT_SECONDS = 10.0  # Lambda's limit on a function's init phase
 _FRAME_LIMIT = 8 * 1024 * 1024  # a frame's body: the worker caps responses at 6 MB
 _LINE_LIMIT = 64 * 1024  # one output line (longer ones are split)
+LOG_TAIL_WAIT_SECONDS = 2.0  # how long a reply waits for its REPORT line (LogType Tail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,8 @@ class LambdaReply:
 
     body: str
     function_error: bool = False
+    # The invocation's log (START … REPORT lines and the function's output), when asked for.
+    log: str | None = None
 
 
 def _error(error_type: str, message: str) -> LambdaReply:
@@ -118,7 +122,11 @@ class LocalHandlers:
             else:
                 function.idle.append(worker)
 
-    async def invoke(self, name: str, payload: str, request_id: str, function_arn: str) -> LambdaReply:
+    async def invoke(
+        self, name: str, payload: str, request_id: str, function_arn: str, tail: bool = False
+    ) -> LambdaReply:
+        """Run the function on ``payload``; ``tail``: the reply carries the invocation's log (Invoke's
+        ``LogType: Tail``)."""
         config = self.functions.find(name)
         if config is None:
             raise KeyError(name)
@@ -155,6 +163,7 @@ class LocalHandlers:
             }
             loop = asyncio.get_running_loop()
             deadline = loop.time() + timeout
+            capture = worker.tail = LogCapture(request_id) if tail else None
             exchange = asyncio.ensure_future(self._exchange(function, worker, request))
             try:
                 while True:
@@ -184,6 +193,12 @@ class LocalHandlers:
             if peak_mb > memory:  # it passed MemorySize between two checks: Lambda would have ended it
                 self._retire(function, worker)
                 return _out_of_memory(request_id)
+            if capture is not None:
+                # The REPORT line was written before the reply, on another pipe: read up to it.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(capture.done.wait(), LOG_TAIL_WAIT_SECONDS)
+                worker.tail = None
+                reply = dataclasses.replace(reply, log=capture.text())
             if worker.generation != function.generation:
                 self._retire(function, worker)
             else:
@@ -323,7 +338,10 @@ class LocalHandlers:
                 lines.append(pending)
                 pending = b""
             for line in lines:
-                self.logs.line(worker.target, line.decode("utf-8", "replace").rstrip("\r"))
+                text = line.decode("utf-8", "replace").rstrip("\r")
+                self.logs.line(worker.target, text)
+                if worker.tail is not None:
+                    worker.tail.add(text)
         if pending:
             self.logs.line(worker.target, pending.decode("utf-8", "replace"))
 

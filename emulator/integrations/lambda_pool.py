@@ -16,7 +16,7 @@ _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 class Worker:
     """One worker process, its output pump, and the code generation it was started for."""
 
-    __slots__ = ("process", "generation", "target", "pump", "cold")
+    __slots__ = ("process", "generation", "target", "pump", "cold", "tail")
 
     def __init__(self, process: asyncio.subprocess.Process, generation: int, target: LogTarget) -> None:
         self.process = process
@@ -24,6 +24,8 @@ class Worker:
         self.target = target
         self.pump: asyncio.Task[None] | None = None
         self.cold = True
+        # The log lines of the invocation under way, when its caller asked for them (LogType Tail).
+        self.tail: LogCapture | None = None
 
     @property
     def alive(self) -> bool:
@@ -77,3 +79,22 @@ class FunctionWorkers:
             if (stat.st_mtime_ns, stat.st_size) != seen:
                 return True
         return False
+
+
+class LogCapture:
+    """One invocation's log lines, complete once its ``REPORT`` line has been read."""
+
+    __slots__ = ("lines", "report", "done")
+
+    def __init__(self, request_id: str) -> None:
+        self.lines: list[str] = []
+        self.report = f"REPORT RequestId: {request_id}"
+        self.done = asyncio.Event()
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        if line.startswith(self.report):
+            self.done.set()
+
+    def text(self) -> str:
+        return "".join(line + "\n" for line in self.lines)

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse
 from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.request_validation import check_call
 from emulator.integrations.service_task import ServiceLabels, optimized_failure
 from emulator.model.types import Json
 
@@ -37,6 +38,9 @@ class ModelledServiceIntegration:
         self, operation: str, request: dict[str, Any], invocation: TaskInvocation
     ) -> ServiceResponse:
         """``operation`` in the task's account and region; failures as ``<Service>.<Code>``."""
+        refused = check_call(await self.service_model(), self.service, operation, request)
+        if refused is not None:
+            raise optimized_failure(self.labels, refused)
         try:
             return await self.clients.call(
                 self.service,

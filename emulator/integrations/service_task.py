@@ -16,6 +16,7 @@ from typing import Any
 
 from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse, json_safe
 from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.request_validation import check_call
 from emulator.language.errors import StatesError
 from emulator.model.types import Json
 
@@ -57,6 +58,13 @@ class OptimizedIntegration:
         self.service = service
         self.labels = labels
         self.actions = actions
+        self._model: Any = None
+
+    async def refused(self, operation: str, request: dict[str, Any]) -> ServiceError | None:
+        """What the service answers to a request it refuses (request_validation.py), or ``None``."""
+        if self._model is None:
+            self._model = await self.clients.service_model(self.service)
+        return check_call(self._model, self.service, operation, request)
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         action = self.actions.get(invocation.resource.action)
@@ -67,6 +75,9 @@ class OptimizedIntegration:
             )
         parameters = dict(invocation.parameters) if isinstance(invocation.parameters, dict) else {}
         request = action.shape(parameters) if action.shape is not None else parameters
+        refused = await self.refused(action.operation, request)
+        if refused is not None:
+            raise self.failure(refused)
         try:
             response = await self.clients.call(
                 self.service,
@@ -102,6 +113,16 @@ def optimized_failure(labels: ServiceLabels, error: ServiceError) -> StatesError
 def validation_error(service: str, message: str) -> ServiceError:
     """A request the service rejects before touching any resource (AWS's ``ValidationException``)."""
     return ServiceError(service, "ValidationException", message, 400, str(uuid.uuid4()))
+
+
+def binary_values_decoded(attributes: Any) -> Any:
+    """MessageAttributes as Step Functions sends them: a ``BinaryValue`` given as (base64) text is the
+    bytes it encodes (the SDK reads a JSON string for a blob as base64)."""
+    if not isinstance(attributes, dict):
+        return attributes
+    from emulator.integrations.moto_fixes import binary_attributes_as_bytes
+
+    return binary_attributes_as_bytes(attributes)
 
 
 def json_text(value: Any) -> Any:

@@ -21,6 +21,7 @@ from emulator.integrations.service_task import (
     Action,
     OptimizedIntegration,
     ServiceLabels,
+    binary_values_decoded,
     json_text,
     with_http_metadata,
 )
@@ -41,6 +42,8 @@ _UUID_LENGTH = 36
 def _shape_publish(parameters: dict[str, Any]) -> dict[str, Any]:
     if "Message" in parameters:
         parameters["Message"] = json_text(parameters["Message"])
+    if "MessageAttributes" in parameters:
+        parameters["MessageAttributes"] = binary_values_decoded(parameters["MessageAttributes"])
     return parameters
 
 

@@ -24,6 +24,7 @@ from emulator.integrations.service_task import (
     Action,
     OptimizedIntegration,
     ServiceLabels,
+    binary_values_decoded,
     compact_length,
     json_text,
     with_http_metadata,
@@ -37,6 +38,8 @@ _LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
 def _shape_send_message(parameters: dict[str, Any]) -> dict[str, Any]:
     if "MessageBody" in parameters:
         parameters["MessageBody"] = json_text(parameters["MessageBody"])
+    if "MessageAttributes" in parameters:
+        parameters["MessageAttributes"] = binary_values_decoded(parameters["MessageAttributes"])
     return parameters
 
 

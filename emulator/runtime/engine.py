@@ -31,6 +31,7 @@ from emulator.runtime.failures import TimedOut
 from emulator.runtime.map_run import MapRunSink
 from emulator.runtime.recorder import Recorder
 from emulator.runtime.run import Run
+from emulator.runtime.task_events import TaskLabels
 from emulator.runtime.work.distributed_map import DistributedMapWork
 from emulator.runtime.work.registry import WorkRegistry
 from emulator.runtime.work.task import TaskWork
@@ -52,12 +53,14 @@ class Engine:
         map_runs: MapRunSink | None = None,
         map_exit_follows_run_start: bool = False,
         observer: ExecutionObserver | None = None,
+        task_labels: TaskLabels = TaskLabels.AWS,
         evaluations: Evaluations | None = None,
     ) -> None:
         """``callbacks``: task tokens for callback and ``.sync`` tasks (None: such tasks get none);
         ``timeout_scale``: TimeoutSeconds / HeartbeatSeconds run in real seconds times this;
         ``map_runs``: where Distributed Map runs and their children are registered (None: nowhere);
-        ``map_exit_follows_run_start``: see ``DistributedMapWork``."""
+        ``map_exit_follows_run_start``: see ``DistributedMapWork``; ``task_labels``: how Task events
+        name AWS SDK integrations (``TaskLabels``)."""
         self.clock = clock
         # Told of every event of every execution this engine runs (the service's event hub).
         self.observer = observer
@@ -66,7 +69,7 @@ class Engine:
         self.callbacks = callbacks
         self.timeout_scale = timeout_scale
         self.evaluations = evaluations
-        task = TaskWork(integrations, callbacks, timeout_scale, clock)
+        task = TaskWork(integrations, callbacks, timeout_scale, clock, task_labels)
         distributed_map = DistributedMapWork(
             clock, self.rng, integrations, self, map_runs, map_exit_follows_run_start
         )

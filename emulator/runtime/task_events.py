@@ -1,7 +1,14 @@
 """The history events of one Task attempt, in the family AWS uses for its resource: ``Task*`` for
-service integrations, ``LambdaFunction*`` for Lambda function ARNs, ``Activity*`` for activities."""
+service integrations, ``LambdaFunction*`` for Lambda function ARNs, ``Activity*`` for activities.
+
+``TaskLabels`` chooses how an AWS SDK integration is named in those events: AWS's form
+(``resourceType: "aws-sdk:comprehend"``, ``resource: "detectSentiment"``) or, opt-in
+(``SFN_LOCAL_COMPAT=1``), the form Step Functions Local records (``resourceType: "aws-sdk"``,
+``resource: "comprehend:detectSentiment"``), which test suites written against it assert."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.states.task_state import TaskResource
@@ -9,17 +16,41 @@ from emulator.model.types import Json, JsonObject
 from emulator.runtime.recorder import Chain, Recorder
 
 _NOT_TRUNCATED = {"truncated": False}
+_AWS_SDK_PREFIX = "aws-sdk:"
+
+
+class TaskLabels(StrEnum):
+    """How history names a service integration's resource."""
+
+    AWS = "aws"
+    STEP_FUNCTIONS_LOCAL = "step-functions-local"
+
+
+def service_fields(resource: TaskResource, labels: TaskLabels = TaskLabels.AWS) -> JsonObject:
+    """``resourceType`` / ``resource`` of a service integration's Task events."""
+    if labels is TaskLabels.STEP_FUNCTIONS_LOCAL and resource.resource_type.startswith(_AWS_SDK_PREFIX):
+        service = resource.resource_type.removeprefix(_AWS_SDK_PREFIX)
+        return {"resourceType": "aws-sdk", "resource": f"{service}:{resource.resource}"}
+    return {"resourceType": resource.resource_type, "resource": resource.resource}
 
 
 class TaskEvents:
-    __slots__ = ("recorder", "chain", "resource", "region", "kind")
+    __slots__ = ("recorder", "chain", "resource", "region", "kind", "fields")
 
-    def __init__(self, recorder: Recorder, chain: Chain, resource: TaskResource, region: str) -> None:
+    def __init__(
+        self,
+        recorder: Recorder,
+        chain: Chain,
+        resource: TaskResource,
+        region: str,
+        labels: TaskLabels = TaskLabels.AWS,
+    ) -> None:
         self.recorder = recorder
         self.chain = chain
         self.resource = resource
         self.region = region
         self.kind = resource.kind if resource.kind in ("lambda", "activity") else "service"
+        self.fields = service_fields(resource, labels) if self.kind == "service" else {}
 
     def _add(
         self, event_type: str, details_key: str | None = None, details: JsonObject | None = None
@@ -27,7 +58,7 @@ class TaskEvents:
         self.chain.last = self.recorder.add(event_type, self.chain.last, details_key, details)
 
     def _service_fields(self) -> JsonObject:
-        return {"resourceType": self.resource.resource_type, "resource": self.resource.resource}
+        return dict(self.fields)
 
     def scheduled(
         self,

@@ -39,3 +39,19 @@ def validate_state_machine_definition(
 
     diagnostics = validate_definition(request["definition"], request.get("type") or "STANDARD")
     return validation_response(diagnostics, request.get("maxResults"), request.get("severity") or "ERROR")
+
+
+def find_path_matches(path: str, value: Any) -> list[Any]:
+    """The nodes a JSONPath selects in ``value``, read as Step Functions reads paths: one node (or
+    none) for a definite path, every match for an indefinite one. ``ValueError`` when ``path`` is
+    not a JSONPath."""
+    from emulator.language.evaluate.jsonpath import PathNotFound, compile_path
+
+    compiled = compile_path(path)
+    try:
+        found = compiled.get(value)
+    except PathNotFound:
+        return []
+    if compiled.is_definite:
+        return [found]
+    return list(found) if isinstance(found, list) else [found]

@@ -131,13 +131,12 @@ def _check_assertion(assertion: Mapping[str, Any], output: Any) -> str | None:
         except JException as error:  # the user's expression: its error is the report
             return f"JSONata {expression!r} failed: {error}"
         return None if result is True else f"JSONata {expression!r} is {_short(result)}, expected true"
-    from jsonpath_ng.exceptions import JSONPathError
-    from jsonpath_ng.ext import parse
+    from emulator.service.definitions import find_path_matches
 
     path = str(assertion["Path"])
     try:
-        matches = [match.value for match in parse(path).find(output)]
-    except JSONPathError as error:  # the user's path: its error is the report
+        matches = find_path_matches(path, output)
+    except ValueError as error:  # the user's path: its error is the report
         return f"path {path!r} cannot be read: {error}"
     if "Exists" in assertion and bool(matches) != bool(assertion["Exists"]):
         return f"path {path!r} {'is missing' if not matches else 'exists'}, expected Exists={assertion['Exists']}"

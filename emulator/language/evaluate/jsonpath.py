@@ -1,14 +1,16 @@
 """JSONPath as Step Functions evaluates it, compiled once per definition.
 
 Three roots are understood: ``$`` (the state's input), ``$$`` (the context object) and
-``$name`` (a workflow variable). Definite paths made only of names and indices (``$``, ``$.a.b``,
-``$.a[0]``, ``$['a']``) are walked by hand — they are the hot path; everything else (wildcards,
-``..``, filters, slices, unions) goes through ``jsonpath_ng.ext`` and yields a list of matches,
+``$name`` (a workflow variable). The text after the root is read by ``jsonpath_syntax`` (Jayway's
+grammar, the one parser validation uses too). Definite paths made only of names and indices (``$``,
+``$.a.b``, ``$.a[0]``, ``$['a']``, ``$.[0]``) are walked by hand — they are the hot path; a definite
+path ending in several names (``$.a['b','c']``) gives one merged object; everything else (wildcards,
+``..``, filters, slices, unions) goes through ``jsonpath_general`` and yields a list of matches,
 possibly empty, as AWS does (``$.items[*]`` on ``{}`` is ``[]``).
 
-AWS evaluates paths with a Java JSONPath engine; the texts of ``PathNotFound.detail`` copy the
-wording it shows in causes (``No results for path: $['a']``, ``Missing property in path $['a']``),
-with the path rendered in bracket notation.
+AWS evaluates paths with Jayway JsonPath; the texts of ``PathNotFound.detail`` copy the wording it
+shows in causes (``No results for path: $['a']``, ``Missing property in path $['a']``), with the
+path rendered in bracket notation.
 """
 
 from __future__ import annotations
@@ -16,33 +18,42 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from jsonpath_ng.ext.parser import parse as _parse_general
 
 from emulator.language.errors import ErrorName, StatesError
+from emulator.language.evaluate.jsonpath_general import PathBudgetExceeded, find_all
+from emulator.language.evaluate.jsonpath_syntax import (
+    Function,
+    Indexes,
+    InvalidPath,
+    Names,
+    Token,
+    is_definite,
+    parse_tokens,
+)
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
+__all__ = [
+    "ROOT_CONTEXT",
+    "ROOT_INPUT",
+    "ROOT_VARIABLE",
+    "InvalidPath",
+    "JsonPath",
+    "PathNotFound",
+    "ReferencePath",
+    "compile_path",
+    "compile_reference_path",
+    "is_path",
+    "render_segments",
+]
+
 Segment = str | int
 
-_NAME = r"[^.\[\]*?()@,'\"\s$]+"
-_SEGMENT_RE = re.compile(
-    rf"\.(?P<name>{_NAME})"
-    # Inside quotes a backslash is literal (AWS reads the key a\\"b from a bracket with that text).
-    r"|\[\s*'(?P<single>(?:[^'\\]|\\(?!'))*)'\s*\]"
-    r'|\[\s*"(?P<double>(?:[^"\\]|\\(?!"))*)"\s*\]'
-    r"|\[\s*(?P<index>-?\d+)\s*\]"
-)
 _VARIABLE_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 ROOT_INPUT = "input"
 ROOT_CONTEXT = "context"
 ROOT_VARIABLE = "variable"
-
-
-class InvalidPath(ValueError):
-    """The text is not a JSONPath (raised at compile time)."""
 
 
 class PathNotFound(Exception):
@@ -124,39 +135,45 @@ def _not_found(path: str, segments: tuple[Segment, ...], value: Json) -> PathNot
     return PathNotFound(path, f"No results for path: {render_segments(segments)}")
 
 
-def parse_simple_segments(rest: str) -> tuple[Segment, ...] | None:
-    """Names and indices after the root, or None when ``rest`` needs the general engine."""
+def _segments(tokens: tuple[Token, ...]) -> tuple[Segment, ...] | None:
+    """The names and indexes of a path made only of single names and single indexes, else None."""
     segments: list[Segment] = []
-    position = 0
-    while position < len(rest):
-        match = _SEGMENT_RE.match(rest, position)
-        if match is None:
-            return None
-        if match.group("name") is not None:
-            segments.append(match.group("name"))
-        elif match.group("single") is not None:
-            segments.append(match.group("single"))
-        elif match.group("double") is not None:
-            segments.append(match.group("double"))
+    for token in tokens:
+        if isinstance(token, Names) and len(token.names) == 1:
+            segments.append(token.names[0])
+        elif isinstance(token, Indexes) and len(token.indexes) == 1:
+            segments.append(token.indexes[0])
         else:
-            segments.append(int(match.group("index")))
-        position = match.end()
+            return None
     return tuple(segments)
+
+
+def parse_simple_segments(rest: str) -> tuple[Segment, ...] | None:
+    """Names and indices after the root, or None when ``rest`` is not such a path (or no path)."""
+    try:
+        return _segments(parse_tokens(rest))
+    except InvalidPath:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
 class JsonPath:
-    """A compiled JSONPath. ``get`` returns the value (definite paths) or the list of matches."""
+    """A compiled JSONPath. ``get`` returns the value (definite paths) or the list of matches.
+
+    ``segments`` is set for the hot path (single names and indexes, walked by hand); ``tokens`` holds
+    the parsed path otherwise, evaluated by ``jsonpath_general``.
+    """
 
     text: str
     root: str
     variable: str | None
     segments: tuple[Segment, ...] | None
-    general: Any = None
+    tokens: tuple[Token, ...] = ()
+    definite: bool = True
 
     @property
     def is_definite(self) -> bool:
-        return self.segments is not None
+        return self.definite
 
     @property
     def is_context_path(self) -> bool:
@@ -181,17 +198,44 @@ class JsonPath:
             if not self.segments:
                 return document
             return _walk(self.text, self.segments, document)
+        return self._get_general(document)
+
+    def _get_general(self, document: Json) -> Json:
+        tokens = self.tokens
+        last = tokens[-1]
+        if isinstance(last, Function):
+            # AWS accepts a function at the tail of a path but answers it as a path that matched
+            # nothing: "The JSONPath '$.Jobs.sum()' … could not be found in the input".
+            raise PathNotFound(self.text, f"No results for path: {self.text}")
         try:
-            return [match.value for match in self.general.find(document)]
-        except (TypeError, ValueError, AttributeError, KeyError):
-            # A filter comparing values of different types matches nothing rather than failing.
-            return []
+            if self.definite:
+                return self._merge(document)
+            return find_all(tokens, document)
+        except PathBudgetExceeded as error:
+            raise PathNotFound(self.text, f"No results for path: {self.text} ({error})") from None
+
+    def _merge(self, document: Json) -> Json:
+        """A definite path ending in several names: one object with those of them the parent has."""
+        prefix = _segments(self.tokens[:-1])
+        last = self.tokens[-1]
+        assert prefix is not None and isinstance(last, Names)
+        parent = _walk(self.text, prefix, document) if prefix else document
+        if not isinstance(parent, dict):
+            names = ", ".join(f"'{name}'" for name in last.names)
+            raise PathNotFound(
+                self.text,
+                f"Expected to find an object with property [{names}] in path {render_segments(prefix)} "
+                f"but found '{_java_type_name(parent)}'. This is not a json object according to the "
+                "JsonProvider: 'com.jayway.jsonpath.spi.json.JacksonJsonProvider'.",
+            )
+        return {name: parent[name] for name in last.names if name in parent}
 
 
 def compile_path(text: str) -> JsonPath:
     """Compile a JSONPath (``$…``), context path (``$$…``) or variable path (``$name…``).
 
-    Raises ``InvalidPath`` (a ``ValueError``) when the text is not a path.
+    Raises ``InvalidPath`` (a ``ValueError``) when the text is not a path. The same parser answers
+    validation, so a path is accepted at creation exactly when it compiles here.
     """
     if not isinstance(text, str) or not text.startswith("$"):
         raise InvalidPath(f"not a JSONPath: {text!r}")
@@ -202,16 +246,16 @@ def compile_path(text: str) -> JsonPath:
         root, variable, rest = ROOT_VARIABLE, match.group(1), stripped[match.end() :]
     else:
         root, variable, rest = ROOT_INPUT, None, stripped[1:]
-    segments = parse_simple_segments(rest)
+    try:
+        tokens = parse_tokens(rest)
+    except InvalidPath as error:
+        raise InvalidPath(f"not a JSONPath: {text!r} ({error})") from None
+    segments = _segments(tokens)
     if segments is not None:
         return JsonPath(text=text, root=root, variable=variable, segments=segments)
-    if rest.startswith("$"):
-        raise InvalidPath(f"not a JSONPath: {text!r}")
-    try:
-        general = _parse_general("$" + rest)
-    except Exception as error:  # jsonpath-ng raises assorted exception types for bad syntax
-        raise InvalidPath(f"not a JSONPath: {text!r} ({error})") from None
-    return JsonPath(text=text, root=root, variable=variable, segments=None, general=general)
+    return JsonPath(
+        text=text, root=root, variable=variable, segments=None, tokens=tokens, definite=is_definite(tokens)
+    )
 
 
 def is_path(text: Json) -> bool:

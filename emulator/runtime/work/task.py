@@ -18,7 +18,7 @@ from emulator.runtime.failures import AttemptFailed, AttemptFailure, TimedOut
 from emulator.runtime.recorder import Chain, too_large
 from emulator.runtime.run import Run
 from emulator.runtime.task_credentials import account_of, task_credentials_details
-from emulator.runtime.task_events import TaskEvents
+from emulator.runtime.task_events import TaskEvents, TaskLabels
 from emulator.runtime.virtual_clock import held, within
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
@@ -43,8 +43,11 @@ class TaskWork:
         callbacks: CallbackWaiter | None,
         timeout_scale: float = 1.0,
         clock: Clock | None = None,
+        labels: TaskLabels = TaskLabels.AWS,
     ) -> None:
         self.integrations = integrations
+        # How history names AWS SDK integrations (AWS's form, or Step Functions Local's).
+        self.labels = labels
         # The engine's clock: a virtual one also times TimeoutSeconds and is held while a call is out.
         self.clock = clock
         # Task tokens for callback and .sync tasks (None: such tasks get no token).
@@ -109,7 +112,7 @@ class TaskWork:
                 )
             else:
                 parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
-            events = TaskEvents(recorder, chain, resource, run.region)
+            events = TaskEvents(recorder, chain, resource, run.region, self.labels)
             timeout, heartbeat = prepared.timeout, prepared.heartbeat
             invocation = TaskInvocation(
                 resource,

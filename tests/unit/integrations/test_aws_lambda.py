@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -22,14 +23,18 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 class FakeHandlers:
     def __init__(self, reply: LambdaReply) -> None:
         self.reply = reply
+        self.tails: list[bool] = []
         self.calls: list[tuple[str, str]] = []
 
     def __contains__(self, name: str) -> bool:
         return name == "fn"
 
-    async def invoke(self, name: str, payload: str, request_id: str, function_arn: str) -> LambdaReply:
+    async def invoke(
+        self, name: str, payload: str, request_id: str, function_arn: str, tail: bool = False
+    ) -> LambdaReply:
         self.calls.append((name, payload))
-        return self.reply
+        self.tails.append(tail)
+        return self.reply if tail else LambdaReply(self.reply.body, self.reply.function_error)
 
 
 def invocation(resource: str, parameters: object) -> TaskInvocation:
@@ -87,6 +92,43 @@ async def test_optimized_invoke_sends_the_payload_and_wraps_the_result() -> None
     )
     assert handlers.calls == [("fn", '{"in":true}')]
     assert isinstance(result, dict) and result["Payload"] == {"x": 1} and result["StatusCode"] == 200
+
+
+LOG = "START RequestId: r Version: $LATEST\nhello\nEND RequestId: r\nREPORT RequestId: r\tDuration: 1.00 ms\n"
+
+
+# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html: LogType "Tail" (synchronous
+# invocations only) returns LogResult, "the last 4 KB of the execution log, which is base64-encoded",
+# also sent as the X-Amz-Log-Result header; ExecutedVersion and StatusCode always.
+@pytest.mark.parametrize(
+    ("parameters", "log", "expected"),
+    [
+        ({"LogType": "Tail"}, LOG, base64.b64encode(LOG.encode()).decode()),
+        (
+            {"LogType": "Tail"},
+            "x" * 5000 + "END",
+            base64.b64encode(("x" * 5000 + "END").encode()[-4096:]).decode(),
+        ),
+        ({"LogType": "None"}, LOG, None),
+        ({}, LOG, None),
+        ({"LogType": "Tail", "InvocationType": "Event"}, LOG, None),
+    ],
+)
+async def test_log_result_is_the_tail_of_the_log_only_when_asked_for(
+    parameters: dict[str, str], log: str, expected: str | None
+) -> None:
+    handlers = FakeHandlers(LambdaReply('{"x": 1}', log=log))
+    integration = LambdaIntegration(handlers)  # type: ignore[arg-type]
+    result = await integration.invoke(
+        invocation("arn:aws:states:::lambda:invoke", {"FunctionName": "fn", "Payload": {}, **parameters})
+    )
+    assert isinstance(result, dict)
+    assert result.get("LogResult") == expected
+    assert result["SdkHttpMetadata"]["HttpHeaders"].get("X-Amz-Log-Result") == expected
+    assert result["ExecutedVersion"] == "$LATEST"
+    assert result["StatusCode"] == (202 if parameters.get("InvocationType") == "Event" else 200)
+    if expected is not None:
+        assert len(base64.b64decode(expected)) <= 4096
 
 
 async def test_function_arn_returns_the_payload_and_raises_the_runtime_text() -> None:

@@ -45,7 +45,7 @@ def failure(text: str, value: object = None) -> StatesError:
         ("States.Array('Hello\nWorld')", ["Hello\nWorld"]),
         ("States.Array('a,b)', 'c')", ["a,b)", "c"]),
         ("States.Array($.x, $$.Execution.Name)", [{"y": 1}, "exec"]),
-        ("States.Array($.list[?(@ > 1)], $.list[0])", [[2, 3], 1]),
+        ("States.Array($.x[?(@.y > 0)], $.list[0])", [[{"y": 1}], 1]),
         ("States.Array(States.Array(1), States.ArrayLength($.list))", [[1], 3]),
     ],
 )
