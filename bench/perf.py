@@ -3,12 +3,16 @@
     python -m bench.perf [--rounds 3] [--duration 5] [--peer moto] [--express-executions 100000]
                          [--soak-executions 100000]
                          [--only exec1000 sync … soak] [--quick] [--profile] [--out FILE]
+                         [--data-dir [--stored-executions 100000]]
 
 Each round starts a fresh emulator with the command ``make run`` uses (``python -m emulator --port P``)
 on a free port. The standard scenarios come from ``../shared/tools/peer_bench.py`` when it exists (the
 harness that measured the other emulators), else from ``bench.core``. The request-rate phases also run
 against ``../shared/tools/echo_server.py`` (an aiohttp server doing no work: the ceiling), and with
-``--peer moto`` every scenario runs against moto's server too. Results go to ``.bench/results-<time>.json``.
+``--peer moto`` every scenario runs against moto's server too. With ``--data-dir`` every round also runs
+against an emulator started with ``--data-dir`` (a fresh directory), plus the start-up with
+``--stored-executions`` stored executions (bench/durable.py), printed side by side with memory.
+Results go to ``.bench/results-<time>.json``.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import core as own_core
-from bench import scenarios
+from bench import durable, scenarios
 from bench import templates as bench_templates
 from bench.compat import free_port
 from bench.report import Summary, format_table, ratio, summarise
@@ -37,7 +41,7 @@ from bench.report import Summary, format_table, ratio, summarise
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT_DIRECTORY = REPO / ".bench"
 STANDARD_PHASES = ("exec1000", "sync", "map", "tp1", "tp8")
-EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express", "soak", "templates", "testkit")
+EXTRA_PHASES = ("jsonata", "choice", "parallel", "sqs", "express", "soak", "templates", "testkit", "stored")
 PHASES = STANDARD_PHASES + EXTRA_PHASES
 
 
@@ -68,6 +72,7 @@ class Server:
     after_start: Callable[[str], None] | None = None
     process: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    data_dir: str | None = None
 
     @property
     def endpoint(self) -> str:
@@ -126,10 +131,27 @@ class Server:
             process.wait()
 
 
-def emulator_server(command_prefix: list[str] | None = None) -> Server:
+def emulator_server(
+    command_prefix: list[str] | None = None, data_dir: str | None = None, env: dict[str, str] | None = None
+) -> Server:
     port = free_port()
     command = [*(command_prefix or [sys.executable]), "-m", "emulator", "--port", str(port)]
-    return Server("emulator", command, port, env={"LOG_LEVEL": "WARNING"})
+    if data_dir is None:
+        return Server("emulator", command, port, env={"LOG_LEVEL": "WARNING", **(env or {})})
+    command += ["--data-dir", data_dir]
+    return Server("data-dir", command, port, env={"LOG_LEVEL": "WARNING", **(env or {})}, data_dir=data_dir)
+
+
+def _stored_server(core: types.ModuleType) -> Callable[[Path], Server]:
+    """Starts an emulator on a directory of stored executions, retention off (all of them kept)."""
+
+    def start(directory: Path) -> Server:
+        server = emulator_server(data_dir=str(directory), env={"SFN_RETAINED_EXECUTIONS": "0"})
+        server.name = "stored"
+        server.start(core)
+        return server
+
+    return start
 
 
 def echo_server(shared: Path | None) -> Server | None:
@@ -181,6 +203,8 @@ def _selected(args: argparse.Namespace, phase: str) -> bool:
         return False
     if phase == "soak" and not args.soak_executions:
         return False
+    if phase == "stored" and not getattr(args, "data_dir", False):
+        return False
     return not args.only or phase in args.only
 
 
@@ -224,9 +248,19 @@ def run_round(
             ("soak", lambda: scenarios.bench_soak(options, pid)),
             # its own emulator process, started with --template on 50 resources (bench/templates.py)
             ("templates", lambda: bench_templates.bench_template_startup(options, server.name)),
+            # --data-dir: start-up on a directory of stored executions (made once, kept in .bench)
+            (
+                "stored",
+                lambda: durable.bench_stored_startup(
+                    core,
+                    args.stored_executions,
+                    _stored_server(core),
+                    OUTPUT_DIRECTORY / f"stored-{args.stored_executions}",
+                ),
+            ),
         ]
         for name, phase in phases:
-            if not _selected(args, name):
+            if not _selected(args, name) or (name == "stored" and server.data_dir is None):
                 continue
             outcome = _measure(core, name, phase, pid)
             if isinstance(outcome, str):
@@ -328,6 +362,14 @@ def _parser() -> argparse.ArgumentParser:
         "--profile", action="store_true", help="profile the emulator per scenario (bench.profile)"
     )
     parser.add_argument("--out", help="results JSON (default .bench/results-<time>.json)")
+    parser.add_argument(
+        "--data-dir",
+        action="store_true",
+        help="also run every round with --data-dir (a fresh directory), side by side with memory",
+    )
+    parser.add_argument(
+        "--stored-executions", type=int, default=100_000, help="--data-dir: start-up with this many stored"
+    )
     return parser
 
 
@@ -339,6 +381,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.parallel_n, args.sqs_n, args.duration, args.settle = 3, 5, 0.3, 0.1
         args.express_executions = min(args.express_executions, 200)
         args.soak_executions = min(args.soak_executions, 200)
+        args.stored_executions = min(args.stored_executions, 2_000)
     return args
 
 
@@ -351,6 +394,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rounds: dict[str, list[dict[str, Any]]] = {"emulator": []}
     for number in range(1, args.rounds + 1):
         rounds["emulator"].append(run_round(core, emulator_server(), args, number))
+        if args.data_dir:
+            directory = durable.data_dir_for_round()
+            try:
+                rounds.setdefault("data-dir", []).append(
+                    run_round(core, emulator_server(data_dir=directory), args, number)
+                )
+            finally:
+                durable.remove(directory)
         echo = (
             None
             if args.no_echo or (args.only and not {"tp1", "tp8"} & set(args.only))
@@ -396,7 +447,7 @@ def render(document: dict[str, Any]) -> str:
     """The table, then the emulator's request rates as fractions of the echo server's."""
     summaries = {name: summarise(rs) for name, rs in document["rounds"].items()}
     ours = summaries["emulator"]
-    peers = {name: s for name, s in summaries.items() if name not in ("emulator", "echo")}
+    peers = {name: s for name, s in summaries.items() if name not in ("emulator", "echo", "data-dir")}
     skipped: dict[str, str] = {}
     for result in document["rounds"]["emulator"]:
         skipped.update(result.get("skipped", {}))
@@ -413,6 +464,9 @@ def render(document: dict[str, Any]) -> str:
                     f"StartExecution req/s, {threads} thread(s): {ours[key].median:,.0f} = {fraction:.0%} of the echo "
                     f"server's {echo[key].median:,.0f} (target for 8 threads: >= 50%)"
                 )
+    if "data-dir" in summaries:
+        lines.append("")
+        lines.append(durable.render(ours, summaries["data-dir"]))
     if document.get("testing_kit"):
         from bench import testing_kit
 

@@ -138,10 +138,11 @@ class Server:
     def __init__(self, directory: str) -> None:
         self.directory = directory
         self.process: subprocess.Popen[bytes] | None = None
+        self.port = 0
         self.log = open(os.path.join(directory, "server.log"), "ab")  # noqa: SIM115
 
     def start(self) -> Any:
-        port = free_port()
+        port = self.port = free_port()
         environment = dict(os.environ, SFN_CONSOLE="0", SFN_RETAINED_EXECUTIONS="0")
         self.process = subprocess.Popen(
             [

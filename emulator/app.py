@@ -384,22 +384,31 @@ def build_app(settings: Settings, background_warm_up: bool = False) -> web.Appli
     install_aws_passthrough(app, clients)
     app.on_startup.append(_deliver_rule_events(app[ENVIRONMENT], clients))
     if settings.data_dir:
-        install_durability(app, app[ENVIRONMENT])
+        install_durability(app, app[ENVIRONMENT], clients)
     return app
 
 
 _RECOVERY: web.AppKey[asyncio.Task[int]] = web.AppKey("recovery", asyncio.Task)
+# Retention sweeps what the data directory held this long after start-up (first answers first).
+STARTUP_SWEEP_DELAY_SECONDS = 1.0
 
 
-def install_durability(app: web.Application, env: ServiceEnvironment) -> None:
+def install_durability(app: web.Application, env: ServiceEnvironment, clients: AwsClients) -> None:
     """``--data-dir``: at start-up the executions that were running resume (service/recovery.py);
     at shut-down the store is closed before the loop cancels what still runs, so a clean stop
-    leaves them RUNNING on disk, to resume at the next start, as a kill would."""
+    leaves them RUNNING on disk, to resume at the next start, as a kill would. The in-process AWS
+    services are snapshotted in the same directory (integrations/moto_snapshot.py): restored
+    before moto's first call, written after changes and at a clean stop."""
+    from emulator.integrations.moto_snapshot import MotoSnapshots
+
+    snapshots = MotoSnapshots(env.settings.data_dir or "", clients.run_on_moto_thread)
+    snapshots.check()  # a snapshot in a format we do not know: refused now, nothing touched
+    clients.snapshots = snapshots
 
     async def start(_: web.Application) -> None:
         from emulator.service.recovery import recover
 
-        app[_RECOVERY] = asyncio.get_running_loop().create_task(recover(env))
+        app[_RECOVERY] = asyncio.get_running_loop().create_task(recover(env, STARTUP_SWEEP_DELAY_SECONDS))
 
     async def stop(_: web.Application) -> None:
         task = app.get(_RECOVERY)
@@ -407,6 +416,7 @@ def install_durability(app: web.Application, env: ServiceEnvironment) -> None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await asyncio.get_running_loop().run_in_executor(None, snapshots.flush)
         env.store.close()  # type: ignore[attr-defined]
 
     app.on_startup.append(start)

@@ -134,6 +134,8 @@ class AwsClients:
         # the execution): (account, region, target, event); see event_targets.py.
         self.state_machine_events: Callable[[str, str, dict[str, Any], Any], None] | None = None
         self._moto_used = False  # a call other than warming reached the in-process backends
+        # --data-dir: snapshots of the backends (app.py sets a moto_snapshot.MotoSnapshots)
+        self.snapshots: Any = None
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -166,6 +168,8 @@ class AwsClients:
 
     async def reset(self) -> None:
         """Empty the in-process AWS backends (queues, tables, buckets …), if they were ever loaded."""
+        if self.snapshots is not None:
+            self.snapshots.discard()
         if not self._moto_used:  # only warmed (or never loaded): nothing was created in it
             return
         self._moto_used = False
@@ -207,6 +211,10 @@ class AwsClients:
         long_poll = _LONG_POLL_MARKER in body or "WaitTimeSeconds" in query
         pool = self._long_poll_pool() if long_poll else self._moto_pool()
         return await self._run(pool, self._serve_http, method, path, query, headers, body, account)
+
+    def run_on_moto_thread(self, fn: Callable[[], T]) -> Future[T]:
+        """Run ``fn`` on the ordered moto thread, between two quick calls (snapshots)."""
+        return self._moto_pool().submit(fn)
 
     # --- threads ------------------------------------------------------------------------------
 
@@ -397,6 +405,8 @@ class AwsClients:
                     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
                     built = DomainDispatcherApplication(create_backend_app)
+                    if self.snapshots is not None and self.snapshots.restore():
+                        self._moto_used = True
                     # before publishing the app: a call on another thread must find delivery in place
                     self._deliver_state_machine_events()
                     self._moto_app = built
@@ -517,6 +527,11 @@ class AwsClients:
             log.debug("in-process moto failed on %s %s", method, path, exc_info=True)
             return _not_implemented(f"{type(error).__name__}: {error}")
         status = int(str(started[0]).split()[0]) if started else 500
+        if self.snapshots is not None and status < 400:
+            from emulator.integrations.moto_snapshot import is_read
+
+            if not is_read(method, query, headers, body):
+                self.snapshots.changed()
         reply_headers = [(k, v) for k, v in (started[1] if started else []) if k.lower() not in _HOP_BY_HOP]
         if status == 500 and b"NotImplementedError" in content:
             return _not_implemented("the operation is not implemented by the in-process moto backend")

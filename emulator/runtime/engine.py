@@ -193,6 +193,16 @@ class Engine:
             # the record and its history, let the run go (its context, texts, flows and task).
             execution.handle = None
 
+    def rebuild_for_redrive(
+        self, execution: Execution, position: JsonObject | None, root_last: int | None
+    ) -> None:
+        """Give an execution that ended before the server restarted an ended run again, so that
+        ``redrive`` can continue it (``runtime/resume.py``); raises ``ResumeFailed`` saying why
+        when it cannot be."""
+        from emulator.runtime.resume import rebuild_ended_run
+
+        rebuild_ended_run(self, execution, position, root_last)
+
     def resume(self, execution: Execution, position: JsonObject | None, root_last: int | None) -> None:
         """Carry on an execution that was running when the server stopped (``runtime/resume.py``);
         raises ``ResumeFailed`` saying why when it cannot be."""

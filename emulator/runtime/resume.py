@@ -49,9 +49,8 @@ class ResumeFailed(Exception):
     """Why an execution cannot be carried on (the service fails it with States.Runtime)."""
 
 
-def resume_run(
-    engine: Engine, execution: Execution, position: JsonObject | None, root_last: int | None
-) -> None:
+def _rebuilt(engine: Engine, execution: Execution, root_last: int | None) -> tuple[Run, Json]:
+    """A run on the stored history (checked), its flow's latest event set; and the input."""
     definition = execution.state_machine.compiled
     if definition is None:
         raise ResumeFailed("its state machine definition could not be compiled again")
@@ -66,31 +65,67 @@ def resume_run(
         history.listener = lambda event: engine.observer(execution, event)  # type: ignore[misc]
     recorder = Recorder(history, engine.clock)
     run = Run(execution, recorder)
-    execution.handle = run
     input_value = from_json_text(execution.input) if execution.input else {}
     recorder.remember_text(input_value, execution.input)
     run.base_context = execution_context(execution, input_value)
-    if definition.timeout_seconds is not None:
-        began = execution.redrive_date if execution.redrive_date is not None else execution.start_date
-        run.deadline = began + definition.timeout_seconds
-    root = run.root
-    last = root_last if root_last is not None and 0 < root_last <= len(events) else len(events)
-    root.last = last
-    loop = asyncio.get_running_loop()
-    if position is None:  # nothing but ExecutionStarted (or ExecutionRedriven) was kept
-        run.task = loop.create_task(engine._execute(run, input_value))
-        return
+    run.root.last = root_last if root_last is not None and 0 < root_last <= len(events) else len(events)
+    return run, input_value
+
+
+def _placed(run: Run, position: JsonObject) -> tuple[State, Json]:
+    """The flow put back in the state it was in, with that state's input and the variables."""
     name = position.get("state")
-    state: State | None = definition.states.get(name) if isinstance(name, str) else None
+    state: State | None = run.definition.states.get(name) if isinstance(name, str) else None
     if state is None:
         raise ResumeFailed(f"the state it was in ({name!r}) is not in its definition")
     input_text = position.get("input")
     value = from_json_text(input_text) if isinstance(input_text, str) else None
     if isinstance(input_text, str):
-        recorder.remember_text(value, input_text)
+        run.recorder.remember_text(value, input_text)
     variables = position.get("variables")
     if isinstance(variables, dict):
-        root.variables.update(variables)
+        run.root.variables.update(variables)
+    return state, value
+
+
+def rebuild_ended_run(
+    engine: Engine, execution: Execution, position: JsonObject | None, root_last: int | None
+) -> None:
+    """RedriveExecution of an execution that ended before the server restarted: its run is rebuilt,
+    ended, on its history and where its flow stopped, for ``Engine.redrive``. The iterations of a
+    Map / Parallel state are not kept across a restart, so one that ended in such a state is not
+    rebuilt (``ResumeFailed`` says so): AWS would run only its failed iterations again."""
+    run, _ = _rebuilt(engine, execution, root_last)
+    if position is not None:
+        state, value = _placed(run, position)
+        run.root.state, run.root.value = state.common.name, value  # where Engine.redrive starts
+        if state.common.type in ("Map", "Parallel"):
+            raise ResumeFailed(
+                f"it ended in the {state.common.type} state {state.common.name!r}, whose iterations and "
+                "branches are not kept across a restart of the emulator"
+            )
+    run.finished = True
+    run.recorder.closed = True
+    execution.handle = run
+
+
+def resume_run(
+    engine: Engine, execution: Execution, position: JsonObject | None, root_last: int | None
+) -> None:
+    run, input_value = _rebuilt(engine, execution, root_last)
+    execution.handle = run
+    definition = run.definition
+    if definition.timeout_seconds is not None:
+        began = execution.redrive_date if execution.redrive_date is not None else execution.start_date
+        run.deadline = began + definition.timeout_seconds
+    root = run.root
+    events = execution.history.events
+    last = root.last
+    loop = asyncio.get_running_loop()
+    if position is None:  # nothing but ExecutionStarted (or ExecutionRedriven) was kept
+        run.task = loop.create_task(engine._execute(run, input_value))
+        return
+    state, value = _placed(run, position)
     entered = _entered_event(events, last, state.common.name)
     attempt = None if entered is None else _in_place(engine, run, state, value, events, entered)
     if attempt is None or entered is None:

@@ -63,6 +63,12 @@ class TaskTokenRegistry:
         self._pending: dict[str, PendingTask] = {}
         self._closed: OrderedDict[str, None] = OrderedDict()
         self._closed_memory = closed_memory
+        self._answered: dict[str, TaskOutcome] = {}  # answers accepted before a restart
+
+    def answered_before(self, token: str, outcome: TaskOutcome) -> None:
+        """An answer accepted (and stored) before the server restarted (``--data-dir``): the
+        resumed task that waits for ``token`` again gets it as soon as it issues it."""
+        self._answered[token] = outcome
 
     def issue(
         self,
@@ -79,6 +85,9 @@ class TaskTokenRegistry:
         self._closed.pop(token, None)
         task = PendingTask(token, account, region, asyncio.get_running_loop().create_future(), on_heartbeat)
         self._pending[token] = task
+        early = self._answered.pop(token, None) if self._answered else None
+        if early is not None:
+            self._settle(task, early)
         return task
 
     def state(self, token: str) -> TokenState:

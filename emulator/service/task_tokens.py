@@ -42,6 +42,7 @@ def send_task_success(
     except ValueError as error:
         raise InvalidOutput(f"Invalid Output: '{error}'")
     env.task_tokens.succeed(task, output)
+    _store_answer(env, task.token, "SUCCESS", output, None, None)
     return {}
 
 
@@ -50,7 +51,18 @@ def send_task_failure(
 ) -> dict[str, Any]:
     task = _pending(env, context, request["taskToken"])
     env.task_tokens.fail(task, request.get("error"), request.get("cause"))
+    _store_answer(env, task.token, "FAILURE", None, request.get("error"), request.get("cause"))
     return {}
+
+
+def _store_answer(
+    env: ServiceEnvironment, token: str, kind: str, output: str | None, error: str | None, cause: str | None
+) -> None:
+    """``--data-dir``: the answer is written before it is acknowledged (the task records its
+    outcome a moment later; a kill in between must not lose it: see service/recovery.py)."""
+    answered = getattr(env.store, "token_answered", None)
+    if answered is not None:
+        answered(token, kind, output, error, cause)
 
 
 def send_task_heartbeat(

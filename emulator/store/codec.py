@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from emulator.model.records import (
@@ -25,9 +26,24 @@ from emulator.model.records import (
 Compile = Callable[[str, str], Any]  # (definition text, "STANDARD" | "EXPRESS") -> compiled
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# json.dumps(value, separators=(",", ":")) made once: dumps() builds an encoder per call, which
+# is most of its cost on the small documents written per history event.
+_ENCODE: Any = (
+    None
+    if c_make_encoder is None
+    else c_make_encoder(None, _not_json, encode_basestring_ascii, None, ":", ",", False, False, True)
+)
+
+
 def dumps(value: Any) -> str:
-    # ASCII escapes keep lone surrogates (which an intrinsic can make) storable as text.
-    return json.dumps(value, separators=(",", ":"))
+    """Compact JSON text; ASCII escapes keep lone surrogates (an intrinsic can make one) storable."""
+    if _ENCODE is None:
+        return json.dumps(value, separators=(",", ":"))
+    return "".join(_ENCODE(value, 0))
 
 
 def machine_body(machine: StateMachine) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Written into every database we create, so a foreign SQLite file is never mistaken for ours.
 APPLICATION_ID = 0x53464E45  # "SFNE"
 DATABASE_FILE = "sfn-emulator.sqlite3"
@@ -43,8 +43,30 @@ CREATE TABLE events (
 ) WITHOUT ROWID;
 """
 
+# Version 2: the answers to task tokens (SendTaskSuccess / SendTaskFailure), written before they are
+# acknowledged; a restart hands each to the resumed task waiting for it (kept a few minutes). The
+# executions table loses its index on arn (never searched by it; it cost each new execution a write
+# at a random place): the table is made again without it.
+_V2 = """
+CREATE TABLE token_outcomes (
+    token TEXT PRIMARY KEY, kind TEXT NOT NULL, output TEXT, error TEXT, cause TEXT, answered REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE executions_v2 (
+    id INTEGER PRIMARY KEY, arn TEXT NOT NULL, account TEXT NOT NULL, region TEXT NOT NULL,
+    name TEXT NOT NULL, machine TEXT NOT NULL, state_machine_arn TEXT NOT NULL, input TEXT NOT NULL,
+    start_date REAL NOT NULL, status TEXT NOT NULL, stop_date REAL, output TEXT, error TEXT, cause TEXT,
+    trace_header TEXT, version_arn TEXT, alias_arn TEXT, redrive_count INTEGER NOT NULL DEFAULT 0,
+    redrive_date REAL, map_run_arn TEXT, position TEXT, root_last INTEGER
+);
+INSERT INTO executions_v2 SELECT id, arn, account, region, name, machine, state_machine_arn, input,
+    start_date, status, stop_date, output, error, cause, trace_header, version_arn, alias_arn,
+    redrive_count, redrive_date, map_run_arn, position, root_last FROM executions;
+DROP TABLE executions;
+ALTER TABLE executions_v2 RENAME TO executions;
+"""
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
-MIGRATIONS: dict[int, str] = {0: _V1}
+MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2}
 
 
 class IncompatibleDataDir(Exception):

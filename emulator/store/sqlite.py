@@ -8,8 +8,9 @@ execution event hub) and the execution's own flow position. Once per loop step t
 turned into rows and handed to the one writer thread (``writer.py``), which group-commits.
 ``settle()`` is what an API answer awaits so that nothing answered is lost on kill -9.
 
-At start-up everything is read back: resources and execution records at once, each finished
-execution's history only when it is first read (``StoredHistory``).
+At start-up everything is read back: resources and execution summaries at once (what
+ListExecutions, retention and recovery use); an execution's input, output, error, cause and trace
+header only when first used (``StoredExecution``), its history likewise (``StoredHistory``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +36,18 @@ from emulator.store.writer import Statement, Writer
 
 log = logging.getLogger("emulator.store")
 
+# Changes no answer waits for (an execution's progress after its StartExecution was answered) are
+# handed to the writer at most this long after they were made; an answer (``settle()``) hands
+# over everything at once. Under load they ride along with the answers' commits: fewer, larger
+# transactions, each execution's position written once per group. kill -9 can lose at most this
+# much of what nobody was answered about (the execution resumes from its last written position).
+FLUSH_DELAY_SECONDS = 0.02
+# A task token's stored answer is needed only until its task recorded the outcome (milliseconds
+# later); older ones are deleted now and then.
+TOKEN_OUTCOME_KEEP_SECONDS = 300.0
+_INSERT_TOKEN_OUTCOME = "INSERT OR REPLACE INTO token_outcomes (token, kind, output, error, cause, answered) VALUES (?, ?, ?, ?, ?, ?)"
+_DELETE_OLD_TOKEN_OUTCOMES = "DELETE FROM token_outcomes WHERE answered < ?"
+
 _UPSERT_RESOURCE = (
     "INSERT INTO resources (kind, account, region, arn, seq, body) VALUES (?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (kind, account, region, arn) DO UPDATE SET body = excluded.body"
@@ -42,8 +56,9 @@ _DELETE_RESOURCE = "DELETE FROM resources WHERE kind = ? AND account = ? AND reg
 _INSERT_SNAPSHOT = "INSERT OR IGNORE INTO machine_snapshots (hash, body) VALUES (?, ?)"
 _INSERT_EXECUTION = (
     "INSERT OR REPLACE INTO executions (id, arn, account, region, name, machine, state_machine_arn, input, "
-    "start_date, status, trace_header, version_arn, alias_arn, map_run_arn) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "start_date, trace_header, version_arn, alias_arn, map_run_arn, status, stop_date, output, error, "
+    "cause, redrive_count, redrive_date, position, root_last) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_EXECUTION = (
     "UPDATE executions SET status = ?, stop_date = ?, output = ?, error = ?, cause = ?, redrive_count = ?, "
@@ -90,6 +105,102 @@ class StoredHistory(History):
 
 
 _EVENTS_SLOT: Any = History.__dict__["events"]
+
+# What start-up does not read of an execution (the bulk of a row: payloads up to 256 KiB).
+_DETAILS = ("input", "output", "error", "cause", "trace_header")
+_SELECT_DETAILS = "SELECT input, output, error, cause, trace_header FROM executions WHERE id = ?"
+_DETAIL_SLOTS: dict[str, Any] = {name: Execution.__dict__[name] for name in _DETAILS}
+_INPUT_SLOT: Any = _DETAIL_SLOTS["input"]
+
+
+class StoredExecution(Execution):
+    """An execution read back from the data directory: its details (``_DETAILS``) are read from
+    the database when one of them is first read or set (start-up reads the summaries only).
+    Until then its ``input`` slot holds the row id (an ``int``). Each store makes a subclass
+    naming itself (``_store``); a plain ``Execution`` becomes one by ``__class__`` assignment
+    (no slot of its own: the layout is the same), which keeps start-up's loop short."""
+
+    __slots__ = ()
+    _store: SqliteStore
+
+    def _read_details(self) -> None:
+        execution_id = _INPUT_SLOT.__get__(self)
+        row = self._store._reader.execute(_SELECT_DETAILS, (execution_id,)).fetchone()
+        if row is None:  # deleted meanwhile (evicted): an empty input, nothing else
+            row = ("{}", None, None, None, None)
+        for name, value in zip(_DETAILS, row, strict=True):
+            _DETAIL_SLOTS[name].__set__(self, value)
+
+
+def _detail(name: str) -> property:
+    slot = _DETAIL_SLOTS[name]
+
+    def read(self: StoredExecution) -> Any:
+        if type(_INPUT_SLOT.__get__(self)) is int:
+            self._read_details()
+        return slot.__get__(self)
+
+    def write(self: StoredExecution, value: Any) -> None:
+        if type(_INPUT_SLOT.__get__(self)) is int:
+            self._read_details()
+        slot.__set__(self, value)
+
+    return property(read, write)
+
+
+for _name in _DETAILS:
+    setattr(StoredExecution, _name, _detail(_name))
+
+
+_COMPILED_SLOT: Any = StateMachine.__dict__["compiled"]
+_NOT_COMPILED: Any = object()
+
+
+class StoredStateMachine(StateMachine):
+    """A state machine (or a snapshot an execution ran) read back from the data directory: its
+    definition is compiled when ``compiled`` is first read (start-up imports no interpreter).
+    Each store makes a subclass naming its compile function (``_compile``)."""
+
+    __slots__ = ()
+    _compile: codec.Compile | None
+
+    def _compiled_now(self) -> Any:
+        compiled = None
+        if self._compile is not None:
+            try:
+                compiled = self._compile(self.definition, self.type.value)
+            except Exception:  # accepted once, by an older version: kept, but it cannot run
+                log.exception("the stored definition of %s no longer compiles", self.arn)
+        _COMPILED_SLOT.__set__(self, compiled)
+        return compiled
+
+
+def _read_compiled(self: StoredStateMachine) -> Any:
+    compiled = _COMPILED_SLOT.__get__(self)
+    return self._compiled_now() if compiled is _NOT_COMPILED else compiled
+
+
+setattr(StoredStateMachine, "compiled", property(_read_compiled, _COMPILED_SLOT.__set__))  # noqa: B010
+
+
+def _progress(execution: Execution) -> tuple[Any, ...]:
+    """What changes as an execution runs (``_UPDATE_EXECUTION``'s values, in its order)."""
+    position: str | None = None
+    root_last: int | None = None
+    handle_position = getattr(execution.handle, "position", None)
+    if handle_position is not None:
+        position, root_last = handle_position()
+    return (
+        execution.status.value,
+        execution.stop_date,
+        execution.output,
+        execution.error,
+        execution.cause,
+        execution.redrive_count,
+        execution.redrive_date,
+        position,
+        root_last,
+    )
 
 
 class _DurableTable(Table[Any]):
@@ -191,15 +302,28 @@ class SqliteStore:
         self._events: list[tuple[int, HistoryEvent]] = []
         self._deleted: list[int] = []
         self._live_map_runs: dict[tuple[str, str, str], Any] = {}
+        self._token_outcomes: list[tuple[str, str, str | None, str | None, str | None, float]] = []
+        self._outcomes_swept_at = 0.0
         self._flush_scheduled = False
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self.loaded_executions = 0
+        self.running_at_start: list[Execution] = []  # what recovery resumes (service/recovery.py)
+        self._stored_machine = type(
+            "StoredStateMachine",
+            (StoredStateMachine,),
+            {"__slots__": (), "_compile": compile_definition and staticmethod(compile_definition)},
+        )
         self._reader = sqlite3.connect(
             os.path.join(directory, DATABASE_FILE), isolation_level=None, check_same_thread=False
         )
         self._load()
-        self._writer = Writer(self._connection)
+        self._writer = Writer(
+            self._connection,
+            checkpointer=sqlite3.connect(
+                os.path.join(directory, DATABASE_FILE), isolation_level=None, check_same_thread=False
+            ),
+        )
 
     # --- the Store interface --------------------------------------------------------------------
 
@@ -224,10 +348,12 @@ class SqliteStore:
         self._deleted.clear()
         self._live_map_runs.clear()
         self._written_snapshots.clear()
+        self.running_at_start.clear()
+        self._token_outcomes.clear()
         self._writer.submit(
             [
                 (f"DELETE FROM {table}", [()])
-                for table in ("resources", "machine_snapshots", "executions", "events")
+                for table in ("resources", "machine_snapshots", "executions", "events", "token_outcomes")
             ]
         )
 
@@ -246,6 +372,18 @@ class SqliteStore:
         self._events.append((execution_id, event))
         self._changed_executions[execution.arn] = execution
         self._schedule()
+
+    def token_answered(
+        self, token: str, kind: str, output: str | None, error: str | None, cause: str | None
+    ) -> None:
+        """SendTaskSuccess / SendTaskFailure accepted ``token``'s answer (written with the answer's
+        commit, before it is acknowledged)."""
+        self._token_outcomes.append((token, kind, output, error, cause, time.time()))
+        self._schedule()
+
+    def token_outcomes(self) -> list[tuple[str, str, str | None, str | None, str | None]]:
+        """The answers stored in the last minutes (recovery hands them to the resumed tasks)."""
+        return list(self._reader.execute("SELECT token, kind, output, error, cause FROM token_outcomes"))
 
     def close(self) -> None:
         """Write what is journalled and close the database (clean shut-down). Nothing changed
@@ -310,10 +448,13 @@ class SqliteStore:
         except RuntimeError:  # outside the loop (start-up, tests): written at the next flush
             return
         self._flush_scheduled = True
-        loop.call_soon(self._flush)
+        loop.call_later(FLUSH_DELAY_SECONDS, self._timed_flush)
+
+    def _timed_flush(self) -> None:
+        self._flush_scheduled = False
+        self._flush()
 
     def _flush(self) -> None:
-        self._flush_scheduled = False
         if self._closed:
             return
         statements = self._statements()
@@ -322,6 +463,13 @@ class SqliteStore:
 
     def _statements(self) -> list[Statement]:
         statements: list[Statement] = []
+        if self._token_outcomes:
+            outcomes, self._token_outcomes = self._token_outcomes, []
+            statements.append((_INSERT_TOKEN_OUTCOME, outcomes))
+            now = outcomes[-1][-1]
+            if now - self._outcomes_swept_at > 60:
+                self._outcomes_swept_at = now
+                statements.append((_DELETE_OLD_TOKEN_OUTCOMES, [(now - TOKEN_OUTCOME_KEEP_SECONDS,)]))
         if self._resources:
             resources, self._resources = self._resources, {}
             upserts, deletes = [], []
@@ -355,8 +503,8 @@ class SqliteStore:
             if snapshots:
                 statements.append((_INSERT_SNAPSHOT, snapshots))
             statements.append((_INSERT_EXECUTION, rows))
-            for arn, execution in new.items():
-                self._changed_executions.setdefault(arn, execution)
+            for arn in new:  # the row written carries where it is now
+                self._changed_executions.pop(arn, None)
         if self._events:
             events, self._events = self._events, []
             dumps = codec.dumps
@@ -384,25 +532,7 @@ class SqliteStore:
                 execution_id = self._execution_ids.get(arn)
                 if execution_id is None:
                     continue
-                position: str | None = None
-                root_last: int | None = None
-                handle_position = getattr(execution.handle, "position", None)
-                if handle_position is not None:
-                    position, root_last = handle_position()
-                updates.append(
-                    (
-                        execution.status.value,
-                        execution.stop_date,
-                        execution.output,
-                        execution.error,
-                        execution.cause,
-                        execution.redrive_count,
-                        execution.redrive_date,
-                        position,
-                        root_last,
-                        execution_id,
-                    )
-                )
+                updates.append((*_progress(execution), execution_id))
             statements.append((_UPDATE_EXECUTION, updates))
         return statements
 
@@ -432,11 +562,11 @@ class SqliteStore:
             execution.state_machine_arn,
             execution.input,
             execution.start_date,
-            execution.status.value,
             execution.trace_header,
             execution.state_machine_version_arn,
             execution.state_machine_alias_arn,
             execution.map_run_arn,
+            *_progress(execution),
         )
 
     # --- reading back ---------------------------------------------------------------------------
@@ -463,7 +593,7 @@ class SqliteStore:
                 dict.__setitem__(partition.tags, arn, body)
                 continue
             if kind in ("state_machines", "versions"):
-                record: Any = codec.machine_from(body, self._compiled(body))
+                record: Any = self._machine(body)
             elif kind == "aliases":
                 record = codec.alias_from(body)
             elif kind == "activities":
@@ -483,58 +613,87 @@ class SqliteStore:
         machines: dict[str, StateMachine] = {}
         for digest, body_text in read("SELECT hash, body FROM machine_snapshots"):
             self._written_snapshots.add(digest)
-            machines[digest] = live.get(digest) or codec.machine_from(json.loads(body_text), None)
+            machines[digest] = live.get(digest) or self._machine(json.loads(body_text))
+        self._read_executions(machines)
+
+    def _read_executions(self, machines: dict[str, StateMachine]) -> None:
+        """The executions' summaries (100,000 in ~0.8 s: this loop is start-up's cost)."""
         count = 0
         last_id = 0
-        for row in read(
-            "SELECT id, arn, account, region, name, machine, state_machine_arn, input, start_date, status, "
-            "stop_date, output, error, cause, trace_header, version_arn, alias_arn, redrive_count, "
-            "redrive_date, map_run_arn FROM executions ORDER BY id"
+        ids = self._execution_ids
+        running = self.running_at_start
+        statuses = _STATUSES
+        stored = type("StoredExecution", (StoredExecution,), {"__slots__": (), "_store": self})
+        read_events = self._read_events
+        partial = functools.partial
+        key: tuple[str, str] | None = None
+        rows: dict[str, Execution] = {}
+        for (
+            execution_id,
+            arn,
+            account,
+            region,
+            name,
+            digest,
+            machine_arn,
+            start_date,
+            status,
+            stop_date,
+            version_arn,
+            alias_arn,
+            redrive_count,
+            redrive_date,
+            map_run_arn,
+        ) in self._reader.execute(
+            "SELECT id, arn, account, region, name, machine, state_machine_arn, start_date, status, "
+            "stop_date, version_arn, alias_arn, redrive_count, redrive_date, map_run_arn "
+            "FROM executions ORDER BY id"
         ):
-            execution_id, arn, account, region = row[0], row[1], row[2], row[3]
-            snapshot = machines.get(row[5])
+            snapshot = machines.get(digest)
             if snapshot is None:
                 log.warning("execution %s names a state machine snapshot that is missing; skipped", arn)
                 continue
+            if (account, region) != key:
+                key = (account, region)
+                rows = self.partition(account, region).executions._rows
             execution = Execution(
-                arn=arn,
-                name=row[4],
-                state_machine=snapshot,
-                state_machine_arn=row[6],
-                input=row[7],
-                start_date=row[8],
-                status=_STATUSES[row[9]],
-                stop_date=row[10],
-                output=row[11],
-                error=row[12],
-                cause=row[13],
-                trace_header=row[14],
-                state_machine_version_arn=row[15],
-                state_machine_alias_arn=row[16],
-                history=StoredHistory(functools.partial(self._read_events, execution_id)),
-                redrive_count=row[17],
-                redrive_date=row[18],
-                map_run_arn=row[19],
+                arn,
+                name,
+                snapshot,
+                machine_arn,
+                execution_id,  # type: ignore[arg-type]  # the details' row, until they are read
+                start_date,
+                statuses[status],
+                stop_date,
+                None,
+                None,
+                None,
+                None,
+                version_arn,
+                alias_arn,
+                False,
+                StoredHistory(partial(read_events, execution_id)),
+                redrive_count,
+                redrive_date,
+                map_run_arn,
             )
-            partition = self.partition(account, region)
-            Table.put(partition.executions, arn, execution)
-            self._execution_ids[arn] = execution_id
+            execution.__class__ = stored
+            if status == "RUNNING":
+                running.append(execution)
+            rows[arn] = execution
+            ids[arn] = execution_id
             last_id = execution_id
             count += 1
         self._next_execution_id = last_id + 1
         self.loaded_executions = count
 
-    def _compiled(self, body: dict[str, Any]) -> Any:
-        if self._compile is None:
-            return None
-        try:
-            return self._compile(body["definition"], body["type"])
-        except Exception:  # accepted once, by an older version: kept, but it cannot run
-            log.exception("the stored definition of %s no longer compiles", body["arn"])
-            return None
+    def _machine(self, body: dict[str, Any]) -> StateMachine:
+        machine = codec.machine_from(body, _NOT_COMPILED)
+        machine.__class__ = self._stored_machine
+        return machine
 
     def compile_for(self, machine: StateMachine) -> Any:
-        """The compiled definition of a machine read back without one (an execution's snapshot)."""
+        """The compiled definition of a machine read back; raises what compiling it raises."""
         if machine.compiled is None and self._compile is not None:
             machine.compiled = self._compile(machine.definition, machine.type.value)
         return machine.compiled
@@ -549,6 +708,16 @@ class SqliteStore:
                 _SELECT_EVENTS, (execution_id,)
             )
         ]
+
+    def position_of(self, arn: str) -> tuple[str | None, int | None] | None:
+        """Where an execution's own flow was when last written (a redrive after a restart)."""
+        execution_id = self._execution_ids.get(arn)
+        if execution_id is None:
+            return None
+        row = self._reader.execute(
+            "SELECT position, root_last FROM executions WHERE id = ?", (execution_id,)
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
 
     def positions(self) -> dict[str, tuple[str | None, int | None]]:
         """Where each RUNNING execution's own flow was when last written (for the resume)."""

@@ -5,8 +5,10 @@ sequence number) and goes on. The writer takes every batch queued meanwhile into
 (a group commit: while one commits, the next group gathers). ``committed(seq)`` is the future an
 API answer awaits when it must not be sent before what it changed is on disk. With WAL and
 ``synchronous=NORMAL`` a commit is durable against the process dying; the WAL reaches the disk
-itself (fsync) at a checkpoint, which the writer runs at most ``checkpoint_seconds`` after a
-commit: that is the window a power loss can take.
+itself (fsync) at a checkpoint, run at most ``checkpoint_seconds`` after a commit: that is the
+window a power loss can take. Given a ``checkpointer`` (a connection of its own), checkpoints run on
+a thread of their own, never inside a commit (SQLite's automatic checkpoint is turned off): a
+PASSIVE checkpoint neither waits for nor blocks the writer, so no answer waits for an fsync.
 """
 
 from __future__ import annotations
@@ -29,10 +31,15 @@ CHECKPOINT_SECONDS = 1.0
 
 class Writer:
     def __init__(
-        self, connection: sqlite3.Connection, checkpoint_seconds: float = CHECKPOINT_SECONDS
+        self,
+        connection: sqlite3.Connection,
+        checkpoint_seconds: float = CHECKPOINT_SECONDS,
+        checkpointer: sqlite3.Connection | None = None,
     ) -> None:
         self._connection = connection
         self._checkpoint_seconds = checkpoint_seconds
+        self._checkpointer = checkpointer
+        self._stop_checkpoints = threading.Event()
         self._condition = threading.Condition()
         self._queue: list[tuple[int, list[Statement]]] = []
         self._submitted = 0
@@ -43,6 +50,13 @@ class Writer:
         self.last_commit_seconds = 0.0
         self._thread = threading.Thread(target=self._run, name="sfn-store-writer", daemon=True)
         self._thread.start()
+        self._checkpoint_thread: threading.Thread | None = None
+        if checkpointer is not None:
+            connection.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpoint_thread = threading.Thread(
+                target=self._checkpoints, name="sfn-store-checkpoints", daemon=True
+            )
+            self._checkpoint_thread.start()
 
     @property
     def submitted(self) -> int:
@@ -79,6 +93,11 @@ class Writer:
             self._closing = True
             self._condition.notify_all()
         self._thread.join(timeout=30)
+        self._stop_checkpoints.set()
+        if self._checkpoint_thread is not None:
+            self._checkpoint_thread.join(timeout=30)
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         try:
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
@@ -101,13 +120,26 @@ class Writer:
                 self._commit(batches)
                 self.last_commit_seconds = time.perf_counter() - started
                 dirty = True
-            if dirty and time.monotonic() - last_checkpoint >= self._checkpoint_seconds:
+            if self._checkpointer is not None:
+                dirty = False  # checkpoints are the other thread's
+            elif dirty and time.monotonic() - last_checkpoint >= self._checkpoint_seconds:
                 try:
                     self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
                 except sqlite3.Error:
                     log.exception("checkpoint failed")
                 last_checkpoint = time.monotonic()
                 dirty = False
+
+    def _checkpoints(self) -> None:
+        assert self._checkpointer is not None
+        done = 0
+        while not self._stop_checkpoints.wait(self._checkpoint_seconds):
+            if self.commits != done:
+                done = self.commits
+                try:
+                    self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    log.exception("checkpoint failed")
 
     def _commit(self, batches: list[tuple[int, list[Statement]]]) -> None:
         connection = self._connection
@@ -148,9 +180,12 @@ class Writer:
             ready = [w for w in self._waiters if w[0] <= self._committed]
             self._waiters = [w for w in self._waiters if w[0] > self._committed]
             self._condition.notify_all()
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
         for _, future, loop in ready:
+            by_loop.setdefault(loop, []).append(future)
+        for loop, futures in by_loop.items():  # one wake-up of each loop per commit
             with contextlib.suppress(RuntimeError):  # the loop has closed
-                loop.call_soon_threadsafe(_resolve, future)
+                loop.call_soon_threadsafe(_resolve, futures)
 
 
 def _storable(value: Any) -> Any:
@@ -160,6 +195,7 @@ def _storable(value: Any) -> Any:
     return value
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)

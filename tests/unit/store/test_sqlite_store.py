@@ -19,13 +19,29 @@ from typing import Any
 import pytest
 
 from emulator.app import build_environment
+from emulator.errors import ExecutionNotRedrivable
 from emulator.model.records import ExecutionStatus
-from emulator.service import activities, aliases, executions, state_machines, tags
+from emulator.service import activities, aliases, executions, redrive, state_machines, tags, task_tokens
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.service.recovery import recover
 from emulator.settings import Settings
-from emulator.store.schema import DATABASE_FILE, SCHEMA_VERSION, IncompatibleDataDir
-from emulator.store.sqlite import DataDirInUse, SqliteStore, StoredHistory
+from emulator.store.schema import (
+    APPLICATION_ID,
+    DATABASE_FILE,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    IncompatibleDataDir,
+    _statements,
+    open_database,
+)
+from emulator.store.sqlite import (
+    _COMPILED_SLOT,
+    _INPUT_SLOT,
+    _NOT_COMPILED,
+    DataDirInUse,
+    SqliteStore,
+    StoredHistory,
+)
 
 CONTEXT = RequestContext("123456789012", "us-east-1", "request")
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -144,6 +160,160 @@ def test_finished_executions_and_their_histories_survive_and_are_read_when_asked
     run(tmp_path, second)
 
 
+def test_start_up_reads_summaries_and_compiles_nothing_the_rest_is_read_on_first_use(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> tuple[str, str]:
+        machine = create(env, "m", PASS)
+        execution = executions.start_execution(
+            env, CONTEXT, {"stateMachineArn": machine, "input": '{"a": 1}'}
+        )
+        await settled(env)
+        return machine, execution["executionArn"]
+
+    machine_arn, arn = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> None:
+        partition = env.store.partition(CONTEXT.account, CONTEXT.region)
+        record = partition.executions.get(arn)
+        machine = partition.state_machines.get(machine_arn)
+        assert record is not None and machine is not None
+        assert type(_INPUT_SLOT.__get__(record)) is int  # the row id: the details are not read yet
+        assert _COMPILED_SLOT.__get__(machine) is _NOT_COMPILED
+        assert record.status == ExecutionStatus.SUCCEEDED and record.name == arn.rsplit(":", 1)[1]
+        record.cause = "set before the details were read"  # reads them first: nothing is lost
+        assert (record.input, record.output, record.cause) == (
+            '{"a": 1}',
+            '{"x":1}',
+            "set before the details were read",
+        )
+        assert machine.compiled is not None and machine.compiled is _COMPILED_SLOT.__get__(machine)
+        again = executions.start_execution(env, CONTEXT, {"stateMachineArn": machine_arn, "input": "{}"})
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": again["executionArn"]})
+        assert described["status"] == "SUCCEEDED"
+
+    run(tmp_path, second)
+
+
+# Fails in P until the execution is redriven (RedriveExecution restarts from the failed state).
+FAILS_UNTIL_REDRIVEN = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "First",
+    "States": {
+        "First": {"Type": "Pass", "Output": {"b": "{% $states.input.a %}"}, "Next": "P"},
+        "P": {
+            "Type": "Pass",
+            "Output": "{% $states.context.Execution.RedriveCount = 0 ? $error('not yet') : $states.input.b %}",
+            "End": True,
+        },
+    },
+}
+MAP_FAILS = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}},
+            "End": True,
+        }
+    },
+}
+
+
+def test_an_execution_that_failed_before_a_restart_is_redriven_from_its_failed_state(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> tuple[str, str]:
+        arn = create(env, "m", FAILS_UNTIL_REDRIVEN)
+        started = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": '{"a": 7}'})
+        mapped = create(env, "map", MAP_FAILS)
+        in_map = executions.start_execution(env, CONTEXT, {"stateMachineArn": mapped, "input": "[1]"})
+        await settled(env)
+        for execution_arn in (started["executionArn"], in_map["executionArn"]):
+            described = executions.describe_execution(env, CONTEXT, {"executionArn": execution_arn})
+            assert described["status"] == "FAILED", described
+        return started["executionArn"], in_map["executionArn"]
+
+    arn, in_map = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        redrive.redrive_execution(env, CONTEXT, {"executionArn": arn})
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await settled(env)
+        with pytest.raises(ExecutionNotRedrivable, match="Map state 'M'.* not kept across a restart"):
+            redrive.redrive_execution(env, CONTEXT, {"executionArn": in_map})
+        history = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return executions.describe_execution(env, CONTEXT, {"executionArn": arn}), history
+
+    described, events = run(tmp_path, second)
+    assert (
+        described["status"] == "SUCCEEDED" and described["output"] == "7" and described["redriveCount"] == 1
+    )
+    types = [event["type"] for event in events]
+    assert types[types.index("ExecutionFailed") :] == [
+        "ExecutionFailed",
+        "ExecutionRedriven",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert [event["id"] for event in events] == list(range(1, len(events) + 1))
+    assert events[types.index("ExecutionRedriven") + 1]["stateEnteredEventDetails"]["name"] == "P"
+
+
+def _callback(child_arn: str) -> dict[str, Any]:
+    """Waits on a token handed to a nested execution (in process: no backend needed)."""
+    return {
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+                "Parameters": {"StateMachineArn": child_arn, "Input": {"token.$": "$$.Task.Token"}},
+                "End": True,
+            }
+        },
+    }
+
+
+def test_a_task_token_answered_just_before_a_kill_is_not_lost(tmp_path: Path) -> None:
+    async def first(env: ServiceEnvironment) -> str:
+        child = create(env, "child", PASS)
+        parent = create(env, "parent", _callback(child))
+        arn = executions.start_execution(env, CONTEXT, {"stateMachineArn": parent, "input": "{}"})[
+            "executionArn"
+        ]
+        for _ in range(200):
+            if len(env.task_tokens) == 1:
+                break
+            await asyncio.sleep(0)
+        await settled(env)
+        token = env.task_tokens.pending()[0].token
+        task_tokens.send_task_success(env, CONTEXT, {"taskToken": token, "output": '{"answer": 42}'})
+        waiting = env.store.settle()  # what the API awaits before acknowledging the answer
+        assert waiting is not None
+        await waiting
+        # killed now: what the task recorded meanwhile (TaskSucceeded …) is journalled, unwritten
+        store: Any = env.store
+        store._closed = True
+        store._writer.close()  # commits only what was handed over: the answer
+        store._reader.close()
+        store._lock.close()
+        return str(arn)
+
+    arn = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> dict[str, Any]:
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        assert events[-1]["type"] == "TaskSubmitted"  # the answer's outcome was not recorded
+        assert await recover(env) == 1
+        record = executions.get_execution(env, CONTEXT, arn)
+        await asyncio.wait_for(env.engine.wait(record), 10)  # a guard: without the answer it waits on
+        await settled(env)
+        return executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+
+    described = run(tmp_path, second)
+    assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == {"answer": 42}
+
+
 def test_a_wait_resumes_in_place_and_ends_when_it_was_due(tmp_path: Path) -> None:
     async def first(env: ServiceEnvironment) -> tuple[str, float]:
         arn = create(env, "m", WAIT)
@@ -225,6 +395,22 @@ def test_a_directory_written_by_a_newer_schema_is_refused_and_left_untouched(tmp
         SqliteStore(str(tmp_path))
     assert path.read_bytes() == before
     assert not os.path.exists(str(path) + "-wal")
+
+
+def test_a_version_1_directory_is_migrated_with_what_it_holds(tmp_path: Path) -> None:
+    path = tmp_path / DATABASE_FILE
+    database = sqlite3.connect(path, isolation_level=None)
+    for statement in _statements(MIGRATIONS[0]):
+        database.execute(statement)
+    database.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    database.execute("PRAGMA user_version=1")
+    database.execute("INSERT INTO meta VALUES ('kept', 'yes')")
+    database.close()
+    open_database(str(path)).close()
+    database = sqlite3.connect(path)
+    assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert database.execute("SELECT value FROM meta").fetchall() == [("yes",)]
+    assert database.execute("SELECT count(*) FROM token_outcomes").fetchone()[0] == 0
 
 
 def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
