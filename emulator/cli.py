@@ -158,8 +158,8 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         "--data-dir",
         default=base.data_dir,
         metavar="DIR",
-        help="keep state machines, activities and executions (running ones resume) in DIR across "
-        "restarts (SFN_DATA_DIR; default: memory only)",
+        help="keep state machines, executions (running ones resume) and the in-process AWS services' "
+        "state in DIR across restarts (SFN_DATA_DIR; default: memory only)",
     )
     parser.add_argument(
         "--retained-executions",
