@@ -30,7 +30,7 @@ from emulator.templates.intrinsics import (
 )
 from emulator.templates.parameters import evaluate_conditions, resolve_parameters
 from emulator.templates.reading import StackSource, read_stacks
-from emulator.templates.report import LoadReport, ResourceOutcome, StackReport
+from emulator.templates.report import LoadReport, ResourceOutcome, Schedule, StackReport
 
 log = logging.getLogger("emulator.templates")
 
@@ -64,7 +64,7 @@ async def load_template(
     context = RequestContext(env.settings.account_id, env.settings.region, "template-load")
     stacks: list[StackReport] = []
     files: list[str] = []
-    schedules: list[tuple[str, float, list[dict[str, Any]]]] = []
+    schedules: list[Schedule] = []
     for source in sources:
         extra: set[str] = set()
         stacks.append(await _load_stack(env, context, source, parameters, state, extra, HANDLERS, schedules))
@@ -76,7 +76,7 @@ async def load_template(
         loaded_at=time.time(),
         duration_seconds=time.perf_counter() - started,
         generation=generation,
-        schedules=tuple((arn, period, tuple(targets)) for arn, period, targets in schedules),
+        schedules=tuple(schedules),
     )
 
 
@@ -88,7 +88,7 @@ async def _load_stack(
     state: LoadState,
     files: set[str],
     handlers: Mapping[str, Any],
-    schedules: list[tuple[str, float, list[dict[str, Any]]]],
+    schedules: list[Schedule],
 ) -> StackReport:
     from emulator.templates.resources import LoadContext
 

@@ -17,6 +17,18 @@ PROBLEMS = (FAILED, NOT_SUPPORTED, NOT_RUNNABLE)
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """A schedule that starts state machines: an EventBridge rule's ``ScheduleExpression`` or an
+    EventBridge Scheduler schedule (``rate(…)`` or ``cron(…)``)."""
+
+    arn: str  # the rule's or the schedule's
+    expression: str
+    targets: tuple[dict[str, Any], ...]  # the state machine targets
+    timezone: str | None = None  # ScheduleExpressionTimezone (Scheduler); cron fields read UTC else
+    scheduler: bool = False  # Scheduler sends the target's Input, not a Scheduled Event
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceOutcome:
     logical_id: str
     type: str
@@ -64,8 +76,8 @@ class LoadReport:
     loaded_at: float = 0.0
     duration_seconds: float = 0.0
     generation: int = 1  # 1 for the first load, +1 per reload
-    # rules with a rate(…) schedule that target state machines: (rule ARN, period s, targets)
-    schedules: tuple[tuple[str, float, tuple[dict[str, Any], ...]], ...] = ()
+    # the schedules that target state machines
+    schedules: tuple[Schedule, ...] = ()
 
     @property
     def ok(self) -> bool:

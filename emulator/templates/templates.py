@@ -12,19 +12,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from emulator.service.activities import delete_activity
+from emulator.service.cron import parse_cron
 from emulator.service.environment import RequestContext, ServiceEnvironment
-from emulator.service.event_targets import scheduled_event, start_execution_for_event
+from emulator.service.event_targets import rate_seconds, scheduled_event, start_execution_for_event
 from emulator.service.functions import remove_local_function
 from emulator.service.state_machines import delete_state_machine
 from emulator.templates.loader import LoadState, load_template
-from emulator.templates.report import CREATED, UPDATED, LoadReport
+from emulator.templates.report import CREATED, UPDATED, LoadReport, Schedule
 
 log = logging.getLogger("emulator.templates")
+
+
+class ScheduleClock(Protocol):
+    """The time schedules follow: epoch seconds, and a wait (a virtual clock also has
+    ``sleep_in_background``, used instead)."""
+
+    def now(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
 
 
 class TemplateSet:
@@ -36,11 +46,12 @@ class TemplateSet:
         env: ServiceEnvironment,
         paths: list[str],
         parameters: Mapping[str, str],
-        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: ScheduleClock | None = None,
     ) -> None:
         self.env = env
-        # how schedules wait (real seconds; app.py gives the clock's sleep); None: schedules off
-        self.sleep = sleep
+        # the time schedules follow (app.py: the emulator's virtual clock, else the wall clock);
+        # None: schedules off
+        self.clock = clock
         self._schedules: dict[str, list[asyncio.Task[None]]] = {}
         self._last_good: dict[str, LoadReport] = {}  # what a reload compares with to retire
         self.paths = list(paths)
@@ -84,23 +95,43 @@ class TemplateSet:
     def _start_schedules(self, path: str, report: LoadReport) -> None:
         for task in self._schedules.pop(path, []):
             task.cancel()
-        if self.sleep is None:
+        if self.clock is None:
             return
-        self._schedules[path] = [
-            asyncio.ensure_future(self._fire(rule_arn, period, targets))
-            for rule_arn, period, targets in report.schedules
-        ]
+        self._schedules[path] = [asyncio.ensure_future(self._fire(item)) for item in report.schedules]
 
-    async def _fire(self, rule_arn: str, period: float, targets: tuple[dict[str, Any], ...]) -> None:
-        """A rate rule: every ``period`` seconds, its state machine targets start with the
-        scheduled event (the first one a period after the rule was created, as EventBridge does)."""
-        assert self.sleep is not None
-        parts = rule_arn.split(":")
+    async def _wait(self, seconds: float) -> bool:
+        """Wait ``seconds`` on the schedules' clock; False if a virtual clock was reset meanwhile.
+        (A virtual clock's ``sleep_in_background``: an idle ``auto`` clock does not jump to it.)"""
+        assert self.clock is not None
+        background = getattr(self.clock, "sleep_in_background", None)
+        if background is not None:
+            return bool(await background(seconds))
+        await self.clock.sleep(seconds)
+        return True
+
+    async def _fire(self, schedule: Schedule) -> None:
+        """Start the schedule's state machine targets at each of its times: a ``rate(…)`` every
+        period (the first a period after the schedule was created, as EventBridge does), a
+        ``cron(…)`` at each time its fields name (in its time zone; UTC by default). A rule's
+        targets get EventBridge's Scheduled Event, a Scheduler schedule's target its Input."""
+        assert self.clock is not None
+        parts = schedule.arn.split(":")
         region, account = parts[3], parts[4]
+        period = rate_seconds(schedule.expression)
+        cron = None if period is not None else parse_cron(schedule.expression, schedule.timezone)
         while True:
-            await self.sleep(period)
-            event = scheduled_event(account, region, rule_arn, time.time())
-            for target in targets:
+            now = self.clock.now()
+            if cron is not None:
+                due = cron.next_after(now)
+                if due is None:
+                    return  # its last year has passed
+            else:
+                assert period is not None
+                due = now + period
+            if not await self._wait(due - now):
+                continue  # the clock was reset: count again from its new time
+            event = scheduled_event(account, region, schedule.arn, due)
+            for target in schedule.targets:
                 start_execution_for_event(self.env, account, region, dict(target), event)
 
     def close(self) -> None:
