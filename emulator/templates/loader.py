@@ -136,6 +136,10 @@ async def _load_stack(
         except Exception as error:  # a backend's surprise: this resource failed, the load goes on
             message = str(TemplateError(scope.file, f"{type(error).__name__}: {error}", logical_id))
             outcomes[logical_id] = replace(outcomes[logical_id], status=outcome.FAILED, message=message)
+    for logical_id, resource in resources.items():
+        policy = resource.get("DeletionPolicy") if isinstance(resource, dict) else None
+        if isinstance(policy, str) and policy:
+            outcomes[logical_id] = replace(outcomes[logical_id], deletion_policy=policy)
     report = StackReport(
         source.stack_name,
         source.file,

@@ -10,10 +10,14 @@ from typing import Any
 CREATED = "CREATE_COMPLETE"
 UPDATED = "UPDATE_COMPLETE"
 FAILED = "CREATE_FAILED"
+UPDATE_FAILED = "UPDATE_FAILED"  # a reload could not update it: it stays as it was
 NOT_SUPPORTED = "NOT_SUPPORTED"  # a resource type the emulator cannot create
 NOT_RUNNABLE = "NOT_RUNNABLE"  # created as a name, but its code cannot run here (a Node.js function …)
 SKIPPED = "SKIPPED"  # its Condition is false
-PROBLEMS = (FAILED, NOT_SUPPORTED, NOT_RUNNABLE)
+PROBLEMS = (FAILED, UPDATE_FAILED, NOT_SUPPORTED, NOT_RUNNABLE)
+LIVE = (CREATED, UPDATED, UPDATE_FAILED)  # the resource exists (under its physical id)
+# DeletionPolicy values that keep a resource a stack no longer declares
+RETAINED = ("Retain", "RetainExceptOnCreate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class ResourceOutcome:
     status: str
     physical_id: str = ""
     message: str = ""
+    deletion_policy: str = ""  # as the template says (Retain keeps it when it is no longer declared)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"logicalId": self.logical_id, "type": self.type, "status": self.status}
@@ -42,6 +47,8 @@ class ResourceOutcome:
             out["physicalId"] = self.physical_id
         if self.message:
             out["message"] = self.message
+        if self.deletion_policy:
+            out["deletionPolicy"] = self.deletion_policy
         return out
 
 
