@@ -34,8 +34,8 @@ from emulator.integrations.lambda_pool import FunctionWorkers, LogCapture, Worke
 from emulator.integrations.lambda_sandbox import (
     HandlerError,
     Sandbox,
-    log_stream_name,
     dependencies_hint,
+    log_stream_name,
     resolve_code,
     worker_environment,
 )
