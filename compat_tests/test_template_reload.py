@@ -164,7 +164,7 @@ def test_a_definition_that_breaks_on_reload_keeps_the_machine_as_it_was(tmp_path
         arn = resources_of(wait_loaded(server))["Machine"]["physicalId"]
         (tmp_path / "flow.asl.json").write_text(json.dumps({"StartAt": "Nowhere", "States": V2["States"]}))
         machine = resources_of(wait_loaded(server, generation=2))["Machine"]
-        assert machine["status"] == "CREATE_FAILED" and "MISSING_TRANSITION_TARGET" in machine["message"]
+        assert machine["status"] == "UPDATE_FAILED" and "MISSING_TRANSITION_TARGET" in machine["message"]
         sfn = aws_client(server, "stepfunctions")
         assert json.loads(sfn.describe_state_machine(stateMachineArn=arn)["definition"]) == V2
     finally:

@@ -473,7 +473,11 @@ def install_templates(app: web.Application, env: ServiceEnvironment, settings: S
         from emulator.templates.templates import TemplateSet
 
         templates = holder["set"] = TemplateSet(
-            env, list(settings.template_paths), settings.parameter_overrides, sleep=SystemClock().sleep
+            env,
+            list(settings.template_paths),
+            settings.parameter_overrides,
+            # schedules follow a virtual clock (a test advances it); else the wall clock, unscaled
+            clock=env.clock if is_virtual(env.clock) else SystemClock(),
         )
         await templates.load_all()
         if settings.template_reload:

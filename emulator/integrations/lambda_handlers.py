@@ -34,6 +34,7 @@ from emulator.integrations.lambda_pool import FunctionWorkers, LogCapture, Worke
 from emulator.integrations.lambda_sandbox import (
     HandlerError,
     Sandbox,
+    dependencies_hint,
     log_stream_name,
     resolve_code,
     worker_environment,
@@ -394,9 +395,10 @@ def _out_of_memory(request_id: str) -> LambdaReply:
 
 def report_load_error(function: FunctionWorkers, message: str, name: str) -> None:
     log.error(
-        "Lambda function %s: %s (handler %s, file %s)",
+        "Lambda function %s: %s (handler %s, file %s)%s",
         name,
         message,
         function.config.handler,
         function.code.source_file,
+        dependencies_hint(function.code, message),
     )

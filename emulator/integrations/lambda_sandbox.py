@@ -111,6 +111,20 @@ def dependency_paths(root: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
+def dependencies_hint(code: HandlerCode, message: str) -> str:
+    """What to do when the handler could not import a module (``No module named 'x'``) and its
+    folder has a ``requirements.txt``: the emulator runs the code as it is on disk and installs
+    nothing (that needs the network and time at each start; ``sam build`` does it before a deploy),
+    so the dependencies must be installed where a worker finds them. "" when it does not apply."""
+    requirements = Path(code.task_root, "requirements.txt")
+    if "No module named" not in message or not requirements.is_file():
+        return ""
+    return (
+        f"; {requirements} lists the function's dependencies and they are not installed where it runs:"
+        f" pip install -r {requirements} -t {code.task_root} (or into a .venv folder there)"
+    )
+
+
 def log_stream_name(now: float | None = None) -> str:
     """Lambda's stream name: ``yyyy/mm/dd/[$LATEST]<32 hex digits>`` (one per worker)."""
     day = time.strftime("%Y/%m/%d", time.gmtime(time.time() if now is None else now))

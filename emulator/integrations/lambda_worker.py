@@ -211,6 +211,14 @@ class Worker:
             handler = load_handler(module_name, function)
         except LoadError as error:
             print(f"[ERROR] {error.error_type}: {error.message}", file=sys.stderr, flush=True)
+            root = os.environ.get("LAMBDA_TASK_ROOT", "")
+            if isinstance(error.cause, ModuleNotFoundError) and os.path.isfile(f"{root}/requirements.txt"):
+                print(  # the emulator installs nothing: say how (its log says it too)
+                    f"[ERROR] {root}/requirements.txt is not installed here: "
+                    f"pip install -r {root}/requirements.txt -t {root} (or into a .venv folder there)",
+                    file=sys.stderr,
+                    flush=True,
+                )
             self.send(
                 {"ready": True, "error": True},
                 error_document(error.error_type, error.message, "", error.cause),

@@ -48,6 +48,8 @@ class VirtualClock:
         self.auto = auto
         self._now = _wall_milliseconds() if start is None else float(start)
         self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
+        # schedules' timers: fired when the time passes them, never what an auto clock jumps to
+        self._background: list[tuple[float, int, asyncio.Future[bool]]] = []
         self._order = itertools.count()
         self._activity = 0  # bumped by every read and change: the idle detector's signal
         self._busy = 0  # work out with a service, a function, a worker
@@ -79,6 +81,18 @@ class VirtualClock:
             if not future.done():
                 future.cancel()  # dropped from the heap when it reaches the top
             self._changed()
+
+    async def sleep_in_background(self, seconds: float) -> bool:
+        """Wait ``seconds`` of virtual time without moving an ``auto`` clock there (a schedule's
+        timer: an idle emulator does not jump to its next firing). True once the time has come;
+        False if the clock was ``reset`` first (the waiter then computes its time again)."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._background, (self._now + max(seconds, 0.0), next(self._order), future))
+        try:
+            return await future
+        finally:
+            if not future.done():
+                future.cancel()
 
     # --- what the runtime declares ------------------------------------------------------------
 
@@ -124,7 +138,7 @@ class VirtualClock:
             raise ValueError("the clock cannot move backwards")
         while True:
             await self._settle(wait_for_work=True)
-            deadline = self._next_deadline()
+            deadline = _earliest(self._next_deadline(), self._next_background())
             if deadline is None or deadline > epoch:
                 break
             self._fire(deadline)
@@ -137,6 +151,10 @@ class VirtualClock:
         for _, _, future in self._timers:
             future.cancel()
         self._timers.clear()  # (work still out keeps its holds: they end with it)
+        for _, _, waiter in self._background:
+            if not waiter.done():
+                waiter.set_result(False)
+        self._background.clear()
         self._now = _wall_milliseconds() if start is None else float(start)
         self._activity += 1
 
@@ -155,6 +173,12 @@ class VirtualClock:
             heapq.heappop(timers)
         return timers[0][0] if timers else None
 
+    def _next_background(self) -> float | None:
+        timers = self._background
+        while timers and timers[0][2].done():
+            heapq.heappop(timers)
+        return timers[0][0] if timers else None
+
     def _fire(self, deadline: float) -> None:
         """Time is ``deadline``: wake every sleeper due by then."""
         self._now = max(self._now, deadline)
@@ -164,6 +188,11 @@ class VirtualClock:
             _, _, future = heapq.heappop(timers)
             if not future.done():
                 future.set_result(None)
+        background = self._background
+        while background and background[0][0] <= self._now:
+            _, _, waiter = heapq.heappop(background)
+            if not waiter.done():
+                waiter.set_result(True)
 
     async def _settle(self, wait_for_work: bool) -> None:
         """Let the executions run until nothing reads the clock for ``QUIET_STEPS`` loop steps and
@@ -212,6 +241,12 @@ class VirtualClock:
                 if deadline is None:
                     break
                 self._fire(deadline)
+
+
+def _earliest(first: float | None, second: float | None) -> float | None:
+    if first is None or second is None:
+        return second if first is None else first
+    return min(first, second)
 
 
 def _wall_milliseconds() -> float:

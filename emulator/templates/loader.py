@@ -30,7 +30,7 @@ from emulator.templates.intrinsics import (
 )
 from emulator.templates.parameters import evaluate_conditions, resolve_parameters
 from emulator.templates.reading import StackSource, read_stacks
-from emulator.templates.report import LoadReport, ResourceOutcome, StackReport
+from emulator.templates.report import LoadReport, ResourceOutcome, Schedule, StackReport
 
 log = logging.getLogger("emulator.templates")
 
@@ -64,7 +64,7 @@ async def load_template(
     context = RequestContext(env.settings.account_id, env.settings.region, "template-load")
     stacks: list[StackReport] = []
     files: list[str] = []
-    schedules: list[tuple[str, float, list[dict[str, Any]]]] = []
+    schedules: list[Schedule] = []
     for source in sources:
         extra: set[str] = set()
         stacks.append(await _load_stack(env, context, source, parameters, state, extra, HANDLERS, schedules))
@@ -76,7 +76,7 @@ async def load_template(
         loaded_at=time.time(),
         duration_seconds=time.perf_counter() - started,
         generation=generation,
-        schedules=tuple((arn, period, tuple(targets)) for arn, period, targets in schedules),
+        schedules=tuple(schedules),
     )
 
 
@@ -88,7 +88,7 @@ async def _load_stack(
     state: LoadState,
     files: set[str],
     handlers: Mapping[str, Any],
-    schedules: list[tuple[str, float, list[dict[str, Any]]]],
+    schedules: list[Schedule],
 ) -> StackReport:
     from emulator.templates.resources import LoadContext
 
@@ -136,6 +136,10 @@ async def _load_stack(
         except Exception as error:  # a backend's surprise: this resource failed, the load goes on
             message = str(TemplateError(scope.file, f"{type(error).__name__}: {error}", logical_id))
             outcomes[logical_id] = replace(outcomes[logical_id], status=outcome.FAILED, message=message)
+    for logical_id, resource in resources.items():
+        policy = resource.get("DeletionPolicy") if isinstance(resource, dict) else None
+        if isinstance(policy, str) and policy:
+            outcomes[logical_id] = replace(outcomes[logical_id], deletion_policy=policy)
     report = StackReport(
         source.stack_name,
         source.file,

@@ -10,10 +10,26 @@ from typing import Any
 CREATED = "CREATE_COMPLETE"
 UPDATED = "UPDATE_COMPLETE"
 FAILED = "CREATE_FAILED"
+UPDATE_FAILED = "UPDATE_FAILED"  # a reload could not update it: it stays as it was
 NOT_SUPPORTED = "NOT_SUPPORTED"  # a resource type the emulator cannot create
 NOT_RUNNABLE = "NOT_RUNNABLE"  # created as a name, but its code cannot run here (a Node.js function …)
 SKIPPED = "SKIPPED"  # its Condition is false
-PROBLEMS = (FAILED, NOT_SUPPORTED, NOT_RUNNABLE)
+PROBLEMS = (FAILED, UPDATE_FAILED, NOT_SUPPORTED, NOT_RUNNABLE)
+LIVE = (CREATED, UPDATED, UPDATE_FAILED)  # the resource exists (under its physical id)
+# DeletionPolicy values that keep a resource a stack no longer declares
+RETAINED = ("Retain", "RetainExceptOnCreate")
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """A schedule that starts state machines: an EventBridge rule's ``ScheduleExpression`` or an
+    EventBridge Scheduler schedule (``rate(…)`` or ``cron(…)``)."""
+
+    arn: str  # the rule's or the schedule's
+    expression: str
+    targets: tuple[dict[str, Any], ...]  # the state machine targets
+    timezone: str | None = None  # ScheduleExpressionTimezone (Scheduler); cron fields read UTC else
+    scheduler: bool = False  # Scheduler sends the target's Input, not a Scheduled Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +39,7 @@ class ResourceOutcome:
     status: str
     physical_id: str = ""
     message: str = ""
+    deletion_policy: str = ""  # as the template says (Retain keeps it when it is no longer declared)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"logicalId": self.logical_id, "type": self.type, "status": self.status}
@@ -30,6 +47,8 @@ class ResourceOutcome:
             out["physicalId"] = self.physical_id
         if self.message:
             out["message"] = self.message
+        if self.deletion_policy:
+            out["deletionPolicy"] = self.deletion_policy
         return out
 
 
@@ -64,8 +83,8 @@ class LoadReport:
     loaded_at: float = 0.0
     duration_seconds: float = 0.0
     generation: int = 1  # 1 for the first load, +1 per reload
-    # rules with a rate(…) schedule that target state machines: (rule ARN, period s, targets)
-    schedules: tuple[tuple[str, float, tuple[dict[str, Any], ...]], ...] = ()
+    # the schedules that target state machines
+    schedules: tuple[Schedule, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -3,8 +3,8 @@ reloaded when one of their files changes (``watchfiles``), listed by ``GET /_emu
 
 A reload runs the same load again: resources that exist are kept, state machines get the new
 definition (UpdateStateMachine: running executions finish on the definition they started with),
-functions get the new configuration, new resources are created, and the state machines, activities
-and functions no longer declared are deleted.
+functions get the new configuration, new resources are created, and what is no longer declared is
+deleted (``retire``), as a stack update would.
 """
 
 from __future__ import annotations
@@ -12,19 +12,41 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from emulator.service.activities import delete_activity
+from emulator.service.aws_resources import AwsCallFailed, call_aws
+from emulator.service.cron import parse_cron
 from emulator.service.environment import RequestContext, ServiceEnvironment
-from emulator.service.event_targets import scheduled_event, start_execution_for_event
+from emulator.service.event_targets import rate_seconds, scheduled_event, start_execution_for_event
 from emulator.service.functions import remove_local_function
 from emulator.service.state_machines import delete_state_machine
 from emulator.templates.loader import LoadState, load_template
-from emulator.templates.report import CREATED, UPDATED, LoadReport
+from emulator.templates.report import (
+    CREATED,
+    FAILED,
+    LIVE,
+    RETAINED,
+    UPDATE_FAILED,
+    UPDATED,
+    LoadReport,
+    ResourceOutcome,
+    Schedule,
+)
 
 log = logging.getLogger("emulator.templates")
+
+
+class ScheduleClock(Protocol):
+    """The time schedules follow: epoch seconds, and a wait (a virtual clock also has
+    ``sleep_in_background``, used instead)."""
+
+    def now(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
 
 
 class TemplateSet:
@@ -36,11 +58,12 @@ class TemplateSet:
         env: ServiceEnvironment,
         paths: list[str],
         parameters: Mapping[str, str],
-        sleep: Callable[[float], Awaitable[None]] | None = None,
+        clock: ScheduleClock | None = None,
     ) -> None:
         self.env = env
-        # how schedules wait (real seconds; app.py gives the clock's sleep); None: schedules off
-        self.sleep = sleep
+        # the time schedules follow (app.py: the emulator's virtual clock, else the wall clock);
+        # None: schedules off
+        self.clock = clock
         self._schedules: dict[str, list[asyncio.Task[None]]] = {}
         self._last_good: dict[str, LoadReport] = {}  # what a reload compares with to retire
         self.paths = list(paths)
@@ -69,11 +92,13 @@ class TemplateSet:
             message = f"{path}: the emulator failed to load it: {type(error).__name__}: {error}"
             generation = previous.generation + 1 if previous is not None else 1
             report = LoadReport(path, error=message, loaded_at=time.time(), generation=generation)
+        last_good = self._last_good.get(path)
+        if last_good is not None:
+            report = updates_failed(last_good, report)
         self.reports[path] = report
         if report.ok:  # a template saved half-edited deletes nothing
-            last_good = self._last_good.get(path)
             if last_good is not None:
-                retire(self.env, last_good, report)
+                await retire(self.env, last_good, report)
             self._last_good[path] = report
             self._start_schedules(path, report)
         log.info("%s", report.summary())
@@ -84,23 +109,43 @@ class TemplateSet:
     def _start_schedules(self, path: str, report: LoadReport) -> None:
         for task in self._schedules.pop(path, []):
             task.cancel()
-        if self.sleep is None:
+        if self.clock is None:
             return
-        self._schedules[path] = [
-            asyncio.ensure_future(self._fire(rule_arn, period, targets))
-            for rule_arn, period, targets in report.schedules
-        ]
+        self._schedules[path] = [asyncio.ensure_future(self._fire(item)) for item in report.schedules]
 
-    async def _fire(self, rule_arn: str, period: float, targets: tuple[dict[str, Any], ...]) -> None:
-        """A rate rule: every ``period`` seconds, its state machine targets start with the
-        scheduled event (the first one a period after the rule was created, as EventBridge does)."""
-        assert self.sleep is not None
-        parts = rule_arn.split(":")
+    async def _wait(self, seconds: float) -> bool:
+        """Wait ``seconds`` on the schedules' clock; False if a virtual clock was reset meanwhile.
+        (A virtual clock's ``sleep_in_background``: an idle ``auto`` clock does not jump to it.)"""
+        assert self.clock is not None
+        background = getattr(self.clock, "sleep_in_background", None)
+        if background is not None:
+            return bool(await background(seconds))
+        await self.clock.sleep(seconds)
+        return True
+
+    async def _fire(self, schedule: Schedule) -> None:
+        """Start the schedule's state machine targets at each of its times: a ``rate(…)`` every
+        period (the first a period after the schedule was created, as EventBridge does), a
+        ``cron(…)`` at each time its fields name (in its time zone; UTC by default). A rule's
+        targets get EventBridge's Scheduled Event, a Scheduler schedule's target its Input."""
+        assert self.clock is not None
+        parts = schedule.arn.split(":")
         region, account = parts[3], parts[4]
+        period = rate_seconds(schedule.expression)
+        cron = None if period is not None else parse_cron(schedule.expression, schedule.timezone)
         while True:
-            await self.sleep(period)
-            event = scheduled_event(account, region, rule_arn, time.time())
-            for target in targets:
+            now = self.clock.now()
+            if cron is not None:
+                due = cron.next_after(now)
+                if due is None:
+                    return  # its last year has passed
+            else:
+                assert period is not None
+                due = now + period
+            if not await self._wait(due - now):
+                continue  # the clock was reset: count again from its new time
+            event = scheduled_event(account, region, schedule.arn, due)
+            for target in schedule.targets:
                 start_execution_for_event(self.env, account, region, dict(target), event)
 
     def close(self) -> None:
@@ -170,38 +215,123 @@ class TemplateSet:
                 break  # the files to watch may have changed: watch again
 
 
-def _replaced(previous: LoadReport, report: LoadReport) -> list[tuple[str, str]]:
-    """(type, physical id) of what ``previous`` created that ``report`` no longer has: a logical id
-    gone from the template, or now created under another name. A resource that failed to update
-    keeps what it had (as a stack update rolls back)."""
+def updates_failed(previous: LoadReport, report: LoadReport) -> LoadReport:
+    """``report`` with each resource that existed after ``previous`` and failed this time marked
+    ``UPDATE_FAILED`` (CloudFormation's status for a failed update; a resource new in this load
+    that fails stays ``CREATE_FAILED``), keeping the physical id it still has."""
+    before = {
+        (stack.stack_name, item.logical_id): item
+        for stack in previous.stacks
+        for item in stack.resources
+        if item.status in LIVE and item.physical_id
+    }
+    stacks = []
+    for stack in report.stacks:
+        items = []
+        for item in stack.resources:
+            old = before.get((stack.stack_name, item.logical_id))
+            if item.status == FAILED and old is not None and old.type == item.type:
+                item = replace(item, status=UPDATE_FAILED, physical_id=old.physical_id)
+            items.append(item)
+        stacks.append(replace(stack, resources=tuple(items)))
+    return replace(report, stacks=tuple(stacks))
+
+
+def _replaced(previous: LoadReport, report: LoadReport) -> list[ResourceOutcome]:
+    """What ``previous`` created that ``report`` no longer has: a logical id gone from the
+    template, or now created under another name. A resource that failed to update keeps what it
+    had (as a stack update rolls back)."""
     now = {(stack.stack_name, item.logical_id): item for stack in report.stacks for item in stack.resources}
     gone = []
     for stack in previous.stacks:
         for item in stack.resources:
-            if item.status not in (CREATED, UPDATED):
+            if item.status not in LIVE or not item.physical_id:
                 continue
             current = now.get((stack.stack_name, item.logical_id))
             if current is None or (
                 current.status in (CREATED, UPDATED) and current.physical_id != item.physical_id
             ):
-                gone.append((item.type, item.physical_id))
+                gone.append(item)
     return gone
 
 
-def retire(env: ServiceEnvironment, previous: LoadReport, report: LoadReport) -> list[str]:
-    """After a reload, delete the state machines, activities and local functions the template no
-    longer declares (or now names differently), as a stack update would; the other services'
-    resources stay until the server stops. The ARNs retired."""
+def _deletions(kind: str, physical_id: str) -> list[tuple[str, str, dict[str, Any]]] | None:
+    """The calls (service, operation, request) that delete another service's resource, from the
+    physical id the load recorded; None for a type deleted otherwise or kept (IAM roles)."""
+    if kind == "AWS::SQS::Queue":
+        return [("sqs", "DeleteQueue", {"QueueUrl": physical_id})]
+    if kind == "AWS::SNS::Topic":
+        return [("sns", "DeleteTopic", {"TopicArn": physical_id})]
+    if kind == "AWS::SNS::Subscription":
+        return [("sns", "Unsubscribe", {"SubscriptionArn": physical_id})]
+    if kind == "AWS::DynamoDB::Table":
+        return [("dynamodb", "DeleteTable", {"TableName": physical_id.split(":table/", 1)[-1]})]
+    if kind == "AWS::S3::Bucket":
+        return [("s3", "DeleteBucket", {"Bucket": physical_id})]
+    if kind == "AWS::Events::EventBus":
+        return [("events", "DeleteEventBus", {"Name": physical_id.split(":event-bus/", 1)[-1]})]
+    if kind == "AWS::Logs::LogGroup":
+        name = physical_id.split(":log-group:", 1)[-1].removesuffix(":*")
+        return [("logs", "DeleteLogGroup", {"logGroupName": name})]
+    return None
+
+
+async def _delete_rule(env: ServiceEnvironment, context: RequestContext, arn: str) -> None:
+    """A rule's targets first (EventBridge refuses to delete a rule that has some), then the rule."""
+    path = arn.split(":rule/", 1)[-1]
+    bus, _, name = path.rpartition("/")
+    where = {"Rule": name, "EventBusName": bus or "default"}
+    listed = await call_aws(env, context, "events", "ListTargetsByRule", where)
+    ids = [str(target["Id"]) for target in listed.get("Targets") or []]
+    if ids:
+        await call_aws(env, context, "events", "RemoveTargets", {**where, "Ids": ids})
+    await call_aws(
+        env, context, "events", "DeleteRule", {"Name": name, "EventBusName": where["EventBusName"]}
+    )
+
+
+async def retire(env: ServiceEnvironment, previous: LoadReport, report: LoadReport) -> list[str]:
+    """After a reload, delete what the template no longer declares (or now names differently), as
+    a stack update would: state machines, activities, local functions, and the other services'
+    queues, topics, subscriptions, tables, buckets, event buses, rules and log groups (through
+    ``service/aws_resources.py``), unless their ``DeletionPolicy`` was ``Retain`` /
+    ``RetainExceptOnCreate``. A deletion the service refuses (a bucket that is not empty) is
+    logged and the resource stays, as CloudFormation leaves it. The physical ids deleted."""
     context = RequestContext(env.settings.account_id, env.settings.region, "template-reload")
     retired = []
-    for kind, physical_id in _replaced(previous, report):
-        if kind == "AWS::StepFunctions::StateMachine":
-            delete_state_machine(env, context, {"stateMachineArn": physical_id})
-        elif kind == "AWS::StepFunctions::Activity":
-            delete_activity(env, context, {"activityArn": physical_id})
-        elif kind == "AWS::Lambda::Function":
-            remove_local_function(env, physical_id.rsplit(":", 1)[-1])
-        else:
+    for item in _replaced(previous, report):
+        kind, physical_id = item.type, item.physical_id
+        if item.deletion_policy in RETAINED:
+            log.info(
+                "%s: %s is no longer declared: retained (DeletionPolicy %s)",
+                report.path,
+                physical_id,
+                item.deletion_policy,
+            )
+            continue
+        try:
+            if kind == "AWS::StepFunctions::StateMachine":
+                delete_state_machine(env, context, {"stateMachineArn": physical_id})
+            elif kind == "AWS::StepFunctions::Activity":
+                delete_activity(env, context, {"activityArn": physical_id})
+            elif kind == "AWS::Lambda::Function":
+                remove_local_function(env, physical_id.rsplit(":", 1)[-1])
+            elif kind == "AWS::Events::Rule":
+                await _delete_rule(env, context, physical_id)
+            else:
+                calls = _deletions(kind, physical_id)
+                if calls is None:
+                    continue
+                for service, operation, request in calls:
+                    await call_aws(env, context, service, operation, request)
+        except AwsCallFailed as error:
+            log.warning(
+                "%s: %s is no longer declared: DELETE_FAILED: %s: %s",
+                report.path,
+                physical_id,
+                error.code,
+                error.message,
+            )
             continue
         retired.append(physical_id)
         log.info("%s: %s is no longer declared: deleted", report.path, physical_id)

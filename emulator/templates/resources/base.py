@@ -13,6 +13,7 @@ from typing import Any
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.templates.errors import TemplateError
 from emulator.templates.intrinsics import Created, StackScope
+from emulator.templates.report import Schedule
 
 _RANDOM = random.Random()
 
@@ -30,8 +31,8 @@ class LoadContext:
     work_dir: Path
     names: dict[tuple[str, str], str]
     files: set[str] = field(default_factory=set)  # local files read (definitions), for reload
-    # rate schedules of rules that target state machines (rule ARN, period in seconds, targets)
-    schedules: list[tuple[str, float, list[dict[str, Any]]]] = field(default_factory=list)
+    # the schedules that start state machines (rules' and Scheduler's)
+    schedules: list[Schedule] = field(default_factory=list)
     # resources whose backend calls wait to be submitted (``flush``), then are awaited at the end
     queued: list[tuple[str, Coroutine[Any, Any, str]]] = field(default_factory=list)
     pending: dict[str, asyncio.Task[str]] = field(default_factory=dict)

@@ -221,6 +221,30 @@ async def test_a_handler_that_cannot_be_imported_is_reported_at_start(
     assert body["requestId"] == "req-1"
 
 
+async def test_a_missing_dependency_listed_in_requirements_txt_says_how_to_install_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The emulator installs nothing (no network at each start): the error is Lambda's, exactly,
+    # and the emulator's log and the function's log say how to install what requirements.txt lists.
+    (tmp_path / "requirements.txt").write_text("not-installed-anywhere==1.0\n")
+    handlers = handlers_for(
+        tmp_path, "import not_installed_anywhere\ndef handler(event, context):\n    pass\n"
+    )
+    try:
+        await handlers.start()
+        body, error = await invoke(handlers)
+    finally:
+        await handlers.close()
+    message = next(record.getMessage() for record in caplog.records if record.levelno == logging.ERROR)
+    requirements = tmp_path / "requirements.txt"
+    assert message.endswith(
+        f"{requirements} lists the function's dependencies and they are not installed where it runs:"
+        f" pip install -r {requirements} -t {tmp_path} (or into a .venv folder there)"
+    )
+    assert error and body["errorType"] == "Runtime.ImportModuleError"
+    assert body["errorMessage"] == "Unable to import module 'app': No module named 'not_installed_anywhere'"
+
+
 def test_handler_forms_resolve_to_a_module_in_the_functions_folder(tmp_path: Path) -> None:
     nested = tmp_path / "src" / "orders"
     nested.mkdir(parents=True)
