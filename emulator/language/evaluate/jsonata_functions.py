@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
+import re
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -157,14 +159,34 @@ def _function(function: Callable[..., Any], signature: str) -> Jsonata.JFunction
 class _Guarded(Jsonata.JNativeFunction):  # type: ignore[misc]  # the library is untyped
     """A built-in function whose arguments are checked (``guard``) before the library runs it."""
 
-    def __init__(self, name: str, signature: str, guard: Callable[..., None]) -> None:
-        super().__init__(name, signature, library.Functions, None)
+    def __init__(
+        self,
+        name: str,
+        signature: str,
+        guard: Callable[..., None],
+        method: str | None = None,
+        translate: Callable[[Exception, list[Any]], jexception.JException | None] | None = None,
+    ) -> None:
+        super().__init__(name, signature, library.Functions, method)
         self.guard = guard
+        self.translate = translate
 
     def call(self, input: Any, args: Sequence[Any] | None) -> Any:
         values = [None if arg is utils.Utils.NULL_VALUE else arg for arg in (args or ())]
         self.guard(*values)
-        return super().call(input, args)
+        if self.translate is None:
+            return super().call(input, args)
+        try:
+            return super().call(input, args)
+        except jexception.JException:
+            raise
+        except (ArithmeticError, TypeError, ValueError) as error:
+            # The library lets some of JSONata's own failures escape as Python errors; raise them
+            # with the code jsonata-js raises (the evaluator reports ``<code>: <message>``).
+            translated = self.translate(error, values)
+            if translated is None:
+                raise
+            raise translated from None
 
 
 def _number(value: Any) -> int | None:
@@ -211,6 +233,60 @@ def _replace_guard(
         budget.check_string_length(size, "The result of $replace")
 
 
+def _no_guard(*values: Any) -> None:
+    return None
+
+
+# jsonata-js's $number accepts these strings, nothing else (functions.js ``number``).
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?")
+_PREFIXED = re.compile(r"0[xX][0-9A-Fa-f]+|0[oO][0-7]+|0[bB][0-1]+")
+
+
+def _number_guard(value: Any = None) -> None:
+    if isinstance(value, str) and not (_DECIMAL.fullmatch(value) or _PREFIXED.fullmatch(value)):
+        raise jexception.JException("D3030", -1, value)
+    if isinstance(value, str) and _DECIMAL.fullmatch(value) and not math.isfinite(float(value)):
+        raise jexception.JException("D3030", -1, value)
+
+
+def _replace_pattern_guard(
+    string: Any = None, pattern: Any = None, replacement: Any = None, limit: Any = None
+) -> None:
+    if pattern == "":
+        raise jexception.JException("D3010", -1)
+    _replace_guard(string, pattern, replacement, limit)
+
+
+def _power_failure(error: Exception, values: list[Any]) -> jexception.JException | None:
+    if isinstance(error, ArithmeticError) and len(values) >= 2:
+        return jexception.JException("D3061", -1, values[0], values[1])
+    return None
+
+
+def _sort_failure(error: Exception, values: list[Any]) -> jexception.JException | None:
+    if isinstance(error, TypeError) and (len(values) < 2 or values[1] is None):
+        return jexception.JException("D3070", -1)
+    return None
+
+
+def _to_millis_failure(error: Exception, values: list[Any]) -> jexception.JException | None:
+    if isinstance(error, ValueError) and values:
+        return jexception.JException("D3110", -1, values[0])
+    return None
+
+
+class _Number(_Guarded):
+    """``$number``: jsonata-js also casts ``0x``/``0o``/``0b`` literals, which the library does not."""
+
+    def __init__(self) -> None:
+        super().__init__("number", "<(nsb)-:n>", _number_guard)
+
+    def call(self, input: Any, args: Sequence[Any] | None) -> Any:
+        if args and len(args) == 1 and isinstance(args[0], str) and _PREFIXED.fullmatch(args[0]):
+            return int(args[0], 0)
+        return super().call(input, args)
+
+
 def distinct(array: object) -> object:
     """``$distinct`` in linear time (the library's is quadratic, in one C call the budget cannot
     interrupt). Items are compared as JSONata does: deep equality, ``1`` and ``true`` differ."""
@@ -246,7 +322,13 @@ STEP_FUNCTIONS_FRAME = Jsonata.Frame(Jsonata.static_frame)
 STEP_FUNCTIONS_FRAME.bind("pad", _Guarded("pad", "<s-ns?:s>", _pad_guard))
 STEP_FUNCTIONS_FRAME.bind("join", _Guarded("join", "<a<s>s?:s>", _join_guard))
 STEP_FUNCTIONS_FRAME.bind("string", _Guarded("string", "<x-b?:s>", _string_guard))
-STEP_FUNCTIONS_FRAME.bind("replace", _Guarded("replace", "<s-(sf)(sf)n?:s>", _replace_guard))
+STEP_FUNCTIONS_FRAME.bind("replace", _Guarded("replace", "<s-(sf)(sf)n?:s>", _replace_pattern_guard))
+STEP_FUNCTIONS_FRAME.bind("number", _Number())
+STEP_FUNCTIONS_FRAME.bind("power", _Guarded("power", "<n-n:n>", _no_guard, translate=_power_failure))
+STEP_FUNCTIONS_FRAME.bind("sort", _Guarded("sort", "<af?:a>", _no_guard, translate=_sort_failure))
+STEP_FUNCTIONS_FRAME.bind(
+    "toMillis", _Guarded("toMillis", "<s-s?:n>", _no_guard, "datetime_to_millis", _to_millis_failure)
+)
 STEP_FUNCTIONS_FRAME.bind("distinct", _function(distinct, "<x:x>"))
 STEP_FUNCTIONS_FRAME.bind("partition", _function(partition, "<an:a>"))
 STEP_FUNCTIONS_FRAME.bind("range", _function(range_, "<nnn:a<n>>"))
@@ -287,9 +369,82 @@ def error_message(error: Exception) -> str:
     return str(error)
 
 
+# jsonata-js's message for each code whose text jsonata-python words differently (the port writes
+# "Object" for "function" and double quotes for single ones). AWS runs jsonata-js, so these are the
+# texts its causes carry. Source: the ``errorCodes`` table of jsonata-js, src/jsonata.js
+# (https://github.com/jsonata-js/jsonata/blob/master/src/jsonata.js).
+REFERENCE_TEMPLATES: dict[str, str] = {
+    "S0208": "Parameter {{value}} of function definition must be a variable name (start with $)",
+    "S0216": "A context variable binding must precede the 'order-by' clause on a step",
+    "S0217": "The object representing the 'parent' cannot be derived from this expression",
+    "T0410": "Argument {{index}} of function {{token}} does not match function signature",
+    "T0411": "Context value is not a compatible type with argument {{index}} of function {{token}}",
+    "T0412": "Argument {{index}} of function {{token}} must be an array of {{type}}",
+    "T1010": "The matcher function argument passed to function {{token}} does not return the correct object structure",
+    "T2006": "The right side of the function application operator ~> must be a function",
+    "D3001": "Attempting to invoke string function on Infinity or NaN",
+    "D3010": "Second argument of replace function cannot be an empty string",
+    "D3011": "Fourth argument of replace function must evaluate to a positive number",
+    "D3020": "Third argument of split function must evaluate to a positive number",
+    "D3040": "Third argument of match function must evaluate to a positive number",
+    "D3050": "The second argument of reduce function must be a function with at least two arguments",
+    "D3060": "The sqrt function cannot be applied to a negative number: {{value}}",
+    "D3061": "The power function has resulted in a value that cannot be represented as a JSON number: "
+    "base={{value}}, exponent={{exp}}",
+    "D3070": "The single argument form of the sort function can only be applied to an array of strings or an "
+    "array of numbers.  Use the second argument to specify a comparison function",
+    "D3081": "The sub-picture must not contain more than one instance of the 'decimal-separator' character",
+    "D3082": "The sub-picture must not contain more than one instance of the 'percent' character",
+    "D3083": "The sub-picture must not contain more than one instance of the 'per-mille' character",
+    "D3084": "The sub-picture must not contain both a 'percent' and a 'per-mille' character",
+    "D3085": "The mantissa part of a sub-picture must contain at least one character that is either an "
+    "'optional digit character' or a member of the 'decimal digit family'",
+    "D3087": "The sub-picture must not contain a 'grouping-separator' character that appears adjacent to a "
+    "'decimal-separator' character",
+    "D3088": "The sub-picture must not contain a 'grouping-separator' at the end of the integer part",
+    "D3089": "The sub-picture must not contain two adjacent instances of the 'grouping-separator' character",
+    "D3090": "The integer part of the sub-picture must not contain a member of the 'decimal digit family' that "
+    "is followed by an instance of the 'optional digit character'",
+    "D3091": "The fractional part of the sub-picture must not contain an instance of the 'optional digit "
+    "character' that is followed by a member of the 'decimal digit family'",
+    "D3092": "A sub-picture that contains a 'percent' or 'per-mille' character must not contain a character "
+    "treated as an 'exponent-separator'",
+    "D3093": "The exponent part of the sub-picture must comprise only of one or more characters that are "
+    "members of the 'decimal digit family'",
+    "D3100": "The radix of the formatBase function must be between 2 and 36.  It was given {{value}}",
+    "D3110": "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {{value}}",
+    "D3120": "Syntax error in expression passed to function eval: {{value}}",
+    "D3121": "Dynamic error evaluating the expression passed to function eval: {{value}}",
+    "D3133": "The 'name' modifier can only be applied to months and days in the date/time picture string, "
+    "not {{value}}",
+    "D3135": "No matching closing bracket ']' in date/time picture string",
+    "D3138": "The $single() function expected exactly 1 matching result.  Instead it matched more.",
+    "D3139": "The $single() function expected exactly 1 matching result.  Instead it matched 0.",
+}
+
+
+def _arguments(error: jexception.JException) -> list[Any]:
+    """The inserts of ``error``'s template, in the template's order. jsonata-python passes them
+    positionally (``current``, ``expected``, ``extra``) except where it raises a code its own way."""
+    code = error.error
+    if code == "D1002":  # (operator, value)
+        return [error.expected]
+    if code == "D3100":  # the radix is passed as the location
+        return [error.location]
+    return [error.current, error.expected, error.extra]
+
+
+def template_of(code: str) -> str | None:
+    """jsonata-js's message template for ``code`` (None for a code it does not know)."""
+    template = REFERENCE_TEMPLATES.get(code)
+    if template is None:
+        template = jexception.JException.error_codes.get(code)
+    return template
+
+
 def _message(error: jexception.JException) -> str:
-    template: str | None = jexception.JException.error_codes.get(error.error)
-    arguments = [error.current, error.expected]
+    template = template_of(error.error)
+    arguments = _arguments(error)
     if template is None:
         return str(error)
     if template == "{{{message}}}":
