@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import heapq
 import itertools
 import math
@@ -31,6 +32,9 @@ from collections.abc import Awaitable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+# The clock whose ``holding`` encloses the running code (a task started inside inherits it).
+_HELD: contextvars.ContextVar[VirtualClock | None] = contextvars.ContextVar("held", default=None)
 
 # 9999-12-31T23:59:59Z: timestamps past it cannot be written in ISO 8601 (nor by AWS).
 LATEST_EPOCH = 253402300799.0
@@ -99,14 +103,22 @@ class VirtualClock:
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
         self._busy += 1
+        mark = _HELD.set(self)  # (tasks started inside inherit it: their parked waits count)
         try:
             yield
         finally:
+            _HELD.reset(mark)
             self._busy -= 1
             self._changed()
 
     @contextlib.contextmanager
     def parking(self) -> Iterator[None]:
+        """Held work now waits on the outside world. A wait no hold encloses (the parent of a
+        nested execution waiting for its token: the child declares its own work) changes nothing,
+        so it cannot offset another execution's hold."""
+        if _HELD.get() is not self:
+            yield
+            return
         self._parked += 1
         try:
             yield

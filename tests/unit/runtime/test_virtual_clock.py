@@ -129,3 +129,25 @@ async def test_reset_cancels_sleepers_and_restarts_the_time() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert clock.now() == START + 5000 and clock.pending() == []
+
+
+async def test_a_wait_parked_outside_any_hold_does_not_offset_another_hold() -> None:
+    clock = VirtualClock(START)
+    finished: list[bool] = []
+
+    async def parked_alone() -> None:  # a nested execution's parent waiting for its token
+        with parking(clock):
+            await asyncio.Event().wait()
+
+    async def service_call() -> None:
+        with holding(clock):
+            for _ in range(50):  # an answer from another thread: loop steps without clock reads
+                await asyncio.sleep(0)
+            finished.append(True)
+
+    parked = asyncio.ensure_future(parked_alone())
+    call = asyncio.ensure_future(service_call())
+    await clock.advance(10)  # waits for the held call, whatever is parked elsewhere
+    assert finished == [True]
+    parked.cancel()
+    await asyncio.gather(parked, call, return_exceptions=True)
