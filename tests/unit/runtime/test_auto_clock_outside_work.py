@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from emulator.app import build_environment
-from emulator.service import executions, state_machines
+from emulator.service import executions, state_machines, task_tokens
 from emulator.service.emulator_control import close_environment, wait_for_execution
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.settings import Settings
@@ -149,3 +149,64 @@ async def test_the_clock_does_not_jump_to_a_siblings_wait_while_s3_is_read_or_wr
     actions = [action for action, _ in s3.calls]
     assert actions[0] == "getObject"
     assert set(actions[1:]) == ({"putObject"} if writer else set())
+
+
+TOKEN_TASK = "arn:aws:states:::states:startExecution.waitForTaskToken"
+
+
+def token_parent(env: ServiceEnvironment, child_arn: str, task_timeout: int) -> str:
+    task = {
+        "Type": "Task",
+        "Resource": TOKEN_TASK,
+        "Parameters": {"StateMachineArn": child_arn, "Input": {"token.$": "$$.Task.Token"}},
+        "TimeoutSeconds": task_timeout,
+        "End": True,
+    }
+    return create(env, "parent", {"StartAt": "Run", "States": {"Run": task}})
+
+
+async def child_run(env: ServiceEnvironment, child_arn: str) -> dict[str, Any]:
+    """The child execution, once it has ended."""
+    for _ in range(1000):
+        listed = executions.list_executions(env, CONTEXT, {"stateMachineArn": child_arn})["executions"]
+        if listed:
+            return await wait_for_execution(env, CONTEXT, listed[0]["executionArn"])
+        await asyncio.sleep(0)
+    raise AssertionError("the child never started")
+
+
+async def settle(steps: int = 200) -> None:
+    for _ in range(steps):
+        await asyncio.sleep(0)
+
+
+@pytest.mark.parametrize("child_wait", [0, HOUR])
+async def test_a_token_parent_holds_the_clock_once_its_child_has_ended(
+    env: ServiceEnvironment, child_wait: int
+) -> None:
+    child = child_waiting(env, child_wait) if child_wait else create(
+        env, "child", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    )
+    parent = token_parent(env, child, task_timeout=2 * HOUR)
+    started = executions.start_execution(env, CONTEXT, {"stateMachineArn": parent, "input": "{}"})
+    ended = await child_run(env, child)
+    assert ended["status"] == "SUCCEEDED"
+    assert ended["stopDate"] - ended["startDate"] == pytest.approx(child_wait, abs=1)  # its Wait moved the clock
+    await settle()
+    moment = env.clock.now()
+    await settle()  # the token is the test's to send: the parent's 2-hour timeout is not jumped to
+    assert env.clock.now() == moment
+    token = json.loads(ended["input"])["token"]
+    task_tokens.send_task_success(env, CONTEXT, {"taskToken": token, "output": '{"ok": true}'})
+    described = await wait_for_execution(env, CONTEXT, started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"ok": True}
+    assert described["stopDate"] - described["startDate"] == pytest.approx(child_wait, abs=1)
+
+
+async def test_a_token_parents_timeout_fires_while_its_child_waits_on_a_timer(env: ServiceEnvironment) -> None:
+    parent = token_parent(env, child_waiting(env, HOUR), task_timeout=HOUR // 2)
+    described = await run(env, parent)
+    assert described["status"] == "FAILED"
+    assert described["error"] == "States.Timeout"
+    assert described["stopDate"] - described["startDate"] == pytest.approx(HOUR // 2, abs=1)
