@@ -15,8 +15,10 @@ Time moves only when told to:
 
 "Nothing is running" is observed, not declared: every read of ``now`` (each recorded event, each
 state entered) counts as activity, and the clock is idle after ``QUIET_STEPS`` event-loop steps
-without any. External work is declared by the runtime with ``hold(clock)`` (a service call in
-flight) and ``park(clock)`` (waiting on the outside world).
+without any. Work off the loop is declared by the runtime with ``holding(clock)`` (a service call, an
+ItemReader / ResultWriter call, an evaluation on a thread) and ``parking(clock)`` (held work now
+waiting on the outside world: a task token, an activity worker). A nested execution's parent does
+not hold: its child declares its own work (see ``task.py``).
 """
 
 from __future__ import annotations

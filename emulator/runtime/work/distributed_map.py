@@ -235,7 +235,9 @@ class DistributedMapWork:
         value, items, bindings = prepared.effective, prepared.items, prepared.bindings
         if items is None:
             # Out with S3 (or an endpoint): a virtual clock does not skip time meanwhile.
-            reading = read_items(self.integrations, self.rng, run, config, value, context, variables, bindings)
+            reading = read_items(
+                self.integrations, self.rng, run, config, value, context, variables, bindings
+            )
             items = await held(self.clock, reading)
         selected = self._select_items(scope.dataflow, state, value, items, context, chain)
         if config.item_batcher is not None:

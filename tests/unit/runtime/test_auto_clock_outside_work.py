@@ -184,14 +184,18 @@ async def settle(steps: int = 200) -> None:
 async def test_a_token_parent_holds_the_clock_once_its_child_has_ended(
     env: ServiceEnvironment, child_wait: int
 ) -> None:
-    child = child_waiting(env, child_wait) if child_wait else create(
-        env, "child", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    child = (
+        child_waiting(env, child_wait)
+        if child_wait
+        else create(env, "child", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     )
     parent = token_parent(env, child, task_timeout=2 * HOUR)
     started = executions.start_execution(env, CONTEXT, {"stateMachineArn": parent, "input": "{}"})
     ended = await child_run(env, child)
     assert ended["status"] == "SUCCEEDED"
-    assert ended["stopDate"] - ended["startDate"] == pytest.approx(child_wait, abs=1)  # its Wait moved the clock
+    assert ended["stopDate"] - ended["startDate"] == pytest.approx(
+        child_wait, abs=1
+    )  # its Wait moved the clock
     await settle()
     moment = env.clock.now()
     await settle()  # the token is the test's to send: the parent's 2-hour timeout is not jumped to
@@ -204,7 +208,9 @@ async def test_a_token_parent_holds_the_clock_once_its_child_has_ended(
     assert described["stopDate"] - described["startDate"] == pytest.approx(child_wait, abs=1)
 
 
-async def test_a_token_parents_timeout_fires_while_its_child_waits_on_a_timer(env: ServiceEnvironment) -> None:
+async def test_a_token_parents_timeout_fires_while_its_child_waits_on_a_timer(
+    env: ServiceEnvironment,
+) -> None:
     parent = token_parent(env, child_waiting(env, HOUR), task_timeout=HOUR // 2)
     described = await run(env, parent)
     assert described["status"] == "FAILED"
