@@ -38,6 +38,7 @@ from emulator.language.evaluate.budget import (
     SliceExhausted,
 )
 from emulator.runtime.clock import monotonic
+from emulator.runtime.virtual_clock import holding
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ GRACE_SECONDS: Final = 1.0
 class Evaluations:
     """The evaluation policy of one engine: a timeout per step, the on-loop slice, the threads."""
 
-    __slots__ = ("timeout", "slice_seconds", "timer", "threads", "_threads")
+    __slots__ = ("timeout", "slice_seconds", "timer", "threads", "clock", "_threads")
 
     def __init__(
         self,
@@ -57,11 +58,15 @@ class Evaluations:
         slice_seconds: float = SLICE_SECONDS,
         threads: int = 2,
         timer: Callable[[], float] = monotonic,
+        clock: object = None,
     ) -> None:
+        """``clock``: a virtual clock is held while a step runs on a thread (our own work: an
+        ``auto`` clock does not jump to another execution's timer meanwhile)."""
         self.timeout = timeout
         self.slice_seconds = slice_seconds
         self.timer = timer
         self.threads = threads
+        self.clock = clock
         self._threads: asyncio.Semaphore | None = None
 
     async def run(self, step: Callable[..., T], *args: object) -> T:
@@ -74,7 +79,8 @@ class Evaluations:
             pass
         finally:
             ACTIVE.budget = previous
-        return await self._off_the_loop(budget, step, args)
+        with holding(self.clock):
+            return await self._off_the_loop(budget, step, args)
 
     async def _off_the_loop(self, budget: Budget, step: Callable[..., T], args: tuple[object, ...]) -> T:
         if self._threads is None:

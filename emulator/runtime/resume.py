@@ -38,7 +38,7 @@ from emulator.runtime.recorder import Recorder
 from emulator.runtime.run import Run
 from emulator.runtime.task_events import TaskEvents
 from emulator.runtime.task_tokens import is_well_formed
-from emulator.runtime.virtual_clock import within
+from emulator.runtime.virtual_clock import held, within
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
 if TYPE_CHECKING:
@@ -206,6 +206,8 @@ def _callback(
         callback: Callback = callbacks.issue(run.account, run.region, token=token)
         try:
             waiting = callbacks.wait(callback, prepared.heartbeat)
+            if state.resource.resource_type != "states":  # (as task.py: a child declares its own work)
+                waiting = held(engine.clock, waiting)  # a token wait holds a virtual clock, parked
             bounds: list[float] = []
             if prepared.timeout is not None:
                 bounds.append(

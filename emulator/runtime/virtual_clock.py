@@ -15,14 +15,17 @@ Time moves only when told to:
 
 "Nothing is running" is observed, not declared: every read of ``now`` (each recorded event, each
 state entered) counts as activity, and the clock is idle after ``QUIET_STEPS`` event-loop steps
-without any. External work is declared by the runtime with ``hold(clock)`` (a service call in
-flight) and ``park(clock)`` (waiting on the outside world).
+without any. Work off the loop is declared by the runtime with ``holding(clock)`` (a service call, an
+ItemReader / ResultWriter call, an evaluation on a thread) and ``parking(clock)`` (held work now
+waiting on the outside world: a task token, an activity worker). A nested execution's parent does
+not hold: its child declares its own work (see ``task.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import heapq
 import itertools
 import math
@@ -31,6 +34,9 @@ from collections.abc import Awaitable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+# The clock whose ``holding`` encloses the running code (a task started inside inherits it).
+_HELD: contextvars.ContextVar[VirtualClock | None] = contextvars.ContextVar("held", default=None)
 
 # 9999-12-31T23:59:59Z: timestamps past it cannot be written in ISO 8601 (nor by AWS).
 LATEST_EPOCH = 253402300799.0
@@ -99,14 +105,22 @@ class VirtualClock:
     @contextlib.contextmanager
     def holding(self) -> Iterator[None]:
         self._busy += 1
+        mark = _HELD.set(self)  # (tasks started inside inherit it: their parked waits count)
         try:
             yield
         finally:
+            _HELD.reset(mark)
             self._busy -= 1
             self._changed()
 
     @contextlib.contextmanager
     def parking(self) -> Iterator[None]:
+        """Held work now waits on the outside world. A wait no hold encloses (the parent of a
+        nested execution waiting for its token: the child declares its own work) changes nothing,
+        so it cannot offset another execution's hold."""
+        if _HELD.get() is not self:
+            yield
+            return
         self._parked += 1
         try:
             yield

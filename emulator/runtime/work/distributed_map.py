@@ -55,6 +55,7 @@ from emulator.runtime.map_run import (
 )
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
+from emulator.runtime.virtual_clock import held
 from emulator.runtime.work.frames import run_pooled
 from emulator.runtime.work.item_io import read_items, write_results
 from emulator.runtime.work.scope import Context, Outcome, Scope
@@ -233,9 +234,11 @@ class DistributedMapWork:
         variables = chain.variables
         value, items, bindings = prepared.effective, prepared.items, prepared.bindings
         if items is None:
-            items = await read_items(
+            # Out with S3 (or an endpoint): a virtual clock does not skip time meanwhile.
+            reading = read_items(
                 self.integrations, self.rng, run, config, value, context, variables, bindings
             )
+            items = await held(self.clock, reading)
         selected = self._select_items(scope.dataflow, state, value, items, context, chain)
         if config.item_batcher is not None:
             inputs = batches_of(config.item_batcher, selected, value, context, self.rng, variables, bindings)
@@ -266,7 +269,7 @@ class DistributedMapWork:
         await run_pooled(len(inputs), workers, child)
         finished = [execution for execution in children if execution is not None]
         if config.result_writer is not None:
-            return await write_results(
+            writing = write_results(
                 self.integrations,
                 self.rng,
                 run,
@@ -278,6 +281,7 @@ class DistributedMapWork:
                 finished,
                 bindings,
             )
+            return await held(self.clock, writing)
         return [_child_result(execution) for execution in finished]
 
     def _select_items(

@@ -19,7 +19,7 @@ from emulator.runtime.recorder import Chain, too_large
 from emulator.runtime.run import Run
 from emulator.runtime.task_credentials import account_of, task_credentials_details
 from emulator.runtime.task_events import TaskEvents, TaskLabels
-from emulator.runtime.virtual_clock import held, within
+from emulator.runtime.virtual_clock import held, holding, is_virtual, parking, within
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
 
@@ -199,6 +199,8 @@ class TaskWork:
         events.submitted(submitted)
         heartbeat = invocation.heartbeat_seconds
         if invocation.resource.pattern == WAIT_FOR_TASK_TOKEN:
+            if invocation.resource.resource_type == "states" and is_virtual(self.clock):
+                return await self._token_after_child(invocation, submitted, callback, heartbeat)
             return await self.callbacks.wait(callback, heartbeat)
         job = asyncio.ensure_future(self.integrations.run_job(invocation, submitted))
         answer = asyncio.ensure_future(self.callbacks.wait(callback, heartbeat))
@@ -219,6 +221,28 @@ class TaskWork:
         finished = answer if answer.done() and not answer.cancelled() else job
         result: Json = finished.result()
         return result
+
+    async def _token_after_child(
+        self, invocation: TaskInvocation, submitted: Json, callback: Callback, heartbeat: int | None
+    ) -> Json:
+        """A nested execution's ``.waitForTaskToken`` on a virtual clock: while the child runs it
+        declares its own work (its timers may move the clock); once it has ended, the token can
+        only come from the outside world, which holds the clock like any other token wait."""
+        assert self.callbacks is not None
+        answer = asyncio.ensure_future(self.callbacks.wait(callback, heartbeat))
+        child = asyncio.ensure_future(self.integrations.run_job(invocation, submitted))
+        try:
+            await asyncio.wait([answer, child], return_when=asyncio.FIRST_COMPLETED)
+            if not answer.done():
+                with holding(self.clock), parking(self.clock):
+                    await asyncio.wait([answer])
+            result: Json = answer.result()
+            return result
+        finally:
+            answer.cancel()
+            child.cancel()
+            if child.done() and not child.cancelled():
+                child.exception()  # (the child's own outcome is not the task's)
 
     def _stop_job(self, invocation: TaskInvocation, submitted: Json) -> None:
         """Best effort, in the background: the task that waited for the job has already ended."""

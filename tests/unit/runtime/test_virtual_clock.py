@@ -129,3 +129,55 @@ async def test_reset_cancels_sleepers_and_restarts_the_time() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert clock.now() == START + 5000 and clock.pending() == []
+
+
+async def test_a_wait_parked_outside_any_hold_does_not_offset_another_hold() -> None:
+    clock = VirtualClock(START)
+    finished: list[bool] = []
+
+    async def parked_alone() -> None:  # a nested execution's parent waiting for its token
+        with parking(clock):
+            await asyncio.Event().wait()
+
+    async def service_call() -> None:
+        with holding(clock):
+            for _ in range(50):  # an answer from another thread: loop steps without clock reads
+                await asyncio.sleep(0)
+            finished.append(True)
+
+    parked = asyncio.ensure_future(parked_alone())
+    call = asyncio.ensure_future(service_call())
+    await clock.advance(10)  # waits for the held call, whatever is parked elsewhere
+    assert finished == [True]
+    parked.cancel()
+    await asyncio.gather(parked, call, return_exceptions=True)
+
+
+async def test_auto_does_not_skip_while_an_evaluation_runs_on_a_thread() -> None:
+    import threading
+
+    from emulator.language.evaluate.budget import SliceExhausted
+    from emulator.runtime.evaluation import Evaluations
+
+    clock = VirtualClock(START, auto=True)
+    go = threading.Event()
+    calls: list[int] = []
+
+    def step() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise SliceExhausted()  # too long for the loop's slice: it goes to a thread
+        go.wait(timeout=30)  # (the test releases it: no wall-clock wait when all goes well)
+        return "done"
+
+    woke: list[tuple[float, float]] = []
+    sleeper = asyncio.ensure_future(_sleeper(clock, 60, woke))
+    evaluation = asyncio.ensure_future(Evaluations(clock=clock).run(step))
+    for _ in range(100):
+        await asyncio.sleep(0)
+    assert len(calls) == 2 and woke == [] and clock.now() == START  # held while the thread works
+    go.set()
+    assert await evaluation == "done"
+    await sleeper
+    assert woke == [(60, START + 60)]
+    await clock.close()
