@@ -13,6 +13,7 @@ recorded anywhere we could check.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -24,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeGuard
 
 from jsonata import functions as library
-from jsonata import jexception, utils
+from jsonata import jexception, signature, utils
 from jsonata.jsonata import Jsonata
 
 from emulator.language.evaluate import budget
@@ -338,6 +339,97 @@ STEP_FUNCTIONS_FRAME.bind("uuid", _function(uuid_, "<:s>"))
 STEP_FUNCTIONS_FRAME.bind("parse", _function(parse, "<s-:x>"))
 # Not a function on AWS: calling it fails like any other non-function (T1006).
 STEP_FUNCTIONS_FRAME.bind("eval", None)
+
+
+# --- signature validation as jsonata-js does it -------------------------------------------------
+# Source: jsonata-js src/signature.js (https://github.com/jsonata-js/jsonata/blob/master/src/signature.js).
+
+_ARRAY_ITEM_TYPES = {
+    "a": "arrays",
+    "b": "booleans",
+    "f": "functions",
+    "n": "numbers",
+    "o": "objects",
+    "s": "strings",
+}
+"""jsonata-js's plural of an array's item type, the ``{{type}}`` of T0412 (``<a<s>>`` -> "strings")."""
+
+
+class _ReferenceSignature(signature.Signature):  # type: ignore[misc]  # the library is untyped
+    """A function signature validated the way jsonata-js validates it, with its error inserts.
+
+    jsonata-python's port differs in three ways that reach the messages AWS reports:
+    - it finds the failing argument with ``fullmatch`` on each growing prefix of the pattern, so
+      any call failing past the first argument says "Argument 1"; jsonata-js matches the prefix
+      against the start of the supplied types and reports the argument after the matched part;
+    - it types JSONata ``null`` as missing (``m``) where jsonata-js types it ``l``, so a null passed
+      to a string or number parameter reaches the function instead of failing validation;
+    - T0411 carries the context value where the argument index goes and no function name, and
+      T0412 the signature letter (``s``) where jsonata-js writes the plural ("strings").
+    """
+
+    @classmethod
+    def of(cls, library_signature: signature.Signature) -> _ReferenceSignature:
+        adopted: _ReferenceSignature = cls.__new__(cls)
+        adopted.__dict__.update(library_signature.__dict__)
+        return adopted
+
+    def get_symbol(self, value: Any) -> str:
+        if value is utils.Utils.NULL_VALUE:
+            return "l"
+        symbol: str = super().get_symbol(value)
+        return symbol
+
+    def validate(self, args: Any, context: Any) -> Any:
+        try:
+            return super().validate(args, context)
+        except jexception.JException as error:
+            if error.error == "T0411":  # raised as (context, index)
+                raise jexception.JException("T0411", -1, error.expected, self.function_name) from None
+            if error.error == "T0412":  # raised as (index, name, subtype)
+                item_type = _ARRAY_ITEM_TYPES.get(str(error.extra))
+                raise jexception.JException("T0412", -1, error.current, error.expected, item_type) from None
+            raise
+
+    def throw_validation_error(self, bad_args: Any, bad_sig: str, function_name: str | None) -> None:
+        # Grow the pattern one parameter at a time; the first prefix that no longer matches the
+        # start of the supplied types names the argument just after what the last one matched.
+        # When every parameter matches, the first extraneous argument is the culprit.
+        partial_pattern = "^"
+        good_to = 0
+        for param in self._params:
+            partial_pattern += param.regex
+            match = re.match(partial_pattern, bad_sig)
+            if match is None:
+                break
+            good_to = match.end()
+        raise jexception.JException("T0410", -1, good_to + 1, function_name)
+
+
+def _with_reference_signature(function: Any) -> Any:
+    """A copy of ``function`` whose signature validates as jsonata-js does (the original is shared)."""
+    library_signature = getattr(function, "signature", None)
+    if not isinstance(library_signature, signature.Signature) or isinstance(
+        library_signature, _ReferenceSignature
+    ):
+        return function
+    adapted = copy.copy(function)
+    adapted.signature = _ReferenceSignature.of(library_signature)
+    return adapted
+
+
+# Every function an expression can call, ours and the library's, is bound here with such a signature
+# (a name this frame already binds, such as ``eval``, keeps its binding).
+_LIBRARY_ONLY = {
+    name: value
+    for name, value in Jsonata.static_frame.bindings.items()
+    if name not in STEP_FUNCTIONS_FRAME.bindings
+}
+for _name, _value in [*_LIBRARY_ONLY.items(), *STEP_FUNCTIONS_FRAME.bindings.items()]:
+    _adapted = _with_reference_signature(_value)
+    if _adapted is not _value:
+        STEP_FUNCTIONS_FRAME.bind(_name, _adapted)
+del _LIBRARY_ONLY, _name, _value, _adapted
 
 STEP_FUNCTIONS_NAMES: frozenset[str] = frozenset({"partition", "range", "hash", "random", "uuid", "parse"})
 BUILT_IN_FUNCTION_NAMES: frozenset[str] = (
