@@ -35,4 +35,4 @@ def test_the_readme_pytest_example_passes_as_written(tmp_path: Path) -> None:
         env=dict(os.environ),
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout

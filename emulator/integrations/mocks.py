@@ -279,7 +279,8 @@ class Mocks:
         """Mock a state of a state machine (``state_machine`` and ``state``) or every Task calling
         ``resource`` (a resource ARN). ``function(invocation)`` returns the result or raises
         ``StatesError(error, cause)``; it may be a coroutine function. ``function_name``: every
-        request-response call of that Lambda function (see ``python_functions.handler_mock``)."""
+        call of that Lambda function, request-response or ``.waitForTaskToken`` (see
+        ``python_functions.handler_mock``)."""
         if function_name is not None:  # a Lambda function, by name (python_functions.py)
             self._by_function[function_name] = function
         elif resource is not None:
@@ -329,13 +330,19 @@ class Mocks:
             found = self._by_state.get((str(machine.get("Name")), str(state.get("Name"))))
             if found is not None:
                 return found
-        if self._by_function:
-            from emulator.integrations.python_functions import function_name_of
-
-            name = function_name_of(invocation)
-            if name is not None and name in self._by_function:
-                return self._by_function[name]
+        function = self._function(invocation)
+        if function is not None:
+            return function
         return self._by_resource.get(invocation.resource.arn)
+
+    def _function(self, invocation: TaskInvocation) -> MockFunction | None:
+        """The Python handler registered for the Lambda function this task invokes."""
+        if not self._by_function:
+            return None
+        from emulator.integrations.python_functions import function_name_of
+
+        name = function_name_of(invocation)
+        return self._by_function.get(name) if name is not None else None
 
     def is_mocked(self, invocation: TaskInvocation) -> bool:
         return self._configured(invocation) is not None or self._registered(invocation) is not None
@@ -353,6 +360,13 @@ class Mocks:
         function = self._registered(invocation)
         if function is None:
             return NOT_MOCKED
+        if invocation.resource.pattern == WAIT_FOR_TASK_TOKEN and function is self._function(invocation):
+            # A Lambda handler is the function the callback task invokes, not a stand-in for the
+            # task's result: its Invoke response is returned (TaskSubmitted's output), a function
+            # error fails the task, and the token waits for whoever answers it.
+            produced = function(invocation)
+            submitted: Json = await produced if inspect.isawaitable(produced) else produced
+            return submitted
         try:
             produced = function(invocation)
             value: Json = await produced if inspect.isawaitable(produced) else produced

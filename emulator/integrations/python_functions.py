@@ -5,7 +5,10 @@ mock layer (so it is undone with the test's other mocks), with Lambda's shapes: 
 JSON payload (a round trip through JSON text, as Lambda would deliver it), the return value is the
 payload of the answer (``lambda:invoke`` returns the whole Invoke response, a function ARN the
 payload), and an exception is a function error whose ``errorType`` is the exception's class name
-and whose cause is Lambda's error document. Worker processes (``--lambda-handler``) are for code
+and whose cause is Lambda's error document. For ``lambda:invoke.waitForTaskToken`` the handler is
+the function the task invokes: the event carries ``$$.Task.Token`` where the definition put it, the
+Invoke response is TaskSubmitted's output, and the task waits for SendTaskSuccess/SendTaskFailure
+(a function error fails the task at once, as Lambda's would). Worker processes (``--lambda-handler``) are for code
 that must run as Lambda runs it; this is for the test that wants a Python closure.
 """
 
@@ -20,7 +23,7 @@ from typing import Any
 
 from emulator.integrations.aws_lambda import function_error, invoke_output, parse_function, payload_text
 from emulator.integrations.registry import TaskInvocation
-from emulator.language.states.task_state import REQUEST_RESPONSE
+from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN
 from emulator.model.jsontext import to_json_text
 
 Handler = Callable[[Any, Any], Any]
@@ -40,13 +43,14 @@ class LambdaContext:
 
 
 def function_name_of(invocation: TaskInvocation) -> str | None:
-    """The Lambda function a request-response invocation calls (function ARN or ``lambda:invoke``)."""
+    """The Lambda function an invocation calls: a function ARN, ``lambda:invoke`` or
+    ``lambda:invoke.waitForTaskToken`` (the handler is invoked; the token is answered apart)."""
     resource = invocation.resource
-    if resource.pattern != REQUEST_RESPONSE:
-        return None  # .waitForTaskToken: the real function must send the token
     region = resource.region or invocation.region
     if resource.kind == "lambda":
         return parse_function(resource.arn, region, invocation.account).name
+    if resource.pattern not in (REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN):
+        return None  # .sync: Lambda has no job to wait for
     if resource.kind == "service" and resource.resource_type == "lambda" and resource.action == "invoke":
         parameters = invocation.parameters
         name = parameters.get("FunctionName") if isinstance(parameters, dict) else None

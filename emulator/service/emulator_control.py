@@ -154,8 +154,9 @@ def register_mock(
 
 
 def register_lambda_handler(env: ServiceEnvironment, function_name: str, handler: Any) -> None:
-    """``handler(event, context)`` answers every request-response call of the Lambda function
-    ``function_name``, in process, with Lambda's result and error shapes."""
+    """``handler(event, context)`` answers every call of the Lambda function ``function_name``, in
+    process, with Lambda's result and error shapes (a ``.waitForTaskToken`` call invokes it and
+    waits for the token: see ``waiting_task_tokens``)."""
     from emulator.integrations.python_functions import handler_mock
 
     _mocks(env).register(handler_mock(handler), function_name=function_name)
@@ -168,6 +169,21 @@ async def wait_for_execution(env: ServiceEnvironment, context: Any, execution_ar
     execution = get_execution(env, context, execution_arn)
     await env.engine.wait(execution)
     return describe_execution(env, context, {"executionArn": execution_arn})
+
+
+def waiting_task_tokens(env: ServiceEnvironment, context: Any, execution_arn: str) -> dict[str, Any]:
+    """The execution's status and the tokens its ``.waitForTaskToken`` tasks wait on (oldest
+    first), each with its state's name: ``{"status": …, "tokens": [{"taskToken", "stateName"}]}``."""
+    from emulator.service.executions import get_execution
+    from emulator.service.overview import list_waiting_tasks
+
+    execution = get_execution(env, context, execution_arn)
+    tokens = [
+        {"taskToken": row["taskToken"], "stateName": row.get("stateName")}
+        for row in list_waiting_tasks(env, context)["callbacks"]
+        if row.get("executionArn") == execution_arn
+    ]
+    return {"status": execution.status.value, "tokens": tokens}
 
 
 async def close_environment(env: ServiceEnvironment) -> None:

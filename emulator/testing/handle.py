@@ -14,6 +14,8 @@ from emulator.testing.in_process import InProcessEmulator
 ROLE_ARN = "arn:aws:iam::123456789012:role/sfn-emulator-test"
 # Real seconds ``wait`` gives an execution before reporting it still running.
 DEFAULT_WAIT_SECONDS = 30.0
+# Real seconds between two looks for a waiting task token (the emulator runs in between).
+_TOKEN_POLL_SECONDS = 0.005
 
 
 class SfnClock:
@@ -147,11 +149,9 @@ class SfnEmulator:
         """DescribeExecution once the execution has ended. With the clock on ``virtual`` (not
         ``auto``) an execution waiting on time ends only when the test advances the clock."""
         from emulator.service.emulator_control import wait_for_execution
-        from emulator.service.environment import RequestContext
 
-        parts = execution_arn.split(":")
-        region, account = (parts[3], parts[4]) if len(parts) > 4 else (self.region, self.account_id)
-        context = RequestContext(account, region, str(uuid.uuid4()))
+        context = self._context(execution_arn)
+        region = context.region
         try:
             self._emulator.call(
                 wait_for_execution(self._emulator.environment, context, execution_arn), timeout
@@ -215,6 +215,82 @@ class SfnEmulator:
 
         self._on_loop(lambda env: register_lambda_handler(env, function_name, handler))
 
+    # --- callback tasks (.waitForTaskToken) ---------------------------------------------------------
+
+    def task_token(
+        self, execution_arn: str, state: str | None = None, timeout: float = DEFAULT_WAIT_SECONDS
+    ) -> str:
+        """The token a ``.waitForTaskToken`` task of the execution (of its state ``state``) waits
+        on, once one does (the oldest when several do); answer it with ``send_task_success`` /
+        ``send_task_failure`` (or the boto3 client's). Raises if the execution ends first."""
+        from emulator.service.emulator_control import waiting_task_tokens
+
+        context = self._context(execution_arn)
+
+        async def first_token() -> str:
+            import asyncio
+
+            while True:
+                answer = waiting_task_tokens(self._emulator.environment, context, execution_arn)
+                for row in answer["tokens"]:
+                    if state is None or row["stateName"] == state:
+                        return str(row["taskToken"])
+                if answer["status"] != "RUNNING":
+                    where = f" in state {state!r}" if state is not None else ""
+                    raise LookupError(
+                        f"execution {execution_arn} ended ({answer['status']}) with no task token waiting{where}"
+                    )
+                await asyncio.sleep(_TOKEN_POLL_SECONDS)  # real time: the executions run meanwhile
+
+        try:
+            return self._emulator.call(first_token(), timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"no task token waiting in execution {execution_arn} after {timeout} s"
+                + (f" (state {state!r})" if state is not None else "")
+            ) from None
+
+    def task_tokens(self, execution_arn: str) -> dict[str, str]:
+        """The tokens the execution's ``.waitForTaskToken`` tasks wait on now: {token: state name}."""
+        from emulator.service.emulator_control import waiting_task_tokens
+
+        context = self._context(execution_arn)
+        answer = self._on_loop(lambda env: waiting_task_tokens(env, context, execution_arn))
+        return {str(row["taskToken"]): str(row["stateName"]) for row in answer["tokens"]}
+
+    def send_task_success(self, token: str, output: Any = None, region: str | None = None) -> None:
+        """SendTaskSuccess with ``output`` (JSON text, or a value to encode). Unlike a boto3 call it
+        may be made inside a Lambda handler (which runs on the emulator's own loop)."""
+        from emulator.service.task_tokens import send_task_success
+
+        text = output if isinstance(output, str) else json.dumps({} if output is None else output)
+        self._now_or_on_loop(
+            lambda env: send_task_success(
+                env, self._token_context(env, token, region), {"taskToken": token, "output": text}
+            )
+        )
+
+    def send_task_failure(
+        self, token: str, error: str | None = None, cause: str | None = None, region: str | None = None
+    ) -> None:
+        """SendTaskFailure (also callable inside a Lambda handler)."""
+        from emulator.service.task_tokens import send_task_failure
+
+        request = {"taskToken": token, "error": error, "cause": cause}
+        self._now_or_on_loop(
+            lambda env: send_task_failure(env, self._token_context(env, token, region), request)
+        )
+
+    def send_task_heartbeat(self, token: str, region: str | None = None) -> None:
+        """SendTaskHeartbeat (also callable inside a Lambda handler)."""
+        from emulator.service.task_tokens import send_task_heartbeat
+
+        self._now_or_on_loop(
+            lambda env: send_task_heartbeat(
+                env, self._token_context(env, token, region), {"taskToken": token}
+            )
+        )
+
     def reset(self) -> None:
         """Forget everything (resources, executions, mocks, AWS backends; the clock restarts now)."""
         from emulator.service.emulator_control import reset_emulator
@@ -226,6 +302,37 @@ class SfnEmulator:
             return action(self._emulator.environment)
 
         return self._emulator.call(run())
+
+    def _now_or_on_loop(self, action: Callable[[Any], Any]) -> Any:
+        """``action`` on the emulator's loop: at once when already there (inside a Lambda handler,
+        where waiting for the loop would wait forever), else handed to it."""
+        import asyncio
+
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is not None and running is self._emulator.loop:
+            return action(self._emulator.environment)
+        return self._on_loop(action)
+
+    def _token_context(self, env: Any, token: str, region: str | None) -> Any:
+        """The context of the partition whose task handed out ``token`` (``region`` overrides)."""
+        from emulator.service.environment import RequestContext
+
+        pending = env.task_tokens.find(token) if region is None else None
+        if pending is not None:
+            return RequestContext(pending.account, pending.region, str(uuid.uuid4()))
+        return self._context(None, region)
+
+    def _context(self, execution_arn: str | None, region: str | None = None) -> Any:
+        """The request context of the execution's account and region (else the emulator's)."""
+        from emulator.service.environment import RequestContext
+
+        parts = execution_arn.split(":") if execution_arn else []
+        if len(parts) > 4:
+            return RequestContext(parts[4], parts[3], str(uuid.uuid4()))
+        return RequestContext(self.account_id, region or self.region, str(uuid.uuid4()))
 
 
 def _parse(value: str) -> datetime:

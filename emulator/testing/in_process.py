@@ -52,6 +52,11 @@ class InProcessEmulator:
         self._started.result(timeout=START_TIMEOUT_SECONDS)
         return self
 
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The emulator's event loop (its thread's), while it runs."""
+        return self._loop
+
     def call(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         """Run ``coroutine`` on the emulator's loop and return its result."""
         if self._loop is None:
