@@ -15,14 +15,19 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/test-role"
 
 def aws_client(live_server: Any, service: str, access_key: str = "test", region: str = "us-east-1") -> Any:
     """A boto3 client of ``service`` pointed at the live emulator (no ``sync-`` host prefix, no
-    retries). A 12-digit ``access_key`` selects that account."""
+    retries, S3 path-style). A 12-digit ``access_key`` selects that account."""
     return boto3.client(
         service,
         endpoint_url=live_server.url,
         region_name=region,
         aws_access_key_id=access_key,
         aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, read_timeout=70, inject_host_prefix=False),
+        config=Config(
+            retries={"max_attempts": 0},
+            read_timeout=70,
+            inject_host_prefix=False,
+            s3={"addressing_style": "path"},
+        ),
     )
 
 

@@ -7,23 +7,10 @@ import json
 import uuid
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from compat_tests.conftest import ROLE_ARN
 from compat_tests.helpers import aws_client
-
-
-def aws(live_server: Any, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=live_server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, s3={"addressing_style": "path"}),
-    )
 
 
 def run_task(sfn: Any, resource: str, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +38,7 @@ def sync_sfn(live_server: Any) -> Any:
 
 
 def test_sqs_send_message_reaches_the_queue_a_client_reads(live_server: Any, sync_sfn: Any) -> None:
-    sqs = aws(live_server, "sqs")
+    sqs = aws_client(live_server, "sqs")
     url = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     result = output(
         run_task(sync_sfn, "arn:aws:states:::sqs:sendMessage", {"QueueUrl": url, "MessageBody": {"a": 1}})
@@ -90,7 +77,7 @@ def test_sqs_unresolvable_queue_host_is_a_client_exception(sync_sfn: Any) -> Non
 
 
 def test_sns_publish_and_missing_topic(live_server: Any, sync_sfn: Any) -> None:
-    topic = aws(live_server, "sns").create_topic(Name=f"t-{uuid.uuid4().hex[:8]}")["TopicArn"]
+    topic = aws_client(live_server, "sns").create_topic(Name=f"t-{uuid.uuid4().hex[:8]}")["TopicArn"]
     result = output(
         run_task(sync_sfn, "arn:aws:states:::sns:publish", {"TopicArn": topic, "Message": {"m": 1}})
     )
@@ -104,7 +91,7 @@ def test_sns_publish_and_missing_topic(live_server: Any, sync_sfn: Any) -> None:
 
 def test_dynamodb_put_get_conditional_check_and_missing_table(live_server: Any, sync_sfn: Any) -> None:
     table = f"t-{uuid.uuid4().hex[:8]}"
-    aws(live_server, "dynamodb").create_table(
+    aws_client(live_server, "dynamodb").create_table(
         TableName=table,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
@@ -152,7 +139,7 @@ def test_eventbridge_put_events_success_and_failed_entry(sync_sfn: Any) -> None:
 
 def test_aws_sdk_s3_round_trip_and_no_such_key(live_server: Any, sync_sfn: Any) -> None:
     bucket = f"b-{uuid.uuid4().hex[:8]}"
-    s3 = aws(live_server, "s3")
+    s3 = aws_client(live_server, "s3")
     s3.create_bucket(Bucket=bucket)
     put = output(
         run_task(

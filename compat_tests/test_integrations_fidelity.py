@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from compat_tests.conftest import ROLE_ARN
 from compat_tests.helpers import aws_client, wait_finished
@@ -38,17 +36,6 @@ def server() -> Iterator[LiveServer]:
 @pytest.fixture(scope="module")
 def sfn(server: LiveServer) -> Any:
     return aws_client(server, "stepfunctions")
-
-
-def client(server: LiveServer, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=server.url,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 0}, s3={"addressing_style": "path"}),
-    )
 
 
 def run(sfn: Any, resource: str, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +112,7 @@ def test_a_request_dynamodb_refuses_fails_with_dynamodbs_answer(
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html and
 # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html
 def test_a_message_without_a_body_is_refused_as_sqs_refuses_it(server: LiveServer, sfn: Any) -> None:
-    url = client(server, "sqs").create_queue(QueueName=f"fid-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    url = aws_client(server, "sqs").create_queue(QueueName=f"fid-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     error, cause = failure(run(sfn, "arn:aws:states:::sqs:sendMessage", {"QueueUrl": url}))
     assert error == "SQS.AmazonSQSException"
     assert cause.startswith(
@@ -179,7 +166,7 @@ S3_BODIES = [
 def test_s3_put_object_stores_the_bodys_json_text(
     server: LiveServer, sfn: Any, body: Any, stored: bytes
 ) -> None:
-    s3 = client(server, "s3")
+    s3 = aws_client(server, "s3")
     bucket = f"fid-{uuid.uuid4().hex[:10]}"
     s3.create_bucket(Bucket=bucket)
     put = succeeded_output(
@@ -192,7 +179,7 @@ def test_s3_put_object_stores_the_bodys_json_text(
 
 
 def test_s3_get_object_reports_checksums_only_with_checksum_mode(server: LiveServer, sfn: Any) -> None:
-    s3 = client(server, "s3")
+    s3 = aws_client(server, "s3")
     bucket = f"fid-{uuid.uuid4().hex[:10]}"
     s3.create_bucket(Bucket=bucket)
     s3.put_object(Bucket=bucket, Key="k", Body=b"hello", ChecksumAlgorithm="CRC32")
@@ -227,7 +214,7 @@ ATTRIBUTES = {
 def test_sns_publish_with_message_attributes_reaches_a_subscribed_queue_as_sns_delivers(
     server: LiveServer, sfn: Any, raw: bool
 ) -> None:
-    sns, sqs = client(server, "sns"), client(server, "sqs")
+    sns, sqs = aws_client(server, "sns"), aws_client(server, "sqs")
     topic = sns.create_topic(Name=f"fid-{uuid.uuid4().hex[:8]}")["TopicArn"]
     url = sqs.create_queue(QueueName=f"fid-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -327,7 +314,7 @@ def test_a_nested_sync_execution_answers_every_describe_execution_field(
 # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html: a target that cannot be
 # reached is retried and dropped (or dead-lettered) out of band; PutEvents still succeeds.
 def test_put_events_succeeds_when_a_rules_queue_is_gone(server: LiveServer, sfn: Any) -> None:
-    events, sqs = client(server, "events"), client(server, "sqs")
+    events, sqs = aws_client(server, "events"), aws_client(server, "sqs")
     url = sqs.create_queue(QueueName=f"fid-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     source = f"fidelity.{uuid.uuid4().hex[:8]}"
