@@ -399,32 +399,16 @@ def _skip_quoted(text: str, position: int) -> int:
 
 def _closing_parenthesis(text: str, opening: int) -> int:
     """The ``)`` matching ``text[opening]``, skipping strings and regular expressions."""
+    return _matching(text, opening, "(", ")", "'\"/")
+
+
+def _matching(text: str, opening: int, open_char: str, close_char: str, quotes: str = "'\"") -> int:
+    """The ``close_char`` matching ``text[opening]``, skipping what ``quotes`` open; -1 when unbalanced."""
     depth = 0
     cursor = opening
     while cursor < len(text):
         char = text[cursor]
-        if char in "'\"/":
-            cursor = _skip_quoted(text, cursor)
-            if cursor == -1:
-                return -1
-            continue
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return cursor
-        cursor += 1
-    return -1
-
-
-def _matching(text: str, opening: int, open_char: str, close_char: str) -> int:
-    """The ``close_char`` matching ``text[opening]``, skipping quoted strings; -1 when unbalanced."""
-    depth = 0
-    cursor = opening
-    while cursor < len(text):
-        char = text[cursor]
-        if char in "'\"":
+        if char in quotes:
             cursor = _skip_quoted(text, cursor)
             if cursor == -1:
                 return -1
