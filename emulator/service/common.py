@@ -10,16 +10,20 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from emulator.errors import InvalidArn, InvalidName, InvalidToken
+from emulator.errors import InvalidArn, InvalidName, InvalidToken, ValidationException
 from emulator.model.arns import StatesArn, parse_states_arn
 from emulator.service.environment import RequestContext
 
 T = TypeVar("T")
 
-# AWS forbids whitespace, brackets, wildcards, these special characters and control characters in
-# the names of state machines, executions, activities and aliases; a lone UTF-16 surrogate
-# (``"\ud800"`` in the request's JSON) is no character at all and is refused the same way.
-_FORBIDDEN_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ud800-\udfff]")
+# AWS forbids in the names of state machines, executions, activities and aliases: "white space,
+# brackets < > { } [ ], wildcard characters ? *, special characters " # % \\ ^ | ~ ` $ & , ; : /,
+# control characters (U+0000-001F, U+007F-009F, U+FFFE-FFFF), surrogates (U+D800-DFFF), invalid
+# characters (U+10FFFF)" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html).
+# A lone UTF-16 surrogate (``"\ud800"`` in the request's JSON) is no character at all.
+_FORBIDDEN_NAME = re.compile(
+    r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff\U0010ffff]"
+)
 
 
 def check_name(name: str) -> None:
@@ -35,6 +39,18 @@ def parse_arn(arn: str, *resource_types: str) -> StatesArn:
     if parsed.resource_type not in resource_types:
         raise InvalidArn(f"Invalid Arn: 'Resource type not valid in this context: {parsed.resource_type}'")
     return parsed
+
+
+def check_not_map_state_arn(parsed: StatesArn, arn: str) -> None:
+    """``stateMachine:<name>/<label>`` names a Distributed Map state of a machine: "If you provide a
+    qualified state machine ARN that refers to a Distributed Map state, the request fails with
+    ValidationException" (API_DescribeStateMachine, API_DeleteStateMachine, API_UpdateStateMachine,
+    API_StartExecution). A state machine name cannot contain '/', so the slash is what tells it."""
+    if "/" in parsed.parts[0]:
+        raise ValidationException(
+            f"Invalid Arn: 'Qualified state machine ARNs referring to a Distributed Map state are not "
+            f"supported: {arn}'"
+        )
 
 
 def in_partition(parsed: StatesArn, context: RequestContext) -> bool:

@@ -25,7 +25,14 @@ from emulator.model.records import (
     StateMachineType,
 )
 from emulator.service.aliases import pick_version
-from emulator.service.common import check_name, in_partition, paginate, parse_arn, put_if
+from emulator.service.common import (
+    check_name,
+    check_not_map_state_arn,
+    in_partition,
+    paginate,
+    parse_arn,
+    put_if,
+)
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
 from emulator.service.state_machines import deleting, does_not_exist, get_state_machine
 from emulator.service.state_machines import describe as describe_machine
@@ -44,6 +51,7 @@ def _resolve_target(
     (drawn from the environment's random generator) unless ``pick`` is false.
     """
     parsed = parse_arn(arn, "stateMachine")
+    check_not_map_state_arn(parsed, arn)
     parts = parsed.parts
     base_arn = arn if len(parts) == 1 else arn.rsplit(":", 1)[0]
     machine = get_state_machine(env, context, base_arn) if len(parts) <= 2 else None
