@@ -182,6 +182,7 @@ def test_a_machine_arn_qualified_by_a_map_state_label_is_a_validation_exception(
     code, message = _error(raised)
     assert code == "ValidationException"
     assert arn in message
+    assert raised.value.response["reason"] == "API_DOES_NOT_SUPPORT_LABELED_ARNS"
     assert sfn.describe_state_machine(stateMachineArn=machine)["status"] == "ACTIVE"
 
 
@@ -264,6 +265,76 @@ def test_each_operation_names_what_does_not_exist(
 def test_deleting_what_does_not_exist_succeeds(sfn: Any, operation: str, members: dict[str, Any]) -> None:
     response = getattr(sfn, operation)(**members)
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+# The error shapes of the service model: ResourceNotFound and TooManyTags carry ``resourceName``;
+# ValidationException carries a ``reason`` (ValidationExceptionReason: API_DOES_NOT_SUPPORT_LABELED_ARNS,
+# MISSING_REQUIRED_PARAMETER, CANNOT_UPDATE_COMPLETED_MAP_RUN, INVALID_ROUTING_CONFIGURATION).
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html ("You can
+# specify either a mapRunArn or a stateMachineArn, but not both"), API_CreateStateMachineAlias.html
+# (routingConfiguration: versions of one state machine, weights summing to 100).
+@pytest.mark.parametrize(
+    ("operation", "members", "arn"),
+    [
+        ("tag_resource", {"resourceArn": UNKNOWN_MACHINE, "tags": []}, UNKNOWN_MACHINE),
+        ("list_tags_for_resource", {"resourceArn": UNKNOWN_ACTIVITY}, UNKNOWN_ACTIVITY),
+        ("describe_map_run", {"mapRunArn": UNKNOWN_MAP_RUN}, UNKNOWN_MAP_RUN),
+        (
+            "describe_state_machine_alias",
+            {"stateMachineAliasArn": UNKNOWN_MACHINE + ":PROD"},
+            UNKNOWN_MACHINE + ":PROD",
+        ),
+    ],
+)
+def test_resource_not_found_names_the_resource(
+    sfn: Any, operation: str, members: dict[str, Any], arn: str
+) -> None:
+    with pytest.raises(ClientError) as raised:
+        getattr(sfn, operation)(**members)
+    assert raised.value.response["Error"]["Code"] == "ResourceNotFound"
+    assert raised.value.response["resourceName"] == arn
+
+
+def test_list_executions_takes_a_machine_or_a_map_run_but_not_both(sfn: Any, machine: str) -> None:
+    with pytest.raises(ClientError) as raised:
+        sfn.list_executions()
+    assert raised.value.response["reason"] == "MISSING_REQUIRED_PARAMETER"
+    with pytest.raises(ClientError) as raised:
+        sfn.list_executions(stateMachineArn=machine, mapRunArn=UNKNOWN_MAP_RUN)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    assert sfn.list_executions(stateMachineArn=machine)["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    ("weights", "accepted"),
+    [
+        ((100,), True),
+        ((60, 40), True),
+        ((100, 0), True),
+        ((50, 40), False),
+        ((100, 100), False),
+        ((0,), False),
+    ],
+)
+def test_alias_routing_weights_sum_to_100(sfn: Any, weights: tuple[int, ...], accepted: bool) -> None:
+    arn = sfn.create_state_machine(name=_unique("routing"), definition=PASS, roleArn=ROLE_ARN, publish=True)[
+        "stateMachineArn"
+    ]
+    sfn.update_state_machine(stateMachineArn=arn, definition=PASS.replace('"P"', '"Q"'), publish=True)
+    routing = [
+        {"stateMachineVersionArn": f"{arn}:{number}", "weight": weight}
+        for number, weight in enumerate(weights, start=1)
+    ]
+    if accepted:
+        sfn.create_state_machine_alias(name="live", routingConfiguration=routing)
+        return
+    with pytest.raises(ClientError) as raised:
+        sfn.create_state_machine_alias(name="live", routingConfiguration=routing)
+    assert _error(raised) == (
+        "ValidationException",
+        f"Sum of routing configuration weights must equal 100. Received: {sum(weights)}",
+    )
+    assert raised.value.response["reason"] == "INVALID_ROUTING_CONFIGURATION"
 
 
 # --- pagination --------------------------------------------------------------------------------

@@ -10,7 +10,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from emulator.errors import InvalidArn, InvalidName, InvalidToken, ValidationException
+from emulator.errors import (
+    LABELED_ARN_NOT_SUPPORTED,
+    InvalidArn,
+    InvalidName,
+    InvalidToken,
+    ValidationException,
+)
 from emulator.model.arns import StatesArn, parse_states_arn
 from emulator.service.environment import RequestContext
 
@@ -49,7 +55,8 @@ def check_not_map_state_arn(parsed: StatesArn, arn: str) -> None:
     if "/" in parsed.parts[0]:
         raise ValidationException(
             f"Invalid Arn: 'Qualified state machine ARNs referring to a Distributed Map state are not "
-            f"supported: {arn}'"
+            f"supported: {arn}'",
+            reason=LABELED_ARN_NOT_SUPPORTED,
         )
 
 

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from emulator.errors import (
+    MISSING_REQUIRED_PARAMETER,
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
     InvalidExecutionInput,
@@ -291,7 +292,12 @@ def list_executions(
     """Newest first; for a state machine (optionally one version or alias) or a Map Run."""
     arn = request.get("stateMachineArn")
     map_run_arn = request.get("mapRunArn")
-    if (arn is None) == (map_run_arn is None):
+    if arn is None and map_run_arn is None:
+        raise ValidationException(
+            "Must provide a StateMachine ARN or MapRun ARN", reason=MISSING_REQUIRED_PARAMETER
+        )
+    if arn is not None and map_run_arn is not None:
+        # "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions)
         raise ValidationException("Must provide a StateMachine ARN or MapRun ARN")
     partition = partition_of(env, context)
     if arn is not None:

@@ -15,9 +15,9 @@ from emulator.language.validate.expressions import (
 )
 from emulator.language.validate.jsonata_fields import check_jsonata_fields
 from emulator.language.validate.limits import (
+    FAIL_ALTERNATIVES,
     MAX_RETRY_DELAY_SECONDS,
     MAX_SECONDS,
-    FAIL_ALTERNATIVES,
     TASK_ALTERNATIVES,
     check_alternatives,
     check_assign_names,
