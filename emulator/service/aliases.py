@@ -196,7 +196,7 @@ def list_state_machine_aliases(
         ):
             raise ResourceNotFound(NOT_FOUND, resourceName=arn)
         found = [a for a in partition.aliases.values() if any(r.version_arn == arn for r in a.routing)]
-    page, token = paginate(found, request, scope=f"ListStateMachineAliases:{arn}")
+    page, token = paginate(found, request, scope=f"ListStateMachineAliases:{arn}", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachineAliases": [
             {"stateMachineAliasArn": a.arn, "creationDate": a.creation_date} for a in page

@@ -92,10 +92,20 @@ def decode_token(token: str) -> dict[str, Any]:
     return position
 
 
+# "Each pagination token expires after 24 hours. Using an expired pagination token will return an
+# HTTP 400 InvalidToken error." (every List* page and API_GetExecutionHistory.html, nextToken)
+TOKEN_LIFETIME_SECONDS = 24 * 60 * 60
+
+
 def paginate(
-    items: Sequence[T], request: dict[str, Any], default_page: int = 100, scope: str = ""
+    items: Sequence[T],
+    request: dict[str, Any],
+    default_page: int = 100,
+    scope: str = "",
+    now: float | None = None,
 ) -> tuple[list[T], str | None]:
-    """Offset pagination with an opaque token bound to ``scope`` (the listing it came from).
+    """Offset pagination with an opaque token bound to ``scope`` (the listing it came from) and, given
+    ``now``, to the time it was issued (it expires after 24 hours).
 
     ``maxResults`` 0 or absent means the default page size (AWS: 100 for most list operations).
     """
@@ -103,12 +113,19 @@ def paginate(
     token = request.get("nextToken")
     if token is not None:
         position = decode_token(token)
-        offset = position.get("o")
+        offset, issued = position.get("o"), position.get("t")
         if position.get("s") != scope or not isinstance(offset, int) or offset < 0:
+            raise InvalidToken(INVALID_TOKEN_MESSAGE)
+        if now is not None and isinstance(issued, int | float) and now - issued > TOKEN_LIFETIME_SECONDS:
             raise InvalidToken(INVALID_TOKEN_MESSAGE)
         start = offset
     size = request.get("maxResults") or default_page
     page = list(items[start : start + size])
     end = start + size
-    next_token = encode_token({"s": scope, "o": end}) if end < len(items) else None
+    next_token = None
+    if end < len(items):
+        position = {"s": scope, "o": end}  # the same name as above: dict[str, Any]
+        if now is not None:
+            position["t"] = now
+        next_token = encode_token(position)
     return page, next_token

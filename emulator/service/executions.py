@@ -334,7 +334,7 @@ def list_executions(
         and (redrive_filter is None or (e.redrive_count > 0) == (redrive_filter == "REDRIVEN"))
     ]
     scope = f"ListExecutions:{arn or map_run_arn}:{status_filter}:{redrive_filter}"
-    page, token = paginate(executions, request, scope=scope)
+    page, token = paginate(executions, request, scope=scope, now=env.clock.now())
     out: dict[str, Any] = {"executions": [_list_item(e) for e in page]}
     put_if(out, "nextToken", token)
     return out
@@ -347,7 +347,7 @@ def get_execution_history(
     events = execution.history.events
     reverse = bool(request.get("reverseOrder"))
     ordered = events[::-1] if reverse else events
-    page, token = paginate(ordered, request, scope=f"History:{execution.arn}:{reverse}")
+    page, token = paginate(ordered, request, scope=f"History:{execution.arn}:{reverse}", now=env.clock.now())
     include = request.get("includeExecutionData", True)
     out: dict[str, Any] = {"events": [event.to_wire(include) for event in page]}
     put_if(out, "nextToken", token)

@@ -72,7 +72,7 @@ def list_map_runs(
 
     execution = get_execution(env, context, request["executionArn"])
     runs = [r for r in partition_of(env, context).map_runs.values() if r.execution_arn == execution.arn]
-    page, token = paginate(runs, request, scope=f"ListMapRuns:{execution.arn}")
+    page, token = paginate(runs, request, scope=f"ListMapRuns:{execution.arn}", now=env.clock.now())
     items = []
     for run in page:
         item: dict[str, Any] = {

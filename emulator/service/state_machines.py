@@ -380,7 +380,7 @@ def list_state_machines(
     machines = [
         m for m in reversed(partition.state_machines.values()) if find_state_machine(partition, m.arn)
     ]
-    page, token = paginate(machines, request, scope="ListStateMachines")
+    page, token = paginate(machines, request, scope="ListStateMachines", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachines": [
             {"stateMachineArn": m.arn, "name": m.name, "type": m.type.value, "creationDate": m.creation_date}

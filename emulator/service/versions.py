@@ -89,7 +89,7 @@ def list_state_machine_versions(
     machine = get_state_machine(env, context, arn)
     found = [v for v in partition_of(env, context).versions.values() if v.state_machine_arn == machine.arn]
     found.sort(key=lambda v: v.version or 0, reverse=True)
-    page, token = paginate(found, request, scope=f"ListStateMachineVersions:{arn}")
+    page, token = paginate(found, request, scope=f"ListStateMachineVersions:{arn}", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachineVersions": [
             {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in page
