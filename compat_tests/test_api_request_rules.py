@@ -414,3 +414,30 @@ def test_execution_input_size_counts_utf8_bytes(
     with pytest.raises(ClientError) as raised:
         sfn.start_execution(stateMachineArn=machine, input=text)
     assert _error(raised) == ("ValidationException", _TOO_LARGE_INPUT)
+
+
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html (input: "The
+# string that contains the JSON input data for the execution"; InvalidExecutionInput: "The provided JSON
+# input data is not valid"). AWS reads it with Jackson, whose reason the message quotes.
+INPUTS = [
+    ('{"first_name" : "test"}', None),
+    ("[1, 2]", None),
+    ('"text"', None),
+    ("42", None),
+    (
+        "not json",
+        "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', "
+        "'true' or 'false')",
+    ),
+    ("{'a': 1}", "Unexpected character (''' (code 39)): was expecting double-quote to start field name"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), INPUTS)
+def test_execution_input_is_one_json_value(sfn: Any, machine: str, text: str, problem: str | None) -> None:
+    if problem is None:
+        sfn.start_execution(stateMachineArn=machine, input=text)
+        return
+    with pytest.raises(ClientError) as raised:
+        sfn.start_execution(stateMachineArn=machine, input=text)
+    assert _error(raised) == ("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{problem}'")

@@ -15,6 +15,7 @@ from emulator.errors import (
     StateMachineTypeNotSupported,
     ValidationException,
 )
+from emulator.language.validate.json_text import jackson_problem
 from emulator.model.arns import execution_arn
 from emulator.model.history import MAX_HISTORY_EVENTS
 from emulator.model.jsontext import from_json_text
@@ -80,10 +81,11 @@ def _resolve_target(
 
 
 def _check_input(text: str) -> None:
+    """The input must be one JSON value; AWS reads it with Jackson and quotes Jackson's reason."""
     try:
         from_json_text(text)
-    except ValueError as error:
-        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{error}'")
+    except ValueError:
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{jackson_problem(text)}'")
 
 
 def _new_execution(
