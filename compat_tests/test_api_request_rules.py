@@ -441,3 +441,133 @@ def test_execution_input_is_one_json_value(sfn: Any, machine: str, text: str, pr
     with pytest.raises(ClientError) as raised:
         sfn.start_execution(stateMachineArn=machine, input=text)
     assert _error(raised) == ("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{problem}'")
+
+
+# --- versions and aliases ----------------------------------------------------------------------
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachineAlias.html
+# (routingConfiguration: "up to two state machine versions" of the same state machine, weights summing
+# to 100; name: the model's pattern, which needs a letter, '_', '-' or '.'; description: up to 256,
+# sensitive) and API_PublishStateMachineVersion.html (description up to 256).
+@pytest.fixture(scope="module")
+def versions(sfn: Any) -> list[str]:
+    arn = sfn.create_state_machine(name=_unique("versions"), definition=PASS, roleArn=ROLE_ARN, publish=True)[
+        "stateMachineArn"
+    ]
+    for state in ("Q", "R"):
+        sfn.update_state_machine(
+            stateMachineArn=arn, definition=PASS.replace('"P"', f'"{state}"'), publish=True
+        )
+    return [arn, f"{arn}:1", f"{arn}:2", f"{arn}:3"]
+
+
+def _routing(*pairs: tuple[str, int]) -> list[dict[str, Any]]:
+    return [{"stateMachineVersionArn": arn, "weight": weight} for arn, weight in pairs]
+
+
+def test_alias_routing_rules(sfn: Any, machine: str, versions: list[str]) -> None:
+    unqualified, first, second, third = versions
+    other = sfn.publish_state_machine_version(stateMachineArn=machine)["stateMachineVersionArn"]
+    refused = [
+        (
+            _routing((unqualified, 100)),
+            f"Routing configuration must contain state machine version ARNs. Received: [{unqualified}]",
+        ),
+        (
+            _routing((first, 50), (other, 50)),
+            "Routing configuration must contain versions of the same state machine. "
+            f"Received: [{first}, {other}]",
+        ),
+        (
+            _routing((first, 50), (first, 50)),
+            f"Routing configuration must contain distinct state machine version ARNs. Received: [{first}, {first}]",
+        ),
+    ]
+    for routing, message in refused:
+        with pytest.raises(ClientError) as raised:
+            sfn.create_state_machine_alias(name="rules", routingConfiguration=routing)
+        assert _error(raised) == ("ValidationException", message)
+        assert raised.value.response["reason"] == "INVALID_ROUTING_CONFIGURATION"
+    with pytest.raises(ClientError) as raised:
+        sfn.create_state_machine_alias(
+            name="rules", routingConfiguration=_routing((first, 40), (second, 30), (third, 30))
+        )
+    code, message = _error(raised)
+    assert code == "ValidationException"
+    assert message.endswith(
+        "at 'routingConfiguration' failed to satisfy constraint: Member must have length less than or equal to 2"
+    )
+    alias = sfn.create_state_machine_alias(
+        name="rules", routingConfiguration=_routing((first, 90), (second, 10))
+    )
+    assert alias["stateMachineAliasArn"] == f"{unqualified}:rules"
+
+
+@pytest.mark.parametrize(
+    ("name", "accepted"),
+    [("PROD", True), ("v1.0-blue_green", True), ("1", False), ("123", False), ("a b", False)],
+)
+def test_alias_names(sfn: Any, versions: list[str], name: str, accepted: bool) -> None:
+    routing = _routing((versions[1], 100))
+    if accepted:
+        sfn.create_state_machine_alias(name=name, routingConfiguration=routing)
+        return
+    with pytest.raises(ClientError) as raised:
+        sfn.create_state_machine_alias(name=name, routingConfiguration=routing)
+    assert _error(raised) == (
+        "ValidationException",
+        f"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must "
+        "satisfy regular expression pattern: ^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$",
+    )
+
+
+@pytest.mark.parametrize("operation", ["create_state_machine_alias", "publish_state_machine_version"])
+def test_descriptions_are_at_most_256_characters(sfn: Any, versions: list[str], operation: str) -> None:
+    if operation == "create_state_machine_alias":
+        members: dict[str, Any] = {
+            "name": _unique("described"),
+            "routingConfiguration": _routing((versions[1], 100)),
+        }
+    else:
+        members = {"stateMachineArn": versions[0]}
+    getattr(sfn, operation)(description="d" * 256, **members)
+    if operation == "create_state_machine_alias":
+        members["name"] = _unique("described")
+    with pytest.raises(ClientError) as raised:
+        getattr(sfn, operation)(description="d" * 257, **members)
+    code, message = _error(raised)
+    assert code == "ValidationException"
+    assert message.endswith(
+        "at 'description' failed to satisfy constraint: Member must have length less than or equal to 256"
+    )
+
+
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_PublishStateMachineVersion.html
+# (revisionId: "If the specified revision ID doesn't match the state machine's current revision ID, the
+# API returns ConflictException. To specify an initial revision ID for a state machine with no revision
+# ID assigned, specify the string INITIAL")
+@pytest.mark.parametrize(
+    ("updated", "revision", "accepted"),
+    [
+        (False, "INITIAL", True),
+        (False, "3f1b2c4d-0000-4000-8000-000000000000", False),
+        (True, "INITIAL", False),
+        (True, "current", True),
+    ],
+)
+def test_publish_checks_the_revision_id(sfn: Any, updated: bool, revision: str, accepted: bool) -> None:
+    arn = sfn.create_state_machine(name=_unique("revision"), definition=PASS, roleArn=ROLE_ARN)[
+        "stateMachineArn"
+    ]
+    current = None
+    if updated:
+        current = sfn.update_state_machine(stateMachineArn=arn, definition=PASS.replace('"P"', '"Q"'))[
+            "revisionId"
+        ]
+    revision_id = current if revision == "current" else revision
+    if accepted:
+        published = sfn.publish_state_machine_version(stateMachineArn=arn, revisionId=revision_id)
+        assert published["stateMachineVersionArn"] == f"{arn}:1"
+        return
+    with pytest.raises(ClientError) as raised:
+        sfn.publish_state_machine_version(stateMachineArn=arn, revisionId=revision_id)
+    assert _error(raised)[0] == "ConflictException"
