@@ -50,7 +50,7 @@ def states_field_names(ast: object) -> tuple[str, ...]:
     for symbol in _symbols(ast, set()):
         if symbol.type != "path":
             continue
-        steps = symbol.steps or ()
+        steps: list[Any] = list(symbol.steps or ())
         if len(steps) < 2:
             continue
         first, second = steps[0], steps[1]

@@ -80,7 +80,11 @@ ROWS = [
                     "ItemProcessor": {
                         "StartAt": "Set",
                         "States": {
-                            "Set": {"Type": "Pass", "Assign": {"inner": "{% $states.input %}"}, "Next": "Get"},
+                            "Set": {
+                                "Type": "Pass",
+                                "Assign": {"inner": "{% $states.input %}"},
+                                "Next": "Get",
+                            },
                             "Get": {"Type": "Pass", "Output": ["{% $outer %}", "{% $inner %}"], "End": True},
                         },
                     },
@@ -108,7 +112,11 @@ ROWS = [
                             "StartAt": "A1",
                             "States": {
                                 "A1": {"Type": "Pass", "Assign": {"fromA": 1}, "Next": "A2"},
-                                "A2": {"Type": "Pass", "Output": ["{% $outer %}", "{% $fromA %}"], "End": True},
+                                "A2": {
+                                    "Type": "Pass",
+                                    "Output": ["{% $outer %}", "{% $fromA %}"],
+                                    "End": True,
+                                },
                             },
                         },
                         {
@@ -137,7 +145,10 @@ ROWS = [
                     "Catch": [
                         {
                             "ErrorEquals": ["States.ALL"],
-                            "Assign": {"count": "{% $count + 1 %}", "error": "{% $states.errorOutput.Error %}"},
+                            "Assign": {
+                                "count": "{% $count + 1 %}",
+                                "error": "{% $states.errorOutput.Error %}",
+                            },
                             "Output": {"seen": "{% $count %}"},
                             "Next": "After",
                         }
@@ -146,7 +157,11 @@ ROWS = [
                 },
                 "After": {
                     "Type": "Pass",
-                    "Output": {"count": "{% $count %}", "error": "{% $error %}", "input": "{% $states.input %}"},
+                    "Output": {
+                        "count": "{% $count %}",
+                        "error": "{% $error %}",
+                        "input": "{% $states.input %}",
+                    },
                     "End": True,
                 },
             },
@@ -171,7 +186,13 @@ ROWS = [
         "JSONPath: Assign of a Wait reads $ as the effective input (after InputPath)",
         _jsonpath(
             {
-                "W": {"Type": "Wait", "Seconds": 0, "InputPath": "$.in", "Assign": {"v.$": "$.r"}, "Next": "Show"},
+                "W": {
+                    "Type": "Wait",
+                    "Seconds": 0,
+                    "InputPath": "$.in",
+                    "Assign": {"v.$": "$.r"},
+                    "Next": "Show",
+                },
                 "Show": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True},
             },
             "W",
@@ -186,7 +207,9 @@ ROWS = [
                 "C": {
                     "Type": "Choice",
                     "InputPath": "$.in",
-                    "Choices": [{"Variable": "$.r", "NumericEquals": 3, "Assign": {"v.$": "$.r"}, "Next": "Show"}],
+                    "Choices": [
+                        {"Variable": "$.r", "NumericEquals": 3, "Assign": {"v.$": "$.r"}, "Next": "Show"}
+                    ],
                     "Default": "Show",
                 },
                 "Show": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True},
@@ -220,7 +243,9 @@ ROWS = [
             {
                 "P": {
                     "Type": "Parallel",
-                    "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": True}}}],
+                    "Branches": [
+                        {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": True}}}
+                    ],
                     "Assign": {"v.$": "$[0]"},
                     "Next": "Show",
                 },
@@ -241,7 +266,9 @@ def _integrations() -> IntegrationRegistry:
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.rule for row in ROWS])
 async def test_documented_variable_rule(row: Row) -> None:
-    execution = await run_definition(row.definition, json.dumps(row.input or {}), integrations=_integrations())
+    execution = await run_definition(
+        row.definition, json.dumps(row.input or {}), integrations=_integrations()
+    )
     assert (execution.status, execution.error, execution.cause) == (ExecutionStatus.SUCCEEDED, None, None)
     assert from_json_text(execution.output) == row.output
     for name, variables in (row.assigned or {}).items():
@@ -269,4 +296,7 @@ async def test_a_distributed_map_cannot_read_outer_variables() -> None:
         "Init",
     )
     execution = await run_definition(definition)
-    assert (execution.status, execution.error) == (ExecutionStatus.FAILED, "States.ExceedToleratedFailureThreshold")
+    assert (execution.status, execution.error) == (
+        ExecutionStatus.FAILED,
+        "States.ExceedToleratedFailureThreshold",
+    )

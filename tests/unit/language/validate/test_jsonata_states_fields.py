@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from emulator.language.validate import errors_of, validate_definition
+from emulator.language.validate import errors_of, invalid_definition_message, validate_definition
 
 TASK = "arn:aws:states:::lambda:invoke"
 PROCESSOR = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
@@ -151,6 +151,20 @@ def test_each_unavailable_field_is_reported_once_per_expression() -> None:
         (CODE, "Field '$states.result' does not exist.", "/States/S/Output"),
         (CODE, "Field '$states.errorOutput' does not exist.", "/States/S/Output"),
     ]
+
+
+def test_create_state_machine_names_code_message_and_location() -> None:
+    state = _task(Arguments={"Payload": "{% $states.errorOutput %}"})
+    text = json.dumps({"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": state}})
+    assert invalid_definition_message(validate_definition(text)) == (
+        "Invalid State Machine Definition: 'UNSUPPORTED_JSONATA_EXPRESSION: Field '$states.errorOutput' does not "
+        "exist. at /States/S/Arguments/Payload'"
+    )
+
+
+def test_an_expression_that_binds_states_itself_reads_its_own() -> None:
+    expression = "{% ($states := {'result': 1}; $states.result) %}"
+    assert _errors({"Type": "Pass", "Output": expression, "End": True}) == []
 
 
 def test_a_jsonpath_state_is_not_checked() -> None:
