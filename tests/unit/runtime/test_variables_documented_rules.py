@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from emulator.integrations.registry import IntegrationRegistry
+from emulator.language.validate import errors_of, validate_definition
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import ExecutionStatus
 from tests.fakes import StubIntegration
@@ -300,3 +301,81 @@ async def test_a_distributed_map_cannot_read_outer_variables() -> None:
         ExecutionStatus.FAILED,
         "States.ExceedToleratedFailureThreshold",
     )
+
+
+# workflow-variables.html, "Using variables in JSONPath states": a variable may be referenced "in any field
+# that accepts a JSONPath expression ($. or $$. syntax), except ResultPath" — Parameters (paths and
+# intrinsic arguments), InputPath, OutputPath, a Choice rule's Variable and its …Path operands, ItemsPath.
+SET = {"Type": "Pass", "Assign": {"v": {"a": [1, 2, 3], "s": "x", "n": 2}}, "Next": "Use"}
+JSONPATH_REFERENCES = [
+    ("Parameters path", {"Type": "Pass", "Parameters": {"p.$": "$v.a"}, "End": True}, {"p": [1, 2, 3]}),
+    (
+        "intrinsic arguments",
+        {
+            "Type": "Pass",
+            "Parameters": {"n.$": "States.ArrayLength($v.a)", "f.$": "States.Format('{}!', $v.s)"},
+            "End": True,
+        },
+        {"n": 3, "f": "x!"},
+    ),
+    ("InputPath", {"Type": "Pass", "InputPath": "$v.s", "End": True}, "x"),
+    ("OutputPath", {"Type": "Pass", "OutputPath": "$v.n", "End": True}, 2),
+    (
+        "Choice Variable",
+        {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$v.s", "StringEquals": "x", "Next": "Yes"}],
+            "Default": "No",
+        },
+        "yes",
+    ),
+    (
+        "Choice …Path operand",
+        {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.n", "NumericEqualsPath": "$v.n", "Next": "Yes"}],
+            "Default": "No",
+        },
+        "yes",
+    ),
+    (
+        "ItemsPath",
+        {
+            "Type": "Map",
+            "ItemsPath": "$v.a",
+            "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}},
+            "End": True,
+        },
+        [1, 2, 3],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("use", "expected"),
+    [(use, expected) for _, use, expected in JSONPATH_REFERENCES],
+    ids=[r[0] for r in JSONPATH_REFERENCES],
+)
+async def test_a_jsonpath_field_reads_a_variable(use: dict[str, Any], expected: Any) -> None:
+    definition = _jsonpath(
+        {
+            "Set": SET,
+            "Use": use,
+            "Yes": {"Type": "Pass", "Result": "yes", "End": True},
+            "No": {"Type": "Pass", "Result": "no", "End": True},
+        },
+        "Set",
+    )
+    execution = await run_definition(definition, json.dumps({"n": 2}))
+    assert execution.status == ExecutionStatus.SUCCEEDED, execution.cause
+    assert from_json_text(execution.output) == expected
+
+
+def test_result_path_cannot_reference_a_variable() -> None:
+    # workflow-variables.html ("except ResultPath") and https://states-language.net/spec.html ("In a
+    # JSONPath state, the "ResultPath" field MUST NOT reference a variable").
+    definition = _jsonpath({"Set": SET, "Use": {"Type": "Pass", "ResultPath": "$v.x", "End": True}}, "Set")
+    diagnostics = errors_of(validate_definition(json.dumps(definition)))
+    assert [(d.message, d.location) for d in diagnostics] == [
+        ("The value for the field 'ResultPath' must be a valid ReferencePath", "/States/Use/ResultPath")
+    ]
