@@ -29,6 +29,9 @@ from emulator.model.types import Json
 PARAMETERS = ("FunctionName", "Payload", "Qualifier", "InvocationType", "ClientContext", "LogType")
 INVOCATION_TYPES = {"RequestResponse": 200, "Event": 202, "DryRun": 204}
 UNKNOWN_ERROR = "Lambda.Unknown"
+UNKNOWN_CAUSE = (
+    "The cause could not be determined because Lambda did not return an error type. Returned payload: "
+)
 LOG_TAIL_BYTES = 4096  # Invoke's LogResult holds the last 4 KB of the log
 
 
@@ -85,14 +88,15 @@ def parse_body(body: str) -> Json:
 
 
 def function_error(reply_body: str, legacy: bool) -> StatesError:
-    """An ``Unhandled`` function error as Step Functions reports it."""
+    """An ``Unhandled`` function error as Step Functions reports it: the error document's
+    ``errorType`` names the error; a document without one is ``Lambda.Unknown`` with Step
+    Functions' own cause quoting the payload."""
     document = parse_body(reply_body)
-    error = UNKNOWN_ERROR
     error_type = document.get("errorType") if isinstance(document, dict) else None
-    if isinstance(error_type, str):
-        error = error_type
+    if not isinstance(error_type, str):
+        return StatesError(UNKNOWN_ERROR, UNKNOWN_CAUSE + reply_body)
     cause = reply_body if legacy or not isinstance(document, dict | list) else to_json_text(document)
-    return StatesError(error, cause)
+    return StatesError(error_type, cause)
 
 
 def log_result(log: str) -> str:
@@ -193,7 +197,19 @@ class LambdaIntegration:
                 if invocation_type == "Event":
                     await self.local.invoke(function.name, payload, str(uuid.uuid4()), function.arn)
                 return LambdaReply(""), version
-            reply = await self.local.invoke(function.name, payload, str(uuid.uuid4()), function.arn, tail)
+            # The function sees the ARN as invoked (with its qualifier) and Invoke's ClientContext.
+            invoked = f"{function.arn}:{function.qualifier}" if function.qualifier else function.arn
+            parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
+            client_context = parameters.get("ClientContext") if invocation.resource.kind != "lambda" else None
+            reply = await self.local.invoke(
+                function.name,
+                payload,
+                str(uuid.uuid4()),
+                invoked,
+                tail,
+                version,
+                client_context if isinstance(client_context, str) else None,
+            )
             return reply, version
         if self.clients is None:
             raise unreachable(invocation)

@@ -63,7 +63,11 @@ class LambdaReply:
 
 
 def _error(error_type: str, message: str) -> LambdaReply:
-    return LambdaReply(json.dumps({"errorMessage": message, "errorType": error_type}), True)
+    """An error the Lambda platform reports itself (a timeout, the runtime exiting): compact JSON,
+    ``errorType`` first, as Lambda writes it."""
+    return LambdaReply(
+        json.dumps({"errorType": error_type, "errorMessage": message}, separators=(",", ":")), True
+    )
 
 
 class LocalHandlers:
@@ -124,10 +128,19 @@ class LocalHandlers:
                 function.idle.append(worker)
 
     async def invoke(
-        self, name: str, payload: str, request_id: str, function_arn: str, tail: bool = False
+        self,
+        name: str,
+        payload: str,
+        request_id: str,
+        function_arn: str,
+        tail: bool = False,
+        version: str = "$LATEST",
+        client_context: str | None = None,
     ) -> LambdaReply:
         """Run the function on ``payload``; ``tail``: the reply carries the invocation's log (Invoke's
-        ``LogType: Tail``)."""
+        ``LogType: Tail``); ``function_arn``: the ARN invoked (``context.invoked_function_arn``, with
+        the caller's qualifier); ``version``: the version that runs (``context.function_version``);
+        ``client_context``: Invoke's ``ClientContext`` (base64 JSON, ``context.client_context``)."""
         config = self.functions.find(name)
         if config is None:
             raise KeyError(name)
@@ -142,6 +155,29 @@ class LocalHandlers:
                 f"{error} (Service: AWSLambda; Status Code: 502; Error Code: InvalidRuntimeException; "
                 f"Request ID: {request_id}; Proxy: null)",
             ) from None
+        try:
+            return await self._invoke(
+                function, config, payload, request_id, function_arn, tail, version, client_context
+            )
+        except OSError as error:  # the worker could not be started: Lambda's own failure
+            log.error("Lambda function %s: cannot start its worker: %s", name, error)
+            raise StatesError(
+                "Lambda.ServiceException",
+                f"Lambda could not start the function's runtime: {error} (Service: AWSLambda; Status Code: 500; "
+                f"Error Code: ServiceException; Request ID: {request_id}; Proxy: null)",
+            ) from None
+
+    async def _invoke(
+        self,
+        function: FunctionWorkers,
+        config: FunctionConfig,
+        payload: str,
+        request_id: str,
+        function_arn: str,
+        tail: bool,
+        version: str,
+        client_context: str | None,
+    ) -> LambdaReply:
         if function.code_changed():
             self._restart(function)
         timeout = config.timeout_seconds or self.sandbox.timeout_seconds
@@ -161,6 +197,8 @@ class LocalHandlers:
                 "payload": payload,
                 "functionArn": function_arn,
                 "timeoutMs": int(timeout * 1000),
+                "version": version,
+                "clientContext": client_context,
             }
             loop = asyncio.get_running_loop()
             deadline = loop.time() + timeout

@@ -15,6 +15,7 @@ that must run as Lambda runs it; this is for the test that wants a Python closur
 from __future__ import annotations
 
 import inspect
+import json
 import traceback
 import uuid
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.integrations.aws_lambda import function_error, invoke_output, parse_function, payload_text
+from emulator.integrations.lambda_worker import RuntimeFault, marshal
 from emulator.integrations.registry import TaskInvocation
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN
 from emulator.model.jsontext import to_json_text
@@ -58,6 +60,11 @@ def function_name_of(invocation: TaskInvocation) -> str | None:
     return None
 
 
+def runtime_text(document: dict[str, Any]) -> str:
+    """An error document as Lambda's Python runtime writes it (``", "`` / ``": "`` separators)."""
+    return json.dumps(document, ensure_ascii=False)
+
+
 def handler_mock(handler: Handler) -> Callable[[TaskInvocation], Any]:
     """A mock function running ``handler`` as the Lambda function would."""
 
@@ -75,13 +82,24 @@ def handler_mock(handler: Handler) -> Callable[[TaskInvocation], Any]:
             function = parse_function(str(parameters.get("FunctionName")), region, invocation.account)
             text = payload_text(parameters.get("Payload"))
         request_id = str(uuid.uuid4())
-        event = from_json_text(text) if text else None
+        event = from_json_text(text) if text else {}  # Lambda hands an empty payload over as {}
         context = LambdaContext(function.name, function.arn, request_id)
         try:
             produced = handler(event, context)
             if inspect.isawaitable(produced):
                 produced = await produced
-            body = "null" if produced is None else to_json_text(produced)
+            # Serialised as Lambda's Python runtime does (bytes as they are, Decimal as its digits,
+            # a value JSON cannot carry is Runtime.MarshalError).
+            raw = bytes(produced) if isinstance(produced, bytes) else marshal(produced, ascii_only=False)
+            body = raw.decode("utf-8", "replace")
+        except RuntimeFault as fault:
+            document = {
+                "errorMessage": fault.message,
+                "errorType": fault.error_type,
+                "requestId": request_id,
+                "stackTrace": [],
+            }
+            raise function_error(runtime_text(document), legacy=is_function_arn) from None
         except Exception as error:  # the function's error, reported as Lambda reports it
             document = {
                 "errorMessage": str(error),
@@ -91,7 +109,7 @@ def handler_mock(handler: Handler) -> Callable[[TaskInvocation], Any]:
                     error.__traceback__.tb_next if error.__traceback__ else None
                 ),
             }
-            raise function_error(to_json_text(document), legacy=is_function_arn) from None
+            raise function_error(runtime_text(document), legacy=is_function_arn) from None
         return invoke_output(body, 200, "$LATEST", request_id)
 
     return answer

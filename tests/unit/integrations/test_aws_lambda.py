@@ -25,14 +25,23 @@ class FakeHandlers:
         self.reply = reply
         self.tails: list[bool] = []
         self.calls: list[tuple[str, str]] = []
+        self.invoked: list[tuple[str, str, str | None]] = []
 
     def __contains__(self, name: str) -> bool:
         return name == "fn"
 
     async def invoke(
-        self, name: str, payload: str, request_id: str, function_arn: str, tail: bool = False
+        self,
+        name: str,
+        payload: str,
+        request_id: str,
+        function_arn: str,
+        tail: bool = False,
+        version: str = "$LATEST",
+        client_context: str | None = None,
     ) -> LambdaReply:
         self.calls.append((name, payload))
+        self.invoked.append((function_arn, version, client_context))
         self.tails.append(tail)
         return self.reply if tail else LambdaReply(self.reply.body, self.reply.function_error)
 
