@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import tempfile
 import threading
 import time
 import uuid
@@ -51,13 +53,21 @@ CODES = {folder: f"sfc{index:02d}_" for index, folder in enumerate(sorted(set(BE
 _RECORDED_TOKEN = re.compile(r"<<task_token>:(\d+)>")
 
 
+# The runtime the recording tests created their functions with (``create_lambda_function``).
+RUNTIME = "python3.12"
+
+
 def emulator_env() -> dict[str, str]:
-    """Environment for the emulator process: a local handler per behaviour, by name prefix."""
-    mapping = ",".join(
-        f"{code}*={HANDLERS / folder / 'handler.py'}:handler" for folder, code in sorted(CODES.items())
-    )
+    """Environment for the emulator process: a local handler per behaviour, by name prefix, on the
+    recordings' runtime (a handlers file: the runtime is an option of the object form)."""
+    functions = {
+        f"{code}*": {"handler": f"{HANDLERS / folder / 'handler.py'}:handler", "runtime": RUNTIME}
+        for folder, code in sorted(CODES.items())
+    }
+    path = Path(tempfile.gettempdir()) / f"sfn-conformance-lambda-{os.getpid()}.json"
+    path.write_text(json.dumps(functions, indent=1))
     # AWS's recordings show the function's files under /var/task.
-    return {"SFN_LAMBDA_HANDLERS": mapping, "SFN_LAMBDA_TRACE_PATHS": "lambda"}
+    return {"SFN_LAMBDA_HANDLERS_FILE": str(path), "SFN_LAMBDA_TRACE_PATHS": "lambda"}
 
 
 def sized_name(prefix: str, length: int | None) -> str:

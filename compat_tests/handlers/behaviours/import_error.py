@@ -1,0 +1,5 @@
+import a_module_nobody_installed
+
+
+def handler(event, context):
+    return 1
