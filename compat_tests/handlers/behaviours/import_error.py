@@ -1,4 +1,4 @@
-import a_module_nobody_installed
+import a_module_nobody_installed  # noqa: F401
 
 
 def handler(event, context):

@@ -39,7 +39,7 @@ RESULTS = {
     "infinity": -math.inf,
     "tuple": (1, 2),
     "named_tuple": Point(1, 2),
-    "int_keys": {1: "one", True: "yes", None: "none"},
+    "int_keys": {1: "one", False: "no", None: "none", 2.5: "half"},
     "nested_bytes": {"b": b"bytes"},
     "bytes": b'{"raw": true}',
     "datetime": datetime.datetime(2024, 1, 1),

@@ -53,9 +53,7 @@ async def python311() -> AsyncIterator[LocalHandlers]:
     await handlers.close()
 
 
-async def call(
-    handlers: LocalHandlers, name: str, payload: str, **options: Any
-) -> tuple[str, bool]:
+async def call(handlers: LocalHandlers, name: str, payload: str, **options: Any) -> tuple[str, bool]:
     reply = await handlers.invoke(name, payload, "req-1", ARN.format(name), **options)
     return reply.body, reply.function_error
 
@@ -86,7 +84,7 @@ RESULTS = [
     ("infinity", "-Infinity"),
     ("tuple", "[1, 2]"),
     ("named_tuple", '{"x": 1, "y": 2}'),
-    ("int_keys", '{"1": "yes", "null": "none"}'),
+    ("int_keys", '{"1": "one", "false": "no", "null": "none", "2.5": "half"}'),
     ("nested_bytes", '{"b": "bytes"}'),
     ("bytes", '{"raw": true}'),
 ]
