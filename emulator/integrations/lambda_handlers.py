@@ -35,7 +35,9 @@ from emulator.integrations.lambda_sandbox import (
     HandlerError,
     Sandbox,
     dependencies_hint,
+    function_runtime,
     log_stream_name,
+    on_amazon_linux_2023,
     resolve_code,
     worker_environment,
 )
@@ -188,10 +190,7 @@ class LocalHandlers:
                 # the invocation, under the function's Timeout.
                 worker = await asyncio.wait_for(self._take(function), INIT_LIMIT_SECONDS + timeout)
             except TimeoutError:
-                return _error(
-                    "Sandbox.Timedout",
-                    f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds",
-                )
+                return _timeout_error(config, request_id, timeout)
             request = {
                 "requestId": request_id,
                 "payload": payload,
@@ -396,9 +395,7 @@ class LocalHandlers:
             f"Billed Duration: {int(timeout * 1000)} ms\tStatus: timeout",
         ):
             self.logs.line(worker.target, text)
-        return _error(
-            "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
-        )
+        return _timeout_error(function.config, request_id, timeout)
 
     def _retire(self, function: FunctionWorkers, worker: Worker) -> None:
         worker.kill()
@@ -423,6 +420,21 @@ class LocalHandlers:
             function.all.clear()
             function.idle.clear()
         await self.logs.flush()
+
+
+def _timeout_error(config: FunctionConfig, request_id: str, timeout: float) -> LambdaReply:
+    """A function that ran past its Timeout. Amazon Linux 2023 runtimes: ``Sandbox.Timedout``;
+    Amazon Linux 2 runtimes: the message alone (Step Functions: ``Lambda.Unknown``, "Unhandled errors
+    in Lambda are reported as Lambda.Unknown … These include out-of-memory errors and function
+    timeouts", https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html)."""
+    if on_amazon_linux_2023(function_runtime(config)):
+        return _error(
+            "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
+        )
+    now = time.time()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + f".{int(now * 1000) % 1000:03d}Z"
+    message = f"{stamp} {request_id} Task timed out after {timeout:.2f} seconds"
+    return LambdaReply(json.dumps({"errorMessage": message}, separators=(",", ":")), True)
 
 
 def _out_of_memory(request_id: str) -> LambdaReply:

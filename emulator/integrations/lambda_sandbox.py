@@ -125,6 +125,20 @@ def dependencies_hint(code: HandlerCode, message: str) -> str:
     )
 
 
+def function_runtime(config: FunctionConfig) -> str:
+    """The function's runtime identifier: its declared one, else the interpreter's version."""
+    return config.runtime or f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def on_amazon_linux_2023(runtime: str) -> bool:
+    """Whether Lambda runs ``runtime`` on Amazon Linux 2023 (python3.12 and later, per the
+    runtimes table of "Building Lambda functions with Python"), whose platform names a function
+    timeout ``Sandbox.Timedout``; the Amazon Linux 2 runtimes answer a timeout with an error message
+    only, which Step Functions reports as ``Lambda.Unknown``."""
+    major, _, minor = runtime.removeprefix("python").partition(".")
+    return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (3, 12)
+
+
 def log_stream_name(now: float | None = None) -> str:
     """Lambda's stream name: ``yyyy/mm/dd/[$LATEST]<32 hex digits>`` (one per worker)."""
     day = time.strftime("%Y/%m/%d", time.gmtime(time.time() if now is None else now))
@@ -161,7 +175,7 @@ def worker_environment(
         env[f"AWS_ENDPOINT_URL_{service_id}"] = url
     env.update(config.environment)
     memory = config.memory_size_mb or sandbox.memory_mb
-    runtime = config.runtime or f"python{sys.version_info.major}.{sys.version_info.minor}"
+    runtime = function_runtime(config)
     env.update(
         {
             "AWS_REGION": region,

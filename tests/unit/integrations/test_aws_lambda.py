@@ -81,7 +81,30 @@ def test_function_errors_name_the_error_type_and_keep_the_document() -> None:
         '{"errorMessage":"m","errorType":"CustomError","stackTrace":[]}',
     )
     assert function_error(body, legacy=True).cause == body
-    assert function_error("not json", legacy=False).error == "Lambda.Unknown"
+
+
+# A function error whose payload names no errorType (an older runtime's timeout, a payload that is
+# not an error document): Step Functions fails the task with Lambda.Unknown and says why
+# ("Handling errors in Step Functions workflows": Lambda.Unknown; the cause quotes the payload).
+# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '{"errorMessage":"2024-11-26T00:36:39.604Z 5b1c Task timed out after 600.15 seconds"}',
+        "not json",
+        '"a string"',
+        "[]",
+        '{"errorType": 3}',
+    ],
+)
+@pytest.mark.parametrize("legacy", [True, False])
+def test_an_error_payload_without_error_type_is_lambda_unknown(payload: str, legacy: bool) -> None:
+    failure = function_error(payload, legacy=legacy)
+    assert (failure.error, failure.cause) == (
+        "Lambda.Unknown",
+        "The cause could not be determined because Lambda did not return an error type. Returned payload: "
+        + payload,
+    )
 
 
 def test_invoke_output_has_aws_members_and_content_length() -> None:

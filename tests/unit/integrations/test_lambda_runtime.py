@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -94,19 +95,35 @@ async def test_the_worker_has_lambdas_environment_context_and_the_functions_vari
     assert 2000 < remaining <= 3000
 
 
-async def test_the_functions_timeout_ends_it_as_lambda_does(tmp_path: Path) -> None:
+# A function that runs past its Timeout, per runtime generation: Amazon Linux 2023 runtimes
+# (python3.12+) report Sandbox.Timedout ("Troubleshoot invocation issues in Lambda"); Amazon Linux 2
+# ones answer the message alone, which Step Functions reports as Lambda.Unknown ("Handle Lambda
+# service exceptions": function timeouts are Lambda.Unknown).
+# https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
+# https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+@pytest.mark.parametrize("runtime", ["python3.12", "python3.13", "python3.11", "python3.9"])
+async def test_the_functions_timeout_ends_it_as_lambda_does(tmp_path: Path, runtime: str) -> None:
     handlers = handlers_for(
-        tmp_path, "import time\ndef handler(event, context):\n    time.sleep(30)\n", timeout_seconds=0.2
+        tmp_path,
+        "import time\ndef handler(event, context):\n    time.sleep(30)\n",
+        timeout_seconds=0.2,
+        runtime=runtime,
     )
     try:
-        body, error = await invoke(handlers)
+        reply = await handlers.invoke("fn", "{}", "req-1", ARN.format("fn"))
     finally:
         await handlers.close()
-    assert error
-    assert body == {
-        "errorMessage": "RequestId: req-1 Error: Task timed out after 0.20 seconds",
-        "errorType": "Sandbox.Timedout",
-    }
+    assert reply.function_error
+    if runtime in ("python3.12", "python3.13"):
+        assert reply.body == (
+            '{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: req-1 Error: Task timed out after 0.20 '
+            'seconds"}'
+        )
+    else:
+        assert re.fullmatch(
+            r'\{"errorMessage":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z req-1 Task timed out after 0\.20 seconds"\}',
+            reply.body,
+        )
 
 
 async def test_a_response_over_six_megabytes_fails_as_lambda_reports_it(tmp_path: Path) -> None:
