@@ -35,7 +35,6 @@ from emulator.integrations.lambda_sandbox import (
     HandlerError,
     Sandbox,
     dependencies_hint,
-    function_runtime,
     log_stream_name,
     on_amazon_linux_2023,
     resolve_code,
@@ -307,6 +306,7 @@ class LocalHandlers:
             "paths": list(function.code.paths),
             "parent": os.getpid(),
             "traceRoot": "/var/task" if self.sandbox.lambda_paths else None,
+            "escapeNonAscii": not on_amazon_linux_2023(function.config.runtime),
         }
         env = worker_environment(
             self.sandbox, function.config, function.code, function.name, account, region, target.stream
@@ -427,7 +427,7 @@ def _timeout_error(config: FunctionConfig, request_id: str, timeout: float) -> L
     Amazon Linux 2 runtimes: the message alone (Step Functions: ``Lambda.Unknown``, "Unhandled errors
     in Lambda are reported as Lambda.Unknown … These include out-of-memory errors and function
     timeouts", https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html)."""
-    if on_amazon_linux_2023(function_runtime(config)):
+    if on_amazon_linux_2023(config.runtime):
         return _error(
             "Sandbox.Timedout", f"RequestId: {request_id} Error: Task timed out after {timeout:.2f} seconds"
         )

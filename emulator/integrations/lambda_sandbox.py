@@ -130,11 +130,15 @@ def function_runtime(config: FunctionConfig) -> str:
     return config.runtime or f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def on_amazon_linux_2023(runtime: str) -> bool:
+def on_amazon_linux_2023(runtime: str | None) -> bool:
     """Whether Lambda runs ``runtime`` on Amazon Linux 2023 (python3.12 and later, per the
-    runtimes table of "Building Lambda functions with Python"), whose platform names a function
-    timeout ``Sandbox.Timedout``; the Amazon Linux 2 runtimes answer a timeout with an error message
-    only, which Step Functions reports as ``Lambda.Unknown``."""
+    runtimes table of "Building Lambda functions with Python"; a function that declares no runtime
+    is taken as one of today's). Those runtimes write non-ASCII characters as they are in the JSON
+    they answer (the page's "Response format") and their platform names a function timeout
+    ``Sandbox.Timedout``; the Amazon Linux 2 runtimes escape non-ASCII characters and answer a
+    timeout with an error message only, which Step Functions reports as ``Lambda.Unknown``."""
+    if runtime is None:
+        return True
     major, _, minor = runtime.removeprefix("python").partition(".")
     return major.isdigit() and minor.isdigit() and (int(major), int(minor)) >= (3, 12)
 

@@ -402,18 +402,9 @@ class RuntimeFault(Exception):
 
 
 # python3.12 and later runtimes write non-ASCII characters as they are; earlier ones escape them
-# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html, "Response format").
+# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html, "Response format"); the spec
+# says which (``escapeNonAscii``).
 ASCII_ONLY = True
-
-
-def escapes_non_ascii(execution_env: str) -> bool:
-    """Whether the runtime named by ``AWS_EXECUTION_ENV`` (``AWS_Lambda_python3.12``) escapes
-    non-ASCII characters in the JSON it writes."""
-    version = execution_env.removeprefix("AWS_Lambda_python")
-    major, _, minor = version.partition(".")
-    if not (major.isdigit() and minor.isdigit()):
-        return False
-    return (int(major), int(minor)) < (3, 12)
 
 
 def unmarshal(payload: str) -> Any:
@@ -550,7 +541,7 @@ def main(argv: list[str]) -> int:
     global TRACE_ROOT, ASCII_ONLY
     if spec.get("traceRoot"):
         TRACE_ROOT = (spec["taskRoot"], spec["traceRoot"])
-    ASCII_ONLY = escapes_non_ascii(os.environ.get("AWS_EXECUTION_ENV", ""))
+    ASCII_ONLY = bool(spec.get("escapeNonAscii", True))
     return Worker(spec).run(spec["module"], spec["function"])
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.integrations.lambda_handlers import LocalHandlers
-from emulator.integrations.lambda_sandbox import Sandbox
-from emulator.integrations.lambda_worker import escapes_non_ascii, marshal
+from emulator.integrations.lambda_sandbox import Sandbox, on_amazon_linux_2023
+from emulator.integrations.lambda_worker import marshal
 
 CODE = Path(__file__).resolve().parents[3] / "compat_tests" / "handlers" / "behaviours"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
@@ -269,17 +269,21 @@ async def test_the_context_carries_the_invoked_arn_version_and_client_context(
 
 
 # Which runtimes escape non-ASCII characters in their JSON ("Building Lambda functions with
-# Python" → Response format). https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html
+# Python" → Response format; its runtimes table: python3.12+ run on Amazon Linux 2023). A function
+# that declares no runtime is taken as one of today's.
+# https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html
 @pytest.mark.parametrize(
-    ("execution_env", "escapes"),
+    ("runtime", "escapes"),
     [
-        ("AWS_Lambda_python3.9", True),
-        ("AWS_Lambda_python3.11", True),
-        ("AWS_Lambda_python3.12", False),
-        ("AWS_Lambda_python3.13", False),
-        ("AWS_Lambda_python3.14", False),
+        ("python3.9", True),
+        ("python3.10", True),
+        ("python3.11", True),
+        ("python3.12", False),
+        ("python3.13", False),
+        ("python3.14", False),
+        (None, False),
     ],
 )
-def test_runtimes_from_python312_keep_non_ascii_characters(execution_env: str, escapes: bool) -> None:
-    assert escapes_non_ascii(execution_env) is escapes
+def test_runtimes_from_python312_keep_non_ascii_characters(runtime: str | None, escapes: bool) -> None:
+    assert on_amazon_linux_2023(runtime) is not escapes
     assert marshal("é", ascii_only=escapes) == ('"\\u00e9"' if escapes else '"é"').encode()

@@ -101,8 +101,8 @@ async def test_the_worker_has_lambdas_environment_context_and_the_functions_vari
 # service exceptions": function timeouts are Lambda.Unknown).
 # https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
 # https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
-@pytest.mark.parametrize("runtime", ["python3.12", "python3.13", "python3.11", "python3.9"])
-async def test_the_functions_timeout_ends_it_as_lambda_does(tmp_path: Path, runtime: str) -> None:
+@pytest.mark.parametrize("runtime", ["python3.12", "python3.13", None, "python3.11", "python3.9"])
+async def test_the_functions_timeout_ends_it_as_lambda_does(tmp_path: Path, runtime: str | None) -> None:
     handlers = handlers_for(
         tmp_path,
         "import time\ndef handler(event, context):\n    time.sleep(30)\n",
@@ -114,7 +114,7 @@ async def test_the_functions_timeout_ends_it_as_lambda_does(tmp_path: Path, runt
     finally:
         await handlers.close()
     assert reply.function_error
-    if runtime in ("python3.12", "python3.13"):
+    if runtime in ("python3.12", "python3.13", None):
         assert reply.body == (
             '{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: req-1 Error: Task timed out after 0.20 '
             'seconds"}'
