@@ -195,7 +195,7 @@ class LambdaIntegration:
             if invocation_type != "RequestResponse":
                 # Event / DryRun: accepted; an Event still runs, its answer is dropped.
                 if invocation_type == "Event":
-                    await self.local.invoke(function.name, payload, str(uuid.uuid4()), function.arn)
+                    self.local.invoke_event(function.name, payload, str(uuid.uuid4()), function.arn)
                 return LambdaReply(""), version
             # The function sees the ARN as invoked (with its qualifier) and Invoke's ClientContext.
             invoked = f"{function.arn}:{function.qualifier}" if function.qualifier else function.arn

@@ -88,6 +88,7 @@ class LocalHandlers:
         self._functions: dict[tuple[str, str, str], FunctionWorkers] = {}
         self._retired: list[Worker] = []
         self._max_workers = max_workers
+        self._events: set[asyncio.Task[LambdaReply]] = set()  # asynchronous invocations under way
 
     @property
     def timeout_seconds(self) -> float:
@@ -241,6 +242,20 @@ class LocalHandlers:
             else:
                 function.idle.append(worker)
             return reply
+
+    def invoke_event(self, name: str, payload: str, request_id: str, function_arn: str) -> None:
+        """An asynchronous invocation (Invoke's ``InvocationType: Event``): accepted at once, the
+        function runs in the background and its answer is dropped (its errors are in its log)."""
+        if self.functions.find(name) is None:
+            raise KeyError(name)
+        task = asyncio.get_running_loop().create_task(self.invoke(name, payload, request_id, function_arn))
+        self._events.add(task)
+        task.add_done_callback(self._event_done)
+
+    def _event_done(self, task: asyncio.Task[LambdaReply]) -> None:
+        self._events.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("asynchronous invocation failed: %s", task.exception())
 
     def _function(self, name: str, config: FunctionConfig, account: str, region: str) -> FunctionWorkers:
         key = (name, account, region)
@@ -405,6 +420,8 @@ class LocalHandlers:
 
     async def close(self) -> None:
         """Stop every worker (the app's shutdown)."""
+        for task in list(self._events):
+            task.cancel()
         workers = [*self._retired, *(w for function in self._functions.values() for w in function.all)]
         for worker in workers:
             if worker.process.stdin is not None and worker.alive:

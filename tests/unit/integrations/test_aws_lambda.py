@@ -30,6 +30,9 @@ class FakeHandlers:
     def __contains__(self, name: str) -> bool:
         return name == "fn"
 
+    def invoke_event(self, name: str, payload: str, request_id: str, function_arn: str) -> None:
+        self.calls.append((name, payload))
+
     async def invoke(
         self,
         name: str,

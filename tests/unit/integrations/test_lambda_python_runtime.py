@@ -6,6 +6,7 @@ its context. Real worker subprocesses, real handler files (compat_tests/handlers
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from collections.abc import AsyncIterator
@@ -287,3 +288,15 @@ async def test_the_context_carries_the_invoked_arn_version_and_client_context(
 def test_runtimes_from_python312_keep_non_ascii_characters(runtime: str | None, escapes: bool) -> None:
     assert on_amazon_linux_2023(runtime) is not escapes
     assert marshal("é", ascii_only=escapes) == ('"\\u00e9"' if escapes else '"é"').encode()
+
+
+# InvocationType Event: Lambda queues the event and answers at once; the function runs afterwards
+# (Invoke: "Event – Invoke the function asynchronously"). https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+async def test_an_event_invocation_is_accepted_at_once_and_runs_afterwards(
+    python312: LocalHandlers, tmp_path: Path
+) -> None:
+    trace = tmp_path / "ran"
+    python312.invoke_event("echo", json.dumps({"write_to": str(trace)}), "req-async", ARN.format("echo"))
+    assert not trace.exists()  # accepted before the function ran
+    await asyncio.gather(*python312._events)
+    assert trace.read_text() == "req-async"
