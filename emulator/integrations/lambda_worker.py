@@ -225,13 +225,19 @@ def error_document(
 
 def error_log(error_type: str, message: str, trace: list[str]) -> str:
     """The runtime's log record of an error: ``[ERROR] Type: message`` (no colon without a
-    message), then the traceback."""
+    message), then the traceback, each line's indentation in no-break spaces (U+00A0) as the
+    runtime writes it, so that the record stays one log event."""
     line = "[ERROR]"
     if error_type:
         line += " " + error_type
     if message:
         line += (":" if error_type else "") + " " + message
-    return line + "\nTraceback (most recent call last):\n" + "".join(trace)
+    lines = [line, "Traceback (most recent call last):"]
+    for element in trace:
+        for text in element.splitlines():
+            stripped = text.lstrip(" ")
+            lines.append("\u00a0" * (len(text) - len(stripped)) + stripped)
+    return "\n".join(lines) + "\n"
 
 
 def platform_error(error_type: str, message: str) -> bytes:
@@ -490,7 +496,7 @@ def _encode(value: Any, escape: bool) -> Any:
     elif isinstance(value, bytes):
         yield json.dumps(value.decode("utf-8"), ensure_ascii=escape)
     elif isinstance(value, dict) or (isinstance(value, tuple) and callable(getattr(value, "_asdict", None))):
-        members = value if isinstance(value, dict) else value._asdict()
+        members = value if isinstance(value, dict) else value._asdict()  # type: ignore[attr-defined]
         yield "{"
         for index, (key, member) in enumerate(members.items()):
             yield ("" if index == 0 else ", ") + _key(key, escape) + ": "

@@ -300,3 +300,33 @@ async def test_an_event_invocation_is_accepted_at_once_and_runs_afterwards(
     assert not trace.exists()  # accepted before the function ran
     await asyncio.gather(*python312._events)
     assert trace.read_text() == "req-async"
+
+
+# The error as the function's log records it ("AWS Lambda function errors in Python": the runtime
+# logs the error object; the runtime's text format: "[ERROR] Type: message", no colon without a
+# message, then the traceback, indented with no-break spaces so that it stays one log event).
+# https://docs.aws.amazon.com/lambda/latest/dg/python-exceptions.html
+@pytest.mark.parametrize(
+    ("case", "first_line"),
+    [
+        ("raise_builtin", "[ERROR] ValueError: bad value"),
+        ("raise_without_args", "[ERROR] MessageOnly"),
+        (
+            "datetime",
+            "[ERROR] Runtime.MarshalError: Unable to marshal response: Object of type datetime is not "
+            "JSON serializable",
+        ),
+    ],
+)
+async def test_the_log_records_the_error_as_the_runtime_writes_it(
+    python312: LocalHandlers, case: str, first_line: str
+) -> None:
+    reply = await python312.invoke(
+        "results", json.dumps({"case": case}), "req-1", ARN.format("results"), tail=True
+    )
+    assert reply.function_error and reply.log is not None
+    lines = reply.log.splitlines()
+    start = lines.index(first_line)
+    assert lines[start + 1] == "Traceback (most recent call last):"
+    frames = lines[start + 2 : lines.index("END RequestId: req-1")]
+    assert all(line.startswith("\u00a0\u00a0") for line in frames)
