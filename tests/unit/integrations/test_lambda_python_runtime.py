@@ -19,6 +19,7 @@ from emulator.integrations.lambda_functions import FunctionConfig, LocalFunction
 from emulator.integrations.lambda_handlers import LocalHandlers
 from emulator.integrations.lambda_sandbox import Sandbox, on_amazon_linux_2023
 from emulator.integrations.lambda_worker import marshal
+from emulator.language.errors import StatesError
 
 CODE = Path(__file__).resolve().parents[3] / "compat_tests" / "handlers" / "behaviours"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
@@ -330,3 +331,23 @@ async def test_the_log_records_the_error_as_the_runtime_writes_it(
     assert lines[start + 1] == "Traceback (most recent call last):"
     frames = lines[start + 2 : lines.index("END RequestId: req-1")]
     assert all(line.startswith("\u00a0\u00a0") for line in frames)
+
+
+# Lambda failing to run the function at all (its runtime cannot start) is Lambda's own failure, a
+# service exception Step Functions names Lambda.ServiceException ("Handle Lambda service
+# exceptions": ServiceException is one of the transient 500 errors to retry).
+# https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+async def test_a_runtime_that_cannot_start_is_a_lambda_service_exception(tmp_path: Path) -> None:
+    handlers = LocalHandlers(
+        functions("python3.12"), sandbox=Sandbox(python=str(tmp_path / "no-such-python"))
+    )
+    try:
+        with pytest.raises(StatesError) as raised:
+            await handlers.invoke("echo", "{}", "req-1", ARN.format("echo"))
+    finally:
+        await handlers.close()
+    assert raised.value.error == "Lambda.ServiceException"
+    assert raised.value.cause is not None
+    assert "(Service: AWSLambda; Status Code: 500; Error Code: ServiceException; Request ID: req-1" in (
+        raised.value.cause
+    )
