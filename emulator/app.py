@@ -102,6 +102,7 @@ def local_functions_from(settings: Settings) -> LocalFunctions:
         environment = {str(k): str(v) for k, v in dict(options.get("environment") or {}).items()}  # type: ignore[call-overload]
         environment.update(settings.lambda_environment.get(name, {}))
         timeout, memory = options.get("timeout"), options.get("memory")
+        reserved = options.get("reservedConcurrency")
         functions.put(
             FunctionConfig(
                 name,
@@ -111,6 +112,7 @@ def local_functions_from(settings: Settings) -> LocalFunctions:
                 timeout_seconds=float(timeout) if isinstance(timeout, int | float) else None,
                 memory_size_mb=int(memory) if isinstance(memory, int) else None,
                 runtime=str(options["runtime"]) if options.get("runtime") else None,
+                reserved_concurrency=reserved if isinstance(reserved, int) else None,
                 source="file" if options else "cli",
             )
         )

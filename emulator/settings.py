@@ -211,8 +211,8 @@ def parse_handler_mapping(text: str) -> dict[str, str]:
 
 def load_handler_file(path: str) -> dict[str, str]:
     """A JSON object ``{"name": "module:function"}`` (or ``{"name": {"handler": …, "environment":
-    {…}, "timeout": 3, "memory": 256, "codeDir": "…", "runtime": "python3.12"}}``) or ``name=target``
-    lines."""
+    {…}, "timeout": 3, "memory": 256, "codeDir": "…", "runtime": "python3.12",
+    "reservedConcurrency": 1}}``) or ``name=target`` lines."""
     text = Path(path).read_text()
     if text.lstrip().startswith("{"):
         loaded = json.loads(text)

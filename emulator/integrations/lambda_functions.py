@@ -25,6 +25,9 @@ class FunctionConfig:
     timeout_seconds: float | None = None  # Lambda's Timeout (None: not given)
     memory_size_mb: int | None = None  # Lambda's MemorySize (None: not given)
     runtime: str | None = None  # e.g. ``python3.12``
+    # Lambda's reserved concurrency (ReservedConcurrentExecutions): at most this many invocations
+    # at once, more are throttled (TooManyRequestsException); 0 throttles every one. None: unset.
+    reserved_concurrency: int | None = None
     source: str = "cli"  # where it was declared (a file path, ``cli``, ``api``), for messages
 
     @property

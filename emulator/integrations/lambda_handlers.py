@@ -157,6 +157,15 @@ class LocalHandlers:
                 f"{error} (Service: AWSLambda; Status Code: 502; Error Code: InvalidRuntimeException; "
                 f"Request ID: {request_id}; Proxy: null)",
             ) from None
+        reserved = config.reserved_concurrency
+        if reserved is not None and function.in_flight >= reserved:
+            # Lambda refuses an invocation past the function's reserved concurrency.
+            raise StatesError(
+                "Lambda.TooManyRequestsException",
+                f"Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException; "
+                f"Request ID: {request_id}; Proxy: null)",
+            )
+        function.in_flight += 1
         try:
             return await self._invoke(
                 function, config, payload, request_id, function_arn, tail, version, client_context
@@ -168,6 +177,8 @@ class LocalHandlers:
                 f"Lambda could not start the function's runtime: {error} (Service: AWSLambda; Status Code: 500; "
                 f"Error Code: ServiceException; Request ID: {request_id}; Proxy: null)",
             ) from None
+        finally:
+            function.in_flight -= 1
 
     async def _invoke(
         self,

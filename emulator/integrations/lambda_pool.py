@@ -65,6 +65,7 @@ class FunctionWorkers:
         self.slots = asyncio.Semaphore(max_workers)
         self.all: set[Worker] = set()
         self.generation = 0
+        self.in_flight = 0  # invocations under way (reserved concurrency counts them)
         # Set while start-up warms this function's first worker.
         self.warming: asyncio.Future[None] | None = None
         # Source files the workers loaded from the function's folder: path -> (mtime_ns, size).

@@ -70,6 +70,7 @@ async def function(
     variables = (properties.get("Environment") or {}).get("Variables") or {}
     timeout = properties.get("Timeout")
     memory = properties.get("MemorySize")
+    reserved = properties.get("ReservedConcurrentExecutions")
     put_local_function(
         load.env,
         FunctionConfig(
@@ -80,6 +81,7 @@ async def function(
             timeout_seconds=float(timeout) if timeout is not None else None,
             memory_size_mb=int(memory) if memory is not None else None,
             runtime=runtime or None,
+            reserved_concurrency=int(reserved) if reserved is not None else None,
             source=load.file,
         ),
     )

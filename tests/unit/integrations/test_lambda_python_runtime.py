@@ -351,3 +351,40 @@ async def test_a_runtime_that_cannot_start_is_a_lambda_service_exception(tmp_pat
     assert "(Service: AWSLambda; Status Code: 500; Error Code: ServiceException; Request ID: req-1" in (
         raised.value.cause
     )
+
+
+# Reserved concurrency: Lambda throttles an invocation past the function's reserved concurrency
+# (Invoke: TooManyRequestsException, 429); Step Functions names it Lambda.TooManyRequestsException
+# ("Handle Lambda service exceptions": "When Lambda hits the maximum number of invocations, the error
+# is Lambda.TooManyRequestsException"). 0 throttles every invocation.
+# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+# https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+async def test_past_its_reserved_concurrency_a_function_is_throttled(tmp_path: Path) -> None:
+    trace = tmp_path / "ran"
+    handlers = LocalHandlers(
+        LocalFunctions(
+            [
+                FunctionConfig("closed", "echo.handler", code_dir=str(CODE), reserved_concurrency=0),
+                FunctionConfig("single", "echo.handler", code_dir=str(CODE), reserved_concurrency=1),
+            ]
+        )
+    )
+    try:
+        with pytest.raises(StatesError) as throttled:
+            await handlers.invoke(
+                "closed", json.dumps({"write_to": str(trace)}), "req-1", ARN.format("closed")
+            )
+        assert not trace.exists()  # the function never ran
+        first = asyncio.ensure_future(handlers.invoke("single", "{}", "req-2", ARN.format("single")))
+        await asyncio.sleep(0)  # the first invocation is under way
+        with pytest.raises(StatesError) as second:
+            await handlers.invoke("single", "{}", "req-3", ARN.format("single"))
+        assert not (await first).function_error
+        assert not (await handlers.invoke("single", "{}", "req-4", ARN.format("single"))).function_error
+    finally:
+        await handlers.close()
+    assert (throttled.value.error, second.value.error) == ("Lambda.TooManyRequestsException",) * 2
+    assert throttled.value.cause == (
+        "Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException; "
+        "Request ID: req-1; Proxy: null)"
+    )

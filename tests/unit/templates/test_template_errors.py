@@ -259,6 +259,7 @@ def test_a_python_function_is_registered_with_its_configuration(tmp_path: Path) 
       Code: src
       Timeout: 9
       MemorySize: 256
+      ReservedConcurrentExecutions: 2
       Environment: {Variables: {STAGE: dev, RETRIES: 3, ON: true}}
 """
     )
@@ -273,9 +274,10 @@ def test_a_python_function_is_registered_with_its_configuration(tmp_path: Path) 
         "python3.12",
     )
     assert dict(config.environment) == {"STAGE": "dev", "RETRIES": "3", "ON": "true"}
-    assert (config.timeout_seconds, config.memory_size_mb, config.source) == (
+    assert (config.timeout_seconds, config.memory_size_mb, config.reserved_concurrency, config.source) == (
         9.0,
         256,
+        2,
         str(tmp_path / "template.yaml"),
     )
     assert {item.logical_id: item for item in report.stacks[0].resources}["Fn"].physical_id.endswith(
