@@ -48,8 +48,16 @@ RESULTS = {
 }
 
 
+async def _coroutine():
+    return "never awaited"
+
+
 def handler(event, context):
     case = event["case"]
+    if case == "coroutine":  # an async function's result: Lambda's Python runtime does not await it
+        result = _coroutine()
+        result.close()
+        return result
     if case == "raise_builtin":
         raise ValueError("bad value")
     if case == "raise_custom":

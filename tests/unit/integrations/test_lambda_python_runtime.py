@@ -110,6 +110,7 @@ UNMARSHALLABLE = [
     ("datetime", "Object of type datetime is not JSON serializable"),
     ("set", "Object of type set is not JSON serializable"),
     ("bytearray", "Object of type bytearray is not JSON serializable"),
+    ("coroutine", "Object of type coroutine is not JSON serializable"),
 ]
 
 
