@@ -27,7 +27,7 @@ from emulator.language.states.map_state import (
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.task_state import TaskState
-from emulator.language.states.wait_state import WaitState
+from emulator.language.states.wait_state import WaitState, wait_seconds
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
@@ -230,10 +230,11 @@ class InspectingDataFlow(DataFlow):
     def wait_seconds(
         self, state: WaitState, value: Json, context: Mapping[str, Json], chain: Chain, now: float
     ) -> tuple[float, Json]:
-        seconds, effective = super().wait_seconds(state, value, context, chain, now)
         if not state.common.is_jsonata:
-            self.inspection.note("afterInputPath", effective)
-        return seconds, effective
+            # InputPath applies before SecondsPath / TimestampPath: a failing path still shows it
+            effective = self.note_input_path(state.common, value, context, chain)
+            return wait_seconds(state, effective, context, now, chain.variables), effective
+        return super().wait_seconds(state, value, context, chain, now)
 
     def effective_input(
         self, common: StateCommon, value: Json, context: Mapping[str, Json], chain: Chain

@@ -105,6 +105,14 @@ def _json_member(request: dict[str, Any], key: str) -> str | None:
     return str(text)
 
 
+def _json_object_member(request: dict[str, Any], key: str) -> str | None:
+    """``context`` ("a valid Context object") and ``variables`` ("JSON object literal"): JSON objects."""
+    text = _json_member(request, key)
+    if text is not None and not isinstance(from_json_text(text), dict):
+        raise ValidationException(f"Invalid {key}: '{key} must be a JSON object'")
+    return text
+
+
 def _mock(request: dict[str, Any]) -> TestStateMock | None:
     mock = request.get("mock")
     if mock is None:
@@ -119,7 +127,10 @@ def _mock(request: dict[str, Any]) -> TestStateMock | None:
         except ValueError as error:
             raise ValidationException(f"The mock result is not valid JSON: {error}")
         return TestStateMock(result=result)
-    return TestStateMock(error=error_output.get("error"), cause=error_output.get("cause"))
+    if error_output.get("error") is None:
+        # MockErrorOutput.error: "This field is required if mock.errorOutput is specified."
+        raise ValidationException("mock.errorOutput.error is required when mock.errorOutput is specified")
+    return TestStateMock(error=error_output["error"], cause=error_output.get("cause"))
 
 
 # States TestState runs only with a mock (AWS: "TestState only supports the following when a mock is
@@ -175,6 +186,41 @@ def _check_mock_use(state: Any, request: dict[str, Any], mock: TestStateMock | N
         )
 
 
+def _check_configuration(state: Any, raw: dict[str, Any]) -> None:
+    """TestStateConfiguration members name what only some states have (API_TestStateConfiguration):
+    ``errorCausedByState`` a state inside the Map / Parallel under test, ``mapIterationFailureCount``
+    a Map's iterations, ``mapItemReaderData`` what a Distributed Map's ItemReader reads."""
+    kind = state.common.type
+    caused_by = raw.get("errorCausedByState")
+    if caused_by is not None:
+        if kind not in ("Map", "Parallel"):
+            raise ValidationException(
+                f"stateConfiguration.errorCausedByState can only be specified for Map or Parallel states; "
+                f"the state under test is a {kind} state"
+            )
+        if not _contains_state(state, caused_by):
+            raise ValidationException(
+                f"stateConfiguration.errorCausedByState: state '{caused_by}' does not exist in the {kind} state"
+            )
+    if raw.get("mapIterationFailureCount") is not None and kind != "Map":
+        raise ValidationException(
+            f"stateConfiguration.mapIterationFailureCount can only be specified for Map states; "
+            f"the state under test is a {kind} state"
+        )
+    if raw.get("mapItemReaderData") is not None:
+        distributed = getattr(state, "distributed", None) if kind == "Map" else None
+        if distributed is None or distributed.item_reader is None:
+            raise ValidationException(
+                "stateConfiguration.mapItemReaderData can only be specified for a Map state with an ItemReader"
+            )
+
+
+def _contains_state(state: Any, name: str) -> bool:
+    from emulator.language.parse.definition import nested_machines
+
+    return any(_find_state(machine, name) is not None for machine in nested_machines(state))
+
+
 def _configuration(request: dict[str, Any]) -> StateConfiguration:
     raw = request.get("stateConfiguration") or {}
     return StateConfiguration(
@@ -197,11 +243,16 @@ async def test_state(
     if request.get("revealSecrets") and level != TRACE:
         raise ValidationException("revealSecrets can only be set to true when inspectionLevel is TRACE")
     input_text = _json_member(request, "input")
-    context_text = _json_member(request, "context")
-    variables_text = _json_member(request, "variables")
+    context_text = _json_object_member(request, "context")
+    variables_text = _json_object_member(request, "variables")
     state = _compile_state(document, text, request.get("stateName"))
     mock = _mock(request)
     _check_mock_use(state, request, mock)
+    if mock is None and not request.get("roleArn") and state.common.type == "Task":
+        # "When you specify a mock, specifying the role becomes optional" (test-state-isolation):
+        # a Task without a mock calls its resource with the role
+        raise ValidationException("roleArn must be specified when testing a Task state without a mock")
+    _check_configuration(state, request.get("stateConfiguration") or {})
     variables = from_json_text(variables_text) if variables_text is not None else None
     case = TestStateCase(
         state=state,
