@@ -10,6 +10,7 @@ from emulator.language.errors import DefinitionError
 from emulator.language.validate import invalid_definition_message
 from emulator.model.jsontext import from_json_text
 from emulator.runtime.test_state import (
+    CONTEXT_STATE_NAME,
     INFO,
     TRACE,
     StateConfiguration,
@@ -77,6 +78,7 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
     if state_name is not None:
         # AWS: "If this field is specified, the definition must contain a fully-formed state machine definition."
         raise ValidationException("stateName can only be specified with a complete state machine definition")
+    _validate_lone_state(document)
     if "Type" not in document:
         raise InvalidDefinition(
             "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [Type]'"
@@ -90,6 +92,20 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
         return parser("StateName", document, "", document.get("QueryLanguage", "JSONPath"))
     except DefinitionError as error:
         raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
+
+
+def _validate_lone_state(document: dict[str, Any]) -> None:
+    """A lone state is checked as CreateStateMachine checks a state (fields, types, paths, JSONata);
+    its ``Next`` / ``Default`` targets are not (there is no machine for them to name)."""
+    from emulator.language.validate import errors_of
+    from emulator.language.validate.context import JSONATA, QUERY_LANGUAGES, Checker
+    from emulator.language.validate.states import check_state
+
+    checker = Checker(query_language=JSONATA if document.get("QueryLanguage") == JSONATA else QUERY_LANGUAGES[0])
+    check_state(checker, CONTEXT_STATE_NAME, document, "/")
+    errors = errors_of(checker.diagnostics)
+    if errors:
+        raise InvalidDefinition(invalid_definition_message(errors))
 
 
 def _json_member(request: dict[str, Any], key: str) -> str | None:
