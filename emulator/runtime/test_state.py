@@ -342,4 +342,3 @@ def _catcher_index(catchers: tuple[Catcher, ...], failure: StatesError) -> int |
         if error_matches(catcher.error_equals, failure.error):
             return index
     return None
-

@@ -101,7 +101,9 @@ def _validate_lone_state(document: dict[str, Any]) -> None:
     from emulator.language.validate.context import JSONATA, QUERY_LANGUAGES, Checker
     from emulator.language.validate.states import check_state
 
-    checker = Checker(query_language=JSONATA if document.get("QueryLanguage") == JSONATA else QUERY_LANGUAGES[0])
+    checker = Checker(
+        query_language=JSONATA if document.get("QueryLanguage") == JSONATA else QUERY_LANGUAGES[0]
+    )
     check_state(checker, CONTEXT_STATE_NAME, document, "/")
     errors = errors_of(checker.diagnostics)
     if errors:
