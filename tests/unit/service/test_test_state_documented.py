@@ -698,3 +698,76 @@ async def test_field_validation_modes(mode: str | None, result: Any, accepted: b
 async def test_a_mocked_error_is_not_validated_against_the_api_model() -> None:
     answer = await call(START_EXECUTION, mock=failing("SFN.ExecutionAlreadyExistsException"))
     assert (answer["status"], answer["error"]) == ("FAILED", "SFN.ExecutionAlreadyExistsException")
+
+
+# --- Map items from the context object or an ItemReader ------------------------------------------
+# input-output-contextobject.html (a given context stands for the whole context object) and
+# API_TestStateConfiguration.html (mapItemReaderData: "The data read by ItemReader in Distributed Map
+# states as found in its original source": a Map with an ItemReader reads no items from its input).
+
+GIVEN_CONTEXT = {"Execution": {"Name": "run", "Input": {"values": ["a", "b"]}}}
+
+
+@pytest.mark.parametrize(
+    ("items_path", "status", "cause"),
+    [
+        ("$$.Execution.Input.values", "SUCCEEDED", None),
+        ("$$.Execution.Name", "FAILED", 'Reference path "$.Execution.Name" must point to array.'),
+        ("$$.Execution.Input", "FAILED", 'Reference path "$.Execution.Input" must point to array.'),
+        ("$$.Task.Token", "FAILED", 'Reference path "$.Task.Token" must point to array.'),
+    ],
+)
+async def test_items_path_into_a_given_context(items_path: str, status: str, cause: str | None) -> None:
+    definition = {
+        **INLINE_MAP,
+        "ItemsPath": items_path,
+        "ItemSelector": {
+            "index.$": "$$.Map.Item.Index",
+            "value.$": "$$.Map.Item.Value",
+            "run.$": "$$.Execution.Name",
+        },
+    }
+    answer = await call(
+        definition, input=[0], inspectionLevel="DEBUG", context=GIVEN_CONTEXT, mock=mocked([1, 2])
+    )
+    assert (answer["status"], answer.get("cause")) == (status, cause)
+    if status == "SUCCEEDED":
+        data = answer["inspectionData"]
+        assert json.loads(data["afterItemsPath"]) == ["a", "b"]
+        assert json.loads(data["afterItemSelector"]) == [
+            {"index": 0, "value": "a", "run": "run"},
+            {"index": 1, "value": "b", "run": "run"},
+        ]
+
+
+@pytest.mark.parametrize("language", ["JSONPath", "JSONata"])
+async def test_a_map_with_an_item_reader_reads_no_items_from_its_input(language: str) -> None:
+    reader: dict[str, Any] = {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "JSON"},
+    }
+    reader["Arguments" if language == "JSONata" else "Parameters"] = {"Bucket": "b", "Key": "k"}
+    definition = {
+        "QueryLanguage": language,
+        "Type": "Map",
+        "ItemReader": reader,
+        "ItemSelector": {"fixed": 1},
+        "ItemProcessor": DISTRIBUTED,
+        "ToleratedFailureCount": 1,
+        "End": True,
+    }
+    answer = await call(definition, input={"not": "an array"}, inspectionLevel="DEBUG", mock=mocked([7]))
+    assert (answer["status"], json.loads(answer["output"])) == ("SUCCEEDED", [7])
+    assert "afterItemSelector" not in answer["inspectionData"]
+    read = await call(
+        definition,
+        input={"not": "an array"},
+        inspectionLevel="DEBUG",
+        mock=mocked([7]),
+        stateConfiguration={"mapItemReaderData": "[10, 20]"},
+    )
+    assert json.loads(read["inspectionData"]["afterItemSelector"]) == [{"fixed": 1}, {"fixed": 1}]
+    exceeded = await call(
+        definition, mock=mocked([7]), stateConfiguration={"mapIterationFailureCount": 2}, input={}
+    )
+    assert (exceeded["status"], exceeded["error"]) == ("FAILED", "States.ExceedToleratedFailureThreshold")
