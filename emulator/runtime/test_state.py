@@ -40,6 +40,7 @@ from emulator.model.types import Json, JsonObject
 from emulator.runtime.context import iso_timestamp
 from emulator.runtime.engine import Engine
 from emulator.runtime.executor import Executor, catchers_of, retriers_of
+from emulator.runtime.failures import TimedOut
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
 from emulator.runtime.test_state_inspection import (
@@ -58,6 +59,9 @@ TRACE = "TRACE"
 
 # The name AWS gives the state under test in its context object ($$.State.Name).
 CONTEXT_STATE_NAME = "StateName"
+# "The TestState API can run for up to five minutes. If the execution of a state exceeds this
+# duration, it fails with the States.Timeout error." (API_TestState)
+RUN_LIMIT_SECONDS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +260,7 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
     state = case.state
     context = _context_object(case, state, input_value, now, texts)
     run = _throwaway_run(case, state, now, engine)
+    run.deadline = now + RUN_LIMIT_SECONDS
     inspection.note("input", input_value)
     response: JsonObject = {}
     chain = Chain(0, dict(case.variables or {}))
@@ -266,6 +271,10 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
         except StatesError as failure:
             decision.decide(retriers_of(state), failure)
             raise
+    except TimedOut:
+        # the API's own limit, not the state's: no retrier or catcher handles it
+        response["error"] = ErrorName.TIMEOUT
+        response["status"] = "FAILED"
     except _Retriable as retriable:
         # an Integer in the API (InspectionErrorDetails): whole seconds of the back-off
         inspection.error_details["retryBackoffIntervalSeconds"] = int(retriable.delay)

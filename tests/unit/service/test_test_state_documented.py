@@ -7,6 +7,7 @@ query language are in ``test_test_state_inspection.py``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 from dataclasses import dataclass, field
@@ -771,3 +772,46 @@ async def test_a_map_with_an_item_reader_reads_no_items_from_its_input(language:
         definition, mock=mocked([7]), stateConfiguration={"mapIterationFailureCount": 2}, input={}
     )
     assert (exceeded["status"], exceeded["error"]) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+
+
+# --- the five-minute limit --------------------------------------------------------------------------
+# API_TestState.html: "The TestState API can run for up to five minutes. If the execution of a state
+# exceeds this duration, it fails with the States.Timeout error."
+
+
+async def test_a_state_running_past_five_minutes_fails_with_states_timeout() -> None:
+    from emulator.runtime.virtual_clock import VirtualClock
+    from tests.fakes import StubIntegration
+
+    started = asyncio.Event()
+
+    async def hang(invocation: Any) -> Any:
+        started.set()
+        await asyncio.Future()
+
+    clock = VirtualClock(start=1_700_000_000.0)
+    integrations = IntegrationRegistry()
+    integrations.register("sqs", StubIntegration(hang))
+    env = ServiceEnvironment(
+        settings=Settings(),
+        store=MemoryStore(),
+        clock=clock,
+        engine=Engine(clock, integrations, random.Random(7)),
+        rng=random.Random(7),
+    )
+    definition = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"QueueUrl": "q", "MessageBody": "m"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+        "End": True,
+    }
+    request = {"definition": json.dumps(definition), "roleArn": ROLE, "inspectionLevel": "DEBUG"}
+    answer = asyncio.ensure_future(run_test_state(env, CONTEXT, request))
+    await started.wait()
+    await clock.advance(299)
+    assert not answer.done()
+    await clock.advance(1)
+    result = await asyncio.wait_for(answer, 5)  # (bounded only should the limit not fire)
+    assert (result["status"], result["error"]) == ("FAILED", "States.Timeout")
+    assert "nextState" not in result
