@@ -19,6 +19,7 @@ from emulator.runtime.test_state import (
     run_test_state,
 )
 from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.service.request_rules import check_role_arn
 
 if TYPE_CHECKING:
     from emulator.language.parse.definition import Definition
@@ -260,6 +261,8 @@ async def test_state(
         raise ValidationException(f"Invalid inspectionLevel: {level}")
     if request.get("revealSecrets") and level != TRACE:
         raise ValidationException("revealSecrets can only be set to true when inspectionLevel is TRACE")
+    if request.get("roleArn") is not None:
+        check_role_arn(request["roleArn"])  # TestState's InvalidArn, as CreateStateMachine words it
     input_text = _json_member(request, "input")
     context_text = _json_object_member(request, "context")
     variables_text = _json_object_member(request, "variables")

@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 
-from emulator.errors import ApiError, InvalidDefinition, InvalidExecutionInput, ValidationException
+from emulator.errors import (
+    ApiError,
+    InvalidArn,
+    InvalidDefinition,
+    InvalidExecutionInput,
+    ValidationException,
+)
 from emulator.integrations.registry import IntegrationRegistry
 from emulator.runtime.engine import Engine
 from emulator.service.environment import ServiceEnvironment
@@ -74,7 +80,7 @@ def failing(error: str, cause: str = "why") -> dict[str, Any]:
 # Task, Map, or Parallel states"; context: "may only be specified if a mock is specified"; "TestState
 # only supports the following when a mock is specified: Activity tasks, .sync or .waitForTaskToken
 # service integration patterns, Parallel, or Map states"; revealSecrets needs TRACE; errors
-# InvalidDefinition / InvalidExecutionInput / ValidationException),
+# InvalidArn / InvalidDefinition / InvalidExecutionInput / ValidationException),
 # https://docs.aws.amazon.com/step-functions/latest/apireference/API_MockInput.html and
 # API_MockErrorOutput.html ("error ... is required if mock.errorOutput is specified"),
 # https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestStateConfiguration.html
@@ -203,6 +209,14 @@ REJECTIONS = [
         "context",
     ),
     Rejection("an unmocked Task without roleArn", TASK, {}, ValidationException, "roleArn"),
+    Rejection("a roleArn that is no ARN", PASS, {"roleArn": "role"}, InvalidArn, "Invalid Role Arn"),
+    Rejection(
+        "a roleArn that is no IAM role",
+        PASS,
+        {"roleArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m"},
+        InvalidArn,
+        "Invalid Role Arn",
+    ),
     Rejection(
         "errorCausedByState for a Task",
         TASK,
