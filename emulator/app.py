@@ -193,6 +193,7 @@ def wire_task_integrations(
 ) -> None:
     """Callbacks, activities, Lambda and nested executions. Task deadlines and heartbeats run on
     real time (times ``timeout_scale``), never on the Wait-state clock."""
+    from emulator.integrations.apigateway import ApiGatewayIntegration
     from emulator.integrations.aws_lambda import LambdaIntegration
     from emulator.integrations.http import HttpIntegration
     from emulator.integrations.lambda_handlers import LocalHandlers
@@ -232,6 +233,7 @@ def wire_task_integrations(
     registry.register(LAMBDA_FUNCTION, lambda_integration)
     registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))
     registry.register("http", HttpIntegration())
+    registry.register("apigateway", ApiGatewayIntegration(clients, lambda_integration))
 
 
 def lambda_sandbox(settings: Settings) -> Any:

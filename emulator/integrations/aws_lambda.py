@@ -178,6 +178,15 @@ class LambdaIntegration:
         log = (reply.log or "") if tail else None
         return invoke_output(reply.body, status, version, str(uuid.uuid4()), log)
 
+    async def call_function(self, invocation: TaskInvocation, function_arn: str, payload: str) -> LambdaReply:
+        """Invoke ``function_arn`` synchronously for another integration (API Gateway's Lambda
+        integrations); the function's answer, a function error included, is the caller's to judge."""
+        region = invocation.resource.region or invocation.region
+        reply, _version = await self._call(
+            invocation, parse_function(function_arn, region, invocation.account), payload, "RequestResponse"
+        )
+        return reply
+
     async def _call(
         self,
         invocation: TaskInvocation,
