@@ -18,6 +18,7 @@ Patterns: request-response and ``.waitForTaskToken``. An action the backend lack
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -51,6 +52,23 @@ SERVICE_NAMES = {
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
+def botocore_service(sdk_name: str) -> str:
+    """botocore's name of the service an ``aws-sdk:<name>`` resource names: the table above, else
+    the botocore service whose name without dashes it is (``acmpca`` -> ``acm-pca``)."""
+    named = SERVICE_NAMES.get(sdk_name)
+    if named is not None:
+        return named
+    return _dashless_services().get(sdk_name.lower(), sdk_name)
+
+
+@functools.lru_cache(maxsize=1)
+def _dashless_services() -> dict[str, str]:
+    import botocore.session
+
+    names = botocore.session.get_session().get_available_services()
+    return {name.replace("-", "").lower(): name for name in names}
+
+
 def error_prefix(service_id: str) -> str:
     """The SDK v2 client name from a model's ``serviceId`` (``DynamoDB`` → ``DynamoDb``, ``SFN`` → ``Sfn``)."""
     words = _WORD.findall(service_id.replace("-", " "))
@@ -67,7 +85,7 @@ class AwsSdkIntegration:
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
         sdk_name = resource.resource_type.removeprefix("aws-sdk:")
-        service = SERVICE_NAMES.get(sdk_name, sdk_name)
+        service = botocore_service(sdk_name)
         model = await self._model(service)
         if model is None:
             raise StatesError(
