@@ -198,7 +198,7 @@ def wire_task_integrations(
     from emulator.integrations.http import HttpIntegration
     from emulator.integrations.lambda_handlers import LocalHandlers
     from emulator.integrations.lambda_logs import FunctionLogs
-    from emulator.integrations.registry import ACTIVITY, LAMBDA_FUNCTION
+    from emulator.integrations.registry import ACTIVITY, AWS_SDK, LAMBDA_FUNCTION
     from emulator.integrations.stepfunctions import StepFunctionsIntegration
     from emulator.runtime.activities import ActivityIntegration
     from emulator.service.nested_executions import ControlPlaneStarter
@@ -234,6 +234,9 @@ def wire_task_integrations(
     registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))
     registry.register("http", HttpIntegration())
     registry.register("apigateway", ApiGatewayIntegration(clients, lambda_integration))
+    sdk = registry.named(AWS_SDK)
+    if sdk is not None:
+        sdk.functions = lambda_integration  # type: ignore[attr-defined]  # aws-sdk:lambda:invoke of local handlers
 
 
 def lambda_sandbox(settings: Settings) -> Any:

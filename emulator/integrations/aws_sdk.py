@@ -24,6 +24,7 @@ import re
 import uuid
 from typing import Any
 
+from emulator.integrations import service_rules
 from emulator.integrations.clients import AwsClients, ServiceError, json_safe
 from emulator.integrations.registry import TaskInvocation
 from emulator.integrations.request_validation import check_call
@@ -81,6 +82,33 @@ class AwsSdkIntegration:
     def __init__(self, clients: AwsClients) -> None:
         self.clients = clients
         self._models: dict[str, Any] = {}
+        # The Lambda integration (aws_lambda.LambdaIntegration), so that ``lambda:invoke`` reaches
+        # local handlers as the optimized integration does; the composition root sets it.
+        self.functions: Any = None
+
+    async def _local_invoke(self, invocation: TaskInvocation, request: dict[str, Any]) -> Json | None:
+        """Lambda's Invoke answer for a function a local handler serves (None: not a local one)."""
+        name = request.get("FunctionName")
+        region = invocation.resource.region or invocation.region
+        if self.functions is None or not isinstance(name, str):
+            return None
+        if not self.functions.is_local(name, region, invocation.account):
+            return None
+        invocation_type = str(request.get("InvocationType") or "RequestResponse")
+        tail = request.get("LogType") == "Tail" and invocation_type == "RequestResponse"
+        payload = request.get("Payload")
+        text = payload.decode() if isinstance(payload, bytes) else str(payload or "")
+        reply, version = await self.functions.invoke_local(invocation, name, text, invocation_type, tail)
+        output: dict[str, Json] = {"StatusCode": {"Event": 202, "DryRun": 204}.get(invocation_type, 200)}
+        if reply.function_error:
+            output["FunctionError"] = "Unhandled"
+        if tail:
+            from emulator.integrations.aws_lambda import log_result
+
+            output["LogResult"] = log_result(reply.log or "")
+        output["ExecutedVersion"] = version
+        output["Payload"] = reply.body
+        return output
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
@@ -103,12 +131,15 @@ class AwsSdkIntegration:
         request = _to_model(parameters, operation.input_shape)
         if service == "s3":
             _s3_request_defaults(operation.name, request)
-        check = _REQUEST_CHECKS.get((service, operation.name))
-        rejected = check(request) if check is not None else None
+        rejected = service_rules.refused(service, operation.name, request)
         if rejected is None:
             rejected = check_call(model, service, operation.name, request)
         if rejected is not None:
             raise sdk_failure(prefix, rejected, service)
+        if service == "lambda" and operation.name == "Invoke":
+            local = await self._local_invoke(invocation, request)
+            if local is not None:
+                return local
         try:
             response = await self.clients.call(
                 service,
@@ -118,7 +149,8 @@ class AwsSdkIntegration:
                 region=resource.region or invocation.region,
             )
         except ServiceError as error:
-            raise sdk_failure(prefix, error, service) from None
+            corrected = service_rules.corrected(service, operation.name, error)
+            raise sdk_failure(prefix, corrected, service) from None
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)
@@ -150,27 +182,6 @@ def sdk_failure(prefix: str, error: ServiceError, service: str) -> StatesError:
         details += f", Extended Request ID: {error.extended_request_id or uuid.uuid4().hex}"
     return StatesError(f"{prefix}.{exception}", f"{error.message} ({details}) (SDK Attempt Count: 1)")
 
-
-_SECRET_NAME = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
-
-
-def _check_secret_name(request: dict[str, Any]) -> ServiceError | None:
-    """Secrets Manager takes names of ASCII letters, digits and ``/_+=.@-``; the backend takes any."""
-    name = request.get("Name")
-    if isinstance(name, str) and not _SECRET_NAME.fullmatch(name):
-        return ServiceError(
-            "secretsmanager",
-            "ValidationException",
-            "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: "
-            "-/_+=.@!",
-            400,
-            str(uuid.uuid4()),
-        )
-    return None
-
-
-# Requests AWS rejects that the local backend accepts: (service, operation) -> the service's error.
-_REQUEST_CHECKS = {("secretsmanager", "CreateSecret"): _check_secret_name}
 
 _S3_OBJECT_OPERATIONS = {"PutObject", "GetObject", "HeadObject", "CopyObject", "CompleteMultipartUpload"}
 

@@ -1,0 +1,122 @@
+"""Requests a service refuses that the in-process backend (moto) accepts, and answers of the backend
+that say something other than the service: corrected here for optimized and AWS SDK integrations
+alike (``refused`` before the call, ``corrected`` on the error after it). Generic model constraints
+(required members, lengths, patterns, enums) are ``request_validation.py``'s; these are the rules a
+service states in its API reference beyond its model.
+
+| service / operation          | moto                                | AWS                                               |
+|------------------------------|-------------------------------------|---------------------------------------------------|
+| SNS Publish, TopicArn not an | a Python unpacking error as message | ``InvalidParameter``: ``Invalid parameter:        |
+| SNS topic ARN                |                                     | TopicArn``                                        |
+| SNS Publish, empty Message   | accepted                            | ``InvalidParameter``: ``Invalid parameter: Empty  |
+|                              |                                     | message``                                         |
+| SNS Publish to a missing     | ``NotFound``: ``Endpoint does not   | ``NotFound``: ``Topic does not exist``            |
+| topic                        | exist``                             |                                                   |
+| DynamoDB PutItem/DeleteItem  | ``Return values set to invalid      | ``ReturnValues can only be ALL_OLD or NONE``      |
+| ReturnValues ALL_NEW …       | value``                             |                                                   |
+| JSON-protocol services       | some errors with other statuses     | the status the model gives the error, else 400    |
+|                              | (Secrets Manager: 404)              |                                                   |
+| Secrets Manager CreateSecret | any name                            | ``ValidationException`` for names outside         |
+|                              |                                     | ``[A-Za-z0-9/_+=.@-]``                            |
+
+Pages: SNS Publish https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Message: "must not
+be empty"; errors InvalidParameter, NotFound), DynamoDB PutItem
+https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html#DDB-PutItem-request-ReturnValues
+("The ReturnValues parameter is used by several DynamoDB operations; however, PutItem does not
+recognize any values other than NONE or ALL_OLD"), Secrets Manager CreateSecret
+https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html (Name).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from emulator.integrations.clients import ServiceError
+
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$")
+_SECRET_NAME = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
+_WRITE_RETURN_VALUES = ("NONE", "ALL_OLD")
+
+Check = Callable[[Mapping[str, Any]], ServiceError | None]
+
+
+def _error(service: str, code: str, message: str, shape: str | None, status: int = 400) -> ServiceError:
+    return ServiceError(service, code, message, status, str(uuid.uuid4()), shape)
+
+
+def _sns_publish(request: Mapping[str, Any]) -> ServiceError | None:
+    for member in ("TopicArn", "TargetArn"):
+        arn = request.get(member)
+        if isinstance(arn, str) and member == "TopicArn" and not _TOPIC_ARN.match(arn):
+            return _error(
+                "sns", "InvalidParameter", f"Invalid parameter: {member}", "InvalidParameterException"
+            )
+    if request.get("Message") == "":
+        return _error("sns", "InvalidParameter", "Invalid parameter: Empty message", "InvalidParameterException")
+    return None
+
+
+def _dynamodb_write(request: Mapping[str, Any]) -> ServiceError | None:
+    value = request.get("ReturnValues")
+    if isinstance(value, str) and value not in _WRITE_RETURN_VALUES and value in (
+        "ALL_NEW",
+        "UPDATED_OLD",
+        "UPDATED_NEW",
+    ):
+        return _error("dynamodb", "ValidationException", "ReturnValues can only be ALL_OLD or NONE", None)
+    return None
+
+
+def _secret_name(request: Mapping[str, Any]) -> ServiceError | None:
+    name = request.get("Name")
+    if isinstance(name, str) and not _SECRET_NAME.fullmatch(name):
+        return _error(
+            "secretsmanager",
+            "ValidationException",
+            "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: "
+            "-/_+=.@!",
+            None,
+        )
+    return None
+
+
+_CHECKS: dict[tuple[str, str], Check] = {
+    ("sns", "Publish"): _sns_publish,
+    ("dynamodb", "PutItem"): _dynamodb_write,
+    ("dynamodb", "DeleteItem"): _dynamodb_write,
+    ("secretsmanager", "CreateSecret"): _secret_name,
+}
+
+
+def refused(service: str, operation: str, request: Mapping[str, Any]) -> ServiceError | None:
+    """The service's error for a request it refuses that the backend would accept, or None."""
+    check = _CHECKS.get((service, operation))
+    return check(request) if check is not None else None
+
+
+def corrected(service: str, operation: str, error: ServiceError) -> ServiceError:
+    """The backend's error in the service's words."""
+    missing = error.code == "NotFound" and error.message == "Endpoint does not exist"
+    if service == "sns" and operation == "Publish" and missing:
+        error.message = "Topic does not exist"
+    if error.reachable and 400 <= error.status < 500:
+        error.status = _json_protocol_status(service, error)
+    return error
+
+
+def _json_protocol_status(service: str, error: ServiceError) -> int:
+    """A JSON-protocol service (``awsJson1_0`` / ``awsJson1_1``: DynamoDB, Secrets Manager, SQS, Step
+    Functions …) answers a client error with the status its model gives the error, 400 when it gives
+    none (every error of Secrets Manager's API reference is "HTTP Status Code: 400")."""
+    from emulator.integrations.result_shapes import service_model
+
+    model = service_model(service)
+    if model is None or model.metadata.get("protocol") != "json":
+        return error.status
+    for shape in model.error_shapes:
+        if shape.name == error.error_shape:
+            return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
+    return 400
