@@ -589,8 +589,7 @@ def json_safe(value: Any) -> Json:
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, dt.datetime):
-        text = value.isoformat()
-        return text.replace("+00:00", "Z")
+        return instant_text(value)
     if isinstance(value, bytes | bytearray):
         try:
             return bytes(value).decode()
@@ -599,3 +598,17 @@ def json_safe(value: Any) -> Json:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
+
+
+def instant_text(value: Any) -> str:
+    """A timestamp as the AWS SDK for Java v2 behind Step Functions writes it (``Instant.toString``):
+    UTC ISO-8601, the fraction in as many groups of three digits as it needs (none when whole)."""
+    import datetime as dt
+
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    micros = value.microsecond
+    if micros:
+        text += f".{micros // 1000:03d}" if micros % 1000 == 0 else f".{micros:06d}"
+    return text + "Z"

@@ -67,6 +67,35 @@ _OPTIMIZED_SERVICES = {
 }
 # Optimized resources that read / write for a Distributed Map (ItemReader / ResultWriter), not Tasks.
 _NOT_CHECKED = {"s3"}
+# The optimized integrations ("Integrating optimized services with Step Functions",
+# https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html), by the service
+# segment of their resource ARN; any other service segment is not a resource Step Functions knows.
+OPTIMIZED_SERVICES = frozenset(
+    {
+        "apigateway",
+        "athena",
+        "batch",
+        "bedrock",
+        "codebuild",
+        "databrew",
+        "dynamodb",
+        "ecs",
+        "eks",
+        "elasticmapreduce",
+        "emr-containers",
+        "emr-serverless",
+        "events",
+        "glue",
+        "http",
+        "lambda",
+        "mediaconvert",
+        "s3",
+        "sagemaker",
+        "sns",
+        "sqs",
+        "states",
+    }
+)
 
 
 def integration_diagnostics(document: Json) -> list[Diagnostic]:
@@ -120,7 +149,11 @@ def _task_diagnostics(resource: str, state: JsonObject, location: str) -> list[D
     sdk = service == "aws-sdk"
     if sdk:
         service, _, action = action.partition(":")
-    if not service or not action or ":" in action:
+    if not sdk and service not in OPTIMIZED_SERVICES:
+        return [_not_recognized(resource, location)]
+    if not service or not action:
+        return [_not_recognized(resource, location)]
+    if ":" in action:
         return []
     if sdk and pattern in (".sync", ".sync:2"):
         return [_not_recognized(resource, location)]

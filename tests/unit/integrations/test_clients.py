@@ -145,3 +145,25 @@ async def test_a_long_poll_does_not_hold_up_other_calls(clients: AwsClients) -> 
     )
     received = await asyncio.wait_for(poll, 5)
     assert [m["Body"] for m in received.output["Messages"]] == ["m"]
+
+
+# Java's Instant.toString (the AWS SDK for Java v2 behind AWS SDK integrations): the fraction in groups of
+# three digits, none when the second is whole
+# (https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/time/Instant.html#toString()).
+INSTANTS = [
+    ((2024, 1, 2, 3, 4, 5, 0), "2024-01-02T03:04:05Z"),
+    ((2024, 1, 2, 3, 4, 5, 187000), "2024-01-02T03:04:05.187Z"),
+    ((2024, 1, 2, 3, 4, 5, 187123), "2024-01-02T03:04:05.187123Z"),
+    ((2024, 1, 2, 3, 4, 5, 1000), "2024-01-02T03:04:05.001Z"),
+]
+
+
+@pytest.mark.parametrize(("parts", "text"), INSTANTS)
+def test_timestamps_are_written_as_java_instants(parts: tuple[int, ...], text: str) -> None:
+    import datetime as dt
+
+    from emulator.integrations.clients import instant_text
+
+    assert instant_text(dt.datetime(*parts, tzinfo=dt.UTC)) == text
+    offset = dt.timezone(dt.timedelta(hours=2))
+    assert instant_text(dt.datetime(*parts, tzinfo=dt.UTC).astimezone(offset)) == text

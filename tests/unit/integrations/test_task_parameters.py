@@ -60,7 +60,6 @@ ACCEPTED = [
     ("arn:aws:states:::aws-sdk:dynamodb:getItem.waitForTaskToken", {"TableName": "t", "Key": {}}),
     # services / actions botocore does not know, and computed arguments, are not judged
     ("arn:aws:states:::aws-sdk:nosuchservice:anyAction", {"Anything": 1}),
-    ("arn:aws:states:::someservice:anyAction", {"Anything": 1}),
     ("arn:aws:states:::s3:getObject", {"Bucket": "b", "Key": "k", "Anything": 1}),
 ]
 
@@ -82,6 +81,9 @@ def test_jsonata_arguments_are_checked_when_given_as_an_object() -> None:
 # (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html): SDK integrations support
 # Request Response and .waitForTaskToken, not .sync; their action is one of the API's actions.
 NOT_RECOGNIZED = [
+    "arn:aws:states:::someservice:anyAction",
+    "arn:aws:states:::sqs",
+    "arn:aws:states:::aws-sdk:s3",
     "arn:aws:states:::aws-sdk:s3:getObject.sync",
     "arn:aws:states:::aws-sdk:sfn:startExecution.sync:2",
     "arn:aws:states:::aws-sdk:s3:noSuchAction",
