@@ -47,6 +47,9 @@ _OWN_FIELDS: dict[tuple[str, str], frozenset[str]] = {
             "AllowNullValues",
         }
     ),
+    ("lambda", "invoke"): frozenset(
+        {"FunctionName", "Payload", "Qualifier", "InvocationType", "ClientContext", "LogType"}
+    ),
     ("http", "invoke"): frozenset(
         {
             "ApiEndpoint",
@@ -171,9 +174,25 @@ def _task_diagnostics(resource: str, state: JsonObject, location: str) -> list[D
 
 
 def _own_fields(service: str, action: str, sdk: bool) -> frozenset[str] | None:
+    """The fields an optimized integration documents for an action (its module's table), where it
+    documents fewer than the API takes (SQS SendMessage without MessageSystemAttributes …)."""
     if sdk:
         return None
-    return _OWN_FIELDS.get((service, action))
+    own = _OWN_FIELDS.get((service, action))
+    if own is not None:
+        return own
+    tables = _action_tables()
+    actions = tables.get(service)
+    if actions is None:
+        return None
+    found = actions.get(action)
+    return frozenset(found.parameters) if found is not None else None
+
+
+def _action_tables() -> dict[str, Any]:
+    from emulator.integrations import dynamodb, eventbridge, sns, sqs
+
+    return {"sqs": sqs.ACTIONS, "sns": sns.ACTIONS, "dynamodb": dynamodb.ACTIONS, "events": eventbridge.ACTIONS}
 
 
 def _field_diagnostics(state: JsonObject, fields: frozenset[str], location: str) -> list[Diagnostic]:

@@ -22,9 +22,22 @@ def messages(document: Any) -> list[tuple[str, str | None]]:
 
 # "Passing parameters to a service API in Step Functions"
 # (https://docs.aws.amazon.com/step-functions/latest/dg/connect-parameters.html): a field the API does not
-# take is "not supported by Step Functions"; the API's members per the service's API reference.
+# take is "not supported by Step Functions"; the API's members per the service's API reference, an
+# optimized integration's per its page's "Supported parameters" (connect-sqs.html, connect-sns.html,
+# connect-ddb.html, connect-lambda.html, connect-eventbridge.html).
 REFUSED_FIELDS = [
     ("arn:aws:states:::sqs:sendMessage", {"QueueUrl": "q", "MessageBody": "m", "Body": "x"}, "Body"),
+    # documented parameters of the optimized integration, fewer than the API's
+    (
+        "arn:aws:states:::sqs:sendMessage",
+        {"QueueUrl": "q", "MessageBody": "m", "MessageSystemAttributes": {}},
+        "MessageSystemAttributes",
+    ),
+    (
+        "arn:aws:states:::dynamodb:putItem",
+        {"TableName": "t", "Item": {}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"},
+        "ReturnValuesOnConditionCheckFailure",
+    ),
     ("arn:aws:states:::sns:publish.waitForTaskToken", {"TopicArn": "t", "Message.$": "$", "Text": 1}, "Text"),
     ("arn:aws:states:::lambda:invoke", {"FunctionName": "f", "Input.$": "$"}, "Input"),
     ("arn:aws:states:::dynamodb:putItem", {"TableName": "t", "Item": {}, "Items": []}, "Items"),
