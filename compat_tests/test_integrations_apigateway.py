@@ -133,8 +133,11 @@ def test_a_lambda_proxy_resource_answers_with_the_documented_output(server: Live
 # (parameters beyond ApiEndpoint/Stage, error, cause): a status outside 2xx is ApiGateway.<status>
 # with the response body as cause; an unknown path API Gateway answers 403 "Missing Authentication Token".
 FAILURES = [
-    ({"Method": "POST", "Path": "pets", "RequestBody": {"fail": True}}, "ApiGateway.400",
-     '{"errors": ["Errors.Failure"]}'),
+    (
+        {"Method": "POST", "Path": "pets", "RequestBody": {"fail": True}},
+        "ApiGateway.400",
+        '{"errors": ["Errors.Failure"]}',
+    ),
     ({"Method": "GET", "Path": "nowhere"}, "ApiGateway.403", '{"message":"Missing Authentication Token"}'),
     ({"Method": "POST", "Path": "mock"}, "ApiGateway.403", '{"message":"Missing Authentication Token"}'),
 ]

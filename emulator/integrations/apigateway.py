@@ -202,10 +202,17 @@ def output_of(response: Response) -> dict[str, Json]:
         except ValueError:
             body = response.body
     headers: dict[str, Json] = {name: list(values) for name, values in response.headers.items()}
-    return {"Headers": headers, "ResponseBody": body, "StatusCode": response.status, "StatusText": status_text}
+    return {
+        "Headers": headers,
+        "ResponseBody": body,
+        "StatusCode": response.status,
+        "StatusText": status_text,
+    }
 
 
-def match_resource(resources: list[dict[str, Any]], path: str) -> tuple[dict[str, Any], dict[str, str]] | None:
+def match_resource(
+    resources: list[dict[str, Any]], path: str
+) -> tuple[dict[str, Any], dict[str, str]] | None:
     """The API resource serving ``path`` and its path parameters: a literal path first, then
     ``{name}`` segments, then a greedy ``{name+}``."""
     segments = [part for part in path.split("/") if part]
@@ -336,7 +343,8 @@ class ApiGatewayIntegration:
     async def invoke(self, invocation: TaskInvocation) -> Json:
         if invocation.resource.action != "invoke":
             raise StatesError(
-                "States.Runtime", f"The resource '{invocation.resource.arn}' is not supported by Step Functions."
+                "States.Runtime",
+                f"The resource '{invocation.resource.arn}' is not supported by Step Functions.",
             )
         parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
         request = request_of(parameters, invocation.resource.region or invocation.region)
@@ -353,7 +361,9 @@ class ApiGatewayIntegration:
         if self.clients is None:
             return None
         try:
-            response = await self.clients.call("apigateway", operation, request, account=account, region=region)
+            response = await self.clients.call(
+                "apigateway", operation, request, account=account, region=region
+            )
         except ServiceError as error:
             if error.code in ("NotFoundException", "NotFound"):
                 return None
@@ -444,7 +454,13 @@ async def _http_response(uri: str, path_parameters: dict[str, str], request: Req
             text = await reply.text()
             answered: dict[str, list[str]] = {}
             for name, value in reply.headers.items():
-                if name.lower() not in ("content-length", "connection", "date", "transfer-encoding", "server"):
+                if name.lower() not in (
+                    "content-length",
+                    "connection",
+                    "date",
+                    "transfer-encoding",
+                    "server",
+                ):
                     answered.setdefault(name, []).append(value)
             return Response(reply.status, text, answered)
     except (TimeoutError, aiohttp.ClientError, ValueError):

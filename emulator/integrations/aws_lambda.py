@@ -103,9 +103,7 @@ def invoke_refusal(parameters: dict[str, Json]) -> StatesError | None:
     from emulator.integrations.request_validation import check_call
     from emulator.integrations.result_shapes import service_model
 
-    request = {
-        key: value for key, value in parameters.items() if key in PARAMETERS and key != "Payload"
-    }
+    request = {key: value for key, value in parameters.items() if key in PARAMETERS and key != "Payload"}
     model = service_model("lambda")
     refused = check_call(model, "lambda", "Invoke", request) if model is not None else None
     if refused is not None:
@@ -116,7 +114,10 @@ def invoke_refusal(parameters: dict[str, Json]) -> StatesError | None:
             from_json_text(payload)
         except ValueError:
             return _lambda_failure(
-                "InvalidRequestContentException", _unparsable_payload(payload), 400, "InvalidRequestContentException"
+                "InvalidRequestContentException",
+                _unparsable_payload(payload),
+                400,
+                "InvalidRequestContentException",
             )
     return None
 
@@ -137,7 +138,7 @@ def _unparsable_payload(payload: str) -> str:
     text = payload.lstrip()
     token = ""
     for character in text:
-        if character.isspace() or character in "{}[],:\"":
+        if character.isspace() or character in '{}[],:"':
             break
         token += character
     token = token or text[:1]

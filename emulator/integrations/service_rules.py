@@ -55,16 +55,23 @@ def _sns_publish(request: Mapping[str, Any]) -> ServiceError | None:
                 "sns", "InvalidParameter", f"Invalid parameter: {member}", "InvalidParameterException"
             )
     if request.get("Message") == "":
-        return _error("sns", "InvalidParameter", "Invalid parameter: Empty message", "InvalidParameterException")
+        return _error(
+            "sns", "InvalidParameter", "Invalid parameter: Empty message", "InvalidParameterException"
+        )
     return None
 
 
 def _dynamodb_write(request: Mapping[str, Any]) -> ServiceError | None:
     value = request.get("ReturnValues")
-    if isinstance(value, str) and value not in _WRITE_RETURN_VALUES and value in (
-        "ALL_NEW",
-        "UPDATED_OLD",
-        "UPDATED_NEW",
+    if (
+        isinstance(value, str)
+        and value not in _WRITE_RETURN_VALUES
+        and value
+        in (
+            "ALL_NEW",
+            "UPDATED_OLD",
+            "UPDATED_NEW",
+        )
     ):
         return _error("dynamodb", "ValidationException", "ReturnValues can only be ALL_OLD or NONE", None)
     return None

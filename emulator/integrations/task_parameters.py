@@ -192,7 +192,12 @@ def _own_fields(service: str, action: str, sdk: bool) -> frozenset[str] | None:
 def _action_tables() -> dict[str, Any]:
     from emulator.integrations import dynamodb, eventbridge, sns, sqs
 
-    return {"sqs": sqs.ACTIONS, "sns": sns.ACTIONS, "dynamodb": dynamodb.ACTIONS, "events": eventbridge.ACTIONS}
+    return {
+        "sqs": sqs.ACTIONS,
+        "sns": sns.ACTIONS,
+        "dynamodb": dynamodb.ACTIONS,
+        "events": eventbridge.ACTIONS,
+    }
 
 
 def _field_diagnostics(state: JsonObject, fields: frozenset[str], location: str) -> list[Diagnostic]:

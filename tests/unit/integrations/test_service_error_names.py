@@ -6,8 +6,8 @@ the integration layer corrects it (service_rules.py, request_validation.py). Pag
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -152,7 +152,12 @@ OPTIMIZED_FAILURES = [
 
 @pytest.mark.parametrize(("resource", "parameters", "error", "cause"), OPTIMIZED_FAILURES)
 async def test_an_optimized_integrations_failure_is_named_as_aws_names_it(
-    clients: AwsClients, resources: dict[str, str], resource: str, parameters: dict[str, Any], error: str, cause: str
+    clients: AwsClients,
+    resources: dict[str, str],
+    resource: str,
+    parameters: dict[str, Any],
+    error: str,
+    cause: str,
 ) -> None:
     invocation = task(resource, fill(parameters, resources))
     integration = OPTIMIZED[invocation.resource.resource_type](clients)
@@ -217,7 +222,12 @@ SDK_FAILURES = [
 
 @pytest.mark.parametrize(("resource", "parameters", "error", "cause"), SDK_FAILURES)
 async def test_an_sdk_integrations_failure_is_service_dot_exception(
-    clients: AwsClients, resources: dict[str, str], resource: str, parameters: dict[str, Any], error: str, cause: str
+    clients: AwsClients,
+    resources: dict[str, str],
+    resource: str,
+    parameters: dict[str, Any],
+    error: str,
+    cause: str,
 ) -> None:
     with pytest.raises(StatesError) as caught:
         await AwsSdkIntegration(clients).invoke(task(resource, fill(parameters, resources)))
@@ -274,7 +284,9 @@ LAMBDA_REFUSALS = [
 
 
 @pytest.mark.parametrize(("parameters", "error", "cause"), LAMBDA_REFUSALS)
-def test_an_invoke_lambda_refuses_fails_with_its_answer(parameters: dict[str, Any], error: str, cause: str) -> None:
+def test_an_invoke_lambda_refuses_fails_with_its_answer(
+    parameters: dict[str, Any], error: str, cause: str
+) -> None:
     refusal = invoke_refusal(parameters)
     assert refusal is not None
     assert refusal.error == error

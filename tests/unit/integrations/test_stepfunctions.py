@@ -185,4 +185,7 @@ def test_the_sync_result_carries_every_describe_execution_member() -> None:
         "StateMachineArn", "Status", "StopDate", "TraceHeader", "MapRunArn", "StateMachineVersionArn",
         "StateMachineAliasArn", "RedriveCount", "RedriveDate", "RedriveStatus", "RedriveStatusReason",
     }  # fmt: skip
-    assert (job["StateMachineAliasArn"], job["RedriveDate"]) == (MACHINE + ":live", "2023-11-14T22:13:20.750Z")
+    assert (job["StateMachineAliasArn"], job["RedriveDate"]) == (
+        MACHINE + ":live",
+        "2023-11-14T22:13:20.750Z",
+    )

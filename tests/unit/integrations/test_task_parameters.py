@@ -45,7 +45,11 @@ REFUSED_FIELDS = [
     ("arn:aws:states:::states:startExecution.sync:2", {"StateMachineArn": "a", "Inputs": {}}, "Inputs"),
     ("arn:aws:states:::ecs:runTask.sync", {"TaskDefinition": "d", "Container": "c"}, "Container"),
     ("arn:aws:states:::glue:startJobRun", {"JobName": "j", "Job": "x"}, "Job"),
-    ("arn:aws:states:::batch:submitJob", {"JobName": "j", "JobQueue": "q", "JobDefinition": "d", "X": 1}, "X"),
+    (
+        "arn:aws:states:::batch:submitJob",
+        {"JobName": "j", "JobQueue": "q", "JobDefinition": "d", "X": 1},
+        "X",
+    ),
     ("arn:aws:states:::apigateway:invoke", {"ApiEndpoint": "a", "Method": "GET", "Body": {}}, "Body"),
     ("arn:aws:states:::http:invoke", {"ApiEndpoint": "a", "Method": "GET", "Stage": "x"}, "Stage"),
     # AWS SDK integrations: the API action's request members
