@@ -151,6 +151,7 @@ class AwsSdkIntegration:
         except ServiceError as error:
             corrected = service_rules.corrected(service, operation.name, error)
             raise sdk_failure(prefix, corrected, service) from None
+        service_rules.corrected_output(service, operation.name, request, response.output)
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)

@@ -16,11 +16,16 @@ service states in its API reference beyond its model.
 | ReturnValues ALL_NEW …       | value``                             |                                                   |
 | JSON-protocol services       | some errors with other statuses     | the status the model gives the error, else 400    |
 |                              | (Secrets Manager: 404)              |                                                   |
+| SQS SendMessage to a FIFO    | no ``SequenceNumber``               | ``SequenceNumber`` (increasing per queue)         |
+| queue                        |                                     |                                                   |
 | Secrets Manager CreateSecret | any name                            | ``ValidationException`` for names outside         |
 |                              |                                     | ``[A-Za-z0-9/_+=.@-]``                            |
 
-Pages: SNS Publish https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Message: "must not
-be empty"; errors InvalidParameter, NotFound), DynamoDB PutItem
+Pages: SQS SendMessage
+https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+(SequenceNumber: "This parameter applies only to FIFO (first-in-first-out) queues"), SNS Publish
+https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Message: "must not be empty"; errors
+InvalidParameter, NotFound), DynamoDB PutItem
 https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html#DDB-PutItem-request-ReturnValues
 ("The ReturnValues parameter is used by several DynamoDB operations; however, PutItem does not
 recognize any values other than NONE or ALL_OLD"), Secrets Manager CreateSecret
@@ -127,3 +132,18 @@ def _json_protocol_status(service: str, error: ServiceError) -> int:
         if shape.name == error.error_shape:
             return int(shape.metadata.get("error", {}).get("httpStatusCode", 400))
     return 400
+
+
+_FIRST_SEQUENCE = 18_000_000_000_000_000_000  # 20 digits, as SQS sends them
+_sequences: dict[str, int] = {}
+
+
+def corrected_output(
+    service: str, operation: str, request: Mapping[str, Any], output: dict[str, Any]
+) -> None:
+    """Members the service answers that the backend leaves out (in place)."""
+    if service == "sqs" and operation == "SendMessage" and "SequenceNumber" not in output:
+        url = request.get("QueueUrl")
+        if isinstance(url, str) and url.endswith(".fifo") and "MessageId" in output:
+            count = _sequences[url] = _sequences.get(url, 0) + 1
+            output["SequenceNumber"] = str(_FIRST_SEQUENCE + count * 65_536)

@@ -91,6 +91,7 @@ class OptimizedIntegration:
             )
         except ServiceError as error:
             raise self.failure(service_rules.corrected(self.service, action.operation, error)) from None
+        service_rules.corrected_output(self.service, action.operation, request, response.output)
         if action.normalise is not None:
             return action.normalise(response)
         return json_safe(response.output)
