@@ -363,3 +363,20 @@ def test_put_events_succeeds_when_a_rules_queue_is_gone(server: LiveServer, sfn:
     finally:
         events.remove_targets(Rule=rule, Ids=["q"])
         events.delete_rule(Name=rule)
+
+
+# ListObjectsV2 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html: EncodingType is
+# answered when the request asked for it) and GetObject / HeadObject (ContentLength, the body's size).
+def test_s3_listing_and_reads_answer_as_the_java_sdk_sees_them(server: LiveServer, sfn: Any) -> None:
+    bucket = f"listing-{uuid.uuid4().hex[:10]}"
+    s3 = aws_client(server, "s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="a b.txt", Body=b"hello")
+    listed = succeeded_output(run(sfn, "arn:aws:states:::aws-sdk:s3:listObjectsV2", {"Bucket": bucket}))
+    assert "EncodingType" not in listed
+    assert [item["Key"] for item in listed["Contents"]] == ["a b.txt"]
+    for action in ("getObject", "headObject"):
+        read = succeeded_output(
+            run(sfn, f"arn:aws:states:::aws-sdk:s3:{action}", {"Bucket": bucket, "Key": "a b.txt"})
+        )
+        assert read["ContentLength"] == 5

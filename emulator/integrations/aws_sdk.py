@@ -155,6 +155,8 @@ class AwsSdkIntegration:
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)
+        if service == "s3" and isinstance(output, dict) and operation.name in ("ListObjectsV2", "ListObjects"):
+            _s3_listing_defaults(output, request)
         if service == "dynamodb" and isinstance(output, dict) and "ReturnConsumedCapacity" not in request:
             output.pop("ConsumedCapacity", None)  # reported only when asked for
         return output
@@ -203,6 +205,17 @@ def _s3_object_defaults(output: dict[str, Json], operation: str, request: dict[s
             del output[key]
     if any(key.startswith("Checksum") for key in output):
         output.setdefault("ChecksumType", "FULL_OBJECT")
+
+
+def _s3_listing_defaults(output: dict[str, Json], request: dict[str, Any]) -> None:
+    """The AWS SDK for Java v2 asks for no ``EncodingType`` (botocore asks for ``url`` on its own,
+    and the backend echoes it); a listed object with a checksum has a full-object checksum type
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html: ChecksumType)."""
+    if "EncodingType" not in request:
+        output.pop("EncodingType", None)
+    for item in output.get("Contents") or []:  # type: ignore[union-attr]
+        if isinstance(item, dict) and item.get("ChecksumAlgorithm"):
+            item.setdefault("ChecksumType", "FULL_OBJECT")
 
 
 def _s3_request_defaults(operation: str, request: dict[str, Any]) -> None:

@@ -110,6 +110,8 @@ class HttpReply:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    # the backend's Content-Length (a HEAD answer's is its GET's: S3 HeadObject's ContentLength)
+    content_length: str | None = None
 
 
 class AwsClients:
@@ -457,7 +459,10 @@ class AwsClients:
             reply = self._serve_http(
                 request.method, split.path or "/", split.query, headers, payload, account, host=split.netloc
             )
-            return AWSResponse(request.url, reply.status, dict(reply.headers), _RawBody(reply.body))
+            answered = dict(reply.headers)
+            if reply.content_length is not None:  # botocore reads ContentLength from the header
+                answered["Content-Length"] = reply.content_length
+            return AWSResponse(request.url, reply.status, answered, _RawBody(reply.body))
 
         return send
 
@@ -535,9 +540,10 @@ class AwsClients:
         reply_headers = [(k, v) for k, v in (started[1] if started else []) if k.lower() not in _HOP_BY_HOP]
         if status == 500 and b"NotImplementedError" in content:
             return _not_implemented("the operation is not implemented by the in-process moto backend")
+        length = next((v for k, v in (started[1] if started else []) if k.lower() == "content-length"), None)
         if method == "HEAD":
-            return HttpReply(status, reply_headers, b"")
-        return HttpReply(status, reply_headers, content)
+            return HttpReply(status, reply_headers, b"", length)
+        return HttpReply(status, reply_headers, content, length)
 
 
 def _not_implemented(reason: str) -> HttpReply:
