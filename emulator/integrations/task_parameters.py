@@ -68,8 +68,9 @@ _OPTIMIZED_SERVICES = {
     "elasticmapreduce": "emr",
     "bedrock": "bedrock-runtime",
 }
-# Optimized resources that read / write for a Distributed Map (ItemReader / ResultWriter), not Tasks.
-_NOT_CHECKED = {"s3"}
+# Optimized integrations whose fields are the API's own (botocore's model of the operation); the others
+# add fields of their own (Bedrock InvokeModel's Input / Output in S3 …) and are not judged here.
+_MODEL_FIELDS = {"states", "ecs", "batch", "glue", "codebuild"}
 # The optimized integrations ("Integrating optimized services with Step Functions",
 # https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html), by the service
 # segment of their resource ARN; any other service segment is not a resource Step Functions knows.
@@ -227,7 +228,7 @@ def _model(service: str, sdk: bool) -> Any:
     from emulator.integrations.aws_sdk import botocore_service
     from emulator.integrations.result_shapes import service_model
 
-    if service in _NOT_CHECKED and not sdk:
+    if not sdk and service not in _MODEL_FIELDS:
         return None
     name = botocore_service(service) if sdk else _OPTIMIZED_SERVICES.get(service, service)
     return service_model(name)

@@ -78,6 +78,8 @@ ACCEPTED = [
     # services / actions botocore does not know, and computed arguments, are not judged
     ("arn:aws:states:::aws-sdk:nosuchservice:anyAction", {"Anything": 1}),
     ("arn:aws:states:::s3:getObject", {"Bucket": "b", "Key": "k", "Anything": 1}),
+    # integrations with fields of their own beyond the API's (Bedrock InvokeModel: Input / Output in S3)
+    ("arn:aws:states:::bedrock:invokeModel", {"ModelId": "m", "Input": {"S3Uri": "s3://b/k"}}),
 ]
 
 
