@@ -134,3 +134,16 @@ def test_tasks_inside_branches_and_map_processors_are_checked() -> None:
         "/States/P/Branches[0]/States/T/Parameters",
         "/States/M/ItemProcessor/States/T/Parameters",
     ]
+
+
+async def test_an_optimized_integration_the_emulator_lacks_says_so() -> None:
+    # a resource Step Functions has (athena: "Integrating optimized services") that nothing here runs
+    from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+    from emulator.language.errors import StatesError
+    from emulator.language.states.task_state import parse_resource
+
+    resource = parse_resource("arn:aws:states:::athena:startQueryExecution.sync")
+    with pytest.raises(StatesError) as caught:
+        await IntegrationRegistry().invoke(TaskInvocation(resource, {}, {}, "us-east-1", "123456789012"))
+    assert caught.value.error == "Athena.SdkClientException"
+    assert "is not implemented by this emulator" in (caught.value.cause or "")
