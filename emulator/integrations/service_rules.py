@@ -16,6 +16,14 @@ service states in its API reference beyond its model.
 | ReturnValues ALL_NEW …       | value``                             |                                                   |
 | JSON-protocol services       | some errors with other statuses     | the status the model gives the error, else 400    |
 |                              | (Secrets Manager: 404)              |                                                   |
+| SNS Publish, MessageStructure | accepted                           | ``InvalidParameter``: ``Invalid parameter: Message|
+| json without a JSON object   |                                     | Structure - JSON message body failed to parse`` / |
+| holding ``default``          |                                     | ``- No default entry in JSON message body``       |
+| SNS / SQS message attribute  | accepted                            | ``ParameterValueInvalid`` (SNS) /                 |
+| without its value            |                                     | ``InvalidParameterValue`` (SQS): ``The message    |
+|                              |                                     | attribute '<a>' must contain non-empty message    |
+|                              |                                     | attribute value for message attribute type …``    |
+| SQS SendMessage, empty body  | accepted                            | ``MissingParameter``                              |
 | SQS SendMessage to a FIFO    | no ``SequenceNumber``               | ``SequenceNumber`` (increasing per queue)         |
 | queue                        |                                     |                                                   |
 | Secrets Manager CreateSecret | any name                            | ``ValidationException`` for names outside         |
@@ -34,6 +42,7 @@ https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable, Mapping
@@ -59,10 +68,55 @@ def _sns_publish(request: Mapping[str, Any]) -> ServiceError | None:
             return _error(
                 "sns", "InvalidParameter", f"Invalid parameter: {member}", "InvalidParameterException"
             )
-    if request.get("Message") == "":
+    message = request.get("Message")
+    if message == "":
         return _error(
             "sns", "InvalidParameter", "Invalid parameter: Empty message", "InvalidParameterException"
         )
+    if request.get("MessageStructure") == "json" and isinstance(message, str):
+        try:
+            structured = json.loads(message)
+        except ValueError:
+            structured = None
+            problem = "JSON message body failed to parse"
+        else:
+            problem = "No default entry in JSON message body"
+        if not isinstance(structured, dict) or "default" not in structured:
+            return _error(
+                "sns",
+                "InvalidParameter",
+                f"Invalid parameter: Message Structure - {problem}",
+                "InvalidParameterException",
+            )
+    empty = _empty_attribute(request.get("MessageAttributes"))
+    if empty is not None:
+        return _error("sns", "ParameterValueInvalid", empty, "InvalidParameterValueException")
+    return None
+
+
+def _empty_attribute(attributes: Any) -> str | None:
+    """SNS's and SQS's text for a message attribute of a type whose value is missing or empty."""
+    if not isinstance(attributes, dict):
+        return None
+    for name, attribute in attributes.items():
+        if not isinstance(attribute, dict):
+            continue
+        kind = str(attribute.get("DataType") or "")
+        value = attribute.get("BinaryValue") if kind.startswith("Binary") else attribute.get("StringValue")
+        if kind.startswith(("String", "Number", "Binary")) and value in (None, "", b""):
+            return (
+                f"The message attribute '{name}' must contain non-empty message attribute value for message "
+                f"attribute type '{kind.split('.')[0]}'."
+            )
+    return None
+
+
+def _sqs_send_message(request: Mapping[str, Any]) -> ServiceError | None:
+    if request.get("MessageBody") == "":
+        return _error("sqs", "MissingParameter", "The request must contain the parameter MessageBody.", None)
+    empty = _empty_attribute(request.get("MessageAttributes"))
+    if empty is not None:
+        return _error("sqs", "InvalidParameterValue", empty, None)
     return None
 
 
@@ -97,6 +151,7 @@ def _secret_name(request: Mapping[str, Any]) -> ServiceError | None:
 
 _CHECKS: dict[tuple[str, str], Check] = {
     ("sns", "Publish"): _sns_publish,
+    ("sqs", "SendMessage"): _sqs_send_message,
     ("dynamodb", "PutItem"): _dynamodb_write,
     ("dynamodb", "DeleteItem"): _dynamodb_write,
     ("secretsmanager", "CreateSecret"): _secret_name,

@@ -119,6 +119,39 @@ OPTIMIZED_FAILURES = [
         "Invalid parameter: Empty message (Service: AmazonSNS; Status Code: 400; Error Code: InvalidParameter; ",
     ),
     (
+        "arn:aws:states:::sns:publish",
+        {"TopicArn": "{topic}", "Message": "plain", "MessageStructure": "json"},
+        "SNS.InvalidParameterException",
+        "Invalid parameter: Message Structure - JSON message body failed to parse (Service: AmazonSNS; ",
+    ),
+    (
+        "arn:aws:states:::sns:publish",
+        {"TopicArn": "{topic}", "Message": {"email": "x"}, "MessageStructure": "json"},
+        "SNS.InvalidParameterException",
+        "Invalid parameter: Message Structure - No default entry in JSON message body (Service: AmazonSNS; ",
+    ),
+    (
+        "arn:aws:states:::sns:publish",
+        {"TopicArn": "{topic}", "Message": "m", "MessageAttributes": {"a": {"DataType": "String"}}},
+        "SNS.InvalidParameterValueException",
+        "The message attribute 'a' must contain non-empty message attribute value for message attribute type "
+        "'String'. (Service: AmazonSNS; Status Code: 400; Error Code: ParameterValueInvalid; ",
+    ),
+    (
+        "arn:aws:states:::sqs:sendMessage",
+        {"QueueUrl": "{queue}", "MessageBody": "m", "MessageAttributes": {"n": {"DataType": "Number"}}},
+        "SQS.AmazonSQSException",
+        "The message attribute 'n' must contain non-empty message attribute value for message attribute type "
+        "'Number'. (Service: AmazonSQS; Status Code: 400; Error Code: InvalidParameterValue; ",
+    ),
+    (
+        "arn:aws:states:::sqs:sendMessage",
+        {"QueueUrl": "{queue}", "MessageBody": ""},
+        "SQS.AmazonSQSException",
+        "The request must contain the parameter MessageBody. (Service: AmazonSQS; Status Code: 400; "
+        "Error Code: MissingParameter; ",
+    ),
+    (
         "arn:aws:states:::dynamodb:getItem",
         {"TableName": "{table}-missing", "Key": {"id": {"S": "1"}}},
         "DynamoDB.ResourceNotFoundException",
