@@ -24,6 +24,14 @@ service states in its API reference beyond its model.
 |                              |                                     | attribute '<a>' must contain non-empty message    |
 |                              |                                     | attribute value for message attribute type …``    |
 | SQS SendMessage, empty body  | accepted                            | ``MissingParameter``                              |
+| DynamoDB expressions         | an undefined ``#name`` crashes      | ``Invalid <Field>Expression: An expression        |
+| (#names, :values)            | (501); unused ones accepted         | attribute name used in the document path is not   |
+|                              |                                     | defined …``; ``Value provided in                  |
+|                              |                                     | ExpressionAttributeNames unused in expressions …``|
+| DynamoDB answers             | ConsumedCapacity unasked; UpdateItem| ConsumedCapacity only when asked; UPDATED_* only  |
+|                              | UPDATED_* with every attribute      | the attributes the update names                   |
+| DynamoDB empty key value     | "An AttributeValue may not contain  | "The AttributeValue for a key attribute cannot    |
+|                              | an empty string"                    | contain an empty string value"                    |
 | SQS SendMessage to a FIFO    | no ``SequenceNumber``               | ``SequenceNumber`` (increasing per queue)         |
 | queue                        |                                     |                                                   |
 | Secrets Manager CreateSecret | any name                            | ``ValidationException`` for names outside         |
@@ -152,8 +160,12 @@ def _secret_name(request: Mapping[str, Any]) -> ServiceError | None:
 _CHECKS: dict[tuple[str, str], Check] = {
     ("sns", "Publish"): _sns_publish,
     ("sqs", "SendMessage"): _sqs_send_message,
-    ("dynamodb", "PutItem"): _dynamodb_write,
-    ("dynamodb", "DeleteItem"): _dynamodb_write,
+    ("dynamodb", "PutItem"): lambda request: _dynamodb_item_write(request),
+    ("dynamodb", "DeleteItem"): lambda request: _dynamodb_item_write(request),
+    ("dynamodb", "UpdateItem"): lambda request: _dynamodb_expressions(request),
+    ("dynamodb", "GetItem"): lambda request: _dynamodb_expressions(request),
+    ("dynamodb", "Query"): lambda request: _dynamodb_expressions(request),
+    ("dynamodb", "Scan"): lambda request: _dynamodb_expressions(request),
     ("secretsmanager", "CreateSecret"): _secret_name,
 }
 
@@ -169,6 +181,14 @@ def corrected(service: str, operation: str, error: ServiceError) -> ServiceError
     missing = error.code == "NotFound" and error.message == "Endpoint does not exist"
     if service == "sns" and operation == "Publish" and missing:
         error.message = "Topic does not exist"
+    empty_key = (
+        "One or more parameter values were invalid: An AttributeValue may not contain an empty string. Key: "
+    )
+    if service == "dynamodb" and error.message.startswith(empty_key):
+        error.message = (
+            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain "
+            f"an empty string value. Key: {error.message[len(empty_key) :]}"
+        )
     if error.reachable and 400 <= error.status < 500:
         error.status = _json_protocol_status(service, error)
     return error
@@ -196,9 +216,126 @@ _sequences: dict[str, int] = {}
 def corrected_output(
     service: str, operation: str, request: Mapping[str, Any], output: dict[str, Any]
 ) -> None:
-    """Members the service answers that the backend leaves out (in place)."""
+    """The service's answer where the backend's differs (in place)."""
+    if service == "dynamodb":
+        _dynamodb_output(operation, request, output)
     if service == "sqs" and operation == "SendMessage" and "SequenceNumber" not in output:
         url = request.get("QueueUrl")
         if isinstance(url, str) and url.endswith(".fifo") and "MessageId" in output:
             count = _sequences[url] = _sequences.get(url, 0) + 1
             output["SequenceNumber"] = str(_FIRST_SEQUENCE + count * 65_536)
+
+
+# --- DynamoDB expressions ---------------------------------------------------------------------------
+# "Specifying item attributes when using expressions" / "Expression attribute names" / "values"
+# (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ExpressionAttributeNames.html,
+# Expressions.ExpressionAttributeValues.html): a placeholder an expression uses must be defined, and a
+# defined one must be used.
+_EXPRESSIONS = (
+    "KeyConditionExpression",
+    "UpdateExpression",
+    "ConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+)
+_NAME = re.compile(r"#[A-Za-z0-9_]+")
+_VALUE = re.compile(r":[A-Za-z0-9_]+")
+_UPDATE_ACTION = re.compile(r"\b(SET|REMOVE|ADD|DELETE)\b", re.IGNORECASE)
+
+
+def _dynamodb_expressions(request: Mapping[str, Any]) -> ServiceError | None:
+    names = request.get("ExpressionAttributeNames")
+    values = request.get("ExpressionAttributeValues")
+    defined_names = set(names) if isinstance(names, dict) else set()
+    defined_values = set(values) if isinstance(values, dict) else set()
+    used_names: set[str] = set()
+    used_values: set[str] = set()
+    for field in _EXPRESSIONS:
+        expression = request.get(field)
+        if not isinstance(expression, str):
+            continue
+        for name in _NAME.findall(expression):
+            if name not in defined_names:
+                return _validation(
+                    f"Invalid {field}: An expression attribute name used in the document path is not defined; "
+                    f"attribute name: {name}"
+                )
+            used_names.add(name)
+        for value in _VALUE.findall(expression):
+            if value not in defined_values:
+                return _validation(
+                    f"Invalid {field}: An expression attribute value used in expression is not defined; "
+                    f"attribute value: {value}"
+                )
+            used_values.add(value)
+    if isinstance(names, dict) and set(names) - used_names:
+        unused = ", ".join(sorted(set(names) - used_names))
+        return _validation(
+            f"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{unused}}}"
+        )
+    if isinstance(values, dict) and set(values) - used_values:
+        unused = ", ".join(sorted(set(values) - used_values))
+        return _validation(
+            f"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{unused}}}"
+        )
+    return None
+
+
+def _validation(message: str) -> ServiceError:
+    return _error("dynamodb", "ValidationException", message, None)
+
+
+def _dynamodb_item_write(request: Mapping[str, Any]) -> ServiceError | None:
+    return _dynamodb_write(request) or _dynamodb_expressions(request)
+
+
+def updated_attributes(request: Mapping[str, Any]) -> set[str]:
+    """The top-level attributes an UpdateExpression's actions name (placeholders resolved)."""
+    expression = request.get("UpdateExpression")
+    names = request.get("ExpressionAttributeNames") or {}
+    if not isinstance(expression, str):
+        return set(str(key) for key in (request.get("AttributeUpdates") or {}))
+    found: set[str] = set()
+    parts = _UPDATE_ACTION.split(expression)
+    for action, clause in zip(parts[1::2], parts[2::2], strict=False):
+        for item in _top_level_split(clause):
+            target = item.split("=", 1)[0] if action.upper() == "SET" else item.strip().split(" ", 1)[0]
+            path = target.strip()
+            first = re.split(r"[.\[]", path, maxsplit=1)[0]
+            if first:
+                found.add(str(names.get(first, first)) if isinstance(names, dict) else first)
+    return found
+
+
+def _top_level_split(clause: str) -> list[str]:
+    items, depth, current = [], 0, ""
+    for character in clause:
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        if character == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += character
+    if current.strip():
+        items.append(current)
+    return items
+
+
+def _dynamodb_output(operation: str, request: Mapping[str, Any], output: dict[str, Any]) -> None:
+    """ConsumedCapacity only when asked for (ReturnConsumedCapacity INDEXES / TOTAL); UpdateItem's
+    UPDATED_NEW / UPDATED_OLD hold only the attributes the update names
+    (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#DDB-UpdateItem-request-ReturnValues)."""
+    if request.get("ReturnConsumedCapacity") not in ("INDEXES", "TOTAL"):
+        output.pop("ConsumedCapacity", None)
+    attributes = output.get("Attributes")
+    updated = request.get("ReturnValues") in ("UPDATED_NEW", "UPDATED_OLD")
+    if operation == "UpdateItem" and updated and isinstance(attributes, dict):
+        named = updated_attributes(request)
+        kept = {key: value for key, value in attributes.items() if key in named}
+        if kept:
+            output["Attributes"] = kept
+        else:
+            output.pop("Attributes", None)

@@ -172,6 +172,44 @@ OPTIMIZED_FAILURES = [
         "The conditional request failed (Service: AmazonDynamoDBv2; Status Code: 400; "
         "Error Code: ConditionalCheckFailedException; ",
     ),
+    # expression placeholders ("Expression attribute names" / "values" in the DynamoDB developer guide)
+    (
+        "arn:aws:states:::dynamodb:updateItem",
+        {
+            "TableName": "{table}",
+            "Key": {"id": {"S": "1"}},
+            "UpdateExpression": "SET #a = :v",
+            "ExpressionAttributeValues": {":v": {"S": "x"}},
+        },
+        "DynamoDB.AmazonDynamoDBException",
+        "Invalid UpdateExpression: An expression attribute name used in the document path is not defined; "
+        "attribute name: #a (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ValidationException; ",
+    ),
+    (
+        "arn:aws:states:::dynamodb:putItem",
+        {
+            "TableName": "{table}",
+            "Item": {"id": {"S": "1"}},
+            "ConditionExpression": "attribute_not_exists(id)",
+            "ExpressionAttributeNames": {"#unused": "x"},
+        },
+        "DynamoDB.AmazonDynamoDBException",
+        "Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused} (Service: ",
+    ),
+    (
+        "arn:aws:states:::dynamodb:getItem",
+        {"TableName": "{table}", "Key": {"id": {"S": "1"}}, "ProjectionExpression": "#p"},
+        "DynamoDB.AmazonDynamoDBException",
+        "Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; "
+        "attribute name: #p (Service: ",
+    ),
+    (
+        "arn:aws:states:::dynamodb:putItem",
+        {"TableName": "{table}", "Item": {"id": {"S": ""}}},
+        "DynamoDB.AmazonDynamoDBException",
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an "
+        "empty string value. Key: id (Service: ",
+    ),
     (
         "arn:aws:states:::events:putEvents",
         {"Entries": []},

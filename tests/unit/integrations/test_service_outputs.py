@@ -126,3 +126,54 @@ async def test_sns_eventbridge_and_dynamodb_answer_their_documented_members(clie
         task("arn:aws:states:::dynamodb:getItem", {"TableName": table, "Key": key})
     )
     assert isinstance(got, dict) and got["Item"] == {"id": {"S": "1"}, "n": {"N": "5"}}
+
+
+# UpdateItem's ReturnValues (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html):
+# UPDATED_NEW / UPDATED_OLD return only the updated attributes; ConsumedCapacity only when asked for.
+UPDATES = [
+    ("SET a = :v, #b = :w", {"#b": "b"}, "UPDATED_NEW", {"a": {"S": "x"}, "b": {"S": "y"}}),
+    ("SET a = :v", None, "ALL_NEW", {"id": {"S": "1"}, "a": {"S": "x"}, "keep": {"S": "k"}}),
+    ("SET a = :v REMOVE keep", None, "UPDATED_OLD", {"keep": {"S": "k"}}),
+]
+
+
+@pytest.mark.parametrize(("expression", "names", "returned", "attributes"), UPDATES)
+async def test_update_item_returns_the_attributes_its_return_values_name(
+    clients: AwsClients,
+    expression: str,
+    names: dict[str, str] | None,
+    returned: str,
+    attributes: dict[str, Any],
+) -> None:
+    table = f"upd-{uuid.uuid4().hex[:8]}"
+    await call(
+        clients,
+        "dynamodb",
+        "CreateTable",
+        {
+            "TableName": table,
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+    )
+    await call(
+        clients, "dynamodb", "PutItem", {"TableName": table, "Item": {"id": {"S": "1"}, "keep": {"S": "k"}}}
+    )
+    values = {":v": {"S": "x"}}
+    if "#b" in expression:
+        values[":w"] = {"S": "y"}
+    parameters: dict[str, Any] = {
+        "TableName": table,
+        "Key": {"id": {"S": "1"}},
+        "UpdateExpression": expression,
+        "ExpressionAttributeValues": values,
+        "ReturnValues": returned,
+    }
+    if names:
+        parameters["ExpressionAttributeNames"] = names
+    output = await DynamoDbIntegration(clients).invoke(
+        task("arn:aws:states:::dynamodb:updateItem", parameters)
+    )
+    assert isinstance(output, dict) and output["Attributes"] == attributes
+    assert "ConsumedCapacity" not in output
