@@ -155,7 +155,11 @@ class AwsSdkIntegration:
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)
-        if service == "s3" and isinstance(output, dict) and operation.name in ("ListObjectsV2", "ListObjects"):
+        if (
+            service == "s3"
+            and isinstance(output, dict)
+            and operation.name in ("ListObjectsV2", "ListObjects")
+        ):
             _s3_listing_defaults(output, request)
         if service == "dynamodb" and isinstance(output, dict) and "ReturnConsumedCapacity" not in request:
             output.pop("ConsumedCapacity", None)  # reported only when asked for

@@ -310,9 +310,17 @@ class AwsClients:
         self, client: Any, service: str, operation: str, parameters: Mapping[str, Any]
     ) -> ServiceResponse:
         from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+        from botocore.parsers import ResponseParserError
 
         try:
             result = client._make_api_call(operation, dict(parameters))
+        except ResponseParserError as error:  # the backend answered what the protocol cannot carry
+            raise ServiceError(
+                service,
+                "NotImplemented",
+                f"the in-process backend could not answer {operation}: {str(error).splitlines()[-1][:300]}",
+                501,
+            ) from None
         except ClientError as error:
             raise self._service_error(client, service, error) from None
         except ParamValidationError:

@@ -8,6 +8,9 @@ service states in its API reference beyond its model.
 |------------------------------|-------------------------------------|---------------------------------------------------|
 | SNS Publish, TopicArn not an | a Python unpacking error as message | ``InvalidParameter``: ``Invalid parameter:        |
 | SNS topic ARN                |                                     | TopicArn``                                        |
+| SNS Publish without a target | a Python error (the backend fails)  | ``InvalidParameter``: ``Invalid parameter: TopicArn|
+|                              |                                     | or TargetArn Reason: no value for required        |
+|                              |                                     | parameter``                                       |
 | SNS Publish, empty Message   | accepted                            | ``InvalidParameter``: ``Invalid parameter: Empty  |
 |                              |                                     | message``                                         |
 | SNS Publish to a missing     | ``NotFound``: ``Endpoint does not   | ``NotFound``: ``Topic does not exist``            |
@@ -70,6 +73,13 @@ def _error(service: str, code: str, message: str, shape: str | None, status: int
 
 
 def _sns_publish(request: Mapping[str, Any]) -> ServiceError | None:
+    if not any(request.get(member) for member in ("TopicArn", "TargetArn", "PhoneNumber")):
+        return _error(
+            "sns",
+            "InvalidParameter",
+            "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter",
+            "InvalidParameterException",
+        )
     for member in ("TopicArn", "TargetArn"):
         arn = request.get(member)
         if isinstance(arn, str) and member == "TopicArn" and not _TOPIC_ARN.match(arn):

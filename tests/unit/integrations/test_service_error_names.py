@@ -114,6 +114,12 @@ OPTIMIZED_FAILURES = [
     ),
     (
         "arn:aws:states:::sns:publish",
+        {"Message": "m"},
+        "SNS.InvalidParameterException",
+        "Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter (Service: AmazonSNS; ",
+    ),
+    (
+        "arn:aws:states:::sns:publish",
         {"TopicArn": "{topic}", "Message": ""},
         "SNS.InvalidParameterException",
         "Invalid parameter: Empty message (Service: AmazonSNS; Status Code: 400; Error Code: InvalidParameter; ",
