@@ -45,6 +45,8 @@ def test_resource_that_is_not_an_arn() -> None:
         "arn:aws:states:::dynamodb:query",
         "arn:aws:states:::dynamodb:putItem.sync",
         "arn:aws:states:::sqs:send",
+        "arn:aws:states:::codebuild:startBuild.waitForTaskToken",
+        "arn:aws:states:::codebuild:stopBuild.sync",
     ],
 )
 def test_unknown_action_of_an_optimised_integration(resource: str) -> None:
