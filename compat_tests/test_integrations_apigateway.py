@@ -159,3 +159,42 @@ def test_an_unknown_stage_is_forbidden(server: LiveServer, api: str) -> None:
 def test_a_mock_integration_answers_its_integration_response(server: LiveServer, api: str) -> None:
     described = run(server, {"ApiEndpoint": endpoint(api), "Method": "GET", "Stage": "dev", "Path": "/mock"})
     assert json.loads(described["output"])["ResponseBody"] == {"mocked": True}
+
+
+@pytest.fixture(scope="module")
+def http_api(server: LiveServer) -> str:
+    """An HTTP API with a ``$default`` stage: ``POST /pets/{id}`` to the Lambda function (payload 2.0)."""
+    gateway = aws_client(server, "apigatewayv2", access_key=ACCOUNT)
+    api_id = str(gateway.create_api(Name=f"http-{uuid.uuid4().hex[:6]}", ProtocolType="HTTP")["ApiId"])
+    function = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:api-proxy"
+    integration = gateway.create_integration(
+        ApiId=api_id, IntegrationType="AWS_PROXY", IntegrationUri=function, PayloadFormatVersion="2.0"
+    )["IntegrationId"]
+    gateway.create_route(ApiId=api_id, RouteKey="POST /pets/{id}", Target=f"integrations/{integration}")
+    gateway.create_stage(ApiId=api_id, StageName="$default")
+    return api_id
+
+
+# HTTP APIs (https://docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html: "Stage ... optional
+# for any HTTP API that uses the $default stage"; routes and the 2.0 payload:
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+def test_an_http_api_route_reaches_its_lambda_proxy(server: LiveServer, http_api: str) -> None:
+    described = run(
+        server,
+        {
+            "ApiEndpoint": endpoint(http_api),
+            "Method": "POST",
+            "Path": "pets/9",
+            "RequestBody": {"name": "Rex"},
+        },
+    )
+    assert described["status"] == "SUCCEEDED", described
+    output = json.loads(described["output"])
+    assert output["StatusCode"] == 200
+    assert output["ResponseBody"] == {
+        "route": "POST /pets/{id}",
+        "pathParameters": {"id": "9"},
+        "body": {"name": "Rex"},
+    }
+    missing = run(server, {"ApiEndpoint": endpoint(http_api), "Method": "GET", "Path": "pets/9"})
+    assert (missing["error"], missing["cause"]) == ("ApiGateway.404", '{"message":"Not Found"}')

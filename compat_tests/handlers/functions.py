@@ -30,6 +30,8 @@ def api_proxy(event, context):
     import json
 
     body = json.loads(event["body"]) if event.get("body") else None
+    if event.get("version") == "2.0":  # an HTTP API's payload format 2.0
+        return {"route": event["routeKey"], "pathParameters": event.get("pathParameters"), "body": body}
     if isinstance(body, dict) and body.get("fail"):
         return {"statusCode": 400, "body": json.dumps({"errors": ["Errors.Failure"]})}
     return {

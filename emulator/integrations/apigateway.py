@@ -18,8 +18,11 @@ The output is ``{ResponseBody, Headers, StatusCode, StatusText}``: a JSON body p
 text; each header a list of values. A status outside 2xx fails the task with ``ApiGateway.<status>``
 and the response body as cause; a failure without an HTTP status is ``ApiGateway.<Exception>``.
 
-The API is the in-process API Gateway's REST API (moto holds its resources, methods and integrations;
-moto does not execute them, so this module does, as API Gateway does):
+The API is the in-process API Gateway's REST API or, when no REST API has the id, HTTP API (moto holds
+their resources, routes and integrations; moto does not execute them, so this module does, as API
+Gateway does). An HTTP API runs its route's Lambda proxy integration (payload format 2.0, or 1.0) on
+the stage named (``$default`` when none is); a route or stage it lacks is ``404 {"message":"Not
+Found"}``. A REST API's method integration:
 
 * ``AWS_PROXY`` to a Lambda function: the REST API proxy event (payload format 1.0) goes to the function
   through the Lambda integration; its ``{statusCode, headers, multiValueHeaders, body,
@@ -350,20 +353,26 @@ class ApiGatewayIntegration:
         request = request_of(parameters, invocation.resource.region or invocation.region)
         api = await self._rest_api(request, invocation.account)
         if api is None:
-            return output_of(with_gateway_headers(Response(403, FORBIDDEN), edge=False))
+            http_api = await self._call(
+                "GetApi", {"ApiId": request.api_id}, request.region, invocation.account, "apigatewayv2"
+            )
+            if not isinstance(http_api, dict) or http_api.get("ProtocolType") != "HTTP":
+                return output_of(with_gateway_headers(Response(403, FORBIDDEN), edge=False))
+            answer = await self._http_api_answer(request, invocation)
+            return output_of(with_gateway_headers(answer, edge=False))
         edge = "EDGE" in ((api.get("endpointConfiguration") or {}).get("types") or ["EDGE"])
         response = await self._answer(request, invocation)
         return output_of(with_gateway_headers(response, edge))
 
-    async def _call(self, operation: str, request: dict[str, Any], region: str, account: str) -> Any:
+    async def _call(
+        self, operation: str, request: dict[str, Any], region: str, account: str, service: str = "apigateway"
+    ) -> Any:
         from emulator.integrations.clients import ServiceError
 
         if self.clients is None:
             return None
         try:
-            response = await self.clients.call(
-                "apigateway", operation, request, account=account, region=region
-            )
+            response = await self.clients.call(service, operation, request, account=account, region=region)
         except ServiceError as error:
             if error.code in ("NotFoundException", "NotFound"):
                 return None
@@ -417,6 +426,136 @@ class ApiGatewayIntegration:
             "ApiGateway.UnsupportedIntegration",
             f"The emulator does not run API Gateway integrations of type {kind} ({uri or 'no URI'})",
         )
+
+    async def _http_api_answer(self, request: Request, invocation: TaskInvocation) -> Response:
+        """An HTTP API: the stage named (``$default`` when none is), the route ``_http_route`` picks and
+        its Lambda proxy integration (payload format 2.0 or 1.0). HTTP API answers a route or stage it
+        does not have with ``404 {"message":"Not Found"}``."""
+        account, region = invocation.account, request.region
+        stages = await self._call("GetStages", {"ApiId": request.api_id}, region, account, "apigatewayv2")
+        names = {str(stage.get("StageName")) for stage in (stages or {}).get("Items") or []}
+        stage = request.stage or "$default"
+        if stage not in names:
+            return Response(404, NOT_FOUND)
+        routes = await self._call("GetRoutes", {"ApiId": request.api_id}, region, account, "apigatewayv2")
+        found = http_route(list((routes or {}).get("Items") or []), request.method, request.path)
+        if found is None:
+            return Response(404, NOT_FOUND)
+        route, path_parameters = found
+        target = str(route.get("Target") or "").removeprefix("integrations/")
+        integration = await self._call(
+            "GetIntegration",
+            {"ApiId": request.api_id, "IntegrationId": target},
+            region,
+            account,
+            "apigatewayv2",
+        )
+        integration = integration if isinstance(integration, dict) else {}
+        uri = str(integration.get("IntegrationUri") or "")
+        matched = _LAMBDA_URI.search(uri)
+        function_arn = matched.group(1) if matched else uri
+        if integration.get("IntegrationType") != "AWS_PROXY" or ":lambda:" not in function_arn:
+            raise StatesError(
+                "ApiGateway.UnsupportedIntegration",
+                "The emulator does not run HTTP API integrations of type "
+                f"{integration.get('IntegrationType')} ({uri or 'no URI'})",
+            )
+        key = str(route.get("RouteKey") or "")
+        legacy = str(integration.get("PayloadFormatVersion") or "2.0") == "1.0"
+        if legacy:
+            event = proxy_event(request, {"path": key.partition(" ")[2] or "/"}, path_parameters, account)
+        else:
+            event = http_api_event(request, key, stage, path_parameters, account)
+        try:
+            reply = await self.functions.call_function(invocation, function_arn, to_json_text(event))
+        except StatesError:
+            return Response(500, INTERNAL_ERROR_HTTP, {"Content-Type": ["application/json"]})
+        if legacy:
+            return proxy_response(reply.body, reply.function_error)
+        return http_api_response(reply.body, reply.function_error)
+
+
+NOT_FOUND = '{"message":"Not Found"}'
+INTERNAL_ERROR_HTTP = '{"message":"Internal Server Error"}'
+
+
+def http_route(
+    routes: list[dict[str, Any]], method: str, path: str
+) -> tuple[dict[str, Any], dict[str, str]] | None:
+    """The route an HTTP API picks for a request: the most specific path among ``METHOD /path`` routes,
+    then among ``ANY /path`` routes, then ``$default``
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html)."""
+    for wanted in (method, "ANY"):
+        candidates = [
+            {"path": str(route.get("RouteKey")).partition(" ")[2], "route": route}
+            for route in routes
+            if str(route.get("RouteKey") or "").partition(" ")[0] == wanted
+        ]
+        found = match_resource(candidates, path)
+        if found is not None:
+            return found[0]["route"], found[1]
+    default = next((route for route in routes if route.get("RouteKey") == "$default"), None)
+    return (default, {}) if default is not None else None
+
+
+def http_api_event(
+    request: Request, route_key: str, stage: str, parameters: dict[str, str], account: str
+) -> dict[str, Json]:
+    """The HTTP API Lambda proxy event, payload format 2.0
+    (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html)."""
+    now = time.time()
+    headers = {name.lower(): ",".join(values) for name, values in request.headers.items()}
+    raw_path = request.path if stage == "$default" else f"/{stage}{request.path}"
+    context: dict[str, Json] = {
+        "accountId": account,
+        "apiId": request.api_id,
+        "domainName": request.host,
+        "domainPrefix": request.api_id,
+        "http": {
+            "method": request.method,
+            "path": raw_path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": "127.0.0.1",
+            "userAgent": headers.get("user-agent", ""),
+        },
+        "requestId": str(uuid.uuid4()),
+        "routeKey": route_key,
+        "stage": stage,
+        "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+        "timeEpoch": int(now * 1000),
+    }
+    event: dict[str, Json] = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": raw_path,
+        "rawQueryString": urlencode(
+            [(name, value) for name, values in request.query.items() for value in values]
+        ),
+        "headers": dict(headers),
+        "requestContext": context,
+        "isBase64Encoded": False,
+    }
+    if request.query:
+        event["queryStringParameters"] = {name: ",".join(values) for name, values in request.query.items()}
+    if parameters:
+        event["pathParameters"] = dict(parameters)
+    if request.body is not None:
+        event["body"] = request.body
+    return event
+
+
+def http_api_response(body: str, function_error: bool) -> Response:
+    """Payload format 2.0's answer: an object with ``statusCode`` is a proxy answer; any other JSON
+    value is a 200 whose body is its JSON text."""
+    if function_error:
+        return Response(500, INTERNAL_ERROR_HTTP, {"Content-Type": ["application/json"]})
+    try:
+        answer = from_json_text(body) if body else None
+    except ValueError:
+        return Response(500, INTERNAL_ERROR_HTTP, {"Content-Type": ["application/json"]})
+    if isinstance(answer, dict) and "statusCode" in answer:
+        return proxy_response(body, False)
+    return Response(200, body, {"Content-Type": ["application/json"]})
 
 
 def _mock_response(integration: dict[str, Any], request: Request) -> Response:
