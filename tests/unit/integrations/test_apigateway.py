@@ -138,3 +138,30 @@ def test_an_edge_optimized_api_answers_through_cloudfront() -> None:
     headers = with_gateway_headers(Response(200, "{}"), edge=True).headers
     assert {"Via", "X-Amz-Cf-Id", "X-Amz-Cf-Pop", "X-Cache"} <= set(headers)
     assert headers["X-Cache"] == ["Miss from cloudfront"]
+
+
+HTTP_ROUTES = [
+    {"RouteKey": "GET /pets"},
+    {"RouteKey": "GET /pets/{id}"},
+    {"RouteKey": "ANY /pets/{id}"},
+    {"RouteKey": "ANY /files/{proxy+}"},
+    {"RouteKey": "$default"},
+]
+# An HTTP API's route selection: the method's routes first, then ANY, then $default
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
+ROUTE_CHOICES = [
+    ("GET", "/pets", "GET /pets", {}),
+    ("GET", "/pets/3", "GET /pets/{id}", {"id": "3"}),
+    ("DELETE", "/pets/3", "ANY /pets/{id}", {"id": "3"}),
+    ("PUT", "/files/a/b", "ANY /files/{proxy+}", {"proxy": "a/b"}),
+    ("POST", "/elsewhere", "$default", {}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "key", "parameters"), ROUTE_CHOICES)
+def test_an_http_api_picks_its_route(method: str, path: str, key: str, parameters: dict[str, str]) -> None:
+    from emulator.integrations.apigateway import http_route
+
+    found = http_route(HTTP_ROUTES, method, path)
+    assert found is not None and (found[0]["RouteKey"], found[1]) == (key, parameters)
+    assert http_route(HTTP_ROUTES[:-1], "POST", "/elsewhere") is None

@@ -169,7 +169,9 @@ def test_timestamps_are_written_as_java_instants(parts: tuple[int, ...], text: s
     assert instant_text(dt.datetime(*parts, tzinfo=dt.UTC).astimezone(offset)) == text
 
 
-async def test_a_backend_failure_on_an_xml_service_is_a_service_error_not_a_crash(clients: AwsClients) -> None:
+async def test_a_backend_failure_on_an_xml_service_is_a_service_error_not_a_crash(
+    clients: AwsClients,
+) -> None:
     # the in-process SNS fails on a Publish without any target: its answer cannot be parsed as SNS's XML
     with pytest.raises(ServiceError) as caught:
         await clients.call("sns", "Publish", {"Message": "m"}, account="123456789012", region="us-east-1")
