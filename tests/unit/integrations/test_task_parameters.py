@@ -147,3 +147,23 @@ async def test_an_optimized_integration_the_emulator_lacks_says_so() -> None:
         await IntegrationRegistry().invoke(TaskInvocation(resource, {}, {}, "us-east-1", "123456789012"))
     assert caught.value.error == "Athena.SdkClientException"
     assert "is not implemented by this emulator" in (caught.value.cause or "")
+
+
+def test_create_and_validate_answer_the_same_refusal() -> None:
+    # ValidateStateMachineDefinition reports what CreateStateMachine refuses
+    # (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinition.html)
+    import json
+
+    from emulator.errors import InvalidDefinition
+    from emulator.service.definitions import compile_or_reject, validate_state_machine_definition
+
+    text = json.dumps(machine("arn:aws:states:::sqs:sendMessage", {"QueueUrl": "q", "Body": "x"}))
+    with pytest.raises(InvalidDefinition) as caught:
+        compile_or_reject(text, "STANDARD")
+    assert (
+        'SCHEMA_VALIDATION_FAILED: The field "Body" is not supported by Step Functions at /States/T/Parameters'
+        in str(caught.value)
+    )
+    answer = validate_state_machine_definition(None, None, {"definition": text})  # type: ignore[arg-type]
+    assert answer["result"] == "FAIL"
+    assert answer["diagnostics"][0]["location"] == "/States/T/Parameters"
