@@ -152,6 +152,10 @@ class AwsSdkIntegration:
             corrected = service_rules.corrected(service, operation.name, error)
             raise sdk_failure(prefix, corrected, service) from None
         service_rules.corrected_output(service, operation.name, request, response.output)
+        body = response.output.get("Body")
+        if service == "s3" and isinstance(body, bytes | bytearray):
+            # the object's content as the Java SDK's UTF-8 string (an undecodable byte becomes U+FFFD)
+            response.output["Body"] = bytes(body).decode("utf-8", "replace")
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)
