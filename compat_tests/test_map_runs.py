@@ -4,7 +4,12 @@ UpdateMapRun, and the Map Run events of the parent's history."""
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
 
 from compat_tests.helpers import wait_finished
 from compat_tests.test_executions import create
@@ -64,5 +69,32 @@ def test_a_distributed_map_run_is_visible_through_the_map_run_operations(sfn: An
     )
     assert started["mapRunStartedEventDetails"]["mapRunArn"] == run_arn
 
-    sfn.update_map_run(mapRunArn=run_arn, maxConcurrency=5)
-    assert sfn.describe_map_run(mapRunArn=run_arn)["maxConcurrency"] == 5
+    # "Updates an in-progress Map Run's configuration" (API_UpdateMapRun): an ended one is refused
+    # with the model's reason CANNOT_UPDATE_COMPLETED_MAP_RUN.
+    with pytest.raises(ClientError) as raised:
+        sfn.update_map_run(mapRunArn=run_arn, maxConcurrency=5)
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    assert raised.value.response["reason"] == "CANNOT_UPDATE_COMPLETED_MAP_RUN"
+    assert sfn.describe_map_run(mapRunArn=run_arn)["maxConcurrency"] == 2
+
+
+def test_a_running_map_run_can_be_updated(sfn: Any) -> None:
+    activity = sfn.create_activity(name=f"map-run-worker-{uuid.uuid4().hex[:8]}")["activityArn"]
+    waiting = json.loads(DISTRIBUTED)
+    waiting["States"]["Map"]["ItemProcessor"]["States"] = {
+        "Item": {"Type": "Task", "Resource": activity, "End": True}
+    }
+    machine = create(sfn, json.dumps(waiting))
+    execution = sfn.start_execution(stateMachineArn=machine, input=json.dumps([1, 2]))["executionArn"]
+    run_arn = ""
+    for _ in range(2000):
+        runs = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+        if runs:
+            run_arn = runs[0]["mapRunArn"]
+            break
+        time.sleep(0.005)
+    assert sfn.describe_map_run(mapRunArn=run_arn)["status"] == "RUNNING"
+    sfn.update_map_run(mapRunArn=run_arn, maxConcurrency=5, toleratedFailurePercentage=50.0)
+    described = sfn.describe_map_run(mapRunArn=run_arn)
+    assert (described["maxConcurrency"], described["toleratedFailurePercentage"]) == (5, 50.0)
+    sfn.stop_execution(executionArn=execution)

@@ -158,6 +158,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
         map_runs=PartitionMapRuns(env.store),
         observer=env.execution_events,
         task_labels=TaskLabels.STEP_FUNCTIONS_LOCAL if settings.sfn_local_compat else TaskLabels.AWS,
+        map_exit_follows_run_start=settings.map_exit_link == "run-started",
         evaluations=Evaluations(settings.evaluation_timeout, clock=env.clock),
     )
     register_aws_services(engine.integrations, clients, SystemClock().sleep)  # real-time .sync polling

@@ -18,6 +18,7 @@ from typing import NoReturn
 from emulator.log_format import configure_logging
 from emulator.settings import (
     CLOCK_MODES,
+    MAP_EXIT_LINKS,
     Settings,
     parse_handler_mapping,
     parse_lambda_environment,
@@ -213,6 +214,14 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         help="name AWS SDK integrations in history as Step Functions Local does: resourceType "
         "'aws-sdk', resource '<service>:<action>' (SFN_LOCAL_COMPAT=1)",
     )
+    parser.add_argument(
+        "--map-exit-link",
+        choices=MAP_EXIT_LINKS,
+        default=base.map_exit_link,
+        help="which event a Distributed Map's MapStateExited follows in history: run-succeeded "
+        "(default, as AWS recorded it until mid-2024) or run-started (as AWS records it since "
+        "November 2024) (SFN_MAP_EXIT_LINK)",
+    )
     args = parser.parse_args(argv)
     handlers = dict(base.lambda_handlers)
     try:
@@ -249,12 +258,17 @@ def parse_settings(argv: list[str] | None = None) -> Settings:
         console=args.console,
         clock=args.clock,
         sfn_local_compat=args.sfn_local_compat,
+        map_exit_link=args.map_exit_link,
         data_dir=args.data_dir,
     )
 
 
 def check_settings(settings: Settings) -> None:
     """What can be checked before anything starts."""
+    if settings.map_exit_link not in MAP_EXIT_LINKS:
+        raise UsageError(
+            f"SFN_MAP_EXIT_LINK '{settings.map_exit_link}' is not one of: {', '.join(MAP_EXIT_LINKS)}"
+        )
     if settings.mock_config_path and not os.path.isfile(settings.mock_config_path):
         raise UsageError(f"mock config file '{settings.mock_config_path}' does not exist")
     if settings.mock_module:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 
 class ApiError(Exception):
-    """An error answered to the client as ``{"__type": code, "message": message}``."""
+    """An error answered to the client as ``{"__type": code, "message": message}``, plus the members
+    the error's shape has beside ``message`` (``fields``): ``resourceName`` of ResourceNotFound and
+    TooManyTags, ``reason`` of ValidationException (botocore's ``stepfunctions`` model)."""
 
     code: str = "InternalFailure"
     status: int = 400
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", **fields: str) -> None:
         super().__init__(message)
         self.message = message
+        self.fields = fields
 
 
 def _error(code: str, status: int = 400) -> type[ApiError]:
@@ -34,6 +37,12 @@ MissingAuthenticationToken = _error("MissingAuthenticationTokenException", 403)
 AccessDeniedException = _error("AccessDeniedException", 403)
 RequestEntityTooLargeException = _error("RequestEntityTooLargeException", 413)
 UnsupportedMediaTypeException = _error("UnsupportedMediaTypeException", 415)
+
+# ValidationException's ``reason`` (the model's ValidationExceptionReason enum)
+LABELED_ARN_NOT_SUPPORTED = "API_DOES_NOT_SUPPORT_LABELED_ARNS"
+MISSING_REQUIRED_PARAMETER = "MISSING_REQUIRED_PARAMETER"
+CANNOT_UPDATE_COMPLETED_MAP_RUN = "CANNOT_UPDATE_COMPLETED_MAP_RUN"
+INVALID_ROUTING_CONFIGURATION = "INVALID_ROUTING_CONFIGURATION"
 
 # Step Functions errors (botocore's stepfunctions model)
 ActivityAlreadyExists = _error("ActivityAlreadyExists")

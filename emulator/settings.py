@@ -109,6 +109,10 @@ class Settings:
     # Record AWS SDK integrations' Task events as Step Functions Local does (resourceType "aws-sdk",
     # resource "<service>:<action>") instead of AWS's form (SFN_LOCAL_COMPAT=1, --sfn-local-compat).
     sfn_local_compat: bool = False
+    # Which event a Distributed Map's MapStateExited follows in history: "run-succeeded" (as AWS
+    # recorded it up to mid-2024, the default) or "run-started" (as AWS records it since Nov 2024)
+    # (--map-exit-link, SFN_MAP_EXIT_LINK).
+    map_exit_link: str = "run-succeeded"
     # Where state machines, executions and the in-process AWS services' state are kept across
     # restarts (--data-dir / SFN_DATA_DIR; None: memory only, lost at exit).
     data_dir: str | None = None
@@ -151,7 +155,11 @@ class Settings:
             data_dir=env.get("SFN_DATA_DIR") or None,
             clock=env.get("SFN_CLOCK", "real").lower() or "real",
             sfn_local_compat=env.get("SFN_LOCAL_COMPAT", "0").strip().lower() in ("1", "true", "yes", "on"),
+            map_exit_link=env.get("SFN_MAP_EXIT_LINK", "run-succeeded").strip().lower() or "run-succeeded",
         )
+
+
+MAP_EXIT_LINKS = ("run-succeeded", "run-started")
 
 
 def split_list(text: str | None) -> tuple[str, ...]:

@@ -31,7 +31,6 @@ from emulator.language.evaluate.jsonata import (
     NotAvailable,
     QueryEvaluationError,
 )
-from emulator.language.evaluate.jsonata_values import json_type_name
 from emulator.language.evaluate.jsonpath import JsonPath
 from emulator.language.evaluate.templates import PayloadTemplate
 from emulator.language.evaluate.variables import Assignment
@@ -282,13 +281,7 @@ class DataFlow:
         else:
             items = state.items.evaluate(bindings)
             if not isinstance(items, list):
-                text = state.items.expressions[0].text if state.items.expressions else to_json_text(items)
-                raise QueryEvaluationError(
-                    f"The JSONata expression '{text}' specified for the field 'Items' returned an unexpected "
-                    f"result type. Expected 'array', but was '{json_type_name(items)}' for value: "
-                    f"{to_json_text(items)}",
-                    "Items",
-                )
+                raise field_errors.template_not_of_type(state.items, "array", items)
         concurrency = state.max_concurrency
         expression = state.max_concurrency_expression
         if expression is not None:

@@ -15,7 +15,7 @@ CONTENT_TYPE = "application/x-amz-json-1.0"
 
 
 def error_response(error: ApiError, request_id: str) -> web.Response:
-    return _response(error.status, error.code, error.message, request_id)
+    return _response(error.status, error.code, error.message, request_id, error.fields)
 
 
 def unexpected_error_response(exc: BaseException, request_id: str) -> web.Response:
@@ -23,10 +23,13 @@ def unexpected_error_response(exc: BaseException, request_id: str) -> web.Respon
     return _response(500, "InternalFailure", "An internal error occurred.", request_id)
 
 
-def _response(status: int, code: str, message: str, request_id: str) -> web.Response:
-    """AWS JSON 1.0's error shape: ``__type`` and ``message``, the code again in a header."""
+def _response(
+    status: int, code: str, message: str, request_id: str, fields: dict[str, str] | None = None
+) -> web.Response:
+    """AWS JSON 1.0's error shape: ``__type``, ``message`` and the error's other members (``reason``,
+    ``resourceName``), the code again in a header."""
     return web.Response(
         status=status,
-        body=json.dumps({"__type": code, "message": message}).encode(),
+        body=json.dumps({"__type": code, "message": message, **(fields or {})}).encode(),
         headers={"Content-Type": CONTENT_TYPE, "x-amzn-RequestId": request_id, "x-amzn-ErrorType": code},
     )

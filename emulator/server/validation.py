@@ -13,7 +13,7 @@ import importlib.util
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ class _Shape:
     pattern_text: str | None = None
     enum: tuple[str, ...] | None = None
     sensitive: bool = False
+    utf8_length: bool = False  # the length constraint counts UTF-8 bytes, not characters
 
 
 def _java_pattern(text: str) -> re.Pattern[str] | None:
@@ -67,7 +68,7 @@ def _convert(name: str, shapes: dict[str, Any], cache: dict[str, _Shape]) -> _Sh
     if kind == "structure":
         cache[name] = _Shape(type=kind)  # recursion guard (the model has no recursion today)
         members = tuple(
-            (member, _convert(ref["shape"], shapes, cache)) for member, ref in raw.get("members", {}).items()
+            (member, _member_shape(ref, shapes, cache)) for member, ref in raw.get("members", {}).items()
         )
         result = _Shape(members=members, required=frozenset(raw.get("required", ())), **base)
     elif kind == "list":
@@ -79,6 +80,19 @@ def _convert(name: str, shapes: dict[str, Any], cache: dict[str, _Shape]) -> _Sh
         result = _Shape(**base)
     cache[name] = result
     return result
+
+
+# The API reference says of the payload members (StartExecution / StartSyncExecution ``input``,
+# SendTaskSuccess ``output``, …): "Length constraints apply to the payload size, and are expressed as
+# bytes in UTF-8 encoding" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+_UTF8_LENGTH_NOTE = "bytes in UTF-8 encoding"
+
+
+def _member_shape(ref: dict[str, Any], shapes: dict[str, Any], cache: dict[str, _Shape]) -> _Shape:
+    shape = _convert(ref["shape"], shapes, cache)
+    if _UTF8_LENGTH_NOTE in ref.get("documentation", "") and shape.type == "string":
+        return replace(shape, utf8_length=True)
+    return shape
 
 
 def _load_model() -> dict[str, Any]:
@@ -175,7 +189,7 @@ class _Walker:
         elif kind == "string":
             if not isinstance(value, str):
                 raise SerializationException(f"STRING_VALUE can not be converted to a String at '{path}'")
-            self.length(value, len(value), shape, path)
+            self.length(value, _string_length(value, shape), shape, path)
             if shape.enum is not None and value not in shape.enum:
                 self.fail(
                     value, path, shape, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
@@ -215,6 +229,13 @@ class _Walker:
             )
         if shape.max is not None and length > shape.max:
             self.fail(value, path, shape, f"Member must have length less than or equal to {_num(shape.max)}")
+
+
+def _string_length(value: str, shape: _Shape) -> int:
+    """What a length constraint counts: UTF-8 bytes for the payload members, else characters."""
+    if shape.utf8_length and not value.isascii():
+        return len(value.encode("utf-8", "surrogatepass"))
+    return len(value)
 
 
 def _num(number: float) -> str:

@@ -72,7 +72,7 @@ def list_activities(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
     found = list(reversed(partition_of(env, context).activities.values()))
-    page, token = paginate(found, request, scope="ListActivities")
+    page, token = paginate(found, request, scope="ListActivities", now=env.clock.now())
     out: dict[str, Any] = {
         "activities": [{"activityArn": a.arn, "name": a.name, "creationDate": a.creation_date} for a in page]
     }

@@ -7,6 +7,8 @@ import random
 from typing import Any
 
 from emulator.errors import (
+    INVALID_ROUTING_CONFIGURATION,
+    MISSING_REQUIRED_PARAMETER,
     ConflictException,
     ResourceNotFound,
     ServiceQuotaExceededException,
@@ -45,30 +47,33 @@ def _routing(
     parsed = [parse_arn(arn, "stateMachine") for arn in arns]
     if any(len(p.parts) != 2 or not p.parts[1].isdigit() for p in parsed):
         raise ValidationException(
-            f"Routing configuration must contain state machine version ARNs. Received: {received}"
+            f"Routing configuration must contain state machine version ARNs. Received: {received}",
+            reason=INVALID_ROUTING_CONFIGURATION,
         )
     machines = {arn.rsplit(":", 1)[0] for arn in arns}
     if len(machines) != 1:
         raise ValidationException(
-            f"Routing configuration must contain versions of the same state machine. Received: {received}"
+            f"Routing configuration must contain versions of the same state machine. Received: {received}",
+            reason=INVALID_ROUTING_CONFIGURATION,
         )
     if len(set(arns)) != len(arns):
         raise ValidationException(
-            f"Routing configuration must contain distinct state machine version ARNs. Received: {received}"
+            f"Routing configuration must contain distinct state machine version ARNs. Received: {received}",
+            reason=INVALID_ROUTING_CONFIGURATION,
         )
     weights = [item["weight"] for item in items]
     if sum(weights) != 100:
         raise ValidationException(
-            f"Sum of routing configuration weights must equal 100. Received: {sum(weights)}"
+            f"Sum of routing configuration weights must equal 100. Received: {sum(weights)}",
+            reason=INVALID_ROUTING_CONFIGURATION,
         )
-    if any(not in_partition(p, context) for p in parsed) or any(
-        partition.versions.get(a) is None for a in arns
-    ):
-        raise ResourceNotFound(NOT_FOUND)
+    for arn, parsed_arn in zip(arns, parsed, strict=True):
+        if not in_partition(parsed_arn, context) or partition.versions.get(arn) is None:
+            raise ResourceNotFound(NOT_FOUND, resourceName=arn)
     machine_arn = machines.pop()
     machine = find_state_machine(partition, machine_arn)
     if machine is None:
-        raise ResourceNotFound(NOT_FOUND)
+        raise ResourceNotFound(NOT_FOUND, resourceName=machine_arn)
     if machine.status == StateMachineStatus.DELETING:
         raise StateMachineDeleting(f"State Machine is being deleted: '{machine_arn}'")
     return machine_arn, tuple(RoutingEntry(arn, weight) for arn, weight in zip(arns, weights, strict=True))
@@ -90,7 +95,7 @@ def find_alias(env: ServiceEnvironment, context: RequestContext, arn: str) -> Al
 def _get_alias(env: ServiceEnvironment, context: RequestContext, arn: str) -> Alias:
     alias = find_alias(env, context, arn)
     if alias is None:
-        raise ResourceNotFound(NOT_FOUND)
+        raise ResourceNotFound(NOT_FOUND, resourceName=arn)
     return alias
 
 
@@ -142,7 +147,8 @@ def update_state_machine_alias(
     items = request.get("routingConfiguration")
     if description is None and items is None:
         raise ValidationException(
-            "Either the description or the routingConfiguration must be specified to update an alias"
+            "Either the description or the routingConfiguration must be specified to update an alias",
+            reason=MISSING_REQUIRED_PARAMETER,
         )
     alias = _get_alias(env, context, arn)
     partition = partition_of(env, context)
@@ -151,7 +157,8 @@ def update_state_machine_alias(
         if machine_arn != alias.state_machine_arn:
             raise ValidationException(
                 "Routing configuration must contain versions of the same state machine as the alias. "
-                f"Received: [{', '.join(r.version_arn for r in routing)}]"
+                f"Received: [{', '.join(r.version_arn for r in routing)}]",
+                reason=INVALID_ROUTING_CONFIGURATION,
             )
         alias.routing = routing
     if description is not None:
@@ -187,9 +194,9 @@ def list_state_machine_aliases(
             or not in_partition(parsed, context)
             or partition.versions.get(arn) is None
         ):
-            raise ResourceNotFound(NOT_FOUND)
+            raise ResourceNotFound(NOT_FOUND, resourceName=arn)
         found = [a for a in partition.aliases.values() if any(r.version_arn == arn for r in a.routing)]
-    page, token = paginate(found, request, scope=f"ListStateMachineAliases:{arn}")
+    page, token = paginate(found, request, scope=f"ListStateMachineAliases:{arn}", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachineAliases": [
             {"stateMachineAliasArn": a.arn, "creationDate": a.creation_date} for a in page

@@ -8,12 +8,14 @@ import uuid
 from typing import Any
 
 from emulator.errors import (
+    MISSING_REQUIRED_PARAMETER,
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
     InvalidExecutionInput,
     StateMachineTypeNotSupported,
     ValidationException,
 )
+from emulator.language.validate.json_text import jackson_problem
 from emulator.model.arns import execution_arn
 from emulator.model.history import MAX_HISTORY_EVENTS
 from emulator.model.jsontext import from_json_text
@@ -25,7 +27,14 @@ from emulator.model.records import (
     StateMachineType,
 )
 from emulator.service.aliases import pick_version
-from emulator.service.common import check_name, in_partition, paginate, parse_arn, put_if
+from emulator.service.common import (
+    check_name,
+    check_not_map_state_arn,
+    in_partition,
+    paginate,
+    parse_arn,
+    put_if,
+)
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
 from emulator.service.state_machines import deleting, does_not_exist, get_state_machine
 from emulator.service.state_machines import describe as describe_machine
@@ -44,6 +53,7 @@ def _resolve_target(
     (drawn from the environment's random generator) unless ``pick`` is false.
     """
     parsed = parse_arn(arn, "stateMachine")
+    check_not_map_state_arn(parsed, arn)
     parts = parsed.parts
     base_arn = arn if len(parts) == 1 else arn.rsplit(":", 1)[0]
     machine = get_state_machine(env, context, base_arn) if len(parts) <= 2 else None
@@ -71,10 +81,11 @@ def _resolve_target(
 
 
 def _check_input(text: str) -> None:
+    """The input must be one JSON value; AWS reads it with Jackson and quotes Jackson's reason."""
     try:
         from_json_text(text)
-    except ValueError as error:
-        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{error}'")
+    except ValueError:
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{jackson_problem(text)}'")
 
 
 def _new_execution(
@@ -283,7 +294,12 @@ def list_executions(
     """Newest first; for a state machine (optionally one version or alias) or a Map Run."""
     arn = request.get("stateMachineArn")
     map_run_arn = request.get("mapRunArn")
-    if (arn is None) == (map_run_arn is None):
+    if arn is None and map_run_arn is None:
+        raise ValidationException(
+            "Must provide a StateMachine ARN or MapRun ARN", reason=MISSING_REQUIRED_PARAMETER
+        )
+    if arn is not None and map_run_arn is not None:
+        # "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions)
         raise ValidationException("Must provide a StateMachine ARN or MapRun ARN")
     partition = partition_of(env, context)
     if arn is not None:
@@ -320,7 +336,7 @@ def list_executions(
         and (redrive_filter is None or (e.redrive_count > 0) == (redrive_filter == "REDRIVEN"))
     ]
     scope = f"ListExecutions:{arn or map_run_arn}:{status_filter}:{redrive_filter}"
-    page, token = paginate(executions, request, scope=scope)
+    page, token = paginate(executions, request, scope=scope, now=env.clock.now())
     out: dict[str, Any] = {"executions": [_list_item(e) for e in page]}
     put_if(out, "nextToken", token)
     return out
@@ -333,7 +349,7 @@ def get_execution_history(
     events = execution.history.events
     reverse = bool(request.get("reverseOrder"))
     ordered = events[::-1] if reverse else events
-    page, token = paginate(ordered, request, scope=f"History:{execution.arn}:{reverse}")
+    page, token = paginate(ordered, request, scope=f"History:{execution.arn}:{reverse}", now=env.clock.now())
     include = request.get("includeExecutionData", True)
     out: dict[str, Any] = {"events": [event.to_wire(include) for event in page]}
     put_if(out, "nextToken", token)

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.errors import ResourceNotFound, ValidationException
-from emulator.model.records import MapRun
+from emulator.errors import (
+    CANNOT_UPDATE_COMPLETED_MAP_RUN,
+    MISSING_REQUIRED_PARAMETER,
+    ResourceNotFound,
+    ValidationException,
+)
+from emulator.model.records import MapRun, MapRunStatus
 from emulator.service.common import in_partition, paginate, parse_arn, put_if
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
 
@@ -32,7 +37,7 @@ def get_map_run(env: ServiceEnvironment, context: RequestContext, arn: str) -> M
     parsed = parse_arn(arn, "mapRun")
     found = partition_of(env, context).map_runs.get(arn) if in_partition(parsed, context) else None
     if found is None:
-        raise ResourceNotFound(NOT_FOUND)
+        raise ResourceNotFound(NOT_FOUND, resourceName=arn)
     return found
 
 
@@ -67,7 +72,7 @@ def list_map_runs(
 
     execution = get_execution(env, context, request["executionArn"])
     runs = [r for r in partition_of(env, context).map_runs.values() if r.execution_arn == execution.arn]
-    page, token = paginate(runs, request, scope=f"ListMapRuns:{execution.arn}")
+    page, token = paginate(runs, request, scope=f"ListMapRuns:{execution.arn}", now=env.clock.now())
     items = []
     for run in page:
         item: dict[str, Any] = {
@@ -89,9 +94,16 @@ def update_map_run(
     members = ("maxConcurrency", "toleratedFailurePercentage", "toleratedFailureCount")
     if all(request.get(member) is None for member in members):
         raise ValidationException(
-            "Must provide at least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount"
+            "Must provide at least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount",
+            reason=MISSING_REQUIRED_PARAMETER,
         )
     run = get_map_run(env, context, request["mapRunArn"])
+    if run.status != MapRunStatus.RUNNING:
+        # "Updates an in-progress Map Run's configuration" (API_UpdateMapRun); the model's reason
+        raise ValidationException(
+            f"Cannot update a completed Map Run: '{run.arn}' is {run.status.value}",
+            reason=CANNOT_UPDATE_COMPLETED_MAP_RUN,
+        )
     if request.get("maxConcurrency") is not None:
         run.max_concurrency = int(request["maxConcurrency"])
     if request.get("toleratedFailurePercentage") is not None:

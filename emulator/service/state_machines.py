@@ -18,7 +18,15 @@ from emulator.model.arns import state_machine_arn
 from emulator.model.records import ExecutionStatus, StateMachine, StateMachineStatus, StateMachineType
 from emulator.runtime.execution_logs import LogGroup, parse_log_group_arn
 from emulator.service import tags, versions
-from emulator.service.common import check_name, in_partition, new_id, paginate, parse_arn, put_if
+from emulator.service.common import (
+    check_name,
+    check_not_map_state_arn,
+    in_partition,
+    new_id,
+    paginate,
+    parse_arn,
+    put_if,
+)
 from emulator.service.definitions import compile_or_reject
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
 from emulator.service.request_rules import DEFAULT_ENCRYPTION, check_encryption_configuration, check_role_arn
@@ -74,6 +82,7 @@ def find_state_machine(partition: Partition, arn: str) -> StateMachine | None:
 def get_state_machine(env: ServiceEnvironment, context: RequestContext, arn: str) -> StateMachine:
     """The unqualified state machine ``arn`` (ACTIVE or DELETING) or ``StateMachineDoesNotExist``."""
     parsed = parse_arn(arn, "stateMachine")
+    check_not_map_state_arn(parsed, arn)
     found = find_state_machine(partition_of(env, context), arn) if in_partition(parsed, context) else None
     if found is None:
         raise does_not_exist(arn)
@@ -263,6 +272,7 @@ def describe_state_machine(
 ) -> dict[str, Any]:
     arn = request["stateMachineArn"]
     parsed = parse_arn(arn, "stateMachine")
+    check_not_map_state_arn(parsed, arn)
     if len(parsed.parts) == 1:
         return _metadata_only(describe(get_state_machine(env, context, arn)), request)
     version = (
@@ -344,6 +354,7 @@ def delete_state_machine(
     """Idempotent; with executions still running the machine stays visible as DELETING."""
     arn = request["stateMachineArn"]
     parsed = parse_arn(arn, "stateMachine")
+    check_not_map_state_arn(parsed, arn)
     if len(parsed.parts) != 1:
         raise ValidationException(
             f"Invalid Arn: 'Qualified state machine ARNs are not supported by DeleteStateMachine: {arn}'"
@@ -369,7 +380,7 @@ def list_state_machines(
     machines = [
         m for m in reversed(partition.state_machines.values()) if find_state_machine(partition, m.arn)
     ]
-    page, token = paginate(machines, request, scope="ListStateMachines")
+    page, token = paginate(machines, request, scope="ListStateMachines", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachines": [
             {"stateMachineArn": m.arn, "name": m.name, "type": m.type.value, "creationDate": m.creation_date}

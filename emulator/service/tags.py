@@ -41,7 +41,7 @@ def check_new_tags(arn: str, tags: list[dict[str, Any]], current: dict[str, str]
         if tag.get("key") is not None:
             merged[tag["key"]] = tag.get("value") or ""
     if len(merged) > MAX_TAGS:
-        raise TooManyTags(f"Too many tags on resource '{arn}': the limit is {MAX_TAGS}")
+        raise TooManyTags(f"Too many tags on resource '{arn}': the limit is {MAX_TAGS}", resourceName=arn)
     return merged
 
 
@@ -58,7 +58,7 @@ def _resource(env: ServiceEnvironment, context: RequestContext, arn: str) -> str
         else:
             exists = arn in partition.activities
     if not exists:
-        raise ResourceNotFound(f"Resource not found: '{arn}'")
+        raise ResourceNotFound(f"Resource not found: '{arn}'", resourceName=arn)
     return arn
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.errors import InvalidOutput, InvalidToken, TaskDoesNotExist, TaskTimedOut
+from emulator.language.validate.json_text import jackson_problem
 from emulator.model.jsontext import from_json_text
 from emulator.runtime.task_tokens import PendingTask, TokenState, is_well_formed
 from emulator.service.common import INVALID_TOKEN_MESSAGE
@@ -39,8 +40,8 @@ def send_task_success(
     task = _pending(env, context, request["taskToken"])
     try:
         from_json_text(output)
-    except ValueError as error:
-        raise InvalidOutput(f"Invalid Output: '{error}'")
+    except ValueError:
+        raise InvalidOutput(f"Invalid Output: '{jackson_problem(output)}'")
     env.task_tokens.succeed(task, output)
     _store_answer(env, task.token, "SUCCESS", output, None, None)
     return {}

@@ -19,6 +19,7 @@ from emulator.service.environment import RequestContext, ServiceEnvironment, par
 from emulator.store.partition import Partition
 
 MAX_VERSIONS = 1000
+INITIAL_REVISION = "INITIAL"
 
 
 def find_version(partition: Partition, arn: str) -> StateMachine | None:
@@ -71,7 +72,10 @@ def publish_state_machine_version(
     if machine.status == StateMachineStatus.DELETING:
         raise StateMachineDeleting(f"State Machine is being deleted: '{arn}'")
     expected = request.get("revisionId")
-    if expected is not None and expected != machine.revision_id:
+    # "To specify an initial revision ID for a state machine with no revision ID assigned, specify the
+    # string INITIAL" (https://docs.aws.amazon.com/step-functions/latest/apireference/API_PublishStateMachineVersion.html)
+    current = machine.revision_id if machine.revision_id is not None else INITIAL_REVISION
+    if expected is not None and expected != current:
         raise ConflictException(
             f"Failed to publish the State Machine version for revision {expected}. "
             f"The current State Machine revision is {machine.revision_id}."
@@ -89,7 +93,7 @@ def list_state_machine_versions(
     machine = get_state_machine(env, context, arn)
     found = [v for v in partition_of(env, context).versions.values() if v.state_machine_arn == machine.arn]
     found.sort(key=lambda v: v.version or 0, reverse=True)
-    page, token = paginate(found, request, scope=f"ListStateMachineVersions:{arn}")
+    page, token = paginate(found, request, scope=f"ListStateMachineVersions:{arn}", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachineVersions": [
             {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in page

@@ -22,7 +22,8 @@ family (marked "inferred").
 from __future__ import annotations
 
 from emulator.language.errors import ErrorName, StatesError
-from emulator.language.evaluate.jsonata import QueryEvaluationError
+from emulator.language.evaluate.jsonata import JsonataTemplate, QueryEvaluationError
+from emulator.language.evaluate.jsonata_values import json_type_name
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 
@@ -64,6 +65,18 @@ def percentage_out_of_range() -> StatesError:
 
 
 # --- JSONata (States.QueryEvaluationError) -----------------------------------------------------
+
+
+def template_not_of_type(template: JsonataTemplate, expected: str, found: Json) -> QueryEvaluationError:
+    """A field that must give an ``expected`` JSON type (Map ``Items``: array; ItemReader /
+    ResultWriter ``Arguments``: object, https://states-language.net/spec.html) gave another, in the
+    expression's wording (measured for ``Items``)."""
+    text = template.expressions[0].text if template.expressions else to_json_text(found)
+    return QueryEvaluationError(
+        f"The JSONata expression '{text}' specified for the field '{template.field_path}' returned an unexpected "
+        f"result type. Expected '{expected}', but was '{json_type_name(found)}' for value: {to_json_text(found)}",
+        template.field_path,
+    )
 
 
 def expression_negative(text: str, field: str, found: Json) -> QueryEvaluationError:

@@ -149,12 +149,15 @@ class JsonataExpression:
     """A compiled expression. ``text`` is the expression as AWS quotes it (between ``{%``/``%}``,
     trimmed); ``field_path`` the field its error causes name; ``variables`` the workflow variables it
     reads; ``top_level_references`` the field names it reads from the context item, which AWS
-    refuses at definition time (see ``unsupported_reference_message``)."""
+    refuses at definition time (see ``unsupported_reference_message``); ``states_fields`` the
+    fields of ``$states`` it reads (``input``, ``result`` …), which the validator checks against
+    the fields offered where the expression is written."""
 
     text: str
     field_path: str
     variables: frozenset[str]
     top_level_references: tuple[str, ...]
+    states_fields: tuple[str, ...]
     _program: Jsonata = field(repr=False, compare=False)
     _reads: tuple[str, ...] = field(repr=False, compare=False)
     # ``$states.a.b`` / ``$name.a.b`` (see ``_simple_path``): read directly where that is plainly the
@@ -288,6 +291,8 @@ def compile_expression(text: str, field_name: str, location: str = "") -> Jsonat
         field_path=field_name,
         variables=frozenset(name for name in read - bound if name not in _NOT_VARIABLES),
         top_level_references=analysis.top_level_field_names(program.ast),
+        # an expression that binds ``$states`` itself (a lambda parameter, ``:=``) reads its own
+        states_fields=() if _STATES in bound else analysis.states_field_names(program.ast),
         _program=program,
         _reads=reads,
         _simple=_simple_path(program.ast),
@@ -346,6 +351,13 @@ _NOT_VARIABLES: Final = functions.BUILT_IN_FUNCTION_NAMES | {_STATES, "", "$", "
 def unsupported_reference_message(name: str) -> str:
     """The message of the ``UNSUPPORTED_JSONATA_EXPRESSION`` diagnostic for a top-level reference."""
     return f"Reference to '{name}' at the top level is not supported."
+
+
+def unavailable_states_field_message(name: str) -> str:
+    """The ``UNSUPPORTED_JSONATA_EXPRESSION`` message for ``$states.<name>`` where the field the
+    expression is written in does not offer it (measured for ``errorOutput`` in a Task's
+    ``Arguments``: https://github.com/anomalyco/sst/issues/6110)."""
+    return f"Field '$states.{name}' does not exist."
 
 
 def referenced_variables(expression: JsonataExpression | str) -> frozenset[str]:

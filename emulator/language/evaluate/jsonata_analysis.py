@@ -4,7 +4,9 @@
 * the field names it reads from the context item at the top level. Step Functions evaluates an
   expression with no context item (data arrives as ``$states.input`` or a variable), and AWS
   refuses such references when the definition is created (``UNSUPPORTED_JSONATA_EXPRESSION:
-  Reference to 'phone' at the top level is not supported.``).
+  Reference to 'phone' at the top level is not supported.``);
+* the fields of ``$states`` it reads (``$states.result.Payload`` reads ``result``), which AWS checks
+  against the fields the expression's position offers when the definition is created.
 """
 
 from __future__ import annotations
@@ -39,6 +41,28 @@ def top_level_field_names(ast: object) -> tuple[str, ...]:
     """Distinct field names read from the (absent) context item, in order of appearance."""
     found: list[str] = []
     _top_level(ast, True, found)
+    return tuple(dict.fromkeys(found))
+
+
+def states_field_names(ast: object) -> tuple[str, ...]:
+    """Distinct names read as ``$states.<name>``, in order of appearance (at any depth)."""
+    found: list[str] = []
+    for symbol in _symbols(ast, set()):
+        if symbol.type != "path":
+            continue
+        steps: list[Any] = list(symbol.steps or ())
+        if len(steps) < 2:
+            continue
+        first, second = steps[0], steps[1]
+        if (
+            isinstance(first, Parser.Symbol)
+            and first.type == "variable"
+            and first.value == "states"
+            and isinstance(second, Parser.Symbol)
+            and second.type == "name"
+            and isinstance(second.value, str)
+        ):
+            found.append(second.value)
     return tuple(dict.fromkeys(found))
 
 

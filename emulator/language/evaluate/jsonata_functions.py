@@ -22,7 +22,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, TypeGuard
+from typing import Any
 
 from jsonata import functions as library
 from jsonata import jexception, signature, utils
@@ -66,8 +66,12 @@ def _rng() -> random.Random:
     return rng
 
 
-def _is_integer(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+# "Built-in JSONata functions that require integer values as parameters will automatically round down
+# any non-integer numbers provided" (the note heading AWS's functions in
+# https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html): $partition's size,
+# $range's three arguments and $random's seed are floored, not refused.
+def _whole(value: int | float) -> int:
+    return math.floor(value)
 
 
 def partition(array: Json, size: Json) -> Json:
@@ -75,9 +79,9 @@ def partition(array: Json, size: Json) -> Json:
         return None
     if not isinstance(array, list):
         array = [array]
-    if not _is_integer(size) or size <= 0:
+    chunk = _whole(size) if isinstance(size, int | float) and not isinstance(size, bool) else 0
+    if chunk <= 0:
         raise _failure(f"The size argument of $partition must be a positive integer, but was: {size}")
-    chunk = int(size)
     # An array of arrays, not a sequence: a single chunk stays wrapped ([[0]]), as AWS returns it.
     return [list(array[index : index + chunk]) for index in range(0, len(array), chunk)]
 
@@ -85,20 +89,22 @@ def partition(array: Json, size: Json) -> Json:
 def range_(start: Json, end: Json, step: Json) -> object:
     if start is None or end is None or step is None:
         return None
-    first = int(_range_argument("start", start))
-    last = int(_range_argument("end", end))
-    increment = int(_range_argument("step", step))
-    if step == 0:
+    first = _range_argument("start", start)
+    last = _range_argument("end", end)
+    increment = _range_argument("step", step)
+    if increment == 0:
         raise _failure("The step argument of $range must not be 0")
     stop = last + (1 if increment > 0 else -1)
+    values = range(first, stop, increment)
+    budget.check_array_length(len(values), "The result of $range")
     # A sequence: a one-element range collapses to its value ($range(1, 9, 9) is 1 on AWS).
-    return utils.Utils.create_sequence_from_iter(range(first, stop, increment))
+    return utils.Utils.create_sequence_from_iter(values)
 
 
-def _range_argument(name: str, value: Json) -> int | float:
-    if not _is_integer(value):
+def _range_argument(name: str, value: Json) -> int:
+    if not isinstance(value, int | float) or isinstance(value, bool):
         raise _failure(f"The {name} argument of $range must be an integer, but was: {value}")
-    return value
+    return _whole(value)
 
 
 def hash_(value: Json, algorithm: Json) -> Json:
@@ -117,9 +123,9 @@ def hash_(value: Json, algorithm: Json) -> Json:
 def random_(seed: Json = None) -> float:
     if seed is None:
         return _rng().random()
-    if not _is_integer(seed):
+    if not isinstance(seed, int | float) or isinstance(seed, bool):
         raise _failure(f"The seed argument of $random must be an integer, but was: {seed}")
-    return random.Random(int(seed)).random()
+    return random.Random(_whole(seed)).random()
 
 
 def uuid_() -> str:

@@ -28,6 +28,7 @@ class Rule:
     condition: JsonataExpression | None  # JSONata
     assign: Assignment | None
     output: JsonataTemplate | None
+    literal: bool | None = None  # JSONata: a boolean Condition (the ASL spec allows one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +52,14 @@ def parse_choice(name: str, raw: JsonObject, location: str, query_language: str)
             Rule(
                 next=text(rule["Next"]),
                 branch=None,
-                condition=compile_expression(
+                condition=None
+                if isinstance(rule["Condition"], bool)
+                else compile_expression(
                     text(rule["Condition"]), "Condition", f"{location}/Choices[{index}]/Condition"
                 ),
                 assign=compile_assign(rule.get("Assign"), language, f"{location}/Choices[{index}]/Assign"),
                 output=jsonata_field(rule, "Output", f"{location}/Choices[{index}]"),
+                literal=rule["Condition"] if isinstance(rule["Condition"], bool) else None,
             )
             for index, rule in enumerate(objects(choices))
         )
@@ -93,6 +97,9 @@ def choose_rule(
     for rule in state.rules:
         if rule.branch is not None:
             if rule.branch.rule.matches(value, context, variables):
+                return rule
+        elif rule.literal is not None:
+            if rule.literal:
                 return rule
         elif (
             rule.condition is not None

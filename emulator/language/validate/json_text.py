@@ -85,6 +85,16 @@ def _location(text: str, pointer: int) -> str:
     return f"[Source: {_source(text)}; line: {line}, column: {pointer - line_start + 1}]"
 
 
+def jackson_problem(text: str) -> str:
+    """Jackson's description of why ``text`` (which Python's parser refused) is not one JSON value,
+    without the location Jackson appends (``… at [Source: …]``)."""
+    try:
+        description, _pointer = _Scanner(text).find_error()
+    except RecursionError:
+        return too_deep_diagnostic(text).message.split("\n at ", 1)[0]
+    return description
+
+
 def _jackson_diagnostic(text: str) -> Diagnostic:
     try:
         description, pointer = _Scanner(text).find_error()

@@ -11,6 +11,9 @@ Sources (one per rule, quoted where the rule is written):
 * ASL specification, https://states-language.net/spec.html — "A Task State MUST NOT include both
   TimeoutSeconds and TimeoutSecondsPath or both HeartbeatSeconds and HeartbeatSecondsPath"; "If
   provided, the HeartbeatSeconds interval MUST be smaller than the TimeoutSeconds value".
+* Fail state, https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html — "You can specify
+  either Cause or CausePath, but not both in your Fail state definition" (and the same of Error and
+  ErrorPath).
 * Retrying after an error, https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
   — "IntervalSeconds has a maximum value of 99999999", "MaxAttempts has a maximum value of
   99999999", MaxDelaySeconds "must be greater than 0 and less than 31622401".
@@ -46,6 +49,7 @@ MAP_ALTERNATIVES = (
     ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
     ("ToleratedFailureCount", "ToleratedFailureCountPath"),
 )
+FAIL_ALTERNATIVES = (("Error", "ErrorPath"), ("Cause", "CausePath"))
 BATCHER_ALTERNATIVES = (
     ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
     ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),

@@ -12,6 +12,7 @@ _RR = ""  # request-response
 _SYNC = ".sync"
 _SYNC2 = ".sync:2"
 _TOKEN = ".waitForTaskToken"
+_AWS_SDK = "aws-sdk"
 
 # service -> action -> supported patterns (for arn:aws:states:::<service>:<action><pattern>)
 _INTEGRATIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -79,6 +80,12 @@ def check_task_resource(checker: Checker, resource: str, location: str) -> None:
         checker.error(
             "Express state machine does not support '.waitForTaskToken' service integration ", location
         )
+        return
+    if integration == _AWS_SDK:
+        # AWS SDK integrations: Request Response and Wait for Callback; "Run a Job (.sync): Not
+        # supported" (https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html)
+        if pattern in (_SYNC, _SYNC2):
+            checker.error(_not_recognized(resource), location)
         return
     actions = _INTEGRATIONS.get(integration)
     if actions is None:

@@ -15,6 +15,7 @@ from emulator.language.validate.expressions import (
 )
 from emulator.language.validate.jsonata_fields import check_jsonata_fields
 from emulator.language.validate.limits import (
+    FAIL_ALTERNATIVES,
     MAX_RETRY_DELAY_SECONDS,
     MAX_SECONDS,
     TASK_ALTERNATIVES,
@@ -216,6 +217,7 @@ def _check_fail(checker: Checker, state: JsonObject, query_language: str, locati
                 f"The value for the field '{name}' must be a valid JSONPath or a valid intrinsic function call",
                 join(location, name),
             )
+    check_alternatives(checker, state, FAIL_ALTERNATIVES, location)
 
 
 def _check_parallel(checker: Checker, state: JsonObject, query_language: str, location: str) -> None:

@@ -8,8 +8,9 @@ so each message is the API reference's own description of its code
 
 * ``NO_DOLLAR``: a payload-template field without ``.$`` whose value reads as a JSONPath or an
   intrinsic function call (it would be passed on as a literal string);
-* ``NO_PATH``: a Fail ``Error``/``Cause`` whose value reads as a path (``ErrorPath``/``CausePath``
-  take paths);
+* ``NO_PATH``: a Fail ``Error``/``Cause``, or a Choice rule's string comparison (``StringEquals``,
+  ``TimestampLessThan`` …), whose value reads as a path (``ErrorPath``/``CausePath``,
+  ``StringEqualsPath`` … take paths);
 * ``PASS_RESULT_IS_STATIC``: a Pass ``Result`` that holds a path (``Result`` is never evaluated).
 
 Only unmistakable paths count (``$.a``, ``$[0]``, ``$$.Execution.Id`` that compile) so plain text
@@ -53,6 +54,30 @@ def check_warnings(checker: Checker, state: JsonObject, location: str) -> None:
         for name in ("Error", "Cause"):
             if looks_like_path(state.get(name)):
                 checker.warning(NO_PATH, NO_PATH_MESSAGE, join(location, name))
+    if state_type == "Choice" and isinstance(state.get("Choices"), list):
+        for index, rule in enumerate(state["Choices"]):  # type: ignore[arg-type]
+            _check_rule(checker, rule, f"{join(location, 'Choices')}[{index}]")
+
+
+# The string comparisons of a Choice rule, each of which has a ``…Path`` twin.
+_STRING_COMPARISONS = frozenset(
+    f"{kind}{operator}"
+    for kind in ("String", "Timestamp")
+    for operator in ("Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals")
+)
+
+
+def _check_rule(checker: Checker, rule: Json, location: str) -> None:
+    if not isinstance(rule, dict):
+        return
+    for name, value in rule.items():
+        if name in _STRING_COMPARISONS and looks_like_path(value):
+            checker.warning(NO_PATH, NO_PATH_MESSAGE, join(location, name))
+        elif name in ("And", "Or") and isinstance(value, list):
+            for index, nested in enumerate(value):
+                _check_rule(checker, nested, f"{join(location, name)}/{index}")
+        elif name == "Not":
+            _check_rule(checker, value, join(location, name))
 
 
 def _check_template(checker: Checker, template: Json, location: str) -> None:

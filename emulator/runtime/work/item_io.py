@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
-from emulator.language.evaluate.jsonata import JsonataBindings
+from emulator.language.evaluate import field_errors
+from emulator.language.evaluate.jsonata import JsonataBindings, JsonataTemplate
 from emulator.language.states.map_state import DistributedConfig, integer_at
 from emulator.model.records import Execution, ExecutionStatus, MapRun
 from emulator.model.types import Json
@@ -39,7 +40,7 @@ async def read_items(
         max_items = integer_at(reader.max_items_path, "MaxItemsPath", value, context, variables)
     if bindings is not None:
         if reader.arguments is not None:
-            parameters = reader.arguments.evaluate(bindings)
+            parameters = _object_arguments(reader.arguments, bindings)
         if reader.max_items_expression is not None:
             max_items = int(reader.max_items_expression.evaluate(bindings, expected="integer"))
     invocation = TaskInvocation(reader.resource, parameters, context, run.region, run.account)
@@ -73,7 +74,7 @@ async def write_results(
     assert writer is not None
     parameters: Json = {} if writer.parameters is None else writer.parameters.evaluate(value, context, rng)
     if bindings is not None and writer.arguments is not None:
-        parameters = writer.arguments.evaluate(bindings)
+        parameters = _object_arguments(writer.arguments, bindings)
     bucket = parameters.get("Bucket") if isinstance(parameters, dict) else None
     prefix = parameters.get("Prefix", "") if isinstance(parameters, dict) else ""
     run_id = map_run.arn.rsplit(":", 1)[-1]
@@ -104,3 +105,12 @@ async def write_results(
         "MapRunArn": map_run.arn,
         "ResultWriterDetails": {"Bucket": bucket, "Key": f"{base}/manifest.json"},
     }
+
+
+def _object_arguments(template: JsonataTemplate, bindings: JsonataBindings) -> Json:
+    """ItemReader / ResultWriter ``Arguments``: "a JSON object or a JSONata string that evaluates to a
+    JSON object" (https://states-language.net/spec.html, Reading Items / Writing Results)."""
+    arguments = template.evaluate(bindings)
+    if not isinstance(arguments, dict):
+        raise field_errors.template_not_of_type(template, "object", arguments)
+    return arguments

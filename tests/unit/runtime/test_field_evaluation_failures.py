@@ -545,6 +545,17 @@ JSONATA_ROWS = [
         "Arguments/Bucket",
     ),
     Row(
+        # https://states-language.net/spec.html (Reading Items): "a JSON object or a JSONata string that
+        # evaluates to a JSON object"
+        "ItemReader Arguments (not an object)",
+        _map(DISTRIBUTED, ItemReader={**READER, "Arguments": "{% 'b' %}"}),
+        {},
+        QUERY,
+        _wrong_type("'b'", "Arguments", "object", "string", '"b"'),
+        _evaluated(*MAP_RUN_FAILED),
+        "Arguments",
+    ),
+    Row(
         "ItemReader ReaderConfig MaxItems",
         _map(
             DISTRIBUTED,
@@ -575,6 +586,16 @@ JSONATA_ROWS = [
         _undefined(MISSING, "Arguments/Bucket"),
         _evaluated(*MAP_RUN_FAILED),
         "Arguments/Bucket",
+    ),
+    Row(
+        # https://states-language.net/spec.html (Writing Results): a JSON object, or an expression giving one
+        "ResultWriter Arguments (not an object)",
+        _map(DISTRIBUTED, Items=[1], ResultWriter={"Resource": WRITER_RESOURCE, "Arguments": "{% [1] %}"}),
+        {},
+        QUERY,
+        _wrong_type("[1]", "Arguments", "object", "array", "[1]"),
+        _evaluated(*MAP_RUN_FAILED),
+        "Arguments",
     ),
     Row(
         "Seconds (not an integer)",

@@ -65,3 +65,37 @@ def test_valid_request_passes() -> None:
     validate_request(
         "StartExecution", {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:x"}
     )
+
+
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html,
+# API_StartSyncExecution.html and API_SendTaskSuccess.html: "Length constraints apply to the payload
+# size, and are expressed as bytes in UTF-8 encoding" (input / output: Maximum length of 262144); other
+# strings (name: 1..80) count characters.
+_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:x"
+PAYLOAD_LENGTHS = [
+    ("StartExecution", "input", {"stateMachineArn": _MACHINE}, "x" * 262_144, True),
+    ("StartExecution", "input", {"stateMachineArn": _MACHINE}, "x" * 262_145, False),
+    ("StartExecution", "input", {"stateMachineArn": _MACHINE}, "é" * 131_072, True),
+    ("StartExecution", "input", {"stateMachineArn": _MACHINE}, "é" * 131_073, False),
+    ("StartExecution", "input", {"stateMachineArn": _MACHINE}, "😀" * 65_537, False),
+    ("StartSyncExecution", "input", {"stateMachineArn": _MACHINE}, "é" * 131_073, False),
+    ("SendTaskSuccess", "output", {"taskToken": "t"}, "é" * 131_072, True),
+    ("SendTaskSuccess", "output", {"taskToken": "t"}, "é" * 131_073, False),
+    ("StartExecution", "name", {"stateMachineArn": _MACHINE}, "é" * 80, True),
+    ("StartExecution", "name", {"stateMachineArn": _MACHINE}, "é" * 81, False),
+]
+
+
+@pytest.mark.parametrize(("operation", "member", "others", "value", "accepted"), PAYLOAD_LENGTHS)
+def test_payload_lengths_count_utf8_bytes_and_other_strings_count_characters(
+    operation: str, member: str, others: dict[str, str], value: str, accepted: bool
+) -> None:
+    request = {**others, member: value}
+    if accepted:
+        validate_request(operation, request)
+        return
+    with pytest.raises(ValidationException) as raised:
+        validate_request(operation, request)
+    assert f"at '{member}' failed to satisfy constraint: Member must have length less than or equal to" in (
+        raised.value.message
+    )

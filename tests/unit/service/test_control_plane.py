@@ -111,6 +111,31 @@ def test_pagination_tokens_are_bound_to_their_listing() -> None:
     assert raised.value.message == "Invalid Token: 'Invalid token'"
 
 
+# Every List* page (nextToken): "Each pagination token expires after 24 hours. Using an expired
+# pagination token will return an HTTP 400 InvalidToken error."
+@pytest.mark.parametrize(
+    ("elapsed", "accepted"), [(60.0, True), (24 * 3600.0, True), (24 * 3600.0 + 1, False)]
+)
+def test_pagination_tokens_expire_after_24_hours(elapsed: float, accepted: bool) -> None:
+    items = list(range(5))
+    _, token = paginate(items, {"maxResults": 2}, scope="A", now=1_000.0)
+    request = {"maxResults": 2, "nextToken": token}
+    if accepted:
+        assert paginate(items, request, scope="A", now=1_000.0 + elapsed)[0] == [2, 3]
+        return
+    with pytest.raises(InvalidToken):
+        paginate(items, request, scope="A", now=1_000.0 + elapsed)
+
+
+def test_list_state_machines_token_expires_on_the_clock(env: ServiceEnvironment) -> None:
+    for index in range(3):
+        create(env, f"m{index}")
+    token = state_machines.list_state_machines(env, CONTEXT, {"maxResults": 1})["nextToken"]
+    env.clock.time += 24 * 3600  # type: ignore[attr-defined]
+    with pytest.raises(InvalidToken):
+        state_machines.list_state_machines(env, CONTEXT, {"maxResults": 1, "nextToken": token})
+
+
 @pytest.mark.parametrize(
     ("configuration", "message"),
     [

@@ -600,6 +600,28 @@ def test_wait_fields(fields: dict[str, Any], expected: list[tuple[str, str, str]
     assert _errors(_machine({"Type": "Wait", "End": True, **fields})) == expected
 
 
+# https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html ("You can specify either Cause or
+# CausePath, but not both"; the same of Error and ErrorPath; the paths also take an intrinsic function)
+_BOTH_ERRORS = "At most one of these fields is allowed: [Error, ErrorPath]"
+_BOTH_CAUSES = "At most one of these fields is allowed: [Cause, CausePath]"
+FAILS = [
+    ({"Error": "E", "Cause": "C"}, []),
+    ({"ErrorPath": "$.error", "CausePath": "$.cause"}, []),
+    ({"Error": "E", "CausePath": "States.Format('at {}', $.where)"}, []),
+    ({"Error": "E", "ErrorPath": "$.error"}, [(_SCHEMA, _BOTH_ERRORS, "/States/S")]),
+    ({"Cause": "C", "CausePath": "$.cause"}, [(_SCHEMA, _BOTH_CAUSES, "/States/S")]),
+    (
+        {"Error": "E", "ErrorPath": "$.e", "Cause": "C", "CausePath": "$.c"},
+        [(_SCHEMA, _BOTH_ERRORS, "/States/S"), (_SCHEMA, _BOTH_CAUSES, "/States/S")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("fields", "expected"), FAILS)
+def test_fail_fields(fields: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+    assert _errors(_machine({"Type": "Fail", **fields})) == expected
+
+
 def test_the_invalid_definition_message_joins_every_error() -> None:
     state = _task(TimeoutSeconds=0, Credentials={})
     diagnostics = validate_definition(json.dumps(_machine(state)))

@@ -24,6 +24,7 @@ def _resource_errors(
         "arn:aws:states:::lambda:invoke.waitForTaskToken",
         "arn:aws:states:::states:startExecution.sync:2",
         "arn:aws:states:::aws-sdk:s3:listBuckets",
+        "arn:aws:states:::aws-sdk:sqs:sendMessage.waitForTaskToken",
         "arn:aws:states:::somefutureservice:doThing",
         "arn:aws:lambda:us-east-1:111111111111:function:f",
         "arn:aws:states:us-east-1:111111111111:activity:a",
@@ -47,6 +48,10 @@ def test_resource_that_is_not_an_arn() -> None:
         "arn:aws:states:::sqs:send",
         "arn:aws:states:::codebuild:startBuild.waitForTaskToken",
         "arn:aws:states:::codebuild:stopBuild.sync",
+        # https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html (AWS SDK
+        # integrations: "Run a Job - .sync: Not supported")
+        "arn:aws:states:::aws-sdk:s3:listBuckets.sync",
+        "arn:aws:states:::aws-sdk:ecs:runTask.sync:2",
     ],
 )
 def test_unknown_action_of_an_optimised_integration(resource: str) -> None:

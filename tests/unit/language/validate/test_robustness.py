@@ -48,7 +48,9 @@ def test_a_choice_rule_whose_next_is_no_string_is_a_schema_error() -> None:
     ]
 
 
-def test_a_jsonata_choice_condition_that_is_no_string_is_a_schema_error() -> None:
+def test_a_jsonata_choice_condition_that_is_no_boolean_nor_expression_is_a_schema_error() -> None:
+    # https://states-language.net/spec.html: "Condition" accepts a boolean or a JSONata string
+    # (tests/unit/language/validate/test_choice_conditions.py has the table).
     document = {
         "QueryLanguage": "JSONata",
         "StartAt": "C",
@@ -60,7 +62,7 @@ def test_a_jsonata_choice_condition_that_is_no_string_is_a_schema_error() -> Non
     assert _errors(document) == [
         (
             "SCHEMA_VALIDATION_FAILED",
-            "The value for the field 'Condition' must be a STRING",
+            "The value for the field 'Condition' must be a BOOLEAN",
             "/States/C/Choices[0]/Condition",
         )
     ]

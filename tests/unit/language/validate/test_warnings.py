@@ -53,6 +53,39 @@ def test_fail_error_holding_a_path_suggests_the_path_field() -> None:
     ]
 
 
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinitionDiagnostic.html
+# (NO_PATH: "Field value looks like a path, but field name does not end with 'Path'") and
+# https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html (each string comparison has a
+# ...Path twin that compares with a value read from the input)
+CHOICE_COMPARISONS = [
+    ({"Variable": "$.a", "StringEquals": "$.b"}, ["/States/S/Choices[0]/StringEquals"]),
+    (
+        {"Variable": "$.a", "StringGreaterThanEquals": "$$.Execution.Name"},
+        ["/States/S/Choices[0]/StringGreaterThanEquals"],
+    ),
+    ({"Variable": "$.a", "StringEqualsPath": "$.b"}, []),
+    ({"Variable": "$.a", "StringEquals": "$5.00"}, []),
+    ({"Variable": "$.a", "StringMatches": "$.b*"}, []),
+    (
+        {
+            "And": [
+                {"Variable": "$.a", "IsPresent": True},
+                {"Not": {"Variable": "$.a", "StringLessThan": "$.b"}},
+            ]
+        },
+        ["/States/S/Choices[0]/And/1/Not/StringLessThan"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "locations"), CHOICE_COMPARISONS)
+def test_a_string_comparison_holding_a_path_suggests_the_path_operator(
+    rule: dict[str, Any], locations: list[str]
+) -> None:
+    state = {"Type": "Choice", "Choices": [{**rule, "Next": "S"}], "Default": "S"}
+    assert _warnings(state) == [("NO_PATH", NO_PATH_MESSAGE, location) for location in locations]
+
+
 def test_jsonata_states_have_no_jsonpath_warnings() -> None:
     state = {"Type": "Pass", "Output": {"x": "$.a"}, "End": True}
     assert _warnings(state, QueryLanguage="JSONata") == []

@@ -1,0 +1,381 @@
+"""The rules of workflow variables, one row per documented rule, run through the engine.
+
+Rows: https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html — "Evaluation order in
+an assign field" (values as they were on state entry; the swap example), "Variable scope" (Parallel
+branches and Map iterations read outer scopes, not each other; their variables go out of scope when the
+state completes; the Assign of a Catch assigns in the outer scope; a Distributed Map cannot read outer
+variables), and "Using variables in JSONPath states" (what ``$`` is in an Assign, per state type), and
+https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html ("Assign and Output steps
+occur in parallel": a state's Output never sees its own Assign).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from emulator.integrations.registry import IntegrationRegistry
+from emulator.language.validate import errors_of, validate_definition
+from emulator.model.jsontext import from_json_text
+from emulator.model.records import ExecutionStatus
+from tests.fakes import StubIntegration
+from tests.unit.runtime.harness import run_definition
+
+TASK = "arn:aws:states:::sqs:sendMessage"
+FAILING_BRANCH = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "why"}}}
+
+
+@dataclass(frozen=True)
+class Row:
+    rule: str
+    definition: dict[str, Any]
+    output: Any
+    input: Any = None
+    assigned: dict[str, dict[str, str]] | None = None  # state name -> assignedVariables on its exit
+
+
+def _jsonata(states: dict[str, Any], start: str) -> dict[str, Any]:
+    return {"QueryLanguage": "JSONata", "StartAt": start, "States": states}
+
+
+def _jsonpath(states: dict[str, Any], start: str) -> dict[str, Any]:
+    return {"StartAt": start, "States": states}
+
+
+ROWS = [
+    Row(
+        "expressions are evaluated with the values of state entry, then assigned (the page's swap example)",
+        _jsonata(
+            {
+                "Init": {"Type": "Pass", "Assign": {"x": 3, "a": 6}, "Next": "Step"},
+                "Step": {"Type": "Pass", "Assign": {"x": "{% $a %}", "nextX": "{% $x %}"}, "Next": "Show"},
+                "Show": {"Type": "Pass", "Output": {"x": "{% $x %}", "nextX": "{% $nextX %}"}, "End": True},
+            },
+            "Init",
+        ),
+        {"x": 6, "nextX": 3},
+        assigned={"Step": {"x": "6", "nextX": "3"}},
+    ),
+    Row(
+        "a state's Output does not see the values its own Assign stores",
+        _jsonata(
+            {
+                "Init": {"Type": "Pass", "Assign": {"x": 1}, "Next": "Step"},
+                "Step": {"Type": "Pass", "Assign": {"x": 2}, "Output": "{% $x %}", "End": True},
+            },
+            "Init",
+        ),
+        1,
+    ),
+    Row(
+        "Map iterations read outer variables; their own variables go out of scope when the Map completes",
+        _jsonata(
+            {
+                "Init": {"Type": "Pass", "Assign": {"outer": "o"}, "Next": "Map"},
+                "Map": {
+                    "Type": "Map",
+                    "Items": [1, 2],
+                    "ItemProcessor": {
+                        "StartAt": "Set",
+                        "States": {
+                            "Set": {
+                                "Type": "Pass",
+                                "Assign": {"inner": "{% $states.input %}"},
+                                "Next": "Get",
+                            },
+                            "Get": {"Type": "Pass", "Output": ["{% $outer %}", "{% $inner %}"], "End": True},
+                        },
+                    },
+                    "Next": "After",
+                },
+                "After": {
+                    "Type": "Pass",
+                    "Output": {"result": "{% $states.input %}", "inner": "{% $exists($inner) %}"},
+                    "End": True,
+                },
+            },
+            "Init",
+        ),
+        {"result": [["o", 1], ["o", 2]], "inner": False},
+    ),
+    Row(
+        "Parallel branches read outer variables but not the variables of another branch",
+        _jsonata(
+            {
+                "Init": {"Type": "Pass", "Assign": {"outer": "o"}, "Next": "Both"},
+                "Both": {
+                    "Type": "Parallel",
+                    "Branches": [
+                        {
+                            "StartAt": "A1",
+                            "States": {
+                                "A1": {"Type": "Pass", "Assign": {"fromA": 1}, "Next": "A2"},
+                                "A2": {
+                                    "Type": "Pass",
+                                    "Output": ["{% $outer %}", "{% $fromA %}"],
+                                    "End": True,
+                                },
+                            },
+                        },
+                        {
+                            "StartAt": "B1",
+                            "States": {
+                                "B1": {"Type": "Wait", "Seconds": 0, "Next": "B2"},
+                                "B2": {"Type": "Pass", "Output": "{% $exists($fromA) %}", "End": True},
+                            },
+                        },
+                    ],
+                    "End": True,
+                },
+            },
+            "Init",
+        ),
+        [["o", 1], False],
+    ),
+    Row(
+        "the Assign of a Catch assigns in the outer scope, with the variables of state entry",
+        _jsonata(
+            {
+                "Init": {"Type": "Pass", "Assign": {"count": 1}, "Next": "Try"},
+                "Try": {
+                    "Type": "Parallel",
+                    "Branches": [FAILING_BRANCH],
+                    "Catch": [
+                        {
+                            "ErrorEquals": ["States.ALL"],
+                            "Assign": {
+                                "count": "{% $count + 1 %}",
+                                "error": "{% $states.errorOutput.Error %}",
+                            },
+                            "Output": {"seen": "{% $count %}"},
+                            "Next": "After",
+                        }
+                    ],
+                    "End": True,
+                },
+                "After": {
+                    "Type": "Pass",
+                    "Output": {
+                        "count": "{% $count %}",
+                        "error": "{% $error %}",
+                        "input": "{% $states.input %}",
+                    },
+                    "End": True,
+                },
+            },
+            "Init",
+        ),
+        {"count": 2, "error": "Boom", "input": {"seen": 1}},
+        assigned={"Try": {"count": "2", "error": '"Boom"'}},
+    ),
+    Row(
+        "JSONPath: Assign of a Pass reads $ as the state's result (Result)",
+        _jsonpath(
+            {
+                "P": {"Type": "Pass", "Result": {"r": 1}, "Assign": {"v.$": "$.r"}, "Next": "Show"},
+                "Show": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True},
+            },
+            "P",
+        ),
+        {"v": 1},
+        input={"r": 0},
+    ),
+    Row(
+        "JSONPath: Assign of a Wait reads $ as the effective input (after InputPath)",
+        _jsonpath(
+            {
+                "W": {
+                    "Type": "Wait",
+                    "Seconds": 0,
+                    "InputPath": "$.in",
+                    "Assign": {"v.$": "$.r"},
+                    "Next": "Show",
+                },
+                "Show": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True},
+            },
+            "W",
+        ),
+        {"v": 2},
+        input={"in": {"r": 2}, "r": 0},
+    ),
+    Row(
+        "JSONPath: Assign of a Choice rule reads $ as the effective input",
+        _jsonpath(
+            {
+                "C": {
+                    "Type": "Choice",
+                    "InputPath": "$.in",
+                    "Choices": [
+                        {"Variable": "$.r", "NumericEquals": 3, "Assign": {"v.$": "$.r"}, "Next": "Show"}
+                    ],
+                    "Default": "Show",
+                },
+                "Show": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True},
+            },
+            "C",
+        ),
+        {"v": 3},
+        input={"in": {"r": 3}},
+    ),
+    Row(
+        "JSONPath: Assign of a Task reads $ as the result (after ResultSelector), not the input",
+        _jsonpath(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": TASK,
+                    "Parameters": {"QueueUrl": "q", "MessageBody": "b"},
+                    "ResultSelector": {"id.$": "$.MessageId"},
+                    "Assign": {"v.$": "$.id"},
+                    "Next": "Show",
+                },
+                "Show": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True},
+            },
+            "T",
+        ),
+        {"v": "m-1"},
+    ),
+    Row(
+        "JSONPath: Assign of a Parallel reads $ as the array of branch outputs",
+        _jsonpath(
+            {
+                "P": {
+                    "Type": "Parallel",
+                    "Branches": [
+                        {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": True}}}
+                    ],
+                    "Assign": {"v.$": "$[0]"},
+                    "Next": "Show",
+                },
+                "Show": {"Type": "Pass", "Parameters": {"v.$": "$v"}, "End": True},
+            },
+            "P",
+        ),
+        {"v": "b"},
+    ),
+]
+
+
+def _integrations() -> IntegrationRegistry:
+    registry = IntegrationRegistry()
+    registry.register("sqs", StubIntegration(lambda call: {"MessageId": "m-1"}))
+    return registry
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.rule for row in ROWS])
+async def test_documented_variable_rule(row: Row) -> None:
+    execution = await run_definition(
+        row.definition, json.dumps(row.input or {}), integrations=_integrations()
+    )
+    assert (execution.status, execution.error, execution.cause) == (ExecutionStatus.SUCCEEDED, None, None)
+    assert from_json_text(execution.output) == row.output
+    for name, variables in (row.assigned or {}).items():
+        exits = [
+            event.details
+            for event in execution.history.events
+            if event.type.endswith("StateExited") and event.details["name"] == name
+        ]
+        assert [details.get("assignedVariables") for details in exits] == [variables]
+
+
+async def test_a_distributed_map_cannot_read_outer_variables() -> None:
+    # workflow-variables.html: "Distributed Map states cannot currently reference variables in outer
+    # scopes" — the child's expression finds nothing, so each item fails.
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Read",
+        "States": {"Read": {"Type": "Pass", "Output": "{% $outer %}", "End": True}},
+    }
+    definition = _jsonata(
+        {
+            "Init": {"Type": "Pass", "Assign": {"outer": 1}, "Next": "Map"},
+            "Map": {"Type": "Map", "Items": [1], "ItemProcessor": processor, "End": True},
+        },
+        "Init",
+    )
+    execution = await run_definition(definition)
+    assert (execution.status, execution.error) == (
+        ExecutionStatus.FAILED,
+        "States.ExceedToleratedFailureThreshold",
+    )
+
+
+# workflow-variables.html, "Using variables in JSONPath states": a variable may be referenced "in any field
+# that accepts a JSONPath expression ($. or $$. syntax), except ResultPath" — Parameters (paths and
+# intrinsic arguments), InputPath, OutputPath, a Choice rule's Variable and its …Path operands, ItemsPath.
+SET = {"Type": "Pass", "Assign": {"v": {"a": [1, 2, 3], "s": "x", "n": 2}}, "Next": "Use"}
+JSONPATH_REFERENCES = [
+    ("Parameters path", {"Type": "Pass", "Parameters": {"p.$": "$v.a"}, "End": True}, {"p": [1, 2, 3]}),
+    (
+        "intrinsic arguments",
+        {
+            "Type": "Pass",
+            "Parameters": {"n.$": "States.ArrayLength($v.a)", "f.$": "States.Format('{}!', $v.s)"},
+            "End": True,
+        },
+        {"n": 3, "f": "x!"},
+    ),
+    ("InputPath", {"Type": "Pass", "InputPath": "$v.s", "End": True}, "x"),
+    ("OutputPath", {"Type": "Pass", "OutputPath": "$v.n", "End": True}, 2),
+    (
+        "Choice Variable",
+        {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$v.s", "StringEquals": "x", "Next": "Yes"}],
+            "Default": "No",
+        },
+        "yes",
+    ),
+    (
+        "Choice …Path operand",
+        {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.n", "NumericEqualsPath": "$v.n", "Next": "Yes"}],
+            "Default": "No",
+        },
+        "yes",
+    ),
+    (
+        "ItemsPath",
+        {
+            "Type": "Map",
+            "ItemsPath": "$v.a",
+            "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}},
+            "End": True,
+        },
+        [1, 2, 3],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("use", "expected"),
+    [(use, expected) for _, use, expected in JSONPATH_REFERENCES],
+    ids=[r[0] for r in JSONPATH_REFERENCES],
+)
+async def test_a_jsonpath_field_reads_a_variable(use: dict[str, Any], expected: Any) -> None:
+    definition = _jsonpath(
+        {
+            "Set": SET,
+            "Use": use,
+            "Yes": {"Type": "Pass", "Result": "yes", "End": True},
+            "No": {"Type": "Pass", "Result": "no", "End": True},
+        },
+        "Set",
+    )
+    execution = await run_definition(definition, json.dumps({"n": 2}))
+    assert execution.status == ExecutionStatus.SUCCEEDED, execution.cause
+    assert from_json_text(execution.output) == expected
+
+
+def test_result_path_cannot_reference_a_variable() -> None:
+    # workflow-variables.html ("except ResultPath") and https://states-language.net/spec.html ("In a
+    # JSONPath state, the "ResultPath" field MUST NOT reference a variable").
+    definition = _jsonpath({"Set": SET, "Use": {"Type": "Pass", "ResultPath": "$v.x", "End": True}}, "Set")
+    diagnostics = errors_of(validate_definition(json.dumps(definition)))
+    assert [(d.message, d.location) for d in diagnostics] == [
+        ("The value for the field 'ResultPath' must be a valid ReferencePath", "/States/Use/ResultPath")
+    ]
