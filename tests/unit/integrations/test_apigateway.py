@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from emulator.integrations.apigateway import (
+from emulator.integrations.apigateway_http import (
     Response,
     match_resource,
     output_of,
@@ -160,7 +160,7 @@ ROUTE_CHOICES = [
 
 @pytest.mark.parametrize(("method", "path", "key", "parameters"), ROUTE_CHOICES)
 def test_an_http_api_picks_its_route(method: str, path: str, key: str, parameters: dict[str, str]) -> None:
-    from emulator.integrations.apigateway import http_route
+    from emulator.integrations.apigateway_http import http_route
 
     found = http_route(HTTP_ROUTES, method, path)
     assert found is not None and (found[0]["RouteKey"], found[1]) == (key, parameters)
