@@ -102,3 +102,34 @@ def json_type_name(value: Json) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
+
+
+def js_number_text(value: float) -> str:
+    """``Number.prototype.toString()`` of a finite number, which jsonata-js's ``JSON.stringify`` and
+    ``$string`` write: the shortest digits that read back as the same double (Python's ``repr``
+    finds the same ones), plain from 1e-6 up to 1e21, exponent notation (``1e-7``, ``1.5e+21``) beyond."""
+    if value == 0:
+        return "0"
+    if isinstance(value, int) and abs(value) < _LARGEST_PLAIN_INTEGER:
+        return str(value)
+    number = float(value)
+    sign = "-" if number < 0 else ""
+    mantissa, _, power = repr(abs(number)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    # value = 0.<digits> x 10^point
+    point = len(whole) + int(power or 0)
+    digits = (whole + fraction).rstrip("0")
+    stripped = digits.lstrip("0")
+    point -= len(digits) - len(stripped)
+    digits = stripped
+    count = len(digits)
+    if count <= point <= 21:
+        text = digits + "0" * (point - count)
+    elif 0 < point <= 21:
+        text = f"{digits[:point]}.{digits[point:]}"
+    elif -6 < point <= 0:
+        text = f"0.{'0' * -point}{digits}"
+    else:
+        exponent = point - 1
+        text = f"{digits[0]}{'.' + digits[1:] if count > 1 else ''}e{'+' if exponent >= 0 else '-'}{abs(exponent)}"
+    return sign + text
