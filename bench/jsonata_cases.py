@@ -94,11 +94,30 @@ NUMBERS: dict[str, Any] = {
 LIBRARY: dict[str, Any] = {
     "library": {
         "books": [
-            {"title": "Structure and Interpretation", "authors": ["Abelson", "Sussman"], "isbn": "1", "price": 38.9},
-            {"title": "The C Programming Language", "authors": ["Kernighan", "Ritchie"], "isbn": "2", "price": 33.59},
-            {"title": "The AWK Programming Language", "authors": ["Aho", "Kernighan", "Weinberger"], "isbn": "3", "price": 25},
+            {
+                "title": "Structure and Interpretation",
+                "authors": ["Abelson", "Sussman"],
+                "isbn": "1",
+                "price": 38.9,
+            },
+            {
+                "title": "The C Programming Language",
+                "authors": ["Kernighan", "Ritchie"],
+                "isbn": "2",
+                "price": 33.59,
+            },
+            {
+                "title": "The AWK Programming Language",
+                "authors": ["Aho", "Kernighan", "Weinberger"],
+                "isbn": "3",
+                "price": 25,
+            },
         ],
-        "loans": [{"customer": "10001", "isbn": "1"}, {"customer": "10003", "isbn": "3"}, {"customer": "10003", "isbn": "2"}],
+        "loans": [
+            {"customer": "10001", "isbn": "1"},
+            {"customer": "10003", "isbn": "3"},
+            {"customer": "10003", "isbn": "2"},
+        ],
         "customers": [
             {"id": "10001", "name": "Joe Doe"},
             {"id": "10002", "name": "Fred Bloggs"},
@@ -301,8 +320,8 @@ STRING = family(
     "$encodeUrl('https://mozilla.org/?x=шеллы')",
     "$decodeUrlComponent('%3Fx%3Dtest')",
     "$decodeUrl('https://mozilla.org/?x=%D1%88%D0%B5%D0%BB%D0%BB%D1%8B')",
-    "$encodeUrlComponent(\"!'()*-._~ ;/?:@&=+$,#\")",
-    "$encodeUrl(\"!'()*-._~ ;/?:@&=+$,#[]\")",
+    '$encodeUrlComponent("!\'()*-._~ ;/?:@&=+$,#")',
+    '$encodeUrl("!\'()*-._~ ;/?:@&=+$,#[]")',
     "$decodeUrlComponent('%E0%A4%A')",
     "$encodeUrlComponent('\\uD800')",
 )
@@ -1018,7 +1037,7 @@ CONSTRUCTION = family(
     "$states.input.Other.Misc",
     "$states.input.Other.`Alternative.Address`.City",
     "'a\\u0041\\n\\\"\\\\'",
-    "\"double \\\"quoted\\\"\"",
+    '"double \\"quoted\\""',
     "'\\uD83D\\uDE00'",
     "{'é': 'ü'}",
 )
@@ -1197,8 +1216,17 @@ REGEX = family(
 NUMBER_FORMATTING = family(
     "number-formatting",
     DOCS + "numeric-operators",
-    {"f": 1.0, "i": 3, "e": 1e21, "small": 1e-7, "neg": -0.0, "big": 12345678901234567890, "max": 9007199254740991,
-     "frac": 0.1, "list": [1.0, 2.50, 3e0]},
+    {
+        "f": 1.0,
+        "i": 3,
+        "e": 1e21,
+        "small": 1e-7,
+        "neg": -0.0,
+        "big": 12345678901234567890,
+        "max": 9007199254740991,
+        "frac": 0.1,
+        "list": [1.0, 2.50, 3e0],
+    },
     "$states.input.f",
     "$states.input.i",
     "$states.input.e",
@@ -1340,7 +1368,7 @@ ERRORS = family(
     "[1, 2",
     "{'a': 1",
     "'unterminated",
-    "\"unterminated",
+    '"unterminated',
     "$states.input.",
     "1 ! 2",
     "function($x {1}",

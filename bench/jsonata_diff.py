@@ -36,7 +36,7 @@ from typing import Any
 from bench.jsonata_cases import CONTEXT, FAMILIES, Case
 from emulator.language.errors import DefinitionError, StatesError
 from emulator.language.evaluate.jsonata import JsonataBindings, compile_template
-from emulator.language.evaluate.jsonata_values import js_number_text
+from emulator.language.evaluate.jsonata_values import js_json_text
 
 REPO = Path(__file__).resolve().parent.parent
 RUNNER = Path(__file__).resolve().parent / "jsonata_diff_runner.js"
@@ -85,7 +85,16 @@ def install(cache: Path, version: str) -> Path | None:
     cache.mkdir(parents=True, exist_ok=True)
     print(f"jsonata-diff: npm install --prefix {cache} jsonata@{version}", file=sys.stderr)
     done = subprocess.run(
-        ["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund", "--silent", f"jsonata@{version}"],
+        [
+            "npm",
+            "install",
+            "--prefix",
+            str(cache),
+            "--no-audit",
+            "--no-fund",
+            "--silent",
+            f"jsonata@{version}",
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -113,21 +122,10 @@ def reference_answers(cache: Path, cases: list[Case]) -> list[Answer]:
     answers: dict[int, Answer] = {}
     for line in done.stdout.splitlines():
         reply = json.loads(line)
-        answers[reply["id"]] = Answer(reply["kind"], reply.get("json"), reply.get("code"), reply.get("message"))
+        answers[reply["id"]] = Answer(
+            reply["kind"], reply.get("json"), reply.get("code"), reply.get("message")
+        )
     return [answers[index] for index in range(len(cases))]
-
-
-def js_json_text(value: Any) -> str:
-    """``JSON.stringify`` of a JSON value: compact, numbers as JavaScript writes them."""
-    if isinstance(value, bool) or value is None:
-        return json.dumps(value)
-    if isinstance(value, int | float):
-        return js_number_text(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{js_json_text(key)}:{js_json_text(item)}" for key, item in value.items()) + "}"
-    return "[" + ",".join(js_json_text(item) for item in value) + "]"
 
 
 def our_answer(case: Case) -> Answer:
@@ -141,7 +139,7 @@ def our_answer(case: Case) -> Answer:
         value = template.evaluate(JsonataBindings(states_input=case.input, context=CONTEXT))
     except StatesError as error:
         return _failure_answer(error.cause or "")
-    return Answer("value", json=js_json_text(value))
+    return Answer("value", json=js_json_text(value) or "null")
 
 
 def _failure_answer(cause: str) -> Answer:
@@ -169,11 +167,15 @@ def same(reference: Answer, ours: Answer) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--family", nargs="*", help="only these families (default: all)")
     parser.add_argument("--all", action="store_true", help="print every case, not only the differences")
     parser.add_argument("--json", type=Path, help="write every case's two answers to this file")
-    parser.add_argument("--write-table", type=Path, help="write jsonata-js's answers as the unit test's table")
+    parser.add_argument(
+        "--write-table", type=Path, help="write jsonata-js's answers as the unit test's table"
+    )
     parser.add_argument("--version", default=DEFAULT_VERSION, help="jsonata-js version (AWS: 2.0.6)")
     parser.add_argument("--cache", type=Path, help="npm --prefix folder (default: .venv/ or the temp folder)")
     args = parser.parse_args(argv)
@@ -210,8 +212,14 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"     jsonata-js: {theirs.show()}")
                 print(f"     ours:       {mine.show()}")
             records.append(
-                {"family": family.name, "expression": case.expression, "input": case.input,
-                 "reference": theirs.as_row(), "ours": mine.as_row(), "same": agree}
+                {
+                    "family": family.name,
+                    "expression": case.expression,
+                    "input": case.input,
+                    "reference": theirs.as_row(),
+                    "ours": mine.as_row(),
+                    "same": agree,
+                }
             )
 
     print()
@@ -237,7 +245,10 @@ def write_table(path: Path, families: list[Any], reference: list[Answer], versio
             rows.append({"expression": case.expression, "input": case.input, **reference[index].as_row()})
             index += 1
         tables.append({"family": family.name, "source": family.source, "rows": rows})
-    document = {"generator": f"python -m bench.jsonata_diff --write-table (jsonata-js {version})", "tables": tables}
+    document = {
+        "generator": f"python -m bench.jsonata_diff --write-table (jsonata-js {version})",
+        "tables": tables,
+    }
     path.write_text(json.dumps(document, indent=1) + "\n")
     print(f"wrote {sum(len(table['rows']) for table in tables)} rows to {os.path.relpath(path)}")
 

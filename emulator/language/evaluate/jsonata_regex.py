@@ -46,7 +46,7 @@ class CompiledPattern(Protocol):
 
     groups: int
 
-    def search(self, string: str, /) -> Match | None: ...
+    def search(self, string: str, pos: int = 0, /) -> Match | None: ...
     def finditer(self, string: str, /) -> Iterator[Match]: ...
     def split(self, string: str, maxsplit: int = 0, /) -> list[str]: ...
 
@@ -81,7 +81,12 @@ class UnsupportedPattern:
             "linear-time regular expression engine (RE2) does not support",
         )
 
+    groups = 0
+
     def search(self, string: str) -> Match | None:
+        raise self._fail()
+
+    def search_from(self, string: str, position: int) -> Match | None:
         raise self._fail()
 
     def finditer(self, string: str) -> Iterator[Match]:
@@ -105,6 +110,15 @@ class LinearPattern:
 
     def search(self, string: str) -> Match | None:
         return self._compiled.search(string)
+
+    def search_from(self, string: str, position: int) -> Match | None:
+        """The first match at or after ``position`` (``^`` and ``\\b`` still see the whole string, as
+        a JavaScript regex searching from ``lastIndex`` does)."""
+        return self._compiled.search(string, position)
+
+    @property
+    def groups(self) -> int:
+        return self._compiled.groups
 
     def finditer(self, string: str) -> Iterator[Match]:
         return iter(self._compiled.finditer(string))

@@ -9,7 +9,9 @@ of ``[1, 2, 3]`` plus 1 is ``7``, ``$number("2")`` is ``2``), so integral floats
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from typing import Any
 
 from jsonata import utils
@@ -20,6 +22,9 @@ from emulator.model.types import Json, JsonObject
 
 _NULL = utils.Utils.NULL_VALUE
 _LARGEST_PLAIN_INTEGER = 1e21
+# JSONata's numbers are JavaScript's doubles: an integer past 2**53 is the double nearest to it.
+_LARGEST_EXACT_INTEGER = 2**53
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UnsupportedResult(Exception):
@@ -34,8 +39,12 @@ def to_json(value: object) -> Json:
     """The JSON value of a (defined) JSONata result; containers are rebuilt only where needed."""
     if value is None or value is _NULL:
         return None
-    if isinstance(value, str | bool | int):
+    if isinstance(value, str | bool):
         return value
+    if isinstance(value, int):
+        if -_LARGEST_EXACT_INTEGER <= value <= _LARGEST_EXACT_INTEGER:
+            return value
+        return _number(float(value))
     if isinstance(value, float):
         return _number(value)
     if isinstance(value, dict):
@@ -110,7 +119,7 @@ def js_number_text(value: float) -> str:
     finds the same ones), plain from 1e-6 up to 1e21, exponent notation (``1e-7``, ``1.5e+21``) beyond."""
     if value == 0:
         return "0"
-    if isinstance(value, int) and abs(value) < _LARGEST_PLAIN_INTEGER:
+    if isinstance(value, int) and -_LARGEST_EXACT_INTEGER <= value <= _LARGEST_EXACT_INTEGER:
         return str(value)
     number = float(value)
     sign = "-" if number < 0 else ""
@@ -133,3 +142,39 @@ def js_number_text(value: float) -> str:
         exponent = point - 1
         text = f"{digits[0]}{'.' + digits[1:] if count > 1 else ''}e{'+' if exponent >= 0 else '-'}{abs(exponent)}"
     return sign + text
+
+
+def js_json_text(value: object) -> str | None:
+    """``JSON.stringify(value)`` of a JSONata value: compact, numbers as JavaScript writes them, a
+    non-finite number as ``null``, JSONata ``null`` as ``null``; None (``undefined``) for a value
+    JSON.stringify leaves out (``undefined``, a function), which an array writes as ``null``."""
+    if value is _NULL:
+        return "null"
+    if value is None or is_function(value):
+        return None
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return js_string_text(value)
+    if isinstance(value, int | float):
+        return js_number_text(value) if math.isfinite(value) else "null"
+    if isinstance(value, dict):
+        members = ((key, js_json_text(item) if item is not None else "null") for key, item in value.items())
+        return (
+            "{"
+            + ",".join(f"{js_string_text(str(key))}:{text}" for key, text in members if text is not None)
+            + "}"
+        )
+    if isinstance(value, list):
+        return "[" + ",".join(js_json_text(item) or "null" for item in value) + "]"
+    return None
+
+
+def js_string_text(text: str) -> str:
+    """``JSON.stringify`` of a string: non-ASCII as it is, a lone surrogate escaped (``\\ud800``)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    if _SURROGATE.search(quoted) is None:
+        return quoted
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", quoted)
