@@ -280,10 +280,10 @@ def compile_expression(text: str, field_name: str, location: str = "") -> Jsonat
     expression = expression.strip()
     try:
         program = _BoundedJsonata(expression, jsonata_regex.compile_regex)
+        evaluator.normalise(program.ast, expression, functions.adopt_signature)
     except Exception as error:
         raise DefinitionError(INVALID_JSONATA_EXPRESSION, functions.error_message(error), location)
     program.environment.parent = functions.STEP_FUNCTIONS_FRAME
-    evaluator.normalise(program.ast, functions.adopt_signature)
     read, bound = analysis.variable_names(program.ast)
     reads = tuple(sorted(read - {_STATES, "", "$"}))
     return JsonataExpression(

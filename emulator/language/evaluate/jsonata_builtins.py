@@ -39,7 +39,7 @@ from jsonata.parser import Parser
 
 from emulator.language.evaluate import budget
 from emulator.language.evaluate import jsonata_regex as regex
-from emulator.language.evaluate.jsonata_values import js_number_text, js_string_text
+from emulator.language.evaluate.jsonata_values import js_key_order, js_number_text, js_string_text
 
 _NULL = utils.Utils.NULL_VALUE
 _PLAIN_DIGITS = 15
@@ -117,7 +117,7 @@ def _stringify(value: Any, indent: str, level: str) -> str | None:
     if isinstance(value, dict):
         colon = ": " if indent else ":"
         members = []
-        for key, item in value.items():
+        for key, item in js_key_order(value).items():
             text = _stringify(item, indent, inner)
             if text is not None:
                 members.append(js_string_text(str(key)) + colon + text)
@@ -579,7 +579,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 }
 
 
-class _Function(Jsonata.JFunction):  # type: ignore[misc]  # the library is untyped
+class Function(Jsonata.JFunction):  # type: ignore[misc]  # the library is untyped
     """A bound function with what partial application (``$substring(?, 0, 1)``) reads of it: its name
     and how many arguments it takes."""
 
@@ -595,4 +595,4 @@ class _Function(Jsonata.JFunction):  # type: ignore[misc]  # the library is unty
 def bind(frame: Any) -> None:
     """Bind the functions above in ``frame`` (before the frame's signatures are adapted)."""
     for name, (function, signature) in FUNCTIONS.items():
-        frame.bind(name, _Function(name, function, signature))
+        frame.bind(name, Function(name, function, signature))

@@ -12,9 +12,13 @@ https://docs.jsonata.org/sorting-grouping, https://docs.jsonata.org/programming)
 * ``^( )`` sorts with jsonata-js's merge sort, so a type mismatch names the values in its order (T2007);
 * a signature mismatch (T0410, T0411, T0412) names the function the way the call site wrote it (``$f(1)``
   names ``f``; an anonymous lambda, ``undefined``), never a name left behind by an earlier evaluation;
-* a regex applied as a function (``/a(b)/('ab')``) answers ``groups`` with the capturing groups only.
+* a regex applied as a function (``/a(b)/('ab')``) answers ``groups`` with the capturing groups only;
+* a built-in function a higher-order function calls (``$map([1, 2], $sum)``) has its arguments
+  validated against its signature, as jsonata-js's ``apply`` does (a number becomes ``[number]`` for
+  ``<a<n>:n>``; a wrong type fails with T0410), where the library called it with them as they were.
 
-``normalise`` corrects what the parser leaves: a literal number index is floored (``[-0.5]`` is the last
+``normalise`` corrects what the parser leaves: ``a ?: b`` and ``a ?? b`` (JSONata 2.1) are syntax errors,
+as AWS answers (S0211); a literal number index is floored (``[-0.5]`` is the last
 item), a string literal's surrogate pair escapes (``'\\uD83D\\uDE00'``) are one character, and a lambda's
 signature validates as jsonata-js's does.
 """
@@ -89,7 +93,25 @@ class ReferenceJsonata(Jsonata):  # type: ignore[misc]  # the library is untyped
         results = [
             _regex_closure(builtins.matches(proc, text)) for text in args or () if isinstance(text, str)
         ]
+        if not results:  # applied to nothing (``$missing ~> /x/``)
+            return None
         return results[0] if len(results) == 1 else results
+
+
+_LIBRARY_FUNC_APPLY = library.Functions.func_apply
+
+
+def _func_apply(function: Any, arguments: Any) -> Any:
+    """The library's call of a function argument (``$map``, ``$filter``, ``$sort`` …), with the
+    signature validation jsonata-js applies to every call (the library skipped it here)."""
+    if isinstance(function, Jsonata.JFunction) and function.signature is not None:
+        arguments = function.validate(list(arguments or ()), None)
+    return _LIBRARY_FUNC_APPLY(function, arguments)
+
+
+# The library's higher-order functions reach their function argument through this one static method;
+# there is no other seam to give them jsonata-js's validation.
+library.Functions.func_apply = staticmethod(_func_apply)
 
 
 def _call_site_name(procedure: Any) -> str | None:
@@ -129,9 +151,10 @@ def _strictly_equal(left: Any, right: Any) -> bool:
     return False
 
 
-def normalise(ast: Any, adopt_signature: Any) -> None:
-    """Correct the parsed tree in place (see the module docstring); ``adopt_signature`` turns a library
-    ``Signature`` into one validating as jsonata-js's does."""
+def normalise(ast: Any, source: str, adopt_signature: Any) -> None:
+    """Correct the tree parsed from ``source`` in place (see the module docstring); ``adopt_signature``
+    turns a library ``Signature`` into one validating as jsonata-js's does. Raises the JException
+    jsonata-js's parser raises for JSONata 2.1's ``?:`` and ``??``."""
     stack = [ast]
     seen: set[int] = set()
     while stack:
@@ -143,6 +166,12 @@ def normalise(ast: Any, adopt_signature: Any) -> None:
             continue
         seen.add(id(node))
         kind = node.type
+        if kind == "condition" and isinstance(node.position, int):
+            # ``?:`` and ``??`` came with JSONata 2.1; 2.0.6 reads ``?`` then a prefix ``:`` / ``?``. The
+            # library's condition ends where its operator token ends.
+            operator = source[max(node.position - 2, 0) : node.position]
+            if operator in ("?:", "??"):
+                raise jexception.JException("S0211", node.position, operator[1])
         if kind == "filter":
             index: Any = getattr(node, "expr", None)
             if getattr(index, "type", None) == "number" and isinstance(index.value, float):
@@ -152,7 +181,7 @@ def normalise(ast: Any, adopt_signature: Any) -> None:
         elif kind == "lambda" and isinstance(getattr(node, "signature", None), signature.Signature):
             node.signature = adopt_signature(node.signature)
         for name, child in vars(node).items():
-            if not name.startswith("_") and isinstance(child, parser.Parser.Symbol | list | tuple):
+            if name != "_outer_instance" and isinstance(child, parser.Parser.Symbol | list | tuple):
                 stack.append(child)
 
 

@@ -265,6 +265,7 @@ def _to_millis_failure(error: Exception, values: list[Any]) -> jexception.JExcep
 _UNSUPPORTED_FORMAT = "sequence starting with"
 _NAME_MODIFIER = "'name' modifier"
 _NO_CLOSING_BRACKET = "No matching closing bracket"
+_TIMEZONE_DIGITS = "timezone integer format specifier"
 _MARKER = re.compile(r"\[([^\]]*)\]")
 _INTEGER_FORMATS = frozenset("0123456789#AaIiWwNn")
 
@@ -278,6 +279,8 @@ def _picture_failure(error: Exception, values: list[Any], position: int) -> jexc
         return jexception.JException("D3132", -1, str(error.args[0]))
     if _NO_CLOSING_BRACKET in message:
         return jexception.JException("D3135", -1)
+    if _TIMEZONE_DIGITS in message:
+        return jexception.JException("D3134", -1)
     markers = [marker.strip() for marker in _MARKER.findall(picture)]
     if _NAME_MODIFIER in message:
         for marker in markers:
@@ -363,7 +366,7 @@ STEP_FUNCTIONS_FRAME.bind(
     "fromMillis",
     _Guarded("fromMillis", "<n-s?s?:s>", _no_guard, "datetime_from_millis", _format_integer_failure),
 )
-STEP_FUNCTIONS_FRAME.bind("distinct", _function(distinct, "<x:x>"))
+STEP_FUNCTIONS_FRAME.bind("distinct", builtins.Function("distinct", distinct, "<x:x>"))  # null stays null
 # $string, the regex functions, $sort, base64 and URL functions: jsonata-js's algorithms (jsonata_builtins).
 builtins.bind(STEP_FUNCTIONS_FRAME)
 STEP_FUNCTIONS_FRAME.bind("partition", _function(partition, "<an:a>"))

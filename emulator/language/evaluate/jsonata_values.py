@@ -64,13 +64,37 @@ def _number(value: float) -> int | float:
 
 def _object(value: JsonObject) -> dict[str, Json]:
     converted: dict[str, Json] | None = None
+    indexed = False
     for index, (key, item) in enumerate(value.items()):
+        if key[:1] in _DIGITS:
+            indexed = True
         new = to_json(item)
         if converted is None and new is not item:
             converted = dict(list(value.items())[:index])
         if converted is not None:
             converted[key] = new
-    return value if converted is None else converted
+    result = value if converted is None else converted
+    return js_key_order(result) if indexed else result
+
+
+_DIGITS = frozenset("0123456789")
+_LARGEST_INDEX = 2**32 - 2
+
+
+def _is_index(key: str) -> bool:
+    return key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) <= _LARGEST_INDEX
+
+
+def js_key_order(value: dict[str, Json]) -> dict[str, Json]:
+    """``value`` with its members in a JavaScript object's order: keys that are array indices
+    (``"0"``, ``"10"``; not ``"01"``) first, ascending, then the others as they came. jsonata-js builds
+    its objects as JavaScript objects, so ``{'b': 1, '2': 2}`` is ``{"2": 2, "b": 1}``."""
+    indices = sorted((key for key in value if _is_index(key)), key=int)
+    if not indices or list(value)[: len(indices)] == indices:
+        return value
+    ordered = {key: value[key] for key in indices}
+    ordered.update((key, item) for key, item in value.items() if key not in ordered)
+    return ordered
 
 
 def _array(value: list[Any]) -> list[Json]:
