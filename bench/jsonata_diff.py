@@ -243,21 +243,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_table(path: Path, families: list[Any], reference: list[Answer], version: str) -> None:
-    """jsonata-js's answers, one table per family with the documentation page its rows come from."""
-    tables = []
+    """jsonata-js's answers, one table per family with the documentation page its rows come from. A
+    table lists its input documents once; a row names its input by position, one row per line."""
+    lines = [
+        "{",
+        f' "generator": {json.dumps(f"python -m bench.jsonata_diff --write-table (jsonata-js {version})")},',
+    ]
+    lines.append(' "tables": [')
     index = 0
-    for family in families:
+    for number, family in enumerate(families):
+        inputs: list[str] = []
         rows = []
         for case in family.cases:
-            rows.append({"expression": case.expression, "input": case.input, **reference[index].as_row()})
+            text = json.dumps(case.input, sort_keys=False)
+            if text not in inputs:
+                inputs.append(text)
+            row = {"expression": case.expression, "input": inputs.index(text), **reference[index].as_row()}
+            rows.append("   " + json.dumps(row))
             index += 1
-        tables.append({"family": family.name, "source": family.source, "rows": rows})
-    document = {
-        "generator": f"python -m bench.jsonata_diff --write-table (jsonata-js {version})",
-        "tables": tables,
-    }
-    path.write_text(json.dumps(document, indent=1) + "\n")
-    print(f"wrote {sum(len(table['rows']) for table in tables)} rows to {os.path.relpath(path)}")
+        lines.append(f'  {{"family": {json.dumps(family.name)}, "source": {json.dumps(family.source)},')
+        lines.append('   "inputs": [' + ", ".join(inputs) + "],")
+        lines.append('   "rows": [')
+        lines.append(",\n".join(rows))
+        lines.append("  ]}" + ("," if number < len(families) - 1 else ""))
+    lines.append(" ]")
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n")
+    print(f"wrote {index} rows to {os.path.relpath(path)}")
 
 
 if __name__ == "__main__":

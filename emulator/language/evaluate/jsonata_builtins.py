@@ -445,6 +445,23 @@ def sort(array: Any, comparator: Any = None) -> Any:
     return merge_sort(array, swap)
 
 
+# --- objects ----------------------------------------------------------------------------------------
+
+
+def keys(value: Any) -> Any:
+    """``$keys(object)``: in a JavaScript object's key order; an array's objects' keys, each once."""
+    result = utils.Utils.create_sequence()
+    if isinstance(value, list):
+        merged: dict[str, bool] = {}
+        for item in value:
+            for key in keys(item) or ():
+                merged[key] = True
+        result.extend(js_key_order(merged))
+    elif isinstance(value, dict):
+        result.extend(js_key_order(value))
+    return result if result else None
+
+
 # --- base64 and URLs -----------------------------------------------------------------------------
 
 
@@ -570,6 +587,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "replace": (replace, "<s-(sf)(sf)n?:s>"),
     "split": (split, "<s-(sf)n?:a<s>>"),
     "sort": (sort, "<af?:a>"),
+    "keys": (keys, "<x-:a<s>>"),
     "base64encode": (base64encode, "<s-:s>"),
     "base64decode": (base64decode, "<s-:s>"),
     "encodeUrlComponent": (encode_url_component, "<s-:s>"),
