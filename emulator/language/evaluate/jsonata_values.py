@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonata import utils
 from jsonata.jsonata import Jsonata
@@ -78,6 +78,7 @@ def _object(value: JsonObject) -> dict[str, Json]:
 
 
 _DIGITS = frozenset("0123456789")
+_Value = TypeVar("_Value")
 _LARGEST_INDEX = 2**32 - 2
 
 
@@ -85,7 +86,7 @@ def _is_index(key: str) -> bool:
     return key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) <= _LARGEST_INDEX
 
 
-def js_key_order(value: dict[str, Json]) -> dict[str, Json]:
+def js_key_order(value: dict[str, _Value]) -> dict[str, _Value]:
     """``value`` with its members in a JavaScript object's order: keys that are array indices
     (``"0"``, ``"10"``; not ``"01"``) first, ascending, then the others as they came. jsonata-js builds
     its objects as JavaScript objects, so ``{'b': 1, '2': 2}`` is ``{"2": 2, "b": 1}``."""
