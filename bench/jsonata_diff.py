@@ -133,7 +133,7 @@ def our_answer(case: Case) -> Answer:
     try:
         template = compile_template("{% " + case.expression + " %}", "Output")
     except DefinitionError as error:
-        code = getattr(error.__context__, "error", None)
+        code = getattr(error.__cause__, "error", None)
         return Answer("error", code=code, message=error.message)
     try:
         value = template.evaluate(JsonataBindings(states_input=case.input, context=CONTEXT))

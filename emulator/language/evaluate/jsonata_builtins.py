@@ -462,6 +462,26 @@ def keys(value: Any) -> Any:
     return result if result else None
 
 
+def type_(value: Any = None) -> Any:
+    """``$type(value)``: a regex is a function (jsonata-js's regexes are closures); an infinite number
+    fails as jsonata-js's ``isNumeric`` fails on it (D1001), NaN is an "object" as there."""
+    if value is None:
+        return None
+    if value is _NULL:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if _is_number(value):
+        if math.isinf(value):
+            raise jexception.JException("D1001", -1, value)
+        return "object" if math.isnan(value) else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "function" if is_function(value) else "object"
+
+
 # --- base64 and URLs -----------------------------------------------------------------------------
 
 
@@ -588,6 +608,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "split": (split, "<s-(sf)n?:a<s>>"),
     "sort": (sort, "<af?:a>"),
     "keys": (keys, "<x-:a<s>>"),
+    "type": (type_, "<x:s>"),
     "base64encode": (base64encode, "<s-:s>"),
     "base64decode": (base64decode, "<s-:s>"),
     "encodeUrlComponent": (encode_url_component, "<s-:s>"),
