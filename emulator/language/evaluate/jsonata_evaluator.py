@@ -189,7 +189,8 @@ def syntax_error(error: Exception) -> Exception:
     """The JException jsonata-js's parser raises where the library's tokenizer fails otherwise: an
     unknown operator character (``1 ! 2``) is S0204, where the library lets a KeyError escape."""
     if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
-        return jexception.JException("S0204", -1, error.args[0])
+        unknown: Exception = jexception.JException("S0204", -1, error.args[0])
+        return unknown
     return error
 
 
