@@ -29,6 +29,7 @@ import inspect
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -180,6 +181,87 @@ def js_round(value: float, precision: int = 0) -> float:
 _EXPONENT_PICTURE = re.compile(r"[0-9#]e[0-9]")
 
 
+_PICTURE_DEFAULTS = {
+    "decimal-separator": ".",
+    "grouping-separator": ",",
+    "exponent-separator": "e",
+    "percent": "%",
+    "per-mille": "\u2030",
+    "zero-digit": "0",
+    "digit": "#",
+    "pattern-separator": ";",
+}
+
+
+def _check_picture(picture: str, options: dict[str, Any]) -> None:
+    """jsonata-js's validation of a ``$formatNumber`` picture (XPath F&O 4.7.3): the last rule a
+    sub-picture breaks is the error (D3080 … D3093)."""
+    settings = {**_PICTURE_DEFAULTS, **{key: str(item) for key, item in options.items()}}
+    zero = ord(settings["zero-digit"][:1] or "0")
+    digits = {chr(code) for code in range(zero, zero + 10)}
+    active = digits | {settings[name] for name in ("decimal-separator", "exponent-separator")}
+    active |= {settings[name] for name in ("grouping-separator", "digit", "pattern-separator")}
+    pictures = picture.split(settings["pattern-separator"])
+    if len(pictures) > 2:
+        raise jexception.JException("D3080", -1)
+    decimal, group, digit = settings["decimal-separator"], settings["grouping-separator"], settings["digit"]
+    percent, per_mille, exponent_sign = (
+        settings["percent"],
+        settings["per-mille"],
+        settings["exponent-separator"],
+    )
+    for sub in pictures:
+        marks = [
+            index for index, character in enumerate(sub) if character in active and character != exponent_sign
+        ]
+        if not marks:
+            continue  # jsonata-js fails on it with a JavaScript TypeError; the library answers
+        prefix, suffix = sub[: marks[0]], sub[marks[-1] + 1 :]
+        active_part = sub[len(prefix) : len(sub) - len(suffix)]
+        exponent_at = sub.find(exponent_sign, len(prefix))
+        if exponent_at == -1 or exponent_at > len(sub) - len(suffix):
+            mantissa, exponent = active_part, None
+        else:
+            mantissa, exponent = active_part[:exponent_at], active_part[exponent_at + 1 :]
+        decimal_at = mantissa.find(decimal)
+        integer, fraction = (
+            (mantissa, suffix) if decimal_at == -1 else (mantissa[:decimal_at], mantissa[decimal_at + 1 :])
+        )
+        error = None
+        position = sub.find(decimal)
+        if position != sub.rfind(decimal):
+            error = "D3081"
+        if sub.find(percent) != sub.rfind(percent):
+            error = "D3082"
+        if sub.find(per_mille) != sub.rfind(per_mille):
+            error = "D3083"
+        if percent in sub and per_mille in sub:
+            error = "D3084"
+        if not any(character in digits or character == digit for character in mantissa):
+            error = "D3085"
+        if any(character not in active for character in active_part):
+            error = "D3086"
+        if position != -1:
+            if (position > 0 and sub[position - 1] == group) or sub[position + 1 : position + 2] == group:
+                error = "D3087"
+        elif integer.endswith(group):
+            error = "D3088"
+        if group + group in sub:
+            error = "D3089"
+        optional = integer.find(digit)
+        if optional != -1 and any(character in digits for character in integer[:optional]):
+            error = "D3090"
+        optional = fraction.rfind(digit)
+        if optional != -1 and any(character in digits for character in fraction[optional:]):
+            error = "D3091"
+        if exponent and (percent in sub or per_mille in sub):
+            error = "D3092"
+        if exponent is not None and (not exponent or any(character not in digits for character in exponent)):
+            error = "D3093"
+        if error is not None:
+            raise jexception.JException(error, -1)
+
+
 def format_number(value: Any, picture: Any, options: Any = None) -> Any:
     """``$formatNumber``: the library's formatting of a value first rounded as jsonata-js rounds it
     (half to even on the decimal text, to the picture's maximum fractional digits); a picture with
@@ -187,6 +269,8 @@ def format_number(value: Any, picture: Any, options: Any = None) -> Any:
     if value is None:
         return None
     settings = options if isinstance(options, dict) else {}
+    if isinstance(picture, str):
+        _check_picture(picture, settings)
     if isinstance(picture, str) and math.isfinite(value):
         pictures = picture.split(str(settings.get("pattern-separator", ";")))
         active = pictures[1] if value < 0 and len(pictures) == 2 else pictures[0]
@@ -203,6 +287,40 @@ def format_number(value: Any, picture: Any, options: Any = None) -> Any:
             rounded = js_round(value * multiplier, places)
             value = Decimal(js_number_text(rounded)) / multiplier
     return library.Functions.format_number(value, picture, options)
+
+
+# --- timestamps -------------------------------------------------------------------------------------
+
+# What JavaScript's Date.parse reads of the timestamps jsonata-js lets $toMillis parse without a picture.
+_ISO_TIMESTAMP = re.compile(
+    r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?(?:T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})?"
+)
+_EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
+
+
+def date_parse(text: str) -> int | float:
+    """``Date.parse`` of an ISO 8601 timestamp as V8 reads it: the ordinal ranges are checked (month
+    1-12, day 1-31, hour up to 24:00:00), a day past the month's end rolls over (February 30 is March
+    2), a timestamp without an offset is UTC (AWS's time zone); NaN where V8 answers NaN."""
+    found = _ISO_TIMESTAMP.fullmatch(text)
+    if found is None:
+        return math.nan
+    year, month, day, hour, minute, second, fraction, offset = found.groups()
+    month_number, day_number = int(month or 1), int(day or 1)
+    hours, minutes, seconds = int(hour or 0), int(minute or 0), int(second or 0)
+    millis = int((fraction or "0")[:3].ljust(3, "0"))
+    if not (1 <= month_number <= 12 and 1 <= day_number <= 31 and minutes <= 59 and seconds <= 59):
+        return math.nan
+    if hours > 24 or (hours == 24 and (minutes or seconds or millis)):
+        return math.nan
+    first = date(int(year), month_number, 1).toordinal() - _EPOCH_ORDINAL
+    total = (((first + day_number - 1) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000 + millis
+    if offset and offset != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        total -= sign * (int(digits[:2]) * 60 + int(digits[2:])) * 60_000
+    return total
 
 
 # --- regular expressions ------------------------------------------------------------------------

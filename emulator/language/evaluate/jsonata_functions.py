@@ -303,6 +303,21 @@ def _format_integer_failure(error: Exception, values: list[Any]) -> jexception.J
     return _picture_failure(error, values, 1)
 
 
+class _ToMillis(_Guarded):
+    """``$toMillis``: without a picture, jsonata-js checks the timestamp's form (D3110) and hands it to
+    JavaScript's ``Date.parse`` (``builtins.date_parse``); with one, the library parses it."""
+
+    def __init__(self) -> None:
+        super().__init__("toMillis", "<s-s?:n>", _to_millis_guard, "datetime_to_millis", _to_millis_failure)
+
+    def call(self, input: Any, args: Sequence[Any] | None) -> Any:
+        values = list(args or ())
+        if values and isinstance(values[0], str) and (len(values) < 2 or values[1] is None):
+            _to_millis_guard(values[0])
+            return builtins.date_parse(values[0])
+        return super().call(input, args)
+
+
 class _Number(_Guarded):
     """``$number``: jsonata-js also casts ``0x``/``0o``/``0b`` literals, which the library does not."""
 
@@ -352,9 +367,7 @@ STEP_FUNCTIONS_FRAME.bind("pad", _Guarded("pad", "<s-ns?:s>", _pad_guard))
 STEP_FUNCTIONS_FRAME.bind("join", _Guarded("join", "<a<s>s?:s>", _join_guard))
 STEP_FUNCTIONS_FRAME.bind("number", _Number())
 STEP_FUNCTIONS_FRAME.bind("power", _Guarded("power", "<n-n:n>", _no_guard, translate=_power_failure))
-STEP_FUNCTIONS_FRAME.bind(
-    "toMillis", _Guarded("toMillis", "<s-s?:n>", _to_millis_guard, "datetime_to_millis", _to_millis_failure)
-)
+STEP_FUNCTIONS_FRAME.bind("toMillis", _ToMillis())
 STEP_FUNCTIONS_FRAME.bind(
     "formatInteger",
     _Guarded("formatInteger", "<n-s:s>", _no_guard, "format_integer", _format_integer_failure),
