@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import inspect
 import math
 import re
@@ -262,6 +263,12 @@ def _check_picture(picture: str, options: dict[str, Any]) -> None:
             raise jexception.JException(error, -1)
 
 
+@functools.lru_cache(maxsize=256)
+def _check_default_picture(picture: str) -> None:
+    """``_check_picture`` without options: a picture is most often a literal, checked once."""
+    _check_picture(picture, {})
+
+
 def format_number(value: Any, picture: Any, options: Any = None) -> Any:
     """``$formatNumber``: the library's formatting of a value first rounded as jsonata-js rounds it
     (half to even on the decimal text, to the picture's maximum fractional digits); a picture with
@@ -270,7 +277,10 @@ def format_number(value: Any, picture: Any, options: Any = None) -> Any:
         return None
     settings = options if isinstance(options, dict) else {}
     if isinstance(picture, str):
-        _check_picture(picture, settings)
+        if settings:
+            _check_picture(picture, settings)
+        else:
+            _check_default_picture(picture)
     if isinstance(picture, str) and math.isfinite(value):
         pictures = picture.split(str(settings.get("pattern-separator", ";")))
         active = pictures[1] if value < 0 and len(pictures) == 2 else pictures[0]

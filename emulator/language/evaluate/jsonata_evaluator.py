@@ -12,6 +12,7 @@ https://docs.jsonata.org/sorting-grouping, https://docs.jsonata.org/programming)
 * ``^( )`` sorts with jsonata-js's merge sort, so a type mismatch names the values in its order (T2007);
 * a signature mismatch (T0410, T0411, T0412) names the function the way the call site wrote it (``$f(1)``
   names ``f``; an anonymous lambda, ``undefined``), never a name left behind by an earlier evaluation;
+* a JSON null inside an array of the input is JSONata ``null``, not undefined (filters, ``in``, ``$``);
 * a regex applied as a function (``/a(b)/('ab')``) answers ``groups`` with the capturing groups only;
 * a built-in function a higher-order function calls (``$map([1, 2], $sum)``) has its arguments
   validated against its signature, as jsonata-js's ``apply`` does (a number becomes ``[number]`` for
@@ -62,6 +63,12 @@ class ReferenceJsonata(Jsonata):  # type: ignore[misc]  # the library is untyped
         result = left / right if op == "/" else math.fmod(left, right)
         return utils.Utils.convert_number(result)
 
+    def evaluate_name(self, expr: Any, input: Any, environment: Any) -> Any:
+        result = library.Functions.lookup(input, str(expr.value))
+        if isinstance(result, list) and None in result:
+            return _nulls(result)
+        return result
+
     def evaluate_includes_expression(self, lhs: Any, rhs: Any) -> Any:
         if lhs is None or rhs is None:
             return False
@@ -103,7 +110,11 @@ _LIBRARY_FUNC_APPLY = library.Functions.func_apply
 
 def _func_apply(function: Any, arguments: Any) -> Any:
     """The library's call of a function argument (``$map``, ``$filter``, ``$sort`` …), with the
-    signature validation jsonata-js applies to every call (the library skipped it here)."""
+    signature validation jsonata-js applies to every call (the library skipped it here). A value a
+    higher-order function takes from an array or object is never undefined: a JSON null in the input
+    (``None`` below the top level) reaches the function as JSONata ``null``, as in jsonata-js."""
+    if arguments and None in arguments:
+        arguments = [_NULL if argument is None else argument for argument in arguments]
     if isinstance(function, Jsonata.JFunction) and function.signature is not None:
         arguments = function.validate(list(arguments or ()), None)
     return _LIBRARY_FUNC_APPLY(function, arguments)
@@ -112,6 +123,17 @@ def _func_apply(function: Any, arguments: Any) -> Any:
 # The library's higher-order functions reach their function argument through this one static method;
 # there is no other seam to give them jsonata-js's validation.
 library.Functions.func_apply = staticmethod(_func_apply)
+
+
+def _nulls(items: list[Any]) -> list[Any]:
+    """An array read from the input with its JSON nulls as JSONata ``null`` (the library reads a nested
+    ``None`` as undefined: ``[1, null][$ = null]`` would find nothing)."""
+    converted = [_NULL if item is None else item for item in items]
+    if isinstance(items, utils.Utils.JList):
+        sequence: list[Any] = utils.Utils.create_sequence()
+        sequence.extend(converted)
+        return sequence
+    return converted
 
 
 def _call_site_name(procedure: Any) -> str | None:

@@ -119,8 +119,13 @@ def is_function(value: object) -> bool:
 
 
 def to_jsonata(value: Json) -> object:
-    """A JSON value as a binding: a top-level ``None`` is JSONata ``null`` (nested ones already are)."""
-    return _NULL if value is None else value
+    """A JSON value as a binding: a top-level ``None`` is JSONata ``null``, and so is one in a top-level
+    array (the evaluator reads the nulls of the arrays it looks up)."""
+    if value is None:
+        return _NULL
+    if type(value) is list and None in value:
+        return [_NULL if item is None else item for item in value]
+    return value
 
 
 def json_type_name(value: Json) -> str:
