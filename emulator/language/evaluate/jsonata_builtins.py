@@ -161,9 +161,20 @@ def concatenate(lhs: Any, rhs: Any) -> str:
 # --- numbers ---------------------------------------------------------------------------------------
 
 
-def js_round(value: float, precision: int = 0) -> float:
+def round_(value: Any, precision: Any = None) -> Any:
+    """``$round(number [, precision])``."""
+    if value is None:
+        return None
+    return js_round(value, precision or 0)
+
+
+def js_round(value: float, precision: float = 0) -> float:
     """jsonata-js's ``round`` (``$round``, and ``$formatNumber``'s rounding): half to even, on the number's
-    decimal text shifted by ``precision`` places (so 2.675 rounds to 2.68, as its text reads)."""
+    decimal text shifted by ``precision`` places (so 2.675 rounds to 2.68, as its text reads); a
+    fractional precision makes that text no number (NaN), as in jsonata-js."""
+    if precision != int(precision) or not math.isfinite(value):
+        return math.nan
+    precision = int(precision)
     if precision:
         mantissa, _, power = js_number_text(value).partition("e")
         value = float(f"{mantissa}e{int(power or 0) + precision}")
@@ -730,6 +741,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "string": (string, "<x-b?:s>"),
     "substring": (substring, "<s-nn?:s>"),
     "formatNumber": (format_number, "<n-so?:s>"),
+    "round": (round_, "<n-n?:n>"),
     "match": (match, "<s-f<s:o>n?:a<o>>"),
     "contains": (contains, "<s-(sf):b>"),
     "replace": (replace, "<s-(sf)(sf)n?:s>"),
