@@ -7,7 +7,7 @@ RUN_STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 PORT ?= 8083
 
-.PHONY: crash run test test-browser browser-if-possible bench-console lint fuzz compat ratchet bench bench-lambda bench-hostile format clean image-check
+.PHONY: crash run test jsonata-diff test-browser browser-if-possible bench-console lint fuzz compat ratchet bench bench-lambda bench-hostile format clean image-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -101,3 +101,8 @@ image-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Our JSONata evaluation against jsonata-js 2.0.6 (the version AWS documents), case by case: installs the
+# npm package into $(VENV)/jsonata-js-2.0.6 (needs node and npm; skips with a message without them).
+jsonata-diff: $(STAMP)
+	$(BIN)/python -m bench.jsonata_diff $(JSONATA_DIFF_ARGS)

@@ -149,6 +149,35 @@ def test_lambda_invoke_without_log_type_has_no_log_result(sfn: Any) -> None:
     assert "X-Amz-Log-Result" not in output["SdkHttpMetadata"]["HttpHeaders"]
 
 
+# AWS SDK integration with Lambda: Invoke's response members
+# (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax: StatusCode,
+# ExecutedVersion, Payload, FunctionError for a function error, which is an answer, not an exception).
+def test_aws_sdk_lambda_invoke_reaches_a_local_function_and_answers_invokes_members(sfn: Any) -> None:
+    output = succeeded_output(
+        run(
+            sfn,
+            "arn:aws:states:::aws-sdk:lambda:invoke",
+            {"FunctionName": "fidelity-echo", "Payload": {"n": 1}},
+        )
+    )
+    assert set(output) == {"ExecutedVersion", "Payload", "StatusCode"}
+    assert (output["ExecutedVersion"], output["StatusCode"]) == ("$LATEST", 200)
+    assert json.loads(output["Payload"]) == {"event": {"n": 1}, "function": "fidelity-echo"}
+
+
+# Lambda Invoke refusals (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors).
+LAMBDA_REFUSALS = [
+    ({"Payload": "not json"}, "Lambda.InvalidRequestContentException"),
+    ({"LogType": "Everything"}, "Lambda.AWSLambdaException"),
+]
+
+
+@pytest.mark.parametrize(("parameters", "error"), LAMBDA_REFUSALS)
+def test_an_invoke_lambda_refuses_fails_the_task(sfn: Any, parameters: dict[str, Any], error: str) -> None:
+    result = run(sfn, "arn:aws:states:::lambda:invoke", {"FunctionName": "fidelity-echo", **parameters})
+    assert failure(result)[0] == error
+
+
 # https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html and
 # https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (ChecksumMode: "To retrieve the
 # checksum, this mode must be enabled"); Step Functions sends the body as JSON text.
@@ -334,3 +363,20 @@ def test_put_events_succeeds_when_a_rules_queue_is_gone(server: LiveServer, sfn:
     finally:
         events.remove_targets(Rule=rule, Ids=["q"])
         events.delete_rule(Name=rule)
+
+
+# ListObjectsV2 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html: EncodingType is
+# answered when the request asked for it) and GetObject / HeadObject (ContentLength, the body's size).
+def test_s3_listing_and_reads_answer_as_the_java_sdk_sees_them(server: LiveServer, sfn: Any) -> None:
+    bucket = f"listing-{uuid.uuid4().hex[:10]}"
+    s3 = aws_client(server, "s3")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="a b.txt", Body=b"hello")
+    listed = succeeded_output(run(sfn, "arn:aws:states:::aws-sdk:s3:listObjectsV2", {"Bucket": bucket}))
+    assert "EncodingType" not in listed
+    assert [item["Key"] for item in listed["Contents"]] == ["a b.txt"]
+    for action in ("getObject", "headObject"):
+        read = succeeded_output(
+            run(sfn, f"arn:aws:states:::aws-sdk:s3:{action}", {"Bucket": bucket, "Key": "a b.txt"})
+        )
+        assert read["ContentLength"] == 5

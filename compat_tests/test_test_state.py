@@ -277,3 +277,87 @@ def test_inspection_variables_include_what_the_state_assigns(sfn: Any) -> None:
         sfn, definition, input='{"n": 4}', inspectionLevel="DEBUG", variables='{"kept": true}'
     )
     assert json.loads(answer["inspectionData"]["variables"]) == {"kept": True, "doubled": 8}
+
+
+# --- documented request rules and answers over the wire --------------------------------------------
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html,
+# API_MockErrorOutput.html, API_InspectionErrorDetails.html (retryBackoffIntervalSeconds: Integer),
+# https://docs.aws.amazon.com/step-functions/latest/dg/test-state-isolation.html ("When you specify a
+# mock, specifying the role becomes optional").
+
+LAMBDA_TASK = {
+    "Type": "Task",
+    "Resource": "arn:aws:states:::lambda:invoke",
+    "Parameters": {"FunctionName": "f"},
+    "End": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("definition", "members", "code", "fragment"),
+    [
+        (LAMBDA_TASK, {"mock": {"errorOutput": {"cause": "c"}}}, "ValidationException", "errorOutput.error"),
+        (LAMBDA_TASK, {"variables": "[1]", "mock": {"result": "{}"}}, "ValidationException", "variables"),
+        ({"Type": "Pass", "Foo": 1, "End": True}, {}, "InvalidDefinition", "Field 'Foo' is not supported"),
+        (
+            LAMBDA_TASK,
+            {"mock": {"result": "{}"}, "stateConfiguration": {"mapIterationFailureCount": 1}},
+            "ValidationException",
+            "mapIterationFailureCount",
+        ),
+    ],
+)
+def test_documented_rejections_over_the_wire(
+    sfn: Any, definition: dict[str, Any], members: dict[str, Any], code: str, fragment: str
+) -> None:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as raised:
+        call_test_state(sfn, definition, **members)
+    assert raised.value.response["Error"]["Code"] == code
+    assert fragment in raised.value.response["Error"]["Message"]
+
+
+def test_an_unmocked_task_needs_a_role_a_mocked_one_does_not(sfn: Any) -> None:
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as raised:
+        sfn.test_state(definition=json.dumps(LAMBDA_TASK))
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    answer = sfn.test_state(definition=json.dumps(LAMBDA_TASK), mock={"result": '{"StatusCode": 200}'})
+    assert answer["status"] == "SUCCEEDED"
+
+
+def test_the_backoff_interval_is_whole_seconds(sfn: Any) -> None:
+    retry = [{"ErrorEquals": ["E"], "IntervalSeconds": 3, "BackoffRate": 1.5, "MaxAttempts": 4}]
+    answer = call_test_state(
+        sfn,
+        {**LAMBDA_TASK, "Retry": retry},
+        inspectionLevel="DEBUG",
+        mock={"errorOutput": {"error": "E", "cause": "c"}},
+        stateConfiguration={"retrierRetryCount": 2},
+    )
+    details = answer["inspectionData"]["errorDetails"]
+    assert details == {"retryIndex": 0, "retryBackoffIntervalSeconds": 6}  # 3 * 1.5 ** 2 = 6.75
+    assert isinstance(details["retryBackoffIntervalSeconds"], int)
+
+
+def test_a_mocked_callback_task_reads_its_token_from_the_context(sfn: Any) -> None:
+    definition = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+        "ResultPath": "$.answer",
+        "End": True,
+    }
+    answer = call_test_state(sfn, definition, inspectionLevel="DEBUG", mock={"result": '{"ok": true}'})
+    assert answer["status"] == "SUCCEEDED"
+    assert json.loads(answer["inspectionData"]["afterParameters"])["MessageBody"]["token"]
+    given = call_test_state(
+        sfn,
+        definition,
+        inspectionLevel="DEBUG",
+        mock={"result": '{"ok": true}'},
+        context='{"Task": {"Token": "t"}}',
+    )
+    assert json.loads(given["inspectionData"]["afterParameters"])["MessageBody"] == {"token": "t"}

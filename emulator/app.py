@@ -196,11 +196,12 @@ def wire_task_integrations(
 ) -> None:
     """Callbacks, activities, Lambda and nested executions. Task deadlines and heartbeats run on
     real time (times ``timeout_scale``), never on the Wait-state clock."""
+    from emulator.integrations.apigateway import ApiGatewayIntegration
     from emulator.integrations.aws_lambda import LambdaIntegration
     from emulator.integrations.http import HttpIntegration
     from emulator.integrations.lambda_handlers import LocalHandlers
     from emulator.integrations.lambda_logs import FunctionLogs
-    from emulator.integrations.registry import ACTIVITY, LAMBDA_FUNCTION
+    from emulator.integrations.registry import ACTIVITY, AWS_SDK, LAMBDA_FUNCTION
     from emulator.integrations.stepfunctions import StepFunctionsIntegration
     from emulator.runtime.activities import ActivityIntegration
     from emulator.service.nested_executions import ControlPlaneStarter
@@ -235,6 +236,10 @@ def wire_task_integrations(
     registry.register(LAMBDA_FUNCTION, lambda_integration)
     registry.register("states", StepFunctionsIntegration(ControlPlaneStarter(env)))
     registry.register("http", HttpIntegration())
+    registry.register("apigateway", ApiGatewayIntegration(clients, lambda_integration))
+    sdk = registry.named(AWS_SDK)
+    if sdk is not None:
+        sdk.functions = lambda_integration  # type: ignore[attr-defined]  # aws-sdk:lambda:invoke of local handlers
 
 
 def lambda_sandbox(settings: Settings) -> Any:

@@ -260,6 +260,18 @@ def _secretsmanager_create_secret(ctx: Any, kwargs: dict[str, Any]) -> tuple[Any
     return response, response["ARN"]
 
 
+def _apigateway_create_rest_api(ctx: Any, kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """A REST API (``create_rest_apigw(name=…)``): its id is the natural identifier (the host of
+    ``<id>.execute-api.<region>.amazonaws.com`` that an ``apigateway:invoke`` task names)."""
+    gateway = _client(ctx, "apigateway")
+    request = {key: value for key, value in kwargs.items() if key[:1].isupper()}
+    request.setdefault("name", kwargs.get("name") or _generated("api"))
+    response = gateway.create_rest_api(**{key[:1].lower() + key[1:]: value for key, value in request.items()})
+    api_id = response["id"]
+    ctx.add_cleanup(lambda: gateway.delete_rest_api(restApiId=api_id))
+    return response, api_id
+
+
 FIXTURES: dict[str, Callable[[Any, dict[str, Any]], tuple[Any, Any]]] = {
     "sqs_create_queue": _sqs_create_queue,
     "sqs_queue": _sqs_create_queue,
@@ -280,6 +292,8 @@ FIXTURES: dict[str, Callable[[Any, dict[str, Any]], tuple[Any, Any]]] = {
     "kinesis_create_stream": _kinesis_create_stream,
     "secretsmanager_create_secret": _secretsmanager_create_secret,
     "create_secret": _secretsmanager_create_secret,
+    "create_rest_apigw": _apigateway_create_rest_api,
+    "apigateway_create_rest_api": _apigateway_create_rest_api,
 }
 
 

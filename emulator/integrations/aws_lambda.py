@@ -99,6 +99,61 @@ def function_error(reply_body: str, legacy: bool) -> StatesError:
     return StatesError(error_type, cause)
 
 
+def invoke_refusal(parameters: dict[str, Json]) -> StatesError | None:
+    """What Lambda answers to an Invoke it refuses before running the function: members outside
+    the model (``InvocationType``, ``LogType`` enums …, ``request_validation.py``) and a payload that
+    is not JSON (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html: the payload is JSON;
+    InvalidRequestContentException, HTTP 400), in the SDK v1 form of an optimized integration."""
+    from emulator.integrations.request_validation import check_call
+    from emulator.integrations.result_shapes import service_model
+
+    request = {key: value for key, value in parameters.items() if key in PARAMETERS and key != "Payload"}
+    model = service_model("lambda")
+    refused = check_call(model, "lambda", "Invoke", request) if model is not None else None
+    if refused is not None:
+        return _lambda_failure(refused.code, refused.message, refused.status, refused.error_shape)
+    payload = parameters.get("Payload")
+    if isinstance(payload, str) and payload.strip():
+        try:
+            from_json_text(payload)
+        except ValueError:
+            return _lambda_failure(
+                "InvalidRequestContentException",
+                _unparsable_payload(payload),
+                400,
+                "InvalidRequestContentException",
+            )
+    return None
+
+
+def _lambda_failure(code: str, message: str, status: int, shape: str | None) -> StatesError:
+    exception = shape or "AWSLambdaException"
+    if not exception.endswith("Exception"):
+        exception += "Exception"
+    return StatesError(
+        f"Lambda.{exception}",
+        f"{message} (Service: AWSLambda; Status Code: {status}; Error Code: {code}; Request ID: {uuid.uuid4()}; "
+        "Proxy: null)",
+    )
+
+
+def _unparsable_payload(payload: str) -> str:
+    """Lambda's (Jackson's) text for a request body that is not JSON."""
+    text = payload.lstrip()
+    token = ""
+    for character in text:
+        if character.isspace() or character in '{}[],:"':
+            break
+        token += character
+    token = token or text[:1]
+    column = len(payload) - len(text) + len(token) + 1
+    return (
+        "Could not parse request body into json: Could not parse payload into json: Unrecognized token "
+        f"'{token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n"
+        f' at [Source: (byte[])"{payload}"; line: 1, column: {column}]'
+    )
+
+
 def log_result(log: str) -> str:
     """Invoke's ``LogResult``: the last 4 KB of the execution log, base64-encoded."""
     return base64.b64encode(log.encode("utf-8", "replace")[-LOG_TAIL_BYTES:]).decode("ascii")
@@ -170,6 +225,9 @@ class LambdaIntegration:
         function = parse_function(
             name, region, invocation.account, qualifier if isinstance(qualifier, str) else None
         )
+        refusal = invoke_refusal(parameters)
+        if refusal is not None:
+            raise refusal
         invocation_type = parameters.get("InvocationType") or "RequestResponse"
         # Lambda returns the log tail only to a synchronous invocation that asks for it.
         tail = parameters.get("LogType") == "Tail" and invocation_type == "RequestResponse"
@@ -181,6 +239,28 @@ class LambdaIntegration:
         status = INVOCATION_TYPES.get(str(invocation_type), 200)
         log = (reply.log or "") if tail else None
         return invoke_output(reply.body, status, version, str(uuid.uuid4()), log)
+
+    def is_local(self, function: str, region: str, account: str) -> bool:
+        """Whether ``function`` (a name or ARN) is served by a local handler."""
+        return self.local is not None and parse_function(function, region, account).name in self.local
+
+    async def invoke_local(
+        self, invocation: TaskInvocation, function: str, payload: str, invocation_type: str, tail: bool
+    ) -> tuple[LambdaReply, str]:
+        """Invoke a local function as the Lambda API would (``aws-sdk:lambda:invoke``)."""
+        region = invocation.resource.region or invocation.region
+        return await self._call(
+            invocation, parse_function(function, region, invocation.account), payload, invocation_type, tail
+        )
+
+    async def call_function(self, invocation: TaskInvocation, function_arn: str, payload: str) -> LambdaReply:
+        """Invoke ``function_arn`` synchronously for another integration (API Gateway's Lambda
+        integrations); the function's answer, a function error included, is the caller's to judge."""
+        region = invocation.resource.region or invocation.region
+        reply, _version = await self._call(
+            invocation, parse_function(function_arn, region, invocation.account), payload, "RequestResponse"
+        )
+        return reply
 
     async def _call(
         self,

@@ -18,11 +18,13 @@ Patterns: request-response and ``.waitForTaskToken``. An action the backend lack
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
 from typing import Any
 
+from emulator.integrations import service_rules
 from emulator.integrations.clients import AwsClients, ServiceError, json_safe
 from emulator.integrations.registry import TaskInvocation
 from emulator.integrations.request_validation import check_call
@@ -51,6 +53,23 @@ SERVICE_NAMES = {
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
+def botocore_service(sdk_name: str) -> str:
+    """botocore's name of the service an ``aws-sdk:<name>`` resource names: the table above, else
+    the botocore service whose name without dashes it is (``acmpca`` -> ``acm-pca``)."""
+    named = SERVICE_NAMES.get(sdk_name)
+    if named is not None:
+        return named
+    return _dashless_services().get(sdk_name.lower(), sdk_name)
+
+
+@functools.lru_cache(maxsize=1)
+def _dashless_services() -> dict[str, str]:
+    import botocore.session
+
+    names = botocore.session.get_session().get_available_services()
+    return {name.replace("-", "").lower(): name for name in names}
+
+
 def error_prefix(service_id: str) -> str:
     """The SDK v2 client name from a model's ``serviceId`` (``DynamoDB`` → ``DynamoDb``, ``SFN`` → ``Sfn``)."""
     words = _WORD.findall(service_id.replace("-", " "))
@@ -63,11 +82,38 @@ class AwsSdkIntegration:
     def __init__(self, clients: AwsClients) -> None:
         self.clients = clients
         self._models: dict[str, Any] = {}
+        # The Lambda integration (aws_lambda.LambdaIntegration), so that ``lambda:invoke`` reaches
+        # local handlers as the optimized integration does; the composition root sets it.
+        self.functions: Any = None
+
+    async def _local_invoke(self, invocation: TaskInvocation, request: dict[str, Any]) -> Json | None:
+        """Lambda's Invoke answer for a function a local handler serves (None: not a local one)."""
+        name = request.get("FunctionName")
+        region = invocation.resource.region or invocation.region
+        if self.functions is None or not isinstance(name, str):
+            return None
+        if not self.functions.is_local(name, region, invocation.account):
+            return None
+        invocation_type = str(request.get("InvocationType") or "RequestResponse")
+        tail = request.get("LogType") == "Tail" and invocation_type == "RequestResponse"
+        payload = request.get("Payload")
+        text = payload.decode() if isinstance(payload, bytes) else str(payload or "")
+        reply, version = await self.functions.invoke_local(invocation, name, text, invocation_type, tail)
+        output: dict[str, Json] = {"StatusCode": {"Event": 202, "DryRun": 204}.get(invocation_type, 200)}
+        if reply.function_error:
+            output["FunctionError"] = "Unhandled"
+        if tail:
+            from emulator.integrations.aws_lambda import log_result
+
+            output["LogResult"] = log_result(reply.log or "")
+        output["ExecutedVersion"] = version
+        output["Payload"] = reply.body
+        return output
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
         sdk_name = resource.resource_type.removeprefix("aws-sdk:")
-        service = SERVICE_NAMES.get(sdk_name, sdk_name)
+        service = botocore_service(sdk_name)
         model = await self._model(service)
         if model is None:
             raise StatesError(
@@ -85,12 +131,15 @@ class AwsSdkIntegration:
         request = _to_model(parameters, operation.input_shape)
         if service == "s3":
             _s3_request_defaults(operation.name, request)
-        check = _REQUEST_CHECKS.get((service, operation.name))
-        rejected = check(request) if check is not None else None
+        rejected = service_rules.refused(service, operation.name, request)
         if rejected is None:
             rejected = check_call(model, service, operation.name, request)
         if rejected is not None:
             raise sdk_failure(prefix, rejected, service)
+        if service == "lambda" and operation.name == "Invoke":
+            local = await self._local_invoke(invocation, request)
+            if local is not None:
+                return local
         try:
             response = await self.clients.call(
                 service,
@@ -100,10 +149,22 @@ class AwsSdkIntegration:
                 region=resource.region or invocation.region,
             )
         except ServiceError as error:
-            raise sdk_failure(prefix, error, service) from None
+            corrected = service_rules.corrected(service, operation.name, error)
+            raise sdk_failure(prefix, corrected, service) from None
+        service_rules.corrected_output(service, operation.name, request, response.output)
+        body = response.output.get("Body")
+        if service == "s3" and isinstance(body, bytes | bytearray):
+            # the object's content as the Java SDK's UTF-8 string (an undecodable byte becomes U+FFFD)
+            response.output["Body"] = bytes(body).decode("utf-8", "replace")
         output = _from_model(json_safe(response.output), operation.output_shape)
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)
+        if (
+            service == "s3"
+            and isinstance(output, dict)
+            and operation.name in ("ListObjectsV2", "ListObjects")
+        ):
+            _s3_listing_defaults(output, request)
         if service == "dynamodb" and isinstance(output, dict) and "ReturnConsumedCapacity" not in request:
             output.pop("ConsumedCapacity", None)  # reported only when asked for
         return output
@@ -133,27 +194,6 @@ def sdk_failure(prefix: str, error: ServiceError, service: str) -> StatesError:
     return StatesError(f"{prefix}.{exception}", f"{error.message} ({details}) (SDK Attempt Count: 1)")
 
 
-_SECRET_NAME = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
-
-
-def _check_secret_name(request: dict[str, Any]) -> ServiceError | None:
-    """Secrets Manager takes names of ASCII letters, digits and ``/_+=.@-``; the backend takes any."""
-    name = request.get("Name")
-    if isinstance(name, str) and not _SECRET_NAME.fullmatch(name):
-        return ServiceError(
-            "secretsmanager",
-            "ValidationException",
-            "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: "
-            "-/_+=.@!",
-            400,
-            str(uuid.uuid4()),
-        )
-    return None
-
-
-# Requests AWS rejects that the local backend accepts: (service, operation) -> the service's error.
-_REQUEST_CHECKS = {("secretsmanager", "CreateSecret"): _check_secret_name}
-
 _S3_OBJECT_OPERATIONS = {"PutObject", "GetObject", "HeadObject", "CopyObject", "CompleteMultipartUpload"}
 
 
@@ -173,6 +213,17 @@ def _s3_object_defaults(output: dict[str, Json], operation: str, request: dict[s
             del output[key]
     if any(key.startswith("Checksum") for key in output):
         output.setdefault("ChecksumType", "FULL_OBJECT")
+
+
+def _s3_listing_defaults(output: dict[str, Json], request: dict[str, Any]) -> None:
+    """The AWS SDK for Java v2 asks for no ``EncodingType`` (botocore asks for ``url`` on its own,
+    and the backend echoes it); a listed object with a checksum has a full-object checksum type
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html: ChecksumType)."""
+    if "EncodingType" not in request:
+        output.pop("EncodingType", None)
+    for item in output.get("Contents") or []:  # type: ignore[union-attr]
+        if isinstance(item, dict) and item.get("ChecksumAlgorithm"):
+            item.setdefault("ChecksumType", "FULL_OBJECT")
 
 
 def _s3_request_defaults(operation: str, request: dict[str, Any]) -> None:

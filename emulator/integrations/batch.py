@@ -1,8 +1,8 @@
-"""AWS Batch optimized integration (``arn:aws:states:::batch:submitJob[.sync|.waitForTaskToken]``).
+"""AWS Batch optimized integration (``arn:aws:states:::batch:submitJob[.sync]``).
 
 | action    | patterns                                          | botocore operation |
 |-----------|---------------------------------------------------|--------------------|
-| submitJob | request-response, ``.sync``, ``.waitForTaskToken`` | SubmitJob          |
+| submitJob | request-response, ``.sync`` (connect-batch.html) | SubmitJob          |
 
 Parameters are SubmitJob's members in PascalCase (``JobName``, ``JobQueue``, ``JobDefinition``,
 ``ContainerOverrides``, ``Parameters``, ``ArrayProperties``, ``RetryStrategy``, ``Timeout`` …). The

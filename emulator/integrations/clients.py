@@ -110,6 +110,8 @@ class HttpReply:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    # the backend's Content-Length (a HEAD answer's is its GET's: S3 HeadObject's ContentLength)
+    content_length: str | None = None
 
 
 class AwsClients:
@@ -308,9 +310,17 @@ class AwsClients:
         self, client: Any, service: str, operation: str, parameters: Mapping[str, Any]
     ) -> ServiceResponse:
         from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+        from botocore.parsers import ResponseParserError
 
         try:
             result = client._make_api_call(operation, dict(parameters))
+        except ResponseParserError as error:  # the backend answered what the protocol cannot carry
+            raise ServiceError(
+                service,
+                "NotImplemented",
+                f"the in-process backend could not answer {operation}: {str(error).splitlines()[-1][:300]}",
+                501,
+            ) from None
         except ClientError as error:
             raise self._service_error(client, service, error) from None
         except ParamValidationError:
@@ -457,7 +467,10 @@ class AwsClients:
             reply = self._serve_http(
                 request.method, split.path or "/", split.query, headers, payload, account, host=split.netloc
             )
-            return AWSResponse(request.url, reply.status, dict(reply.headers), _RawBody(reply.body))
+            answered = dict(reply.headers)
+            if reply.content_length is not None:  # botocore reads ContentLength from the header
+                answered["Content-Length"] = reply.content_length
+            return AWSResponse(request.url, reply.status, answered, _RawBody(reply.body))
 
         return send
 
@@ -535,9 +548,10 @@ class AwsClients:
         reply_headers = [(k, v) for k, v in (started[1] if started else []) if k.lower() not in _HOP_BY_HOP]
         if status == 500 and b"NotImplementedError" in content:
             return _not_implemented("the operation is not implemented by the in-process moto backend")
+        length = next((v for k, v in (started[1] if started else []) if k.lower() == "content-length"), None)
         if method == "HEAD":
-            return HttpReply(status, reply_headers, b"")
-        return HttpReply(status, reply_headers, content)
+            return HttpReply(status, reply_headers, b"", length)
+        return HttpReply(status, reply_headers, content, length)
 
 
 def _not_implemented(reason: str) -> HttpReply:
@@ -589,8 +603,7 @@ def json_safe(value: Any) -> Json:
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     if isinstance(value, dt.datetime):
-        text = value.isoformat()
-        return text.replace("+00:00", "Z")
+        return instant_text(value)
     if isinstance(value, bytes | bytearray):
         try:
             return bytes(value).decode()
@@ -599,3 +612,17 @@ def json_safe(value: Any) -> Json:
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
+
+
+def instant_text(value: Any) -> str:
+    """A timestamp as the AWS SDK for Java v2 behind Step Functions writes it (``Instant.toString``):
+    UTC ISO-8601, the fraction in as many groups of three digits as it needs (none when whole)."""
+    import datetime as dt
+
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    micros = value.microsecond
+    if micros:
+        text += f".{micros // 1000:03d}" if micros % 1000 == 0 else f".{micros:06d}"
+    return text + "Z"

@@ -46,7 +46,8 @@ class EventBridgeIntegration(OptimizedIntegration):
     async def invoke(self, invocation: TaskInvocation) -> Json:
         parameters = dict(invocation.parameters) if isinstance(invocation.parameters, dict) else {}
         entries = parameters.get("Entries")
-        if invocation.resource.action != "putEvents" or not isinstance(entries, list):
+        if invocation.resource.action != "putEvents" or not isinstance(entries, list) or not entries:
+            # no entries at all: EventBridge's own validation answers (Entries has a minimum length of 1)
             return await super().invoke(invocation)
         shaped = [
             dict(e, Detail=json_text(e["Detail"])) if isinstance(e, dict) and "Detail" in e else e

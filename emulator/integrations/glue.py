@@ -1,8 +1,8 @@
-"""AWS Glue optimized integration (``arn:aws:states:::glue:startJobRun[.sync|.waitForTaskToken]``).
+"""AWS Glue optimized integration (``arn:aws:states:::glue:startJobRun[.sync]``).
 
 | action      | patterns                                          | botocore operation |
 |-------------|---------------------------------------------------|--------------------|
-| startJobRun | request-response, ``.sync``, ``.waitForTaskToken`` | StartJobRun        |
+| startJobRun | request-response, ``.sync`` (connect-glue.html) | StartJobRun        |
 
 Parameters are StartJobRun's members (``JobName``, ``Arguments``, ``Timeout``, ``WorkerType`` …).
 As AWS documents, the ``JobName`` of the request is inserted into the answer, which Glue itself gives

@@ -161,6 +161,13 @@ def unreachable(invocation: TaskInvocation) -> StatesError:
         )
     service = resource.resource_type.removeprefix("aws-sdk:") or "States"
     prefix = service[:1].upper() + service[1:]
+    if resource.kind == "service" and not resource.resource_type.startswith(AWS_SDK_PREFIX):
+        # an optimized integration Step Functions has and this emulator does not run (Athena, EMR …)
+        return StatesError(
+            f"{prefix}.SdkClientException",
+            f"The optimized integration '{resource.arn}' is not implemented by this emulator (an AWS SDK "
+            "integration, arn:aws:states:::aws-sdk:<service>:<action>, calls the service's API)",
+        )
     return StatesError(
         f"{prefix}.SdkClientException",
         f"Unable to execute HTTP request: the resource '{resource.arn}' is not reachable from this emulator",

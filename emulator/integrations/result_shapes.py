@@ -23,7 +23,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.integrations.aws_sdk import SERVICE_NAMES
+from emulator.integrations.aws_sdk import botocore_service
 from emulator.language.states.task_state import REQUEST_RESPONSE, TaskResource
 from emulator.model.types import Json
 
@@ -71,11 +71,10 @@ def result_shape_for(resource: TaskResource) -> ResultShape | None:
     if resource.kind != "service" or resource.pattern != REQUEST_RESPONSE:
         return None
     if resource.resource_type.startswith("aws-sdk:"):
-        sdk_name = resource.resource_type.removeprefix("aws-sdk:")
-        service = SERVICE_NAMES.get(sdk_name, sdk_name)
+        service = botocore_service(resource.resource_type.removeprefix("aws-sdk:"))
     else:
         service = _OPTIMIZED_SERVICES.get(resource.resource_type, resource.resource_type)
-    model = _service_model(service)
+    model = service_model(service)
     if model is None:
         return None
     wanted = resource.action.lower()
@@ -90,7 +89,8 @@ def result_shape_for(resource: TaskResource) -> ResultShape | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _service_model(service: str) -> Any:
+def service_model(service: str) -> Any:
+    """botocore's model of ``service`` (None when botocore does not know it), loaded once."""
     from botocore.exceptions import UnknownServiceError
 
     try:
@@ -100,7 +100,7 @@ def _service_model(service: str) -> Any:
 
 
 @functools.lru_cache(maxsize=1)
-def _session() -> Any:
+def _session() -> Any:  # one botocore session for model reads
     import botocore.session
 
     return botocore.session.get_session()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import Any
 
+from emulator.integrations import service_rules
 from emulator.integrations.clients import AwsClients, ServiceError, ServiceResponse, json_safe
 from emulator.integrations.registry import TaskInvocation
 from emulator.integrations.request_validation import check_call
@@ -75,7 +76,9 @@ class OptimizedIntegration:
             )
         parameters = dict(invocation.parameters) if isinstance(invocation.parameters, dict) else {}
         request = action.shape(parameters) if action.shape is not None else parameters
-        refused = await self.refused(action.operation, request)
+        refused = service_rules.refused(self.service, action.operation, request) or await self.refused(
+            action.operation, request
+        )
         if refused is not None:
             raise self.failure(refused)
         try:
@@ -87,7 +90,8 @@ class OptimizedIntegration:
                 region=invocation.resource.region or invocation.region,
             )
         except ServiceError as error:
-            raise self.failure(error) from None
+            raise self.failure(service_rules.corrected(self.service, action.operation, error)) from None
+        service_rules.corrected_output(self.service, action.operation, request, response.output)
         if action.normalise is not None:
             return action.normalise(response)
         return json_safe(response.output)

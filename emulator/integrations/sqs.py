@@ -3,7 +3,8 @@
 | action      | parameters                                                                        |
 |-------------|-----------------------------------------------------------------------------------|
 | sendMessage | QueueUrl, MessageBody, DelaySeconds, MessageAttributes, MessageDeduplicationId,   |
-|             | MessageGroupId, MessageSystemAttributes                                           |
+|             | MessageGroupId (the supported parameters of "Send messages to Amazon SQS",        |
+|             | https://docs.aws.amazon.com/step-functions/latest/dg/connect-sqs.html)            |
 
 Patterns: request-response, ``.waitForTaskToken``. A non-string ``MessageBody`` is sent as its JSON
 text. The output is SendMessage's (MD5OfMessageBody, MessageId …) plus the SDK HTTP metadata; a queue
@@ -59,7 +60,6 @@ ACTIONS = {
             "MessageAttributes",
             "MessageDeduplicationId",
             "MessageGroupId",
-            "MessageSystemAttributes",
         ),
         _shape_send_message,
         _normalise,

@@ -103,7 +103,10 @@ def sdk_http_metadata(body_length: int, request_id: str) -> dict[str, Json]:
 
 
 def job_object(described: dict[str, Any], as_json: bool) -> dict[str, Json]:
-    """DescribeExecution in the integration's member names (``.sync``: Input/Output as text)."""
+    """DescribeExecution in the integration's member names (``.sync``: Input/Output as text), every
+    member DescribeExecution answers (https://docs.aws.amazon.com/step-functions/latest/apireference/
+    API_DescribeExecution.html#API_DescribeExecution_ResponseSyntax): the version / alias the child ran,
+    its Map Run, its trace header and its redrive state too."""
 
     def data(text: str | None) -> Json:
         if not as_json or text is None:
@@ -127,8 +130,13 @@ def job_object(described: dict[str, Any], as_json: bool) -> dict[str, Json]:
     out["Status"] = described["status"]
     if described.get("stopDate") is not None:
         out["StopDate"] = timestamp_text(described["stopDate"])
+    for member in ("traceHeader", "mapRunArn", "stateMachineVersionArn", "stateMachineAliasArn"):
+        if described.get(member) is not None:
+            out[member[:1].upper() + member[1:]] = described[member]
     if "redriveCount" in described:
         out["RedriveCount"] = described["redriveCount"]
+        if described.get("redriveDate") is not None:
+            out["RedriveDate"] = timestamp_text(described["redriveDate"])
         out["RedriveStatus"] = described.get("redriveStatus")
         if described.get("redriveStatusReason"):
             out["RedriveStatusReason"] = described["redriveStatusReason"]

@@ -18,6 +18,7 @@ levels.
 
 from __future__ import annotations
 
+import base64
 import random
 import uuid
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,7 @@ from emulator.language.states.map_state import (
 )
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.registry import State
-from emulator.language.states.task_state import TaskState
+from emulator.language.states.task_state import REQUEST_RESPONSE, TaskState
 from emulator.model.arns import execution_arn, partition_for, state_machine_arn
 from emulator.model.jsontext import from_json_text
 from emulator.model.records import Execution, StateMachine, StateMachineType
@@ -39,6 +40,7 @@ from emulator.model.types import Json, JsonObject
 from emulator.runtime.context import iso_timestamp
 from emulator.runtime.engine import Engine
 from emulator.runtime.executor import Executor, catchers_of, retriers_of
+from emulator.runtime.failures import TimedOut
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
 from emulator.runtime.test_state_inspection import (
@@ -57,6 +59,9 @@ TRACE = "TRACE"
 
 # The name AWS gives the state under test in its context object ($$.State.Name).
 CONTEXT_STATE_NAME = "StateName"
+# "The TestState API can run for up to five minutes. If the execution of a state exceeds this
+# duration, it fails with the States.Timeout error." (API_TestState)
+RUN_LIMIT_SECONDS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +193,7 @@ def _context_object(
     state_info: JsonObject = {"Name": CONTEXT_STATE_NAME, "EnteredTime": iso_timestamp(now)}
     if isinstance(state, TaskState | MapState | ParallelState):
         state_info["RetryCount"] = 0
-    return {
+    built: JsonObject = {
         "Execution": {
             "Id": execution_arn(case.region, case.account, machine_name, name, express=True),
             "Input": input_value,
@@ -203,6 +208,16 @@ def _context_object(
         },
         "State": state_info,
     }
+    if isinstance(state, TaskState) and _carries_task_token(state):
+        # a callback / .sync task reads its token from $$.Task.Token (the context object page)
+        raw = f"{case.account}:{case.region}:{uuid.uuid4()}".encode()
+        built["Task"] = {"Token": base64.urlsafe_b64encode(raw).decode().rstrip("=")}
+    return built
+
+
+def _carries_task_token(state: TaskState) -> bool:
+    resource = state.resource
+    return resource.kind == "service" and resource.pattern != REQUEST_RESPONSE
 
 
 def _throwaway_run(case: TestStateCase, state: State, now: float, engine: Engine) -> Run:
@@ -245,6 +260,7 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
     state = case.state
     context = _context_object(case, state, input_value, now, texts)
     run = _throwaway_run(case, state, now, engine)
+    run.deadline = now + RUN_LIMIT_SECONDS
     inspection.note("input", input_value)
     response: JsonObject = {}
     chain = Chain(0, dict(case.variables or {}))
@@ -255,8 +271,13 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
         except StatesError as failure:
             decision.decide(retriers_of(state), failure)
             raise
+    except TimedOut:
+        # the API's own limit, not the state's: no retrier or catcher handles it
+        response["error"] = ErrorName.TIMEOUT
+        response["status"] = "FAILED"
     except _Retriable as retriable:
-        inspection.error_details["retryBackoffIntervalSeconds"] = _number(retriable.delay)
+        # an Integer in the API (InspectionErrorDetails): whole seconds of the back-off
+        inspection.error_details["retryBackoffIntervalSeconds"] = int(retriable.delay)
         inspection.error_details["retryIndex"] = retriable.retry_index
         _put_error(response, retriable.failure)
         response["status"] = "RETRIABLE"
@@ -330,7 +351,3 @@ def _catcher_index(catchers: tuple[Catcher, ...], failure: StatesError) -> int |
         if error_matches(catcher.error_equals, failure.error):
             return index
     return None
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.evaluate.io import apply_input_path, apply_output_path, apply_result_path
+from emulator.language.evaluate.jsonpath import JsonPath, PathNotFound
 from emulator.language.evaluate.templates import PayloadTemplate
 from emulator.language.states.choice_state import ChoiceState
 from emulator.language.states.common import StateCommon
@@ -27,7 +28,7 @@ from emulator.language.states.map_state import (
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.task_state import TaskState
-from emulator.language.states.wait_state import WaitState
+from emulator.language.states.wait_state import WaitState, wait_seconds
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
@@ -230,10 +231,11 @@ class InspectingDataFlow(DataFlow):
     def wait_seconds(
         self, state: WaitState, value: Json, context: Mapping[str, Json], chain: Chain, now: float
     ) -> tuple[float, Json]:
-        seconds, effective = super().wait_seconds(state, value, context, chain, now)
         if not state.common.is_jsonata:
-            self.inspection.note("afterInputPath", effective)
-        return seconds, effective
+            # InputPath applies before SecondsPath / TimestampPath: a failing path still shows it
+            effective = self.note_input_path(state.common, value, context, chain)
+            return wait_seconds(state, effective, context, now, chain.variables), effective
+        return super().wait_seconds(state, value, context, chain, now)
 
     def effective_input(
         self, common: StateCommon, value: Json, context: Mapping[str, Json], chain: Chain
@@ -256,7 +258,7 @@ class InspectingDataFlow(DataFlow):
         if not state.common.is_jsonata:
             effective = self.note_input_path(state.common, value, context, chain)
             path = state.items_path
-            if path.text.startswith("$$") and not isinstance(path.get(effective, context), list):
+            if path.text.startswith("$$") and not isinstance(_found(path, effective, context), list):
                 # AWS names a context path without its first "$" here
                 raise StatesError(ErrorName.RUNTIME, f'Reference path "{path.text[1:]}" must point to array.')
         effective, items, concurrency = super().map_items(state, value, context, chain)
@@ -264,6 +266,14 @@ class InspectingDataFlow(DataFlow):
             self.inspection.note("afterItemsPath", items)
         self.inspection.note("maxConcurrency", concurrency)
         return effective, items, concurrency
+
+
+def _found(path: JsonPath, value: Json, context: Mapping[str, Json]) -> Json:
+    """What ``path`` selects, or None when it selects nothing (the context given may lack it)."""
+    try:
+        return path.get(value, context)
+    except PathNotFound:
+        return None
 
 
 def _reader_items(state: MapState, data: str) -> list[Json]:
@@ -334,12 +344,15 @@ class MockedMap:
         common = state.common
         bindings = dataflow.bindings(value, context, chain) if common.is_jsonata else None
         items: Json
-        if reader_data is not None:
+        reads = state.distributed is not None and state.distributed.item_reader is not None
+        if reads or reader_data is not None:
+            # A Distributed Map with an ItemReader reads no items from its input: they are the
+            # ItemReader's data (stateConfiguration.mapItemReaderData); without it nothing is read.
             if isinstance(dataflow, InspectingDataFlow) and not common.is_jsonata:
                 effective = dataflow.note_input_path(common, value, context, chain)
             else:
                 effective = dataflow.effective_input(common, value, context, chain)
-            items = _reader_items(state, reader_data)
+            items = _reader_items(state, reader_data) if reader_data is not None else []
             concurrency = max_concurrency_of(state, effective, context, chain.variables)
             if bindings is not None and state.max_concurrency_expression is not None:
                 concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))
@@ -353,7 +366,8 @@ class MockedMap:
                 self.inspection.note("toleratedFailureCount", threshold.count)
             if threshold.percentage is not None:
                 self.inspection.note("toleratedFailurePercentage", threshold.percentage)
-        self._note_item_processing(scope, state, value, effective, items, context, chain)
+        if not reads or reader_data is not None:
+            self._note_item_processing(scope, state, value, effective, items, context, chain)
         mock = self.mock
         if mock is None:
             raise StatesError(ErrorName.RUNTIME, "A mock is required to test a Map state in isolation")

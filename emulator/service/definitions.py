@@ -28,7 +28,29 @@ def compile_or_reject(definition: str, state_machine_type: str) -> Definition:
         )
     if checked.definition is None:
         raise InvalidDefinition(invalid_definition_message(checked.errors))
+    refused = integration_diagnostics(definition)
+    if refused:
+        raise InvalidDefinition(invalid_definition_message(refused))
     return checked.definition
+
+
+def integration_diagnostics(definition: str) -> list[Any]:
+    """What the service integrations refuse in a definition the language accepts (an action the
+    service lacks, a pattern it does not support, a field its API does not take)."""
+    if _SERVICE_RESOURCE not in definition:
+        return []
+    import json
+
+    from emulator.integrations.task_parameters import integration_diagnostics as diagnostics_of
+
+    try:
+        document = json.loads(definition)
+    except ValueError:
+        return []
+    return diagnostics_of(document)
+
+
+_SERVICE_RESOURCE = "arn:aws:states:::"
 
 
 def validate_state_machine_definition(
@@ -38,6 +60,8 @@ def validate_state_machine_definition(
     from emulator.language.validate import validate_definition, validation_response
 
     diagnostics = validate_definition(request["definition"], request.get("type") or "STANDARD")
+    if not any(diagnostic.severity == "ERROR" for diagnostic in diagnostics):
+        diagnostics = [*diagnostics, *integration_diagnostics(request["definition"])]
     return validation_response(diagnostics, request.get("maxResults"), request.get("severity") or "ERROR")
 
 

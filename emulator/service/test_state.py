@@ -10,6 +10,7 @@ from emulator.language.errors import DefinitionError
 from emulator.language.validate import invalid_definition_message
 from emulator.model.jsontext import from_json_text
 from emulator.runtime.test_state import (
+    CONTEXT_STATE_NAME,
     INFO,
     TRACE,
     StateConfiguration,
@@ -18,6 +19,7 @@ from emulator.runtime.test_state import (
     run_test_state,
 )
 from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.service.request_rules import check_role_arn
 
 if TYPE_CHECKING:
     from emulator.language.parse.definition import Definition
@@ -77,6 +79,7 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
     if state_name is not None:
         # AWS: "If this field is specified, the definition must contain a fully-formed state machine definition."
         raise ValidationException("stateName can only be specified with a complete state machine definition")
+    _validate_lone_state(document)
     if "Type" not in document:
         raise InvalidDefinition(
             "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: These fields are required: [Type]'"
@@ -92,6 +95,22 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
         raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
 
 
+def _validate_lone_state(document: dict[str, Any]) -> None:
+    """A lone state is checked as CreateStateMachine checks a state (fields, types, paths, JSONata);
+    its ``Next`` / ``Default`` targets are not (there is no machine for them to name)."""
+    from emulator.language.validate import errors_of
+    from emulator.language.validate.context import JSONATA, QUERY_LANGUAGES, Checker
+    from emulator.language.validate.states import check_state
+
+    checker = Checker(
+        query_language=JSONATA if document.get("QueryLanguage") == JSONATA else QUERY_LANGUAGES[0]
+    )
+    check_state(checker, CONTEXT_STATE_NAME, document, "/")
+    errors = errors_of(checker.diagnostics)
+    if errors:
+        raise InvalidDefinition(invalid_definition_message(errors))
+
+
 def _json_member(request: dict[str, Any], key: str) -> str | None:
     text = request.get(key)
     if text is None:
@@ -103,6 +122,14 @@ def _json_member(request: dict[str, Any], key: str) -> str | None:
             raise InvalidExecutionInput(f"Invalid State Machine Execution Input: '{error}'")
         raise ValidationException(f"Invalid {key}: '{error}'")
     return str(text)
+
+
+def _json_object_member(request: dict[str, Any], key: str) -> str | None:
+    """``context`` ("a valid Context object") and ``variables`` ("JSON object literal"): JSON objects."""
+    text = _json_member(request, key)
+    if text is not None and not isinstance(from_json_text(text), dict):
+        raise ValidationException(f"Invalid {key}: '{key} must be a JSON object'")
+    return text
 
 
 def _mock(request: dict[str, Any]) -> TestStateMock | None:
@@ -119,7 +146,10 @@ def _mock(request: dict[str, Any]) -> TestStateMock | None:
         except ValueError as error:
             raise ValidationException(f"The mock result is not valid JSON: {error}")
         return TestStateMock(result=result)
-    return TestStateMock(error=error_output.get("error"), cause=error_output.get("cause"))
+    if error_output.get("error") is None:
+        # MockErrorOutput.error: "This field is required if mock.errorOutput is specified."
+        raise ValidationException("mock.errorOutput.error is required when mock.errorOutput is specified")
+    return TestStateMock(error=error_output["error"], cause=error_output.get("cause"))
 
 
 # States TestState runs only with a mock (AWS: "TestState only supports the following when a mock is
@@ -175,6 +205,41 @@ def _check_mock_use(state: Any, request: dict[str, Any], mock: TestStateMock | N
         )
 
 
+def _check_configuration(state: Any, raw: dict[str, Any]) -> None:
+    """TestStateConfiguration members name what only some states have (API_TestStateConfiguration):
+    ``errorCausedByState`` a state inside the Map / Parallel under test, ``mapIterationFailureCount``
+    a Map's iterations, ``mapItemReaderData`` what a Distributed Map's ItemReader reads."""
+    kind = state.common.type
+    caused_by = raw.get("errorCausedByState")
+    if caused_by is not None:
+        if kind not in ("Map", "Parallel"):
+            raise ValidationException(
+                f"stateConfiguration.errorCausedByState can only be specified for Map or Parallel states; "
+                f"the state under test is a {kind} state"
+            )
+        if not _contains_state(state, caused_by):
+            raise ValidationException(
+                f"stateConfiguration.errorCausedByState: state '{caused_by}' does not exist in the {kind} state"
+            )
+    if raw.get("mapIterationFailureCount") is not None and kind != "Map":
+        raise ValidationException(
+            f"stateConfiguration.mapIterationFailureCount can only be specified for Map states; "
+            f"the state under test is a {kind} state"
+        )
+    if raw.get("mapItemReaderData") is not None:
+        distributed = getattr(state, "distributed", None) if kind == "Map" else None
+        if distributed is None or distributed.item_reader is None:
+            raise ValidationException(
+                "stateConfiguration.mapItemReaderData can only be specified for a Map state with an ItemReader"
+            )
+
+
+def _contains_state(state: Any, name: str) -> bool:
+    from emulator.language.parse.definition import nested_machines
+
+    return any(_find_state(machine, name) is not None for machine in nested_machines(state))
+
+
 def _configuration(request: dict[str, Any]) -> StateConfiguration:
     raw = request.get("stateConfiguration") or {}
     return StateConfiguration(
@@ -196,12 +261,19 @@ async def test_state(
         raise ValidationException(f"Invalid inspectionLevel: {level}")
     if request.get("revealSecrets") and level != TRACE:
         raise ValidationException("revealSecrets can only be set to true when inspectionLevel is TRACE")
+    if request.get("roleArn") is not None:
+        check_role_arn(request["roleArn"])  # TestState's InvalidArn, as CreateStateMachine words it
     input_text = _json_member(request, "input")
-    context_text = _json_member(request, "context")
-    variables_text = _json_member(request, "variables")
+    context_text = _json_object_member(request, "context")
+    variables_text = _json_object_member(request, "variables")
     state = _compile_state(document, text, request.get("stateName"))
     mock = _mock(request)
     _check_mock_use(state, request, mock)
+    if mock is None and not request.get("roleArn") and state.common.type == "Task":
+        # "When you specify a mock, specifying the role becomes optional" (test-state-isolation):
+        # a Task without a mock calls its resource with the role
+        raise ValidationException("roleArn must be specified when testing a Task state without a mock")
+    _check_configuration(state, request.get("stateConfiguration") or {})
     variables = from_json_text(variables_text) if variables_text is not None else None
     case = TestStateCase(
         state=state,

@@ -36,6 +36,7 @@ from jsonata.jsonata import Jsonata
 from emulator.language.errors import DefinitionError, ErrorName, StatesError
 from emulator.language.evaluate import budget as budgets
 from emulator.language.evaluate import jsonata_analysis as analysis
+from emulator.language.evaluate import jsonata_evaluator as evaluator
 from emulator.language.evaluate import jsonata_functions as functions
 from emulator.language.evaluate import jsonata_regex
 from emulator.language.evaluate import jsonata_values as values
@@ -77,8 +78,9 @@ def _on_exit(expression: Any, input: Any, environment: Any, result: Any) -> None
 _HOOKS: Final = {"__evaluate_entry": _on_entry, "__evaluate_exit": _on_exit}
 
 
-class _BoundedJsonata(Jsonata):  # type: ignore[misc]  # the library is untyped
-    """The library's evaluator with ``&`` checked before it concatenates (``$s & $s`` doubles)."""
+class _BoundedJsonata(evaluator.ReferenceJsonata):
+    """The evaluator (jsonata-js's semantics, ``jsonata_evaluator``) with ``&`` checked before it
+    concatenates (``$s & $s`` doubles)."""
 
     def evaluate_string_concat(self, lhs: object, rhs: object) -> str:
         size = 0
@@ -281,8 +283,10 @@ def compile_expression(text: str, field_name: str, location: str = "") -> Jsonat
     expression = expression.strip()
     try:
         program = _BoundedJsonata(expression, jsonata_regex.compile_regex)
+        evaluator.normalise(program.ast, expression, functions.adopt_signature)
     except Exception as error:
-        raise DefinitionError(INVALID_JSONATA_EXPRESSION, functions.error_message(error), location)
+        error = evaluator.syntax_error(error)
+        raise DefinitionError(INVALID_JSONATA_EXPRESSION, functions.error_message(error), location) from error
     program.environment.parent = functions.STEP_FUNCTIONS_FRAME
     read, bound = analysis.variable_names(program.ast)
     reads = tuple(sorted(read - {_STATES, "", "$"}))

@@ -67,8 +67,9 @@ def states_field_names(ast: object) -> tuple[str, ...]:
 
 
 def _children(symbol: Parser.Symbol) -> Iterator[tuple[str, Any]]:
+    # ``_else`` (a condition's else branch) is a child like any other; ``_outer_instance`` is the parser.
     for name, child in vars(symbol).items():
-        if not name.startswith("_") and isinstance(child, Parser.Symbol | list | tuple):
+        if name != "_outer_instance" and isinstance(child, Parser.Symbol | list | tuple):
             yield name, child
 
 

@@ -29,6 +29,8 @@ from jsonata import jexception, signature, utils
 from jsonata.jsonata import Jsonata
 
 from emulator.language.evaluate import budget
+from emulator.language.evaluate import jsonata_builtins as builtins
+from emulator.language.evaluate import jsonata_values as values
 from emulator.model.types import Json
 
 _HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
@@ -187,7 +189,7 @@ class _Guarded(Jsonata.JNativeFunction):  # type: ignore[misc]  # the library is
             return super().call(input, args)
         except jexception.JException:
             raise
-        except (ArithmeticError, TypeError, ValueError) as error:
+        except (ArithmeticError, LookupError, RuntimeError, TypeError, ValueError) as error:
             # The library lets some of JSONata's own failures escape as Python errors; raise them
             # with the code jsonata-js raises (the evaluator reports ``<code>: <message>``).
             translated = self.translate(error, values)
@@ -222,24 +224,6 @@ def _join_guard(strings: Any = None, separator: Any = None) -> None:
         budget.check_string_length(total, "The result of $join")
 
 
-def _string_guard(value: Any = None, prettify: Any = None) -> None:
-    if value is not None and not isinstance(value, str) and budget.exceeds_payload(value):
-        raise budget.data_limit_exceeded("The result of $string")
-
-
-def _replace_guard(
-    string: Any = None, pattern: Any = None, replacement: Any = None, limit: Any = None
-) -> None:
-    # A regex pattern checks its result while it grows (jsonata_regex.LinearPattern.sub).
-    if isinstance(string, str) and isinstance(pattern, str) and pattern and isinstance(replacement, str):
-        count = string.count(pattern)
-        most = _number(limit)
-        if most is not None and most >= 0:
-            count = min(count, most)
-        size = len(string) + count * (len(replacement) - len(pattern))
-        budget.check_string_length(size, "The result of $replace")
-
-
 def _no_guard(*values: Any) -> None:
     return None
 
@@ -256,30 +240,88 @@ def _number_guard(value: Any = None) -> None:
         raise jexception.JException("D3030", -1, value)
 
 
-def _replace_pattern_guard(
-    string: Any = None, pattern: Any = None, replacement: Any = None, limit: Any = None
-) -> None:
-    if pattern == "":
-        raise jexception.JException("D3010", -1)
-    _replace_guard(string, pattern, replacement, limit)
-
-
 def _power_failure(error: Exception, values: list[Any]) -> jexception.JException | None:
-    if isinstance(error, ArithmeticError) and len(values) >= 2:
+    # Overflow, or a negative base under a fractional exponent (NaN in JavaScript, complex in Python).
+    if len(values) >= 2:
         return jexception.JException("D3061", -1, values[0], values[1])
     return None
 
 
-def _sort_failure(error: Exception, values: list[Any]) -> jexception.JException | None:
-    if isinstance(error, TypeError) and (len(values) < 2 or values[1] is None):
-        return jexception.JException("D3070", -1)
-    return None
+# jsonata-js's test of a timestamp $toMillis reads without a picture (functions.js ``iso8601regex``).
+_ISO8601 = re.compile(
+    r"[0-9]{4}(-[01][0-9])*(-[0-3][0-9])*(T[0-2][0-9]:[0-5][0-9]:[0-5][0-9])*(\.[0-9]+)?([+-][0-2][0-9]:?[0-5][0-9]|Z)?"
+)
+
+
+def _to_millis_guard(timestamp: Any = None, picture: Any = None) -> None:
+    if isinstance(timestamp, str) and picture is None and not _ISO8601.fullmatch(timestamp):
+        raise jexception.JException("D3110", -1, timestamp)
 
 
 def _to_millis_failure(error: Exception, values: list[Any]) -> jexception.JException | None:
+    picture = _picture_failure(error, values, 1)
+    if picture is not None:
+        return picture
     if isinstance(error, ValueError) and values:
         return jexception.JException("D3110", -1, values[0])
     return None
+
+
+# The library raises these picture-string errors as RuntimeError without their insert (a "%s" left in).
+_UNSUPPORTED_FORMAT = "sequence starting with"
+_NAME_MODIFIER = "'name' modifier"
+_NO_CLOSING_BRACKET = "No matching closing bracket"
+_TIMEZONE_DIGITS = "timezone integer format specifier"
+_MARKER = re.compile(r"\[([^\]]*)\]")
+_INTEGER_FORMATS = frozenset("0123456789#AaIiWwNn")
+
+
+def _picture_failure(error: Exception, values: list[Any], position: int) -> jexception.JException | None:
+    """jsonata-js's D3130/D3132/D3133/D3135 for a picture string (``values[position]``) the library
+    refused; None for another failure."""
+    picture = values[position] if len(values) > position and isinstance(values[position], str) else ""
+    message = str(error)
+    if isinstance(error, KeyError) and error.args:
+        return jexception.JException("D3132", -1, str(error.args[0]))
+    if _NO_CLOSING_BRACKET in message:
+        return jexception.JException("D3135", -1)
+    if _TIMEZONE_DIGITS in message:
+        return jexception.JException("D3134", -1)
+    markers = [marker.strip() for marker in _MARKER.findall(picture)]
+    if _NAME_MODIFIER in message:
+        for marker in markers:
+            if marker[1:2] in ("N", "n") and marker[:1] not in ("M", "F"):
+                return jexception.JException("D3133", -1, marker[:1])
+        return jexception.JException("D3133", -1, None)
+    if _UNSUPPORTED_FORMAT in message:
+        if not markers:  # $formatInteger / $parseInteger: the picture before its modifiers
+            semicolon = picture.rfind(";")
+            return jexception.JException("D3130", -1, picture if semicolon < 0 else picture[:semicolon])
+        for marker in markers:
+            presentation = marker[1:].split(",")[0]
+            if presentation and presentation[0] not in _INTEGER_FORMATS:
+                return jexception.JException("D3130", -1, presentation)
+        return jexception.JException("D3130", -1, None)
+    return None
+
+
+def _format_integer_failure(error: Exception, values: list[Any]) -> jexception.JException | None:
+    return _picture_failure(error, values, 1)
+
+
+class _ToMillis(_Guarded):
+    """``$toMillis``: without a picture, jsonata-js checks the timestamp's form (D3110) and hands it to
+    JavaScript's ``Date.parse`` (``builtins.date_parse``); with one, the library parses it."""
+
+    def __init__(self) -> None:
+        super().__init__("toMillis", "<s-s?:n>", _to_millis_guard, "datetime_to_millis", _to_millis_failure)
+
+    def call(self, input: Any, args: Sequence[Any] | None) -> Any:
+        values = list(args or ())
+        if values and isinstance(values[0], str) and (len(values) < 2 or values[1] is None):
+            _to_millis_guard(values[0])
+            return builtins.date_parse(values[0])
+        return super().call(input, args)
 
 
 class _Number(_Guarded):
@@ -300,7 +342,8 @@ def distinct(array: object) -> object:
     if array is None or not isinstance(array, list) or len(array) <= 1:
         return array
     seen: set[tuple[str, object]] = set()
-    results = utils.Utils.create_sequence() if isinstance(array, utils.Utils.JList) else []
+    # A sequence stays a sequence (one item collapses to it); an array stays an array (jsonata-js).
+    results = utils.Utils.create_sequence() if getattr(array, "sequence", False) else []
     for item in array:
         key = _distinct_key(item)
         if key not in seen:
@@ -328,15 +371,23 @@ STEP_FUNCTIONS_FRAME = Jsonata.Frame(Jsonata.static_frame)
 # The signatures are the library's own (jsonata.Jsonata's define_function table).
 STEP_FUNCTIONS_FRAME.bind("pad", _Guarded("pad", "<s-ns?:s>", _pad_guard))
 STEP_FUNCTIONS_FRAME.bind("join", _Guarded("join", "<a<s>s?:s>", _join_guard))
-STEP_FUNCTIONS_FRAME.bind("string", _Guarded("string", "<x-b?:s>", _string_guard))
-STEP_FUNCTIONS_FRAME.bind("replace", _Guarded("replace", "<s-(sf)(sf)n?:s>", _replace_pattern_guard))
 STEP_FUNCTIONS_FRAME.bind("number", _Number())
 STEP_FUNCTIONS_FRAME.bind("power", _Guarded("power", "<n-n:n>", _no_guard, translate=_power_failure))
-STEP_FUNCTIONS_FRAME.bind("sort", _Guarded("sort", "<af?:a>", _no_guard, translate=_sort_failure))
+STEP_FUNCTIONS_FRAME.bind("toMillis", _ToMillis())
 STEP_FUNCTIONS_FRAME.bind(
-    "toMillis", _Guarded("toMillis", "<s-s?:n>", _no_guard, "datetime_to_millis", _to_millis_failure)
+    "formatInteger",
+    _Guarded("formatInteger", "<n-s:s>", _no_guard, "format_integer", _format_integer_failure),
 )
-STEP_FUNCTIONS_FRAME.bind("distinct", _function(distinct, "<x:x>"))
+STEP_FUNCTIONS_FRAME.bind(
+    "parseInteger", _Guarded("parseInteger", "<s-s:n>", _no_guard, "parse_integer", _format_integer_failure)
+)
+STEP_FUNCTIONS_FRAME.bind(
+    "fromMillis",
+    _Guarded("fromMillis", "<n-s?s?:s>", _no_guard, "datetime_from_millis", _format_integer_failure),
+)
+STEP_FUNCTIONS_FRAME.bind("distinct", builtins.Function("distinct", distinct, "<x:x>"))  # null stays null
+# $string, the regex functions, $sort, base64 and URL functions: jsonata-js's algorithms (jsonata_builtins).
+builtins.bind(STEP_FUNCTIONS_FRAME)
 STEP_FUNCTIONS_FRAME.bind("partition", _function(partition, "<an:a>"))
 STEP_FUNCTIONS_FRAME.bind("range", _function(range_, "<nnn:a<n>>"))
 STEP_FUNCTIONS_FRAME.bind("hash", _function(hash_, "<s-s:s>"))
@@ -380,6 +431,12 @@ class _ReferenceSignature(signature.Signature):  # type: ignore[misc]  # the lib
         adopted.__dict__.update(library_signature.__dict__)
         return adopted
 
+    def set_function_name(self, function_name: str) -> None:
+        # The library renames a function's (shared) signature whenever a frame binds it (``$f := $trim``
+        # would make every later ``$trim`` error name "f"); the name is fixed once adopted. The call
+        # site names the function in its errors (``jsonata_evaluator``).
+        return None
+
     def get_symbol(self, value: Any) -> str:
         if value is utils.Utils.NULL_VALUE:
             return "l"
@@ -410,6 +467,13 @@ class _ReferenceSignature(signature.Signature):  # type: ignore[misc]  # the lib
                 break
             good_to = match.end()
         raise jexception.JException("T0410", -1, good_to + 1, function_name)
+
+
+def adopt_signature(library_signature: signature.Signature) -> signature.Signature:
+    """``library_signature`` validating as jsonata-js's does (a lambda's ``<n:n>``, for one)."""
+    if isinstance(library_signature, _ReferenceSignature):
+        return library_signature
+    return _ReferenceSignature.of(library_signature)
 
 
 def _with_reference_signature(function: Any) -> Any:
@@ -512,6 +576,7 @@ REFERENCE_TEMPLATES: dict[str, str] = {
     "D3100": "The radix of the formatBase function must be between 2 and 36.  It was given {{value}}",
     "D3110": "The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given {{value}}",
     "D3120": "Syntax error in expression passed to function eval: {{value}}",
+    "D3140": "Malformed URL passed to ${{{functionName}}}(): {{value}}",
     "D3121": "Dynamic error evaluating the expression passed to function eval: {{value}}",
     "D3133": "The 'name' modifier can only be applied to months and days in the date/time picture string, "
     "not {{value}}",
@@ -525,6 +590,9 @@ def _arguments(error: jexception.JException) -> list[Any]:
     """The inserts of ``error``'s template, in the template's order. jsonata-python passes them
     positionally (``current``, ``expected``, ``extra``) except where it raises a code its own way."""
     code = error.error
+    if code in ("T0410", "T0411", "T0412") and str(error.expected).startswith("<class "):
+        # a function the library named after its Python class (a transform): jsonata-js has no name
+        return [error.current, None, error.extra]
     if code == "D1002":  # (operator, value)
         return [error.expected]
     if code == "D3100":  # the radix is passed as the location
@@ -540,29 +608,32 @@ def template_of(code: str) -> str | None:
     return template
 
 
+# ``{{{name}}}`` inserts a value as it is, ``{{name}}`` as JSON.stringify writes it (jsonata-js's
+# populateMessage); the inserts take the error's arguments in order.
+_INSERT = re.compile(r"\{\{\{(\w+)\}\}\}|\{\{(\w+)\}\}")
+
+
 def _message(error: jexception.JException) -> str:
     template = template_of(error.error)
     arguments = _arguments(error)
     if template is None:
         return str(error)
-    if template == "{{{message}}}":
-        return str(arguments[0]) if arguments[0] is not None else ""
-    parts = template.split("{{")
-    text: str = parts[0]
-    for index, part in enumerate(parts[1:]):
-        _, _, rest = part.partition("}}")
+    position = iter(range(len(arguments) + 64))
+
+    def insert(found: re.Match[str]) -> str:
+        index = next(position)
         value = arguments[index] if index < len(arguments) else None
-        text += _quoted(value) + rest
-    return text
+        if found.group(1) is not None:
+            return "" if value is None else str(value)
+        return _quoted(value)
+
+    return _INSERT.sub(insert, template)
 
 
 def _quoted(value: Any) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
     if value is None:
         return "undefined"
+    if isinstance(value, str | int | float | dict | list) or value is utils.Utils.NULL_VALUE:
+        text = values.js_json_text(value)
+        return "undefined" if text is None else text
     return str(value)

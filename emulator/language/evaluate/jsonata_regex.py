@@ -46,7 +46,7 @@ class CompiledPattern(Protocol):
 
     groups: int
 
-    def search(self, string: str, /) -> Match | None: ...
+    def search(self, string: str, pos: int = 0, /) -> Match | None: ...
     def finditer(self, string: str, /) -> Iterator[Match]: ...
     def split(self, string: str, maxsplit: int = 0, /) -> list[str]: ...
 
@@ -54,8 +54,48 @@ class CompiledPattern(Protocol):
 Replacement = str | Callable[[Match], str]
 
 
+# JavaScript's \s: ASCII whitespace, \v and the Unicode spaces (RE2's \s is ASCII only).
+_JS_SPACES: Final = (
+    r"\t\n\v\f\r \x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}\x{feff}"
+)
+
+
 def _translate(pattern: str) -> str:
-    return _UNICODE_ESCAPE.sub(r"\1\\x{\2}", pattern)
+    """A JavaScript regex (no ``u`` flag) as RE2 reads it: ``\\uXXXX`` is ``\\x{XXXX}``, ``\\s`` JavaScript's
+    whitespace, ``\\p``/``\\P`` the letters ``p``/``P`` (an identity escape without ``u``), and a ``[``
+    inside a character class a literal (``[[:digit:]]`` is no POSIX class in JavaScript)."""
+    pieces: list[str] = []
+    in_class = False
+    index = 0
+    length = len(pattern)
+    while index < length:
+        character = pattern[index]
+        if character == "\\" and index + 1 < length:
+            escaped = pattern[index + 1]
+            if escaped in "pP":
+                pieces.append(escaped)
+            elif escaped == "s":
+                pieces.append(_JS_SPACES if in_class else f"[{_JS_SPACES}]")
+            elif escaped == "S" and not in_class:
+                pieces.append(f"[^{_JS_SPACES}]")
+            else:
+                pieces.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            if character == "[":
+                character = "\\["
+            elif character == "]":
+                in_class = False
+        elif character == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "^":
+                pieces.append("[^")
+                index += 2
+                continue
+        pieces.append(character)
+        index += 1
+    return _UNICODE_ESCAPE.sub(r"\1\\x{\2}", "".join(pieces))
 
 
 def _unsupported_feature(pattern: str) -> str:
@@ -81,7 +121,12 @@ class UnsupportedPattern:
             "linear-time regular expression engine (RE2) does not support",
         )
 
+    groups = 0
+
     def search(self, string: str) -> Match | None:
+        raise self._fail()
+
+    def search_from(self, string: str, position: int) -> Match | None:
         raise self._fail()
 
     def finditer(self, string: str) -> Iterator[Match]:
@@ -105,6 +150,15 @@ class LinearPattern:
 
     def search(self, string: str) -> Match | None:
         return self._compiled.search(string)
+
+    def search_from(self, string: str, position: int) -> Match | None:
+        """The first match at or after ``position`` (``^`` and ``\\b`` still see the whole string, as
+        a JavaScript regex searching from ``lastIndex`` does)."""
+        return self._compiled.search(string, position)
+
+    @property
+    def groups(self) -> int:
+        return self._compiled.groups
 
     def finditer(self, string: str) -> Iterator[Match]:
         return iter(self._compiled.finditer(string))

@@ -27,6 +27,17 @@ _INTEGRATIONS: dict[str, dict[str, frozenset[str]]] = {
     "ecs": {"runTask": frozenset({_RR, _SYNC, _TOKEN})},
     "apigateway": {"invoke": frozenset({_RR, _TOKEN})},
     "http": {"invoke": frozenset({_RR})},
+    # "Call AWS CodeBuild with Step Functions" (connect-codebuild.html): its APIs and their patterns
+    "codebuild": {
+        "startBuild": frozenset({_RR, _SYNC}),
+        "stopBuild": frozenset({_RR}),
+        "batchDeleteBuilds": frozenset({_RR}),
+        "batchGetReports": frozenset({_RR}),
+        "startBuildBatch": frozenset({_RR, _SYNC}),
+        "stopBuildBatch": frozenset({_RR}),
+        "retryBuildBatch": frozenset({_RR, _SYNC}),
+        "deleteBuildBatch": frozenset({_RR}),
+    },
 }
 
 

@@ -145,3 +145,34 @@ async def test_a_long_poll_does_not_hold_up_other_calls(clients: AwsClients) -> 
     )
     received = await asyncio.wait_for(poll, 5)
     assert [m["Body"] for m in received.output["Messages"]] == ["m"]
+
+
+# Java's Instant.toString (the AWS SDK for Java v2 behind AWS SDK integrations): the fraction in groups of
+# three digits, none when the second is whole
+# (https://docs.oracle.com/en/java/javase/17/docs/api/java.base/java/time/Instant.html#toString()).
+INSTANTS = [
+    ((2024, 1, 2, 3, 4, 5, 0), "2024-01-02T03:04:05Z"),
+    ((2024, 1, 2, 3, 4, 5, 187000), "2024-01-02T03:04:05.187Z"),
+    ((2024, 1, 2, 3, 4, 5, 187123), "2024-01-02T03:04:05.187123Z"),
+    ((2024, 1, 2, 3, 4, 5, 1000), "2024-01-02T03:04:05.001Z"),
+]
+
+
+@pytest.mark.parametrize(("parts", "text"), INSTANTS)
+def test_timestamps_are_written_as_java_instants(parts: tuple[int, ...], text: str) -> None:
+    import datetime as dt
+
+    from emulator.integrations.clients import instant_text
+
+    assert instant_text(dt.datetime(*parts, tzinfo=dt.UTC)) == text
+    offset = dt.timezone(dt.timedelta(hours=2))
+    assert instant_text(dt.datetime(*parts, tzinfo=dt.UTC).astimezone(offset)) == text
+
+
+async def test_a_backend_failure_on_an_xml_service_is_a_service_error_not_a_crash(
+    clients: AwsClients,
+) -> None:
+    # the in-process SNS fails on a Publish without any target: its answer cannot be parsed as SNS's XML
+    with pytest.raises(ServiceError) as caught:
+        await clients.call("sns", "Publish", {"Message": "m"}, account="123456789012", region="us-east-1")
+    assert (caught.value.code, caught.value.status) == ("NotImplemented", 501)

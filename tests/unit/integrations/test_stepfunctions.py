@@ -154,3 +154,38 @@ async def test_cancelling_a_sync_task_stops_its_child_in_the_child_partition() -
     submitted = await integration.invoke(call)
     await integration.cancel_job(call, submitted)
     assert starter.stopped == [("123456789012", "us-east-1", EXECUTION)]
+
+
+def test_the_sync_result_carries_every_describe_execution_member() -> None:
+    # DescribeExecution's response members
+    # (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html)
+    from emulator.integrations.stepfunctions import job_object
+
+    described = {
+        "executionArn": EXECUTION,
+        "stateMachineArn": MACHINE,
+        "name": "run",
+        "status": "SUCCEEDED",
+        "startDate": 1_700_000_000.5,
+        "stopDate": 1_700_000_001.0,
+        "input": "{}",
+        "output": "{}",
+        "traceHeader": "Root=1-abc",
+        "mapRunArn": "arn:aws:states:us-east-1:123456789012:mapRun:parent/m:1",
+        "stateMachineVersionArn": MACHINE + ":1",
+        "stateMachineAliasArn": MACHINE + ":live",
+        "redriveCount": 1,
+        "redriveDate": 1_700_000_000.75,
+        "redriveStatus": "NOT_REDRIVABLE",
+        "redriveStatusReason": "Execution is SUCCEEDED and cannot be redriven",
+    }
+    job = job_object(described, as_json=False)
+    assert set(job) == {
+        "ExecutionArn", "Input", "InputDetails", "Name", "Output", "OutputDetails", "StartDate",
+        "StateMachineArn", "Status", "StopDate", "TraceHeader", "MapRunArn", "StateMachineVersionArn",
+        "StateMachineAliasArn", "RedriveCount", "RedriveDate", "RedriveStatus", "RedriveStatusReason",
+    }  # fmt: skip
+    assert (job["StateMachineAliasArn"], job["RedriveDate"]) == (
+        MACHINE + ":live",
+        "2023-11-14T22:13:20.750Z",
+    )

@@ -121,6 +121,14 @@ ROWS = [
         {"a": [1]},
         {"input", "afterInputPath"},
     ),
+    Row(
+        "Wait JSONPath whose SecondsPath fails after its InputPath",
+        {"Type": "Wait", "InputPath": "$.a", "SecondsPath": "$.missing", "End": True},
+        {"a": {"b": 1}},
+        {"input", "afterInputPath"},
+        status="FAILED",
+        values={"afterInputPath": {"b": 1}},
+    ),
     Row("Wait JSONata", {**JSONATA, "Type": "Wait", "Seconds": 1, "End": True}, {"a": 1}, {"input"}),
     Row(
         "Choice JSONPath",

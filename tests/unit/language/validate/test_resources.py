@@ -46,6 +46,8 @@ def test_resource_that_is_not_an_arn() -> None:
         "arn:aws:states:::dynamodb:query",
         "arn:aws:states:::dynamodb:putItem.sync",
         "arn:aws:states:::sqs:send",
+        "arn:aws:states:::codebuild:startBuild.waitForTaskToken",
+        "arn:aws:states:::codebuild:stopBuild.sync",
         # https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html (AWS SDK
         # integrations: "Run a Job - .sync: Not supported")
         "arn:aws:states:::aws-sdk:s3:listBuckets.sync",
