@@ -19,11 +19,18 @@ import json
 import traceback
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from emulator.integrations.aws_lambda import function_error, invoke_output, parse_function, payload_text
-from emulator.integrations.lambda_worker import RuntimeFault, marshal
+from emulator.integrations.lambda_worker import (
+    Client,
+    ClientContext,
+    CognitoIdentity,
+    RuntimeFault,
+    client_context,
+    marshal,
+)
 from emulator.integrations.registry import TaskInvocation
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN
 from emulator.model.jsontext import to_json_text
@@ -33,12 +40,21 @@ Handler = Callable[[Any, Any], Any]
 
 @dataclass(frozen=True, slots=True)
 class LambdaContext:
-    """The handler's ``context``: the members handlers commonly read."""
+    """The handler's ``context``: the members of Lambda's Python context object
+    (https://docs.aws.amazon.com/lambda/latest/dg/python-context.html); ``invoked_function_arn``
+    carries the qualifier the task used, ``client_context`` the task's ``ClientContext``."""
 
     function_name: str
     invoked_function_arn: str
     aws_request_id: str
     memory_limit_in_mb: int = 128
+    function_version: str = "$LATEST"
+    client_context: Any = None
+    identity: Any = field(default_factory=lambda: CognitoIdentity({}))
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
 
     def get_remaining_time_in_millis(self) -> int:
         return 900_000
@@ -60,6 +76,17 @@ def function_name_of(invocation: TaskInvocation) -> str | None:
     return None
 
 
+def _client_context(encoded: str | None) -> Any:
+    """Invoke's ``ClientContext`` (base64 of a JSON object) as ``context.client_context``."""
+    decoded = client_context(encoded)
+    if decoded is None:
+        return None
+    context = ClientContext(decoded)
+    client = context.client  # type: ignore[attr-defined]
+    context.client = Client(client) if isinstance(client, dict) else None  # type: ignore[attr-defined]
+    return context
+
+
 def runtime_text(document: dict[str, Any]) -> str:
     """An error document as Lambda's Python runtime writes it (``", "`` / ``": "`` separators)."""
     return json.dumps(document, ensure_ascii=False)
@@ -79,12 +106,27 @@ def handler_mock(handler: Handler) -> Callable[[TaskInvocation], Any]:
             text = to_json_text(invocation.parameters)
         else:
             parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
-            function = parse_function(str(parameters.get("FunctionName")), region, invocation.account)
+            qualifier = parameters.get("Qualifier")
+            function = parse_function(
+                str(parameters.get("FunctionName")),
+                region,
+                invocation.account,
+                qualifier if isinstance(qualifier, str) else None,
+            )
             text = payload_text(parameters.get("Payload"))
         request_id = str(uuid.uuid4())
         event = from_json_text(text) if text else {}  # Lambda hands an empty payload over as {}
-        context = LambdaContext(function.name, function.arn, request_id)
+        qualifier = function.qualifier
+        version = qualifier if qualifier and qualifier.isdigit() else "$LATEST"
         try:
+            encoded = None if is_function_arn else parameters.get("ClientContext")
+            context = LambdaContext(
+                function.name,
+                f"{function.arn}:{qualifier}" if qualifier else function.arn,
+                request_id,
+                function_version=version,
+                client_context=_client_context(encoded if isinstance(encoded, str) else None),
+            )
             produced = handler(event, context)
             if inspect.isawaitable(produced):
                 produced = await produced
@@ -110,6 +152,6 @@ def handler_mock(handler: Handler) -> Callable[[TaskInvocation], Any]:
                 ),
             }
             raise function_error(runtime_text(document), legacy=is_function_arn) from None
-        return invoke_output(body, 200, "$LATEST", request_id)
+        return invoke_output(body, 200, version, request_id)
 
     return answer

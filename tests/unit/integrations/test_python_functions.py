@@ -81,3 +81,35 @@ async def test_an_error_is_the_runtimes_error_document(handler: Any, error: str,
     compact = json.loads(str(optimized.value.cause))
     assert optimized.value.cause == json.dumps(compact, ensure_ascii=False, separators=(",", ":"))
     assert {**compact, "requestId": ""} == {**document, "requestId": ""}  # one request id per call
+
+
+# The context a test's handler receives: the ARN it was invoked by (qualifier included), the
+# version that runs (ExecutedVersion too), Invoke's ClientContext, an identity.
+# https://docs.aws.amazon.com/lambda/latest/dg/python-context.html
+# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+@pytest.mark.parametrize(
+    ("parameters", "arn", "version"),
+    [
+        ({"FunctionName": "fn"}, FUNCTION_ARN, "$LATEST"),
+        ({"FunctionName": "fn:4"}, FUNCTION_ARN + ":4", "4"),
+        ({"FunctionName": "fn", "Qualifier": "4"}, FUNCTION_ARN + ":4", "4"),
+        ({"FunctionName": "fn", "Qualifier": "live"}, FUNCTION_ARN + ":live", "$LATEST"),
+    ],
+)
+async def test_the_context_names_the_invoked_arn_and_version(
+    parameters: dict[str, Any], arn: str, version: str
+) -> None:
+    encoded = "eyJjdXN0b20iOiB7ImsiOiAidiJ9fQ=="  # base64 of {"custom": {"k": "v"}}
+    answer = handler_mock(
+        lambda event, context: [
+            context.invoked_function_arn,
+            context.function_version,
+            context.client_context.custom,
+            context.identity.cognito_identity_id,
+        ]
+    )
+    output = await answer(
+        invocation("arn:aws:states:::lambda:invoke", {**parameters, "ClientContext": encoded})
+    )
+    assert output["Payload"] == [arn, version, {"k": "v"}, None]
+    assert output["ExecutedVersion"] == version
