@@ -34,29 +34,35 @@ TOO_LARGE = "The state/task '{}' returned a result with a size exceeding the max
 HALF_QUOTA = "x" * 150_000
 
 Respond = Callable[[TaskInvocation], Json]
+# Each run gets a fresh responder (a sequence of failures is consumed as the task is retried).
+Responder = Callable[[], Respond]
 
 
-def _answer(result: Json) -> Respond:
-    return lambda invocation: result
+def _answer(result: Json) -> Responder:
+    return lambda: lambda invocation: result
 
 
-def _raise(error: str, cause: str | None = None) -> Respond:
+def _raise(error: str, cause: str | None = None) -> Responder:
     def respond(invocation: TaskInvocation) -> Json:
         raise StatesError(error, cause)
 
-    return respond
+    return lambda: respond
 
 
-def _sequence(*errors: str) -> Respond:
+def _sequence(*errors: str) -> Responder:
     """Fails with each error in turn, then answers ``{"ok": true}``."""
-    remaining = list(errors)
 
-    def respond(invocation: TaskInvocation) -> Json:
-        if remaining:
-            raise StatesError(remaining.pop(0), "c")
-        return {"ok": True}
+    def fresh() -> Respond:
+        remaining = list(errors)
 
-    return respond
+        def respond(invocation: TaskInvocation) -> Json:
+            if remaining:
+                raise StatesError(remaining.pop(0), "c")
+            return {"ok": True}
+
+        return respond
+
+    return fresh
 
 
 @dataclass(frozen=True)
@@ -69,12 +75,12 @@ class Row:
     cause: str | None = None
     events: tuple[str, ...] = ()  # after ExecutionStarted
     output: Any = None  # a succeeded execution's output
-    respond: Respond = field(default=_answer({"MessageId": "m"}))
+    respond: Responder = field(default=_answer({"MessageId": "m"}))
 
 
 async def _run(row: Row, clock: ManualClock | None = None) -> Execution:
     registry = IntegrationRegistry()
-    registry.register("sqs", StubIntegration(row.respond))
+    registry.register("sqs", StubIntegration(row.respond()))
     return await run_definition(
         row.definition, json.dumps(row.input), registry, clock=clock, map_runs=RecordingSink()
     )
@@ -547,3 +553,199 @@ DATA_LIMITS = [
 @pytest.mark.parametrize("row", DATA_LIMITS, ids=lambda row: row.id)
 async def test_data_limits(row: Row) -> None:
     await _check(row)
+
+
+@dataclass(frozen=True)
+class RetryRow:
+    id: str
+    state: dict[str, Any]
+    respond: Responder
+    sleeps: list[float]  # the back-off before each retry
+    status: ExecutionStatus
+    error: str | None = None
+    jsonata: bool = False
+
+
+def _retrying(*retriers: dict[str, Any], jsonata: bool = False, **fields: Any) -> dict[str, Any]:
+    return _task(jsonata=jsonata, Retry=list(retriers), End=True, **fields)
+
+
+_ALWAYS_E = _raise("E", "c")
+
+# Retrier fields and how the retry policy reads them.
+# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html ("Retrying after an
+# error": IntervalSeconds "1 by default", MaxAttempts "3 by default … A value of 0 specifies that the error
+# is never retried", BackoffRate "2.0 by default", MaxDelaySeconds caps the interval, JitterStrategy; the
+# example "makes 2 retry attempts after waiting for 3 and 4.5 seconds"; the example that "retries any error
+# except States.Timeout") and https://states-language.net/spec.html ("Retrying after error": retriers are
+# scanned in order; a retrier's MaxAttempts counts across all of its errors, so "ErrorA", "ErrorB",
+# "ErrorC", "ErrorB" waits 1, 2 and 5 seconds and the fourth error goes to the Catch).
+RETRIES = [
+    RetryRow("defaults", _retrying({"ErrorEquals": ["E"]}), _ALWAYS_E, [1.0, 2.0, 4.0], ExecutionStatus.FAILED, "E"),
+    RetryRow(
+        "defaults (JSONata)",
+        _retrying({"ErrorEquals": ["E"]}, jsonata=True),
+        _ALWAYS_E,
+        [1.0, 2.0, 4.0],
+        ExecutionStatus.FAILED,
+        "E",
+        jsonata=True,
+    ),
+    RetryRow(
+        "MaxAttempts 0 never retries",
+        _retrying({"ErrorEquals": ["E"], "MaxAttempts": 0}),
+        _ALWAYS_E,
+        [],
+        ExecutionStatus.FAILED,
+        "E",
+    ),
+    RetryRow(
+        "the documented 3 then 4.5 seconds",
+        _retrying({"ErrorEquals": ["E"], "IntervalSeconds": 3, "MaxAttempts": 2, "BackoffRate": 1.5}),
+        _ALWAYS_E,
+        [3.0, 4.5],
+        ExecutionStatus.FAILED,
+        "E",
+    ),
+    RetryRow(
+        "BackoffRate 1.0 keeps the interval",
+        _retrying({"ErrorEquals": ["E"], "IntervalSeconds": 3, "MaxAttempts": 3, "BackoffRate": 1.0}),
+        _ALWAYS_E,
+        [3.0, 3.0, 3.0],
+        ExecutionStatus.FAILED,
+        "E",
+    ),
+    RetryRow(
+        "MaxDelaySeconds caps the interval (JSONata)",
+        _retrying(
+            {"ErrorEquals": ["E"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 4, "MaxDelaySeconds": 10},
+            jsonata=True,
+        ),
+        _ALWAYS_E,
+        [2.0, 6.0, 10.0, 10.0],
+        ExecutionStatus.FAILED,
+        "E",
+        jsonata=True,
+    ),
+    RetryRow(
+        "a retrier's attempts count across its errors",
+        _retrying(
+            {"ErrorEquals": ["ErrorA", "ErrorB"], "IntervalSeconds": 1, "BackoffRate": 2.0, "MaxAttempts": 2},
+            {"ErrorEquals": ["ErrorC"], "IntervalSeconds": 5},
+        ),
+        _sequence("ErrorA", "ErrorB", "ErrorC", "ErrorB"),
+        [1.0, 2.0, 5.0],
+        ExecutionStatus.FAILED,
+        "ErrorB",
+    ),
+    RetryRow(
+        "the first matching retrier decides, even when it is spent",
+        _retrying({"ErrorEquals": ["E"], "MaxAttempts": 1}, {"ErrorEquals": ["States.ALL"], "MaxAttempts": 5}),
+        _ALWAYS_E,
+        [1.0],
+        ExecutionStatus.FAILED,
+        "E",
+    ),
+    RetryRow(
+        "every error but States.Timeout: a timeout is not retried",
+        _retrying({"ErrorEquals": ["States.Timeout"], "MaxAttempts": 0}, {"ErrorEquals": ["States.ALL"]}),
+        _sequence("States.Timeout"),
+        [],
+        ExecutionStatus.FAILED,
+        "States.Timeout",
+    ),
+    RetryRow(
+        "every error but States.Timeout: another error is retried",
+        _retrying({"ErrorEquals": ["States.Timeout"], "MaxAttempts": 0}, {"ErrorEquals": ["States.ALL"]}),
+        _sequence("E", "E"),
+        [1.0, 2.0],
+        ExecutionStatus.SUCCEEDED,
+    ),
+    RetryRow(
+        "States.TaskFailed retries a task's error",
+        _retrying({"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2}),
+        _sequence("Lambda.Unknown"),
+        [2.0],
+        ExecutionStatus.SUCCEEDED,
+    ),
+    RetryRow(
+        "an error no retrier names is not retried",
+        _retrying({"ErrorEquals": ["Other"]}),
+        _ALWAYS_E,
+        [],
+        ExecutionStatus.FAILED,
+        "E",
+    ),
+]
+
+
+@pytest.mark.parametrize("row", RETRIES, ids=lambda row: row.id)
+async def test_retriers(row: RetryRow) -> None:
+    clock = ManualClock()
+    execution = await _run(Row(row.id, _machine(row.state, row.jsonata), {}, row.status, respond=row.respond), clock)
+    assert (execution.status, execution.error) == (row.status, row.error)
+    assert clock.sleeps == row.sleeps
+    types = [event.type for event in execution.history.events]
+    # Each attempt is its own TaskScheduled / TaskStarted / TaskFailed, all inside one TaskState.
+    assert types.count("TaskScheduled") == len(row.sleeps) + 1
+    assert types.count("TaskStateEntered") == 1
+
+
+async def test_full_jitter_draws_each_delay_below_the_computed_backoff() -> None:
+    """JitterStrategy FULL: "a random number between 0 and the computed backoff" (concepts-error-handling)."""
+    clock = ManualClock()
+    state = _retrying({"ErrorEquals": ["E"], "IntervalSeconds": 4, "MaxAttempts": 3, "JitterStrategy": "FULL"})
+    execution = await _run(Row("jitter", _machine(state), {}, ExecutionStatus.FAILED, respond=_ALWAYS_E), clock)
+    assert execution.error == "E"
+    assert len(clock.sleeps) == 3
+    assert all(0.0 <= sleep <= bound for sleep, bound in zip(clock.sleeps, [4.0, 8.0, 16.0], strict=True))
+    assert clock.sleeps != [4.0, 8.0, 16.0]
+
+
+@pytest.mark.parametrize("jsonata", [False, True], ids=["JSONPath", "JSONata"])
+async def test_each_retry_raises_the_context_retry_count(jsonata: bool) -> None:
+    """``$$.State.RetryCount`` / ``$states.context.State.RetryCount``: 0, then one more per retry
+    (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html)."""
+    if jsonata:
+        arguments: dict[str, Any] = {"Arguments": {"QueueUrl": "q", "N": "{% $states.context.State.RetryCount %}"}}
+    else:
+        arguments = {"Parameters": {"QueueUrl": "q", "N.$": "$$.State.RetryCount"}}
+    state = {"Type": "Task", "Resource": SEND, **arguments, "Retry": [{"ErrorEquals": ["E"]}], "End": True}
+    execution = await _run(
+        Row("count", _machine(state, jsonata), {}, ExecutionStatus.SUCCEEDED, respond=_sequence("E", "E"))
+    )
+    assert execution.status is ExecutionStatus.SUCCEEDED
+    sent = [
+        json.loads(str(event.details["parameters"]))["N"]
+        for event in execution.history.events
+        if event.type == "TaskScheduled"
+    ]
+    assert sent == [0, 1, 2]
+
+
+async def test_a_parallel_is_retried_as_a_whole_and_reports_its_failure_once() -> None:
+    """Retry on a Parallel runs every branch again; ParallelStateFailed follows the last attempt
+    (concepts-error-handling: Retry and Catch on Task, Parallel and Map states)."""
+    state = _parallel(
+        {"Type": "Fail", "Error": "E", "Cause": "c"}, Retry=[{"ErrorEquals": ["E"], "MaxAttempts": 1}]
+    )
+    execution = await _check(
+        Row(
+            "parallel",
+            _machine(state),
+            {},
+            ExecutionStatus.FAILED,
+            "E",
+            "c",
+            (
+                "ParallelStateEntered",
+                "ParallelStateStarted",
+                "FailStateEntered",
+                "ParallelStateStarted",
+                "FailStateEntered",
+                "ParallelStateFailed",
+                "ExecutionFailed",
+            ),
+        )
+    )
+    assert execution.history.events[-1].previous_event_id == execution.history.events[-2].id
