@@ -29,7 +29,9 @@ from tests.unit.runtime.test_map_run import FAIL_NEGATIVE, RecordingSink, distri
 
 SEND = "arn:aws:states:::sqs:sendMessage"
 PREFIX = "An error occurred while executing the state '{}' (entered at the event id #{}). "
-TOO_LARGE = "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit."
+TOO_LARGE = (
+    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit."
+)
 # Over the 256 KiB payload quota once doubled, under it alone (service-quotas.html).
 HALF_QUOTA = "x" * 150_000
 
@@ -124,7 +126,10 @@ TASK_CAUGHT = ("TaskStateEntered", "TaskScheduled", "TaskStarted")
 TASK_DONE = (*TASK_CAUGHT, "TaskSucceeded")
 EXIT_TO_CAUGHT = ("PassStateEntered", "PassStateExited", "ExecutionSucceeded")
 NO_MATCH_CHOICE = {"Type": "Choice", "Choices": [{"Variable": "$.a", "NumericEquals": 1, "Next": "Never"}]}
-NO_MATCH_CHOICE_JSONATA = {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.a = 1 %}", "Next": "Never"}]}
+NO_MATCH_CHOICE_JSONATA = {
+    "Type": "Choice",
+    "Choices": [{"Condition": "{% $states.input.a = 1 %}", "Next": "Never"}],
+}
 NEVER = {"Never": {"Type": "Succeed"}}
 
 
@@ -202,7 +207,10 @@ CATALOG = [
         [1],
         ExecutionStatus.SUCCEEDED,
         events=(*TASK_DONE, "TaskStateExited", *EXIT_TO_CAUGHT),
-        output={"Error": "States.ResultPathMatchFailure", "Cause": "Unable to apply ReferencePath $.r to input [1]"},
+        output={
+            "Error": "States.ResultPathMatchFailure",
+            "Cause": "Unable to apply ReferencePath $.r to input [1]",
+        },
     ),
     # States.ParameterPathFailure: "Within a state's Parameters field, the attempt to replace a field whose
     # name ends in .$ using a path failed." AWS's recordings show this failure as States.Runtime (never
@@ -377,12 +385,23 @@ CATALOG = [
         ExecutionStatus.FAILED,
         "Custom",
         "why",
-        ("ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed", "ExecutionFailed"),
+        (
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "FailStateEntered",
+            "ParallelStateFailed",
+            "ExecutionFailed",
+        ),
     ),
     Row(
         "a failed iteration fails the Map with its error (JSONata)",
         _machine(
-            {"Type": "Map", "Items": [1], "ItemProcessor": _branch({"Type": "Fail", "Error": "Custom"}), "End": True},
+            {
+                "Type": "Map",
+                "Items": [1],
+                "ItemProcessor": _branch({"Type": "Fail", "Error": "Custom"}),
+                "End": True,
+            },
             jsonata=True,
         ),
         {},
@@ -581,7 +600,9 @@ _ALWAYS_E = _raise("E", "c")
 # scanned in order; a retrier's MaxAttempts counts across all of its errors, so "ErrorA", "ErrorB",
 # "ErrorC", "ErrorB" waits 1, 2 and 5 seconds and the fourth error goes to the Catch).
 RETRIES = [
-    RetryRow("defaults", _retrying({"ErrorEquals": ["E"]}), _ALWAYS_E, [1.0, 2.0, 4.0], ExecutionStatus.FAILED, "E"),
+    RetryRow(
+        "defaults", _retrying({"ErrorEquals": ["E"]}), _ALWAYS_E, [1.0, 2.0, 4.0], ExecutionStatus.FAILED, "E"
+    ),
     RetryRow(
         "defaults (JSONata)",
         _retrying({"ErrorEquals": ["E"]}, jsonata=True),
@@ -618,7 +639,13 @@ RETRIES = [
     RetryRow(
         "MaxDelaySeconds caps the interval (JSONata)",
         _retrying(
-            {"ErrorEquals": ["E"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 4, "MaxDelaySeconds": 10},
+            {
+                "ErrorEquals": ["E"],
+                "IntervalSeconds": 2,
+                "BackoffRate": 3,
+                "MaxAttempts": 4,
+                "MaxDelaySeconds": 10,
+            },
             jsonata=True,
         ),
         _ALWAYS_E,
@@ -640,7 +667,9 @@ RETRIES = [
     ),
     RetryRow(
         "the first matching retrier decides, even when it is spent",
-        _retrying({"ErrorEquals": ["E"], "MaxAttempts": 1}, {"ErrorEquals": ["States.ALL"], "MaxAttempts": 5}),
+        _retrying(
+            {"ErrorEquals": ["E"], "MaxAttempts": 1}, {"ErrorEquals": ["States.ALL"], "MaxAttempts": 5}
+        ),
         _ALWAYS_E,
         [1.0],
         ExecutionStatus.FAILED,
@@ -682,7 +711,9 @@ RETRIES = [
 @pytest.mark.parametrize("row", RETRIES, ids=lambda row: row.id)
 async def test_retriers(row: RetryRow) -> None:
     clock = ManualClock()
-    execution = await _run(Row(row.id, _machine(row.state, row.jsonata), {}, row.status, respond=row.respond), clock)
+    execution = await _run(
+        Row(row.id, _machine(row.state, row.jsonata), {}, row.status, respond=row.respond), clock
+    )
     assert (execution.status, execution.error) == (row.status, row.error)
     assert clock.sleeps == row.sleeps
     types = [event.type for event in execution.history.events]
@@ -694,8 +725,12 @@ async def test_retriers(row: RetryRow) -> None:
 async def test_full_jitter_draws_each_delay_below_the_computed_backoff() -> None:
     """JitterStrategy FULL: "a random number between 0 and the computed backoff" (concepts-error-handling)."""
     clock = ManualClock()
-    state = _retrying({"ErrorEquals": ["E"], "IntervalSeconds": 4, "MaxAttempts": 3, "JitterStrategy": "FULL"})
-    execution = await _run(Row("jitter", _machine(state), {}, ExecutionStatus.FAILED, respond=_ALWAYS_E), clock)
+    state = _retrying(
+        {"ErrorEquals": ["E"], "IntervalSeconds": 4, "MaxAttempts": 3, "JitterStrategy": "FULL"}
+    )
+    execution = await _run(
+        Row("jitter", _machine(state), {}, ExecutionStatus.FAILED, respond=_ALWAYS_E), clock
+    )
     assert execution.error == "E"
     assert len(clock.sleeps) == 3
     assert all(0.0 <= sleep <= bound for sleep, bound in zip(clock.sleeps, [4.0, 8.0, 16.0], strict=True))
@@ -707,7 +742,9 @@ async def test_each_retry_raises_the_context_retry_count(jsonata: bool) -> None:
     """``$$.State.RetryCount`` / ``$states.context.State.RetryCount``: 0, then one more per retry
     (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html)."""
     if jsonata:
-        arguments: dict[str, Any] = {"Arguments": {"QueueUrl": "q", "N": "{% $states.context.State.RetryCount %}"}}
+        arguments: dict[str, Any] = {
+            "Arguments": {"QueueUrl": "q", "N": "{% $states.context.State.RetryCount %}"}
+        }
     else:
         arguments = {"Parameters": {"QueueUrl": "q", "N.$": "$$.State.RetryCount"}}
     state = {"Type": "Task", "Resource": SEND, **arguments, "Retry": [{"ErrorEquals": ["E"]}], "End": True}
@@ -749,3 +786,196 @@ async def test_a_parallel_is_retried_as_a_whole_and_reports_its_failure_once() -
         )
     )
     assert execution.history.events[-1].previous_event_id == execution.history.events[-2].id
+
+
+BRANCH_FAILS = ("ParallelStateEntered", "ParallelStateStarted", "FailStateEntered", "ParallelStateFailed")
+CAUGHT_AFTER_BRANCH = (*BRANCH_FAILS, "ParallelStateExited", *EXIT_TO_CAUGHT)
+FAIL_E = {"Type": "Fail", "Error": "E", "Cause": "C"}
+
+# What a catcher does with the error output {"Error", "Cause"}.
+# https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html ("Catch failure
+# states": catchers are scanned in order; "Error output"; "If you don't specify the ResultPath field,
+# it defaults to $"), https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
+# ("Use ResultPath to include both error and input in a Catch"; ResultPath null discards the result)
+# and, for JSONata, https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html /
+# workflow-variables.html (a catcher's Output and Assign see $states.input and $states.errorOutput;
+# without Output the state's output is the error output). AWS's recordings also show the state's
+# OutputPath left unapplied when a catcher is taken.
+CATCHES = [
+    Row(
+        "ResultPath defaults to $: the error output replaces the input",
+        _machine(_parallel(FAIL_E, Catch=_catch("E")), **CAUGHT),
+        {"k": 1},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"Error": "E", "Cause": "C"},
+    ),
+    Row(
+        "ResultPath adds the error output to the state's raw input",
+        _machine(_parallel(FAIL_E, InputPath="$.a", Catch=_catch("E", ResultPath="$.error")), **CAUGHT),
+        {"a": {"x": 1}, "b": 2},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"a": {"x": 1}, "b": 2, "error": {"Error": "E", "Cause": "C"}},
+    ),
+    Row(
+        "ResultPath null keeps the input",
+        _machine(_parallel(FAIL_E, Catch=_catch("E", ResultPath=None)), **CAUGHT),
+        {"k": 1},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"k": 1},
+    ),
+    Row(
+        "the state's OutputPath is not applied to a catcher's result",
+        _machine(_parallel(FAIL_E, OutputPath="$.missing", Catch=_catch("States.ALL")), **CAUGHT),
+        {"k": 1},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"Error": "E", "Cause": "C"},
+    ),
+    Row(
+        "the first catcher that matches is taken",
+        _machine(
+            _parallel(
+                FAIL_E,
+                Catch=[
+                    {"ErrorEquals": ["Other"], "Next": "Never"},
+                    {"ErrorEquals": ["E", "Other"], "Next": "Caught", "ResultPath": "$.first"},
+                    {"ErrorEquals": ["States.ALL"], "Next": "Never"},
+                ],
+            ),
+            **CAUGHT,
+            **NEVER,
+        ),
+        {},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"first": {"Error": "E", "Cause": "C"}},
+    ),
+    Row(
+        "no Output: the error output (JSONata)",
+        _machine(_parallel(FAIL_E, Output="{% 'not used' %}", Catch=_catch("E")), jsonata=True, **CAUGHT),
+        {"k": 1},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"Error": "E", "Cause": "C"},
+    ),
+    Row(
+        "Output sees the state input and the error output (JSONata)",
+        _machine(
+            _parallel(
+                FAIL_E,
+                Catch=_catch(
+                    "E", Output="{% {'input': $states.input, 'error': $states.errorOutput.Error} %}"
+                ),
+            ),
+            jsonata=True,
+            **CAUGHT,
+        ),
+        {"k": 1},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"input": {"k": 1}, "error": "E"},
+    ),
+    Row(
+        "Assign in the catcher, not the state's own (JSONata)",
+        _machine(
+            _parallel(
+                FAIL_E,
+                Assign={"fromState": 1},
+                Catch=_catch("E", Assign={"cause": "{% $states.errorOutput.Cause %}"}),
+            ),
+            jsonata=True,
+            Caught={"Type": "Pass", "Output": "{% {'cause': $cause} %}", "End": True},
+        ),
+        {},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"cause": "C"},
+    ),
+]
+
+
+@pytest.mark.parametrize("row", CATCHES, ids=lambda row: row.id)
+async def test_catchers(row: Row) -> None:
+    await _check(row)
+
+
+# The Fail state: "Error" and "Cause" are optional; ErrorPath / CausePath (JSONPath: a path or an
+# intrinsic) or JSONata expressions give them at run time; the execution fails with them, recorded on
+# ExecutionFailed right after FailStateEntered (no FailStateExited).
+# https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html
+FAILS = [
+    Row(
+        "Error and Cause",
+        _machine(FAIL_E),
+        {},
+        ExecutionStatus.FAILED,
+        "E",
+        "C",
+        ("FailStateEntered", "ExecutionFailed"),
+    ),
+    Row(
+        "Error only",
+        _machine({"Type": "Fail", "Error": "E"}),
+        {},
+        ExecutionStatus.FAILED,
+        "E",
+        None,
+        ("FailStateEntered", "ExecutionFailed"),
+    ),
+    Row(
+        "Cause only",
+        _machine({"Type": "Fail", "Cause": "C"}),
+        {},
+        ExecutionStatus.FAILED,
+        None,
+        "C",
+        ("FailStateEntered", "ExecutionFailed"),
+    ),
+    Row(
+        "neither",
+        _machine({"Type": "Fail"}),
+        {},
+        ExecutionStatus.FAILED,
+        None,
+        None,
+        ("FailStateEntered", "ExecutionFailed"),
+    ),
+    Row(
+        "ErrorPath and CausePath",
+        _machine({"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$$.State.Name"}),
+        {"e": "FromInput"},
+        ExecutionStatus.FAILED,
+        "FromInput",
+        "S",
+        ("FailStateEntered", "ExecutionFailed"),
+    ),
+    Row(
+        "an intrinsic in CausePath",
+        _machine({"Type": "Fail", "Error": "E", "CausePath": "States.Format('item {} failed', $.id)"}),
+        {"id": 7},
+        ExecutionStatus.FAILED,
+        "E",
+        "item 7 failed",
+        ("FailStateEntered", "ExecutionFailed"),
+    ),
+    Row(
+        "Error and Cause expressions (JSONata)",
+        _machine(
+            {"Type": "Fail", "Error": "{% 'E' & $states.input.n %}", "Cause": "{% $string($states.input) %}"},
+            jsonata=True,
+        ),
+        {"n": 1},
+        ExecutionStatus.FAILED,
+        "E1",
+        '{"n":1}',
+        ("FailStateEntered", "ExecutionFailed"),
+    ),
+]
+
+
+@pytest.mark.parametrize("row", FAILS, ids=lambda row: row.id)
+async def test_fail_states(row: Row) -> None:
+    await _check(row)
