@@ -28,6 +28,7 @@ from tests.unit.runtime.harness import run_definition
 from tests.unit.runtime.test_map_run import FAIL_NEGATIVE, RecordingSink, distributed
 
 SEND = "arn:aws:states:::sqs:sendMessage"
+FUNCTION = "arn:aws:lambda:us-east-1:111111111111:function:f"
 PREFIX = "An error occurred while executing the state '{}' (entered at the event id #{}). "
 TOO_LARGE = (
     "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit."
@@ -82,7 +83,9 @@ class Row:
 
 async def _run(row: Row, clock: ManualClock | None = None) -> Execution:
     registry = IntegrationRegistry()
-    registry.register("sqs", StubIntegration(row.respond()))
+    respond = row.respond()
+    registry.register("sqs", StubIntegration(respond))
+    registry.register("lambda-function", StubIntegration(respond))
     return await run_definition(
         row.definition, json.dumps(row.input), registry, clock=clock, map_runs=RecordingSink()
     )
@@ -325,6 +328,26 @@ CATALOG = [
         respond=_raise("Lambda.Unknown", "out of memory"),
     ),
     Row(
+        "TaskFailed catches a Lambda function's error (JSONata)",
+        _machine(
+            {"Type": "Task", "Resource": FUNCTION, "End": True, "Catch": _catch("States.TaskFailed")},
+            True,
+            **CAUGHT,
+        ),
+        {},
+        ExecutionStatus.SUCCEEDED,
+        events=(
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "TaskStateExited",
+            *EXIT_TO_CAUGHT,
+        ),
+        output={"Error": "Exception", "Cause": "boom"},
+        respond=_raise("Exception", "boom"),
+    ),
+    Row(
         "TaskFailed catches a branch's error (JSONata)",
         _machine(
             _parallel({"Type": "Fail", "Error": "Custom", "Cause": "why"}, Catch=_catch("States.TaskFailed")),
@@ -464,6 +487,25 @@ DATA_LIMITS = [
         ExecutionStatus.SUCCEEDED,
         events=(*TASK_CAUGHT, "TaskFailed", "TaskStateExited", *EXIT_TO_CAUGHT),
         output={"Error": "States.DataLimitExceeded", "Cause": TOO_LARGE.format("sqs")},
+        respond=_answer([HALF_QUOTA, HALF_QUOTA]),
+    ),
+    Row(
+        "a Lambda function's result over the quota names the function",
+        _machine(
+            {"Type": "Task", "Resource": FUNCTION, "End": True, "Catch": _catch("States.DataLimitExceeded")},
+            **CAUGHT,
+        ),
+        {},
+        ExecutionStatus.SUCCEEDED,
+        events=(
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "TaskStateExited",
+            *EXIT_TO_CAUGHT,
+        ),
+        output={"Error": "States.DataLimitExceeded", "Cause": TOO_LARGE.format(FUNCTION)},
         respond=_answer([HALF_QUOTA, HALF_QUOTA]),
     ),
     Row(
