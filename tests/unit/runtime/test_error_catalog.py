@@ -1015,6 +1015,21 @@ FAILS = [
         '{"n":1}',
         ("FailStateEntered", "ExecutionFailed"),
     ),
+    # input-output-resultpath.html ("Use ResultPath to include both error and input in a Catch"): a
+    # failing branch with an Error and no Cause gives the error output {"Error": "Error here"}.
+    Row(
+        "a branch's Error without Cause reaches the catcher without a Cause",
+        _machine(
+            _parallel(
+                {"Type": "Fail", "Error": "Error here"}, Catch=_catch("States.ALL", ResultPath="$.error")
+            ),
+            **CAUGHT,
+        ),
+        {"foo": "bar"},
+        ExecutionStatus.SUCCEEDED,
+        events=CAUGHT_AFTER_BRANCH,
+        output={"foo": "bar", "error": {"Error": "Error here"}},
+    ),
 ]
 
 
