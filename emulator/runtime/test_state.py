@@ -40,7 +40,7 @@ from emulator.model.types import Json, JsonObject
 from emulator.runtime.context import iso_timestamp
 from emulator.runtime.engine import Engine
 from emulator.runtime.executor import Executor, catchers_of, retriers_of
-from emulator.runtime.failures import TimedOut
+from emulator.runtime.failures import Terminal, TimedOut
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
 from emulator.runtime.test_state_inspection import (
@@ -138,7 +138,7 @@ class _RetryDecision:
         if self.decided:
             return
         self.decided = True
-        if not retriers or failure.error == ErrorName.RUNTIME:
+        if not retriers or failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal):
             return
         index = find_retrier(retriers, failure.error)
         if index is None:
@@ -284,7 +284,9 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
     except StatesError as failure:
         _put_error(response, failure)
         catchers = catchers_of(state)
-        index = _catcher_index(catchers, failure) if failure.error != ErrorName.RUNTIME else None
+        # States.Runtime and the state-level data limits are never retried nor caught (executor.py)
+        uncatchable = failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal)
+        index = None if uncatchable else _catcher_index(catchers, failure)
         if index is None:
             response["status"] = "FAILED"
         else:
