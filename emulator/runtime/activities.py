@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from emulator.language.errors import ErrorName, StatesError
+from emulator.language.errors import ErrorName, HeartbeatTimedOut, StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
@@ -104,7 +104,13 @@ class ActivityQueues:
 
 class ActivityIntegration:
     """The Task integration for activity ARNs: queue the task for GetActivityTask, then wait for
-    SendTaskSuccess/SendTaskFailure on its token (heartbeats extend ``HeartbeatSeconds``)."""
+    SendTaskSuccess/SendTaskFailure on its token.
+
+    ``TimeoutSeconds`` and ``HeartbeatSeconds`` count from the moment a worker takes the task
+    (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html: "For Activities, the
+    count begins when GetActivityTask receives a token and ActivityStarted is logged"); until then
+    only the execution's own ``TimeoutSeconds`` bounds the wait. A missed heartbeat is
+    ``States.Timeout`` (``HeartbeatTimedOut``), recorded as ActivityTimedOut."""
 
     def __init__(
         self,
@@ -126,15 +132,23 @@ class ActivityIntegration:
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         beat = asyncio.Event()
+        started = asyncio.Event()
         pending = self._tokens.issue(invocation.account, invocation.region, on_heartbeat=beat.set)
         activity_arn = invocation.resource.arn
-        task = ActivityTask(
-            pending.token, to_json_text(invocation.parameters), on_start=invocation.on_started
-        )
+        on_started = invocation.on_started
+
+        def taken(worker_name: str | None) -> None:
+            started.set()
+            if on_started is not None:
+                on_started(worker_name)
+
+        task = ActivityTask(pending.token, to_json_text(invocation.parameters), on_start=taken)
         self._queues.submit(activity_arn, task)
         try:
             with parking(self._clock):  # a worker's answer: a virtual clock does not skip meanwhile
-                outcome = await self._outcome(pending.outcome, beat, invocation.heartbeat_seconds)
+                outcome = await self._outcome(
+                    pending.outcome, started, beat, invocation.timeout_seconds, invocation.heartbeat_seconds
+                )
         finally:
             self._queues.withdraw(activity_arn, pending.token)
             if self._tokens.state(pending.token) == TokenState.PENDING:
@@ -144,21 +158,49 @@ class ActivityIntegration:
         raise StatesError(outcome.error or "", outcome.cause)
 
     async def _outcome(
-        self, outcome: asyncio.Future[TaskOutcome], beat: asyncio.Event, heartbeat_seconds: int | None
+        self,
+        outcome: asyncio.Future[TaskOutcome],
+        started: asyncio.Event,
+        beat: asyncio.Event,
+        timeout_seconds: int | None,
+        heartbeat_seconds: int | None,
     ) -> TaskOutcome:
-        if heartbeat_seconds is None:
+        if timeout_seconds is None and heartbeat_seconds is None:
             return await asyncio.shield(outcome)
-        while True:
-            beat.clear()
-            timer: asyncio.Future[None] = asyncio.ensure_future(self._clock.sleep(heartbeat_seconds))
-            beaten = asyncio.ensure_future(beat.wait())
-            try:
-                waiters: list[asyncio.Future[Any]] = [outcome, timer, beaten]
-                await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                timer.cancel()
-                beaten.cancel()
-            if outcome.done():
-                return outcome.result()
-            if not beat.is_set():
-                raise StatesError(ErrorName.HEARTBEAT_TIMEOUT, None)
+        taken = asyncio.ensure_future(started.wait())
+        try:
+            await asyncio.wait([outcome, taken], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            taken.cancel()
+        if outcome.done():
+            return outcome.result()
+        deadline: asyncio.Future[None] | None = None
+        if timeout_seconds is not None:
+            deadline = asyncio.ensure_future(self._clock.sleep(timeout_seconds))
+        try:
+            while True:
+                beat.clear()
+                waiters: list[asyncio.Future[Any]] = [outcome]
+                if deadline is not None:
+                    waiters.append(deadline)
+                timer: asyncio.Future[None] | None = None
+                beaten: asyncio.Future[Any] | None = None
+                if heartbeat_seconds is not None:
+                    timer = asyncio.ensure_future(self._clock.sleep(heartbeat_seconds))
+                    beaten = asyncio.ensure_future(beat.wait())
+                    waiters += [timer, beaten]
+                try:
+                    await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for waiter in (timer, beaten):
+                        if waiter is not None:
+                            waiter.cancel()
+                if outcome.done():
+                    return outcome.result()
+                if deadline is not None and deadline.done():
+                    raise StatesError(ErrorName.TIMEOUT, None)
+                if timer is not None and not beat.is_set():
+                    raise HeartbeatTimedOut()
+        finally:
+            if deadline is not None:
+                deadline.cancel()

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.language.errors import ErrorName, StatesError
+from emulator.language.errors import HeartbeatTimedOut, StatesError
 from emulator.model.jsontext import from_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
@@ -94,4 +94,4 @@ class CallbackWaiter:
                 return outcome.result()
             if not callback.beat.is_set():
                 # AWS records a missed heartbeat of a callback task as TaskTimedOut / States.Timeout.
-                raise StatesError(ErrorName.TIMEOUT, None)
+                raise HeartbeatTimedOut()

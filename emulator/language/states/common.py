@@ -162,10 +162,12 @@ def parse_catch(raw: JsonObject, location: str, query_language: str = JSONPATH) 
     return tuple(catchers)
 
 
-def error_matches(error_equals: tuple[str, ...], error: str | None) -> bool:
-    """ASL matching: an exact name, or States.ALL for anything but the terminal runtime errors."""
+def error_matches(error_equals: tuple[str, ...], error: str | None, heartbeat: bool = False) -> bool:
+    """ASL matching: an exact name, or States.ALL for anything but the terminal runtime errors.
+    ``heartbeat``: the error is a missed heartbeat (``States.Timeout``), which
+    ``States.HeartbeatTimeout`` matches too."""
     for name in error_equals:
-        if name == error:
+        if name == error or (heartbeat and name == ErrorName.HEARTBEAT_TIMEOUT):
             return True
         if name == ErrorName.ALL and error not in UNCATCHABLE_BY_ALL:
             return True

@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 
 from emulator.integrations.registry import TaskInvocation
-from emulator.language.errors import StatesError
+from emulator.language.errors import HeartbeatTimedOut, StatesError
 from emulator.language.states.task_state import TaskResource
 from emulator.runtime.activities import ActivityIntegration, ActivityQueues, ActivityTask
 from emulator.runtime.task_tokens import TaskTokenRegistry, TokenState
@@ -109,22 +109,42 @@ async def test_activity_integration_raises_the_worker_failure() -> None:
         raise AssertionError("expected a StatesError")
 
 
-async def test_missing_heartbeat_is_a_heartbeat_timeout_and_closes_the_token() -> None:
+async def test_missing_heartbeat_is_a_timeout_counted_from_the_worker_taking_the_task() -> None:
+    # https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html (HeartbeatSeconds: "this
+    # state fails with a States.Timeout error name … For Activities, the count begins when
+    # GetActivityTask receives a token and ActivityStarted is logged")
     clock = GateClock()
     queues, tokens = ActivityQueues(clock), TaskTokenRegistry()
     running = asyncio.ensure_future(
         ActivityIntegration(queues, tokens, clock).invoke(_invocation(heartbeat=5))
     )
     await settle()
+    assert clock.sleeps == []  # no worker yet: nothing counts
+    task = await queues.poll(ARN)
+    assert task is not None
+    await settle()
     assert clock.sleeps == [5]
     clock.gate.set()
     try:
         await running
-    except StatesError as error:
-        assert error.error == "States.HeartbeatTimeout"
+    except HeartbeatTimedOut as error:
+        assert (error.error, error.cause) == ("States.Timeout", None)
     else:
         raise AssertionError("expected a heartbeat timeout")
-    assert queues.queued(ARN) == 0  # the never-picked task was withdrawn
+    assert tokens.state(task.token) == TokenState.CLOSED
+
+
+async def test_a_task_no_worker_took_is_withdrawn_when_the_state_ends() -> None:
+    clock = GateClock()
+    queues, tokens = ActivityQueues(clock), TaskTokenRegistry()
+    running = asyncio.ensure_future(
+        ActivityIntegration(queues, tokens, clock).invoke(_invocation(heartbeat=5))
+    )
+    await settle()
+    assert queues.queued(ARN) == 1
+    running.cancel()
+    await asyncio.gather(running, return_exceptions=True)
+    assert queues.queued(ARN) == 0
 
 
 async def test_cancelling_the_task_closes_its_token() -> None:
