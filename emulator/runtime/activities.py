@@ -25,6 +25,14 @@ if TYPE_CHECKING:  # the registry pulls in the whole language layer: not on the 
     from emulator.integrations.registry import TaskInvocation
 
 POLL_SECONDS = 60.0
+# Open GetActivityTask polls per activity ARN ("Pollers per Activity ARN: 1,000 pollers calling
+# GetActivityTask in parallel per ARN", https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html).
+MAX_POLLERS = 1000
+
+
+class TooManyPollers(Exception):
+    """``MAX_POLLERS`` workers already wait on this activity (GetActivityTask answers
+    ActivityWorkerLimitExceeded)."""
 
 
 @dataclass(slots=True)
@@ -35,9 +43,10 @@ class ActivityTask:
 
 
 class ActivityQueues:
-    def __init__(self, clock: Clock, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(self, clock: Clock, poll_seconds: float = POLL_SECONDS, max_pollers: int = MAX_POLLERS) -> None:
         self._clock = clock
         self._poll_seconds = poll_seconds
+        self._max_pollers = max_pollers
         self._tasks: dict[str, deque[ActivityTask]] = {}
         self._pollers: dict[str, deque[tuple[asyncio.Future[ActivityTask | None], str | None]]] = {}
 
@@ -79,9 +88,12 @@ class ActivityQueues:
             task = queued.popleft()
             self._deliver(task, worker_name)
             return task
+        waiting = self._pollers.setdefault(activity_arn, deque())
+        if len(waiting) >= self._max_pollers:
+            raise TooManyPollers(activity_arn)
         future: asyncio.Future[ActivityTask | None] = asyncio.get_running_loop().create_future()
         entry = (future, worker_name)
-        self._pollers.setdefault(activity_arn, deque()).append(entry)
+        waiting.append(entry)
         timer: asyncio.Future[None] = asyncio.ensure_future(self._clock.sleep(self._poll_seconds))
         try:
             waiters: list[asyncio.Future[Any]] = [future, timer]
@@ -90,10 +102,8 @@ class ActivityQueues:
             timer.cancel()
             if not future.done():
                 future.cancel()
-                waiting = self._pollers.get(activity_arn)
-                if waiting is not None:
-                    with contextlib.suppress(ValueError):
-                        waiting.remove(entry)
+                with contextlib.suppress(ValueError):
+                    waiting.remove(entry)
         return future.result() if not future.cancelled() else None
 
     @staticmethod

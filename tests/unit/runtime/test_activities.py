@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import HeartbeatTimedOut, StatesError
 from emulator.language.states.task_state import TaskResource
-from emulator.runtime.activities import ActivityIntegration, ActivityQueues, ActivityTask
+from emulator.runtime.activities import ActivityIntegration, ActivityQueues, ActivityTask, TooManyPollers
 from emulator.runtime.task_tokens import TaskTokenRegistry, TokenState
 
 ARN = "arn:aws:states:us-east-1:123456789012:activity:work"
@@ -156,3 +158,23 @@ async def test_cancelling_the_task_closes_its_token() -> None:
     running.cancel()
     await asyncio.gather(running, return_exceptions=True)
     assert tokens.state(task.token) == TokenState.CLOSED
+
+
+async def test_polls_past_the_pollers_quota_are_refused_and_a_freed_place_is_reused() -> None:
+    # https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html ("Pollers per Activity
+    # ARN": GetActivityTask calls in parallel per ARN; past it, ActivityWorkerLimitExceeded).
+    queues = ActivityQueues(GateClock(), max_pollers=2)
+    first = asyncio.ensure_future(queues.poll(ARN))
+    second = asyncio.ensure_future(queues.poll(ARN))
+    await settle()
+    with pytest.raises(TooManyPollers):
+        await queues.poll(ARN)
+    queues.submit(ARN, ActivityTask("t1", "{}"))
+    await settle()
+    assert first.done() and not second.done()
+    third = asyncio.ensure_future(queues.poll(ARN))  # the delivered poll freed its place
+    await settle()
+    assert not third.done()
+    for poll in (second, third):
+        poll.cancel()
+    await asyncio.gather(second, third, return_exceptions=True)
