@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, HeartbeatTimedOut, StatesError
-from emulator.model.jsontext import from_json_text, to_json_text
+from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
-from emulator.runtime.task_tokens import OutcomeKind, TaskOutcome, TaskTokenRegistry, TokenState
+from emulator.runtime.task_tokens import TaskOutcome, TaskTokenRegistry, TokenState, answer_of
 from emulator.runtime.virtual_clock import parking
 
 if TYPE_CHECKING:  # the registry pulls in the whole language layer: not on the start-up path
@@ -163,9 +163,7 @@ class ActivityIntegration:
             self._queues.withdraw(activity_arn, pending.token)
             if self._tokens.state(pending.token) == TokenState.PENDING:
                 self._tokens.close(pending.token)
-        if outcome.kind == OutcomeKind.SUCCESS:
-            return from_json_text(outcome.output or "null")
-        raise StatesError(outcome.error or "", outcome.cause)
+        return answer_of(outcome)
 
     async def _outcome(
         self,

@@ -178,3 +178,30 @@ async def test_polls_past_the_pollers_quota_are_refused_and_a_freed_place_is_reu
     for poll in (second, third):
         poll.cancel()
     await asyncio.gather(second, third, return_exceptions=True)
+
+
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html: ``error`` and
+# ``cause`` are both optional; the task fails with what was sent (no invented empty name).
+FAILURE_ROWS = [
+    ("error and cause", "Worker.Broke", "disk full"),
+    ("error only", "Worker.Broke", None),
+    ("cause only", None, "disk full"),
+    ("neither", None, None),
+]
+
+
+@pytest.mark.parametrize(("row", "error", "cause"), FAILURE_ROWS, ids=[r[0] for r in FAILURE_ROWS])
+async def test_an_activity_fails_with_exactly_what_send_task_failure_sent(
+    row: str, error: str | None, cause: str | None
+) -> None:
+    clock = GateClock()
+    queues, tokens = ActivityQueues(clock), TaskTokenRegistry()
+    running = asyncio.ensure_future(ActivityIntegration(queues, tokens, clock).invoke(_invocation()))
+    task = await queues.poll(ARN)
+    assert task is not None
+    pending = tokens.find(task.token)
+    assert pending is not None
+    tokens.fail(pending, error, cause)
+    with pytest.raises(StatesError) as raised:
+        await running
+    assert (raised.value.error, raised.value.cause) == (error, cause)

@@ -5,7 +5,8 @@ import asyncio
 import pytest
 
 from emulator.language.errors import StatesError
-from emulator.runtime.callbacks import CallbackWaiter, TaskFailedWithoutError
+from emulator.runtime.callbacks import CallbackWaiter
+from emulator.runtime.task_tokens import TaskFailedWithoutError
 from emulator.runtime.task_tokens import TaskTokenRegistry, TokenState
 
 
