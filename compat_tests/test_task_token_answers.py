@@ -1,0 +1,140 @@
+"""SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat through boto3, for every way a callback task
+can end, and what the execution records (virtual clock: nothing waits on the wall clock).
+
+Rows from the API reference: https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html,
+API_SendTaskFailure.html, API_SendTaskHeartbeat.html (errors InvalidToken, TaskDoesNotExist,
+TaskTimedOut: "The task token has either expired or the task associated with the token has already
+been closed"), and the developer guide's
+https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+(a waiting task pauses until SendTaskSuccess / SendTaskFailure; HeartbeatSeconds: "If the waiting
+task doesn't receive a valid task token within that … period, the task fails with a States.Timeout
+error name").
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+CALLS: dict[str, Callable[[Any, str], Any]] = {
+    "SendTaskSuccess": lambda sfn, token: sfn.send_task_success(taskToken=token, output="{}"),
+    "SendTaskFailure": lambda sfn, token: sfn.send_task_failure(taskToken=token, error="E"),
+    "SendTaskHeartbeat": lambda sfn, token: sfn.send_task_heartbeat(taskToken=token),
+}
+
+
+def _machine(sfn_emulator: Any, task: dict[str, Any], **top: Any) -> str:
+    child = sfn_emulator.create_state_machine({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    state = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+        "Parameters": {"StateMachineArn": child, "Input": {"token.$": "$$.Task.Token"}},
+        "End": True,
+        **task,
+    }
+    return str(sfn_emulator.create_state_machine({"StartAt": "Wait", "States": {"Wait": state}, **top}))
+
+
+def _error_code(call: Callable[[], Any]) -> str:
+    try:
+        call()
+    except Exception as error:  # botocore ClientError
+        return str(error.response["Error"]["Code"])  # type: ignore[attr-defined]
+    return "OK"
+
+
+# (how the task ended, the task's fields, the machine's top-level fields, what ends it)
+ENDINGS: list[tuple[str, dict[str, Any], dict[str, Any], str]] = [
+    ("answered with success", {}, {}, "success"),
+    ("answered with failure", {}, {}, "failure"),
+    ("execution stopped", {}, {}, "stop"),
+    ("TimeoutSeconds passed", {"TimeoutSeconds": 60}, {}, "advance"),
+    ("HeartbeatSeconds passed", {"HeartbeatSeconds": 60}, {}, "advance"),
+    ("execution TimeoutSeconds passed", {}, {"TimeoutSeconds": 60}, "advance"),
+]
+
+
+@pytest.mark.sfn_clock("virtual")
+@pytest.mark.parametrize(("ending", "task", "top", "how"), ENDINGS, ids=[row[0] for row in ENDINGS])
+def test_a_closed_task_answers_task_timed_out_to_every_call(
+    sfn_emulator: Any, sfn_clock: Any, ending: str, task: dict[str, Any], top: dict[str, Any], how: str
+) -> None:
+    sfn = sfn_emulator.client()
+    execution = sfn_emulator.start(_machine(sfn_emulator, task, **top))
+    token = sfn_emulator.task_token(execution)
+    if how == "success":
+        sfn.send_task_success(taskToken=token, output='{"done": true}')
+    elif how == "failure":
+        sfn.send_task_failure(taskToken=token, error="Worker.Broke", cause="disk full")
+    elif how == "stop":
+        sfn.stop_execution(executionArn=execution)
+    else:
+        sfn_clock.advance(seconds=60)
+    described = sfn_emulator.wait(execution, timeout=5)
+    assert described["status"] != "RUNNING"
+    assert {name: _error_code(lambda call=call: call(sfn, token)) for name, call in CALLS.items()} == {
+        name: "TaskTimedOut" for name in CALLS
+    }
+
+
+def test_tokens_never_issued_or_malformed_are_refused(sfn_emulator: Any) -> None:
+    sfn = sfn_emulator.client()
+    execution = sfn_emulator.start(_machine(sfn_emulator, {}))
+    token = sfn_emulator.task_token(execution)
+    other_region = sfn_emulator.client(region="eu-west-1")
+    rows = [
+        ("not a token", "not-a-token", sfn, "InvalidToken"),
+        # a token of the same form that was never issued
+        ("never issued", token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"), sfn, "TaskDoesNotExist"),
+        # task tokens belong to the account and Region of their execution
+        ("another Region", token, other_region, "TaskDoesNotExist"),
+    ]
+    found = {row: _error_code(lambda c=client, t=value: c.send_task_heartbeat(taskToken=t)) for row, value, client, _ in rows}
+    assert found == {row: code for row, _, _, code in rows}
+    sfn.send_task_success(taskToken=token, output="{}")
+
+
+# SendTaskFailure's error and cause are optional; the TaskFailed event carries exactly those sent and an
+# uncaught failure becomes the execution's error and cause.
+FAILURES = [
+    ("error and cause", {"error": "Worker.Broke", "cause": "disk full"}),
+    ("error only", {"error": "Worker.Broke"}),
+    ("cause only", {"cause": "disk full"}),
+    ("neither", {}),
+]
+
+
+@pytest.mark.parametrize(("row", "sent"), FAILURES, ids=[row[0] for row in FAILURES])
+def test_send_task_failure_fields_become_the_task_and_execution_failure(
+    sfn_emulator: Any, row: str, sent: dict[str, str]
+) -> None:
+    sfn = sfn_emulator.client()
+    execution = sfn_emulator.start(_machine(sfn_emulator, {}))
+    sfn.send_task_failure(taskToken=sfn_emulator.task_token(execution), **sent)
+    described = sfn_emulator.wait(execution, timeout=5)
+    assert described["status"] == "FAILED"
+    assert {key: described[key] for key in ("error", "cause") if key in described} == sent
+    failed = next(e for e in sfn_emulator.history(execution) if e["type"] == "TaskFailed")["taskFailedEventDetails"]
+    assert {key: failed[key] for key in ("error", "cause") if key in failed} == sent
+
+
+@pytest.mark.sfn_clock("virtual")
+def test_heartbeats_extend_the_wait_but_never_past_timeout_seconds(sfn_emulator: Any, sfn_clock: Any) -> None:
+    # SendTaskHeartbeat: "The Timeout of a task … is its maximum allowed duration, regardless of the
+    # number of SendTaskHeartbeat requests received."
+    sfn = sfn_emulator.client()
+    execution = sfn_emulator.start(_machine(sfn_emulator, {"HeartbeatSeconds": 60, "TimeoutSeconds": 150}))
+    token = sfn_emulator.task_token(execution)
+    for _ in range(2):
+        sfn_clock.advance(seconds=50)
+        sfn.send_task_heartbeat(taskToken=token)
+    assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"  # 100 s: beats kept it
+    sfn_clock.advance(seconds=50)
+    described = sfn_emulator.wait(execution, timeout=5)
+    assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
+    timed_out = next(e for e in sfn_emulator.history(execution) if e["type"] == "TaskTimedOut")
+    assert timed_out["taskTimedOutEventDetails"]["error"] == "States.Timeout"
+    assert json.loads(sfn.describe_execution(executionArn=execution).get("input", "{}")) == {}
