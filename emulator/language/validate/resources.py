@@ -1,7 +1,8 @@
 """Task ``Resource`` checks: ARN shape, known optimised integrations, EXPRESS restrictions.
 
-Only services listed here have their actions and patterns checked; a Resource naming any other
-service is accepted (we would rather run a definition AWS rejects than reject one AWS runs).
+Services in ``_INTEGRATIONS`` have their actions and patterns checked, those in ``_PATTERNS`` their
+patterns only; a Resource naming any other service is accepted (we would rather run a definition AWS
+rejects than reject one AWS runs).
 """
 
 from __future__ import annotations
