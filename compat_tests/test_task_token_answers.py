@@ -27,7 +27,9 @@ CALLS: dict[str, Callable[[Any, str], Any]] = {
 
 
 def _machine(sfn_emulator: Any, task: dict[str, Any], **top: Any) -> str:
-    child = sfn_emulator.create_state_machine({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    child = sfn_emulator.create_state_machine(
+        {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    )
     state = {
         "Type": "Task",
         "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
@@ -88,11 +90,19 @@ def test_tokens_never_issued_or_malformed_are_refused(sfn_emulator: Any) -> None
     rows = [
         ("not a token", "not-a-token", sfn, "InvalidToken"),
         # a token of the same form that was never issued
-        ("never issued", token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"), sfn, "TaskDoesNotExist"),
+        (
+            "never issued",
+            token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB"),
+            sfn,
+            "TaskDoesNotExist",
+        ),
         # task tokens belong to the account and Region of their execution
         ("another Region", token, other_region, "TaskDoesNotExist"),
     ]
-    found = {row: _error_code(lambda c=client, t=value: c.send_task_heartbeat(taskToken=t)) for row, value, client, _ in rows}
+    found = {
+        row: _error_code(lambda c=client, t=value: c.send_task_heartbeat(taskToken=t))
+        for row, value, client, _ in rows
+    }
     assert found == {row: code for row, _, _, code in rows}
     sfn.send_task_success(taskToken=token, output="{}")
 
@@ -117,7 +127,9 @@ def test_send_task_failure_fields_become_the_task_and_execution_failure(
     described = sfn_emulator.wait(execution, timeout=5)
     assert described["status"] == "FAILED"
     assert {key: described[key] for key in ("error", "cause") if key in described} == sent
-    failed = next(e for e in sfn_emulator.history(execution) if e["type"] == "TaskFailed")["taskFailedEventDetails"]
+    failed = next(e for e in sfn_emulator.history(execution) if e["type"] == "TaskFailed")[
+        "taskFailedEventDetails"
+    ]
     assert {key: failed[key] for key in ("error", "cause") if key in failed} == sent
 
 

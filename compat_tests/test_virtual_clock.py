@@ -286,7 +286,10 @@ def test_activity_timers_count_from_the_worker_taking_the_task(
     sfn = sfn_emulator.client()
     activity = sfn.create_activity(name=f"late-worker-{field}")["activityArn"]
     machine = sfn_emulator.create_state_machine(
-        {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": activity, field: seconds, "End": True}}}
+        {
+            "StartAt": "Work",
+            "States": {"Work": {"Type": "Task", "Resource": activity, field: seconds, "End": True}},
+        }
     )
     execution = sfn_emulator.start(machine, {"n": 1})
     sfn_clock.advance(seconds=seconds * 2)  # no worker yet: the task is still waiting for one

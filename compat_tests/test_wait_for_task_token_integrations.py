@@ -71,9 +71,13 @@ def _sqs(server: LiveServer) -> tuple[str, dict[str, Any], Callable[[Any, str], 
 def _sns(server: LiveServer) -> tuple[str, dict[str, Any], Callable[[Any, str], str]]:
     queue = _queue(server)
     sqs, sns = aws_client(server, "sqs"), aws_client(server, "sns")
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     topic = sns.create_topic(Name=_name("tokens"))["TopicArn"]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    sns.subscribe(
+        TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"}
+    )
     parameters = {"TopicArn": topic, "Message": {"token.$": "$$.Task.Token"}}
     return "sns:publish", parameters, lambda sfn, execution: _from_queue(server, queue)["token"]
 
@@ -81,13 +85,21 @@ def _sns(server: LiveServer) -> tuple[str, dict[str, Any], Callable[[Any, str], 
 def _events(server: LiveServer) -> tuple[str, dict[str, Any], Callable[[Any, str], str]]:
     queue = _queue(server)
     sqs, events = aws_client(server, "sqs"), aws_client(server, "events")
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
     source = _name("app.orders")
     rule = _name("tokens")
     events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))
     events.put_targets(Rule=rule, Targets=[{"Id": "queue", "Arn": queue_arn}])
-    parameters = {"Entries": [{"Source": source, "DetailType": "approval", "Detail": {"token.$": "$$.Task.Token"}}]}
-    return "events:putEvents", parameters, lambda sfn, execution: _from_queue(server, queue)["detail"]["token"]
+    parameters = {
+        "Entries": [{"Source": source, "DetailType": "approval", "Detail": {"token.$": "$$.Task.Token"}}]
+    }
+    return (
+        "events:putEvents",
+        parameters,
+        lambda sfn, execution: _from_queue(server, queue)["detail"]["token"],
+    )
 
 
 def _states(server: LiveServer) -> tuple[str, dict[str, Any], Callable[[Any, str], str]]:
@@ -137,7 +149,8 @@ INTEGRATIONS = [_sqs, _sns, _events, _states, _ecs]
 
 @pytest.mark.parametrize("integration", INTEGRATIONS, ids=[f.__name__.strip("_") for f in INTEGRATIONS])
 def test_the_token_travels_with_the_request_and_its_answer_ends_the_task(
-    server: LiveServer, integration: Callable[[LiveServer], tuple[str, dict[str, Any], Callable[[Any, str], str]]]
+    server: LiveServer,
+    integration: Callable[[LiveServer], tuple[str, dict[str, Any], Callable[[Any, str], str]]],
 ) -> None:
     sfn = aws_client(server, "stepfunctions")
     action, parameters, delivered_token = integration(server)
@@ -146,7 +159,9 @@ def test_the_token_travels_with_the_request_and_its_answer_ends_the_task(
         "StartAt": "Wait",
         "States": {"Wait": {"Type": "Task", "Resource": resource, "Parameters": parameters, "End": True}},
     }
-    machine = sfn.create_state_machine(name=_name("callback"), definition=json.dumps(definition), roleArn=ROLE_ARN)
+    machine = sfn.create_state_machine(
+        name=_name("callback"), definition=json.dumps(definition), roleArn=ROLE_ARN
+    )
     execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input="{}")["executionArn"]
     token = delivered_token(sfn, execution)
     assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"  # waiting for the answer
@@ -160,4 +175,7 @@ def test_the_token_travels_with_the_request_and_its_answer_ends_the_task(
     scheduled = json.loads(events[2]["taskScheduledEventDetails"]["parameters"])
     assert token in json.dumps(scheduled)  # the request carried the token
     service, _, name = action.partition(":")
-    assert events[3]["taskStartedEventDetails"] == {"resourceType": service, "resource": f"{name}.waitForTaskToken"}
+    assert events[3]["taskStartedEventDetails"] == {
+        "resourceType": service,
+        "resource": f"{name}.waitForTaskToken",
+    }

@@ -43,7 +43,9 @@ class ActivityTask:
 
 
 class ActivityQueues:
-    def __init__(self, clock: Clock, poll_seconds: float = POLL_SECONDS, max_pollers: int = MAX_POLLERS) -> None:
+    def __init__(
+        self, clock: Clock, poll_seconds: float = POLL_SECONDS, max_pollers: int = MAX_POLLERS
+    ) -> None:
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._max_pollers = max_pollers
@@ -175,9 +177,10 @@ class ActivityIntegration:
     ) -> TaskOutcome:
         if timeout_seconds is None and heartbeat_seconds is None:
             return await asyncio.shield(outcome)
-        taken = asyncio.ensure_future(started.wait())
+        taken: asyncio.Future[Any] = asyncio.ensure_future(started.wait())
         try:
-            await asyncio.wait([outcome, taken], return_when=asyncio.FIRST_COMPLETED)
+            first: list[asyncio.Future[Any]] = [outcome, taken]
+            await asyncio.wait(first, return_when=asyncio.FIRST_COMPLETED)
         finally:
             taken.cancel()
         if outcome.done():

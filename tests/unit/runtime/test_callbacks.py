@@ -6,8 +6,7 @@ import pytest
 
 from emulator.language.errors import StatesError
 from emulator.runtime.callbacks import CallbackWaiter
-from emulator.runtime.task_tokens import TaskFailedWithoutError
-from emulator.runtime.task_tokens import TaskTokenRegistry, TokenState
+from emulator.runtime.task_tokens import TaskFailedWithoutError, TaskTokenRegistry, TokenState
 
 
 class GatedSleep:

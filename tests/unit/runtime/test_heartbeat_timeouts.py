@@ -67,7 +67,9 @@ CATCH_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("row", "respond", "error_equals", "caught"), CATCH_ROWS, ids=[r[0] for r in CATCH_ROWS])
+@pytest.mark.parametrize(
+    ("row", "respond", "error_equals", "caught"), CATCH_ROWS, ids=[r[0] for r in CATCH_ROWS]
+)
 async def test_which_catchers_take_a_timed_out_task(
     row: str, respond: Any, error_equals: list[str], caught: bool
 ) -> None:

@@ -51,7 +51,10 @@ ROWS = [
 
 def _errors(resource: str) -> list[tuple[str, str, str | None]]:
     definition = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource, "End": True}}}
-    return [(d.code, d.message, d.location) for d in errors_of(validate_definition(json.dumps(definition), "STANDARD"))]
+    return [
+        (d.code, d.message, d.location)
+        for d in errors_of(validate_definition(json.dumps(definition), "STANDARD"))
+    ]
 
 
 @pytest.mark.parametrize(("resource", "supported"), ROWS, ids=[row[0].split(":::")[1] for row in ROWS])
