@@ -13,7 +13,6 @@ error name").
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -147,6 +146,20 @@ def test_heartbeats_extend_the_wait_but_never_past_timeout_seconds(sfn_emulator:
     sfn_clock.advance(seconds=50)
     described = sfn_emulator.wait(execution, timeout=5)
     assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
-    timed_out = next(e for e in sfn_emulator.history(execution) if e["type"] == "TaskTimedOut")
-    assert timed_out["taskTimedOutEventDetails"]["error"] == "States.Timeout"
-    assert json.loads(sfn.describe_execution(executionArn=execution).get("input", "{}")) == {}
+    history = sfn_emulator.history(execution)
+    # "This action does not in itself create an event in the execution history. However, if the task
+    # times out, the execution history contains … a TaskTimedOut entry" (API_SendTaskHeartbeat.html).
+    assert [event["type"] for event in history] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+        "TaskTimedOut",
+        "ExecutionFailed",
+    ]
+    assert history[5]["taskTimedOutEventDetails"] == {
+        "resourceType": "states",
+        "resource": "startExecution.waitForTaskToken",
+        "error": "States.Timeout",
+    }
