@@ -13,6 +13,7 @@ error name").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -163,3 +164,39 @@ def test_heartbeats_extend_the_wait_but_never_past_timeout_seconds(sfn_emulator:
         "resource": "startExecution.waitForTaskToken",
         "error": "States.Timeout",
     }
+
+
+# A retrier takes a missed heartbeat when it names States.HeartbeatTimeout, States.Timeout or States.ALL,
+# never States.TaskFailed (concepts-error-handling.html); each attempt waits on a token of its own, the
+# closed one answering TaskTimedOut.
+RETRIERS = [
+    (["States.HeartbeatTimeout"], True),
+    (["States.Timeout"], True),
+    (["States.ALL"], True),
+    (["States.TaskFailed"], False),
+]
+
+
+@pytest.mark.sfn_clock("virtual")
+@pytest.mark.parametrize(("error_equals", "retried"), RETRIERS, ids=[row[0][0] for row in RETRIERS])
+def test_a_missed_heartbeat_is_retried_with_a_new_token(
+    sfn_emulator: Any, sfn_clock: Any, error_equals: list[str], retried: bool
+) -> None:
+    sfn = sfn_emulator.client()
+    retry = {"Retry": [{"ErrorEquals": error_equals, "IntervalSeconds": 5, "MaxAttempts": 1}]}
+    execution = sfn_emulator.start(_machine(sfn_emulator, {"HeartbeatSeconds": 60, **retry}))
+    first = sfn_emulator.task_token(execution)
+    sfn_clock.advance(seconds=60)
+    if not retried:
+        described = sfn_emulator.wait(execution, timeout=5)
+        assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
+        return
+    sfn_clock.advance(seconds=5)
+    second = sfn_emulator.task_token(execution)
+    assert second != first
+    assert _error_code(lambda: sfn.send_task_success(taskToken=first, output="{}")) == "TaskTimedOut"
+    sfn.send_task_success(taskToken=second, output='{"attempt": 2}')
+    described = sfn_emulator.wait(execution, timeout=5)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"attempt": 2})
+    types = [event["type"] for event in sfn_emulator.history(execution)]
+    assert types.count("TaskTimedOut") == 1 and types.count("TaskSubmitted") == 2
