@@ -14,6 +14,7 @@ error name").
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -117,19 +118,29 @@ FAILURES = [
 ]
 
 
+@pytest.mark.parametrize("kind", ["callback", "activity"])
 @pytest.mark.parametrize(("row", "sent"), FAILURES, ids=[row[0] for row in FAILURES])
 def test_send_task_failure_fields_become_the_task_and_execution_failure(
-    sfn_emulator: Any, row: str, sent: dict[str, str]
+    sfn_emulator: Any, row: str, sent: dict[str, str], kind: str
 ) -> None:
     sfn = sfn_emulator.client()
-    execution = sfn_emulator.start(_machine(sfn_emulator, {}))
-    sfn.send_task_failure(taskToken=sfn_emulator.task_token(execution), **sent)
+    if kind == "activity":
+        activity = sfn.create_activity(name=f"fails-{uuid.uuid4().hex[:8]}")["activityArn"]
+        states = {"Work": {"Type": "Task", "Resource": activity, "End": True}}
+        execution = sfn_emulator.start(
+            sfn_emulator.create_state_machine({"StartAt": "Work", "States": states})
+        )
+        token = sfn.get_activity_task(activityArn=activity)["taskToken"]
+        failed_type, details_key = "ActivityFailed", "activityFailedEventDetails"
+    else:
+        execution = sfn_emulator.start(_machine(sfn_emulator, {}))
+        token = sfn_emulator.task_token(execution)
+        failed_type, details_key = "TaskFailed", "taskFailedEventDetails"
+    sfn.send_task_failure(taskToken=token, **sent)
     described = sfn_emulator.wait(execution, timeout=5)
     assert described["status"] == "FAILED"
     assert {key: described[key] for key in ("error", "cause") if key in described} == sent
-    failed = next(e for e in sfn_emulator.history(execution) if e["type"] == "TaskFailed")[
-        "taskFailedEventDetails"
-    ]
+    failed = next(e for e in sfn_emulator.history(execution) if e["type"] == failed_type)[details_key]
     assert {key: failed[key] for key in ("error", "cause") if key in failed} == sent
 
 
@@ -200,3 +211,83 @@ def test_a_missed_heartbeat_is_retried_with_a_new_token(
     assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"attempt": 2})
     types = [event["type"] for event in sfn_emulator.history(execution)]
     assert types.count("TaskTimedOut") == 1 and types.count("TaskSubmitted") == 2
+
+
+# TimeoutSeconds / HeartbeatSeconds given as a path (JSONPath: TimeoutSecondsPath, HeartbeatSecondsPath)
+# or an expression (JSONata), state-task.html: resolved from the state input when the state runs,
+# recorded in TaskScheduled (timeoutInSeconds / heartbeatInSeconds) and enforced as literals are.
+# (row, query language, the task's fields, input, recorded timeout, recorded heartbeat, second it ends)
+DYNAMIC_TIMERS: list[tuple[str, str, dict[str, Any], dict[str, Any], int | None, int | None, int]] = [
+    ("TimeoutSecondsPath", "JSONPath", {"TimeoutSecondsPath": "$.t"}, {"t": 40}, 40, None, 40),
+    ("HeartbeatSecondsPath", "JSONPath", {"HeartbeatSecondsPath": "$.h"}, {"h": 25}, None, 25, 25),
+    (
+        "both paths",
+        "JSONPath",
+        {"TimeoutSecondsPath": "$.t", "HeartbeatSecondsPath": "$.h"},
+        {"t": 90, "h": 30},
+        90,
+        30,
+        30,
+    ),
+    (
+        "TimeoutSeconds expression",
+        "JSONata",
+        {"TimeoutSeconds": "{% $states.input.t %}"},
+        {"t": 40},
+        40,
+        None,
+        40,
+    ),
+    (
+        "HeartbeatSeconds expression",
+        "JSONata",
+        {"HeartbeatSeconds": "{% $states.input.h * 2 %}"},
+        {"h": 10},
+        None,
+        20,
+        20,
+    ),
+]
+
+
+@pytest.mark.sfn_clock("virtual")
+@pytest.mark.parametrize(
+    ("row", "language", "fields", "given", "timeout", "heartbeat", "ends_at"),
+    DYNAMIC_TIMERS,
+    ids=[row[0] for row in DYNAMIC_TIMERS],
+)
+def test_timers_from_the_input_are_recorded_and_enforced(
+    sfn_emulator: Any,
+    sfn_clock: Any,
+    row: str,
+    language: str,
+    fields: dict[str, Any],
+    given: dict[str, Any],
+    timeout: int | None,
+    heartbeat: int | None,
+    ends_at: int,
+) -> None:
+    child = sfn_emulator.create_state_machine(
+        {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    )
+    if language == "JSONata":
+        arguments = {"StateMachineArn": child, "Input": {"token": "{% $states.context.Task.Token %}"}}
+        task = {"Arguments": arguments, **fields}
+    else:
+        task = {"Parameters": {"StateMachineArn": child, "Input": {"token.$": "$$.Task.Token"}}, **fields}
+    state = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+        "End": True,
+    }
+    definition = {"QueryLanguage": language, "StartAt": "Wait", "States": {"Wait": {**state, **task}}}
+    execution = sfn_emulator.start(sfn_emulator.create_state_machine(definition), given)
+    sfn_emulator.task_token(execution)
+    sfn_clock.advance(seconds=ends_at - 1)
+    assert sfn_emulator.client().describe_execution(executionArn=execution)["status"] == "RUNNING"
+    sfn_clock.advance(seconds=1)
+    described = sfn_emulator.wait(execution, timeout=5)
+    assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
+    scheduled = next(e for e in sfn_emulator.history(execution) if e["type"] == "TaskScheduled")
+    details = scheduled["taskScheduledEventDetails"]
+    assert (details.get("timeoutInSeconds"), details.get("heartbeatInSeconds")) == (timeout, heartbeat)
