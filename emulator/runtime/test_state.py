@@ -23,7 +23,7 @@ import random
 import uuid
 from dataclasses import dataclass, field, replace
 
-from emulator.language.errors import ErrorName, StatesError
+from emulator.language.errors import ErrorName, HeartbeatTimedOut, StatesError
 from emulator.language.evaluate.retry import find_retrier, retry_delay
 from emulator.language.parse.definition import Definition
 from emulator.language.states.common import Catcher, Retrier, error_matches
@@ -140,7 +140,7 @@ class _RetryDecision:
         self.decided = True
         if not retriers or failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal):
             return
-        index = find_retrier(retriers, failure.error)
+        index = find_retrier(retriers, failure.error, isinstance(failure, HeartbeatTimedOut))
         if index is None:
             return
         self.inspection.error_details["retryIndex"] = index
@@ -350,6 +350,6 @@ def _put_error(response: JsonObject, failure: StatesError) -> None:
 
 def _catcher_index(catchers: tuple[Catcher, ...], failure: StatesError) -> int | None:
     for index, catcher in enumerate(catchers):
-        if error_matches(catcher.error_equals, failure.error):
+        if error_matches(catcher.error_equals, failure.error, isinstance(failure, HeartbeatTimedOut)):
             return index
     return None

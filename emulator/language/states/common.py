@@ -162,7 +162,7 @@ def parse_catch(raw: JsonObject, location: str, query_language: str = JSONPATH) 
     return tuple(catchers)
 
 
-def error_matches(error_equals: tuple[str, ...], error: str | None) -> bool:
+def error_matches(error_equals: tuple[str, ...], error: str | None, heartbeat: bool = False) -> bool:
     """ASL matching: an exact name; ``States.ALL`` for anything but the terminal runtime error;
     ``States.TaskFailed`` for anything ``States.ALL`` takes except the timeouts.
 
@@ -174,9 +174,10 @@ def error_matches(error_equals: tuple[str, ...], error: str | None) -> bool:
     task result over the payload quota (TaskFailed / LambdaFunctionFailed with
     States.DataLimitExceeded) caught by States.ALL, so only the state-level data limits are
     terminal (``runtime/failures.Terminal``, never offered to a catcher) and the name itself
-    matches like any other."""
+    matches like any other. ``heartbeat``: the error is a missed heartbeat (``States.Timeout``),
+    which ``States.HeartbeatTimeout`` matches too."""
     for name in error_equals:
-        if name == error:
+        if name == error or (heartbeat and name == ErrorName.HEARTBEAT_TIMEOUT):
             return True
         if name == ErrorName.ALL and error not in UNCATCHABLE_BY_ALL:
             return True

@@ -176,6 +176,8 @@ class TaskWork:
         callback: Callback | None,
     ) -> Json:
         limit: float | None = float(timeout) * self.timeout_scale if timeout is not None else None
+        if invocation.resource.kind == "activity":
+            limit = None  # counted from ActivityStarted, by the activity integration itself
         execution_limit = None
         deadline = scope.run.deadline
         if deadline is not None:
