@@ -114,7 +114,8 @@ def test_a_missed_activity_heartbeat_times_the_task_out_heartbeat_seconds_after_
     assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
     sfn_clock.advance(seconds=1)
     described = sfn_emulator.wait(execution, timeout=5)
-    assert described["status"] == "FAILED" and described["error"] == "States.HeartbeatTimeout"
+    # state-task.html (HeartbeatSeconds): "this state fails with a States.Timeout error name".
+    assert described["status"] == "FAILED" and described["error"] == "States.Timeout"
     history = sfn_emulator.history(execution)
     assert [event["type"] for event in history] == [
         "ExecutionStarted",
@@ -266,3 +267,43 @@ def test_a_callback_tasks_heartbeat_runs_on_the_clock(sfn_emulator: Any, sfn_clo
     submitted = _events(history, "TaskSubmitted")[0]["timestamp"]
     timed_out = _events(history, "TaskTimedOut")[0]["timestamp"]
     assert abs(timed_out - submitted - timedelta(seconds=120)) < MS
+
+
+# https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html: TimeoutSeconds / HeartbeatSeconds
+# "For Activities, the count begins when GetActivityTask receives a token and ActivityStarted is logged".
+# (field, seconds, the failing history's last task event)
+ACTIVITY_TIMERS = [
+    ("TimeoutSeconds", 300, "ActivityTimedOut"),
+    ("HeartbeatSeconds", 60, "ActivityTimedOut"),
+]
+
+
+@pytest.mark.sfn_clock("virtual")
+@pytest.mark.parametrize(("field", "seconds", "timed_out_event"), ACTIVITY_TIMERS)
+def test_activity_timers_count_from_the_worker_taking_the_task(
+    sfn_emulator: Any, sfn_clock: Any, field: str, seconds: int, timed_out_event: str
+) -> None:
+    sfn = sfn_emulator.client()
+    activity = sfn.create_activity(name=f"late-worker-{field}")["activityArn"]
+    machine = sfn_emulator.create_state_machine(
+        {
+            "StartAt": "Work",
+            "States": {"Work": {"Type": "Task", "Resource": activity, field: seconds, "End": True}},
+        }
+    )
+    execution = sfn_emulator.start(machine, {"n": 1})
+    sfn_clock.advance(seconds=seconds * 2)  # no worker yet: the task is still waiting for one
+    assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+    task = sfn.get_activity_task(activityArn=activity, workerName="late")
+    taken = sfn_clock.now()
+    sfn_clock.advance(seconds=seconds - 1)
+    assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+    sfn_clock.advance(seconds=1)
+    described = sfn_emulator.wait(execution, timeout=5)
+    assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
+    history = sfn_emulator.history(execution)
+    timed_out = _events(history, timed_out_event)[0]
+    assert timed_out["activityTimedOutEventDetails"] == {"error": "States.Timeout"}
+    assert abs(timed_out["timestamp"] - taken - timedelta(seconds=seconds)) < MS
+    with pytest.raises(sfn.exceptions.TaskTimedOut):
+        sfn.send_task_success(taskToken=task["taskToken"], output="{}")

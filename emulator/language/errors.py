@@ -38,6 +38,19 @@ class StatesError(Exception):
         self.cause = cause
 
 
+class HeartbeatTimedOut(StatesError):
+    """A Task that missed its ``HeartbeatSeconds``. AWS records it as ``States.Timeout``
+    (https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html: "If more time than the
+    specified seconds elapses between heartbeats from the task, this state fails with a
+    States.Timeout error name"; the SendTaskHeartbeat reference: "TaskTimedOut" / "ActivityTimedOut");
+    a retrier or catcher may also name it ``States.HeartbeatTimeout``
+    (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html: "only
+    available inside the Catch and Retry fields")."""
+
+    def __init__(self, cause: str | None = None) -> None:
+        super().__init__(ErrorName.TIMEOUT, cause)
+
+
 def required_fields_message(*names: str) -> str:
     """AWS's wording for missing fields, shared by the validator and the compiler's own guards."""
     return f"These fields are required: [{', '.join(names)}]"

@@ -13,11 +13,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.language.errors import ErrorName, StatesError
-from emulator.model.jsontext import from_json_text
+from emulator.language.errors import HeartbeatTimedOut
 from emulator.model.types import Json
 from emulator.runtime.clock import Clock
-from emulator.runtime.task_tokens import OutcomeKind, PendingTask, TaskOutcome, TaskTokenRegistry, TokenState
+from emulator.runtime.task_tokens import (
+    PendingTask,
+    TaskOutcome,
+    TaskTokenRegistry,
+    TokenState,
+    answer_of,
+)
 from emulator.runtime.virtual_clock import parking
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -33,11 +38,6 @@ class Callback:
     @property
     def token(self) -> str:
         return self.pending.token
-
-
-class TaskFailedWithoutError(StatesError):
-    """SendTaskFailure without ``error``: AWS records TaskFailed with neither error nor cause and a
-    Catch sees ``{"Error": null, "Cause": null}``."""
 
 
 class CallbackWaiter:
@@ -70,11 +70,7 @@ class CallbackWaiter:
         """The value sent with SendTaskSuccess; SendTaskFailure and a missed heartbeat raise."""
         with parking(self._clock):
             outcome = await self._outcome(callback, heartbeat_seconds)
-        if outcome.kind == OutcomeKind.SUCCESS:
-            return from_json_text(outcome.output or "null")
-        if outcome.error is None:
-            raise TaskFailedWithoutError(None, outcome.cause)  # type: ignore[arg-type]
-        raise StatesError(outcome.error, outcome.cause)
+        return answer_of(outcome)
 
     async def _outcome(self, callback: Callback, heartbeat_seconds: int | None) -> TaskOutcome:
         outcome = callback.pending.outcome
@@ -94,4 +90,4 @@ class CallbackWaiter:
                 return outcome.result()
             if not callback.beat.is_set():
                 # AWS records a missed heartbeat of a callback task as TaskTimedOut / States.Timeout.
-                raise StatesError(ErrorName.TIMEOUT, None)
+                raise HeartbeatTimedOut()

@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import cast
 
-from emulator.language.errors import ErrorName, StatesError
+from emulator.language.errors import ErrorName, HeartbeatTimedOut, StatesError
 from emulator.language.evaluate.io import runtime_error_prefix
 from emulator.language.evaluate.jsonata import QueryEvaluationError
 from emulator.language.evaluate.retry import find_catcher, next_retry_delay
@@ -186,7 +186,7 @@ class Executor:
             raise Terminal(failure.error, entered.runtime_cause(failure.cause)) from None
         if isinstance(failure, QueryEvaluationError):
             failure = self._evaluation_failed(run, entered, failure, chain)
-        catcher = find_catcher(catchers_of(state), failure.error)
+        catcher = find_catcher(catchers_of(state), failure.error, isinstance(failure, HeartbeatTimedOut))
         if catcher is None:
             raise failure from None
         error_output: dict[str, Json] = {"Error": failure.error}
@@ -392,4 +392,5 @@ class RetryPolicy:
     def delay(self, retriers: tuple[Retrier, ...], failure: StatesError, attempts: list[int]) -> float | None:
         if failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal | HistoryLimitExceeded):
             return None
-        return next_retry_delay(retriers, attempts, failure.error, self.rng)
+        heartbeat = isinstance(failure, HeartbeatTimedOut)
+        return next_retry_delay(retriers, attempts, failure.error, self.rng, heartbeat)

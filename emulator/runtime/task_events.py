@@ -66,8 +66,11 @@ class TaskEvents:
         timeout: int | None,
         heartbeat: int | None,
         task_credentials: JsonObject | None = None,
+        text: str | None = None,
     ) -> None:
-        text = self.recorder.text(parameters)
+        """``text``: the parameters' JSON text when the caller has it already."""
+        if text is None:
+            text = self.recorder.text(parameters)
         details: JsonObject
         if self.kind == "service":
             details = {

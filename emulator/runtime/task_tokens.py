@@ -16,6 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from emulator.language.errors import StatesError
+from emulator.model.jsontext import from_json_text
+from emulator.model.types import Json
+
 
 class OutcomeKind(StrEnum):
     SUCCESS = "SUCCESS"
@@ -28,6 +32,22 @@ class TaskOutcome:
     output: str | None = None  # SUCCESS: JSON text
     error: str | None = None  # FAILURE
     cause: str | None = None
+
+
+class TaskFailedWithoutError(StatesError):
+    """SendTaskFailure without ``error``: AWS records TaskFailed / ActivityFailed with the fields it
+    was given (neither, or only ``cause``) and a Catch sees ``"Error": null``."""
+
+
+def answer_of(outcome: TaskOutcome) -> Json:
+    """What an answered callback or activity task produced: the value SendTaskSuccess sent, or the
+    failure SendTaskFailure reported, raised (``error`` and ``cause`` exactly as sent: both are
+    optional, https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html)."""
+    if outcome.kind == OutcomeKind.SUCCESS:
+        return from_json_text(outcome.output or "null")
+    if outcome.error is None:
+        raise TaskFailedWithoutError(None, outcome.cause)  # type: ignore[arg-type]
+    raise StatesError(outcome.error, outcome.cause)
 
 
 @dataclass(slots=True)

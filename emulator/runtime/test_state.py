@@ -23,7 +23,7 @@ import random
 import uuid
 from dataclasses import dataclass, field, replace
 
-from emulator.language.errors import ErrorName, StatesError
+from emulator.language.errors import ErrorName, HeartbeatTimedOut, StatesError
 from emulator.language.evaluate.retry import find_retrier, retry_delay
 from emulator.language.parse.definition import Definition
 from emulator.language.states.common import Catcher, Retrier, error_matches
@@ -40,7 +40,7 @@ from emulator.model.types import Json, JsonObject
 from emulator.runtime.context import iso_timestamp
 from emulator.runtime.engine import Engine
 from emulator.runtime.executor import Executor, catchers_of, retriers_of
-from emulator.runtime.failures import TimedOut
+from emulator.runtime.failures import Terminal, TimedOut
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
 from emulator.runtime.test_state_inspection import (
@@ -138,9 +138,9 @@ class _RetryDecision:
         if self.decided:
             return
         self.decided = True
-        if not retriers or failure.error == ErrorName.RUNTIME:
+        if not retriers or failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal):
             return
-        index = find_retrier(retriers, failure.error)
+        index = find_retrier(retriers, failure.error, isinstance(failure, HeartbeatTimedOut))
         if index is None:
             return
         self.inspection.error_details["retryIndex"] = index
@@ -284,7 +284,9 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
     except StatesError as failure:
         _put_error(response, failure)
         catchers = catchers_of(state)
-        index = _catcher_index(catchers, failure) if failure.error != ErrorName.RUNTIME else None
+        # States.Runtime and the state-level data limits are never retried nor caught (executor.py)
+        uncatchable = failure.error == ErrorName.RUNTIME or isinstance(failure, Terminal)
+        index = None if uncatchable else _catcher_index(catchers, failure)
         if index is None:
             response["status"] = "FAILED"
         else:
@@ -348,6 +350,6 @@ def _put_error(response: JsonObject, failure: StatesError) -> None:
 
 def _catcher_index(catchers: tuple[Catcher, ...], failure: StatesError) -> int | None:
     for index, catcher in enumerate(catchers):
-        if error_matches(catcher.error_equals, failure.error):
+        if error_matches(catcher.error_equals, failure.error, isinstance(failure, HeartbeatTimedOut)):
             return index
     return None

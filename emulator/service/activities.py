@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.errors import ActivityAlreadyExists, ActivityDoesNotExist
+from emulator.errors import ActivityAlreadyExists, ActivityDoesNotExist, ActivityWorkerLimitExceeded
 from emulator.model.arns import activity_arn
 from emulator.model.records import Activity
+from emulator.runtime.activities import TooManyPollers
 from emulator.service import tags
 from emulator.service.common import check_name, in_partition, paginate, parse_arn, put_if
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
@@ -85,7 +86,12 @@ async def get_activity_task(
 ) -> dict[str, Any]:
     """Long-poll (up to 60 s, scaled by the clock) for a task; no task -> an empty answer."""
     activity = get_activity(env, context, request["activityArn"])
-    task = await env.activities.poll(activity.arn, request.get("workerName"))
+    try:
+        task = await env.activities.poll(activity.arn, request.get("workerName"))
+    except TooManyPollers:
+        raise ActivityWorkerLimitExceeded(
+            "The maximum number of workers concurrently polling for activity tasks has been reached."
+        ) from None
     if task is None:
         return {}
     return {"taskToken": task.token, "input": task.input}

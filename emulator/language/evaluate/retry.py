@@ -13,17 +13,18 @@ import random
 from emulator.language.states.common import Catcher, Retrier, error_matches
 
 
-def find_retrier(retriers: tuple[Retrier, ...], error: str) -> int | None:
-    """Index of the first retrier whose ErrorEquals matches ``error``, or None."""
+def find_retrier(retriers: tuple[Retrier, ...], error: str, heartbeat: bool = False) -> int | None:
+    """Index of the first retrier whose ErrorEquals matches ``error``, or None (``heartbeat``: a
+    missed heartbeat, see ``error_matches``)."""
     for index, retrier in enumerate(retriers):
-        if error_matches(retrier.error_equals, error):
+        if error_matches(retrier.error_equals, error, heartbeat):
             return index
     return None
 
 
-def find_catcher(catchers: tuple[Catcher, ...], error: str) -> Catcher | None:
+def find_catcher(catchers: tuple[Catcher, ...], error: str, heartbeat: bool = False) -> Catcher | None:
     for catcher in catchers:
-        if error_matches(catcher.error_equals, error):
+        if error_matches(catcher.error_equals, error, heartbeat):
             return catcher
     return None
 
@@ -39,11 +40,15 @@ def retry_delay(retrier: Retrier, attempt: int, rng: random.Random | None = None
 
 
 def next_retry_delay(
-    retriers: tuple[Retrier, ...], attempts: list[int], error: str, rng: random.Random | None = None
+    retriers: tuple[Retrier, ...],
+    attempts: list[int],
+    error: str,
+    rng: random.Random | None = None,
+    heartbeat: bool = False,
 ) -> float | None:
     """Decide whether ``error`` is retried. ``attempts`` holds the retries already made per retrier
     (updated in place). Returns the delay before the retry, or None when the error is not retried."""
-    index = find_retrier(retriers, error)
+    index = find_retrier(retriers, error, heartbeat)
     if index is None:
         return None
     retrier = retriers[index]

@@ -162,10 +162,22 @@ def parse_catch(raw: JsonObject, location: str, query_language: str = JSONPATH) 
     return tuple(catchers)
 
 
-def error_matches(error_equals: tuple[str, ...], error: str | None) -> bool:
-    """ASL matching: an exact name, or States.ALL for anything but the terminal runtime errors."""
+def error_matches(error_equals: tuple[str, ...], error: str | None, heartbeat: bool = False) -> bool:
+    """ASL matching: an exact name; ``States.ALL`` for anything but the terminal runtime error;
+    ``States.TaskFailed`` for anything ``States.ALL`` takes except the timeouts.
+
+    https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html (Error names):
+    "When used in a retry or catch, States.TaskFailed acts as a wildcard that matches any known
+    error name except for States.Timeout" (a heartbeat timeout is a States.Timeout too: "or failed
+    to send a heartbeat for a period longer than the HeartbeatSeconds value"). The same page says
+    States.ALL "can't catch the States.DataLimitExceeded terminal error"; AWS's recordings show a
+    task result over the payload quota (TaskFailed / LambdaFunctionFailed with
+    States.DataLimitExceeded) caught by States.ALL, so only the state-level data limits are
+    terminal (``runtime/failures.Terminal``, never offered to a catcher) and the name itself
+    matches like any other. ``heartbeat``: the error is a missed heartbeat (``States.Timeout``),
+    which ``States.HeartbeatTimeout`` matches too."""
     for name in error_equals:
-        if name == error:
+        if name == error or (heartbeat and name == ErrorName.HEARTBEAT_TIMEOUT):
             return True
         if name == ErrorName.ALL and error not in UNCATCHABLE_BY_ALL:
             return True
@@ -173,7 +185,7 @@ def error_matches(error_equals: tuple[str, ...], error: str | None) -> bool:
             name == ErrorName.TASK_FAILED
             and error is not None  # SendTaskFailure may carry no error name
             and error not in NOT_TASK_FAILED
-            and not error.startswith("States.")
+            and error not in UNCATCHABLE_BY_ALL
         ):
             return True
     return False
@@ -181,5 +193,5 @@ def error_matches(error_equals: tuple[str, ...], error: str | None) -> bool:
 
 # States.ALL does not match these (AWS: "States.ALL … can't catch States.Runtime …").
 UNCATCHABLE_BY_ALL = frozenset({ErrorName.RUNTIME})
-# States.TaskFailed matches any error a task raises except the States.* timeouts.
+# States.TaskFailed matches what States.ALL matches except the timeouts.
 NOT_TASK_FAILED = frozenset({ErrorName.TIMEOUT, ErrorName.HEARTBEAT_TIMEOUT})

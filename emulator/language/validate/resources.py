@@ -1,7 +1,8 @@
 """Task ``Resource`` checks: ARN shape, known optimised integrations, EXPRESS restrictions.
 
-Only services listed here have their actions and patterns checked; a Resource naming any other
-service is accepted (we would rather run a definition AWS rejects than reject one AWS runs).
+Services in ``_INTEGRATIONS`` have their actions and patterns checked, those in ``_PATTERNS`` their
+patterns only; a Resource naming any other service is accepted (we would rather run a definition AWS
+rejects than reject one AWS runs).
 """
 
 from __future__ import annotations
@@ -38,6 +39,24 @@ _INTEGRATIONS: dict[str, dict[str, frozenset[str]]] = {
         "retryBuildBatch": frozenset({_RR, _SYNC}),
         "deleteBuildBatch": frozenset({_RR}),
     },
+}
+
+
+# The other optimized integrations, by the patterns the table of
+# https://docs.aws.amazon.com/step-functions/latest/dg/integrate-optimized.html marks supported
+# (Request Response is supported by all; their actions are not checked here). A pattern the table
+# marks "Not supported" is refused as AWS refuses an unknown resource.
+_PATTERNS: dict[str, frozenset[str]] = {
+    "athena": frozenset({_RR, _SYNC}),
+    "bedrock": frozenset({_RR, _SYNC, _TOKEN}),
+    "codebuild": frozenset({_RR, _SYNC}),
+    "eks": frozenset({_RR, _SYNC, _TOKEN}),
+    "elasticmapreduce": frozenset({_RR, _SYNC}),
+    "emr-containers": frozenset({_RR, _SYNC}),
+    "emr-serverless": frozenset({_RR, _SYNC}),
+    "databrew": frozenset({_RR, _SYNC}),
+    "mediaconvert": frozenset({_RR, _SYNC}),
+    "sagemaker": frozenset({_RR, _SYNC}),
 }
 
 
@@ -89,6 +108,9 @@ def check_task_resource(checker: Checker, resource: str, location: str) -> None:
         return
     actions = _INTEGRATIONS.get(integration)
     if actions is None:
+        supported = _PATTERNS.get(integration)
+        if supported is not None and pattern in (_SYNC, _TOKEN) and pattern not in supported:
+            checker.error(_not_recognized(resource), location)
         return
     patterns = actions.get(action)
     if patterns is None or pattern not in patterns:

@@ -14,7 +14,7 @@ from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_
 from emulator.model.types import Json
 from emulator.runtime.callbacks import Callback, CallbackWaiter
 from emulator.runtime.clock import Clock
-from emulator.runtime.failures import AttemptFailed, AttemptFailure, TimedOut
+from emulator.runtime.failures import AttemptFailed, AttemptFailure, Terminal, TimedOut
 from emulator.runtime.recorder import Chain, too_large
 from emulator.runtime.run import Run
 from emulator.runtime.task_credentials import account_of, task_credentials_details
@@ -112,6 +112,9 @@ class TaskWork:
                 )
             else:
                 parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
+            parameters_text = recorder.text(parameters)
+            if too_large(parameters_text):
+                raise _input_too_large(state.common.name)
             events = TaskEvents(recorder, chain, resource, run.region, self.labels)
             timeout, heartbeat = prepared.timeout, prepared.heartbeat
             invocation = TaskInvocation(
@@ -127,7 +130,13 @@ class TaskWork:
                 on_started=events.started if resource.kind == "activity" else None,
             )
             await self.integrations.prepare(invocation)
-            events.scheduled(parameters, timeout, heartbeat, task_credentials_details(prepared.credentials))
+            events.scheduled(
+                parameters,
+                timeout,
+                heartbeat,
+                task_credentials_details(prepared.credentials),
+                parameters_text,
+            )
             if resource.kind != "activity":
                 events.started()
             try:
@@ -167,6 +176,8 @@ class TaskWork:
         callback: Callback | None,
     ) -> Json:
         limit: float | None = float(timeout) * self.timeout_scale if timeout is not None else None
+        if invocation.resource.kind == "activity":
+            limit = None  # counted from ActivityStarted, by the activity integration itself
         execution_limit = None
         deadline = scope.run.deadline
         if deadline is not None:
@@ -249,6 +260,20 @@ class TaskWork:
         stopping = asyncio.ensure_future(self.integrations.cancel_job(invocation, submitted))
         _STOPPING.add(stopping)
         stopping.add_done_callback(_STOPPING.discard)
+
+
+def _input_too_large(name: str) -> Terminal:
+    """The task's input after Parameters / Arguments is over the payload quota. AWS: "States.DataLimitExceeded
+    … Reported due to the following conditions: … After Parameters processing, the input of a state is
+    larger than the payload size quota" (https://docs.aws.amazon.com/step-functions/latest/dg/
+    concepts-error-handling.html; 256 KiB: service-quotas.html, "Maximum input or output size for a task,
+    state, or execution"). Terminal like a state's oversized output (the one such failure recorded:
+    ``…StateEntered`` then ``ExecutionFailed``); the cause is that recorded wording (inferred here)."""
+    return Terminal(
+        ErrorName.DATA_LIMIT_EXCEEDED,
+        f"The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service "
+        "limit.",
+    )
 
 
 # Jobs being stopped (held so the event loop does not lose the tasks before they end).

@@ -5,8 +5,8 @@ import asyncio
 import pytest
 
 from emulator.language.errors import StatesError
-from emulator.runtime.callbacks import CallbackWaiter, TaskFailedWithoutError
-from emulator.runtime.task_tokens import TaskTokenRegistry, TokenState
+from emulator.runtime.callbacks import CallbackWaiter
+from emulator.runtime.task_tokens import TaskFailedWithoutError, TaskTokenRegistry, TokenState
 
 
 class GatedSleep:

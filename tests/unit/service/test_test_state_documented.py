@@ -397,6 +397,22 @@ RETRY_ROWS = [
         {"retryIndex": 0, "retryBackoffIntervalSeconds": 1},
     ),
     RetryRow(
+        "States.TaskFailed matches a States error other than the timeouts",
+        [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 0}, {"ErrorEquals": ["States.TaskFailed"]}],
+        "States.ResultPathMatchFailure",
+        0,
+        "RETRIABLE",
+        {"retryIndex": 1, "retryBackoffIntervalSeconds": 1},
+    ),
+    RetryRow(
+        "States.TaskFailed does not match States.Timeout",
+        [{"ErrorEquals": ["States.TaskFailed"]}],
+        "States.Timeout",
+        0,
+        "FAILED",
+        {},
+    ),
+    RetryRow(
         "States.ALL does not retry States.Runtime",
         [{"ErrorEquals": ["States.ALL"]}],
         "States.Runtime",
@@ -458,6 +474,19 @@ async def test_full_jitter_is_a_whole_number_of_seconds_up_to_the_interval() -> 
         )
         backoff = answer["inspectionData"]["errorDetails"]["retryBackoffIntervalSeconds"]
         assert isinstance(backoff, int) and 0 <= backoff <= 4 * 2**made
+
+
+async def test_a_task_input_over_the_payload_quota_is_neither_retried_nor_caught() -> None:
+    """States.DataLimitExceeded "After Parameters processing, the input of a state is larger than the
+    payload size quota" (concepts-error-handling.html), terminal like the engine's (executor.py)."""
+    state = {
+        **TASK,
+        "Parameters": {"FunctionName": "f", "Payload.$": "States.Array($.s, $.s)"},
+        "Retry": [{"ErrorEquals": ["States.ALL"]}],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "B"}],
+    }
+    answer = await call(state, input={"s": "x" * 150_000}, mock=mocked({"ok": True}))
+    assert (answer["status"], answer["error"]) == ("FAILED", "States.DataLimitExceeded")
 
 
 async def test_info_shows_the_status_without_inspection_data() -> None:
