@@ -38,11 +38,15 @@ def test_the_sample_project_passes_its_own_tests_under_xdist_with_an_emulator_pe
     tmp_path: Path,
 ) -> None:
     report = tmp_path / "workers.txt"
-    result = _pytest(PROJECT, "-n", "2", "-p", "xdist", env={"ORDER_FLOW_WORKERS_REPORT": str(report)})
+    # --dist each: every worker runs every test (with the default load scheduling, which worker gets
+    # the isolation tests depends on timing, and a loaded machine can hand them all to one).
+    result = _pytest(
+        PROJECT, "-n", "2", "-p", "xdist", "--dist", "each", env={"ORDER_FLOW_WORKERS_REPORT": str(report)}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert _passed(result) == 9 and "failed" not in result.stdout
+    assert _passed(result) == 2 * 9 and "failed" not in result.stdout
     lines = report.read_text().split()
-    workers = dict(zip(lines[::2], lines[1::2], strict=True))
+    workers = dict(zip(lines[::2], lines[1::2], strict=True))  # one emulator URL per worker
     assert set(workers) == {"gw0", "gw1"}  # both workers ran isolation tests …
     assert len(set(workers.values())) == 2  # … each on its own emulator
 
