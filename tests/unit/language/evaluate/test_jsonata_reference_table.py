@@ -113,9 +113,28 @@ def _rows() -> list[Any]:
     return rows
 
 
+DAY_MILLISECONDS = 86_400_000
+
+
+def _reads_only_a_time_of_day(expression: str) -> bool:
+    """``$toMillis(text, picture)`` whose picture names no date component: jsonata-js (and we) take
+    today's date for it ("date-time-functions": the missing components default to the current
+    date), so only the time of day can be compared with the recorded answer."""
+    if not expression.startswith("$toMillis(") or "," not in expression:
+        return False
+    picture = expression.split(",", 1)[1]
+    return not any(marker in picture for marker in ("[Y", "[M", "[D", "[d", "[X", "[W", "[F"))
+
+
 @pytest.mark.parametrize(("row", "data"), _rows())
 def test_expression_answers_as_jsonata_js(row: dict[str, Any], data: Any) -> None:
-    assert _answer(row["expression"], data) == _expected(row), row["expression"]
+    answer, expected = _answer(row["expression"], data), _expected(row)
+    if _reads_only_a_time_of_day(row["expression"]) and "result" in expected and "result" in answer:
+        ours, theirs = int(answer["result"]), int(expected["result"])
+        assert ours % DAY_MILLISECONDS == theirs % DAY_MILLISECONDS, row["expression"]
+        assert abs(ours - theirs) < 1_000 * DAY_MILLISECONDS  # today, not another epoch
+        return
+    assert answer == expected, row["expression"]
 
 
 def test_every_known_gap_is_a_row() -> None:
