@@ -14,6 +14,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import ROLE_ARN, make_client
+from compat_tests.helpers import wait_finished
 
 ACCOUNT = "123456789012"
 PASS = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"a": 1}, "End": True}}})
@@ -285,3 +286,42 @@ def test_express_executions_are_not_listed_and_names_may_repeat(sfn: Any) -> Non
     with pytest.raises(ClientError) as raised:
         sfn.list_executions(stateMachineArn=arn)
     assert error_of(raised)[0] == "StateMachineTypeNotSupported"
+
+
+# --- A Standard parent running an EXPRESS child ---------------------------------------------------
+# "Manage AWS Step Functions Executions as an Integrated Service" (connect-stepfunctions.html): a
+# Task with ``states:startExecution.sync`` "starts an execution of another state machine and waits
+# for it to complete"; nothing restricts the child's type. The child's result is read although the
+# EXPRESS execution itself is kept by no API (its ARN is InvalidArn to DescribeExecution).
+# (id, resource, child definition, parent status, the child's Output as the parent sees it)
+NESTED_EXPRESS: list[tuple[str, str, str, str, Any]] = [
+    ("sync2-succeeds", "arn:aws:states:::states:startExecution.sync:2", PASS, "SUCCEEDED", {"a": 1}),
+    ("sync-succeeds", "arn:aws:states:::states:startExecution.sync", PASS, "SUCCEEDED", '{"a":1}'),
+    ("sync2-child-fails", "arn:aws:states:::states:startExecution.sync:2", FAIL, "FAILED", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("resource", "child_definition", "status", "child_output"),
+    [row[1:] for row in NESTED_EXPRESS],
+    ids=[row[0] for row in NESTED_EXPRESS],
+)
+def test_a_standard_parent_waits_for_an_express_child(
+    sfn: Any, resource: str, child_definition: str, status: str, child_output: Any
+) -> None:
+    child = create(sfn, child_definition, type="EXPRESS")
+    task = {"Type": "Task", "Resource": resource, "Parameters": {"StateMachineArn": child}, "End": True}
+    parent = create(sfn, json.dumps({"StartAt": "T", "States": {"T": task}}))
+    execution = sfn.start_execution(stateMachineArn=parent)["executionArn"]
+    described = wait_finished(sfn, execution)
+    assert described["status"] == status
+    if status == "SUCCEEDED":
+        job = json.loads(described["output"])
+        assert job["Status"] == "SUCCEEDED"
+        assert job["Output"] == child_output
+        assert ":express:" in job["ExecutionArn"]
+        assert "RedriveCount" not in job
+    else:
+        assert described["error"] == "States.TaskFailed"
+        job = json.loads(described["cause"])
+        assert (job["Status"], job["Error"], job["Cause"]) == ("FAILED", "E", "C")
