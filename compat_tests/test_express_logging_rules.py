@@ -113,7 +113,9 @@ REJECTED: list[tuple[str, Callable[[str], dict[str, Any]], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("build", "message"), [row[1:] for row in REJECTED], ids=[row[0] for row in REJECTED])
+@pytest.mark.parametrize(
+    ("build", "message"), [row[1:] for row in REJECTED], ids=[row[0] for row in REJECTED]
+)
 def test_create_rejects_an_invalid_logging_configuration(
     sfn: Any, group_arn: str, build: Callable[[str], dict[str, Any]], message: str
 ) -> None:
@@ -122,7 +124,9 @@ def test_create_rejects_an_invalid_logging_configuration(
     assert error_of(raised) == ("InvalidLoggingConfiguration", message)
 
 
-@pytest.mark.parametrize(("build", "message"), [row[1:] for row in REJECTED], ids=[row[0] for row in REJECTED])
+@pytest.mark.parametrize(
+    ("build", "message"), [row[1:] for row in REJECTED], ids=[row[0] for row in REJECTED]
+)
 def test_update_rejects_an_invalid_logging_configuration(
     sfn: Any, group_arn: str, build: Callable[[str], dict[str, Any]], message: str
 ) -> None:
@@ -151,14 +155,24 @@ ACCEPTED: list[tuple[str, Callable[[str], dict[str, Any]], Callable[[str], dict[
 ] + [
     (
         f"{level.lower()}-with-one-destination",
-        lambda g, level=level: {"level": level, "includeExecutionData": True, "destinations": [_destination(g)]},
-        lambda g, level=level: {"level": level, "includeExecutionData": True, "destinations": [_destination(g)]},
+        lambda g, level=level: {
+            "level": level,
+            "includeExecutionData": True,
+            "destinations": [_destination(g)],
+        },
+        lambda g, level=level: {
+            "level": level,
+            "includeExecutionData": True,
+            "destinations": [_destination(g)],
+        },
     )
     for level in ("ALL", "ERROR", "FATAL")
 ]
 
 
-@pytest.mark.parametrize(("build", "described"), [row[1:] for row in ACCEPTED], ids=[row[0] for row in ACCEPTED])
+@pytest.mark.parametrize(
+    ("build", "described"), [row[1:] for row in ACCEPTED], ids=[row[0] for row in ACCEPTED]
+)
 def test_an_accepted_logging_configuration_is_described(
     sfn: Any,
     group_arn: str,
@@ -177,16 +191,32 @@ def test_an_accepted_logging_configuration_is_described(
 # StateMachineDoesNotExist, StateMachineTypeNotSupported; "StartSyncExecution is not available for
 # STANDARD workflows"): https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html
 SYNC_ERRORS: list[tuple[str, Callable[[str, str], dict[str, Any]], str]] = [
-    ("standard-machine", lambda express, standard: {"stateMachineArn": standard}, "StateMachineTypeNotSupported"),
-    ("missing-machine", lambda express, standard: {"stateMachineArn": express + "x"}, "StateMachineDoesNotExist"),
+    (
+        "standard-machine",
+        lambda express, standard: {"stateMachineArn": standard},
+        "StateMachineTypeNotSupported",
+    ),
+    (
+        "missing-machine",
+        lambda express, standard: {"stateMachineArn": express + "x"},
+        "StateMachineDoesNotExist",
+    ),
     ("not-an-arn", lambda express, standard: {"stateMachineArn": "machine"}, "InvalidArn"),
-    ("input-not-json", lambda express, standard: {"stateMachineArn": express, "input": "{"}, "InvalidExecutionInput"),
+    (
+        "input-not-json",
+        lambda express, standard: {"stateMachineArn": express, "input": "{"},
+        "InvalidExecutionInput",
+    ),
     ("name-with-space", lambda express, standard: {"stateMachineArn": express, "name": "a b"}, "InvalidName"),
 ]
 
 
-@pytest.mark.parametrize(("build", "code"), [row[1:] for row in SYNC_ERRORS], ids=[row[0] for row in SYNC_ERRORS])
-def test_start_sync_execution_errors(sfn: Any, build: Callable[[str, str], dict[str, Any]], code: str) -> None:
+@pytest.mark.parametrize(
+    ("build", "code"), [row[1:] for row in SYNC_ERRORS], ids=[row[0] for row in SYNC_ERRORS]
+)
+def test_start_sync_execution_errors(
+    sfn: Any, build: Callable[[str, str], dict[str, Any]], code: str
+) -> None:
     express = create(sfn, type="EXPRESS")
     standard = create(sfn)
     with pytest.raises(ClientError) as raised:
@@ -202,24 +232,52 @@ SYNC_RESULTS: list[tuple[str, str, str, set[str], set[str]]] = [
         "succeeded",
         PASS,
         "SUCCEEDED",
-        {"executionArn", "stateMachineArn", "name", "startDate", "stopDate", "input", "inputDetails", "output",
-         "outputDetails", "billingDetails"},
+        {
+            "executionArn",
+            "stateMachineArn",
+            "name",
+            "startDate",
+            "stopDate",
+            "input",
+            "inputDetails",
+            "output",
+            "outputDetails",
+            "billingDetails",
+        },
         {"error", "cause"},
     ),
     (
         "failed",
         FAIL,
         "FAILED",
-        {"executionArn", "stateMachineArn", "name", "startDate", "stopDate", "error", "cause", "input",
-         "inputDetails", "billingDetails"},
+        {
+            "executionArn",
+            "stateMachineArn",
+            "name",
+            "startDate",
+            "stopDate",
+            "error",
+            "cause",
+            "input",
+            "inputDetails",
+            "billingDetails",
+        },
         {"output"},
     ),
     (
         "longer-than-five-minutes",
         WAIT_400,
         "TIMED_OUT",
-        {"executionArn", "stateMachineArn", "name", "startDate", "stopDate", "input", "inputDetails",
-         "billingDetails"},
+        {
+            "executionArn",
+            "stateMachineArn",
+            "name",
+            "startDate",
+            "stopDate",
+            "input",
+            "inputDetails",
+            "billingDetails",
+        },
         {"output"},
     ),
 ]
@@ -242,7 +300,9 @@ def test_start_sync_execution_answers_by_status(
     assert answer["name"] == "run-1"
     assert answer["input"] == '{"k": 1}'
     machine_name = arn.rsplit(":", 1)[1]
-    assert answer["executionArn"].startswith(f"arn:aws:states:us-east-1:{ACCOUNT}:express:{machine_name}:run-1:")
+    assert answer["executionArn"].startswith(
+        f"arn:aws:states:us-east-1:{ACCOUNT}:express:{machine_name}:run-1:"
+    )
     billing = answer["billingDetails"]
     assert set(billing) == {"billedMemoryUsedInMB", "billedDurationInMilliseconds"}
     assert billing["billedDurationInMilliseconds"] >= 100
@@ -250,7 +310,9 @@ def test_start_sync_execution_answers_by_status(
 
 def test_start_sync_execution_echoes_the_trace_header(sfn: Any) -> None:
     arn = create(sfn, type="EXPRESS")
-    answer = sfn.start_sync_execution(stateMachineArn=arn, traceHeader="Root=1-5759e988-bd862e3fe1be46a994272793")
+    answer = sfn.start_sync_execution(
+        stateMachineArn=arn, traceHeader="Root=1-5759e988-bd862e3fe1be46a994272793"
+    )
     assert answer["traceHeader"] == "Root=1-5759e988-bd862e3fe1be46a994272793"
 
 
@@ -274,7 +336,10 @@ def test_an_express_execution_arn_is_not_valid_in_execution_apis(sfn: Any, opera
     execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
     with pytest.raises(ClientError) as raised:
         getattr(sfn, operation)(executionArn=execution)
-    assert error_of(raised) == ("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'")
+    assert error_of(raised) == (
+        "InvalidArn",
+        "Invalid Arn: 'Resource type not valid in this context: express'",
+    )
 
 
 def test_express_executions_are_not_listed_and_names_may_repeat(sfn: Any) -> None:

@@ -51,6 +51,7 @@ def time_limit(timeout_seconds: int | None, express: bool) -> float | None:
         return EXPRESS_MAX_DURATION_SECONDS
     return min(timeout_seconds, EXPRESS_MAX_DURATION_SECONDS)
 
+
 # Told of each event an execution records, as it is appended (see emulator/service/watch.py).
 ExecutionObserver = Callable[[Execution, HistoryEvent], None]
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from emulator.errors import ApiError
 from emulator.integrations.stepfunctions import StartFailed
-from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.model.records import Execution, ExecutionStatus
+from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.service.executions import (
     begin_execution,
     describe_execution,

@@ -129,7 +129,9 @@ def _tracing(configuration: dict[str, Any] | None) -> dict[str, Any]:
 
 
 LOG_DESTINATION_NOT_FOUND = "Invalid Logging Configuration: Log Destination not found."
-LOG_GROUP_WITHOUT_QUALIFIER = "Invalid Logging Configuration: Log Group ARN must be provided with '*' qualifier."
+LOG_GROUP_WITHOUT_QUALIFIER = (
+    "Invalid Logging Configuration: Log Group ARN must be provided with '*' qualifier."
+)
 
 
 def _log_group_to_check(env: ServiceEnvironment, configuration: dict[str, Any] | None) -> LogGroup | None:

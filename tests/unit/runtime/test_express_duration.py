@@ -32,7 +32,9 @@ LIMITS = [
 
 
 @pytest.mark.parametrize(("timeout_seconds", "express", "limit"), LIMITS)
-def test_the_time_limit_of_an_execution(timeout_seconds: int | None, express: bool, limit: int | None) -> None:
+def test_the_time_limit_of_an_execution(
+    timeout_seconds: int | None, express: bool, limit: int | None
+) -> None:
     assert time_limit(timeout_seconds, express) == limit
 
 
