@@ -4,6 +4,7 @@ server (log groups live in the emulator's in-process CloudWatch Logs). Each tabl
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -390,3 +391,71 @@ def test_a_standard_parent_waits_for_an_express_child(
         assert described["error"] == "States.TaskFailed"
         job = json.loads(described["cause"])
         assert (job["Status"], job["Error"], job["Cause"]) == ("FAILED", "E", "C")
+
+
+# --- What an EXPRESS execution logs, by level -----------------------------------------------------
+# "Logging Step Functions using CloudWatch Logs" (cw-logs.html): Express workflows record their
+# history only in CloudWatch Logs; "Log levels" (cloudwatch-log-level.html) gives the event types
+# each level logs; API_LoggingConfiguration: "includeExecutionData … When set to false, data is
+# excluded". (id, definition, level, includeExecutionData, the event types logged, in order)
+EXPRESS_LOGS: list[tuple[str, str, str, bool, list[str]]] = [
+    (
+        "pass-all",
+        PASS,
+        "ALL",
+        True,
+        ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"],
+    ),
+    ("fail-all", FAIL, "ALL", False, ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]),
+    ("fail-error", FAIL, "ERROR", True, ["FailStateEntered", "ExecutionFailed"]),
+    ("fail-fatal", FAIL, "FATAL", True, ["ExecutionFailed"]),
+    ("timed-out-fatal", WAIT_400, "FATAL", True, ["ExecutionTimedOut"]),
+]
+
+
+def _logged(logs: Any, group: str, execution_arn: str, count: int) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 10
+    while True:
+        found = [
+            json.loads(event["message"]) for event in logs.filter_log_events(logGroupName=group)["events"]
+        ]
+        found = [document for document in found if document["execution_arn"] == execution_arn]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    ("definition", "level", "include", "types"),
+    [row[1:] for row in EXPRESS_LOGS],
+    ids=[row[0] for row in EXPRESS_LOGS],
+)
+def test_a_sync_express_execution_is_logged_by_level(
+    sfn: Any, logs: Any, definition: str, level: str, include: bool, types: list[str]
+) -> None:
+    group = f"/aws/vendedlogs/states/{unique('level')}"
+    logs.create_log_group(logGroupName=group)
+    configuration = {
+        "level": level,
+        "includeExecutionData": include,
+        "destinations": [_destination(f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{group}:*")],
+    }
+    arn = create(sfn, definition, type="EXPRESS", loggingConfiguration=configuration)
+    execution = sfn.start_sync_execution(stateMachineArn=arn, input='{"secret": 1}')["executionArn"]
+    documents = _logged(logs, group, execution, len(types))
+    assert [document["type"] for document in documents] == types
+    for document in documents:
+        assert set(document) == {
+            "id",
+            "type",
+            "details",
+            "previous_event_id",
+            "event_timestamp",
+            "execution_arn",
+            "redrive_count",
+        }
+        if not include:
+            assert "input" not in document["details"]
+            assert "output" not in document["details"]
+    streams = [s["logStreamName"] for s in logs.describe_log_streams(logGroupName=group)["logStreams"]]
+    assert all(name.startswith(f"states/{arn.rsplit(':', 1)[1]}/") for name in streams)
