@@ -38,6 +38,20 @@ from emulator.runtime.work.task import TaskWork
 
 log = logging.getLogger("emulator.runtime.engine")
 
+# "Maximum duration: 5 minutes" for Express workflows (concepts-standard-vs-express.html): one that
+# runs longer ends TIMED_OUT, whatever (larger or absent) TimeoutSeconds its definition gives.
+EXPRESS_MAX_DURATION_SECONDS = 300
+
+
+def time_limit(timeout_seconds: int | None, express: bool) -> float | None:
+    """Seconds an execution may run: the definition's TimeoutSeconds, at most 5 minutes if EXPRESS."""
+    if not express:
+        return timeout_seconds
+    if timeout_seconds is None:
+        return EXPRESS_MAX_DURATION_SECONDS
+    return min(timeout_seconds, EXPRESS_MAX_DURATION_SECONDS)
+
+
 # Told of each event an execution records, as it is appended (see emulator/service/watch.py).
 ExecutionObserver = Callable[[Execution, HistoryEvent], None]
 
@@ -103,8 +117,9 @@ class Engine:
         if execution.state_machine_version_arn:
             details["stateMachineVersionArn"] = execution.state_machine_version_arn
         recorder.add("ExecutionStarted", 0, "executionStartedEventDetails", details)
-        if run.definition.timeout_seconds is not None:
-            run.deadline = self.clock.now() + run.definition.timeout_seconds
+        limit = time_limit(run.definition.timeout_seconds, execution.express)
+        if limit is not None:
+            run.deadline = self.clock.now() + limit
         run.task = asyncio.get_running_loop().create_task(self._execute(run, input_value))
 
     async def wait(self, execution: Execution) -> None:

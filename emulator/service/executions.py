@@ -154,6 +154,13 @@ def _bind_test_case(env: ServiceEnvironment, execution: Execution, test_case: st
 def start_execution(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
+    execution = begin_execution(env, context, request)
+    return {"executionArn": execution.arn, "startDate": execution.start_date}
+
+
+def begin_execution(env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]) -> Execution:
+    """StartExecution: the execution started (or, for an idempotent repeat, the running one). An
+    EXPRESS execution is not kept: only the caller's reference can follow it."""
     request, test_case = _mock_test_case(env, request)
     execution = _new_execution(env, context, request, sync=False)
     partition = partition_of(env, context)
@@ -161,14 +168,20 @@ def start_execution(
         existing = partition.executions.get(execution.arn)
         if existing is not None:
             if existing.status == ExecutionStatus.RUNNING and existing.input == execution.input:
-                return {"executionArn": existing.arn, "startDate": existing.start_date}
+                return existing
             raise ExecutionAlreadyExists(f"Execution Already Exists: '{execution.arn}'")
         partition.executions.put(execution.arn, execution)
         if env.retention is not None:
             env.retention.execution_started(partition)
     _bind_test_case(env, execution, test_case)
     env.engine.start(execution)
-    return {"executionArn": execution.arn, "startDate": execution.start_date}
+    return execution
+
+
+def ended_express_execution(execution: Execution) -> dict[str, Any]:
+    """What a ``.sync`` parent reads of an EXPRESS child it started: the execution's members, without
+    the redrive members (an EXPRESS execution cannot be redriven)."""
+    return _execution_fields(execution, {})
 
 
 async def start_sync_execution(

@@ -110,6 +110,9 @@ def check_logging_configuration(configuration: dict[str, Any] | None) -> dict[st
         group = (destination.get("cloudWatchLogsLogGroup") or {}).get("logGroupArn")
         if not isinstance(group, str) or ":log-group:" not in group or not group.startswith("arn:"):
             raise InvalidLoggingConfiguration(LOG_DESTINATION_NOT_FOUND)
+        if not group.endswith(":*"):
+            # API_CloudWatchLogsLogGroup: "The ARN must end with :*".
+            raise InvalidLoggingConfiguration(LOG_GROUP_WITHOUT_QUALIFIER)
     out: dict[str, Any] = {
         "level": level,
         "includeExecutionData": bool(configuration.get("includeExecutionData")),
@@ -126,6 +129,9 @@ def _tracing(configuration: dict[str, Any] | None) -> dict[str, Any]:
 
 
 LOG_DESTINATION_NOT_FOUND = "Invalid Logging Configuration: Log Destination not found."
+LOG_GROUP_WITHOUT_QUALIFIER = (
+    "Invalid Logging Configuration: Log Group ARN must be provided with '*' qualifier."
+)
 
 
 def _log_group_to_check(env: ServiceEnvironment, configuration: dict[str, Any] | None) -> LogGroup | None:
@@ -135,7 +141,10 @@ def _log_group_to_check(env: ServiceEnvironment, configuration: dict[str, Any] |
     destinations = configuration.get("destinations") or []
     if len(destinations) != 1:
         return None
-    return parse_log_group_arn((destinations[0].get("cloudWatchLogsLogGroup") or {}).get("logGroupArn"))
+    arn = (destinations[0].get("cloudWatchLogsLogGroup") or {}).get("logGroupArn")
+    if not isinstance(arn, str) or not arn.endswith(":*"):
+        return None  # rejected by ``check_logging_configuration`` before anyone asks CloudWatch Logs
+    return parse_log_group_arn(arn)
 
 
 async def _after_log_group_check(
