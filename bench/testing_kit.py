@@ -200,7 +200,7 @@ def _heartbeat(emulator: Any) -> bool:
     emulator.clock.advance(seconds=60)
     described = emulator.wait(execution, timeout=10)
     emulator.clock.auto = True
-    return bool(described.get("error") == "States.HeartbeatTimeout")
+    return bool(described.get("error") == "States.Timeout")  # a missed heartbeat (Task state page)
 
 
 def render(summaries: dict[str, Summary]) -> list[str]:
