@@ -14,7 +14,13 @@ from emulator.language.states.map_state import DistributedConfig, integer_at
 from emulator.model.records import Execution, ExecutionStatus, MapRun
 from emulator.model.types import Json
 from emulator.runtime.map_run import MapRunCounts
-from emulator.runtime.map_run_io import decode_items, result_files
+from emulator.runtime.map_run_io import (
+    OUTPUT_TYPES,
+    TRANSFORMATIONS,
+    decode_items,
+    result_files,
+    transformed_results,
+)
 from emulator.runtime.run import Run
 from emulator.runtime.work.scope import Context
 
@@ -72,6 +78,23 @@ async def write_results(
     """The ResultWriter's files written through the integration seam; the Map's result names them."""
     writer = config.result_writer
     assert writer is not None
+    writer_config = writer.writer_config
+    # Without WriterConfig an export to S3 is NONE (the outputs with their metadata); a WriterConfig
+    # alone previews the formatted results as the state's output, COMPACT unless it says otherwise
+    # (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html).
+    transformation = str(writer_config.get("Transformation", "COMPACT" if writer_config else "NONE"))
+    output_type = str(writer_config.get("OutputType", "JSON"))
+    for name, value, allowed in (
+        ("Transformation", transformation, TRANSFORMATIONS),
+        ("OutputType", output_type, OUTPUT_TYPES),
+    ):
+        if value not in allowed:
+            raise StatesError(
+                ErrorName.RESULT_WRITER_FAILED,
+                f"WriterConfig {name} '{value}' is not one of {', '.join(allowed)}",
+            )
+    if writer.resource is None and writer_config:
+        return transformed_results(children, transformation)
     parameters: Json = {} if writer.parameters is None else writer.parameters.evaluate(value, context, rng)
     if bindings is not None and writer.arguments is not None:
         parameters = _object_arguments(writer.arguments, bindings)
@@ -85,7 +108,7 @@ async def write_results(
             ErrorName.RESULT_WRITER_FAILED,
             f"ResultWriter resource '{resource}' needs an S3 integration, which this emulator does not have",
         )
-    files = result_files(map_run.arn, str(bucket), base, children)
+    files = result_files(map_run.arn, str(bucket), base, children, transformation, output_type)
     for key, body in files:
         invocation = TaskInvocation(
             writer.resource,
