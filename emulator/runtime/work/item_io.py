@@ -74,6 +74,7 @@ async def write_results(
     counts: MapRunCounts,
     children: list[Execution],
     bindings: JsonataBindings | None = None,
+    variables: Mapping[str, Json] | None = None,
 ) -> Json:
     """The ResultWriter's files written through the integration seam; the Map's result names them."""
     writer = config.result_writer
@@ -95,7 +96,9 @@ async def write_results(
             )
     if writer.resource is None and writer_config:
         return transformed_results(children, transformation)
-    parameters: Json = {} if writer.parameters is None else writer.parameters.evaluate(value, context, rng)
+    parameters: Json = (
+        {} if writer.parameters is None else writer.parameters.evaluate(value, context, rng, variables)
+    )
     if bindings is not None and writer.arguments is not None:
         parameters = _object_arguments(writer.arguments, bindings)
     bucket = parameters.get("Bucket") if isinstance(parameters, dict) else None

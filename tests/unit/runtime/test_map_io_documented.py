@@ -391,3 +391,58 @@ def test_invalid_reader_and_writer_configs_fail_validation(
 ) -> None:
     diagnostics = validate_definition(json.dumps(machine(**{field: value})))
     assert any(named in diagnostic.message for diagnostic in diagnostics), diagnostics
+
+
+# Rows from "ItemBatcher (Map)": https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html
+# (each child gets {"BatchInput"?, "Items": [...]}; MaxItemsPerBatch or MaxItemsPerBatchPath caps a batch).
+BATCHER_ROWS = [
+    ("max-items", {"MaxItemsPerBatch": 2}, {"items": [1, 2, 3]}, [{"Items": [1, 2]}, {"Items": [3]}]),
+    (
+        "max-items-path",
+        {"MaxItemsPerBatchPath": "$.size"},
+        {"items": [1, 2, 3], "size": 3},
+        [{"Items": [1, 2, 3]}],
+    ),
+    (
+        "batch-input",
+        {"MaxItemsPerBatch": 2, "BatchInput": {"run.$": "$.tag"}},
+        {"items": [1, 2], "tag": "t"},
+        [{"BatchInput": {"run": "t"}, "Items": [1, 2]}],
+    ),
+    (
+        "batch-input-variable",
+        {"MaxItemsPerBatch": 5, "BatchInput": {"run.$": "$assigned"}},
+        {"items": [1], "tag": "t"},
+        [{"BatchInput": {"run": "from-variable"}, "Items": [1]}],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "batcher", "input_value", "output"), BATCHER_ROWS, ids=[row[0] for row in BATCHER_ROWS]
+)
+async def test_item_batcher_variants(
+    clients: AwsClients, name: str, batcher: dict[str, Any], input_value: Any, output: list[Any]
+) -> None:
+    definition = machine(ItemBatcher=batcher, ItemsPath="$.items")
+    definition["StartAt"] = "A"
+    definition["States"]["A"] = {"Type": "Pass", "Assign": {"assigned": "from-variable"}, "Next": "M"}
+    execution = await run(clients, definition, input_value)
+    assert execution.error is None, execution.cause
+    assert json.loads(execution.output or "") == output
+
+
+async def test_result_writer_parameters_see_workflow_variables(clients: AwsClients) -> None:
+    # "ResultWriter (Map)": Parameters name the bucket and prefix; a JSONPath payload template may read
+    # workflow variables ("Passing data between states with variables").
+    bucket = await bucket_with(clients, {})
+    writer = {
+        "Resource": "arn:aws:states:::s3:putObject",
+        "Parameters": {"Bucket.$": "$target", "Prefix": "p"},
+    }
+    definition = machine(ResultWriter=writer)
+    definition["StartAt"] = "A"
+    definition["States"]["A"] = {"Type": "Pass", "Assign": {"target": bucket}, "Next": "M"}
+    execution = await run(clients, definition, [1])
+    assert execution.error is None, execution.cause
+    assert json.loads(execution.output or "")["ResultWriterDetails"]["Bucket"] == bucket
