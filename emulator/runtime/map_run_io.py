@@ -45,6 +45,13 @@ def decode_items(
     max_items = config.get("MaxItems") if max_items_from_path is None else max_items_from_path
     if isinstance(max_items, int) and not isinstance(max_items, bool) and max_items < 0:
         raise _reader_failed("field MaxItems must be positive")
+    transformation = config.get("Transformation", "NONE")
+    if transformation != "NONE":
+        # LOAD_AND_FLATTEN reads every listed object (or manifest entry) as items in turn.
+        raise _reader_failed(
+            f"ReaderConfig Transformation '{transformation}' needs reading each listed object's items, "
+            "which this emulator does not do"
+        )
     if action.startswith("listObjectsV2"):
         items = body.get("Contents", []) if isinstance(body, dict) else body
         if not isinstance(items, list):

@@ -127,6 +127,16 @@ def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, locat
         reader_config = json_object(reader["ReaderConfig"])
         _check_enums(checker, reader_config, _READER_ENUMS, config_location)
         check_string(checker, reader_config, "ItemsPointer", config_location)
+        headers = reader_config.get("CSVHeaders")
+        if reader_config.get("CSVHeaderLocation") == "GIVEN" and headers is None:
+            checker.error("CSVHeaders is required when CSVHeaderLocation is GIVEN", config_location)
+        elif headers is not None and not (
+            isinstance(headers, list) and all(isinstance(header, str) for header in headers)
+        ):
+            checker.error(
+                "The value for the field 'CSVHeaders' must be an ARRAY of STRING",
+                join(config_location, "CSVHeaders"),
+            )
     if not jsonata and "Parameters" in reader:
         check_payload_template(checker, reader["Parameters"], join(reader_location, "Parameters"))
 

@@ -221,6 +221,13 @@ READER_FAILURE_ROWS = [
     ),
     ("parquet", "k", "PAR1", {"InputType": "PARQUET"}, "ReaderConfig InputType 'PARQUET'"),
     ("manifest", "k", "{}", {"InputType": "MANIFEST"}, "ReaderConfig InputType 'MANIFEST'"),
+    (
+        "load-and-flatten",
+        "k",
+        "[]",
+        {"InputType": "JSON", "Transformation": "LOAD_AND_FLATTEN"},
+        "ReaderConfig Transformation 'LOAD_AND_FLATTEN'",
+    ),
     ("missing-key", "absent", "[]", {"InputType": "JSON"}, "The specified key does not exist."),
 ]
 
@@ -378,6 +385,24 @@ INVALID_CONFIG_ROWS = [
             "Parameters": {},
         },
         "CSVDelimiter",
+    ),
+    (
+        "ItemReader",
+        {
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN"},
+            "Parameters": {},
+        },
+        "CSVHeaders is required",
+    ),
+    (
+        "ItemReader",
+        {
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": "a,b"},
+            "Parameters": {},
+        },
+        "CSVHeaders",
     ),
     ("ResultWriter", {"WriterConfig": {"Transformation": "SQUASH", "OutputType": "JSON"}}, "Transformation"),
     ("ResultWriter", {"WriterConfig": {"Transformation": "NONE", "OutputType": "CSV"}}, "OutputType"),
