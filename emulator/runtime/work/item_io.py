@@ -85,14 +85,14 @@ async def write_results(
     # (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html).
     transformation = str(writer_config.get("Transformation", "COMPACT" if writer_config else "NONE"))
     output_type = str(writer_config.get("OutputType", "JSON"))
-    for name, value, allowed in (
+    for name, chosen, allowed in (
         ("Transformation", transformation, TRANSFORMATIONS),
         ("OutputType", output_type, OUTPUT_TYPES),
     ):
-        if value not in allowed:
+        if chosen not in allowed:
             raise StatesError(
                 ErrorName.RESULT_WRITER_FAILED,
-                f"WriterConfig {name} '{value}' is not one of {', '.join(allowed)}",
+                f"WriterConfig {name} '{chosen}' is not one of {', '.join(allowed)}",
             )
     if writer.resource is None and writer_config:
         return transformed_results(children, transformation)

@@ -328,13 +328,13 @@ async def test_exporting_to_s3_writes_the_manifest_and_one_file_per_status(
     bucket = await bucket_with(clients, {})
     writer: dict[str, Any] = {
         "Resource": "arn:aws:states:::s3:putObject",
-        "Parameters": {"Bucket": bucket, "Prefix": "out"},
+        "Parameters": {"Bucket.$": "$.bucket", "Prefix": "out"},
     }
     if writer_config is not None:
         writer["WriterConfig"] = writer_config
-    definition = machine(FAIL_NEGATIVE, ResultWriter=writer, ToleratedFailureCount=1)
+    definition = machine(FAIL_NEGATIVE, ResultWriter=writer, ToleratedFailureCount=1, ItemsPath="$.items")
     definition["States"]["M"]["ItemProcessor"]["StartAt"] = "C"
-    execution = await run(clients, definition, [1, -1])
+    execution = await run(clients, definition, {"items": [1, -1], "bucket": bucket})
     assert execution.error is None, execution.cause
     output = json.loads(execution.output or "")
     run_id = output["MapRunArn"].rsplit(":", 1)[1]
