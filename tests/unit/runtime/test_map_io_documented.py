@@ -471,3 +471,62 @@ async def test_result_writer_parameters_see_workflow_variables(clients: AwsClien
     execution = await run(clients, definition, [1])
     assert execution.error is None, execution.cause
     assert json.loads(execution.output or "")["ResultWriterDetails"]["Bucket"] == bucket
+
+
+async def test_item_selector_sees_the_map_context_object_of_read_items(clients: AwsClients) -> None:
+    # "Accessing execution data from the Context object" (input-output-contextobject.html), Map state
+    # context object: $$.Map.Item.Index is the item's index, $$.Map.Item.Value the item itself; an
+    # ItemSelector of a Distributed Map with an ItemReader sees the items read.
+    bucket = await bucket_with(clients, {"k.csv": "a\nx\ny\n"})
+    selector = {"index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value", "tag.$": "$.tag"}
+    definition = machine(
+        ItemReader=reader("k.csv", InputType="CSV", CSVHeaderLocation="FIRST_ROW"), ItemSelector=selector
+    )
+    execution = await run(clients, definition, {"bucket": bucket, "tag": "t"})
+    assert json.loads(execution.output or "") == [
+        {"index": 0, "value": {"a": "x"}, "tag": "t"},
+        {"index": 1, "value": {"a": "y"}, "tag": "t"},
+    ]
+
+
+# Rows from "Setting failure thresholds for Distributed Map states"
+# (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html): the Map Run fails
+# with States.ExceedToleratedFailureThreshold once failed items exceed ToleratedFailureCount or
+# ToleratedFailurePercentage of all items; without a threshold any failure fails it.
+THRESHOLD_ROWS = [
+    ("no-threshold", {}, [1, -1, 2, 3], "States.ExceedToleratedFailureThreshold"),
+    ("count-equal", {"ToleratedFailureCount": 1}, [1, -1, 2, 3], None),
+    (
+        "count-exceeded",
+        {"ToleratedFailureCount": 1},
+        [-1, -1, 2, 3],
+        "States.ExceedToleratedFailureThreshold",
+    ),
+    ("percentage-equal", {"ToleratedFailurePercentage": 50}, [-1, -1, 2, 3], None),
+    (
+        "percentage-exceeded",
+        {"ToleratedFailurePercentage": 25},
+        [-1, -1, 2, 3],
+        "States.ExceedToleratedFailureThreshold",
+    ),
+    ("percentage-100", {"ToleratedFailurePercentage": 100}, [-1, -1], None),
+    (
+        "either-exceeded",
+        {"ToleratedFailureCount": 5, "ToleratedFailurePercentage": 25},
+        [-1, -1, 2, 3],
+        "States.ExceedToleratedFailureThreshold",
+    ),
+    ("count-path", {"ToleratedFailureCountPath": "$.allowed"}, [-1, -1, 2, 3], None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "fields", "items", "error"), THRESHOLD_ROWS, ids=[row[0] for row in THRESHOLD_ROWS]
+)
+async def test_tolerated_failure_thresholds(
+    clients: AwsClients, name: str, fields: dict[str, Any], items: list[int], error: str | None
+) -> None:
+    definition = machine(FAIL_NEGATIVE, ItemsPath="$.items", **fields)
+    definition["States"]["M"]["ItemProcessor"]["StartAt"] = "C"
+    execution = await run(clients, definition, {"items": items, "allowed": 2})
+    assert execution.error == error, execution.cause
