@@ -27,6 +27,11 @@ _UNSUPPORTED_INPUT_TYPES = {
     "PARQUET": "Parquet files",
 }
 _DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
+# ResultWriter ``WriterConfig`` (input-output-resultwriter.html): ``Transformation`` NONE (each
+# child's output with its execution's metadata), COMPACT (the outputs alone), FLATTEN (the outputs,
+# an array output spread into the result); ``OutputType`` JSON (an array) or JSONL (JSON Lines).
+TRANSFORMATIONS = ("NONE", "COMPACT", "FLATTEN")
+OUTPUT_TYPES = ("JSON", "JSONL")
 
 
 def _reader_failed(cause: str) -> StatesError:
@@ -40,6 +45,13 @@ def decode_items(
     max_items = config.get("MaxItems") if max_items_from_path is None else max_items_from_path
     if isinstance(max_items, int) and not isinstance(max_items, bool) and max_items < 0:
         raise _reader_failed("field MaxItems must be positive")
+    transformation = config.get("Transformation", "NONE")
+    if transformation != "NONE":
+        # LOAD_AND_FLATTEN reads every listed object (or manifest entry) as items in turn.
+        raise _reader_failed(
+            f"ReaderConfig Transformation '{transformation}' needs reading each listed object's items, "
+            "which this emulator does not do"
+        )
     if action.startswith("listObjectsV2"):
         items = body.get("Contents", []) if isinstance(body, dict) else body
         if not isinstance(items, list):
@@ -72,8 +84,32 @@ def _decode_text(config: Mapping[str, Any], text: str) -> list[Json]:
         value = from_json_text(text)
     except json.JSONDecodeError as error:
         raise _reader_failed(f"Invalid JSON: {error.msg}") from None
+    pointer = config.get("ItemsPointer")
+    if isinstance(pointer, str):
+        value = _pointed(value, pointer)
     if not isinstance(value, list):
         raise _reader_failed("Attempting to map over non-iterable node.")
+    return value
+
+
+def _pointed(document: Json, pointer: str) -> Json:
+    """The value an RFC 6901 JSON Pointer (``ReaderConfig.ItemsPointer``) selects in a JSON file:
+    "/" separates reference tokens, "~1" stands for "/" and "~0" for "~"; "" is the whole file."""
+    if pointer == "":
+        return document
+    if not pointer.startswith("/"):
+        raise _reader_failed(f"Invalid ItemsPointer '{pointer}': a JSON Pointer starts with '/'")
+    value = document
+    for raw_token in pointer[1:].split("/"):
+        token = raw_token.replace("~1", "/").replace("~0", "~")
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and (token == "0" or not token.startswith("0")):
+            if int(token) >= len(value):
+                raise _reader_failed(f"ItemsPointer '{pointer}' does not point to a value in the JSON file")
+            value = value[int(token)]
+        else:
+            raise _reader_failed(f"ItemsPointer '{pointer}' does not point to a value in the JSON file")
     return value
 
 
@@ -120,43 +156,76 @@ def java_hash_map_order(keys: list[str]) -> list[int]:
     return sorted(range(len(keys)), key=lambda index: (bucket(index), index))
 
 
+def result_entry(child: Execution) -> dict[str, Json]:
+    """A child execution as the ``NONE`` transformation writes it: its output with its metadata."""
+    entry: dict[str, Json] = {
+        "ExecutionArn": child.arn,
+        "Input": child.input,
+        "InputDetails": {"Included": True},
+        "Name": child.name,
+        "StartDate": child.start_date,
+        "StateMachineArn": child.state_machine_arn,
+        "Status": child.status.value,
+        "StopDate": child.stop_date,
+    }
+    if child.output is not None:
+        entry["Output"] = child.output
+        entry["OutputDetails"] = {"Included": True}
+    if child.error is not None:
+        entry["Error"] = child.error
+    if child.cause is not None:
+        entry["Cause"] = child.cause
+    return entry
+
+
+def transformed_results(children: list[Execution], transformation: str) -> list[Json]:
+    """The children's results under a ``WriterConfig.Transformation``. A child that did not succeed
+    keeps its result unchanged, "equivalent to setting Transformation to NONE"."""
+    results: list[Json] = []
+    for child in children:
+        if transformation == "NONE" or child.status is not ExecutionStatus.SUCCEEDED:
+            results.append(result_entry(child))
+            continue
+        output = from_json_text(child.output) if child.output else None
+        if transformation == "FLATTEN" and isinstance(output, list):
+            results.extend(output)
+        else:
+            results.append(output)
+    return results
+
+
+def formatted(results: list[Json], output_type: str) -> str:
+    """A result file's text: a JSON array, or JSON Lines (one value a line)."""
+    if output_type == "JSONL":
+        return "".join(f"{to_json_text(result)}\n" for result in results)
+    return to_json_text(results)
+
+
 def result_files(
-    map_run_arn: str, bucket: str, base: str, children: list[Execution]
+    map_run_arn: str,
+    bucket: str,
+    base: str,
+    children: list[Execution],
+    transformation: str = "NONE",
+    output_type: str = "JSON",
 ) -> list[tuple[str, str]]:
-    """``(key, body)`` of the ResultWriter objects: one file per outcome and the manifest."""
-    groups: dict[str, list[dict[str, Json]]] = {"SUCCEEDED": [], "FAILED": [], "PENDING": []}
+    """``(key, body)`` of the ResultWriter objects: one file per outcome and the manifest (its
+    ``ResultFiles`` listed FAILED, PENDING, SUCCEEDED as AWS's example manifest shows them)."""
+    groups: dict[str, list[Execution]] = {"FAILED": [], "PENDING": [], "SUCCEEDED": []}
     for child in children:
         if child.status is ExecutionStatus.SUCCEEDED:
-            group = "SUCCEEDED"
+            groups["SUCCEEDED"].append(child)
         elif child.status is ExecutionStatus.RUNNING:
-            group = "PENDING"
+            groups["PENDING"].append(child)
         else:
-            group = "FAILED"
-        entry: dict[str, Json] = {
-            "ExecutionArn": child.arn,
-            "Input": child.input,
-            "InputDetails": {"Included": True},
-            "Name": child.name,
-            "StartDate": child.start_date,
-            "StateMachineArn": child.state_machine_arn,
-            "Status": child.status.value,
-            "StopDate": child.stop_date,
-        }
-        if child.output is not None:
-            entry["Output"] = child.output
-            entry["OutputDetails"] = {"Included": True}
-        if child.error is not None:
-            entry["Error"] = child.error
-        if child.cause is not None:
-            entry["Cause"] = child.cause
-        groups[group].append(entry)
+            groups["FAILED"].append(child)
     files: list[tuple[str, str]] = []
     manifest_files: dict[str, list[Json]] = {}
-    for group, entries in groups.items():
+    for group, members in groups.items():
         manifest_files[group] = []
-        if entries:
+        if members:
             key = f"{base}/{group}_0.json"
-            body = to_json_text(entries)
+            body = formatted(transformed_results(members, transformation), output_type)
             files.append((key, body))
             manifest_files[group].append({"Key": key, "Size": len(body.encode("utf-8", "replace"))})
     manifest = {"DestinationBucket": bucket, "MapRunArn": map_run_arn, "ResultFiles": manifest_files}

@@ -362,7 +362,9 @@ def batches_of(
     for field_name, limit in (("MaxItemsPerBatch", max_items), ("MaxInputBytesPerBatch", max_bytes)):
         if limit is not None and limit < 0:
             raise field_errors.negative_limit(field_name)
-    batch_input = None if batcher.batch_input is None else batcher.batch_input.evaluate(value, context, rng)
+    batch_input = (
+        None if batcher.batch_input is None else batcher.batch_input.evaluate(value, context, rng, variables)
+    )
     if bindings is not None and batcher.jsonata_batch_input is not None:
         batch_input = batcher.jsonata_batch_input.evaluate(bindings)
     batches: list[list[Json]] = []

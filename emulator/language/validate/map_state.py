@@ -28,6 +28,7 @@ from emulator.language.validate.schema import (
     check_object,
     check_one_of,
     check_string,
+    is_jsonata_expression,
 )
 from emulator.language.validate.values import label_problem
 from emulator.language.validated import json_object, text
@@ -37,6 +38,14 @@ CheckMachine = Callable[[Checker, JsonObject, str, frozenset[str]], None]
 
 _MODES = ("INLINE", "DISTRIBUTED")
 _EXECUTION_TYPES = ("STANDARD", "EXPRESS")
+# ItemReader ReaderConfig / ResultWriter WriterConfig values, as input-output-itemreader.html and
+# input-output-resultwriter.html list them.
+_READER_ENUMS = (
+    ("InputType", ("CSV", "JSON", "JSONL", "MANIFEST", "PARQUET")),
+    ("CSVHeaderLocation", ("FIRST_ROW", "GIVEN")),
+    ("CSVDelimiter", ("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")),
+)
+_WRITER_ENUMS = (("Transformation", ("NONE", "COMPACT", "FLATTEN")), ("OutputType", ("JSON", "JSONL")))
 _PATH_FIELDS = (
     "ItemsPath",
     "MaxConcurrencyPath",
@@ -113,7 +122,21 @@ def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, locat
     reader_location = join(location, "ItemReader")
     check_fields(checker, reader, _for_language(ITEM_READER_FIELDS, jsonata), ("Resource",), reader_location)
     check_string(checker, reader, "Resource", reader_location)
-    check_object(checker, reader, "ReaderConfig", reader_location)
+    if check_object(checker, reader, "ReaderConfig", reader_location) and "ReaderConfig" in reader:
+        config_location = join(reader_location, "ReaderConfig")
+        reader_config = json_object(reader["ReaderConfig"])
+        _check_enums(checker, reader_config, _READER_ENUMS, config_location)
+        check_string(checker, reader_config, "ItemsPointer", config_location)
+        headers = reader_config.get("CSVHeaders")
+        if reader_config.get("CSVHeaderLocation") == "GIVEN" and headers is None:
+            checker.error("CSVHeaders is required when CSVHeaderLocation is GIVEN", config_location)
+        elif headers is not None and not (
+            isinstance(headers, list) and all(isinstance(header, str) for header in headers)
+        ):
+            checker.error(
+                "The value for the field 'CSVHeaders' must be an ARRAY of STRING",
+                join(config_location, "CSVHeaders"),
+            )
     if not jsonata and "Parameters" in reader:
         check_payload_template(checker, reader["Parameters"], join(reader_location, "Parameters"))
 
@@ -153,8 +176,23 @@ def _check_result_writer(checker: Checker, state: JsonObject, jsonata: bool, loc
     writer_location = join(location, "ResultWriter")
     check_fields(checker, writer, _for_language(RESULT_WRITER_FIELDS, jsonata), (), writer_location)
     check_string(checker, writer, "Resource", writer_location)
+    if "Resource" not in writer and "WriterConfig" not in writer:
+        # "The ResultWriter field cannot be empty": WriterConfig, Resource and Parameters, or all three.
+        checker.error("ResultWriter needs a WriterConfig, or a Resource and its Parameters", writer_location)
+    if check_object(checker, writer, "WriterConfig", writer_location) and "WriterConfig" in writer:
+        _check_enums(
+            checker, json_object(writer["WriterConfig"]), _WRITER_ENUMS, join(writer_location, "WriterConfig")
+        )
     if not jsonata and "Parameters" in writer:
         check_payload_template(checker, writer["Parameters"], join(writer_location, "Parameters"))
+
+
+def _check_enums(
+    checker: Checker, node: JsonObject, enums: tuple[tuple[str, tuple[str, ...]], ...], location: str
+) -> None:
+    for name, values in enums:
+        if name in node and not is_jsonata_expression(node[name]):
+            check_one_of(checker, name, node[name], values, location)
 
 
 def _for_language(fields: frozenset[str], jsonata: bool) -> frozenset[str]:

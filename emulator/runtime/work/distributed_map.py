@@ -280,6 +280,7 @@ class DistributedMapWork:
                 frame.counts,
                 finished,
                 bindings,
+                variables,
             )
             return await held(self.clock, writing)
         return [_child_result(execution) for execution in finished]

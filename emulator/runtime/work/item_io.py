@@ -14,7 +14,13 @@ from emulator.language.states.map_state import DistributedConfig, integer_at
 from emulator.model.records import Execution, ExecutionStatus, MapRun
 from emulator.model.types import Json
 from emulator.runtime.map_run import MapRunCounts
-from emulator.runtime.map_run_io import decode_items, result_files
+from emulator.runtime.map_run_io import (
+    OUTPUT_TYPES,
+    TRANSFORMATIONS,
+    decode_items,
+    result_files,
+    transformed_results,
+)
 from emulator.runtime.run import Run
 from emulator.runtime.work.scope import Context
 
@@ -68,11 +74,31 @@ async def write_results(
     counts: MapRunCounts,
     children: list[Execution],
     bindings: JsonataBindings | None = None,
+    variables: Mapping[str, Json] | None = None,
 ) -> Json:
     """The ResultWriter's files written through the integration seam; the Map's result names them."""
     writer = config.result_writer
     assert writer is not None
-    parameters: Json = {} if writer.parameters is None else writer.parameters.evaluate(value, context, rng)
+    writer_config = writer.writer_config
+    # Without WriterConfig an export to S3 is NONE (the outputs with their metadata); a WriterConfig
+    # alone previews the formatted results as the state's output, COMPACT unless it says otherwise
+    # (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html).
+    transformation = str(writer_config.get("Transformation", "COMPACT" if writer_config else "NONE"))
+    output_type = str(writer_config.get("OutputType", "JSON"))
+    for name, chosen, allowed in (
+        ("Transformation", transformation, TRANSFORMATIONS),
+        ("OutputType", output_type, OUTPUT_TYPES),
+    ):
+        if chosen not in allowed:
+            raise StatesError(
+                ErrorName.RESULT_WRITER_FAILED,
+                f"WriterConfig {name} '{chosen}' is not one of {', '.join(allowed)}",
+            )
+    if writer.resource is None and writer_config:
+        return transformed_results(children, transformation)
+    parameters: Json = (
+        {} if writer.parameters is None else writer.parameters.evaluate(value, context, rng, variables)
+    )
     if bindings is not None and writer.arguments is not None:
         parameters = _object_arguments(writer.arguments, bindings)
     bucket = parameters.get("Bucket") if isinstance(parameters, dict) else None
@@ -85,7 +111,7 @@ async def write_results(
             ErrorName.RESULT_WRITER_FAILED,
             f"ResultWriter resource '{resource}' needs an S3 integration, which this emulator does not have",
         )
-    files = result_files(map_run.arn, str(bucket), base, children)
+    files = result_files(map_run.arn, str(bucket), base, children, transformation, output_type)
     for key, body in files:
         invocation = TaskInvocation(
             writer.resource,
