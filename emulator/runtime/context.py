@@ -42,9 +42,12 @@ def execution_context(execution: Execution, input_value: Json) -> JsonObject:
         "Name": execution.name,
         "RoleArn": machine.role_arn,
     }
-    # Express executions cannot be redriven: AWS gives them no RedriveCount.
+    # Express executions cannot be redriven: AWS gives them no RedriveCount. RedriveTime is there
+    # only once the execution has been redriven ("Accessing execution data from the Context object").
     if not execution.express:
         info["RedriveCount"] = execution.redrive_count
+        if execution.redrive_date is not None:
+            info["RedriveTime"] = iso_timestamp(execution.redrive_date)
     return {"Execution": info, "StateMachine": {"Id": machine.arn, "Name": machine.name}}
 
 

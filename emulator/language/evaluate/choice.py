@@ -9,7 +9,9 @@ AWS semantics (checked against the recorded ``choice_operators`` corpus):
 * A type mismatch makes a comparison false, never an error: ``NumericEquals`` on a string,
   ``StringEquals`` on a number, ``BooleanEquals`` on ``0``, a timestamp operator on a string
   that is not a timestamp. Booleans are not numbers; ``1`` and ``1.0`` are equal.
-* Strings compare by code point. Timestamps compare as instants (offsets are applied, precision
+* Strings order as Java's ``String.compareTo`` orders them (the Choice state page points there):
+  by UTF-16 code unit, so a character above U+FFFF (a surrogate pair) sorts before U+E000–U+FFFF.
+  Timestamps compare as instants (offsets are applied, precision
   is the nanosecond) and must be RFC 3339 date-times: seconds and an offset (``Z`` or ``±hh:mm``)
   are required (``2012-10-09T19:00:55`` is not a timestamp, as the recorded Wait cases show).
 * When the ``Variable`` path (or the path of a ``…Path`` operand) matches nothing, every operator
@@ -187,10 +189,25 @@ _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     "GreaterThanEquals": operator.ge,
 }
 
+
+def _utf16_ordering(compare: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    """``compare`` applied to strings as sequences of UTF-16 code units (Java's order). Code point
+    order agrees unless a string holds a character above U+FFFF, so only then are they encoded."""
+
+    def ordered(left: str, right: str) -> bool:
+        if left.isascii() or right.isascii() or (max(left) <= "\uffff" and max(right) <= "\uffff"):
+            return compare(left, right)
+        return compare(left.encode("utf-16-be", "surrogatepass"), right.encode("utf-16-be", "surrogatepass"))
+
+    return ordered
+
+
 # operator name -> (family, comparison of the converted values)
 _COMPARISONS: dict[str, tuple[_Family, Callable[[Any, Any], bool]]] = {}
 for _prefix, _family in (("String", _STRING), ("Numeric", _NUMBER), ("Timestamp", _TIMESTAMP)):
     for _suffix, _compare in _ORDERINGS.items():
+        if _prefix == "String" and _suffix != "Equals":
+            _compare = _utf16_ordering(_compare)
         _COMPARISONS[_prefix + _suffix] = (_family, _compare)
 _COMPARISONS["BooleanEquals"] = (_BOOLEAN, operator.eq)
 

@@ -34,6 +34,9 @@ from emulator.model.types import Json, JsonObject
 _MAX_NESTING = 10
 _MAX_STRING_LENGTH = 10000
 _MAX_RANGE_ITEMS = 1000
+# States.MathAdd takes Java int arguments (the developer guide: "integer values in the range of
+# -2147483648 and 2147483647").
+_MIN_INT, _MAX_INT = -(2**31), 2**31 - 1
 _HASH_ALGORITHMS = {
     "MD5": "md5",
     "SHA-1": "sha1",
@@ -468,6 +471,10 @@ def _base64_encode(call: Intrinsic, values: list[Json], rng: random.Random) -> J
 
 def _base64_decode(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:
     text = _limited_string(call, values[0])
+    # Padding may be left off (as Java's decoders allow); a length that no padding can fix, or a
+    # character outside the alphabet, is not base64.
+    if len(text) % 4 in (2, 3) and "=" not in text:
+        text += "=" * (4 - len(text) % 4)
     try:
         return base64.b64decode(text.encode("ascii"), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeError):
@@ -509,7 +516,16 @@ def _math_random(call: Intrinsic, values: list[Json], rng: random.Random) -> Jso
 
 
 def _math_add(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:
-    return _integer(call, values[0], "first") + _integer(call, values[1], "second")
+    total = 0
+    for value, role in zip(values, ("first", "second"), strict=True):
+        number = _integer(call, value, role)
+        if not _MIN_INT <= number <= _MAX_INT:
+            raise _failure(
+                f"The {role} argument of {_qualified(call)} ({number}) is outside the integer range "
+                f"[{_MIN_INT}, {_MAX_INT}]"
+            )
+        total += number
+    return total
 
 
 def _string_split(call: Intrinsic, values: list[Json], rng: random.Random) -> Json:

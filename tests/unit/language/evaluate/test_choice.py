@@ -55,7 +55,11 @@ def definition_error(rule: Any, location: str = "/States/C/Choices/0") -> Defini
         ("StringLessThan", "", "", False),
         ("StringLessThan", "Z", "a", True),  # by code point: upper case sorts first
         ("StringLessThan", "z", "é", True),
-        ("StringLessThan", "\uffff", "\U0001f600", True),
+        # Java's String.compareTo (which the Choice state page cites) orders UTF-16 code units: the
+        # surrogate pair of U+1F600 (0xD83D ...) sorts before U+FFFF.
+        ("StringLessThan", "\uffff", "\U0001f600", False),
+        ("StringGreaterThan", "\uffff", "\U0001f600", True),
+        ("StringLessThan", "\ud7ff", "\U0001f600", True),
         ("StringGreaterThan", "AB", "A", True),
         ("StringGreaterThan", "A", "A ", False),
         ("StringLessThanEquals", "", "", True),
