@@ -98,7 +98,10 @@ class AwsSdkIntegration:
         tail = request.get("LogType") == "Tail" and invocation_type == "RequestResponse"
         payload = request.get("Payload")
         text = payload.decode() if isinstance(payload, bytes) else str(payload or "")
-        reply, version = await self.functions.invoke_local(invocation, name, text, invocation_type, tail)
+        qualifier = request.get("Qualifier")
+        reply, version = await self.functions.invoke_local(
+            invocation, name, text, invocation_type, tail, qualifier if isinstance(qualifier, str) else None
+        )
         output: dict[str, Json] = {"StatusCode": {"Event": 202, "DryRun": 204}.get(invocation_type, 200)}
         if reply.function_error:
             output["FunctionError"] = "Unhandled"
@@ -137,9 +140,27 @@ class AwsSdkIntegration:
         if rejected is not None:
             raise sdk_failure(prefix, rejected, service)
         if service == "lambda" and operation.name == "Invoke":
-            local = await self._local_invoke(invocation, request)
+            from emulator.integrations.aws_lambda import service_refusal
+
+            payload = request.get("Payload")
+            body = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload or "")
+            qualifier = request.get("Qualifier")
+            try:
+                refused = service_refusal(
+                    str(request.get("FunctionName", "")), qualifier if isinstance(qualifier, str) else None, body
+                )
+                if refused is not None:
+                    raise refused
+                local = await self._local_invoke(invocation, request)
+            except ServiceError as error:
+                raise sdk_failure(prefix, error, service) from None
             if local is not None:
                 return local
+        function = None
+        if service == "lambda" and operation.name == "Invoke":
+            from emulator.integrations.aws_lambda import backend_request
+
+            request, function = backend_request(request, resource.region or invocation.region, invocation.account)
         try:
             response = await self.clients.call(
                 service,
@@ -149,6 +170,11 @@ class AwsSdkIntegration:
                 region=resource.region or invocation.region,
             )
         except ServiceError as error:
+            if function is not None and error.code == "ResourceNotFoundException":
+                from emulator.integrations.aws_lambda import not_found
+
+                # the ARN Lambda looked for, qualifier included, in Lambda's words
+                error = not_found(function, error.request_id)
             corrected = service_rules.corrected(service, operation.name, error)
             raise sdk_failure(prefix, corrected, service) from None
         service_rules.corrected_output(service, operation.name, request, response.output)
