@@ -102,7 +102,12 @@ def service_refusal(name: str, qualifier: str | None, payload: str) -> ServiceEr
         derived = parse_function(name, "", "").qualifier
         if derived is not None and derived != qualifier:
             return ServiceError(
-                "lambda", "InvalidParameterValueException", QUALIFIER_MISMATCH, 400, "", "InvalidParameterValueException"
+                "lambda",
+                "InvalidParameterValueException",
+                QUALIFIER_MISMATCH,
+                400,
+                "",
+                "InvalidParameterValueException",
             )
     # a str of n characters encodes to at most 4n bytes: measure only a body that may be over
     if len(payload) * 4 > MAX_REQUEST_BYTES and len(payload.encode("utf-8", "replace")) > MAX_REQUEST_BYTES:
@@ -367,7 +372,10 @@ class LambdaIntegration:
         region = invocation.resource.region or invocation.region
         try:
             reply, _version = await self._call(
-                invocation, parse_function(function_arn, region, invocation.account), payload, "RequestResponse"
+                invocation,
+                parse_function(function_arn, region, invocation.account),
+                payload,
+                "RequestResponse",
             )
         except ServiceError as error:
             raise optimized_failure(error) from None
@@ -433,7 +441,7 @@ class LambdaIntegration:
         except ServiceError as error:
             if error.code == "ResourceNotFoundException":
                 # the ARN Lambda looked for, in Lambda's words (the backend's own text may differ)
-                raise not_found(function) from None
+                raise not_found(function, error.request_id) from None
             raise
         output = response.output
         body = output.get("Payload", b"")

@@ -113,6 +113,28 @@ class AwsSdkIntegration:
         output["Payload"] = reply.body
         return output
 
+    async def _lambda_invoke(
+        self, invocation: TaskInvocation, request: dict[str, Any]
+    ) -> tuple[Json | None, dict[str, Any], Any]:
+        """Lambda's Invoke: what Lambda refuses before running anything (``ServiceError``), a local
+        function's answer, else the request for the backend and the function it names."""
+        from emulator.integrations.aws_lambda import backend_request, service_refusal
+
+        payload = request.get("Payload")
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload or "")
+        qualifier = request.get("Qualifier")
+        refused = service_refusal(
+            str(request.get("FunctionName", "")), qualifier if isinstance(qualifier, str) else None, text
+        )
+        if refused is not None:
+            raise refused
+        local = await self._local_invoke(invocation, request)
+        if local is not None:
+            return local, request, None
+        region = invocation.resource.region or invocation.region
+        backend, function = backend_request(request, region, invocation.account)
+        return None, backend, function
+
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
         sdk_name = resource.resource_type.removeprefix("aws-sdk:")
@@ -139,28 +161,14 @@ class AwsSdkIntegration:
             rejected = check_call(model, service, operation.name, request)
         if rejected is not None:
             raise sdk_failure(prefix, rejected, service)
+        function = None  # Lambda's Invoke: the function the request names
         if service == "lambda" and operation.name == "Invoke":
-            from emulator.integrations.aws_lambda import service_refusal
-
-            payload = request.get("Payload")
-            body = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload or "")
-            qualifier = request.get("Qualifier")
             try:
-                refused = service_refusal(
-                    str(request.get("FunctionName", "")), qualifier if isinstance(qualifier, str) else None, body
-                )
-                if refused is not None:
-                    raise refused
-                local = await self._local_invoke(invocation, request)
+                local, request, function = await self._lambda_invoke(invocation, request)
             except ServiceError as error:
                 raise sdk_failure(prefix, error, service) from None
             if local is not None:
                 return local
-        function = None
-        if service == "lambda" and operation.name == "Invoke":
-            from emulator.integrations.aws_lambda import backend_request
-
-            request, function = backend_request(request, resource.region or invocation.region, invocation.account)
         try:
             response = await self.clients.call(
                 service,
