@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from emulator.integrations.lambda_handlers import LambdaReply, LocalHandlers
-from emulator.integrations.registry import TaskInvocation, unreachable
+from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json
@@ -410,8 +410,8 @@ class LambdaIntegration:
                 client_context if isinstance(client_context, str) else None,
             )
             return reply, version
-        if self.clients is None:
-            raise unreachable(invocation)
+        if self.clients is None:  # no Lambda service to ask: no function but the local ones
+            raise not_found(function)
         return await self._call_service(invocation, function, payload, invocation_type, tail)
 
     async def _call_service(
