@@ -124,7 +124,10 @@ class AwsSdkIntegration:
         text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload or "")
         qualifier = request.get("Qualifier")
         refused = service_refusal(
-            str(request.get("FunctionName", "")), qualifier if isinstance(qualifier, str) else None, text
+            str(request.get("FunctionName", "")),
+            qualifier if isinstance(qualifier, str) else None,
+            text,
+            str(request.get("InvocationType") or "RequestResponse"),
         )
         if refused is not None:
             raise refused

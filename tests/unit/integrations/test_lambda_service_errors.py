@@ -289,6 +289,24 @@ async def test_requests_lambda_refuses(
     assert handlers.invoked == []  # never ran
 
 
+def test_an_asynchronous_invocation_has_a_1_mb_quota() -> None:
+    from emulator.integrations.aws_lambda import MAX_EVENT_BYTES, service_refusal
+
+    assert service_refusal("fn", None, "x" * MAX_EVENT_BYTES, "Event") is None
+    assert service_refusal("fn", None, "x" * (MAX_EVENT_BYTES + 1), "RequestResponse") is None
+    refused = service_refusal("fn", None, "x" * (MAX_EVENT_BYTES + 1), "Event")
+    assert refused is not None
+    assert (refused.code, refused.status, refused.error_shape) == (
+        "RequestEntityTooLargeException",
+        413,
+        None,
+    )
+    assert (
+        refused.message
+        == "1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)"
+    )
+
+
 def test_a_body_of_exactly_the_quota_is_accepted() -> None:
     from emulator.integrations.aws_lambda import service_refusal
 
