@@ -214,6 +214,89 @@ def test_name_forms_and_qualifiers(sfn: Any, parameters: dict[str, Any], version
     )
 
 
+# aws-sdk:lambda:invoke passes Invoke's Qualifier on: the function runs as invoked by the qualified
+# ARN (Invoke: FunctionName and Qualifier).
+# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+# https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+@pytest.mark.parametrize(
+    ("parameters", "version", "invoked"),
+    [
+        ({"FunctionName": "results", "Qualifier": "7"}, "7", BASE + ":7"),
+        ({"FunctionName": f"{ACCOUNT}:function:results", "Qualifier": "live"}, "$LATEST", BASE + ":live"),
+    ],
+)
+def test_the_sdk_integration_passes_the_qualifier_on(
+    sfn: Any, parameters: dict[str, Any], version: str, invoked: str
+) -> None:
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::aws-sdk:lambda:invoke",
+        "Parameters": {**parameters, "Payload": json.dumps({"case": "context"})},
+    }
+    described, _ = run_task(sfn, task)
+    output = json.loads(described["output"])
+    assert output["ExecutedVersion"] == version
+    assert json.loads(output["Payload"])["arn"] == invoked
+
+
+# Lambda's own errors, end to end: the name (Lambda.<exception>, the SDK's base exception for a code
+# outside the model) and the SDK's cause form per integration; the function never runs.
+# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
+# https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+SERVICE_FAILURES = [
+    (
+        "arn:aws:states:::lambda:invoke",
+        {"FunctionName": "results:live", "Qualifier": "blue"},
+        "Lambda.InvalidParameterValueException",
+        "The derived qualifier from the function name does not match the specified qualifier. (Service: "
+        "AWSLambda; Status Code: 400; Error Code: InvalidParameterValueException; Request ID: ",
+    ),
+    (
+        "arn:aws:states:::aws-sdk:lambda:invoke",
+        {"FunctionName": "results:live", "Qualifier": "blue"},
+        "Lambda.InvalidParameterValueException",
+        "The derived qualifier from the function name does not match the specified qualifier. (Service: "
+        "Lambda, Status Code: 400, Request ID: ",
+    ),
+    (
+        "arn:aws:states:::lambda:invoke",
+        {"FunctionName": "no-such-function", "Qualifier": "7"},
+        "Lambda.ResourceNotFoundException",
+        f"Function not found: arn:aws:lambda:{REGION}:{ACCOUNT}:function:no-such-function:7 (Service: "
+        "AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: ",
+    ),
+    (
+        "arn:aws:states:::aws-sdk:lambda:invoke",
+        {"FunctionName": f"{ACCOUNT}:function:no-such-function"},
+        "Lambda.ResourceNotFoundException",
+        f"Function not found: arn:aws:lambda:{REGION}:{ACCOUNT}:function:no-such-function:$LATEST (Service: "
+        "Lambda, Status Code: 404, Request ID: ",
+    ),
+    (
+        "arn:aws:states:::lambda:invoke",
+        {"FunctionName": "results", "Qualifier": "not.valid"},
+        "Lambda.AWSLambdaException",
+        "1 validation error detected: Value 'not.valid' at 'qualifier' failed to satisfy constraint: ",
+    ),
+    (
+        "arn:aws:states:::aws-sdk:lambda:invoke",
+        {"FunctionName": "results", "Qualifier": "not.valid"},
+        "Lambda.LambdaException",
+        "1 validation error detected: Value 'not.valid' at 'qualifier' failed to satisfy constraint: ",
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource", "parameters", "error", "cause"), SERVICE_FAILURES)
+def test_lambda_service_errors(
+    sfn: Any, resource: str, parameters: dict[str, Any], error: str, cause: str
+) -> None:
+    described, events = run_task(sfn, {"Type": "Task", "Resource": resource, "Parameters": parameters})
+    failed = details(events, "TaskFailed")
+    assert (described["status"], failed["error"]) == ("FAILED", error)
+    assert failed["cause"].startswith(cause)
+
+
 # InvocationType: RequestResponse answers 200, Event 202, DryRun 204 (Invoke: StatusCode).
 # https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
 @pytest.mark.parametrize(

@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from emulator.integrations.lambda_handlers import LambdaReply, LocalHandlers
-from emulator.integrations.registry import TaskInvocation, unreachable
+from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json
+
+if TYPE_CHECKING:
+    from emulator.integrations.clients import ServiceError
 
 # Parameters of lambda:invoke (AWS's Invoke request members Step Functions passes through).
 PARAMETERS = ("FunctionName", "Payload", "Qualifier", "InvocationType", "ClientContext", "LogType")
@@ -33,6 +37,12 @@ UNKNOWN_CAUSE = (
     "The cause could not be determined because Lambda did not return an error type. Returned payload: "
 )
 LOG_TAIL_BYTES = 4096  # Invoke's LogResult holds the last 4 KB of the log
+# Invoke's request body quota (6 MB): Lambda answers a larger one with HTTP 413 and the code
+# RequestEntityTooLargeException, which the Lambda model does not name (the SDKs' base exception).
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+MAX_REQUEST_BYTES = 6 * 1024 * 1024
+MAX_EVENT_BYTES = 1024 * 1024  # an asynchronous invocation's (InvocationType Event) quota
+QUALIFIER_MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
 
 
 class ServiceCaller(Protocol):
@@ -55,18 +65,109 @@ class FunctionRef:
         return f"arn:aws:lambda:{self.region}:{self.account}:function:{self.name}"
 
 
+# Invoke's FunctionName: a name, a partial ARN (``123456789012:function:name``) or an ARN, each with
+# an optional ``:qualifier`` (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_RequestSyntax).
+_FUNCTION_NAME = re.compile(
+    r"(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?"
+    r"(?:(?P<region>(?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d):)?"
+    r"(?:(?P<account>\d{12}):)?(?:function:)?(?P<name>[a-zA-Z0-9\-_.]+)"
+    r"(?::(?P<qualifier>\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9\-_]+))?"
+)
+
+
 def parse_function(value: str, region: str, account: str, qualifier: str | None = None) -> FunctionRef:
     """A function name, partial ARN (``123456789012:function:name``) or ARN, with an optional qualifier."""
-    parts = value.split(":")
+    matched = _FUNCTION_NAME.fullmatch(value)
+    if matched is not None:
+        return FunctionRef(
+            matched["name"],
+            matched["qualifier"] or qualifier,
+            matched["region"] or region,
+            matched["account"] or account,
+        )
+    parts = value.split(":")  # outside Invoke's pattern (Lambda refuses it before this is asked)
     if value.startswith("arn:") and len(parts) >= 7:
         return FunctionRef(
             parts[6], parts[7] if len(parts) > 7 else qualifier, parts[3] or region, parts[4] or account
         )
-    if len(parts) >= 3 and parts[1] == "function":
-        return FunctionRef(parts[2], parts[3] if len(parts) > 3 else qualifier, region, parts[0])
-    if len(parts) == 2:
-        return FunctionRef(parts[0], parts[1], region, account)
     return FunctionRef(value, qualifier, region, account)
+
+
+def service_refusal(
+    name: str, qualifier: str | None, payload: str, invocation_type: str = "RequestResponse"
+) -> ServiceError | None:
+    """What the Lambda service answers, before running anything, to an Invoke whose function name
+    carries a qualifier other than its ``Qualifier`` member, or whose body is over the payload quota:
+    6 MB for a synchronous invocation, 1 MB for an asynchronous one (``Event``)
+    (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html: description and "Errors")."""
+    from emulator.integrations.clients import ServiceError
+
+    if qualifier is not None:
+        derived = parse_function(name, "", "").qualifier
+        if derived is not None and derived != qualifier:
+            return ServiceError(
+                "lambda",
+                "InvalidParameterValueException",
+                QUALIFIER_MISMATCH,
+                400,
+                "",
+                "InvalidParameterValueException",
+            )
+    limit = MAX_EVENT_BYTES if invocation_type == "Event" else MAX_REQUEST_BYTES
+    # a str of n characters encodes to at most 4n bytes: measure only a body that may be over
+    if len(payload) * 4 <= limit:
+        return None
+    size = len(payload.encode("utf-8", "replace"))
+    if size <= limit:
+        return None
+    # the synchronous text as Lambda is reported to answer it; the Event text is not on AWS's pages
+    # (quota from the Invoke page, wording as Lambda has been seen to answer the 256 KB quota)
+    message = (
+        f"{size} byte payload is too large for the Event invocation type (limit {limit} bytes)"
+        if invocation_type == "Event"
+        else f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
+    )
+    return ServiceError("lambda", "RequestEntityTooLargeException", message, 413)
+
+
+def not_found(function: FunctionRef, request_id: str = "") -> ServiceError:
+    """Lambda's answer for a function (or qualifier) that does not exist: the ARN it looked for,
+    ``$LATEST`` when the request named no qualifier."""
+    from emulator.integrations.clients import ServiceError
+
+    return ServiceError(
+        "lambda",
+        "ResourceNotFoundException",
+        f"Function not found: {function.arn}:{function.qualifier or '$LATEST'}",
+        404,
+        request_id,
+        "ResourceNotFoundException",
+    )
+
+
+def backend_request(request: dict[str, Any], region: str, account: str) -> tuple[dict[str, Any], FunctionRef]:
+    """An ``aws-sdk:lambda:invoke`` request for the Lambda backend, its function named by full ARN
+    and ``Qualifier`` (the same function for Lambda, whichever name form the state gave), and the
+    function it names."""
+    name = request.get("FunctionName")
+    qualifier = request.get("Qualifier")
+    function = parse_function(str(name), region, account, qualifier if isinstance(qualifier, str) else None)
+    if not isinstance(name, str) or ":" not in name:
+        return request, function
+    normalized = {**request, "FunctionName": function.arn}
+    if function.qualifier:
+        normalized["Qualifier"] = function.qualifier
+    return normalized, function
+
+
+def optimized_failure(error: ServiceError) -> StatesError:
+    """A Lambda service error as the optimized integration and a function-ARN Resource report it
+    (AWS SDK for Java v1): ``Lambda.<modelled exception>``, ``Lambda.AWSLambdaException`` for a code
+    the Lambda model does not name, ``Lambda.SdkClientException`` when Lambda could not be reached.
+    https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html"""
+    if not error.reachable:
+        return StatesError("Lambda.SdkClientException", error.message)
+    return _lambda_failure(error.code, error.message, error.status, error.error_shape, error.request_id)
 
 
 def payload_text(payload: Json) -> str:
@@ -126,14 +227,16 @@ def invoke_refusal(parameters: dict[str, Json]) -> StatesError | None:
     return None
 
 
-def _lambda_failure(code: str, message: str, status: int, shape: str | None) -> StatesError:
+def _lambda_failure(
+    code: str, message: str, status: int, shape: str | None, request_id: str = ""
+) -> StatesError:
     exception = shape or "AWSLambdaException"
     if not exception.endswith("Exception"):
         exception += "Exception"
     return StatesError(
         f"Lambda.{exception}",
-        f"{message} (Service: AWSLambda; Status Code: {status}; Error Code: {code}; Request ID: {uuid.uuid4()}; "
-        "Proxy: null)",
+        f"{message} (Service: AWSLambda; Status Code: {status}; Error Code: {code}; "
+        f"Request ID: {request_id or uuid.uuid4()}; Proxy: null)",
     )
 
 
@@ -207,13 +310,20 @@ class LambdaIntegration:
             await self.local.close()
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
+        from emulator.integrations.clients import ServiceError
+
         resource = invocation.resource
         region = resource.region or invocation.region
         if resource.kind == "lambda":
             function = parse_function(resource.arn, region, invocation.account)
-            reply, _version = await self._call(
-                invocation, function, to_json_text(invocation.parameters), "RequestResponse"
-            )
+            body = to_json_text(invocation.parameters)
+            try:
+                refused = service_refusal(function.name, None, body)
+                if refused is not None:
+                    raise refused
+                reply, _version = await self._call(invocation, function, body, "RequestResponse")
+            except ServiceError as error:
+                raise optimized_failure(error) from None
             if reply.function_error:
                 raise function_error(reply.body, legacy=True)
             return parse_body(reply.body)
@@ -231,9 +341,16 @@ class LambdaIntegration:
         invocation_type = parameters.get("InvocationType") or "RequestResponse"
         # Lambda returns the log tail only to a synchronous invocation that asks for it.
         tail = parameters.get("LogType") == "Tail" and invocation_type == "RequestResponse"
-        reply, version = await self._call(
-            invocation, function, payload_text(parameters.get("Payload")), str(invocation_type), tail
-        )
+        body = payload_text(parameters.get("Payload"))
+        try:
+            refused = service_refusal(
+                name, qualifier if isinstance(qualifier, str) else None, body, str(invocation_type)
+            )
+            if refused is not None:
+                raise refused
+            reply, version = await self._call(invocation, function, body, str(invocation_type), tail)
+        except ServiceError as error:
+            raise optimized_failure(error) from None
         if reply.function_error:
             raise function_error(reply.body, legacy=False)
         status = INVOCATION_TYPES.get(str(invocation_type), 200)
@@ -245,21 +362,35 @@ class LambdaIntegration:
         return self.local is not None and parse_function(function, region, account).name in self.local
 
     async def invoke_local(
-        self, invocation: TaskInvocation, function: str, payload: str, invocation_type: str, tail: bool
+        self,
+        invocation: TaskInvocation,
+        function: str,
+        payload: str,
+        invocation_type: str,
+        tail: bool,
+        qualifier: str | None = None,
     ) -> tuple[LambdaReply, str]:
-        """Invoke a local function as the Lambda API would (``aws-sdk:lambda:invoke``)."""
+        """Invoke a local function as the Lambda API would (``aws-sdk:lambda:invoke``); a request
+        Lambda refuses raises ``ServiceError``."""
         region = invocation.resource.region or invocation.region
-        return await self._call(
-            invocation, parse_function(function, region, invocation.account), payload, invocation_type, tail
-        )
+        target = parse_function(function, region, invocation.account, qualifier)
+        return await self._call(invocation, target, payload, invocation_type, tail)
 
     async def call_function(self, invocation: TaskInvocation, function_arn: str, payload: str) -> LambdaReply:
         """Invoke ``function_arn`` synchronously for another integration (API Gateway's Lambda
         integrations); the function's answer, a function error included, is the caller's to judge."""
+        from emulator.integrations.clients import ServiceError
+
         region = invocation.resource.region or invocation.region
-        reply, _version = await self._call(
-            invocation, parse_function(function_arn, region, invocation.account), payload, "RequestResponse"
-        )
+        try:
+            reply, _version = await self._call(
+                invocation,
+                parse_function(function_arn, region, invocation.account),
+                payload,
+                "RequestResponse",
+            )
+        except ServiceError as error:
+            raise optimized_failure(error) from None
         return reply
 
     async def _call(
@@ -291,8 +422,8 @@ class LambdaIntegration:
                 client_context if isinstance(client_context, str) else None,
             )
             return reply, version
-        if self.clients is None:
-            raise unreachable(invocation)
+        if self.clients is None:  # no Lambda service to ask: no function but the local ones
+            raise not_found(function)
         return await self._call_service(invocation, function, payload, invocation_type, tail)
 
     async def _call_service(
@@ -321,12 +452,9 @@ class LambdaIntegration:
             )
         except ServiceError as error:
             if error.code == "ResourceNotFoundException":
-                raise unreachable(invocation) from None
-            raise StatesError(
-                f"Lambda.{error.error_shape or error.code}",
-                f"{error.message} (Service: AWSLambda; Status Code: {error.status}; Error Code: {error.code}; "
-                f"Request ID: {error.request_id or uuid.uuid4()}; Proxy: null)",
-            ) from None
+                # the ARN Lambda looked for, in Lambda's words (the backend's own text may differ)
+                raise not_found(function, error.request_id) from None
+            raise
         output = response.output
         body = output.get("Payload", b"")
         text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else str(body or "")

@@ -98,7 +98,10 @@ class AwsSdkIntegration:
         tail = request.get("LogType") == "Tail" and invocation_type == "RequestResponse"
         payload = request.get("Payload")
         text = payload.decode() if isinstance(payload, bytes) else str(payload or "")
-        reply, version = await self.functions.invoke_local(invocation, name, text, invocation_type, tail)
+        qualifier = request.get("Qualifier")
+        reply, version = await self.functions.invoke_local(
+            invocation, name, text, invocation_type, tail, qualifier if isinstance(qualifier, str) else None
+        )
         output: dict[str, Json] = {"StatusCode": {"Event": 202, "DryRun": 204}.get(invocation_type, 200)}
         if reply.function_error:
             output["FunctionError"] = "Unhandled"
@@ -109,6 +112,31 @@ class AwsSdkIntegration:
         output["ExecutedVersion"] = version
         output["Payload"] = reply.body
         return output
+
+    async def _lambda_invoke(
+        self, invocation: TaskInvocation, request: dict[str, Any]
+    ) -> tuple[Json | None, dict[str, Any], Any]:
+        """Lambda's Invoke: what Lambda refuses before running anything (``ServiceError``), a local
+        function's answer, else the request for the backend and the function it names."""
+        from emulator.integrations.aws_lambda import backend_request, service_refusal
+
+        payload = request.get("Payload")
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else str(payload or "")
+        qualifier = request.get("Qualifier")
+        refused = service_refusal(
+            str(request.get("FunctionName", "")),
+            qualifier if isinstance(qualifier, str) else None,
+            text,
+            str(request.get("InvocationType") or "RequestResponse"),
+        )
+        if refused is not None:
+            raise refused
+        local = await self._local_invoke(invocation, request)
+        if local is not None:
+            return local, request, None
+        region = invocation.resource.region or invocation.region
+        backend, function = backend_request(request, region, invocation.account)
+        return None, backend, function
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         resource = invocation.resource
@@ -136,8 +164,12 @@ class AwsSdkIntegration:
             rejected = check_call(model, service, operation.name, request)
         if rejected is not None:
             raise sdk_failure(prefix, rejected, service)
+        function = None  # Lambda's Invoke: the function the request names
         if service == "lambda" and operation.name == "Invoke":
-            local = await self._local_invoke(invocation, request)
+            try:
+                local, request, function = await self._lambda_invoke(invocation, request)
+            except ServiceError as error:
+                raise sdk_failure(prefix, error, service) from None
             if local is not None:
                 return local
         try:
@@ -149,6 +181,11 @@ class AwsSdkIntegration:
                 region=resource.region or invocation.region,
             )
         except ServiceError as error:
+            if function is not None and error.code == "ResourceNotFoundException":
+                from emulator.integrations.aws_lambda import not_found
+
+                # the ARN Lambda looked for, qualifier included, in Lambda's words
+                error = not_found(function, error.request_id)
             corrected = service_rules.corrected(service, operation.name, error)
             raise sdk_failure(prefix, corrected, service) from None
         service_rules.corrected_output(service, operation.name, request, response.output)

@@ -77,6 +77,53 @@ class ServiceResponse:
     content_length: int = 0
 
 
+def transport_failure(error: Exception) -> str:
+    """The AWS SDK for Java's text (Apache HttpClient underneath) for a request that got no HTTP
+    answer: an endpoint refusing the connection, not answering in time, or a host no resolver knows.
+    Step Functions reports it as ``<Service>.SdkClientException`` with this cause
+    (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html)."""
+    from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
+
+    prefix = "Unable to execute HTTP request: "
+    if isinstance(error, ReadTimeoutError):
+        return prefix + "Read timed out"
+    url = getattr(error, "kwargs", {}).get("endpoint_url")
+    if not isinstance(error, EndpointConnectionError | ConnectTimeoutError) or not isinstance(url, str):
+        return f"{prefix}{error}"
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    addresses = _java_addresses(host)
+    if addresses is None:
+        return f"{prefix}{host}: Name or service not known"
+    reason = "connect timed out" if isinstance(error, ConnectTimeoutError) else "Connection refused"
+    return f"{prefix}Connect to {host}:{port} [{', '.join(addresses)}] failed: {reason}"
+
+
+def _java_addresses(host: str) -> list[str] | None:
+    """``InetAddress.toString()`` of each address of ``host``: ``name/address``, ``/address`` for a
+    literal, IPv6 in Java's uncompressed form; None when no resolver knows ``host``."""
+    import ipaddress
+    import socket
+
+    def shown(address: str) -> str:
+        parsed = ipaddress.ip_address(address.split("%")[0])
+        if parsed.version == 6:
+            return ":".join(format(int(group, 16), "x") for group in parsed.exploded.split(":"))
+        return str(parsed)
+
+    try:
+        return [f"/{shown(host.strip('[]'))}"]
+    except ValueError:
+        pass
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None
+    ordered = dict.fromkeys(str(entry[4][0]) for entry in found)
+    return [f"{host}/{shown(address)}" for address in ordered]
+
+
 class ServiceError(Exception):
     """A service answered with an error (or could not be reached / lacks the operation).
 
@@ -329,7 +376,7 @@ class AwsClients:
             raise refusal(client.meta.service_model, service, operation, parameters) from None
         except BotoCoreError as error:
             raise ServiceError(
-                service, "SdkClientException", f"Unable to execute HTTP request: {error}", 0, reachable=False
+                service, "SdkClientException", transport_failure(error), 0, reachable=False
             ) from None
         metadata = result.pop("ResponseMetadata", {}) or {}
         for key, value in list(result.items()):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from emulator.integrations.clients import ServiceError
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.integrations.lambda_logs import FunctionLogs, LogTarget
 from emulator.integrations.lambda_pool import FunctionWorkers, LogCapture, Worker
@@ -40,7 +41,6 @@ from emulator.integrations.lambda_sandbox import (
     resolve_code,
     worker_environment,
 )
-from emulator.language.errors import StatesError
 
 log = logging.getLogger("emulator.integrations.lambda_handlers")
 
@@ -139,7 +139,8 @@ class LocalHandlers:
         version: str = "$LATEST",
         client_context: str | None = None,
     ) -> LambdaReply:
-        """Run the function on ``payload``; ``tail``: the reply carries the invocation's log (Invoke's
+        """Run the function on ``payload`` (Lambda refusing to: ``ServiceError``, which each
+        integration reports in its own SDK's form); ``tail``: the reply carries the invocation's log (Invoke's
         ``LogType: Tail``); ``function_arn``: the ARN invoked (``context.invoked_function_arn``, with
         the caller's qualifier); ``version``: the version that runs (``context.function_version``);
         ``client_context``: Invoke's ``ClientContext`` (base64 JSON, ``context.client_context``)."""
@@ -152,18 +153,19 @@ class LocalHandlers:
         try:
             function = self._function(name, config, account, region)
         except HandlerError as error:
-            raise StatesError(
-                "Lambda.InvalidRuntimeException",
-                f"{error} (Service: AWSLambda; Status Code: 502; Error Code: InvalidRuntimeException; "
-                f"Request ID: {request_id}; Proxy: null)",
+            raise ServiceError(
+                "lambda", "InvalidRuntimeException", str(error), 502, request_id, "InvalidRuntimeException"
             ) from None
         reserved = config.reserved_concurrency
         if reserved is not None and function.in_flight >= reserved:
             # Lambda refuses an invocation past the function's reserved concurrency.
-            raise StatesError(
-                "Lambda.TooManyRequestsException",
-                f"Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException; "
-                f"Request ID: {request_id}; Proxy: null)",
+            raise ServiceError(
+                "lambda",
+                "TooManyRequestsException",
+                "Rate Exceeded.",
+                429,
+                request_id,
+                "TooManyRequestsException",
             )
         function.in_flight += 1
         try:
@@ -172,10 +174,13 @@ class LocalHandlers:
             )
         except OSError as error:  # the worker could not be started: Lambda's own failure
             log.error("Lambda function %s: cannot start its worker: %s", name, error)
-            raise StatesError(
-                "Lambda.ServiceException",
-                f"Lambda could not start the function's runtime: {error} (Service: AWSLambda; Status Code: 500; "
-                f"Error Code: ServiceException; Request ID: {request_id}; Proxy: null)",
+            raise ServiceError(
+                "lambda",
+                "ServiceException",
+                f"Lambda could not start the function's runtime: {error}",
+                500,
+                request_id,
+                "ServiceException",
             ) from None
         finally:
             function.in_flight -= 1

@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
+from emulator.integrations.aws_lambda import optimized_failure
+from emulator.integrations.clients import ServiceError
 from emulator.integrations.lambda_functions import FunctionConfig, LocalFunctions
 from emulator.integrations.lambda_handlers import LocalHandlers
 from emulator.integrations.lambda_sandbox import Sandbox, on_amazon_linux_2023
 from emulator.integrations.lambda_worker import marshal
-from emulator.language.errors import StatesError
 
 CODE = Path(__file__).resolve().parents[3] / "compat_tests" / "handlers" / "behaviours"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
@@ -343,14 +344,15 @@ async def test_a_runtime_that_cannot_start_is_a_lambda_service_exception(tmp_pat
         functions("python3.12"), sandbox=Sandbox(python=str(tmp_path / "no-such-python"))
     )
     try:
-        with pytest.raises(StatesError) as raised:
+        with pytest.raises(ServiceError) as raised:
             await handlers.invoke("echo", "{}", "req-1", ARN.format("echo"))
     finally:
         await handlers.close()
-    assert raised.value.error == "Lambda.ServiceException"
-    assert raised.value.cause is not None
+    failure = optimized_failure(raised.value)
+    assert failure.error == "Lambda.ServiceException"
+    assert failure.cause is not None
     assert "(Service: AWSLambda; Status Code: 500; Error Code: ServiceException; Request ID: req-1" in (
-        raised.value.cause
+        failure.cause
     )
 
 
@@ -371,21 +373,22 @@ async def test_past_its_reserved_concurrency_a_function_is_throttled(tmp_path: P
         )
     )
     try:
-        with pytest.raises(StatesError) as throttled:
+        with pytest.raises(ServiceError) as throttled:
             await handlers.invoke(
                 "closed", json.dumps({"write_to": str(trace)}), "req-1", ARN.format("closed")
             )
         assert not trace.exists()  # the function never ran
         first = asyncio.ensure_future(handlers.invoke("single", "{}", "req-2", ARN.format("single")))
         await asyncio.sleep(0)  # the first invocation is under way
-        with pytest.raises(StatesError) as second:
+        with pytest.raises(ServiceError) as second:
             await handlers.invoke("single", "{}", "req-3", ARN.format("single"))
         assert not (await first).function_error
         assert not (await handlers.invoke("single", "{}", "req-4", ARN.format("single"))).function_error
     finally:
         await handlers.close()
-    assert (throttled.value.error, second.value.error) == ("Lambda.TooManyRequestsException",) * 2
-    assert throttled.value.cause == (
+    failures = optimized_failure(throttled.value), optimized_failure(second.value)
+    assert (failures[0].error, failures[1].error) == ("Lambda.TooManyRequestsException",) * 2
+    assert failures[0].cause == (
         "Rate Exceeded. (Service: AWSLambda; Status Code: 429; Error Code: TooManyRequestsException; "
         "Request ID: req-1; Proxy: null)"
     )
