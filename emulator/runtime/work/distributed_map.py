@@ -11,6 +11,10 @@ UUID, with ``map_run_arn`` set and the labelled state machine ARN
 (``…:stateMachine:<machine>/<label>``). Their events never reach the parent's history. A child that
 does not succeed counts against the tolerated failure threshold; once it is exceeded the run fails
 with ``States.ExceedToleratedFailureThreshold`` and the children still running are aborted.
+
+Children of either ``ExecutionType`` are registered with the ``MapRunSink`` (an EXPRESS child's ARN
+is ``…:express:<machine>/<label>:<name>``), unless the parent itself is a top-level EXPRESS
+execution, which the control plane does not keep.
 """
 
 from __future__ import annotations
@@ -215,7 +219,7 @@ class DistributedMapWork:
             label=label,
         )
         counts = MapRunCounts(map_run)
-        if self.map_runs is not None:
+        if self.map_runs is not None and _is_kept(execution):
             self.map_runs.map_run_started(run.account, run.region, map_run)
         return MapRunFrame(self, state.common.name, chain, map_run, counts)
 
@@ -328,13 +332,16 @@ class DistributedMapWork:
             start_date=now,
             express=express,
             map_run_arn=frame.map_run.arn,
+            item_count=size,
         )
         frame.children.append(child)
         frame.sizes[child.arn] = size
         if self.integrations.mocks is not None:  # a mocked test case covers the Map's children
             self.integrations.mocks.bind_child(child.arn, parent.arn)
         self.children.start(child)
-        if self.map_runs is not None and not express:
+        # EXPRESS children are kept too: DescribeExecution answers for an EXPRESS execution "dispatched
+        # by a Map Run" and ListExecutions(mapRunArn) lists "all of the child workflow executions".
+        if self.map_runs is not None and _is_kept(parent):
             self.map_runs.child_execution_started(run.account, run.region, child)
         return child
 
@@ -344,6 +351,13 @@ class DistributedMapWork:
             if child.status is ExecutionStatus.RUNNING:
                 self.children.stop(child, None, None)
                 frame.counts.ended(ExecutionStatus.ABORTED, frame.sizes.get(child.arn, 1))
+
+
+def _is_kept(execution: Execution) -> bool:
+    """Whether the control plane keeps ``execution`` (so its Map Runs and their children are kept
+    too, and go with it when retention evicts it). A top-level EXPRESS execution is never kept:
+    registering its runs would leave records nothing ever evicts."""
+    return not execution.express or execution.map_run_arn is not None
 
 
 def _child_result(execution: Execution) -> Json:
