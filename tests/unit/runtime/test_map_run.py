@@ -220,7 +220,9 @@ async def test_express_children_are_registered_with_express_arns_and_their_item_
     # API_ListExecutions (mapRunArn): "all of the child workflow executions started by a Map Run".
     sink = RecordingSink()
     execution = await run(
-        distributed(PASS, "P", ExecutionType="EXPRESS", ItemBatcher={"MaxItemsPerBatch": 2}), "[1, 2, 3]", sink
+        distributed(PASS, "P", ExecutionType="EXPRESS", ItemBatcher={"MaxItemsPerBatch": 2}),
+        "[1, 2, 3]",
+        sink,
     )
     assert execution.status is ExecutionStatus.SUCCEEDED
     map_run = sink.map_runs[0][2]
