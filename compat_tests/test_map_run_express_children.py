@@ -20,6 +20,8 @@ Pages the rows come from:
 from __future__ import annotations
 
 import json
+import time
+import uuid
 from typing import Any
 
 import pytest
@@ -134,3 +136,34 @@ def test_an_express_child_is_refused_where_express_executions_are(sfn: Any, oper
 def test_a_standard_child_answers_where_an_express_one_is_refused(sfn: Any, operation: str) -> None:
     _, children = _run(sfn, _machine(sfn, "STANDARD"), [1])
     assert getattr(sfn, operation)(executionArn=children[0]["executionArn"])["ResponseMetadata"]
+
+
+# API_MapRunExecutionCounts, aborted: children "that were started by a Map Run and were running, but
+# were either stopped by the user or by Step Functions because the Map Run failed".
+@pytest.mark.parametrize("execution_type", ["STANDARD", "EXPRESS"])
+def test_stopping_the_parent_aborts_its_running_children_counted_once(sfn: Any, execution_type: str) -> None:
+    activity = sfn.create_activity(name=f"map-child-{uuid.uuid4().hex[:8]}")["activityArn"]
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": execution_type},
+        "StartAt": "Work",
+        "States": {"Work": {"Type": "Task", "Resource": activity, "End": True}},
+    }
+    state = {"Type": "Map", "Label": LABEL, "ItemProcessor": processor, "End": True}
+    machine = create(sfn, json.dumps({"StartAt": "Map", "States": {"Map": state}}))
+    execution = sfn.start_execution(stateMachineArn=machine, input="[1, 2]")["executionArn"]
+    children: list[dict[str, Any]] = []
+    for _ in range(2000):
+        runs = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+        children = sfn.list_executions(mapRunArn=runs[0]["mapRunArn"])["executions"] if runs else []
+        if len(children) == 2:
+            break
+        time.sleep(0.005)
+    assert [child["status"] for child in children] == ["RUNNING", "RUNNING"]
+    running = sfn.describe_execution(executionArn=children[0]["executionArn"])
+    assert running["status"] == "RUNNING" and "stopDate" not in running
+    sfn.stop_execution(executionArn=execution)
+    wait_finished(sfn, execution)
+    for child in children:
+        assert sfn.describe_execution(executionArn=child["executionArn"])["status"] == "ABORTED"
+    counts = sfn.describe_map_run(mapRunArn=children[0]["mapRunArn"])["executionCounts"]
+    assert (counts["aborted"], counts["total"]) == (2, 2)

@@ -88,7 +88,9 @@ class MapRunFrame:
     map_run: MapRun
     counts: MapRunCounts
     children: list[Execution] = field(default_factory=list)
-    sizes: dict[str, int] = field(default_factory=dict)  # child ARN -> items it processes
+    # Child ARN -> items it processes, while its end is not counted yet (each end counts once: a
+    # child aborted with the run is counted by ``abort_children`` before its waiter resumes).
+    sizes: dict[str, int] = field(default_factory=dict)
 
     def abort(self, recorder: Recorder, previous: int | None) -> None:
         """StopExecution of the parent: the run's abort (its children stopped), then the Map's."""
@@ -260,7 +262,8 @@ class DistributedMapWork:
             children[index] = execution
             frame.counts.started(sizes[index])
             await self.children.wait(execution)
-            frame.counts.ended(execution.status, sizes[index])
+            if frame.sizes.pop(execution.arn, None) is not None:
+                frame.counts.ended(execution.status, sizes[index])
             if execution.status is not ExecutionStatus.SUCCEEDED:
                 failed_items += sizes[index]
                 if threshold.exceeded(failed_items, len(items)):
@@ -350,7 +353,9 @@ class DistributedMapWork:
         for child in frame.children:
             if child.status is ExecutionStatus.RUNNING:
                 self.children.stop(child, None, None)
-                frame.counts.ended(ExecutionStatus.ABORTED, frame.sizes.get(child.arn, 1))
+                size = frame.sizes.pop(child.arn, None)
+                if size is not None:
+                    frame.counts.ended(ExecutionStatus.ABORTED, size)
 
 
 def _is_kept(execution: Execution) -> bool:

@@ -343,3 +343,31 @@ async def test_stopping_the_parent_aborts_the_map_run_and_its_children() -> None
     assert child.status is ExecutionStatus.ABORTED
     map_run = sink.map_runs[0][2]
     assert map_run.status is MapRunStatus.ABORTED and map_run.execution_counts["aborted"] == 1
+
+
+async def test_a_child_aborted_with_its_map_run_is_counted_once() -> None:
+    # API_MapRunExecutionCounts: aborted counts children "stopped by the user or by Step Functions";
+    # each once, though its waiter resumes after the run counted it.
+    started: list[TaskInvocation] = []
+
+    async def hang(invocation: TaskInvocation) -> Any:
+        started.append(invocation)
+        await asyncio.Future()
+
+    integrations = IntegrationRegistry()
+    integrations.register("sqs", StubIntegration(hang))
+    processor = {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": True}}
+    sink = RecordingSink()
+    clock = ManualClock()
+    engine = Engine(clock, integrations, random.Random(3), map_runs=sink)
+    execution = make_execution(distributed(processor, "T", ExecutionType="EXPRESS"), "[1, 2]", clock=clock)
+    engine.start(execution)
+    while len(started) < 2:
+        await asyncio.sleep(0)
+    engine.stop(execution, None, None)
+    await engine.wait(execution)
+    for _ in range(20):  # let every child's waiter resume
+        await asyncio.sleep(0)
+    counts = sink.map_runs[0][2].execution_counts
+    assert (counts["aborted"], counts["running"], counts["total"]) == (2, 0, 2)
+    assert sink.map_runs[0][2].item_counts["aborted"] == 2
