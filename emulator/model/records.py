@@ -79,6 +79,7 @@ class Execution:
     redrive_count: int = 0
     redrive_date: float | None = None
     map_run_arn: str | None = None  # set on the child executions of a Distributed Map run
+    item_count: int | None = None  # Map Run children: the items it processes (ListExecutions' itemCount)
     handle: Any = None  # owned by the runtime (its task / completion signal)
 
 

@@ -11,6 +11,7 @@ from emulator.errors import (
     MISSING_REQUIRED_PARAMETER,
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
+    InvalidArn,
     InvalidExecutionInput,
     StateMachineTypeNotSupported,
     ValidationException,
@@ -230,11 +231,23 @@ def _execution_fields(execution: Execution, request: dict[str, Any]) -> dict[str
     return out
 
 
-def get_execution(env: ServiceEnvironment, context: RequestContext, arn: str) -> Execution:
+def get_execution(
+    env: ServiceEnvironment, context: RequestContext, arn: str, map_run_express: bool = False
+) -> Execution:
     """A STANDARD execution (or a Distributed Map child); EXPRESS executions are not kept (AWS
-    answers an express ARN with InvalidArn: their history is in CloudWatch Logs only)."""
-    parsed = parse_arn(arn, "execution")
+    answers an express ARN with InvalidArn: their history is in CloudWatch Logs only).
+
+    ``map_run_express``: the operation also answers for an EXPRESS child of a Map Run (only
+    DescribeExecution: "Executions of an EXPRESS state machine aren't supported by DescribeExecution
+    unless a Map Run dispatched them"; GetExecutionHistory, StopExecution and RedriveExecution are
+    "not supported by EXPRESS state machines" without that exception)."""
+    parsed = parse_arn(arn, "execution", "express")
     found = partition_of(env, context).executions.get(arn) if in_partition(parsed, context) else None
+    if parsed.resource_type == "express":
+        if map_run_express and found is not None and found.map_run_arn is not None:
+            return found
+        # Not one a Map Run dispatched (or an operation without that exception): what AWS answers.
+        raise InvalidArn("Invalid Arn: 'Resource type not valid in this context: express'")
     if found is None:
         raise ExecutionDoesNotExist(f"Execution Does Not Exist: '{arn}'")
     return found
@@ -261,7 +274,7 @@ def not_redrivable_reason(
 def describe_execution(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
-    execution = get_execution(env, context, request["executionArn"])
+    execution = get_execution(env, context, request["executionArn"], map_run_express=True)
     out = _execution_fields(execution, request)
     out["redriveCount"] = execution.redrive_count
     put_if(out, "redriveDate", execution.redrive_date)
@@ -294,6 +307,9 @@ def _list_item(e: Execution) -> dict[str, Any]:
     }
     put_if(item, "stopDate", e.stop_date)
     put_if(item, "mapRunArn", e.map_run_arn)
+    # "returned only if mapRunArn was specified in the ListExecutions API action"
+    # (API_ExecutionListItem): only a Map Run's children have a count.
+    put_if(item, "itemCount", e.item_count)
     put_if(item, "stateMachineVersionArn", e.state_machine_version_arn)
     put_if(item, "stateMachineAliasArn", e.state_machine_alias_arn)
     item["redriveCount"] = e.redrive_count

@@ -4,7 +4,8 @@ AWS keeps a closed execution for 90 days. A long-lived emulator (a CI container,
 kept every execution forever would grow by kilobytes per execution without end, so a partition
 (one account in one region) keeps at most ``max_finished`` finished executions and none that
 closed more than ``max_age_seconds`` ago; the oldest go first. Eviction takes the whole execution:
-its record and history, its Distributed Map runs and their child executions, and its mocked test
+its record and history, its Distributed Map runs and their child executions (of either type, and
+theirs in turn when a child runs a Distributed Map itself), and its mocked test
 case binding (task tokens of a finished execution are already closed; the registry's memory of
 closed tokens is bounded on its own). Running executions are never evicted, and a Map Run's child
 executions only go with their parent.
@@ -91,12 +92,18 @@ class ExecutionRetention:
 
     def _evict(self, partition: Partition, doomed: list[Execution]) -> None:
         arns = {e.arn for e in doomed}
-        map_runs = {run.arn for run in partition.map_runs.values() if run.execution_arn in arns}
-        for arn in map_runs:
-            partition.map_runs.delete(arn)
-        if map_runs:
-            children = [e.arn for e in partition.executions.values() if e.map_run_arn in map_runs]
-            arns.update(children)
+        # Down the tree: a child (STANDARD or EXPRESS) running a Distributed Map has Map Runs too.
+        parents = set(arns)
+        while parents:
+            map_runs = {run.arn for run in partition.map_runs.values() if run.execution_arn in parents}
+            for arn in map_runs:
+                partition.map_runs.delete(arn)
+            parents = (
+                {e.arn for e in partition.executions.values() if e.map_run_arn in map_runs} - arns
+                if map_runs
+                else set()
+            )
+            arns.update(parents)
         for arn in arns:
             partition.executions.delete(arn)
             if self.on_evict is not None:

@@ -11,6 +11,10 @@ UUID, with ``map_run_arn`` set and the labelled state machine ARN
 (``…:stateMachine:<machine>/<label>``). Their events never reach the parent's history. A child that
 does not succeed counts against the tolerated failure threshold; once it is exceeded the run fails
 with ``States.ExceedToleratedFailureThreshold`` and the children still running are aborted.
+
+Children of either ``ExecutionType`` are registered with the ``MapRunSink`` (an EXPRESS child's ARN
+is ``…:express:<machine>/<label>:<name>``), unless the parent itself is a top-level EXPRESS
+execution, which the control plane does not keep.
 """
 
 from __future__ import annotations
@@ -84,7 +88,9 @@ class MapRunFrame:
     map_run: MapRun
     counts: MapRunCounts
     children: list[Execution] = field(default_factory=list)
-    sizes: dict[str, int] = field(default_factory=dict)  # child ARN -> items it processes
+    # Child ARN -> items it processes, while its end is not counted yet (each end counts once: a
+    # child aborted with the run is counted by ``abort_children`` before its waiter resumes).
+    sizes: dict[str, int] = field(default_factory=dict)
 
     def abort(self, recorder: Recorder, previous: int | None) -> None:
         """StopExecution of the parent: the run's abort (its children stopped), then the Map's."""
@@ -215,7 +221,7 @@ class DistributedMapWork:
             label=label,
         )
         counts = MapRunCounts(map_run)
-        if self.map_runs is not None:
+        if self.map_runs is not None and _is_kept(execution):
             self.map_runs.map_run_started(run.account, run.region, map_run)
         return MapRunFrame(self, state.common.name, chain, map_run, counts)
 
@@ -256,7 +262,8 @@ class DistributedMapWork:
             children[index] = execution
             frame.counts.started(sizes[index])
             await self.children.wait(execution)
-            frame.counts.ended(execution.status, sizes[index])
+            if frame.sizes.pop(execution.arn, None) is not None:
+                frame.counts.ended(execution.status, sizes[index])
             if execution.status is not ExecutionStatus.SUCCEEDED:
                 failed_items += sizes[index]
                 if threshold.exceeded(failed_items, len(items)):
@@ -328,13 +335,16 @@ class DistributedMapWork:
             start_date=now,
             express=express,
             map_run_arn=frame.map_run.arn,
+            item_count=size,
         )
         frame.children.append(child)
         frame.sizes[child.arn] = size
         if self.integrations.mocks is not None:  # a mocked test case covers the Map's children
             self.integrations.mocks.bind_child(child.arn, parent.arn)
         self.children.start(child)
-        if self.map_runs is not None and not express:
+        # EXPRESS children are kept too: DescribeExecution answers for an EXPRESS execution "dispatched
+        # by a Map Run" and ListExecutions(mapRunArn) lists "all of the child workflow executions".
+        if self.map_runs is not None and _is_kept(parent):
             self.map_runs.child_execution_started(run.account, run.region, child)
         return child
 
@@ -343,7 +353,16 @@ class DistributedMapWork:
         for child in frame.children:
             if child.status is ExecutionStatus.RUNNING:
                 self.children.stop(child, None, None)
-                frame.counts.ended(ExecutionStatus.ABORTED, frame.sizes.get(child.arn, 1))
+                size = frame.sizes.pop(child.arn, None)
+                if size is not None:
+                    frame.counts.ended(ExecutionStatus.ABORTED, size)
+
+
+def _is_kept(execution: Execution) -> bool:
+    """Whether the control plane keeps ``execution`` (so its Map Runs and their children are kept
+    too, and go with it when retention evicts it). A top-level EXPRESS execution is never kept:
+    registering its runs would leave records nothing ever evicts."""
+    return not execution.express or execution.map_run_arn is not None
 
 
 def _child_result(execution: Execution) -> Json:

@@ -215,11 +215,37 @@ async def test_item_batcher_groups_selected_items_with_the_batch_input() -> None
     assert map_run.item_counts["total"] == 3 and map_run.execution_counts["total"] == 2
 
 
-async def test_express_children_run_but_are_not_registered() -> None:
+async def test_express_children_are_registered_with_express_arns_and_their_item_counts() -> None:
+    # API_DescribeExecution: EXPRESS executions are supported "if a Map Run dispatched them";
+    # API_ListExecutions (mapRunArn): "all of the child workflow executions started by a Map Run".
     sink = RecordingSink()
-    execution = await run(distributed(PASS, "P", ExecutionType="EXPRESS"), "[1, 2]", sink)
+    execution = await run(
+        distributed(PASS, "P", ExecutionType="EXPRESS", ItemBatcher={"MaxItemsPerBatch": 2}),
+        "[1, 2, 3]",
+        sink,
+    )
     assert execution.status is ExecutionStatus.SUCCEEDED
-    assert sink.children == [] and sink.map_runs[0][2].execution_counts["succeeded"] == 2
+    map_run = sink.map_runs[0][2]
+    assert map_run.execution_counts["succeeded"] == 2
+    children = [child for _, _, child in sink.children]
+    assert [child.item_count for child in children] == [2, 1]
+    assert all(child.express and child.map_run_arn == map_run.arn for child in children)
+    label = map_run.label
+    assert all(f":express:{MACHINE_NAME}/{label}:{child.name}" in child.arn for child in children)
+    assert all(child.status is ExecutionStatus.SUCCEEDED for child in children)
+
+
+async def test_a_top_level_express_parent_registers_neither_its_map_run_nor_its_children() -> None:
+    # The control plane keeps no top-level EXPRESS execution; records of its runs would never be evicted.
+    sink = RecordingSink()
+    clock = ManualClock()
+    engine = Engine(clock, IntegrationRegistry(), random.Random(3), map_runs=sink)
+    execution = make_execution(distributed(PASS, "P"), "[1, 2]", clock=clock)
+    execution.express = True
+    engine.start(execution)
+    await engine.wait(execution)
+    assert execution.status is ExecutionStatus.SUCCEEDED
+    assert (sink.map_runs, sink.children) == ([], [])
 
 
 READER = {
@@ -317,3 +343,31 @@ async def test_stopping_the_parent_aborts_the_map_run_and_its_children() -> None
     assert child.status is ExecutionStatus.ABORTED
     map_run = sink.map_runs[0][2]
     assert map_run.status is MapRunStatus.ABORTED and map_run.execution_counts["aborted"] == 1
+
+
+async def test_a_child_aborted_with_its_map_run_is_counted_once() -> None:
+    # API_MapRunExecutionCounts: aborted counts children "stopped by the user or by Step Functions";
+    # each once, though its waiter resumes after the run counted it.
+    started: list[TaskInvocation] = []
+
+    async def hang(invocation: TaskInvocation) -> Any:
+        started.append(invocation)
+        await asyncio.Future()
+
+    integrations = IntegrationRegistry()
+    integrations.register("sqs", StubIntegration(hang))
+    processor = {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": True}}
+    sink = RecordingSink()
+    clock = ManualClock()
+    engine = Engine(clock, integrations, random.Random(3), map_runs=sink)
+    execution = make_execution(distributed(processor, "T", ExecutionType="EXPRESS"), "[1, 2]", clock=clock)
+    engine.start(execution)
+    while len(started) < 2:
+        await asyncio.sleep(0)
+    engine.stop(execution, None, None)
+    await engine.wait(execution)
+    for _ in range(20):  # let every child's waiter resume
+        await asyncio.sleep(0)
+    counts = sink.map_runs[0][2].execution_counts
+    assert (counts["aborted"], counts["running"], counts["total"]) == (2, 0, 2)
+    assert sink.map_runs[0][2].item_counts["aborted"] == 2

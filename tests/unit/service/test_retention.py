@@ -100,6 +100,31 @@ def test_a_map_run_and_its_child_executions_go_with_their_parent() -> None:
     assert list(partition.executions) == [newest.arn]
 
 
+def test_express_children_and_the_map_runs_of_children_go_with_the_top_level_parent() -> None:
+    # Map Run children of either ExecutionType are kept (API_DescribeExecution answers for an EXPRESS
+    # one "a Map Run dispatched"); a child running a Distributed Map has Map Runs and children too.
+    clock, partition = ManualClock(), Partition("123456789012", "us-east-1")
+    retention = ExecutionRetention(clock, max_finished=1, max_age_seconds=0)
+    parent = _start(partition, retention, clock, "parent")
+
+    def map_run(owner: Execution, run_id: str) -> MapRun:
+        run = MapRun(arn=f"arn:aws:states:us-east-1:123456789012:mapRun:m/r:{run_id}", execution_arn=owner.arn,
+                     state_machine_arn=MACHINE.arn, start_date=clock.now())  # fmt: skip
+        partition.map_runs.put(run.arn, run)
+        return run
+
+    outer = map_run(parent, "outer")
+    child = _start(partition, retention, clock, "child", map_run_arn=outer.arn)
+    child.express = True
+    inner = map_run(child, "inner")
+    grandchildren = [_start(partition, retention, clock, f"g{n}", map_run_arn=inner.arn) for n in range(3)]
+    newest = _start(partition, retention, clock, "newest")
+    assert parent.arn in retention.sweep(partition, clock.now())
+    assert not any(run.arn in partition.map_runs for run in (outer, inner))
+    assert not any(e.arn in partition.executions for e in (child, *grandchildren))
+    assert list(partition.executions) == [newest.arn]
+
+
 def test_zero_limits_keep_everything() -> None:
     clock, partition = ManualClock(), Partition("123456789012", "us-east-1")
     retention = ExecutionRetention(clock, max_finished=0, max_age_seconds=0)
