@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Written into every database we create, so a foreign SQLite file is never mistaken for ours.
 APPLICATION_ID = 0x53464E45  # "SFNE"
 DATABASE_FILE = "sfn-emulator.sqlite3"
@@ -65,8 +65,13 @@ DROP TABLE executions;
 ALTER TABLE executions_v2 RENAME TO executions;
 """
 
+# Version 3: a Map Run child's item count (ListExecutions' ``itemCount`` when listed by mapRunArn).
+_V3 = """
+ALTER TABLE executions ADD COLUMN item_count INTEGER;
+"""
+
 # MIGRATIONS[n] takes a database at version n to version n + 1.
-MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2}
+MIGRATIONS: dict[int, str] = {0: _V1, 1: _V2, 2: _V3}
 
 
 class IncompatibleDataDir(Exception):

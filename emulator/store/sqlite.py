@@ -57,8 +57,8 @@ _INSERT_SNAPSHOT = "INSERT OR IGNORE INTO machine_snapshots (hash, body) VALUES 
 _INSERT_EXECUTION = (
     "INSERT OR REPLACE INTO executions (id, arn, account, region, name, machine, state_machine_arn, input, "
     "start_date, trace_header, version_arn, alias_arn, map_run_arn, status, stop_date, output, error, "
-    "cause, redrive_count, redrive_date, position, root_last) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "cause, redrive_count, redrive_date, position, root_last, item_count) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _UPDATE_EXECUTION = (
     "UPDATE executions SET status = ?, stop_date = ?, output = ?, error = ?, cause = ?, redrive_count = ?, "
@@ -567,6 +567,7 @@ class SqliteStore:
             execution.state_machine_alias_arn,
             execution.map_run_arn,
             *_progress(execution),
+            execution.item_count,
         )
 
     # --- reading back ---------------------------------------------------------------------------
@@ -644,9 +645,10 @@ class SqliteStore:
             redrive_count,
             redrive_date,
             map_run_arn,
+            item_count,
         ) in self._reader.execute(
             "SELECT id, arn, account, region, name, machine, state_machine_arn, start_date, status, "
-            "stop_date, version_arn, alias_arn, redrive_count, redrive_date, map_run_arn "
+            "stop_date, version_arn, alias_arn, redrive_count, redrive_date, map_run_arn, item_count "
             "FROM executions ORDER BY id"
         ):
             snapshot = machines.get(digest)
@@ -676,6 +678,7 @@ class SqliteStore:
                 redrive_count,
                 redrive_date,
                 map_run_arn,
+                item_count,
             )
             execution.__class__ = stored
             if status == "RUNNING":

@@ -21,7 +21,16 @@ import pytest
 from emulator.app import build_environment
 from emulator.errors import ExecutionNotRedrivable
 from emulator.model.records import ExecutionStatus
-from emulator.service import activities, aliases, executions, redrive, state_machines, tags, task_tokens
+from emulator.service import (
+    activities,
+    aliases,
+    executions,
+    map_runs,
+    redrive,
+    state_machines,
+    tags,
+    task_tokens,
+)
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.service.recovery import recover
 from emulator.settings import Settings
@@ -399,6 +408,53 @@ def test_a_directory_written_by_a_newer_schema_is_refused_and_left_untouched(tmp
     assert not os.path.exists(str(path) + "-wal")
 
 
+DISTRIBUTED = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "P",
+                "States": {"P": {"Type": "Pass", "End": True}},
+            },
+            "ItemBatcher": {"MaxItemsPerBatch": 2},
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_map_runs_children_are_listed_with_their_item_counts_after_a_restart(tmp_path: Path) -> None:
+    """ListExecutions(mapRunArn) answers the same before and after a restart, itemCount included
+    (API_ExecutionListItem: itemCount, "the total number of items processed in a child workflow
+    execution", returned when listed by mapRunArn)."""
+
+    async def first(env: ServiceEnvironment) -> tuple[str, list[dict[str, Any]]]:
+        arn = create(env, "m", DISTRIBUTED)
+        parent = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": "[1, 2, 3]"})
+        described: dict[str, Any] = {}
+        for _ in range(200):
+            await settled(env)
+            described = executions.describe_execution(env, CONTEXT, {"executionArn": parent["executionArn"]})
+            if described["status"] != "RUNNING":
+                break
+        assert described["status"] == "SUCCEEDED"
+        run_arn = map_runs.list_map_runs(env, CONTEXT, {"executionArn": parent["executionArn"]})["mapRuns"][
+            0
+        ]["mapRunArn"]
+        await settled(env)
+        return run_arn, executions.list_executions(env, CONTEXT, {"mapRunArn": run_arn})["executions"]
+
+    run_arn, children = run(tmp_path, first)
+    assert sorted(child["itemCount"] for child in children) == [1, 2]
+
+    async def second(env: ServiceEnvironment) -> list[dict[str, Any]]:
+        return list(executions.list_executions(env, CONTEXT, {"mapRunArn": run_arn})["executions"])
+
+    assert run(tmp_path, second) == children
+
+
 def test_a_version_1_directory_is_migrated_with_what_it_holds(tmp_path: Path) -> None:
     path = tmp_path / DATABASE_FILE
     database = sqlite3.connect(path, isolation_level=None)
@@ -410,9 +466,11 @@ def test_a_version_1_directory_is_migrated_with_what_it_holds(tmp_path: Path) ->
     database.close()
     open_database(str(path)).close()
     database = sqlite3.connect(path)
-    assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert database.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert database.execute("SELECT value FROM meta").fetchall() == [("yes",)]
     assert database.execute("SELECT count(*) FROM token_outcomes").fetchone()[0] == 0
+    columns = [row[1] for row in database.execute("PRAGMA table_info(executions)")]
+    assert columns[-1] == "item_count"  # version 3
 
 
 def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
