@@ -149,7 +149,7 @@ class AwsSdkIntegration:
                 f"The service '{sdk_name}' of resource '{resource.arn}' is not known to this emulator.",
             )
         prefix = error_prefix(model.metadata.get("serviceId", sdk_name))
-        operation = _operation(model, resource.action)
+        operation = find_operation(model, resource.action)
         if operation is None:
             raise StatesError(
                 f"{prefix}.{prefix}Exception",
@@ -268,7 +268,8 @@ def _s3_request_defaults(operation: str, request: dict[str, Any]) -> None:
         request["ContentType"] = S3_TEXT_CONTENT_TYPE
 
 
-def _operation(model: Any, action: str) -> Any:
+def find_operation(model: Any, action: str) -> Any:
+    """The operation of a botocore service model whose name is ``action`` in any casing (None: none)."""
     wanted = action.lower()
     for name in model.operation_names:
         if name.lower() == wanted:

@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from emulator.integrations.apigateway_http import PARAMETERS as APIGATEWAY_PARAMETERS
+from emulator.integrations.http import PARAMETERS as HTTP_PARAMETERS
 from emulator.language.validate.diagnostics import ERROR, Diagnostic
 from emulator.model.types import Json, JsonObject
 
@@ -34,33 +36,11 @@ _PATTERNS = (".sync:2", ".sync", ".waitForTaskToken")
 
 # Integrations Step Functions defines itself: their fields ("Call API Gateway", "Call HTTPS APIs").
 _OWN_FIELDS: dict[tuple[str, str], frozenset[str]] = {
-    ("apigateway", "invoke"): frozenset(
-        {
-            "ApiEndpoint",
-            "Method",
-            "Headers",
-            "Stage",
-            "Path",
-            "QueryParameters",
-            "RequestBody",
-            "AuthType",
-            "AllowNullValues",
-        }
-    ),
+    ("apigateway", "invoke"): frozenset(APIGATEWAY_PARAMETERS),
     ("lambda", "invoke"): frozenset(
         {"FunctionName", "Payload", "Qualifier", "InvocationType", "ClientContext", "LogType"}
     ),
-    ("http", "invoke"): frozenset(
-        {
-            "ApiEndpoint",
-            "Method",
-            "Authentication",
-            "Headers",
-            "QueryParameters",
-            "RequestBody",
-            "Transform",
-        }
-    ),
+    ("http", "invoke"): frozenset(HTTP_PARAMETERS),
 }
 # Optimized integrations whose ARN service segment is not botocore's service name.
 _OPTIMIZED_SERVICES = {
@@ -166,7 +146,9 @@ def _task_diagnostics(resource: str, state: JsonObject, location: str) -> list[D
         model = _model(service, sdk)
         if model is None:
             return []
-        operation = _operation(model, action)
+        from emulator.integrations.aws_sdk import find_operation
+
+        operation = find_operation(model, action)
         if operation is None:
             return [_not_recognized(resource, location)] if sdk else []
         shape = operation.input_shape
@@ -232,11 +214,3 @@ def _model(service: str, sdk: bool) -> Any:
         return None
     name = botocore_service(service) if sdk else _OPTIMIZED_SERVICES.get(service, service)
     return service_model(name)
-
-
-def _operation(model: Any, action: str) -> Any:
-    wanted = action.lower()
-    for name in model.operation_names:
-        if name.lower() == wanted:
-            return model.operation_model(name)
-    return None
