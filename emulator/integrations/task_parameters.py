@@ -88,10 +88,21 @@ def integration_diagnostics(document: Json) -> list[Diagnostic]:
         return []
     found: list[Diagnostic] = []
     for state, location in _tasks(document, "/"):
-        resource = state.get("Resource")
-        if isinstance(resource, str) and resource.startswith(_SERVICE_PREFIX):
-            found.extend(_task_diagnostics(resource, state, location))
+        found.extend(state_diagnostics(state, location))
     return found
+
+
+def state_diagnostics(state: JsonObject, location: str) -> list[Diagnostic]:
+    """The diagnostics of one state (TestState's lone state): none unless it is a service
+    integration Task."""
+    resource = state.get("Resource")
+    if (
+        state.get("Type") != "Task"
+        or not isinstance(resource, str)
+        or not resource.startswith(_SERVICE_PREFIX)
+    ):
+        return []
+    return _task_diagnostics(resource, state, location)
 
 
 def _tasks(machine: JsonObject, location: str) -> Iterator[tuple[JsonObject, str]]:

@@ -18,6 +18,7 @@ from emulator.runtime.test_state import (
     TestStateMock,
     run_test_state,
 )
+from emulator.service.definitions import integration_diagnostics
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.service.request_rules import check_role_arn
 
@@ -72,6 +73,9 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
         definition = checked.definition
         if definition is None:
             raise InvalidDefinition(invalid_definition_message(checked.errors))
+        refused = integration_diagnostics(text)
+        if refused:  # what CreateStateMachine refuses for the service integrations, TestState refuses too
+            raise InvalidDefinition(invalid_definition_message(refused))
         state = _find_state(definition, state_name)
         if state is None:
             raise ValidationException(f"State '{state_name}' does not exist in the state machine definition")
@@ -107,6 +111,10 @@ def _validate_lone_state(document: dict[str, Any]) -> None:
     )
     check_state(checker, CONTEXT_STATE_NAME, document, "/")
     errors = errors_of(checker.diagnostics)
+    if not errors:
+        from emulator.integrations.task_parameters import state_diagnostics
+
+        errors = state_diagnostics(document, "/")
     if errors:
         raise InvalidDefinition(invalid_definition_message(errors))
 

@@ -276,6 +276,22 @@ REJECTIONS = [
     Rejection(
         "a lone state of an unknown type", {"Type": "Loop", "End": True}, {}, InvalidDefinition, "'Type'"
     ),
+    # The definition rules CreateStateMachine applies to service integrations ("Passing parameters to a
+    # service API": a field the API does not take is refused) hold for the state TestState runs.
+    Rejection(
+        "a lone Task with a field its API does not take",
+        {**TASK, "Parameters": {"FunctionName": "f", "Foo": 1}},
+        {"mock": mocked({"StatusCode": 200})},
+        InvalidDefinition,
+        'The field "Foo" is not supported by Step Functions',
+    ),
+    Rejection(
+        "a machine's Task with a field its API does not take",
+        {"StartAt": "T", "States": {"T": {**TASK, "Parameters": {"FunctionName": "f", "Foo": 1}}}},
+        {"stateName": "T", "mock": mocked({"StatusCode": 200})},
+        InvalidDefinition,
+        'The field "Foo" is not supported by Step Functions',
+    ),
 ]
 
 
