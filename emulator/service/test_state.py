@@ -18,7 +18,7 @@ from emulator.runtime.test_state import (
     TestStateMock,
     run_test_state,
 )
-from emulator.service.definitions import integration_diagnostics
+from emulator.service.definitions import compile_or_reject
 from emulator.service.environment import RequestContext, ServiceEnvironment
 from emulator.service.request_rules import check_role_arn
 
@@ -60,22 +60,13 @@ def _find_state(definition: Definition, name: str) -> State | None:
 
 
 def _compile_state(document: dict[str, Any], text: str, state_name: str | None) -> State:
-    from emulator.language.definitions import check_definition
     from emulator.language.states.registry import STATE_PARSERS
 
     if "States" in document:
         if state_name is None:
             raise ValidationException("stateName must be specified when the definition is a state machine")
-        try:
-            checked = check_definition(text)
-        except DefinitionError as error:
-            raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
-        definition = checked.definition
-        if definition is None:
-            raise InvalidDefinition(invalid_definition_message(checked.errors))
-        refused = integration_diagnostics(text)
-        if refused:  # what CreateStateMachine refuses for the service integrations, TestState refuses too
-            raise InvalidDefinition(invalid_definition_message(refused))
+        # Checked as CreateStateMachine checks a definition (the integrations' refusals included).
+        definition = compile_or_reject(text, "STANDARD")
         state = _find_state(definition, state_name)
         if state is None:
             raise ValidationException(f"State '{state_name}' does not exist in the state machine definition")
@@ -96,7 +87,7 @@ def _compile_state(document: dict[str, Any], text: str, state_name: str | None) 
     try:
         return parser("StateName", document, "", document.get("QueryLanguage", "JSONPath"))
     except DefinitionError as error:
-        raise InvalidDefinition(f"Invalid State Machine Definition: '{error.code}: {error}'") from None
+        raise InvalidDefinition(f"Invalid State Machine Definition: '{error}'") from None
 
 
 def _validate_lone_state(document: dict[str, Any]) -> None:
