@@ -203,8 +203,11 @@ class LocalHandlers:
         async with function.slots:
             try:
                 # Lambda's init phase has its own limit (10 s); past it, the init is retried within
-                # the invocation, under the function's Timeout.
-                worker = await asyncio.wait_for(self._take(function), INIT_LIMIT_SECONDS + timeout)
+                # the invocation, under the function's Timeout. asyncio.timeout, not wait_for: on
+                # Python 3.11 wait_for returns its result when a cancellation (the task's TimeoutSeconds,
+                # StopExecution) arrives as the worker becomes ready, and the cancelled call would run on.
+                async with asyncio.timeout(INIT_LIMIT_SECONDS + timeout):
+                    worker = await self._take(function)
             except TimeoutError:
                 return _timeout_error(config, request_id, timeout)
             request = {
