@@ -4,7 +4,12 @@
 * the field names it reads from the context item at the top level. Step Functions evaluates an
   expression with no context item (data arrives as ``$states.input`` or a variable), and AWS
   refuses such references when the definition is created (``UNSUPPORTED_JSONATA_EXPRESSION:
-  Reference to 'phone' at the top level is not supported.``);
+  Reference to 'phone' at the top level is not supported.``). The ASL specification
+  (https://states-language.net/spec.html, "JSONata"): an expression "MUST NOT reference "$" or
+  unqualified field names at the top level, but MAY reference "$" or unqualified field names nested
+  inside an expression", and "$$" (the whole input document) is refused the same way; both are
+  reported as ``$`` / ``$$``. A predicate, sort, grouping or later path step runs against items,
+  so what it reads is not at the top level;
 * the fields of ``$states`` it reads (``$states.result.Payload`` reads ``result``), which AWS checks
   against the fields the expression's position offers when the definition is created.
 """
@@ -16,8 +21,11 @@ from typing import Any
 
 from jsonata.parser import Parser
 
-# Attributes of a path step whose expressions run against the step's items, not its context.
+# Attributes of a path step (or of any expression with a predicate / grouping) whose expressions run
+# against the step's items, not its context.
 _ITEM_SCOPED = frozenset({"stages", "predicate", "group", "terms"})
+# ``$`` (the context item) and ``$$`` (the input document) parse as variables named "" and "$".
+_CONTEXT_VARIABLES = {"": "$", "$": "$$"}
 
 
 def variable_names(ast: object) -> tuple[set[str], set[str]]:
@@ -100,16 +108,23 @@ def _top_level(node: Any, top: bool, found: list[str]) -> None:
             if name != "steps":
                 _top_level(child, False, found)
         return
-    if node.type == "name" and top:
-        found.append(node.value)
-    for _, child in _children(node):
-        _top_level(child, top, found)
+    if top:
+        _note(node, found)
+    for name, child in _children(node):
+        _top_level(child, top and name not in _ITEM_SCOPED, found)
 
 
 def _step(step: Any, top: bool, found: list[str]) -> None:
     if not isinstance(step, Parser.Symbol):
         return
-    if step.type == "name" and top:
-        found.append(step.value)
+    if top:
+        _note(step, found)
     for name, child in _children(step):
         _top_level(child, top and name not in _ITEM_SCOPED, found)
+
+
+def _note(symbol: Parser.Symbol, found: list[str]) -> None:
+    if symbol.type == "name":
+        found.append(symbol.value)
+    elif symbol.type == "variable" and symbol.value in _CONTEXT_VARIABLES:
+        found.append(_CONTEXT_VARIABLES[symbol.value])

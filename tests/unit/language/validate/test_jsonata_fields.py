@@ -112,3 +112,44 @@ def test_a_jsonpath_state_keeps_braced_text_literal() -> None:
 
 def test_fields_that_take_no_expression_are_not_parsed() -> None:
     assert _errors(_jsonata({"Type": "Pass", "Comment": "{% 1 + %}", "End": True})) == []
+
+
+# https://states-language.net/spec.html ("JSONata"): a JSONata expression "MUST NOT reference "$" or
+# unqualified field names at the top level, but MAY reference "$" or unqualified field names nested
+# inside an expression"; "$$" (the entire input document) likewise. Step Functions evaluates an
+# expression with no context item (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html:
+# the input is $states.input). The name in the message is ours for `$` / `$$` (AWS's form for names).
+_CONTEXT_REFERENCES = [
+    ("$", ["$"]),
+    ("$$", ["$$"]),
+    ("$.a", ["$"]),
+    ("$$.a.b", ["$$"]),
+    ("$string($)", ["$"]),
+    ("$states.input.a ? $ : 1", ["$"]),
+    ('{"a": $, "b": $$}', ["$", "$$"]),
+    ("($x := $; $x)", ["$"]),
+    ("$ + a + $", ["$", "a"]),
+    # nested inside an expression: a later path step, a predicate, a sort term, a grouping
+    ("$states.input.($)", []),
+    ("$states.input.($$.a)", []),
+    ("$states.input.items[$.price > 2]", []),
+    ("$count($states.input[$ = 0])", []),
+    ("[1, 2][$ > 1]", []),
+    ('[{"a": 1}][a = 1]', []),
+    ("$states.input^($)", []),
+    ('$states.input{"k": $}', []),
+    ("$states.context.Execution.Input", []),
+]
+
+
+@pytest.mark.parametrize(("expression", "refused"), _CONTEXT_REFERENCES)
+def test_dollar_and_double_dollar_at_the_top_level_are_refused(expression: str, refused: list[str]) -> None:
+    text = _jsonata({"Type": "Pass", "Output": "{% " + expression + " %}", "End": True})
+    assert _errors(text) == [
+        (
+            "UNSUPPORTED_JSONATA_EXPRESSION",
+            f"Reference to '{name}' at the top level is not supported.",
+            "/States/E/Output",
+        )
+        for name in refused
+    ]
