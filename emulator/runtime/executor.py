@@ -19,7 +19,12 @@ from emulator.language.errors import ErrorName, HeartbeatTimedOut, StatesError
 from emulator.language.evaluate.io import runtime_error_prefix
 from emulator.language.evaluate.jsonata import QueryEvaluationError
 from emulator.language.evaluate.retry import find_catcher, next_retry_delay
-from emulator.language.evaluate.variables import assigned_variables_text
+from emulator.language.evaluate.variables import (
+    MAX_STORED_BYTES,
+    STORED_LIMIT_CAUSE,
+    assigned_variables_text,
+    variable_sizes,
+)
 from emulator.language.parse.definition import Definition
 from emulator.language.states.common import Catcher, Retrier
 from emulator.language.states.map_state import MapState
@@ -32,7 +37,7 @@ from emulator.runtime.clock import Clock
 from emulator.runtime.context import state_context
 from emulator.runtime.dataflow import DataFlow
 from emulator.runtime.failures import AttemptFailed, AttemptFailure, EvaluationReported, Terminal, TimedOut
-from emulator.runtime.recorder import Chain, HistoryLimitExceeded, too_large
+from emulator.runtime.recorder import Chain, HistoryLimitExceeded, StoredSizes, too_large
 from emulator.runtime.run import Run
 from emulator.runtime.work.registry import WorkRegistry
 from emulator.runtime.work.scope import Context, Outcome, RetryDecider, Scope, Waiter, Work
@@ -221,11 +226,19 @@ class Executor:
         assigned = chain.assigned
         if assigned is not None:
             try:
-                details["assignedVariables"] = assigned_variables_text(assigned)
+                texts = assigned_variables_text(assigned)
             except StatesError as failure:
                 raise Terminal(
                     failure.error, runtime_error_prefix(name, entered_id) + (failure.cause or "")
                 ) from None
+            stored = chain.stored
+            if stored is None:
+                stored = chain.stored = StoredSizes()
+            if stored.store(variable_sizes(texts)) > MAX_STORED_BYTES:
+                raise Terminal(
+                    ErrorName.DATA_LIMIT_EXCEEDED, runtime_error_prefix(name, entered_id) + STORED_LIMIT_CAUSE
+                )
+            details["assignedVariables"] = texts
             details["assignedVariablesDetails"] = NOT_TRUNCATED
         chain.last = recorder.add(
             self._exited.get(type_name) or self._exited.setdefault(type_name, f"{type_name}StateExited"),

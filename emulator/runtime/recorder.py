@@ -14,7 +14,7 @@ and serialises everything else compactly, once per event.
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
 from emulator.language.errors import ErrorName, StatesError
@@ -33,6 +33,29 @@ class HistoryLimitExceeded(StatesError):
     pass
 
 
+class StoredSizes:
+    """The sizes (UTF-8 bytes of their JSON text) of the variables one scope stored, and the total
+    stored in the execution as this scope sees it: its enclosing scopes' total when it began plus
+    its own (workflow-variables.html: at most 10 MiB of stored variables per execution)."""
+
+    __slots__ = ("outer", "sizes", "total")
+
+    def __init__(self, outer: int = 0) -> None:
+        self.outer = outer
+        self.sizes: dict[str, int] = {}
+        self.total = outer
+
+    def store(self, sizes: Mapping[str, int]) -> int:
+        """Record the sizes of the variables just assigned; the new total."""
+        own = self.sizes
+        total = self.total
+        for name, size in sizes.items():
+            total += size - own.get(name, 0)
+            own[name] = size
+        self.total = total
+        return total
+
+
 class Chain:
     """One flow of control (the execution, a Parallel branch, a Map iteration): ``last`` is the id
     of its latest event, ``variables`` its workflow-variable scope (a branch / iteration reads the
@@ -47,11 +70,26 @@ class Chain:
     input of the state it entered last), ``last_frame`` (the Map / Parallel attempt that state
     ran) and, while being resumed, ``resume`` (that attempt, for the resumed state to take up)."""
 
-    __slots__ = ("last", "variables", "assigned", "active", "frame", "state", "value", "last_frame", "resume")
+    __slots__ = (
+        "last",
+        "variables",
+        "assigned",
+        "active",
+        "frame",
+        "state",
+        "value",
+        "last_frame",
+        "resume",
+        "stored",
+    )
 
-    def __init__(self, last: int, variables: MutableMapping[str, Json] | None = None) -> None:
+    def __init__(
+        self, last: int, variables: MutableMapping[str, Json] | None = None, stored: StoredSizes | None = None
+    ) -> None:
         self.last = last
         self.variables: MutableMapping[str, Json] = {} if variables is None else variables
+        # The sizes of the variables this flow stored (created at its first Assign; see StoredSizes).
+        self.stored = stored
         self.assigned: dict[str, Json] | None = None
         self.active: str | None = None
         self.frame: Frame | None = None
@@ -62,7 +100,8 @@ class Chain:
 
     def inner(self, last: int) -> Chain:
         """The flow of a branch or iteration started from this one (its own variable scope)."""
-        return Chain(last, ChainMap({}, self.variables))
+        outer = self.stored
+        return Chain(last, ChainMap({}, self.variables), None if outer is None else StoredSizes(outer.total))
 
 
 class Recorder:

@@ -29,6 +29,11 @@ from emulator.model.types import Json, JsonObject
 JSONATA: Final = "JSONata"
 MAX_ASSIGN_BYTES: Final = 262_144
 """AWS: the values one ``Assign`` stores may total at most 256 KiB (one variable at most as much)."""
+MAX_STORED_BYTES: Final = 10 * 1_048_576
+"""AWS: the variables stored in one execution may total at most 10 MiB (workflow-variables.html)."""
+STORED_LIMIT_CAUSE: Final = (
+    "The variables stored in the execution have a total size exceeding the maximum number of bytes service limit."
+)
 
 _NESTED_MACHINES: Final = frozenset({"ItemProcessor", "Iterator", "Branches"})
 _VARIABLE_AT_START = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -100,6 +105,15 @@ def assigned_variables_text(assigned: Mapping[str, Json]) -> JsonObject:
             "The assigned variables have a size exceeding the maximum number of bytes service limit.",
         )
     return cast(JsonObject, texts)  # strings are JSON values (``dict`` is invariant, hence the cast)
+
+
+def variable_sizes(texts: Mapping[str, Json]) -> dict[str, int]:
+    """The size of each assigned variable: the UTF-8 bytes of its JSON text (``assigned_variables_text``)."""
+    return {
+        name: len(text) if text.isascii() else len(text.encode("utf-8", "replace"))
+        for name, text in texts.items()
+        if isinstance(text, str)
+    }
 
 
 # --- variableReferences ------------------------------------------------------------------------

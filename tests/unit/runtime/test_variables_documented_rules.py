@@ -379,3 +379,66 @@ def test_result_path_cannot_reference_a_variable() -> None:
     assert [(d.message, d.location) for d in diagnostics] == [
         ("The value for the field 'ResultPath' must be a valid ReferencePath", "/States/Use/ResultPath")
     ]
+
+
+# https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html ("Variable size limits"):
+# one variable at most 256 KiB, the values of one Assign at most 256 KiB together, the variables stored
+# in one execution at most 10 MiB. Sizes are the UTF-8 bytes of each value's JSON text (what
+# assignedVariables records). Exceeding one is States.DataLimitExceeded, which ends the execution like
+# the other payload limits (concepts-error-handling.html: a terminal error States.ALL does not catch).
+KIB = 1024
+_STRING_OF = "{% $pad('', $states.input.n, 'x') %}"  # a string whose JSON text is n + 2 bytes
+
+
+def _chain(count: int, names: list[str], size: int, catch: bool = False) -> dict[str, Any]:
+    """``count`` Pass states, state i assigning each name of ``names`` (suffixed by i when it ends with
+    '#') a string whose JSON text is ``size`` bytes."""
+    states: dict[str, Any] = {}
+    for i in range(count):
+        assign = {(name[:-1] + str(i) if name.endswith("#") else name): _STRING_OF for name in names}
+        states[f"A{i}"] = {"Type": "Pass", "Assign": assign, "Output": "{% $states.input %}"}
+        states[f"A{i}"]["Next" if i < count - 1 else "End"] = f"A{i + 1}" if i < count - 1 else True
+    return {"QueryLanguage": "JSONata", "StartAt": "A0", "States": states}
+
+
+# (rule, definition, input n, failing state or None)
+SIZE_ROWS = [
+    ("one variable of exactly 256 KiB", _chain(1, ["v"], 256 * KIB), 256 * KIB - 2, None),
+    ("one variable one byte over 256 KiB", _chain(1, ["v"], 256 * KIB), 256 * KIB - 1, "A0"),
+    ("two variables of 128 KiB each in one Assign", _chain(1, ["a", "b"], 0), 128 * KIB - 2, None),
+    ("two variables one byte over 256 KiB together", _chain(1, ["a", "b"], 0), 128 * KIB - 1, "A0"),
+    # 40 × 256 KiB = 10 MiB exactly: allowed; the 41st distinct variable goes over.
+    ("40 distinct variables of 256 KiB: exactly 10 MiB", _chain(40, ["v#"], 0), 256 * KIB - 2, None),
+    ("41 distinct variables of 256 KiB: over 10 MiB", _chain(41, ["v#"], 0), 256 * KIB - 2, "A40"),
+    ("reassigning one variable 41 times stores 256 KiB", _chain(41, ["v"], 0), 256 * KIB - 2, None),
+]
+
+
+@pytest.mark.parametrize(("rule", "definition", "n", "failing"), SIZE_ROWS, ids=[row[0] for row in SIZE_ROWS])
+async def test_variable_size_limits(rule: str, definition: dict[str, Any], n: int, failing: str | None) -> None:
+    execution = await run_definition(definition, json.dumps({"n": n}))
+    if failing is None:
+        assert (execution.status, execution.error) == (ExecutionStatus.SUCCEEDED, None)
+        return
+    assert (execution.status, execution.error) == (ExecutionStatus.FAILED, "States.DataLimitExceeded")
+    assert execution.cause is not None and f"executing the state '{failing}'" in execution.cause
+    types = [event.type for event in execution.history.events]
+    assert types[-2:] == ["PassStateEntered", "ExecutionFailed"]
+
+
+async def test_each_map_iteration_counts_the_outer_variables_and_its_own() -> None:
+    # "Variable scope" + "Variable size limits": an iteration's variables are stored beside the outer
+    # ones; 39 outer variables of 256 KiB leave room for one more per iteration, not two.
+    outer = _chain(39, ["o#"], 0)
+    outer["States"]["A38"].pop("End")
+    outer["States"]["A38"]["Next"] = "Map"
+    inner = _chain(2, ["i#"], 0)
+    outer["States"]["Map"] = {
+        "Type": "Map",
+        "Items": "{% [$states.input] %}",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, **inner},
+        "End": True,
+    }
+    execution = await run_definition(outer, json.dumps({"n": 256 * KIB - 2}))
+    assert (execution.status, execution.error) == (ExecutionStatus.FAILED, "States.DataLimitExceeded")
+    assert execution.cause is not None and "executing the state 'A1'" in execution.cause
