@@ -285,7 +285,7 @@ def compile_expression(text: str, field_name: str, location: str = "") -> Jsonat
         program = _BoundedJsonata(expression, jsonata_regex.compile_regex)
         evaluator.normalise(program.ast, expression, functions.adopt_signature)
     except Exception as error:
-        error = evaluator.syntax_error(error)
+        error = evaluator.syntax_error(error, expression)
         raise DefinitionError(INVALID_JSONATA_EXPRESSION, functions.error_message(error), location) from error
     program.environment.parent = functions.STEP_FUNCTIONS_FRAME
     read, bound = analysis.variable_names(program.ast)

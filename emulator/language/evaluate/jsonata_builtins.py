@@ -30,12 +30,13 @@ import inspect
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import timezone as timezone_
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from jsonata import functions as library
-from jsonata import jexception, utils
+from jsonata import datetimeutils, jexception, utils
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
 
@@ -723,6 +724,84 @@ def decode_url(text: Any) -> Any:
     return None if text is None else _decode(text, _URI_RESERVED, "decodeUrl")
 
 
+# --- case, sums and integers as JavaScript computes them -------------------------------------------
+
+
+def lowercase(text: Any) -> Any:
+    """``String.prototype.toLowerCase``: the full Unicode lower-case mapping with the final-sigma rule
+    (``str.lower``), not case folding (the library's ``casefold`` turns ``ß`` into ``ss``)."""
+    if text is _NULL:
+        raise jexception.JException("T0410", -1)
+    return None if text is None else text.lower()
+
+
+def sum_(values: Any) -> Any:
+    """A sum of doubles: past the largest double it is Infinity (a non-finite result), not an error."""
+    if values is None:
+        return None
+    total = sum(values)
+    if isinstance(total, int) and -_SAFE_INTEGER <= total <= _SAFE_INTEGER:
+        return total
+    double = 0.0  # JavaScript adds doubles one by one
+    for value in values:
+        double += _double(value)
+    return double
+
+
+_SAFE_INTEGER = 2**53
+
+
+def _double(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an integer past the largest double
+        return math.copysign(math.inf, value)
+
+
+def parse_integer(text: Any, picture: Any) -> Any:
+    """The library's reading of a decimal picture, with jsonata-js's ``parseInt`` where the text is
+    not a plain integer: its leading integer (grouping separators removed), else NaN."""
+    if text is None:
+        return None
+    try:
+        return library.Functions.parse_integer(text, picture)
+    except ValueError:
+        separators = {char for char in picture if not (char.isalnum() or char == "#")}
+        found = _leading_integer("".join(char for char in text if char not in separators))
+        return math.nan if found is None else found
+
+
+def from_millis(millis: Any, picture: Any = None, timezone: Any = None) -> Any:
+    """``$fromMillis`` as jsonata-js's ``formatDateTime`` computes it: the offset's hours are
+    ``Math.floor(offset / 100)`` and its minutes ``offset % 100`` (so ``-0330`` is -4 h and -30 min),
+    and the instant is whole milliseconds (the library's float seconds lose one near year 9999)."""
+    if millis is None:
+        return None
+    utils_ = datetimeutils.DateTimeUtils
+    hours = minutes = 0
+    if timezone is not None:
+        offset = int(timezone)
+        hours = offset // 100
+        minutes = int(math.fmod(offset, 100))
+    if picture is None:
+        if utils_._iso8601_spec is None:
+            utils_._iso8601_spec = utils_._analyse_datetime_picture(
+                "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]"
+            )
+        spec = utils_._iso8601_spec
+    else:
+        spec = utils_._analyse_datetime_picture(picture)
+    shifted = int(millis) + (60 * hours + minutes) * 60_000
+    instant = _EPOCH + timedelta(milliseconds=shifted)
+    return "".join(
+        part.value if part.type == "literal" else utils_._format_component(instant, part, hours, minutes)
+        for part in spec.parts
+    )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone_.utc)
+
+
 # --- binding ----------------------------------------------------------------------------------------
 
 
@@ -755,6 +834,8 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str]] = {
     "encodeUrl": (encode_url, "<s-:s>"),
     "decodeUrlComponent": (decode_url_component, "<s-:s>"),
     "decodeUrl": (decode_url, "<s-:s>"),
+    "lowercase": (lowercase, "<s-:s>"),
+    "sum": (sum_, "<a<n>:n>"),
 }
 
 

@@ -26,6 +26,8 @@ signature validates as jsonata-js's does.
 
 from __future__ import annotations
 
+import re
+
 import math
 from typing import Any
 
@@ -207,13 +209,40 @@ def normalise(ast: Any, source: str, adopt_signature: Any) -> None:
                 stack.append(child)
 
 
-def syntax_error(error: Exception) -> Exception:
+def syntax_error(error: Exception, expression: str = "") -> Exception:
     """The JException jsonata-js's parser raises where the library's tokenizer fails otherwise: an
-    unknown operator character (``1 ! 2``) is S0204, where the library lets a KeyError escape."""
+    unknown operator character (``1 ! 2``) is S0204, where the library lets a KeyError escape; a
+    number out of range (S0102) names the number's text; a lambda parameter that is not a variable
+    (S0208) is named by its position (1, 2 …), as jsonata-js's messages do."""
     if isinstance(error, KeyError) and error.args and isinstance(error.args[0], str):
         unknown: Exception = jexception.JException("S0204", -1, error.args[0])
         return unknown
+    if not isinstance(error, jexception.JException) or not isinstance(error.location, int):
+        return error
+    if error.error == "S0102" and error.current is None:
+        number = _NUMBER.match(expression, max(error.location, 0))
+        if number is not None:
+            return jexception.JException("S0102", error.location, number.group(0))
+    elif error.error == "S0208":
+        index = _parameter_index(expression, error.location)
+        if index is not None:
+            return jexception.JException("S0208", error.location, index)
     return error
+
+
+_NUMBER = re.compile(r"-?(0|([1-9][0-9]*))(\.[0-9]+)?([Ee][-+]?[0-9]+)?")
+_LAMBDA_OPEN = re.compile(r"(?:function|\u03bb)\s*\(")
+
+
+def _parameter_index(expression: str, position: int) -> int | None:
+    """The 1-based position of the lambda parameter ending at ``position`` (commas since the
+    nearest ``function(`` / ``λ(`` before it)."""
+    opening = None
+    for found in _LAMBDA_OPEN.finditer(expression, 0, max(position, 0)):
+        opening = found.end()
+    if opening is None:
+        return None
+    return expression.count(",", opening, position) + 1
 
 
 def _has_surrogates(text: str) -> bool:

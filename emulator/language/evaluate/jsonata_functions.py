@@ -175,18 +175,26 @@ class _Guarded(Jsonata.JNativeFunction):  # type: ignore[misc]  # the library is
         guard: Callable[..., None],
         method: str | None = None,
         translate: Callable[[Exception, list[Any]], jexception.JException | None] | None = None,
+        implementation: Callable[..., Any] | None = None,
     ) -> None:
         super().__init__(name, signature, library.Functions, method)
         self.guard = guard
         self.translate = translate
+        # Ours instead of the library's method (given the validated arguments; JSON null stays null).
+        self.implementation = implementation
+
+    def _run(self, input: Any, args: Sequence[Any] | None) -> Any:
+        if self.implementation is not None:
+            return self.implementation(*(args or ()))
+        return super().call(input, args)
 
     def call(self, input: Any, args: Sequence[Any] | None) -> Any:
         values = [None if arg is utils.Utils.NULL_VALUE else arg for arg in (args or ())]
         self.guard(*values)
         if self.translate is None:
-            return super().call(input, args)
+            return self._run(input, args)
         try:
-            return super().call(input, args)
+            return self._run(input, args)
         except jexception.JException:
             raise
         except (ArithmeticError, LookupError, RuntimeError, TypeError, ValueError) as error:
@@ -379,11 +387,26 @@ STEP_FUNCTIONS_FRAME.bind(
     _Guarded("formatInteger", "<n-s:s>", _no_guard, "format_integer", _format_integer_failure),
 )
 STEP_FUNCTIONS_FRAME.bind(
-    "parseInteger", _Guarded("parseInteger", "<s-s:n>", _no_guard, "parse_integer", _format_integer_failure)
+    "parseInteger",
+    _Guarded(
+        "parseInteger",
+        "<s-s:n>",
+        _no_guard,
+        "parse_integer",
+        _format_integer_failure,
+        builtins.parse_integer,
+    ),
 )
 STEP_FUNCTIONS_FRAME.bind(
     "fromMillis",
-    _Guarded("fromMillis", "<n-s?s?:s>", _no_guard, "datetime_from_millis", _format_integer_failure),
+    _Guarded(
+        "fromMillis",
+        "<n-s?s?:s>",
+        _no_guard,
+        "datetime_from_millis",
+        _format_integer_failure,
+        builtins.from_millis,
+    ),
 )
 STEP_FUNCTIONS_FRAME.bind("distinct", builtins.Function("distinct", distinct, "<x:x>"))  # null stays null
 # $string, the regex functions, $sort, base64 and URL functions: jsonata-js's algorithms (jsonata_builtins).
