@@ -30,13 +30,12 @@ import inspect
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime, timedelta
-from datetime import timezone as timezone_
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from jsonata import functions as library
 from jsonata import datetimeutils, jexception, utils
+from jsonata import functions as library
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
 
@@ -799,7 +798,7 @@ def from_millis(millis: Any, picture: Any = None, timezone: Any = None) -> Any:
     )
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone_.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 # --- binding ----------------------------------------------------------------------------------------

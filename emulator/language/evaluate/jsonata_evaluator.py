@@ -26,9 +26,8 @@ signature validates as jsonata-js's does.
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from typing import Any
 
 from jsonata import functions as library

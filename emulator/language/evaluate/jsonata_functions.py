@@ -22,6 +22,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from jsonata import functions as library
@@ -329,7 +330,28 @@ class _ToMillis(_Guarded):
         if values and isinstance(values[0], str) and (len(values) < 2 or values[1] is None):
             _to_millis_guard(values[0])
             return builtins.date_parse(values[0])
-        return super().call(input, args)
+        return _two_digit_year(super().call(input, args))
+
+
+_DAY_MILLISECONDS = 86_400_000
+
+
+def _two_digit_year(millis: Any) -> Any:
+    """jsonata-js computes the instant with JavaScript's ``Date.UTC``, which reads a year from 0 to 99
+    as 1900 to 1999 (``[Y,2]`` of ``17`` is 1917); the library keeps year 17."""
+    if not isinstance(millis, int) or isinstance(millis, bool) or millis >= _YEAR_100:
+        return millis
+    days, rest = divmod(millis, _DAY_MILLISECONDS)
+    try:
+        day = date.fromordinal(_EPOCH_ORDINAL + days)
+        moved = day.replace(year=day.year + 1900)
+    except ValueError:  # before year 1, or 29 February of year 0 + 1900 (not a leap year)
+        return millis
+    return (moved.toordinal() - _EPOCH_ORDINAL) * _DAY_MILLISECONDS + rest
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_YEAR_100 = (date(100, 1, 1).toordinal() - _EPOCH_ORDINAL) * _DAY_MILLISECONDS
 
 
 class _Number(_Guarded):

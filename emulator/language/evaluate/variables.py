@@ -31,9 +31,7 @@ MAX_ASSIGN_BYTES: Final = 262_144
 """AWS: the values one ``Assign`` stores may total at most 256 KiB (one variable at most as much)."""
 MAX_STORED_BYTES: Final = 10 * 1_048_576
 """AWS: the variables stored in one execution may total at most 10 MiB (workflow-variables.html)."""
-STORED_LIMIT_CAUSE: Final = (
-    "The variables stored in the execution have a total size exceeding the maximum number of bytes service limit."
-)
+STORED_LIMIT_CAUSE: Final = "The variables stored in the execution have a total size exceeding the maximum number of bytes service limit."
 
 _NESTED_MACHINES: Final = frozenset({"ItemProcessor", "Iterator", "Branches"})
 _VARIABLE_AT_START = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

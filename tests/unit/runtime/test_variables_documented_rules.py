@@ -415,7 +415,9 @@ SIZE_ROWS = [
 
 
 @pytest.mark.parametrize(("rule", "definition", "n", "failing"), SIZE_ROWS, ids=[row[0] for row in SIZE_ROWS])
-async def test_variable_size_limits(rule: str, definition: dict[str, Any], n: int, failing: str | None) -> None:
+async def test_variable_size_limits(
+    rule: str, definition: dict[str, Any], n: int, failing: str | None
+) -> None:
     execution = await run_definition(definition, json.dumps({"n": n}))
     if failing is None:
         assert (execution.status, execution.error) == (ExecutionStatus.SUCCEEDED, None)
