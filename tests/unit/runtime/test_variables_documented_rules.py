@@ -305,9 +305,84 @@ async def test_a_distributed_map_cannot_read_outer_variables() -> None:
 
 # workflow-variables.html, "Using variables in JSONPath states": a variable may be referenced "in any field
 # that accepts a JSONPath expression ($. or $$. syntax), except ResultPath" — Parameters (paths and
-# intrinsic arguments), InputPath, OutputPath, a Choice rule's Variable and its …Path operands, ItemsPath.
-SET = {"Type": "Pass", "Assign": {"v": {"a": [1, 2, 3], "s": "x", "n": 2}}, "Next": "Use"}
+# intrinsic arguments), InputPath, OutputPath, a Choice rule's Variable and its …Path operands, ItemsPath,
+# and the other …Path fields of state-wait.html, state-fail.html, state-map.html and state-task.html
+# (SecondsPath, TimestampPath, ErrorPath, CausePath, MaxConcurrencyPath, TimeoutSecondsPath,
+# HeartbeatSecondsPath), ItemSelector, ResultSelector, a Parallel's Parameters and Assign itself.
+SET = {
+    "Type": "Pass",
+    "Assign": {"v": {"a": [1, 2, 3], "s": "x", "n": 2, "t": "2016-03-14T01:59:00Z", "e": "Err", "c": "Why"}},
+    "Next": "Use",
+}
+_ITEM = {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}}
 JSONPATH_REFERENCES = [
+    ("Wait SecondsPath", {"Type": "Wait", "SecondsPath": "$v.n", "Next": "Yes"}, "yes"),
+    ("Wait TimestampPath", {"Type": "Wait", "TimestampPath": "$v.t", "Next": "Yes"}, "yes"),
+    (
+        "Map MaxConcurrencyPath",
+        {
+            "Type": "Map",
+            "ItemsPath": "$v.a",
+            "MaxConcurrencyPath": "$v.n",
+            "ItemProcessor": _ITEM,
+            "End": True,
+        },
+        [1, 2, 3],
+    ),
+    (
+        "Map ItemSelector",
+        {
+            "Type": "Map",
+            "ItemsPath": "$v.a",
+            "ItemSelector": {"i.$": "$$.Map.Item.Value", "s.$": "$v.s"},
+            "ItemProcessor": _ITEM,
+            "End": True,
+        },
+        [{"i": 1, "s": "x"}, {"i": 2, "s": "x"}, {"i": 3, "s": "x"}],
+    ),
+    (
+        "Task Parameters and ResultSelector",
+        {
+            "Type": "Task",
+            "Resource": TASK,
+            "Parameters": {"QueueUrl.$": "$v.s", "MessageBody": "b"},
+            "ResultSelector": {"id.$": "$.MessageId", "s.$": "$v.s"},
+            "End": True,
+        },
+        {"id": "m-1", "s": "x"},
+    ),
+    (
+        "Task TimeoutSecondsPath and HeartbeatSecondsPath",
+        {
+            "Type": "Task",
+            "Resource": TASK,
+            "Parameters": {"QueueUrl": "q", "MessageBody": "b"},
+            "TimeoutSecondsPath": "$v.n",
+            "HeartbeatSecondsPath": "$v.n",
+            "OutputPath": "$.MessageId",
+            "End": True,
+        },
+        "m-1",
+    ),
+    (
+        "Assign (paths and intrinsics)",
+        {"Type": "Pass", "Assign": {"w.$": "$v.s", "z.$": "States.ArrayLength($v.a)"}, "Next": "Show"},
+        {"w": "x", "z": 3},
+    ),
+    (
+        "Parallel Parameters",
+        {"Type": "Parallel", "Parameters": {"s.$": "$v.s"}, "Branches": [_ITEM], "End": True},
+        [{"s": "x"}],
+    ),
+    (
+        "Choice TimestampEqualsPath",
+        {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$v.t", "TimestampEqualsPath": "$v.t", "Next": "Yes"}],
+            "Default": "No",
+        },
+        "yes",
+    ),
     ("Parameters path", {"Type": "Pass", "Parameters": {"p.$": "$v.a"}, "End": True}, {"p": [1, 2, 3]}),
     (
         "intrinsic arguments",
@@ -363,12 +438,30 @@ async def test_a_jsonpath_field_reads_a_variable(use: dict[str, Any], expected: 
             "Use": use,
             "Yes": {"Type": "Pass", "Result": "yes", "End": True},
             "No": {"Type": "Pass", "Result": "no", "End": True},
+            "Show": {"Type": "Pass", "Parameters": {"w.$": "$w", "z.$": "$z"}, "End": True},
         },
         "Set",
     )
-    execution = await run_definition(definition, json.dumps({"n": 2}))
+    execution = await run_definition(definition, json.dumps({"n": 2}), integrations=_integrations())
     assert execution.status == ExecutionStatus.SUCCEEDED, execution.cause
     assert from_json_text(execution.output) == expected
+
+
+@pytest.mark.parametrize(
+    ("error_path", "cause_path", "error", "cause"),
+    [
+        ("$v.e", "$v.c", "Err", "Why"),
+        ("States.Format('{}!', $v.e)", "States.JsonToString($v.a)", "Err!", "[1,2,3]"),
+    ],
+)
+async def test_fail_error_and_cause_paths_read_variables(
+    error_path: str, cause_path: str, error: str, cause: str
+) -> None:
+    # state-fail.html: ErrorPath / CausePath take a path or an intrinsic; workflow-variables.html: any
+    # JSONPath field but ResultPath may reference a variable.
+    use = {"Type": "Fail", "ErrorPath": error_path, "CausePath": cause_path}
+    execution = await run_definition(_jsonpath({"Set": SET, "Use": use}, "Set"))
+    assert (execution.status, execution.error, execution.cause) == (ExecutionStatus.FAILED, error, cause)
 
 
 def test_result_path_cannot_reference_a_variable() -> None:
