@@ -108,6 +108,7 @@ class Executor:
         retrying = isinstance(state, _RETRYING) and bool(state.retry)
         context = state_context(run.base_context, name, self.clock.now(), 0 if retrying else None)
         try:
+            attempts: list[int] | None = None
             try:
                 if common.is_jsonata:
                     prepared = await self.dataflow.evaluated(
@@ -117,13 +118,24 @@ class Executor:
                     prepared = unit.prepare(scope, state, value, context, chain)
             except QueryEvaluationError as failure:  # before the state started: it also reports its failure
                 entered = _Entered(name, before, entered_id)
-                raise self._evaluation_failed(run, entered, failure, chain, unit.failed_event) from None
+                prepared, attempts = await self._prepare_again(
+                    scope, unit, state, value, context, chain, entered, failure
+                )
             try:
                 output, next_name = await unit.attempt(scope, state, prepared, value, context, chain)
             except AttemptFailed as failed:
                 attempt = failed.attempt
                 output, next_name = await self._retry_loop(
-                    scope, unit, state, prepared, value, context, chain, attempt
+                    scope,
+                    unit,
+                    state,
+                    prepared,
+                    value,
+                    context,
+                    chain,
+                    attempt,
+                    attempts,
+                    _Entered(name, before, entered_id),
                 )
         except StatesError as failure:
             if not unit.stays_active_on_failure:
@@ -158,13 +170,28 @@ class Executor:
                     prepared = unit.prepare(scope, state, value, context, chain)
             except QueryEvaluationError as failure:
                 record = _Entered(name, entered.previous_event_id, entered.id)
-                raise self._evaluation_failed(run, record, failure, chain, unit.failed_event) from None
-            try:
-                output, next_name = await attempt(scope, prepared, context)
-            except AttemptFailed as failed:
-                output, next_name = await self._retry_loop(
-                    scope, unit, state, prepared, value, context, chain, failed.attempt
+                prepared, attempts = await self._prepare_again(
+                    scope, unit, state, value, context, chain, record, failure
                 )
+                output, next_name = await self._attempts(
+                    scope, unit, state, prepared, value, context, chain, attempts, record
+                )
+            else:
+                try:
+                    output, next_name = await attempt(scope, prepared, context)
+                except AttemptFailed as failed:
+                    output, next_name = await self._retry_loop(
+                        scope,
+                        unit,
+                        state,
+                        prepared,
+                        value,
+                        context,
+                        chain,
+                        failed.attempt,
+                        None,
+                        _Entered(name, entered.previous_event_id, entered.id),
+                    )
         except StatesError as failure:
             if not unit.stays_active_on_failure:
                 chain.active = None
@@ -261,6 +288,26 @@ class Executor:
             attempt = failed.attempt
         return await self._retry_loop(scope, unit, state, prepared, value, context, chain, attempt)
 
+    async def _attempts(
+        self,
+        scope: Scope,
+        unit: Work[State, object],
+        state: State,
+        prepared: object,
+        value: Json,
+        context: Context,
+        chain: Chain,
+        attempts: list[int] | None = None,
+        entered: _Entered | None = None,
+    ) -> Outcome:
+        """The attempts of a prepared state: the first, then the retry loop if it failed."""
+        try:
+            return await unit.attempt(scope, state, prepared, value, context, chain)
+        except AttemptFailed as failed:
+            return await self._retry_loop(
+                scope, unit, state, prepared, value, context, chain, failed.attempt, attempts, entered
+            )
+
     async def _retry_loop(
         self,
         scope: Scope,
@@ -271,28 +318,79 @@ class Executor:
         context: Context,
         chain: Chain,
         attempt: AttemptFailure,
+        attempts: list[int] | None = None,
+        entered: _Entered | None = None,
     ) -> Outcome:
         """The one retry loop, entered when an attempt failed: retry while a retrier takes the
         failure (waiting its back-off, ``$$.State.RetryCount`` raised); when none does, the unit's
-        ``<Type>StateFailed`` (if it has one) and the failure goes on to the Catch."""
+        ``<Type>StateFailed`` (if it has one) and the failure goes on to the Catch. ``attempts``:
+        the retriers' counts so far (retries of a failed preparation count). A JSONata evaluation
+        failure of an attempt (a Task's ``Arguments``) that is retried is recorded as EvaluationFailed
+        (``entered``: the state, None where nothing is recorded); the last one is recorded by the Catch."""
         retriers = retriers_of(state)
-        attempts = [0] * len(retriers)
+        if attempts is None:
+            attempts = [0] * len(retriers)
         while True:
             delay = self.retries.delay(retriers, attempt.failure, attempts)
             if delay is None:
                 if unit.failed_event is not None:
                     chain.last = scope.run.recorder.add(unit.failed_event, attempt.last_event)
                 raise attempt.failure
-            await self.waiter.wait(scope.run, delay)
-            # ``$$.State`` is the object runtime/context.py builds, its RetryCount an integer.
-            retried = dict(cast(JsonObject, context["State"]))
-            retried["RetryCount"] = cast(int, retried.get("RetryCount", 0)) + 1
-            context["State"] = retried
-            chain.last = attempt.last_event
+            last = attempt.last_event
+            if entered is not None and isinstance(attempt.failure, QueryEvaluationError):
+                self._evaluation_failed(scope.run, entered, attempt.failure, chain)
+                last = chain.last
+            await self._before_retry(scope, context, delay)
+            chain.last = last
             try:
                 return await unit.attempt(scope, state, prepared, value, context, chain)
             except AttemptFailed as failed:
                 attempt = failed.attempt
+
+    async def _before_retry(self, scope: Scope, context: Context, delay: float) -> None:
+        await self.waiter.wait(scope.run, delay)
+        # ``$$.State`` is the object runtime/context.py builds, its RetryCount an integer.
+        retried = dict(cast(JsonObject, context["State"]))
+        retried["RetryCount"] = cast(int, retried.get("RetryCount", 0)) + 1
+        context["State"] = retried
+
+    async def _prepare_again(
+        self,
+        scope: Scope,
+        unit: Work[State, object],
+        state: State,
+        value: Json,
+        context: Context,
+        chain: Chain,
+        entered: _Entered,
+        failure: QueryEvaluationError,
+    ) -> tuple[object, list[int]]:
+        """A JSONata state whose preparation (``Arguments``, ``Items``, ``TimeoutSeconds`` …) failed
+        with States.QueryEvaluationError: an error the state reports like any other, so a retrier
+        that matches it retries the state (https://states-language.net/spec.html, "Retrying after
+        error": "When a state reports an error, the interpreter scans through the Retriers"; only
+        States.Runtime is never retried). Each failed preparation is recorded as EvaluationFailed;
+        once no retrier takes it, the unit's ``<Type>StateFailed`` and the failure go on to the
+        Catch. Returns the prepared state and the retriers' counts so far."""
+        run = scope.run
+        retriers = retriers_of(state)
+        attempts = [0] * len(retriers)
+        while True:
+            if not retriers:
+                raise self._evaluation_failed(run, entered, failure, chain, unit.failed_event) from None
+            reported = self._evaluation_failed(run, entered, failure, chain)
+            delay = self.retries.delay(retriers, reported, attempts)
+            if delay is None:
+                if unit.failed_event is not None:
+                    chain.last = run.recorder.add(unit.failed_event, chain.last)
+                raise reported
+            await self._before_retry(scope, context, delay)
+            try:
+                return await self.dataflow.evaluated(
+                    unit.prepare, scope, state, value, context, chain
+                ), attempts
+            except QueryEvaluationError as again:
+                failure = again
 
     def _evaluation_failed(
         self,

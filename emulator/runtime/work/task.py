@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
-from emulator.language.evaluate.jsonata import JsonataTemplate
+from emulator.language.evaluate.jsonata import JsonataTemplate, QueryEvaluationError
 from emulator.language.states.task_state import REQUEST_RESPONSE, WAIT_FOR_TASK_TOKEN, TaskResource, TaskState
 from emulator.model.types import Json
 from emulator.runtime.callbacks import Callback, CallbackWaiter
@@ -107,9 +107,12 @@ class TaskWork:
             context["Task"] = {"Token": callback.token}
         try:
             if state.common.is_jsonata:
-                parameters = await dataflow.evaluated(
-                    dataflow.arguments, state.common, state.parameters, value, context, chain
-                )
+                try:
+                    parameters = await dataflow.evaluated(
+                        dataflow.arguments, state.common, state.parameters, value, context, chain
+                    )
+                except QueryEvaluationError as failure:  # an error the state reports: Retry may take it
+                    raise AttemptFailed(AttemptFailure(failure, chain.last)) from None
             else:
                 parameters = dataflow.arguments(state.common, state.parameters, value, context, chain)
             parameters_text = recorder.text(parameters)

@@ -761,3 +761,101 @@ async def test_a_runtime_error_is_never_caught() -> None:
     execution = await run(definition, "{}", RecordingSink(), _integrations())
     assert execution.status is ExecutionStatus.FAILED
     assert execution.error == RUNTIME
+
+
+# A States.QueryEvaluationError is an error the state reports like any other: a retrier whose ErrorEquals
+# matches it retries the state (https://states-language.net/spec.html, "Retrying after error": "When a
+# state reports an error, the interpreter scans through the Retriers"; only States.Runtime is never
+# retried — https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html, where
+# States.ALL and States.TaskFailed match every error name but States.Runtime / the timeouts). Each failed
+# evaluation is recorded as EvaluationFailed; a Map / Parallel that fails before it starts reports
+# <Type>StateFailed once, when no retrier takes the failure any more.
+def _retry(*errors: str, attempts: int = 2) -> list[dict[str, Any]]:
+    return [{"ErrorEquals": list(errors), "IntervalSeconds": 1, "MaxAttempts": attempts}]
+
+
+_UNDEFINED_ARGUMENTS = {"QueueUrl": "{% " + MISSING + " %}", "MessageBody": "b"}
+RETRY_ROWS = [
+    ("Task Arguments, retried twice", _task(Arguments=_UNDEFINED_ARGUMENTS, Retry=_retry(QUERY)), 3, ()),
+    ("Task Arguments, States.ALL", _task(Arguments=_UNDEFINED_ARGUMENTS, Retry=_retry("States.ALL")), 3, ()),
+    (
+        "Task Arguments, States.TaskFailed",
+        _task(Arguments=_UNDEFINED_ARGUMENTS, Retry=_retry("States.TaskFailed", attempts=1)),
+        2,
+        (),
+    ),
+    (
+        "Task Arguments, no matching retrier",
+        _task(Arguments=_UNDEFINED_ARGUMENTS, Retry=_retry("Other")),
+        1,
+        (),
+    ),
+    (
+        "Task Arguments, MaxAttempts 0",
+        _task(Arguments=_UNDEFINED_ARGUMENTS, Retry=_retry(QUERY, attempts=0)),
+        1,
+        (),
+    ),
+    (
+        "Task TimeoutSeconds",
+        _task(Arguments=SEND, TimeoutSeconds="{% 'x' %}", Retry=_retry(QUERY, attempts=1)),
+        2,
+        (),
+    ),
+    ("Map Items", _map(Items="{% 'one' %}", Retry=_retry(QUERY)), 3, ("MapStateFailed",)),
+    (
+        "Parallel Arguments",
+        {
+            "Type": "Parallel",
+            "Branches": [PROCESSOR],
+            "Arguments": "{% " + MISSING + " %}",
+            "Retry": _retry("States.ALL", attempts=1),
+            "End": True,
+        },
+        2,
+        ("ParallelStateFailed",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "state", "evaluations", "after"), RETRY_ROWS, ids=[r[0] for r in RETRY_ROWS]
+)
+async def test_a_query_evaluation_error_is_retried_by_a_matching_retrier(
+    case: str, state: dict[str, Any], evaluations: int, after: tuple[str, ...]
+) -> None:
+    definition = {"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": state}}
+    execution = await run(definition, "{}", RecordingSink(), _integrations())
+    assert (execution.status, execution.error) == (ExecutionStatus.FAILED, QUERY)
+    types = [event.type for event in execution.history.events]
+    entered = f"{state['Type']}StateEntered"
+    assert types == [
+        "ExecutionStarted",
+        entered,
+        *["EvaluationFailed"] * evaluations,
+        *after,
+        "ExecutionFailed",
+    ]
+
+
+async def test_a_retried_evaluation_that_succeeds_runs_the_task() -> None:
+    # The retry re-evaluates Arguments: $states.context.State.RetryCount is 1 on the second attempt.
+    arguments = {
+        "QueueUrl": "{% $states.context.State.RetryCount = 0 ? $nothing : 'q' %}",
+        "MessageBody": "b",
+    }
+    state = _task(Arguments=arguments, Retry=_retry(QUERY), Output="{% $states.context.State.RetryCount %}")
+    definition = {"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": state}}
+    execution = await run(definition, "{}", RecordingSink(), _integrations())
+    assert (execution.status, execution.output) == (ExecutionStatus.SUCCEEDED, "1")
+    types = [event.type for event in execution.history.events]
+    assert types == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "EvaluationFailed",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
