@@ -218,15 +218,16 @@ def syntax_error(error: Exception, expression: str = "") -> Exception:
         return unknown
     if not isinstance(error, jexception.JException) or not isinstance(error.location, int):
         return error
+    rewritten: Exception | None = None
     if error.error == "S0102" and error.current is None:
         number = _NUMBER.match(expression, max(error.location, 0))
         if number is not None:
-            return jexception.JException("S0102", error.location, number.group(0))
+            rewritten = jexception.JException("S0102", error.location, number.group(0))
     elif error.error == "S0208":
         index = _parameter_index(expression, error.location)
         if index is not None:
-            return jexception.JException("S0208", error.location, index)
-    return error
+            rewritten = jexception.JException("S0208", error.location, index)
+    return error if rewritten is None else rewritten
 
 
 _NUMBER = re.compile(r"-?(0|([1-9][0-9]*))(\.[0-9]+)?([Ee][-+]?[0-9]+)?")
