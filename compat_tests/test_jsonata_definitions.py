@@ -106,3 +106,66 @@ def test_a_boolean_condition_and_rounded_function_arguments(sfn: Any) -> None:
     described = _run(sfn, states, {"items": [1, 2, 3]})
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"chunks": [[1, 2], [3]], "range": [0, 2, 4]}
+
+
+# https://states-language.net/spec.html ("JSONata"): an expression "MUST NOT reference "$" or unqualified
+# field names at the top level"; "$$" likewise. Refused at creation like a top-level field name.
+@pytest.mark.parametrize(
+    ("expression", "name"), [("$", "$"), ("$.a", "$"), ("$$.a", "$$"), ("$string($)", "$")]
+)
+def test_dollar_at_the_top_level_is_refused_at_creation(sfn: Any, expression: str, name: str) -> None:
+    states = {"P": {"Type": "Pass", "Output": {"v": "{% " + expression + " %}"}, "End": True}}
+    with pytest.raises(ClientError) as raised:
+        sfn.create_state_machine(
+            name=f"jsonata-{uuid.uuid4().hex[:12]}", definition=_jsonata(states), roleArn=ROLE_ARN
+        )
+    error = raised.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "InvalidDefinition",
+        "Invalid State Machine Definition: 'UNSUPPORTED_JSONATA_EXPRESSION: Reference to "
+        f"'{name}' at the top level is not supported. at /States/P/Output/v'",
+    )
+    nested = {"P": {"Type": "Pass", "Output": "{% $states.input.items[$ > 1] %}", "End": True}}
+    assert _run(sfn, nested, {"items": [1, 2, 3]})["output"] == "[2,3]"
+
+
+def test_a_failing_arguments_expression_is_retried(sfn: Any) -> None:
+    # ASL "Retrying after error": an error the state reports (States.QueryEvaluationError) is retried by a
+    # retrier that matches it; each failed evaluation is an EvaluationFailed event.
+    states = {
+        "T": {
+            "Type": "Task",
+            "Resource": TASK,
+            "Arguments": {"FunctionName": "f", "Payload": "{% $missing %}"},
+            "Retry": [
+                {"ErrorEquals": ["States.QueryEvaluationError"], "IntervalSeconds": 1, "MaxAttempts": 1}
+            ],
+            "End": True,
+        }
+    }
+    finished = _run(sfn, states, {})
+    assert (finished["status"], finished["error"]) == ("FAILED", "States.QueryEvaluationError")
+    events = sfn.get_execution_history(executionArn=finished["executionArn"])["events"]
+    assert [event["type"] for event in events] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "EvaluationFailed",
+        "EvaluationFailed",
+        "ExecutionFailed",
+    ]
+
+
+def test_the_total_of_stored_variables_is_limited_to_10_mib(sfn: Any) -> None:
+    # https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html ("Variable size limits"):
+    # 256 KiB per Assign, 10 MiB of stored variables per execution. 41 variables of 256 KiB go over.
+    count = 41
+    states: dict[str, Any] = {}
+    for index in range(count):
+        states[f"A{index}"] = {
+            "Type": "Pass",
+            "Assign": {f"v{index}": "{% $pad('', 262142, 'x') %}"},
+            **({"Next": f"A{index + 1}"} if index < count - 1 else {"End": True}),
+        }
+    finished = _run(sfn, states, {})
+    assert (finished["status"], finished["error"]) == ("FAILED", "States.DataLimitExceeded")
+    assert "executing the state 'A40'" in finished["cause"]
