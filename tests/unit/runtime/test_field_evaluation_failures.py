@@ -859,3 +859,18 @@ async def test_a_retried_evaluation_that_succeeds_runs_the_task() -> None:
         "TaskStateExited",
         "ExecutionSucceeded",
     ]
+
+
+async def test_an_item_selector_failure_is_retried_with_the_map() -> None:
+    # The ItemSelector of an inline Map fails once the Map has started: the attempt fails, a matching
+    # retrier starts the Map again, each failed evaluation recorded as EvaluationFailed.
+    state = _map(Items=[1, 2], ItemSelector={"v": "{% " + MISSING + " %}"}, Retry=_retry(QUERY, attempts=1))
+    definition = {"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": state}}
+    execution = await run(definition, "{}", RecordingSink(), _integrations())
+    assert (execution.status, execution.error) == (ExecutionStatus.FAILED, QUERY)
+    types = [event.type for event in execution.history.events]
+    assert (
+        types.count("MapStateStarted"),
+        types.count("EvaluationFailed"),
+        types.count("MapStateFailed"),
+    ) == (2, 2, 1)
