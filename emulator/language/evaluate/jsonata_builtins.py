@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import functools
 import inspect
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -281,9 +283,9 @@ def _check_default_picture(picture: str) -> None:
 
 
 def format_number(value: Any, picture: Any, options: Any = None) -> Any:
-    """``$formatNumber``: the library's formatting of a value first rounded as jsonata-js rounds it
-    (half to even on the decimal text, to the picture's maximum fractional digits); a picture with
-    an exponent is left to the library."""
+    """``$formatNumber`` as jsonata-js 2.0.6 computes it (XPath F&O 4.7 as jsonata-js reads a picture:
+    its sub-picture analysis, ``round`` to the maximum fractional digits, then JavaScript's ``toFixed``,
+    so ``1e21`` keeps its exponent form); the picture is validated first (D3080 … D3093)."""
     if value is None:
         return None
     settings = options if isinstance(options, dict) else {}
@@ -292,22 +294,175 @@ def format_number(value: Any, picture: Any, options: Any = None) -> Any:
             _check_picture(picture, settings)
         else:
             _check_default_picture(picture)
-    if isinstance(picture, str) and math.isfinite(value):
-        pictures = picture.split(str(settings.get("pattern-separator", ";")))
-        active = pictures[1] if value < 0 and len(pictures) == 2 else pictures[0]
-        if not _EXPONENT_PICTURE.search(active):
-            percent = str(settings.get("percent", "%")) in active
-            per_mille = str(settings.get("per-mille", "\u2030")) in active
-            multiplier = 100 if percent else 1000 if per_mille else 1
-            fraction = active.partition(str(settings.get("decimal-separator", ".")))[2]
-            places = 0
-            for character in fraction:
-                if not (character.isdigit() or character == str(settings.get("optional-digit", "#"))):
-                    break
-                places += 1
-            rounded = js_round(value * multiplier, places)
-            value = Decimal(js_number_text(rounded)) / multiplier
-    return library.Functions.format_number(value, picture, options)
+    if not isinstance(picture, str) or not math.isfinite(value):
+        return library.Functions.format_number(value, picture, options)
+    properties = {**_FORMAT_DEFAULTS, **{key: str(item) for key, item in settings.items()}}
+    return _format(float(value), picture, properties)
+
+
+_FORMAT_DEFAULTS = {**_PICTURE_DEFAULTS, "minus-sign": "-", "infinity": "Infinity", "NaN": "NaN"}
+
+
+@dataclass(frozen=True, slots=True)
+class _SubPicture:
+    picture: str
+    prefix: str
+    suffix: str
+    integer_groups: tuple[int, ...]
+    regular_grouping: int
+    minimum_integer: int
+    scaling_factor: int
+    fraction_groups: tuple[int, ...]
+    minimum_fraction: int
+    maximum_fraction: int
+    minimum_exponent: int
+
+
+def _analyse(sub: str, properties: dict[str, str], digits: list[str]) -> _SubPicture:
+    """jsonata-js's ``splitParts`` and ``analyse`` of one sub-picture."""
+    exponent_sign, digit = properties["exponent-separator"], properties["digit"]
+    active = set(digits) | {
+        properties[name] for name in ("decimal-separator", "exponent-separator", "grouping-separator")
+    }
+    active |= {digit, properties["pattern-separator"]}
+    marks = [
+        index for index, character in enumerate(sub) if character in active and character != exponent_sign
+    ]
+    prefix = sub[: marks[0]] if marks else ""
+    suffix = sub[marks[-1] + 1 :] if marks else ""
+    active_part = sub[len(prefix) : len(sub) - len(suffix)]
+    exponent_at = sub.find(exponent_sign, len(prefix))
+    if exponent_at == -1 or exponent_at > len(sub) - len(suffix):
+        mantissa, exponent = active_part, None
+    else:
+        mantissa, exponent = active_part[:exponent_at], active_part[exponent_at + 1 :]
+    decimal_at = mantissa.find(properties["decimal-separator"])
+    if decimal_at == -1:
+        integer, fraction = mantissa, suffix
+    else:
+        integer, fraction = mantissa[:decimal_at], mantissa[decimal_at + 1 :]
+    group = properties["grouping-separator"]
+
+    def counted(text: str) -> int:
+        return sum(1 for character in text if character in digits or character == digit)
+
+    def positions(part: str, to_left: bool) -> tuple[int, ...]:
+        found = []
+        at = part.find(group)
+        while at != -1:
+            found.append(counted(part[:at] if to_left else part[at:]))
+            at = integer.find(group, at + 1)  # jsonata-js searches the integer part here
+        return tuple(found)
+
+    integer_groups = positions(integer, False)
+    regular = 0
+    if integer_groups:
+        factor = functools.reduce(math.gcd, integer_groups)
+        if all(index * factor in integer_groups for index in range(1, len(integer_groups) + 1)):
+            regular = factor
+    fraction_groups = positions(fraction, True)
+    minimum_integer = sum(1 for character in integer if character in digits)
+    scaling = minimum_integer
+    minimum_fraction = sum(1 for character in fraction if character in digits)
+    maximum_fraction = counted(fraction)
+    has_exponent = exponent is not None
+    if minimum_integer == 0 and maximum_fraction == 0:
+        if has_exponent:
+            minimum_fraction = maximum_fraction = 1
+        else:
+            minimum_integer = 1
+    if has_exponent and minimum_integer == 0 and digit in integer:
+        minimum_integer = 1
+    if minimum_integer == 0 and minimum_fraction == 0:
+        minimum_fraction = 1
+    minimum_exponent = sum(1 for character in exponent if character in digits) if exponent else 0
+    return _SubPicture(
+        sub,
+        prefix,
+        suffix,
+        integer_groups,
+        regular,
+        minimum_integer,
+        scaling,
+        fraction_groups,
+        minimum_fraction,
+        maximum_fraction,
+        minimum_exponent,
+    )
+
+
+def _to_fixed(value: float, places: int) -> str:
+    """JavaScript's ``Number.prototype.toFixed`` of a non-negative number."""
+    if value >= 1e21:
+        return js_number_text(value)
+    return str(Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _format(value: float, picture: str, properties: dict[str, str]) -> str:
+    zero = properties["zero-digit"]
+    digits = [chr(code) for code in range(ord(zero[:1] or "0"), ord(zero[:1] or "0") + 10)]
+    analysed = [_analyse(sub, properties, digits) for sub in picture.split(properties["pattern-separator"])]
+    minus, decimal, group = (
+        properties["minus-sign"],
+        properties["decimal-separator"],
+        properties["grouping-separator"],
+    )
+    if len(analysed) == 1:  # the negative sub-picture: the positive one after a minus sign
+        analysed.append(dataclasses.replace(analysed[0], prefix=minus + analysed[0].prefix))
+    pic = analysed[0] if value >= 0 else analysed[1]
+    if properties["percent"] in pic.picture:
+        adjusted = value * 100
+    elif properties["per-mille"] in pic.picture:
+        adjusted = value * 1000
+    else:
+        adjusted = value
+    exponent: int | None = None
+    mantissa = adjusted
+    if pic.minimum_exponent:
+        # jsonata-js scales the signed value and never ends for zero or a negative number (its loop
+        # multiplies by ten for ever); the magnitude is scaled here, zero left as it is.
+        largest, smallest = 10.0**pic.scaling_factor, 10.0 ** (pic.scaling_factor - 1)
+        exponent = 0
+        mantissa = abs(mantissa)
+        while 0 < mantissa < smallest:
+            mantissa *= 10
+            exponent -= 1
+        while mantissa > largest:
+            mantissa /= 10
+            exponent += 1
+
+    def text_of(number: float, places: int) -> str:
+        text = _to_fixed(abs(number), places)
+        return text if zero == "0" else "".join(digits[ord(c) - 48] if "0" <= c <= "9" else c for c in text)
+
+    text = text_of(js_round(mantissa, pic.maximum_fraction), pic.maximum_fraction)
+    text = text + decimal if "." not in text else text.replace(".", decimal, 1)
+    text = text.lstrip(zero) if zero else text
+    text = text.rstrip(zero) if zero else text
+    at = text.find(decimal)
+    pad_left = pic.minimum_integer - at
+    pad_right = pic.minimum_fraction - (len(text) - at - 1)
+    text = zero * max(pad_left, 0) + text + zero * max(pad_right, 0)
+    at = text.find(decimal)
+    if pic.regular_grouping > 0:
+        for count in range(1, (at - 1) // pic.regular_grouping + 1):
+            cut = at - count * pic.regular_grouping
+            text = text[:cut] + group + text[cut:]
+    else:
+        for position in pic.integer_groups:
+            text = text[: at - position] + group + text[at - position :]
+            at += 1
+    at = text.find(decimal)
+    for position in pic.fraction_groups:
+        text = text[: position + at + 1] + group + text[position + at + 1 :]
+    at = text.find(decimal)
+    if decimal not in pic.picture or at == len(text) - 1:  # jsonata-js drops the last character then
+        text = text[:-1]
+    if exponent is not None:
+        exponent_text = text_of(exponent, 0)
+        exponent_text = zero * max(pic.minimum_exponent - len(exponent_text), 0) + exponent_text
+        text += properties["exponent-separator"] + (minus if exponent < 0 else "") + exponent_text
+    return pic.prefix + text + pic.suffix
 
 
 # --- timestamps -------------------------------------------------------------------------------------

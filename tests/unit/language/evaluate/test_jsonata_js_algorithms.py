@@ -5,7 +5,8 @@ AWS: "Step Functions implements JSONata based on the 2.0.6 specification"
 Rows: https://docs.jsonata.org/string-functions ($lowercase: JavaScript's toLowerCase, not case folding),
 https://docs.jsonata.org/aggregation-functions ($sum of doubles: Infinity past the largest double),
 https://docs.jsonata.org/date-time-functions ($fromMillis offsets, $parseInteger as parseInt),
-https://docs.jsonata.org/programming (S0208) and the parser's S0102; each expected answer was checked
+https://docs.jsonata.org/numeric-functions ($formatNumber: jsonata-js's picture analysis, rounding and
+toFixed), https://docs.jsonata.org/programming (S0208) and the parser's S0102; each expected answer was checked
 against jsonata-js 2.0.6 under node (``bench/jsonata_diff.py`` runs the same library).
 """
 
@@ -36,6 +37,21 @@ ROWS = [
     ("$fromMillis(1510067557121, undefined, '+0530')", '"2017-11-07T20:42:37.121+05:30"'),
     ("$fromMillis(1510067557121, undefined, '-0330')", '"2017-11-07T10:42:37.121-04:30"'),
     ("$fromMillis(253402300799999)", '"9999-12-31T23:59:59.999Z"'),
+    ("$formatNumber(-0.5, '0')", '"-0"'),
+    ("$formatNumber(1e21, '#,###')", '"1e,+21"'),
+    ("$formatNumber(1, '#e0')", '"1.e0"'),
+    ("$formatNumber(12, '#e0')", '"0.e2"'),
+    ("$formatNumber(12, '#.##')", '"12.0"'),
+    ("$formatNumber(0, '#.#')", '".0"'),
+    ("$formatNumber(99.995, '#,##0.00')", '"100.00"'),
+    ("$formatNumber(1234.5678, '00.000e0')", '"12.346e2"'),
+    (
+        "$formatNumber(1234567.25, '#.##0,00', {'decimal-separator': ',', 'grouping-separator': '.'})",
+        '"1.234.567,25"',
+    ),
+    ("$formatNumber(-1234.567, '#,##0.00', {'minus-sign': '~'})", '"~1,234.57"'),
+    ("$formatNumber(0.0042, '#0.0pc', {'percent': 'pc'})", '"0.4pc"'),
+    ("$formatNumber(12.5, '٠٠.٠', {'zero-digit': '٠'})", '"١٢.٥"'),
     # Date.UTC reads years 0-99 as 1900-1999
     ("$toMillis('7/11/17', '[D]/[M]/[Y,2]')", "-1645747200000"),
     ("$toMillis('0017-01-01', '[Y0001]-[M01]-[D01]')", "-1672531200000"),
