@@ -555,8 +555,16 @@ def match(text: Any, pattern: Any, limit: Any = None) -> Any:
     result = utils.Utils.create_sequence()
     if limit is None or limit > 0:
         for found, start, _, groups in _limited(matches(pattern, text), limit):
-            result.append({"match": found, "index": start, "groups": groups})
+            result.append({"match": found, "index": utf16_index(text, start), "groups": groups})
     return result
+
+
+def utf16_index(text: str, index: int) -> int:
+    """The offset JavaScript reports for character ``index`` of ``text``: in UTF-16 code units (a
+    character past U+FFFF counts two)."""
+    if text.isascii():
+        return index
+    return index + sum(1 for character in text[:index] if ord(character) > 0xFFFF)
 
 
 def contains(text: Any, token: Any) -> Any:
@@ -643,7 +651,12 @@ def replace(text: Any, pattern: Any, replacement: Any, limit: Any = None) -> Any
     else:
 
         def replacer(found: str, start: int, end: int, groups: list[Any]) -> Any:
-            argument = {"match": found, "start": start, "end": end, "groups": groups}
+            argument = {
+                "match": found,
+                "start": utf16_index(text, start),
+                "end": utf16_index(text, end),
+                "groups": groups,
+            }
             return library.Functions.func_apply(replacement, [argument])
 
     any_match = False

@@ -52,6 +52,11 @@ ROWS = [
     ("$formatNumber(-1234.567, '#,##0.00', {'minus-sign': '~'})", '"~1,234.57"'),
     ("$formatNumber(0.0042, '#0.0pc', {'percent': 'pc'})", '"0.4pc"'),
     ("$formatNumber(12.5, '٠٠.٠', {'zero-digit': '٠'})", '"١٢.٥"'),
+    # https://docs.jsonata.org/regex: match offsets are JavaScript string offsets (UTF-16 code units)
+    ("$match('😀a😀b', /[ab]/)", '[{"match":"a","index":2,"groups":[]},{"match":"b","index":5,"groups":[]}]'),
+    ("$replace('😀a', /a/, function($m){ $string($m.start) & '-' & $string($m.end) })", '"😀2-3"'),
+    ("$length('😀a')", "2"),
+    ("$substring('😀abc', 1, 2)", '"ab"'),
     # Date.UTC reads years 0-99 as 1900-1999
     ("$toMillis('7/11/17', '[D]/[M]/[Y,2]')", "-1645747200000"),
     ("$toMillis('0017-01-01', '[Y0001]-[M01]-[D01]')", "-1672531200000"),
