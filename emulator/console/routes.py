@@ -246,7 +246,8 @@ async def _send_events(request: web.Request, messages: AsyncIterator[dict[str, A
         ended = False
         while not ended:
             try:
-                first = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                async with asyncio.timeout(KEEPALIVE_SECONDS):
+                    first = await queue.get()
             except TimeoutError:
                 await response.write(b": keepalive\n\n")  # raises once the page is gone
                 continue
