@@ -1,4 +1,8 @@
-"""The console's routes: its static files, two read-only JSON views and the push endpoint.
+"""The console's routes: its static files, three read-only JSON views and the push endpoint.
+
+``GET /_console/api/machine?execution=ARN`` is DescribeStateMachineForExecution's answer, given for an
+EXPRESS child of a Map Run too (the API refuses those, as AWS does; the console still draws them), and
+the execution stream below follows such a child as well.
 
 ``GET /_console/api/stream?execution=ARN`` streams one execution's history events (those recorded so
 far, then each new one as it is appended, ending after its terminal event); without ``execution``
@@ -29,6 +33,7 @@ from emulator.model.arns import parse_states_arn
 from emulator.model.history import HistoryEvent
 from emulator.model.records import Execution
 from emulator.service.environment import RequestContext, ServiceEnvironment
+from emulator.service.executions import describe_state_machine_for_execution
 from emulator.service.overview import list_partitions, list_waiting_tasks
 
 PREFIX = "/_console"
@@ -85,6 +90,7 @@ def install(app: web.Application, env: ServiceEnvironment) -> None:
     app.router.add_get(PREFIX + "/", _index)
     app.router.add_get(PREFIX + "/api/partitions", _partitions)
     app.router.add_get(PREFIX + "/api/waiting", _waiting)
+    app.router.add_get(PREFIX + "/api/machine", _machine)
     app.router.add_get(PREFIX + "/api/stream", _stream)
     app.router.add_get(PREFIX + "/{name}", _asset)
     app.on_shutdown.append(_end_streams)
@@ -163,15 +169,37 @@ async def _waiting(request: web.Request) -> web.StreamResponse:
     return _json(list_waiting_tasks(request.app[ENVIRONMENT], _context(request)))
 
 
+def _execution_context(arn: str) -> RequestContext | None:
+    """The partition of an execution (or EXPRESS Map Run child) ARN; None: not such an ARN."""
+    parsed = parse_states_arn(arn)
+    if parsed is None or parsed.resource_type not in ("execution", "express"):
+        return None
+    return RequestContext(account=parsed.account, region=parsed.region, request_id="console")
+
+
+async def _machine(request: web.Request) -> web.StreamResponse:
+    arn = request.query.get("execution", "")
+    context = _execution_context(arn)
+    if context is None:
+        return _json({"__type": "InvalidArn", "message": f"Invalid Arn: '{arn}'"}, 400)
+    request_body = {"executionArn": arn}
+    try:
+        answer = describe_state_machine_for_execution(
+            request.app[ENVIRONMENT], context, request_body, map_run_express=True
+        )
+    except ApiError as error:
+        return _json({"__type": error.code, "message": error.message}, error.status)
+    return _json(answer)
+
+
 async def _stream(request: web.Request) -> web.StreamResponse:
     env = request.app[ENVIRONMENT]
     arn = request.query.get("execution")
     messages: AsyncIterator[dict[str, Any]]
     if arn:
-        parsed = parse_states_arn(arn)
-        if parsed is None or parsed.resource_type != "execution":
+        context = _execution_context(arn)
+        if context is None:
             return _json({"__type": "InvalidArn", "message": f"Invalid Arn: '{arn}'"}, 400)
-        context = RequestContext(account=parsed.account, region=parsed.region, request_id="console")
         messages = _execution_messages(env, context, arn)
         try:
             first = await anext(messages)
@@ -188,7 +216,7 @@ async def _execution_messages(
 ) -> AsyncIterator[dict[str, Any]]:
     from emulator.service.watch import watch_execution
 
-    async for event in watch_execution(env, context, arn):
+    async for event in watch_execution(env, context, arn, map_run_express=True):
         yield event.to_wire()
 
 

@@ -386,9 +386,11 @@ def get_execution_history(
 
 
 def describe_state_machine_for_execution(
-    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
+    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any], map_run_express: bool = False
 ) -> dict[str, Any]:
-    execution = get_execution(env, context, request["executionArn"])
+    """``map_run_express``: answer for an EXPRESS child of a Map Run too (the console's view of
+    one; the API refuses it, as AWS does)."""
+    execution = get_execution(env, context, request["executionArn"], map_run_express=map_run_express)
     record = execution.state_machine
     full = describe_machine(record)
     out: dict[str, Any] = {
