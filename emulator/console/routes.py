@@ -33,7 +33,6 @@ from emulator.model.arns import parse_states_arn
 from emulator.model.history import HistoryEvent
 from emulator.model.records import Execution
 from emulator.service.environment import RequestContext, ServiceEnvironment
-from emulator.service.executions import describe_state_machine_for_execution
 from emulator.service.overview import list_partitions, list_waiting_tasks
 
 PREFIX = "/_console"
@@ -178,6 +177,8 @@ def _execution_context(arn: str) -> RequestContext | None:
 
 
 async def _machine(request: web.Request) -> web.StreamResponse:
+    from emulator.service.executions import describe_state_machine_for_execution  # (not at start-up)
+
     arn = request.query.get("execution", "")
     context = _execution_context(arn)
     if context is None:
