@@ -20,8 +20,8 @@ execution, which the control plane does not keep.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 from emulator.integrations.registry import IntegrationRegistry

@@ -59,7 +59,7 @@ import pytest
 
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import StatesError
-from emulator.model.records import Execution, ExecutionStatus
+from emulator.model.records import Execution, ExecutionStatus, MapRun, MapRunStatus
 from emulator.runtime.engine import Engine
 from emulator.runtime.virtual_clock import VirtualClock, parking
 from tests.fakes import StubIntegration
@@ -112,7 +112,11 @@ def _machine(state: dict[str, Any], **top: Any) -> dict[str, Any]:
 ONE_FAILS = {
     "StartAt": "C",
     "States": {
-        "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "F"}], "Default": "W"},
+        "C": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "F"}],
+            "Default": "W",
+        },
         "W": {"Type": "Wait", "Seconds": 60, "End": True},
         "F": {"Type": "Fail", "Error": "X"},
     },
@@ -129,6 +133,8 @@ class Row:
     stop_after: float | None = None  # StopExecution after this many (virtual) seconds
 
 
+# One line holds a few events: the chains read as the histories do.
+# fmt: off
 ROWS = [
     # --- Parallel ---------------------------------------------------------------------------
     Row(
@@ -507,6 +513,7 @@ ROWS = [
         ExecutionStatus.TIMED_OUT,
     ),
 ]
+# fmt: on
 
 
 async def _run(row: Row) -> Execution:
@@ -559,7 +566,10 @@ async def test_iteration_events_carry_the_map_state_name_and_the_item_index() ->
     assert _details(execution, "MapStateStarted") == [{"length": 3}]
     assert _details(execution, "MapIterationStarted") == [{"name": "S", "index": i} for i in range(3)]
     assert _details(execution, "MapIterationFailed") == [{"name": "S", "index": 1}]
-    assert _details(execution, "MapIterationAborted") == [{"name": "S", "index": 0}, {"name": "S", "index": 2}]
+    assert _details(execution, "MapIterationAborted") == [
+        {"name": "S", "index": 0},
+        {"name": "S", "index": 2},
+    ]
     keys = {event.type: event.details_key for event in execution.history.events if event.details_key}
     assert keys["MapIterationStarted"] == "mapIterationStartedEventDetails"
     assert keys["MapIterationFailed"] == "mapIterationFailedEventDetails"
@@ -575,3 +585,36 @@ async def test_state_aborts_carry_no_details_and_exist_only_for_waiting_states()
             if event.type.endswith("StateAborted"):
                 assert event.type in abortable, (row.name, event.type)
                 assert not event.details, (row.name, event.type)
+
+
+class _MapRuns:
+    """The Map Run sink: the runs and child executions a Distributed Map starts."""
+
+    def __init__(self) -> None:
+        self.runs: list[MapRun] = []
+        self.children: list[Execution] = []
+
+    def map_run_started(self, account: str, region: str, map_run: MapRun) -> None:
+        self.runs.append(map_run)
+
+    def child_execution_started(self, account: str, region: str, execution: Execution) -> None:
+        self.children.append(execution)
+
+
+async def test_the_parents_timeout_aborts_the_map_run_and_its_children() -> None:
+    # MapRunExecutionCounts (API reference): "aborted … stopped by the user or by Step Functions";
+    # the run ends ABORTED (DescribeMapRun status) with the parent's TimeoutSeconds.
+    clock = VirtualClock(START)
+    sink = _MapRuns()
+    engine = Engine(clock, IntegrationRegistry(), random.Random(7), map_runs=sink)  # type: ignore[arg-type]
+    row = next(row for row in ROWS if row.name.startswith("Distributed Map: the execution's TimeoutSeconds"))
+    execution = make_execution(row.definition, "[1, 2]", clock=clock)  # type: ignore[arg-type]
+    engine.start(execution)
+    await clock.advance(0)
+    await clock.advance(10)
+    await engine.wait(execution)
+    assert execution.status is ExecutionStatus.TIMED_OUT
+    [map_run] = sink.runs
+    assert map_run.status is MapRunStatus.ABORTED
+    assert map_run.stop_date == START + 5
+    assert [child.status for child in sink.children] == [ExecutionStatus.ABORTED] * 2
