@@ -11,9 +11,11 @@ latest) and carries on:
   token (found in the recorded parameters, where the definition put it), its TimeoutSeconds
   counted from when it was scheduled;
 - anything else (a Task in flight, a Map, a Parallel, a Distributed Map): entered again, a new
-  ``<Type>StateEntered`` with the same input: a Task is invoked again (at-least-once), a Map /
-  Parallel runs all its iterations / branches again, as a retry of that state would, and a
-  Distributed Map starts a new Map Run (the service aborts the one that was running).
+  ``<Type>StateEntered`` with the same input: a Task is invoked again (at-least-once); an inline
+  Map keeps the iterations its latest attempt finished (their results read from the history: the
+  output of the event each MapIterationSucceeded follows) and runs the others again from the
+  start, as RedriveExecution does; a Parallel runs all its branches again, as a retry of that state
+  would, and a Distributed Map starts a new Map Run (the service aborts the one that was running).
 Retry counts start from zero again.
 """
 
@@ -24,6 +26,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, StatesError
+from emulator.language.states.map_state import MapState
 from emulator.language.states.registry import State
 from emulator.language.states.task_state import WAIT_FOR_TASK_TOKEN, TaskState
 from emulator.language.states.wait_state import WaitState
@@ -39,6 +42,7 @@ from emulator.runtime.run import Run
 from emulator.runtime.task_events import TaskEvents
 from emulator.runtime.task_tokens import is_well_formed
 from emulator.runtime.virtual_clock import held, within
+from emulator.runtime.work.frames import BranchFrame
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
 if TYPE_CHECKING:
@@ -129,6 +133,8 @@ def resume_run(
     entered = _entered_event(events, last, state.common.name)
     attempt = None if entered is None else _in_place(engine, run, state, value, events, entered)
     if attempt is None or entered is None:
+        if entered is not None and isinstance(state, MapState) and state.distributed is None:
+            root.resume = _finished_iterations(run, state, events, entered)
         run.task = loop.create_task(engine._execute(run, value, state.common.name))
         return
     resumed = engine.executor.resume_state(run, state, value, root, entered, attempt)
@@ -145,6 +151,38 @@ def _entered_event(events: list[HistoryEvent], last: int, name: str) -> HistoryE
             return event if details.get("name") == name else None
         event_id = event.previous_event_id
     return None
+
+
+def _finished_iterations(
+    run: Run, state: MapState, events: list[HistoryEvent], entered: HistoryEvent
+) -> BranchFrame | None:
+    """The iterations of an inline Map's latest attempt that succeeded before the restart, with
+    their results (what the Map, entered again, takes up instead of running them again)."""
+    name = state.common.name
+    after = events[entered.id :]
+    # The attempt's MapStateStarted is the event its first iterations' MapIterationStarted follow
+    # (names are unique in a state machine: a nested Map's iterations carry another name).
+    begins = {
+        event.previous_event_id
+        for event in after
+        if event.type == "MapIterationStarted" and (event.details or {}).get("name") == name
+    }
+    attempts = [event.id for event in after if event.type == "MapStateStarted" and event.id in begins]
+    if not attempts:
+        return None
+    memo = BranchFrame("Map", name, run.root, iterations=True)
+    for event in events[attempts[-1] :]:
+        details = event.details or {}
+        if event.type != "MapIterationSucceeded" or details.get("name") != name:
+            continue
+        exited = events[event.previous_event_id - 1]
+        output = (exited.details or {}).get("output") if exited.type.endswith("StateExited") else None
+        index = details.get("index")
+        if isinstance(output, str) and isinstance(index, int):
+            result = from_json_text(output)
+            run.recorder.remember_text(result, output)
+            memo.results[index] = result
+    return memo if memo.results else None
 
 
 def _in_place(

@@ -517,3 +517,57 @@ def test_retention_evicts_stored_executions_from_the_disk_too(tmp_path: Path) ->
     )
     assert stored == kept and orphans.fetchone()[0] == 0
     database.close()
+
+
+# Each item waits its own number of seconds, one iteration at a time.
+MAP_OF_WAITS = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {
+                "StartAt": "W",
+                "States": {
+                    "W": {"Type": "Wait", "SecondsPath": "$", "Next": "P"},
+                    "P": {"Type": "Pass", "End": True},
+                },
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def test_an_inline_map_resumed_keeps_the_iterations_that_succeeded(tmp_path: Path) -> None:
+    # Map state in Inline mode (state-map-inline.html): each iteration's result lands at its index of
+    # the Map's output. After a restart the Map is entered again (the restart is the emulator's, not
+    # AWS's) and, as RedriveExecution does, runs again only what had not succeeded.
+    async def first(env: ServiceEnvironment) -> tuple[str, float]:
+        arn = create(env, "m", MAP_OF_WAITS)
+        execution = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": "[1, 2, 100]"})
+        await env.clock.advance(20)  # type: ignore[attr-defined]  # items 0 and 1 done, item 2 waits
+        await settled(env)
+        return str(execution["executionArn"]), env.clock.now()
+
+    arn, stopped_at = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        await env.clock.set(stopped_at)  # type: ignore[attr-defined]
+        assert await recover(env) == 1
+        await env.clock.advance(200)  # type: ignore[attr-defined]
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return described, events
+
+    described, events = run(tmp_path, second)
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == [1, 2, 100]
+    started = [
+        e["mapIterationStartedEventDetails"]["index"] for e in events if e["type"] == "MapIterationStarted"
+    ]
+    assert started == [0, 1, 2, 2]  # item 2 again after the restart; items 0 and 1 not run again
+    assert [e["type"] for e in events].count("MapStateEntered") == 2
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    assert all(0 <= e["previousEventId"] < e["id"] for e in events)
