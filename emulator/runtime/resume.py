@@ -14,8 +14,8 @@ latest) and carries on:
   ``<Type>StateEntered`` with the same input: a Task is invoked again (at-least-once); an inline
   Map keeps the iterations its latest attempt finished (their results read from the history: the
   output of the event each MapIterationSucceeded follows) and runs the others again from the
-  start, as RedriveExecution does; a Parallel runs all its branches again, as a retry of that state
-  would, and a Distributed Map starts a new Map Run (the service aborts the one that was running).
+  start, as RedriveExecution does; a Parallel likewise keeps the branches that ended; a
+  Distributed Map starts a new Map Run (the service aborts the one that was running).
 Retry counts start from zero again.
 """
 
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, StatesError
 from emulator.language.states.map_state import MapState
+from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.registry import State
 from emulator.language.states.task_state import WAIT_FOR_TASK_TOKEN, TaskState
 from emulator.language.states.wait_state import WaitState
@@ -135,6 +136,8 @@ def resume_run(
     if attempt is None or entered is None:
         if entered is not None and isinstance(state, MapState) and state.distributed is None:
             root.resume = _finished_iterations(run, state, events, entered)
+        elif entered is not None and isinstance(state, ParallelState):
+            root.resume = _finished_branches(run, state, events, entered)
         run.task = loop.create_task(engine._execute(run, value, state.common.name))
         return
     resumed = engine.executor.resume_state(run, state, value, root, entered, attempt)
@@ -179,6 +182,40 @@ def _finished_iterations(
         output = (exited.details or {}).get("output") if exited.type.endswith("StateExited") else None
         index = details.get("index")
         if isinstance(output, str) and isinstance(index, int):
+            result = from_json_text(output)
+            run.recorder.remember_text(result, output)
+            memo.results[index] = result
+    return memo if memo.results else None
+
+
+def _finished_branches(
+    run: Run, state: ParallelState, events: list[HistoryEvent], entered: HistoryEvent
+) -> BranchFrame | None:
+    """The branches of a Parallel's latest attempt that ended before the restart, with their
+    results: a branch ended when a state of its own that ends it (``End``, or a Succeed state)
+    exited; state names are unique in a state machine, so its name says which branch it is."""
+    after = events[entered.id :]
+    firsts = {branch.start_at for branch in state.branches}
+    begins = {
+        event.previous_event_id
+        for event in after
+        if event.type.endswith("StateEntered") and (event.details or {}).get("name") in firsts
+    }
+    attempts = [event.id for event in after if event.type == "ParallelStateStarted" and event.id in begins]
+    if not attempts:
+        return None
+    ends: dict[str, int] = {}
+    for position, branch in enumerate(state.branches):
+        for name, inner in branch.states.items():
+            if inner.common.end or inner.common.type == "Succeed":
+                ends[name] = position
+    memo = BranchFrame("Parallel", state.common.name, run.root, iterations=False)
+    for event in events[attempts[-1] :]:
+        details = event.details or {}
+        exited_name = details.get("name")
+        index = ends.get(exited_name) if isinstance(exited_name, str) else None
+        output = details.get("output")
+        if index is not None and event.type.endswith("StateExited") and isinstance(output, str):
             result = from_json_text(output)
             run.recorder.remember_text(result, output)
             memo.results[index] = result

@@ -571,3 +571,54 @@ def test_an_inline_map_resumed_keeps_the_iterations_that_succeeded(tmp_path: Pat
     assert [e["type"] for e in events].count("MapStateEntered") == 2
     assert [e["id"] for e in events] == list(range(1, len(events) + 1))
     assert all(0 <= e["previousEventId"] < e["id"] for e in events)
+
+
+PARALLEL_OF_WAITS = {
+    "StartAt": "Par",
+    "States": {
+        "Par": {
+            "Type": "Parallel",
+            "Branches": [
+                {
+                    "StartAt": "Short",
+                    "States": {
+                        "Short": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+                        "Done": {"Type": "Succeed"},
+                    },
+                },
+                {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 100, "End": True}}},
+            ],
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_parallel_resumed_keeps_the_branches_that_ended(tmp_path: Path) -> None:
+    # Parallel workflow state (state-parallel.html): the output holds each branch's result at its
+    # index. After a restart the Parallel is entered again and runs again only the branches that had
+    # not ended (a branch ends when a state of its own with End, or a Succeed state, exits).
+    async def first(env: ServiceEnvironment) -> tuple[str, float]:
+        arn = create(env, "p", PARALLEL_OF_WAITS)
+        execution = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": '{"x": 1}'})
+        await env.clock.advance(20)  # type: ignore[attr-defined]  # branch 0 done, branch 1 waits
+        await settled(env)
+        return str(execution["executionArn"]), env.clock.now()
+
+    arn, stopped_at = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[str]]:
+        await env.clock.set(stopped_at)  # type: ignore[attr-defined]
+        assert await recover(env) == 1
+        await env.clock.advance(200)  # type: ignore[attr-defined]
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return described, [
+            e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e
+        ]
+
+    described, entered = run(tmp_path, second)
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == [{"x": 1}, {"x": 1}]
+    assert entered == ["Par", "Short", "Long", "Done", "Par", "Long"]  # Short / Done not run again
