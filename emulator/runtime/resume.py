@@ -97,14 +97,21 @@ def rebuild_ended_run(
     engine: Engine, execution: Execution, position: JsonObject | None, root_last: int | None
 ) -> None:
     """RedriveExecution of an execution that ended before the server restarted: its run is rebuilt,
-    ended, on its history and where its flow stopped, for ``Engine.redrive``. The iterations of a
-    Map / Parallel state are not kept across a restart, so one that ended in such a state is not
-    rebuilt (``ResumeFailed`` says so): AWS would run only its failed iterations again."""
+    ended, on its history and where its flow stopped, for ``Engine.redrive``. An inline Map /
+    Parallel it ended in keeps, from the history, the iterations / branches that succeeded; the
+    failed and aborted ones are run again from their start (RedriveExecution "reschedules and
+    redrives only the iterations and branches that failed or aborted"). A Distributed Map's run is
+    not kept across a restart: one that ended in such a state is not rebuilt (``ResumeFailed``)."""
     run, _ = _rebuilt(engine, execution, root_last)
     if position is not None:
         state, value = _placed(run, position)
         run.root.state, run.root.value = state.common.name, value  # where Engine.redrive starts
-        if state.common.type in ("Map", "Parallel"):
+        entered = _last_entered(execution.history.events, state.common.name)
+        if entered is not None and isinstance(state, MapState) and state.distributed is None:
+            run.root.last_frame = _finished_iterations(run, state, execution.history.events, entered)
+        elif entered is not None and isinstance(state, ParallelState):
+            run.root.last_frame = _finished_branches(run, state, execution.history.events, entered)
+        elif state.common.type in ("Map", "Parallel"):
             raise ResumeFailed(
                 f"it ended in the {state.common.type} state {state.common.name!r}, whose iterations and "
                 "branches are not kept across a restart of the emulator"
@@ -142,6 +149,14 @@ def resume_run(
         return
     resumed = engine.executor.resume_state(run, state, value, root, entered, attempt)
     run.task = loop.create_task(engine._execute(run, value, resumed=resumed))
+
+
+def _last_entered(events: list[HistoryEvent], name: str) -> HistoryEvent | None:
+    """The latest StateEntered of the state ``name`` (names are unique in a state machine)."""
+    for event in reversed(events):
+        if event.type.endswith("StateEntered") and (event.details or {}).get("name") == name:
+            return event
+    return None
 
 
 def _entered_event(events: list[HistoryEvent], last: int, name: str) -> HistoryEvent | None:

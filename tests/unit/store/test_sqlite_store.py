@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from emulator.app import build_environment
-from emulator.errors import ExecutionNotRedrivable
 from emulator.model.records import ExecutionStatus
 from emulator.service import (
     activities,
@@ -247,8 +246,24 @@ def test_an_execution_that_failed_before_a_restart_is_redriven_from_its_failed_s
         for _ in range(50):
             await asyncio.sleep(0)
         await settled(env)
-        with pytest.raises(ExecutionNotRedrivable, match="Map state 'M'.* not kept across a restart"):
-            redrive.redrive_execution(env, CONTEXT, {"executionArn": in_map})
+        # RedriveExecution "reschedules and redrives only the iterations and branches that failed
+        # or aborted" (API_RedriveExecution.html): its one iteration runs again, and fails again.
+        redrive.redrive_execution(env, CONTEXT, {"executionArn": in_map})
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await settled(env)
+        again = executions.get_execution_history(env, CONTEXT, {"executionArn": in_map})["events"]
+        again_types = [event["type"] for event in again]
+        assert again_types[again_types.index("ExecutionRedriven") :] == [
+            "ExecutionRedriven",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapIterationStarted",
+            "FailStateEntered",
+            "MapIterationFailed",
+            "MapStateFailed",
+            "ExecutionFailed",
+        ]
         history = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
         return executions.describe_execution(env, CONTEXT, {"executionArn": arn}), history
 
@@ -622,3 +637,60 @@ def test_a_parallel_resumed_keeps_the_branches_that_ended(tmp_path: Path) -> Non
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == [{"x": 1}, {"x": 1}]
     assert entered == ["Par", "Short", "Long", "Done", "Par", "Long"]  # Short / Done not run again
+
+
+# Item 1 fails until the execution is redriven; one iteration at a time.
+MAP_FAILS_UNTIL_REDRIVEN = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {
+                "StartAt": "P",
+                "States": {
+                    "P": {
+                        "Type": "Pass",
+                        "Output": "{% $states.context.Execution.RedriveCount = 0 and $states.input = 1"
+                        " ? $error('not yet') : $states.input %}",
+                        "End": True,
+                    }
+                },
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_map_that_failed_before_a_restart_is_redriven_keeping_its_succeeded_iterations(
+    tmp_path: Path,
+) -> None:
+    # API_RedriveExecution.html: "For workflows that include an Inline Map or Parallel state,
+    # RedriveExecution … reschedules and redrives only the iterations and branches that failed or
+    # aborted." After a restart the succeeded iterations are read back from the history.
+    async def first(env: ServiceEnvironment) -> str:
+        arn = create(env, "m", MAP_FAILS_UNTIL_REDRIVEN)
+        started = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": "[0, 1, 2]"})
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": started["executionArn"]})
+        assert described["status"] == "FAILED", described
+        return str(started["executionArn"])
+
+    arn = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        redrive.redrive_execution(env, CONTEXT, {"executionArn": arn})
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await settled(env)
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return executions.describe_execution(env, CONTEXT, {"executionArn": arn}), events
+
+    described, events = run(tmp_path, second)
+    assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == [0, 1, 2]
+    started = [
+        e["mapIterationStartedEventDetails"]["index"] for e in events if e["type"] == "MapIterationStarted"
+    ]
+    assert started == [0, 1, 1, 2]  # item 0 kept; item 1 failed, item 2 never started: both run
