@@ -45,11 +45,27 @@ class Chain:
 
     For RedriveExecution a flow remembers where it stopped: ``state`` / ``value`` (the name and
     input of the state it entered last), ``last_frame`` (the Map / Parallel attempt that state
-    ran) and, while being resumed, ``resume`` (that attempt, for the resumed state to take up)."""
+    ran) and, while being resumed, ``resume`` (that attempt, for the resumed state to take up).
 
-    __slots__ = ("last", "variables", "assigned", "active", "frame", "state", "value", "last_frame", "resume")
+    ``concurrent``: the flow runs beside others (a Parallel's branches, a Map's iterations when more
+    than one runs at once, and every flow inside those): what it records interleaves with theirs."""
 
-    def __init__(self, last: int, variables: MutableMapping[str, Json] | None = None) -> None:
+    __slots__ = (
+        "last",
+        "variables",
+        "assigned",
+        "active",
+        "frame",
+        "state",
+        "value",
+        "last_frame",
+        "resume",
+        "concurrent",
+    )
+
+    def __init__(
+        self, last: int, variables: MutableMapping[str, Json] | None = None, concurrent: bool = False
+    ) -> None:
         self.last = last
         self.variables: MutableMapping[str, Json] = {} if variables is None else variables
         self.assigned: dict[str, Json] | None = None
@@ -59,10 +75,12 @@ class Chain:
         self.value: Json = None
         self.last_frame: BranchFrame | None = None
         self.resume: BranchFrame | None = None
+        self.concurrent = concurrent
 
-    def inner(self, last: int) -> Chain:
-        """The flow of a branch or iteration started from this one (its own variable scope)."""
-        return Chain(last, ChainMap({}, self.variables))
+    def inner(self, last: int, concurrent: bool = False) -> Chain:
+        """The flow of a branch or iteration started from this one (its own variable scope);
+        ``concurrent``: it runs beside others (a flow inside a concurrent one is concurrent too)."""
+        return Chain(last, ChainMap({}, self.variables), self.concurrent or concurrent)
 
 
 class Recorder:
