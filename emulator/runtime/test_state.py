@@ -256,7 +256,7 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
         mocked = from_json_text(case.mock.result)
         texts.remember(mocked, case.mock.result)
         case = _with_parsed_mock(case, mocked)
-    inspection = Inspection()
+    inspection = Inspection(texts)
     tested, decision = _test_engine(engine, case, inspection)
     now = engine.clock.now()
     state = case.state

@@ -80,9 +80,13 @@ class Texts:
 
 
 class Inspection:
-    def __init__(self) -> None:
+    """What one TestState run notes for ``inspectionData``; ``texts`` keeps the caller's JSON text
+    of the values the request carried (input, mock, mapItemReaderData)."""
+
+    def __init__(self, texts: Texts | None = None) -> None:
         self.data: JsonObject = {}
         self.error_details: JsonObject = {}
+        self.texts = texts if texts is not None else Texts()
 
     def note(self, key: str, value: Json) -> None:
         self.data[key] = value
@@ -295,7 +299,9 @@ def _reader_items(state: MapState, data: str, inspection: Inspection) -> list[Js
     pointer = config.get("ItemsPointer")
     if isinstance(pointer, str) and config.get("InputType", "JSON") == "JSON" and body is data:
         # decode_items has read the same text through the same pointer without failing
-        inspection.note("afterItemsPointer", items_pointed(from_json_text(data), pointer))
+        document = from_json_text(data)
+        inspection.texts.remember(document, data)  # a selection shown as the caller wrote it
+        inspection.note("afterItemsPointer", items_pointed(document, pointer))
     return items
 
 
