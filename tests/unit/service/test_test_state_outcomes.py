@@ -357,3 +357,86 @@ async def test_a_given_context_keeps_its_own_retry_count() -> None:
         stateConfiguration={"retrierRetryCount": 2},
     )
     assert json.loads(answer["inspectionData"]["afterParameters"])["Payload"] == context["State"]
+
+
+# --- stateName: one state of a whole definition --------------------------------------------------------
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html (stateName: "Denotes
+# the particular state within a state machine definition to be tested. If this field is specified, the
+# definition must contain a fully-formed state machine definition"; nextState), and
+# https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html (a top-level
+# QueryLanguage applies to every state that does not set its own; states of Parallel branches and Map
+# item processors are states of the same definition).
+
+MACHINE = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "Fork",
+    "States": {
+        "Fork": {
+            "Type": "Parallel",
+            "Branches": [
+                {
+                    "StartAt": "Add",
+                    "States": {
+                        "Add": {"Type": "Pass", "Output": "{% $states.input.a + 1 %}", "Next": "Each"},
+                        "Each": {
+                            "Type": "Map",
+                            "Items": "{% [1, 2] %}",
+                            "ItemProcessor": {
+                                "StartAt": "Deep",
+                                "States": {
+                                    "Deep": {
+                                        "Type": "Pass",
+                                        "Output": "{% $states.input.a * 10 %}",
+                                        "End": True,
+                                    }
+                                },
+                            },
+                            "End": True,
+                        },
+                    },
+                }
+            ],
+            "Next": "Done",
+        },
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "members", "output", "next_state"),
+    [
+        ("Add", {}, 2, "Each"),
+        ("Deep", {}, 10, None),
+        ("Done", {}, {"a": 1}, None),
+        ("Fork", {"mock": mocked([5])}, [5], "Done"),
+        ("Each", {"mock": mocked([7, 8])}, [7, 8], None),
+    ],
+)
+async def test_a_state_of_a_whole_definition(
+    name: str, members: dict[str, Any], output: Any, next_state: str | None
+) -> None:
+    answer = await call(MACHINE, stateName=name, input={"a": 1}, inspectionLevel="DEBUG", **members)
+    assert answer["status"] == "SUCCEEDED"
+    assert json.loads(answer["output"]) == output
+    assert answer.get("nextState") == next_state
+    # a JSONata state (inherited from the definition) shows no JSONPath processing
+    assert set(answer["inspectionData"]) == {"input"} | ({"maxConcurrency"} if name == "Each" else set())
+
+
+async def test_a_state_may_set_its_own_query_language_in_a_jsonpath_definition() -> None:
+    machine = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.a %}", "Next": "B"},
+            "B": {"Type": "Pass", "InputPath": "$.a", "End": True},
+        },
+    }
+    first = await call(machine, stateName="A", input={"a": 3}, inspectionLevel="DEBUG")
+    assert (json.loads(first["output"]), first["nextState"], set(first["inspectionData"])) == (
+        3,
+        "B",
+        {"input"},
+    )
+    second = await call(machine, stateName="B", input={"a": 3}, inspectionLevel="DEBUG")
+    assert json.loads(second["inspectionData"]["afterInputPath"]) == 3
