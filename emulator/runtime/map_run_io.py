@@ -86,13 +86,13 @@ def _decode_text(config: Mapping[str, Any], text: str) -> list[Json]:
         raise _reader_failed(f"Invalid JSON: {error.msg}") from None
     pointer = config.get("ItemsPointer")
     if isinstance(pointer, str):
-        value = _pointed(value, pointer)
+        value = items_pointed(value, pointer)
     if not isinstance(value, list):
         raise _reader_failed("Attempting to map over non-iterable node.")
     return value
 
 
-def _pointed(document: Json, pointer: str) -> Json:
+def items_pointed(document: Json, pointer: str) -> Json:
     """The value an RFC 6901 JSON Pointer (``ReaderConfig.ItemsPointer``) selects in a JSON file:
     "/" separates reference tokens, "~1" stands for "/" and "~0" for "~"; "" is the whole file."""
     if pointer == "":
