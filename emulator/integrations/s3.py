@@ -6,7 +6,8 @@ integration registry (see ``emulator/runtime/map_run_io.py`` for the contract).
 
 | action        | parameters                        | answer                                          |
 |---------------|-----------------------------------|-------------------------------------------------|
-| getObject     | Bucket, Key, VersionId            | ``{"Body": text}`` (the object as UTF-8 text)   |
+| getObject     | Bucket, Key, VersionId            | ``{"Body": text}`` (the object as UTF-8 text;   |
+|               |                                   | ``object_bytes`` gives its bytes)               |
 | listObjectsV2 | Bucket, Prefix (and the other     | ``{"Contents": [item, …]}`` for every page;     |
 |               | ListObjectsV2 members)            | an item is ``{Etag, Key, LastModified, Size,    |
 |               |                                   | StorageClass}`` as the Map's items show it      |
@@ -52,14 +53,25 @@ class S3Integration:
         parameters = dict(invocation.parameters) if isinstance(invocation.parameters, dict) else {}
         region = invocation.resource.region or invocation.region
         if action == "getObject":
-            request = {name: parameters[name] for name in _GET_MEMBERS if name in parameters}
-            output = await self._call("GetObject", request, invocation.account, region)
-            body = output.get("Body", b"")
-            return {"Body": body.decode("utf-8-sig") if isinstance(body, bytes) else str(body)}
+            body = await self.object_bytes(parameters, invocation.account, region)
+            try:
+                return {"Body": body.decode("utf-8-sig")}
+            except UnicodeDecodeError:
+                raise StatesError(
+                    "S3.InvalidObjectContent", "The object's content is not UTF-8 text"
+                ) from None
         if action == "listObjectsV2":
             return {"Contents": await self._list(parameters, invocation.account, region)}
         output = await self._call("PutObject", parameters, invocation.account, region)
         return json_safe(output)
+
+    async def object_bytes(self, parameters: Mapping[str, Any], account: str, region: str) -> bytes:
+        """The object GetObject answers for ``parameters`` (Bucket, Key, VersionId …), as bytes: what
+        a Map Run reads when the data is binary (Parquet, gzipped inventory files) or spans objects."""
+        request = {name: parameters[name] for name in _GET_MEMBERS if name in parameters}
+        output = await self._call("GetObject", request, account, region)
+        body = output.get("Body", b"")
+        return bytes(body) if isinstance(body, bytes | bytearray) else str(body).encode()
 
     async def _list(self, parameters: Mapping[str, Any], account: str, region: str) -> list[Json]:
         request = {key: value for key, value in parameters.items() if value is not None}

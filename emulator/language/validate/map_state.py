@@ -44,6 +44,8 @@ _READER_ENUMS = (
     ("InputType", ("CSV", "JSON", "JSONL", "MANIFEST", "PARQUET")),
     ("CSVHeaderLocation", ("FIRST_ROW", "GIVEN")),
     ("CSVDelimiter", ("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")),
+    ("ManifestType", ("S3_INVENTORY", "ATHENA_DATA")),
+    ("Transformation", ("NONE", "LOAD_AND_FLATTEN")),
 )
 _WRITER_ENUMS = (("Transformation", ("NONE", "COMPACT", "FLATTEN")), ("OutputType", ("JSON", "JSONL")))
 _PATH_FIELDS = (
