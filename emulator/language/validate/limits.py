@@ -38,7 +38,7 @@ from emulator.model.types import JsonObject
 
 MAX_SECONDS = 99_999_999
 MAX_RETRY_DELAY_SECONDS = 31_622_400
-MAX_BATCH_INPUT_BYTES = 262_144
+MAX_BATCH_INPUT_BYTES = 262_144  # "MaxInputBytesPerBatch … up to 256 KiB" (ItemBatcher (Map))
 VARIABLE_NAME_MAX_LENGTH = 80
 RESERVED_VARIABLE = "states"
 
