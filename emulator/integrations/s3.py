@@ -31,6 +31,8 @@ from emulator.language.errors import StatesError
 from emulator.model.types import Json
 
 _OPERATIONS = {"getObject": "GetObject", "listObjectsV2": "ListObjectsV2", "putObject": "PutObject"}
+# Members an S3 call cannot be made without (botocore cannot even route it without a Bucket text).
+_REQUIRED = {"GetObject": ("Bucket", "Key"), "ListObjectsV2": ("Bucket",), "PutObject": ("Bucket", "Key")}
 _GET_MEMBERS = ("Bucket", "Key", "VersionId", "ExpectedBucketOwner", "RequestPayer")
 # AWS lists at most this many pages for one reader (1,000 keys a page).
 _MAX_PAGES = 100_000
@@ -88,6 +90,10 @@ class S3Integration:
     async def _call(
         self, operation: str, request: Mapping[str, Any], account: str, region: str
     ) -> dict[str, Any]:
+        for name in _REQUIRED[operation]:
+            if not isinstance(request.get(name), str) or not request[name]:
+                found = "missing" if request.get(name) is None else f"not a string: {request[name]!r}"
+                raise StatesError("States.Runtime", f"The S3 {operation} parameter '{name}' is {found}")
         try:
             response = await self.clients.call("s3", operation, request, account=account, region=region)
         except ServiceError as error:

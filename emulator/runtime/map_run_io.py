@@ -18,6 +18,7 @@ from emulator.language.errors import ErrorName, StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
+from emulator.runtime.context import iso_timestamp
 
 MAX_ITEMS_LIMIT = 100_000_000
 # InputTypes (input-output-itemreader.html) that are not one object's text: an S3 inventory manifest
@@ -174,17 +175,25 @@ def java_hash_map_order(keys: list[str]) -> list[int]:
 
 
 def result_entry(child: Execution) -> dict[str, Json]:
-    """A child execution as the ``NONE`` transformation writes it: its output with its metadata."""
+    """A child execution as the ``NONE`` transformation writes it: its output with its metadata, as
+    the "ResultWriter (Map)" examples show a record: members in alphabetical order, dates in ISO 8601
+    (UTC, milliseconds), the redrive members as DescribeExecution reports them for a Map Run's child."""
     entry: dict[str, Json] = {
         "ExecutionArn": child.arn,
         "Input": child.input,
         "InputDetails": {"Included": True},
         "Name": child.name,
-        "StartDate": child.start_date,
+        "RedriveCount": child.redrive_count,
+        "StartDate": iso_timestamp(child.start_date),
         "StateMachineArn": child.state_machine_arn,
         "Status": child.status.value,
-        "StopDate": child.stop_date,
     }
+    status, reason = map_run_child_redrive_status(child)
+    entry["RedriveStatus"] = status
+    if reason is not None:
+        entry["RedriveStatusReason"] = reason
+    if child.stop_date is not None:
+        entry["StopDate"] = iso_timestamp(child.stop_date)
     if child.output is not None:
         entry["Output"] = child.output
         entry["OutputDetails"] = {"Included": True}
@@ -192,7 +201,16 @@ def result_entry(child: Execution) -> dict[str, Json]:
         entry["Error"] = child.error
     if child.cause is not None:
         entry["Cause"] = child.cause
-    return entry
+    return dict(sorted(entry.items()))
+
+
+def map_run_child_redrive_status(child: Execution) -> tuple[str, str | None]:
+    """A Map Run child's ``redriveStatus`` (and reason): one that failed, timed out or was aborted is
+    redriven by redriving its Map Run (``REDRIVABLE_BY_MAP_RUN``, EXPRESS children too: "You can redrive
+    failed or timed out EXPRESS workflows only if they're a part of a Map Run"; DescribeExecution)."""
+    if child.status in (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED):
+        return "REDRIVABLE_BY_MAP_RUN", None
+    return "NOT_REDRIVABLE", f"Execution is {child.status.value} and cannot be redriven"
 
 
 def transformed_results(children: list[Execution], transformation: str) -> list[Json]:

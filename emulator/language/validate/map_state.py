@@ -178,9 +178,13 @@ def _check_result_writer(checker: Checker, state: JsonObject, jsonata: bool, loc
     writer_location = join(location, "ResultWriter")
     check_fields(checker, writer, _for_language(RESULT_WRITER_FIELDS, jsonata), (), writer_location)
     check_string(checker, writer, "Resource", writer_location)
+    parameters = "Arguments" if jsonata else "Parameters"
     if "Resource" not in writer and "WriterConfig" not in writer:
         # "The ResultWriter field cannot be empty": WriterConfig, Resource and Parameters, or all three.
-        checker.error("ResultWriter needs a WriterConfig, or a Resource and its Parameters", writer_location)
+        checker.error(f"ResultWriter needs a WriterConfig, or a Resource and its {parameters}", writer_location)
+    elif ("Resource" in writer) != (parameters in writer):
+        # "Required field combinations": Resource and Parameters (Arguments) go together.
+        checker.error(f"ResultWriter needs a Resource and its {parameters} together", writer_location)
     if check_object(checker, writer, "WriterConfig", writer_location) and "WriterConfig" in writer:
         _check_enums(
             checker, json_object(writer["WriterConfig"]), _WRITER_ENUMS, join(writer_location, "WriterConfig")
