@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from emulator.language.errors import ErrorName, StatesError
+from emulator.language.validate.limits import MAX_READER_ITEMS
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.records import Execution, ExecutionStatus
 from emulator.model.types import Json
 from emulator.runtime.context import iso_timestamp
 
-MAX_ITEMS_LIMIT = 100_000_000
+MAX_ITEMS_LIMIT = MAX_READER_ITEMS
 # InputTypes (input-output-itemreader.html) that are not one object's text: an S3 inventory manifest
 # names gzipped CSV files to read in turn; Parquet is a binary columnar format (item_sources.py).
 _NOT_TEXT_INPUT_TYPES = {

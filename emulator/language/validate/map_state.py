@@ -13,6 +13,7 @@ from emulator.language.validate.limits import (
     BATCHER_ALTERNATIVES,
     MAP_ALTERNATIVES,
     MAX_BATCH_INPUT_BYTES,
+    MAX_READER_ITEMS,
     check_alternatives,
     check_jsonata_items,
 )
@@ -128,6 +129,19 @@ def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, locat
         config_location = join(reader_location, "ReaderConfig")
         reader_config = json_object(reader["ReaderConfig"])
         _check_enums(checker, reader_config, _READER_ENUMS, config_location)
+        # "MaxItems … a limit of up to 100,000,000"; "either MaxItems or MaxItemsPath, but not both";
+        # MaxItemsPath is JSONPath's (JSONata gives MaxItems an expression).
+        check_integer(
+            checker, reader_config, "MaxItems", config_location, minimum=0, maximum=MAX_READER_ITEMS, jsonata=jsonata
+        )
+        if "MaxItemsPath" in reader_config:
+            if jsonata:
+                checker.error("Field 'MaxItemsPath' is not supported", config_location)
+            else:
+                check_path_field(
+                    checker, "MaxItemsPath", reader_config["MaxItemsPath"], join(config_location, "MaxItemsPath"), nullable=False
+                )
+        check_alternatives(checker, reader_config, (("MaxItems", "MaxItemsPath"),), config_location)
         check_string(checker, reader_config, "ItemsPointer", config_location)
         headers = reader_config.get("CSVHeaders")
         if reader_config.get("CSVHeaderLocation") == "GIVEN" and headers is None:

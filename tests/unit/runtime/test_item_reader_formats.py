@@ -378,3 +378,51 @@ def test_invalid_manifest_type_and_transformation_fail_validation(config: dict[s
 def test_documented_reader_configs_pass_validation(config: dict[str, Any]) -> None:
     item_reader = {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": config, "Parameters": {}}
     assert validate_definition(json.dumps(machine(ItemReader=item_reader))) == []
+
+
+# Rows from "ItemReader (Map)", ReaderConfig MaxItems / MaxItemsPath: "a limit of up to 100,000,000";
+# "you can specify either MaxItems or MaxItemsPath, but not both"; MaxItemsPath is for JSONPath workflows
+# (a reference path); in JSONata MaxItems may be an expression.
+MAX_ITEMS_VALIDATION_ROWS = [
+    ("limit", False, {"MaxItems": 100_000_000}, []),
+    ("zero", False, {"MaxItems": 0}, []),
+    ("over-limit", False, {"MaxItems": 100_000_001}, ["The value for the field 'MaxItems' must be <= 100000000"]),
+    ("negative", False, {"MaxItems": -1}, ["The value for the field 'MaxItems' must be >= 0"]),
+    ("text", False, {"MaxItems": "2"}, ["The value for the field 'MaxItems' must be an INTEGER"]),
+    ("path", False, {"MaxItemsPath": "$.limit"}, []),
+    ("bad-path", False, {"MaxItemsPath": "limit"}, ["The value for the field 'MaxItemsPath' must be a valid JSONPath"]),
+    ("both", False, {"MaxItems": 1, "MaxItemsPath": "$.limit"}, ["At most one of these fields is allowed: [MaxItems, MaxItemsPath]"]),
+    ("jsonata-expression", True, {"MaxItems": "{% $states.input.limit %}"}, []),
+    ("jsonata-path", True, {"MaxItemsPath": "$.limit"}, ["Field 'MaxItemsPath' is not supported"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "jsonata", "config", "messages"), MAX_ITEMS_VALIDATION_ROWS, ids=[row[0] for row in MAX_ITEMS_VALIDATION_ROWS]
+)
+def test_max_items_rules_at_creation(name: str, jsonata: bool, config: dict[str, Any], messages: list[str]) -> None:
+    item_reader = {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "JSON", **config},
+        "Arguments" if jsonata else "Parameters": {"Bucket": "b", "Key": "k"},
+    }
+    definition = machine(ItemReader=item_reader)
+    if jsonata:
+        definition["QueryLanguage"] = "JSONata"
+    assert [diagnostic.message for diagnostic in validate_definition(json.dumps(definition))] == messages
+
+
+# Rows: MaxItemsPath at run time ("ItemReader (Map)": it resolves to an integer in the state input).
+@pytest.mark.parametrize(
+    ("limit", "outcome"),
+    [(2, [1, 2]), ("1", [1]), (0, [1, 2, 3]), (-1, "States.ItemReaderFailed")],
+    ids=["integer", "integer-text", "zero-is-no-limit", "negative"],
+)
+async def test_max_items_path_at_run_time(clients: AwsClients, limit: Any, outcome: Any) -> None:
+    bucket = await bucket_of(clients, {"k.json": "[1, 2, 3]"})
+    item_reader = reader("k.json", InputType="JSON", MaxItemsPath="$.limit")
+    execution = await run(clients, machine(ItemReader=item_reader), {"bucket": bucket, "limit": limit})
+    if isinstance(outcome, str):
+        assert execution.error == outcome
+    else:
+        assert json.loads(execution.output or "") == outcome
