@@ -28,7 +28,7 @@ from typing import Any
 
 from emulator.model.jsontext import from_json_text
 from emulator.model.types import Json
-from emulator.runtime.map_run_io import decode_csv, decode_text, limited, reader_failed
+from emulator.runtime.map_run_io import decode_text, limited, reader_failed
 
 ObjectReader = Callable[[str, str], Awaitable[bytes]]
 
@@ -43,7 +43,9 @@ PARQUET_PACKAGE_HINT = "pip install 'sfn-emulator[parquet]'"
 
 def is_inventory(config: Mapping[str, Json]) -> bool:
     manifest_type = config.get("ManifestType")
-    return manifest_type == "S3_INVENTORY" or (manifest_type is None and config.get("InputType") == "MANIFEST")
+    return manifest_type == "S3_INVENTORY" or (
+        manifest_type is None and config.get("InputType") == "MANIFEST"
+    )
 
 
 async def read_object_dataset(
@@ -59,7 +61,9 @@ async def read_object_dataset(
         )
     manifest_type = config.get("ManifestType")
     if manifest_type is not None and manifest_type not in MANIFEST_TYPES:
-        raise reader_failed(f"ReaderConfig ManifestType '{manifest_type}' is not one of {', '.join(MANIFEST_TYPES)}")
+        raise reader_failed(
+            f"ReaderConfig ManifestType '{manifest_type}' is not one of {', '.join(MANIFEST_TYPES)}"
+        )
     if is_inventory(config):
         return await _inventory_items(config, text_of(data, "The S3 inventory manifest"), read, max_items)
     if manifest_type == "ATHENA_DATA":
@@ -78,7 +82,9 @@ async def read_listed_objects(
             "ReaderConfig Transformation 'LOAD_AND_FLATTEN' needs an InputType of "
             f"{', '.join(FLATTEN_INPUT_TYPES)} (was {'none' if input_type is None else repr(input_type)})"
         )
-    keys = [entry["Key"] for entry in listing if isinstance(entry, dict) and isinstance(entry.get("Key"), str)]
+    keys = [
+        entry["Key"] for entry in listing if isinstance(entry, dict) and isinstance(entry.get("Key"), str)
+    ]
     return await _objects_items(config, [(bucket, str(key)) for key in keys], read, max_items)
 
 
@@ -148,7 +154,11 @@ async def _inventory_items(
         raise reader_failed("The S3 inventory manifest needs destinationBucket, fileSchema and files")
     bucket = destination.rsplit(":", 1)[-1]  # arn:aws:s3:::<bucket>
     headers = [column.strip() for column in schema.split(",")]
-    csv_config: dict[str, Json] = {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": list(headers)}
+    csv_config: dict[str, Json] = {
+        "InputType": "CSV",
+        "CSVHeaderLocation": "GIVEN",
+        "CSVHeaders": list(headers),
+    }
     if "CSVDelimiter" in config:
         csv_config["CSVDelimiter"] = config["CSVDelimiter"]
     keys = [entry.get("key") for entry in files if isinstance(entry, dict)]
@@ -160,7 +170,9 @@ async def _inventory_items(
 # --- Athena data manifest -----------------------------------------------------------------------
 
 
-async def _athena_items(config: Mapping[str, Json], text: str, read: ObjectReader, max_items: int | None) -> list[Json]:
+async def _athena_items(
+    config: Mapping[str, Json], text: str, read: ObjectReader, max_items: int | None
+) -> list[Json]:
     input_type = config.get("InputType")
     if input_type not in ATHENA_INPUT_TYPES:
         raise reader_failed(
@@ -174,7 +186,9 @@ async def _athena_items(config: Mapping[str, Json], text: str, read: ObjectReade
             continue
         bucket, _, key = uri.removeprefix("s3://").partition("/")
         if not uri.startswith("s3://") or not bucket or not key:
-            raise reader_failed(f"The Athena data manifest names '{uri}', which is not an s3://bucket/key URI")
+            raise reader_failed(
+                f"The Athena data manifest names '{uri}', which is not an s3://bucket/key URI"
+            )
         locations.append((bucket, key))
     data_files = {name: value for name, value in config.items() if name != "ManifestType"}
     return await _objects_items(data_files, locations, read, max_items)
@@ -204,7 +218,7 @@ def json_value(value: Any) -> Json:
     """A Parquet value as JSON: timestamps, dates and times in ISO 8601, decimals as numbers, binary
     as its UTF-8 text (base64 when it is not text)."""
     if value is None or isinstance(value, bool | int | float | str):
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, dict):
         return {str(key): json_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -132,14 +132,24 @@ def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, locat
         # "MaxItems … a limit of up to 100,000,000"; "either MaxItems or MaxItemsPath, but not both";
         # MaxItemsPath is JSONPath's (JSONata gives MaxItems an expression).
         check_integer(
-            checker, reader_config, "MaxItems", config_location, minimum=0, maximum=MAX_READER_ITEMS, jsonata=jsonata
+            checker,
+            reader_config,
+            "MaxItems",
+            config_location,
+            minimum=0,
+            maximum=MAX_READER_ITEMS,
+            jsonata=jsonata,
         )
         if "MaxItemsPath" in reader_config:
             if jsonata:
                 checker.error("Field 'MaxItemsPath' is not supported", config_location)
             else:
                 check_path_field(
-                    checker, "MaxItemsPath", reader_config["MaxItemsPath"], join(config_location, "MaxItemsPath"), nullable=False
+                    checker,
+                    "MaxItemsPath",
+                    reader_config["MaxItemsPath"],
+                    join(config_location, "MaxItemsPath"),
+                    nullable=False,
                 )
         check_alternatives(checker, reader_config, (("MaxItems", "MaxItemsPath"),), config_location)
         check_string(checker, reader_config, "ItemsPointer", config_location)
@@ -195,7 +205,9 @@ def _check_result_writer(checker: Checker, state: JsonObject, jsonata: bool, loc
     parameters = "Arguments" if jsonata else "Parameters"
     if "Resource" not in writer and "WriterConfig" not in writer:
         # "The ResultWriter field cannot be empty": WriterConfig, Resource and Parameters, or all three.
-        checker.error(f"ResultWriter needs a WriterConfig, or a Resource and its {parameters}", writer_location)
+        checker.error(
+            f"ResultWriter needs a WriterConfig, or a Resource and its {parameters}", writer_location
+        )
     elif ("Resource" in writer) != (parameters in writer):
         # "Required field combinations": Resource and Parameters (Arguments) go together.
         checker.error(f"ResultWriter needs a Resource and its {parameters} together", writer_location)

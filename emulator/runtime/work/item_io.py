@@ -14,8 +14,8 @@ from emulator.language.evaluate.jsonata import JsonataBindings, JsonataTemplate
 from emulator.language.states.map_state import DistributedConfig, integer_at
 from emulator.model.records import Execution, ExecutionStatus, MapRun
 from emulator.model.types import Json
-from emulator.runtime.map_run import MapRunCounts
 from emulator.runtime.item_sources import read_listed_objects, read_object_dataset
+from emulator.runtime.map_run import MapRunCounts
 from emulator.runtime.map_run_io import (
     OUTPUT_TYPES,
     TRANSFORMATIONS,
@@ -63,8 +63,8 @@ async def read_items(
             f"ItemReader resource '{reader.resource.arn}' needs an integration for "
             f"'{reader.resource.resource_type}' ({reader.resource.action}), which this emulator does not have",
         )
-    config = reader.reader_config
-    limit = max_items_of(config, max_items)
+    reader_config = reader.reader_config
+    limit = max_items_of(reader_config, max_items)
     mocked = integrations.mocks is not None and integrations.mocks.is_mocked(invocation)
     # The object's bytes when the integration offers them (the S3 integration does): a Parquet file,
     # a manifest's files, LOAD_AND_FLATTEN's listed objects. A mocked answer is JSON (its text).
@@ -80,20 +80,23 @@ async def read_items(
             request = parameters if isinstance(parameters, dict) else {}
             if reader.resource.action == "getObject":
                 data = await object_bytes(request, run.account, region)
-                return await read_object_dataset(config, data, read, limit)
-            if reader.resource.action == "listObjectsV2" and config.get("Transformation") == "LOAD_AND_FLATTEN":
+                return await read_object_dataset(reader_config, data, read, limit)
+            if (
+                reader.resource.action == "listObjectsV2"
+                and reader_config.get("Transformation") == "LOAD_AND_FLATTEN"
+            ):
                 listing = await integrations.invoke(invocation)
                 entries = listing.get("Contents") if isinstance(listing, dict) else listing
                 bucket = request.get("Bucket")
                 return await read_listed_objects(
-                    config, str(bucket), entries if isinstance(entries, list) else [], read, limit
+                    reader_config, str(bucket), entries if isinstance(entries, list) else [], read, limit
                 )
         body = await integrations.invoke(invocation)
     except StatesError as failure:
         if failure.error == ErrorName.ITEM_READER_FAILED:
             raise
         raise StatesError(ErrorName.ITEM_READER_FAILED, failure.cause or failure.error) from None
-    return decode_items(config, reader.resource.action, body, max_items)
+    return decode_items(reader_config, reader.resource.action, body, max_items)
 
 
 async def write_results(

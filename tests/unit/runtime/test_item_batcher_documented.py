@@ -32,8 +32,18 @@ BIG = "x" * 100_000  # three of them are over 256 KiB, two are not
 BATCH_ROWS = [
     ("max-items", {"MaxItemsPerBatch": 2}, ["ab", "cd", "ef"], [["ab", "cd"], ["ef"]]),
     ("max-items-1", {"MaxItemsPerBatch": 1}, ["ab", "cd"], [["ab"], ["cd"]]),
-    ("bytes-exactly-two", {"MaxInputBytesPerBatch": TWO_OF_THREE}, ["ab", "cd", "ef"], [["ab", "cd"], ["ef"]]),
-    ("bytes-one-short", {"MaxInputBytesPerBatch": TWO_OF_THREE - 1}, ["ab", "cd", "ef"], [["ab"], ["cd"], ["ef"]]),
+    (
+        "bytes-exactly-two",
+        {"MaxInputBytesPerBatch": TWO_OF_THREE},
+        ["ab", "cd", "ef"],
+        [["ab", "cd"], ["ef"]],
+    ),
+    (
+        "bytes-one-short",
+        {"MaxInputBytesPerBatch": TWO_OF_THREE - 1},
+        ["ab", "cd", "ef"],
+        [["ab"], ["cd"], ["ef"]],
+    ),
     (
         "bytes-count-batch-input",
         {"MaxInputBytesPerBatch": WITH_INPUT - 1, "BatchInput": {"k": "v"}},
@@ -46,8 +56,18 @@ BATCH_ROWS = [
         ["ab", "cd"],
         [["ab", "cd"]],
     ),
-    ("both-limits-bytes-win", {"MaxItemsPerBatch": 3, "MaxInputBytesPerBatch": TWO_OF_THREE}, ["ab", "cd", "ef"], [["ab", "cd"], ["ef"]]),
-    ("both-limits-items-win", {"MaxItemsPerBatch": 1, "MaxInputBytesPerBatch": 1000}, ["ab", "cd"], [["ab"], ["cd"]]),
+    (
+        "both-limits-bytes-win",
+        {"MaxItemsPerBatch": 3, "MaxInputBytesPerBatch": TWO_OF_THREE},
+        ["ab", "cd", "ef"],
+        [["ab", "cd"], ["ef"]],
+    ),
+    (
+        "both-limits-items-win",
+        {"MaxItemsPerBatch": 1, "MaxInputBytesPerBatch": 1000},
+        ["ab", "cd"],
+        [["ab"], ["cd"]],
+    ),
     ("batch-input-only", {"BatchInput": {"k": "v"}}, ["ab", "cd"], [["ab", "cd"]]),
 ]
 
@@ -63,9 +83,16 @@ def batch_machine(fields: dict[str, Any], jsonata: bool) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("jsonata", [False, True], ids=["jsonpath", "jsonata"])
-@pytest.mark.parametrize(("name", "fields", "items", "batches"), BATCH_ROWS, ids=[row[0] for row in BATCH_ROWS])
+@pytest.mark.parametrize(
+    ("name", "fields", "items", "batches"), BATCH_ROWS, ids=[row[0] for row in BATCH_ROWS]
+)
 async def test_batches_as_documented(
-    clients: AwsClients, name: str, fields: dict[str, Any], items: list[Any], batches: list[Any], jsonata: bool
+    clients: AwsClients,
+    name: str,
+    fields: dict[str, Any],
+    items: list[Any],
+    batches: list[Any],
+    jsonata: bool,
 ) -> None:
     execution = await run(clients, batch_machine(fields, jsonata), {"items": items})
     assert execution.error is None, execution.cause
@@ -82,7 +109,13 @@ DYNAMIC_ROWS = [
     ("bytes-path", False, {"MaxInputBytesPerBatchPath": "$.limit"}, TWO_OF_THREE, [["ab", "cd"], ["ef"]]),
     ("items-path-text", False, {"MaxItemsPerBatchPath": "$.limit"}, "1", [["ab"], ["cd"], ["ef"]]),
     ("items-expression", True, {"MaxItemsPerBatch": "{% $states.input.limit %}"}, 2, [["ab", "cd"], ["ef"]]),
-    ("bytes-expression", True, {"MaxInputBytesPerBatch": "{% $states.input.limit %}"}, TWO_OF_THREE, [["ab", "cd"], ["ef"]]),
+    (
+        "bytes-expression",
+        True,
+        {"MaxInputBytesPerBatch": "{% $states.input.limit %}"},
+        TWO_OF_THREE,
+        [["ab", "cd"], ["ef"]],
+    ),
     (
         "batch-input-expression",
         True,
@@ -99,7 +132,9 @@ DYNAMIC_ROWS = [
 async def test_limits_from_the_state_input(
     clients: AwsClients, name: str, jsonata: bool, fields: dict[str, Any], limit: Any, batches: list[Any]
 ) -> None:
-    execution = await run(clients, batch_machine(fields, jsonata), {"items": ["ab", "cd", "ef"], "limit": limit})
+    execution = await run(
+        clients, batch_machine(fields, jsonata), {"items": ["ab", "cd", "ef"], "limit": limit}
+    )
     assert execution.error is None, execution.cause
     output = json.loads(execution.output or "")
     assert [child["Items"] for child in output] == batches
@@ -110,20 +145,56 @@ async def test_limits_from_the_state_input(
 # Rows: a limit that cannot be used fails the state (States.Runtime in JSONPath; JSONata's type check
 # fails the expression with States.QueryEvaluationError).
 FAILURE_ROWS = [
-    ("items-negative", False, {"MaxItemsPerBatchPath": "$.limit"}, -1, "States.Runtime", "MaxItemsPerBatch cannot be negative."),
-    ("bytes-negative", False, {"MaxInputBytesPerBatchPath": "$.limit"}, -1, "States.Runtime", "MaxInputBytesPerBatch cannot be negative."),
+    (
+        "items-negative",
+        False,
+        {"MaxItemsPerBatchPath": "$.limit"},
+        -1,
+        "States.Runtime",
+        "MaxItemsPerBatch cannot be negative.",
+    ),
+    (
+        "bytes-negative",
+        False,
+        {"MaxInputBytesPerBatchPath": "$.limit"},
+        -1,
+        "States.Runtime",
+        "MaxInputBytesPerBatch cannot be negative.",
+    ),
     ("items-not-a-number", False, {"MaxItemsPerBatchPath": "$.limit"}, "x", "States.Runtime", None),
     ("items-path-missing", False, {"MaxItemsPerBatchPath": "$.absent"}, 1, "States.Runtime", None),
-    ("expression-negative", True, {"MaxItemsPerBatch": "{% $states.input.limit %}"}, -1, "States.Runtime", "MaxItemsPerBatch cannot be negative."),
-    ("expression-not-a-number", True, {"MaxItemsPerBatch": "{% $states.input.limit %}"}, "x", "States.QueryEvaluationError", None),
+    (
+        "expression-negative",
+        True,
+        {"MaxItemsPerBatch": "{% $states.input.limit %}"},
+        -1,
+        "States.Runtime",
+        "MaxItemsPerBatch cannot be negative.",
+    ),
+    (
+        "expression-not-a-number",
+        True,
+        {"MaxItemsPerBatch": "{% $states.input.limit %}"},
+        "x",
+        "States.QueryEvaluationError",
+        None,
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("name", "jsonata", "fields", "limit", "error", "cause"), FAILURE_ROWS, ids=[row[0] for row in FAILURE_ROWS]
+    ("name", "jsonata", "fields", "limit", "error", "cause"),
+    FAILURE_ROWS,
+    ids=[row[0] for row in FAILURE_ROWS],
 )
 async def test_unusable_limits_fail_the_state(
-    clients: AwsClients, name: str, jsonata: bool, fields: dict[str, Any], limit: Any, error: str, cause: str | None
+    clients: AwsClients,
+    name: str,
+    jsonata: bool,
+    fields: dict[str, Any],
+    limit: Any,
+    error: str,
+    cause: str | None,
 ) -> None:
     execution = await run(clients, batch_machine(fields, jsonata), {"items": ["ab"], "limit": limit})
     assert execution.error == error, execution.cause

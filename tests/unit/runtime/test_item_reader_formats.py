@@ -46,14 +46,18 @@ def listing_reader(prefix: str, **config: Any) -> dict[str, Any]:
     }
 
 
-async def items_read(clients: AwsClients, objects: dict[str, str | bytes], item_reader: dict[str, Any]) -> Any:
+async def items_read(
+    clients: AwsClients, objects: dict[str, str | bytes], item_reader: dict[str, Any]
+) -> Any:
     bucket = await bucket_of(clients, objects)
     execution = await run(clients, machine(ItemReader=item_reader), {"bucket": bucket})
     assert (execution.status.value, execution.error) == ("SUCCEEDED", None), execution.cause
     return json.loads(execution.output or "")
 
 
-async def reader_failure(clients: AwsClients, objects: dict[str, str | bytes], item_reader: dict[str, Any]) -> str:
+async def reader_failure(
+    clients: AwsClients, objects: dict[str, str | bytes], item_reader: dict[str, Any]
+) -> str:
     bucket = await bucket_of(clients, objects)
     execution = await run(clients, machine(ItemReader=item_reader), {"bucket": bucket})
     assert execution.error == "States.ItemReaderFailed", execution.output
@@ -95,13 +99,20 @@ FLATTEN_ROWS = [
         {"InputType": "JSON", "ItemsPointer": "/rows"},
         [1, 2, 3],
     ),
-    ("max-items-across-files", {"in/a.json": "[1, 2]", "in/b.json": "[3, 4]"}, {"InputType": "JSON", "MaxItems": 3}, [1, 2, 3]),
+    (
+        "max-items-across-files",
+        {"in/a.json": "[1, 2]", "in/b.json": "[3, 4]"},
+        {"InputType": "JSON", "MaxItems": 3},
+        [1, 2, 3],
+    ),
     ("empty-object-holds-no-items", {"in/": "", "in/a.json": "[1]"}, {"InputType": "JSON"}, [1]),
     ("none-is-the-listing", {"in/a.json": "[1]"}, {"Transformation": "NONE"}, "listing"),
 ]
 
 
-@pytest.mark.parametrize(("name", "objects", "config", "items"), FLATTEN_ROWS, ids=[row[0] for row in FLATTEN_ROWS])
+@pytest.mark.parametrize(
+    ("name", "objects", "config", "items"), FLATTEN_ROWS, ids=[row[0] for row in FLATTEN_ROWS]
+)
 async def test_load_and_flatten_reads_every_listed_object(
     clients: AwsClients, name: str, objects: dict[str, str | bytes], config: dict[str, Any], items: Any
 ) -> None:
@@ -120,7 +131,11 @@ async def test_load_and_flatten_reads_parquet_objects(clients: AwsClients) -> No
         "in/b.parquet": parquet({"id": [3]}),
     }
     config = {"Transformation": "LOAD_AND_FLATTEN", "InputType": "PARQUET"}
-    assert await items_read(clients, objects, listing_reader("in/", **config)) == [{"id": 1}, {"id": 2}, {"id": 3}]
+    assert await items_read(clients, objects, listing_reader("in/", **config)) == [
+        {"id": 1},
+        {"id": 2},
+        {"id": 3},
+    ]
 
 
 async def test_load_and_flatten_in_jsonata_takes_arguments(clients: AwsClients) -> None:
@@ -139,15 +154,30 @@ async def test_load_and_flatten_in_jsonata_takes_arguments(clients: AwsClients) 
 # Rows: States.ItemReaderFailed, "ItemReader (Map)": LOAD_AND_FLATTEN needs an InputType; each object is
 # read as that type (a JSON object must hold an array).
 FLATTEN_FAILURE_ROWS = [
-    ("no-input-type", {"in/a.json": "[1]"}, {}, "ReaderConfig Transformation 'LOAD_AND_FLATTEN' needs an InputType"),
+    (
+        "no-input-type",
+        {"in/a.json": "[1]"},
+        {},
+        "ReaderConfig Transformation 'LOAD_AND_FLATTEN' needs an InputType",
+    ),
     (
         "manifest-input-type",
         {"in/a.json": "[1]"},
         {"InputType": "MANIFEST"},
         "ReaderConfig Transformation 'LOAD_AND_FLATTEN' needs an InputType of CSV, JSON, JSONL, PARQUET (was 'MANIFEST')",
     ),
-    ("object-not-an-array", {"in/a.json": "[1]", "in/b.json": '{"a": 1}'}, {"InputType": "JSON"}, "Attempting to map over non-iterable node."),
-    ("object-not-text", {"in/a.json": b"\xff\xfe\x00["}, {"InputType": "JSON"}, "The object is not UTF-8 text"),
+    (
+        "object-not-an-array",
+        {"in/a.json": "[1]", "in/b.json": '{"a": 1}'},
+        {"InputType": "JSON"},
+        "Attempting to map over non-iterable node.",
+    ),
+    (
+        "object-not-text",
+        {"in/a.json": b"\xff\xfe\x00["},
+        {"InputType": "JSON"},
+        "The object is not UTF-8 text",
+    ),
 ]
 
 
@@ -166,13 +196,25 @@ async def test_load_and_flatten_failures(
 # its columns (values as JSON: numbers, strings, booleans, null, nested lists and structs).
 PARQUET_ROWS = [
     ("scalars", {"id": [1, 2], "name": ["a", "b"]}, {}, [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]),
-    ("bool-float-null", {"ok": [True, None], "score": [0.5, 2.0]}, {}, [{"ok": True, "score": 0.5}, {"ok": None, "score": 2.0}]),
-    ("nested", {"tags": [["x", "y"]], "point": [{"x": 1, "y": 2}]}, {}, [{"tags": ["x", "y"], "point": {"x": 1, "y": 2}}]),
+    (
+        "bool-float-null",
+        {"ok": [True, None], "score": [0.5, 2.0]},
+        {},
+        [{"ok": True, "score": 0.5}, {"ok": None, "score": 2.0}],
+    ),
+    (
+        "nested",
+        {"tags": [["x", "y"]], "point": [{"x": 1, "y": 2}]},
+        {},
+        [{"tags": ["x", "y"], "point": {"x": 1, "y": 2}}],
+    ),
     ("max-items", {"id": [1, 2, 3]}, {"MaxItems": 2}, [{"id": 1}, {"id": 2}]),
 ]
 
 
-@pytest.mark.parametrize(("name", "columns", "config", "items"), PARQUET_ROWS, ids=[row[0] for row in PARQUET_ROWS])
+@pytest.mark.parametrize(
+    ("name", "columns", "config", "items"), PARQUET_ROWS, ids=[row[0] for row in PARQUET_ROWS]
+)
 async def test_parquet_rows_are_the_items(
     clients: AwsClients, name: str, columns: dict[str, list[Any]], config: dict[str, Any], items: list[Any]
 ) -> None:
@@ -193,7 +235,9 @@ async def test_parquet_timestamps_and_dates_are_iso_8601(clients: AwsClients) ->
 
 async def test_an_invalid_parquet_file_is_item_reader_failed(clients: AwsClients) -> None:
     pytest.importorskip("pyarrow")
-    cause = await reader_failure(clients, {"bad.parquet": b"PAR1 not really"}, reader("bad.parquet", InputType="PARQUET"))
+    cause = await reader_failure(
+        clients, {"bad.parquet": b"PAR1 not really"}, reader("bad.parquet", InputType="PARQUET")
+    )
     assert cause.startswith("Invalid Parquet file")
 
 
@@ -229,15 +273,26 @@ def inventory(bucket_name: str, files: list[str], file_format: str = "CSV") -> s
 
 ROW_1 = '"source","csvDataset/titles.csv","3399671","2022-11-16T00:29:32.000Z"\n'
 ROW_2 = '"source","csvDataset/ratings.csv","10","2022-11-17T00:00:00.000Z"\n'
-ITEM_1 = {"LastModifiedDate": "2022-11-16T00:29:32.000Z", "Bucket": "source", "Size": "3399671", "Key": "csvDataset/titles.csv"}
+ITEM_1 = {
+    "LastModifiedDate": "2022-11-16T00:29:32.000Z",
+    "Bucket": "source",
+    "Size": "3399671",
+    "Key": "csvDataset/titles.csv",
+}
 
 
 @pytest.mark.parametrize(
     "config",
-    [{"InputType": "MANIFEST"}, {"ManifestType": "S3_INVENTORY"}, {"InputType": "MANIFEST", "ManifestType": "S3_INVENTORY"}],
+    [
+        {"InputType": "MANIFEST"},
+        {"ManifestType": "S3_INVENTORY"},
+        {"InputType": "MANIFEST", "ManifestType": "S3_INVENTORY"},
+    ],
     ids=["input-type-manifest", "manifest-type-s3-inventory", "both"],
 )
-async def test_s3_inventory_manifest_items_are_the_rows_of_its_files(clients: AwsClients, config: dict[str, Any]) -> None:
+async def test_s3_inventory_manifest_items_are_the_rows_of_its_files(
+    clients: AwsClients, config: dict[str, Any]
+) -> None:
     bucket = await bucket_of(clients, {})
     objects = {
         "inv/manifest.json": inventory(bucket, ["inv/data/1.csv.gz", "inv/data/2.csv.gz"]),
@@ -245,8 +300,12 @@ async def test_s3_inventory_manifest_items_are_the_rows_of_its_files(clients: Aw
         "inv/data/2.csv.gz": gzip.compress(ROW_2.encode()),
     }
     for key, body in objects.items():
-        await clients.call("s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION)
-    execution = await run(clients, machine(ItemReader=reader("inv/manifest.json", **config)), {"bucket": bucket})
+        await clients.call(
+            "s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION
+        )
+    execution = await run(
+        clients, machine(ItemReader=reader("inv/manifest.json", **config)), {"bucket": bucket}
+    )
     assert execution.error is None, execution.cause
     items = json.loads(execution.output or "")
     assert items[0] == ITEM_1 and list(items[0]) == list(ITEM_1)
@@ -260,8 +319,12 @@ async def test_s3_inventory_max_items_stops_reading(clients: AwsClients) -> None
         "1.csv.gz": gzip.compress((ROW_1 + ROW_2).encode()),
     }
     for key, body in objects.items():
-        await clients.call("s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION)
-    execution = await run(clients, machine(ItemReader=reader("m.json", InputType="MANIFEST", MaxItems=2)), {"bucket": bucket})
+        await clients.call(
+            "s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION
+        )
+    execution = await run(
+        clients, machine(ItemReader=reader("m.json", InputType="MANIFEST", MaxItems=2)), {"bucket": bucket}
+    )
     assert execution.error is None, execution.cause
     assert len(json.loads(execution.output or "")) == 2
 
@@ -269,20 +332,40 @@ async def test_s3_inventory_max_items_stops_reading(clients: AwsClients) -> None
 # Rows: States.ItemReaderFailed for S3 inventory manifests ("ItemReader (Map)": CSV inventory reports only;
 # the Amazon S3 User Guide's manifest fields).
 INVENTORY_FAILURE_ROWS = [
-    ("orc-report", lambda bucket: inventory(bucket, [], "ORC"), "S3 inventory fileFormat 'ORC' is not supported"),
+    (
+        "orc-report",
+        lambda bucket: inventory(bucket, [], "ORC"),
+        "S3 inventory fileFormat 'ORC' is not supported",
+    ),
     ("not-json", lambda bucket: "Bucket,Key", "The S3 inventory manifest is not valid JSON"),
-    ("missing-fields", lambda bucket: json.dumps({"fileFormat": "CSV"}), "The S3 inventory manifest needs destinationBucket"),
-    ("listed-file-missing", lambda bucket: inventory(bucket, ["gone.csv.gz"]), "The specified key does not exist."),
+    (
+        "missing-fields",
+        lambda bucket: json.dumps({"fileFormat": "CSV"}),
+        "The S3 inventory manifest needs destinationBucket",
+    ),
+    (
+        "listed-file-missing",
+        lambda bucket: inventory(bucket, ["gone.csv.gz"]),
+        "The specified key does not exist.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "manifest", "cause"), INVENTORY_FAILURE_ROWS, ids=[row[0] for row in INVENTORY_FAILURE_ROWS])
+@pytest.mark.parametrize(
+    ("name", "manifest", "cause"), INVENTORY_FAILURE_ROWS, ids=[row[0] for row in INVENTORY_FAILURE_ROWS]
+)
 async def test_s3_inventory_failures(clients: AwsClients, name: str, manifest: Any, cause: str) -> None:
     bucket = await bucket_of(clients, {})
     await clients.call(
-        "s3", "PutObject", {"Bucket": bucket, "Key": "m.json", "Body": manifest(bucket)}, account=ACCOUNT, region=REGION
+        "s3",
+        "PutObject",
+        {"Bucket": bucket, "Key": "m.json", "Body": manifest(bucket)},
+        account=ACCOUNT,
+        region=REGION,
     )
-    execution = await run(clients, machine(ItemReader=reader("m.json", InputType="MANIFEST")), {"bucket": bucket})
+    execution = await run(
+        clients, machine(ItemReader=reader("m.json", InputType="MANIFEST")), {"bucket": bucket}
+    )
     assert execution.error == "States.ItemReaderFailed"
     assert (execution.cause or "").startswith(cause), execution.cause
 
@@ -298,7 +381,9 @@ async def test_athena_manifest_reads_each_listed_file_as_its_input_type(clients:
         "q/manifest.csv": f"s3://{bucket}/q/1.gz\ns3://{bucket}/q/2\n",
     }
     for key, body in objects.items():
-        await clients.call("s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION)
+        await clients.call(
+            "s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION
+        )
     item_reader = reader("q/manifest.csv", ManifestType="ATHENA_DATA", InputType="JSONL")
     execution = await run(clients, machine(ItemReader=item_reader), {"bucket": bucket})
     assert execution.error is None, execution.cause
@@ -309,30 +394,59 @@ async def test_athena_manifest_of_csv_files_with_given_headers(clients: AwsClien
     bucket = await bucket_of(clients, {})
     objects = {"d/1.csv": "1,a\n2,b\n", "m.csv": f"s3://{bucket}/d/1.csv\n"}
     for key, body in objects.items():
-        await clients.call("s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION)
-    config = {"ManifestType": "ATHENA_DATA", "InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["n", "s"]}
+        await clients.call(
+            "s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION
+        )
+    config = {
+        "ManifestType": "ATHENA_DATA",
+        "InputType": "CSV",
+        "CSVHeaderLocation": "GIVEN",
+        "CSVHeaders": ["n", "s"],
+    }
     execution = await run(clients, machine(ItemReader=reader("m.csv", **config)), {"bucket": bucket})
     assert json.loads(execution.output or "") == [{"n": "1", "s": "a"}, {"n": "2", "s": "b"}]
 
 
 async def test_athena_manifest_of_parquet_files(clients: AwsClients) -> None:
     bucket = await bucket_of(clients, {})
-    objects: dict[str, str | bytes] = {"d/1.parquet": parquet({"v": [7]}), "m.csv": f"s3://{bucket}/d/1.parquet\n"}
+    objects: dict[str, str | bytes] = {
+        "d/1.parquet": parquet({"v": [7]}),
+        "m.csv": f"s3://{bucket}/d/1.parquet\n",
+    }
     for key, body in objects.items():
-        await clients.call("s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION)
+        await clients.call(
+            "s3", "PutObject", {"Bucket": bucket, "Key": key, "Body": body}, account=ACCOUNT, region=REGION
+        )
     item_reader = reader("m.csv", ManifestType="ATHENA_DATA", InputType="PARQUET")
     execution = await run(clients, machine(ItemReader=item_reader), {"bucket": bucket})
     assert json.loads(execution.output or "") == [{"v": 7}]
 
 
 ATHENA_FAILURE_ROWS = [
-    ("no-input-type", {}, "s3://b/k\n", "ReaderConfig ManifestType 'ATHENA_DATA' needs an InputType of CSV, JSONL, PARQUET"),
-    ("json-input-type", {"InputType": "JSON"}, "s3://b/k\n", "ReaderConfig ManifestType 'ATHENA_DATA' needs an InputType"),
-    ("not-an-s3-uri", {"InputType": "JSONL"}, "https://example.com/k\n", "The Athena data manifest names 'https://example.com/k'"),
+    (
+        "no-input-type",
+        {},
+        "s3://b/k\n",
+        "ReaderConfig ManifestType 'ATHENA_DATA' needs an InputType of CSV, JSONL, PARQUET",
+    ),
+    (
+        "json-input-type",
+        {"InputType": "JSON"},
+        "s3://b/k\n",
+        "ReaderConfig ManifestType 'ATHENA_DATA' needs an InputType",
+    ),
+    (
+        "not-an-s3-uri",
+        {"InputType": "JSONL"},
+        "https://example.com/k\n",
+        "The Athena data manifest names 'https://example.com/k'",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "config", "manifest", "cause"), ATHENA_FAILURE_ROWS, ids=[row[0] for row in ATHENA_FAILURE_ROWS])
+@pytest.mark.parametrize(
+    ("name", "config", "manifest", "cause"), ATHENA_FAILURE_ROWS, ids=[row[0] for row in ATHENA_FAILURE_ROWS]
+)
 async def test_athena_manifest_failures(
     clients: AwsClients, name: str, config: dict[str, Any], manifest: str, cause: str
 ) -> None:
@@ -342,7 +456,9 @@ async def test_athena_manifest_failures(
 
 # --- Limits and text -----------------------------------------------------------------------------
 # Rows from "ItemReader (Map)", CSVHeaderLocation: "Step Functions supports CSV headers of up to 10 KiB".
-@pytest.mark.parametrize(("width", "fails"), [(10 * 1024, False), (10 * 1024 + 1, True)], ids=["10-KiB", "over"])
+@pytest.mark.parametrize(
+    ("width", "fails"), [(10 * 1024, False), (10 * 1024 + 1, True)], ids=["10-KiB", "over"]
+)
 async def test_csv_headers_up_to_10_kib(clients: AwsClients, width: int, fails: bool) -> None:
     header = "h" * width
     item_reader = reader("k.csv", InputType="CSV", CSVHeaderLocation="FIRST_ROW")
@@ -361,7 +477,10 @@ async def test_an_object_that_is_not_utf8_text_is_item_reader_failed(clients: Aw
 # Rows: the documented value sets of ReaderConfig ManifestType and Transformation ("ItemReader (Map)").
 @pytest.mark.parametrize(
     ("config", "named"),
-    [({"ManifestType": "GLUE"}, "ManifestType"), ({"InputType": "JSON", "Transformation": "FLATTEN"}, "Transformation")],
+    [
+        ({"ManifestType": "GLUE"}, "ManifestType"),
+        ({"InputType": "JSON", "Transformation": "FLATTEN"}, "Transformation"),
+    ],
     ids=["manifest-type", "transformation"],
 )
 def test_invalid_manifest_type_and_transformation_fail_validation(config: dict[str, Any], named: str) -> None:
@@ -372,7 +491,10 @@ def test_invalid_manifest_type_and_transformation_fail_validation(config: dict[s
 
 @pytest.mark.parametrize(
     "config",
-    [{"ManifestType": "ATHENA_DATA", "InputType": "PARQUET"}, {"InputType": "JSONL", "Transformation": "LOAD_AND_FLATTEN"}],
+    [
+        {"ManifestType": "ATHENA_DATA", "InputType": "PARQUET"},
+        {"InputType": "JSONL", "Transformation": "LOAD_AND_FLATTEN"},
+    ],
     ids=["athena", "load-and-flatten"],
 )
 def test_documented_reader_configs_pass_validation(config: dict[str, Any]) -> None:
@@ -386,21 +508,40 @@ def test_documented_reader_configs_pass_validation(config: dict[str, Any]) -> No
 MAX_ITEMS_VALIDATION_ROWS = [
     ("limit", False, {"MaxItems": 100_000_000}, []),
     ("zero", False, {"MaxItems": 0}, []),
-    ("over-limit", False, {"MaxItems": 100_000_001}, ["The value for the field 'MaxItems' must be <= 100000000"]),
+    (
+        "over-limit",
+        False,
+        {"MaxItems": 100_000_001},
+        ["The value for the field 'MaxItems' must be <= 100000000"],
+    ),
     ("negative", False, {"MaxItems": -1}, ["The value for the field 'MaxItems' must be >= 0"]),
     ("text", False, {"MaxItems": "2"}, ["The value for the field 'MaxItems' must be an INTEGER"]),
     ("path", False, {"MaxItemsPath": "$.limit"}, []),
-    ("bad-path", False, {"MaxItemsPath": "limit"}, ["The value for the field 'MaxItemsPath' must be a valid JSONPath"]),
-    ("both", False, {"MaxItems": 1, "MaxItemsPath": "$.limit"}, ["At most one of these fields is allowed: [MaxItems, MaxItemsPath]"]),
+    (
+        "bad-path",
+        False,
+        {"MaxItemsPath": "limit"},
+        ["The value for the field 'MaxItemsPath' must be a valid JSONPath"],
+    ),
+    (
+        "both",
+        False,
+        {"MaxItems": 1, "MaxItemsPath": "$.limit"},
+        ["At most one of these fields is allowed: [MaxItems, MaxItemsPath]"],
+    ),
     ("jsonata-expression", True, {"MaxItems": "{% $states.input.limit %}"}, []),
     ("jsonata-path", True, {"MaxItemsPath": "$.limit"}, ["Field 'MaxItemsPath' is not supported"]),
 ]
 
 
 @pytest.mark.parametrize(
-    ("name", "jsonata", "config", "messages"), MAX_ITEMS_VALIDATION_ROWS, ids=[row[0] for row in MAX_ITEMS_VALIDATION_ROWS]
+    ("name", "jsonata", "config", "messages"),
+    MAX_ITEMS_VALIDATION_ROWS,
+    ids=[row[0] for row in MAX_ITEMS_VALIDATION_ROWS],
 )
-def test_max_items_rules_at_creation(name: str, jsonata: bool, config: dict[str, Any], messages: list[str]) -> None:
+def test_max_items_rules_at_creation(
+    name: str, jsonata: bool, config: dict[str, Any], messages: list[str]
+) -> None:
     item_reader = {
         "Resource": "arn:aws:states:::s3:getObject",
         "ReaderConfig": {"InputType": "JSON", **config},

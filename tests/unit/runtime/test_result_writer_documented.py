@@ -18,7 +18,15 @@ import pytest
 
 from emulator.integrations.clients import AwsClients
 from emulator.language.validate import validate_definition
-from tests.unit.runtime.test_map_io_documented import FAIL_NEGATIVE, PAIRS, bucket_with, clients, machine, read_object, run
+from tests.unit.runtime.test_map_io_documented import (
+    FAIL_NEGATIVE,
+    PAIRS,
+    bucket_with,
+    clients,
+    machine,
+    read_object,
+    run,
+)
 
 __all__ = ["clients"]  # the fixture, imported for this module's tests
 
@@ -41,7 +49,9 @@ SUCCEEDED_KEYS = [
 
 
 async def test_none_records_carry_the_documented_metadata(clients: AwsClients) -> None:
-    definition = machine(PAIRS, ResultWriter={"WriterConfig": {"Transformation": "NONE", "OutputType": "JSON"}})
+    definition = machine(
+        PAIRS, ResultWriter={"WriterConfig": {"Transformation": "NONE", "OutputType": "JSON"}}
+    )
     execution = await run(clients, definition, [1])
     [entry] = json.loads(execution.output or "")
     assert list(entry) == SUCCEEDED_KEYS
@@ -69,10 +79,16 @@ async def test_a_failed_child_record_is_redrivable_by_its_map_run(clients: AwsCl
 # Rows: the documented result files under <Prefix>/<map run id>/ (one per outcome, the manifest naming them).
 @pytest.mark.parametrize(
     ("prefix", "expected"),
-    [("out", "out/{run}/manifest.json"), ("deep/er", "deep/er/{run}/manifest.json"), (None, "{run}/manifest.json")],
+    [
+        ("out", "out/{run}/manifest.json"),
+        ("deep/er", "deep/er/{run}/manifest.json"),
+        (None, "{run}/manifest.json"),
+    ],
     ids=["prefix", "nested-prefix", "no-prefix"],
 )
-async def test_result_files_are_under_the_prefix_and_map_run_id(clients: AwsClients, prefix: str | None, expected: str) -> None:
+async def test_result_files_are_under_the_prefix_and_map_run_id(
+    clients: AwsClients, prefix: str | None, expected: str
+) -> None:
     bucket = await bucket_with(clients, {})
     parameters: dict[str, Any] = {"Bucket": bucket}
     if prefix is not None:
@@ -101,7 +117,9 @@ WRITER_FAILURE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize(("name", "parameters", "cause"), WRITER_FAILURE_ROWS, ids=[row[0] for row in WRITER_FAILURE_ROWS])
+@pytest.mark.parametrize(
+    ("name", "parameters", "cause"), WRITER_FAILURE_ROWS, ids=[row[0] for row in WRITER_FAILURE_ROWS]
+)
 async def test_writer_failures_are_result_writer_failed(
     clients: AwsClients, name: str, parameters: dict[str, Any], cause: str
 ) -> None:
@@ -117,16 +135,35 @@ async def test_writer_failures_are_result_writer_failed(
 # all three. Anything else is refused at creation.
 COMBINATION_ROWS = [
     ("writer-config", False, {"WriterConfig": {"Transformation": "COMPACT"}}, None),
-    ("resource-parameters", False, {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b"}}, None),
+    (
+        "resource-parameters",
+        False,
+        {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b"}},
+        None,
+    ),
     (
         "all-three",
         False,
-        {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b"}, "WriterConfig": {"OutputType": "JSONL"}},
+        {
+            "Resource": "arn:aws:states:::s3:putObject",
+            "Parameters": {"Bucket": "b"},
+            "WriterConfig": {"OutputType": "JSONL"},
+        },
         None,
     ),
-    ("jsonata-resource-arguments", True, {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "b"}}, None),
+    (
+        "jsonata-resource-arguments",
+        True,
+        {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "b"}},
+        None,
+    ),
     ("empty", False, {}, "ResultWriter needs a WriterConfig, or a Resource and its Parameters"),
-    ("resource-alone", False, {"Resource": "arn:aws:states:::s3:putObject"}, "ResultWriter needs a Resource and its Parameters together"),
+    (
+        "resource-alone",
+        False,
+        {"Resource": "arn:aws:states:::s3:putObject"},
+        "ResultWriter needs a Resource and its Parameters together",
+    ),
     (
         "writer-config-and-resource",
         False,
@@ -139,14 +176,21 @@ COMBINATION_ROWS = [
         {"Parameters": {"Bucket": "b"}, "WriterConfig": {"Transformation": "NONE"}},
         "ResultWriter needs a Resource and its Parameters together",
     ),
-    ("jsonata-resource-alone", True, {"Resource": "arn:aws:states:::s3:putObject"}, "ResultWriter needs a Resource and its Arguments together"),
+    (
+        "jsonata-resource-alone",
+        True,
+        {"Resource": "arn:aws:states:::s3:putObject"},
+        "ResultWriter needs a Resource and its Arguments together",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("name", "jsonata", "writer", "message"), COMBINATION_ROWS, ids=[row[0] for row in COMBINATION_ROWS]
 )
-def test_required_field_combinations(name: str, jsonata: bool, writer: dict[str, Any], message: str | None) -> None:
+def test_required_field_combinations(
+    name: str, jsonata: bool, writer: dict[str, Any], message: str | None
+) -> None:
     definition = machine(ResultWriter=writer)
     if jsonata:
         definition["QueryLanguage"] = "JSONata"
