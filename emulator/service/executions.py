@@ -27,6 +27,7 @@ from emulator.model.records import (
     StateMachineStatus,
     StateMachineType,
 )
+from emulator.runtime.map_run_io import map_run_child_redrive_status
 from emulator.service.aliases import pick_version
 from emulator.service.common import (
     check_name,
@@ -280,7 +281,12 @@ def describe_execution(
     put_if(out, "redriveDate", execution.redrive_date)
     machine = partition_of(env, context).state_machines.get(execution.state_machine_arn)
     reason = not_redrivable_reason(execution, env.clock.now(), machine)
-    if reason is None:
+    if execution.map_run_arn is not None:
+        # A Map Run's child: "redriveStatus indicates whether or not the Map Run can redrive" it.
+        status, reason = map_run_child_redrive_status(execution)
+        out["redriveStatus"] = status
+        put_if(out, "redriveStatusReason", reason)
+    elif reason is None:
         out["redriveStatus"] = "REDRIVABLE"
     else:
         out["redriveStatus"] = "NOT_REDRIVABLE"
