@@ -14,8 +14,9 @@ RUN useradd --create-home --uid 10001 emulator
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY emulator ./emulator
+# The image reads every ItemReader format: the 'parquet' extra brings pyarrow (InputType PARQUET).
 RUN python3 -m venv /opt/sfn-emulator \
-    && /opt/sfn-emulator/bin/pip install --no-cache-dir . \
+    && /opt/sfn-emulator/bin/pip install --no-cache-dir '.[parquet]' \
     && rm -rf /root/.cache
 
 # Durable state: mount a volume at /data and set SFN_DATA_DIR=/data (or pass --data-dir /data):

@@ -182,15 +182,15 @@ def caught() -> dict[str, Any]:
     }
 
 
-def distributed() -> dict[str, Any]:
-    """A Distributed Map over its input: one child execution per item."""
+def distributed(execution_type: str = "STANDARD") -> dict[str, Any]:
+    """A Distributed Map over its input: one child execution (of ``execution_type``) per item."""
     return {
         "StartAt": "Fan",
         "States": {
             "Fan": {
                 "Type": "Map",
                 "ItemProcessor": {
-                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": execution_type},
                     "StartAt": "Item",
                     "States": {"Item": {"Type": "Pass", "End": True}},
                 },

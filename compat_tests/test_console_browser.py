@@ -297,6 +297,19 @@ def test_colours_diagnostics_stop_redrive_map_runs_and_mock_test_cases(
     page.wait_for_selector("[data-loaded=true]")
     assert "status-succeeded" in state_class(page, "Item")
 
+    # Its EXPRESS children too: no history through the API (as on AWS), the console still draws them.
+    fast = setup.create(sfn, "FastFan", setup.distributed("EXPRESS"), ROLE_ARN)
+    arn = sfn.start_execution(stateMachineArn=fast, input="[1, 2]")["executionArn"]
+    assert wait_finished(sfn, arn)["status"] == "SUCCEEDED"
+    page.goto(f"{server.url}/_console/#/execution/{arn}")
+    page.click("#map-runs a")
+    page.wait_for_selector('#executions[data-count="2"]')
+    page.click("#executions tbody a >> nth=0")
+    page.wait_for_selector("[data-loaded=true]")
+    assert ":express:" in unquote(page.url)
+    assert "status-succeeded" in state_class(page, "Item")
+    assert page.locator("#stop").is_disabled() and page.locator("#redrive").is_disabled()
+
     # A test case of the mock configuration, picked when starting.
     mocked = setup.create(sfn, "Mocked", setup.mocked(), ROLE_ARN)
     post_json(server.url + "/_emulator/mock-config", setup.mock_config("Mocked"))

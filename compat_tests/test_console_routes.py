@@ -119,6 +119,43 @@ def test_a_finished_execution_streams_its_history_then_ends(server: LiveServer, 
     assert received[-1]["type"] == "ExecutionSucceeded"
 
 
+def test_an_express_map_run_child_is_drawn_though_the_api_refuses_it(server: LiveServer, sfn: Any) -> None:
+    machine = setup.create(sfn, "ExpressFan", setup.distributed("EXPRESS"), ROLE_ARN)
+    arn = sfn.start_execution(stateMachineArn=machine, input="[7]")["executionArn"]
+    wait_finished(sfn, arn)
+    run = sfn.list_map_runs(executionArn=arn)["mapRuns"][0]["mapRunArn"]
+    child = sfn.list_executions(mapRunArn=run)["executions"][0]["executionArn"]
+    assert ":express:" in child
+    with pytest.raises(sfn.exceptions.InvalidArn):  # as AWS answers: no history for EXPRESS executions
+        sfn.get_execution_history(executionArn=child)
+    with pytest.raises(sfn.exceptions.InvalidArn):
+        sfn.describe_state_machine_for_execution(executionArn=child)
+    status, _, body = get(server, "/_console/api/machine?execution=" + urllib.parse.quote(child))
+    assert status == 200 and json.loads(body)["mapRunArn"] == run
+    assert "Item" in json.loads(json.loads(body)["definition"])["States"]["Fan"]["ItemProcessor"]["States"]
+    stream = EventStream(server, {"execution": child})
+    received = stream._message()
+    assert stream._message() is None
+    stream.close()
+    assert received is not None
+    assert [e["type"] for e in received] == [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["execution=nope", "execution=arn:aws:states:us-east-1:123456789012:stateMachine:x", ""],
+)
+def test_bad_machine_requests_get_a_json_error(server: LiveServer, query: str) -> None:
+    status, headers, body = get(server, "/_console/api/machine?" + query)
+    assert status == 400 and headers["Content-Type"].startswith("application/json")
+    assert json.loads(body)["__type"] == "InvalidArn"
+
+
 def test_a_running_execution_streams_live_events_and_lists_its_waiting_token(
     server: LiveServer, sfn: Any
 ) -> None:

@@ -5,6 +5,7 @@ Pages the rows come from:
 - API_DescribeExecution (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html):
   "Executions of an EXPRESS state machine aren't supported by DescribeExecution unless a Map Run
   dispatched them"; it returns "the Map Run ARN if the execution was dispatched by a Map Run".
+  Its redriveStatus enum has REDRIVABLE_BY_MAP_RUN for a Map Run's children.
 - API_ListExecutions (…/API_ListExecutions.html), member mapRunArn: "a list of all of the child
   workflow executions started by a Map Run is returned".
 - API_ExecutionListItem (…/API_ExecutionListItem.html): itemCount, "The total number of items
@@ -110,6 +111,11 @@ def test_describe_execution_answers_for_a_map_run_child(sfn: Any, execution_type
     failed = sfn.describe_execution(executionArn=by_status["FAILED"]["executionArn"])
     assert (failed["error"], failed["cause"], failed["mapRunArn"]) == ("Negative", "below zero", run_arn)
     assert "output" not in failed
+    # API_DescribeExecution, redriveStatus: for a Distributed Map's children (STANDARD or EXPRESS) it
+    # "indicates whether or not the Map Run can redrive child workflow executions".
+    assert (failed["redriveStatus"], "redriveStatusReason" in failed) == ("REDRIVABLE_BY_MAP_RUN", False)
+    assert succeeded["redriveStatus"] == "NOT_REDRIVABLE"
+    assert succeeded["redriveStatusReason"] == "Execution is SUCCEEDED and cannot be redriven"
 
 
 # Operations "not supported by EXPRESS state machines", with no Map Run exception (pages above).

@@ -361,3 +361,48 @@ def test_a_mocked_callback_task_reads_its_token_from_the_context(sfn: Any) -> No
         context='{"Task": {"Token": "t"}}',
     )
     assert json.loads(given["inspectionData"]["afterParameters"])["MessageBody"] == {"token": "t"}
+
+
+def test_a_distributed_map_shows_what_its_items_pointer_selects(sfn: Any) -> None:
+    # API_InspectionData.html: afterItemsPointer, "The effective input after the ItemsPointer filter is
+    # applied in a Map state"; API_TestStateConfiguration.html: mapItemReaderData, "The data read by
+    # ItemReader in Distributed Map states as found in its original source".
+    definition = {
+        "Type": "Map",
+        "ItemReader": {
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "JSON", "ItemsPointer": "/orders/open"},
+            "Parameters": {"Bucket": "b", "Key": "k"},
+        },
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "P",
+            "States": {"P": {"Type": "Pass", "End": True}},
+        },
+        "End": True,
+    }
+    answer = call_test_state(
+        sfn,
+        definition,
+        inspectionLevel="DEBUG",
+        mock={"result": "[]"},
+        stateConfiguration={"mapItemReaderData": '{"orders": {"open": [{"id": 1}, {"id": 2}]}}'},
+    )
+    assert answer["status"] == "SUCCEEDED"
+    assert answer["inspectionData"]["afterItemsPointer"] == '[{"id": 1}, {"id": 2}]'
+
+
+def test_the_retry_attempt_under_test_is_the_context_retry_count(sfn: Any) -> None:
+    # API_TestStateConfiguration.html: retrierRetryCount, "The number of retry attempts that have
+    # occurred for the state's Retry that applies to the mocked error"; input-output-contextobject.html:
+    # $$.State.RetryCount.
+    definition = {**TASK, "Parameters": {"FunctionName": "price", "Payload.$": "$$.State.RetryCount"}}
+    answer = call_test_state(
+        sfn,
+        definition,
+        input=INPUT,
+        inspectionLevel="DEBUG",
+        mock={"result": RESULT},
+        stateConfiguration={"retrierRetryCount": 1},
+    )
+    assert json.loads(answer["inspectionData"]["afterParameters"])["Payload"] == 1

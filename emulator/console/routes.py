@@ -1,4 +1,8 @@
-"""The console's routes: its static files, two read-only JSON views and the push endpoint.
+"""The console's routes: its static files, three read-only JSON views and the push endpoint.
+
+``GET /_console/api/machine?execution=ARN`` is DescribeStateMachineForExecution's answer, given for an
+EXPRESS child of a Map Run too (the API refuses those, as AWS does; the console still draws them), and
+the execution stream below follows such a child as well.
 
 ``GET /_console/api/stream?execution=ARN`` streams one execution's history events (those recorded so
 far, then each new one as it is appended, ending after its terminal event); without ``execution``
@@ -85,6 +89,7 @@ def install(app: web.Application, env: ServiceEnvironment) -> None:
     app.router.add_get(PREFIX + "/", _index)
     app.router.add_get(PREFIX + "/api/partitions", _partitions)
     app.router.add_get(PREFIX + "/api/waiting", _waiting)
+    app.router.add_get(PREFIX + "/api/machine", _machine)
     app.router.add_get(PREFIX + "/api/stream", _stream)
     app.router.add_get(PREFIX + "/{name}", _asset)
     app.on_shutdown.append(_end_streams)
@@ -163,15 +168,39 @@ async def _waiting(request: web.Request) -> web.StreamResponse:
     return _json(list_waiting_tasks(request.app[ENVIRONMENT], _context(request)))
 
 
+def _execution_context(arn: str) -> RequestContext | None:
+    """The partition of an execution (or EXPRESS Map Run child) ARN; None: not such an ARN."""
+    parsed = parse_states_arn(arn)
+    if parsed is None or parsed.resource_type not in ("execution", "express"):
+        return None
+    return RequestContext(account=parsed.account, region=parsed.region, request_id="console")
+
+
+async def _machine(request: web.Request) -> web.StreamResponse:
+    from emulator.service.executions import describe_state_machine_for_execution  # (not at start-up)
+
+    arn = request.query.get("execution", "")
+    context = _execution_context(arn)
+    if context is None:
+        return _json({"__type": "InvalidArn", "message": f"Invalid Arn: '{arn}'"}, 400)
+    request_body = {"executionArn": arn}
+    try:
+        answer = describe_state_machine_for_execution(
+            request.app[ENVIRONMENT], context, request_body, map_run_express=True
+        )
+    except ApiError as error:
+        return _json({"__type": error.code, "message": error.message}, error.status)
+    return _json(answer)
+
+
 async def _stream(request: web.Request) -> web.StreamResponse:
     env = request.app[ENVIRONMENT]
     arn = request.query.get("execution")
     messages: AsyncIterator[dict[str, Any]]
     if arn:
-        parsed = parse_states_arn(arn)
-        if parsed is None or parsed.resource_type != "execution":
+        context = _execution_context(arn)
+        if context is None:
             return _json({"__type": "InvalidArn", "message": f"Invalid Arn: '{arn}'"}, 400)
-        context = RequestContext(account=parsed.account, region=parsed.region, request_id="console")
         messages = _execution_messages(env, context, arn)
         try:
             first = await anext(messages)
@@ -188,7 +217,7 @@ async def _execution_messages(
 ) -> AsyncIterator[dict[str, Any]]:
     from emulator.service.watch import watch_execution
 
-    async for event in watch_execution(env, context, arn):
+    async for event in watch_execution(env, context, arn, map_run_express=True):
         yield event.to_wire()
 
 
@@ -246,7 +275,8 @@ async def _send_events(request: web.Request, messages: AsyncIterator[dict[str, A
         ended = False
         while not ended:
             try:
-                first = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                async with asyncio.timeout(KEEPALIVE_SECONDS):
+                    first = await queue.get()
             except TimeoutError:
                 await response.write(b": keepalive\n\n")  # raises once the page is gone
                 continue

@@ -253,7 +253,8 @@ class LocalHandlers:
             if capture is not None:
                 # The REPORT line was written before the reply, on another pipe: read up to it.
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(capture.done.wait(), LOG_TAIL_WAIT_SECONDS)
+                    async with asyncio.timeout(LOG_TAIL_WAIT_SECONDS):
+                        await capture.done.wait()
                 worker.tail = None
                 reply = dataclasses.replace(reply, log=capture.text())
             if worker.generation != function.generation:
@@ -451,7 +452,8 @@ class LocalHandlers:
                 await worker.process.wait()
             if worker.pump is not None:
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(worker.pump, 1)
+                    async with asyncio.timeout(1):
+                        await worker.pump
         for function in self._functions.values():
             function.all.clear()
             function.idle.clear()

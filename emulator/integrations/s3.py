@@ -6,7 +6,8 @@ integration registry (see ``emulator/runtime/map_run_io.py`` for the contract).
 
 | action        | parameters                        | answer                                          |
 |---------------|-----------------------------------|-------------------------------------------------|
-| getObject     | Bucket, Key, VersionId            | ``{"Body": text}`` (the object as UTF-8 text)   |
+| getObject     | Bucket, Key, VersionId            | ``{"Body": text}`` (the object as UTF-8 text;   |
+|               |                                   | ``object_bytes`` gives its bytes)               |
 | listObjectsV2 | Bucket, Prefix (and the other     | ``{"Contents": [item, …]}`` for every page;     |
 |               | ListObjectsV2 members)            | an item is ``{Etag, Key, LastModified, Size,    |
 |               |                                   | StorageClass}`` as the Map's items show it      |
@@ -30,6 +31,8 @@ from emulator.language.errors import StatesError
 from emulator.model.types import Json
 
 _OPERATIONS = {"getObject": "GetObject", "listObjectsV2": "ListObjectsV2", "putObject": "PutObject"}
+# Members an S3 call cannot be made without (botocore cannot even route it without a Bucket text).
+_REQUIRED = {"GetObject": ("Bucket", "Key"), "ListObjectsV2": ("Bucket",), "PutObject": ("Bucket", "Key")}
 _GET_MEMBERS = ("Bucket", "Key", "VersionId", "ExpectedBucketOwner", "RequestPayer")
 # AWS lists at most this many pages for one reader (1,000 keys a page).
 _MAX_PAGES = 100_000
@@ -52,14 +55,25 @@ class S3Integration:
         parameters = dict(invocation.parameters) if isinstance(invocation.parameters, dict) else {}
         region = invocation.resource.region or invocation.region
         if action == "getObject":
-            request = {name: parameters[name] for name in _GET_MEMBERS if name in parameters}
-            output = await self._call("GetObject", request, invocation.account, region)
-            body = output.get("Body", b"")
-            return {"Body": body.decode("utf-8-sig") if isinstance(body, bytes) else str(body)}
+            body = await self.object_bytes(parameters, invocation.account, region)
+            try:
+                return {"Body": body.decode("utf-8-sig")}
+            except UnicodeDecodeError:
+                raise StatesError(
+                    "S3.InvalidObjectContent", "The object's content is not UTF-8 text"
+                ) from None
         if action == "listObjectsV2":
             return {"Contents": await self._list(parameters, invocation.account, region)}
         output = await self._call("PutObject", parameters, invocation.account, region)
         return json_safe(output)
+
+    async def object_bytes(self, parameters: Mapping[str, Any], account: str, region: str) -> bytes:
+        """The object GetObject answers for ``parameters`` (Bucket, Key, VersionId …), as bytes: what
+        a Map Run reads when the data is binary (Parquet, gzipped inventory files) or spans objects."""
+        request = {name: parameters[name] for name in _GET_MEMBERS if name in parameters}
+        output = await self._call("GetObject", request, account, region)
+        body = output.get("Body", b"")
+        return bytes(body) if isinstance(body, bytes | bytearray) else str(body).encode()
 
     async def _list(self, parameters: Mapping[str, Any], account: str, region: str) -> list[Json]:
         request = {key: value for key, value in parameters.items() if value is not None}
@@ -76,6 +90,10 @@ class S3Integration:
     async def _call(
         self, operation: str, request: Mapping[str, Any], account: str, region: str
     ) -> dict[str, Any]:
+        for name in _REQUIRED[operation]:
+            if not isinstance(request.get(name), str) or not request[name]:
+                found = "missing" if request.get(name) is None else f"not a string: {request[name]!r}"
+                raise StatesError("States.Runtime", f"The S3 {operation} parameter '{name}' is {found}")
         try:
             response = await self.clients.call("s3", operation, request, account=account, region=region)
         except ServiceError as error:

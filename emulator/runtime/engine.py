@@ -249,6 +249,11 @@ class Engine:
                 self._finish(run, ExecutionStatus.ABORTED)
             return
         except TimedOut:
+            # As StopExecution: a running Map / Parallel / Map Run records its aborts (and its
+            # branches' / iterations'), each following its own flow's latest event.
+            if chain.frame is not None:
+                chain.frame.abort(recorder, None)
+                chain.frame = None
             recorder.add(
                 "ExecutionTimedOut", chain.last, "executionTimedOutEventDetails", {"error": ErrorName.TIMEOUT}
             )

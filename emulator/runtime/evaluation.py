@@ -93,12 +93,15 @@ class Evaluations:
             thread = threading.Thread(target=worker.run, name="evaluation", daemon=True)
             thread.start()
             try:
-                return await asyncio.wait_for(asyncio.shield(done), self.timeout + GRACE_SECONDS)
+                # asyncio.timeout, not wait_for (3.11's can drop a cancellation arriving as it ends)
+                async with asyncio.timeout(self.timeout + GRACE_SECONDS):
+                    return await asyncio.shield(done)
             except TimeoutError:
                 # The budget was not checked in time: interrupt the thread where it is.
                 worker.interrupt(BudgetExhausted)
                 try:
-                    return await asyncio.wait_for(asyncio.shield(done), GRACE_SECONDS)
+                    async with asyncio.timeout(GRACE_SECONDS):
+                        return await asyncio.shield(done)
                 except TimeoutError:
                     raise _timed_out(budget) from None
             except asyncio.CancelledError:

@@ -68,7 +68,12 @@ class Chain:
 
     For RedriveExecution a flow remembers where it stopped: ``state`` / ``value`` (the name and
     input of the state it entered last), ``last_frame`` (the Map / Parallel attempt that state
-    ran) and, while being resumed, ``resume`` (that attempt, for the resumed state to take up)."""
+    ran) and, while being resumed, ``resume`` (that attempt, for the resumed state to take up).
+
+    ``concurrent``: the flow runs beside others (a Parallel's branches, a Map's iterations when more
+    than one runs at once, and every flow inside those): what it records interleaves with theirs.
+    ``stored``: the sizes of the variables this flow stored (created at its first Assign; see
+    ``StoredSizes``)."""
 
     __slots__ = (
         "last",
@@ -80,15 +85,19 @@ class Chain:
         "value",
         "last_frame",
         "resume",
+        "concurrent",
         "stored",
     )
 
     def __init__(
-        self, last: int, variables: MutableMapping[str, Json] | None = None, stored: StoredSizes | None = None
+        self,
+        last: int,
+        variables: MutableMapping[str, Json] | None = None,
+        concurrent: bool = False,
+        stored: StoredSizes | None = None,
     ) -> None:
         self.last = last
         self.variables: MutableMapping[str, Json] = {} if variables is None else variables
-        # The sizes of the variables this flow stored (created at its first Assign; see StoredSizes).
         self.stored = stored
         self.assigned: dict[str, Json] | None = None
         self.active: str | None = None
@@ -97,11 +106,18 @@ class Chain:
         self.value: Json = None
         self.last_frame: BranchFrame | None = None
         self.resume: BranchFrame | None = None
+        self.concurrent = concurrent
 
-    def inner(self, last: int) -> Chain:
-        """The flow of a branch or iteration started from this one (its own variable scope)."""
+    def inner(self, last: int, concurrent: bool = False) -> Chain:
+        """The flow of a branch or iteration started from this one (its own variable scope);
+        ``concurrent``: it runs beside others (a flow inside a concurrent one is concurrent too)."""
         outer = self.stored
-        return Chain(last, ChainMap({}, self.variables), None if outer is None else StoredSizes(outer.total))
+        return Chain(
+            last,
+            ChainMap({}, self.variables),
+            self.concurrent or concurrent,
+            None if outer is None else StoredSizes(outer.total),
+        )
 
 
 class Recorder:

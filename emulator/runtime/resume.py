@@ -11,8 +11,10 @@ latest) and carries on:
   token (found in the recorded parameters, where the definition put it), its TimeoutSeconds
   counted from when it was scheduled;
 - anything else (a Task in flight, a Map, a Parallel, a Distributed Map): entered again, a new
-  ``<Type>StateEntered`` with the same input: a Task is invoked again (at-least-once), a Map /
-  Parallel runs all its iterations / branches again, as a retry of that state would, and a
+  ``<Type>StateEntered`` with the same input: a Task is invoked again (at-least-once); an inline
+  Map keeps the iterations its latest attempt finished (their results read from the history: the
+  output of the event each MapIterationSucceeded follows) and runs the others again from the
+  start, as RedriveExecution does; a Parallel likewise keeps the branches that ended; a
   Distributed Map starts a new Map Run (the service aborts the one that was running).
 Retry counts start from zero again.
 """
@@ -24,6 +26,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from emulator.language.errors import ErrorName, StatesError
+from emulator.language.states.map_state import MapState
+from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.registry import State
 from emulator.language.states.task_state import WAIT_FOR_TASK_TOKEN, TaskState
 from emulator.language.states.wait_state import WaitState
@@ -39,6 +43,7 @@ from emulator.runtime.run import Run
 from emulator.runtime.task_events import TaskEvents
 from emulator.runtime.task_tokens import is_well_formed
 from emulator.runtime.virtual_clock import held, within
+from emulator.runtime.work.frames import BranchFrame
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
 if TYPE_CHECKING:
@@ -92,14 +97,21 @@ def rebuild_ended_run(
     engine: Engine, execution: Execution, position: JsonObject | None, root_last: int | None
 ) -> None:
     """RedriveExecution of an execution that ended before the server restarted: its run is rebuilt,
-    ended, on its history and where its flow stopped, for ``Engine.redrive``. The iterations of a
-    Map / Parallel state are not kept across a restart, so one that ended in such a state is not
-    rebuilt (``ResumeFailed`` says so): AWS would run only its failed iterations again."""
+    ended, on its history and where its flow stopped, for ``Engine.redrive``. An inline Map /
+    Parallel it ended in keeps, from the history, the iterations / branches that succeeded; the
+    failed and aborted ones are run again from their start (RedriveExecution "reschedules and
+    redrives only the iterations and branches that failed or aborted"). A Distributed Map's run is
+    not kept across a restart: one that ended in such a state is not rebuilt (``ResumeFailed``)."""
     run, _ = _rebuilt(engine, execution, root_last)
     if position is not None:
         state, value = _placed(run, position)
         run.root.state, run.root.value = state.common.name, value  # where Engine.redrive starts
-        if state.common.type in ("Map", "Parallel"):
+        entered = _last_entered(execution.history.events, state.common.name)
+        if entered is not None and isinstance(state, MapState) and state.distributed is None:
+            run.root.last_frame = _finished_iterations(run, state, execution.history.events, entered)
+        elif entered is not None and isinstance(state, ParallelState):
+            run.root.last_frame = _finished_branches(run, state, execution.history.events, entered)
+        elif state.common.type in ("Map", "Parallel"):
             raise ResumeFailed(
                 f"it ended in the {state.common.type} state {state.common.name!r}, whose iterations and "
                 "branches are not kept across a restart of the emulator"
@@ -129,10 +141,22 @@ def resume_run(
     entered = _entered_event(events, last, state.common.name)
     attempt = None if entered is None else _in_place(engine, run, state, value, events, entered)
     if attempt is None or entered is None:
+        if entered is not None and isinstance(state, MapState) and state.distributed is None:
+            root.resume = _finished_iterations(run, state, events, entered)
+        elif entered is not None and isinstance(state, ParallelState):
+            root.resume = _finished_branches(run, state, events, entered)
         run.task = loop.create_task(engine._execute(run, value, state.common.name))
         return
     resumed = engine.executor.resume_state(run, state, value, root, entered, attempt)
     run.task = loop.create_task(engine._execute(run, value, resumed=resumed))
+
+
+def _last_entered(events: list[HistoryEvent], name: str) -> HistoryEvent | None:
+    """The latest StateEntered of the state ``name`` (names are unique in a state machine)."""
+    for event in reversed(events):
+        if event.type.endswith("StateEntered") and (event.details or {}).get("name") == name:
+            return event
+    return None
 
 
 def _entered_event(events: list[HistoryEvent], last: int, name: str) -> HistoryEvent | None:
@@ -145,6 +169,72 @@ def _entered_event(events: list[HistoryEvent], last: int, name: str) -> HistoryE
             return event if details.get("name") == name else None
         event_id = event.previous_event_id
     return None
+
+
+def _finished_iterations(
+    run: Run, state: MapState, events: list[HistoryEvent], entered: HistoryEvent
+) -> BranchFrame | None:
+    """The iterations of an inline Map's latest attempt that succeeded before the restart, with
+    their results (what the Map, entered again, takes up instead of running them again)."""
+    name = state.common.name
+    after = events[entered.id :]
+    # The attempt's MapStateStarted is the event its first iterations' MapIterationStarted follow
+    # (names are unique in a state machine: a nested Map's iterations carry another name).
+    begins = {
+        event.previous_event_id
+        for event in after
+        if event.type == "MapIterationStarted" and (event.details or {}).get("name") == name
+    }
+    attempts = [event.id for event in after if event.type == "MapStateStarted" and event.id in begins]
+    if not attempts:
+        return None
+    memo = BranchFrame("Map", name, run.root, iterations=True)
+    for event in events[attempts[-1] :]:
+        details = event.details or {}
+        if event.type != "MapIterationSucceeded" or details.get("name") != name:
+            continue
+        exited = events[event.previous_event_id - 1]
+        output = (exited.details or {}).get("output") if exited.type.endswith("StateExited") else None
+        index = details.get("index")
+        if isinstance(output, str) and isinstance(index, int):
+            result = from_json_text(output)
+            run.recorder.remember_text(result, output)
+            memo.results[index] = result
+    return memo if memo.results else None
+
+
+def _finished_branches(
+    run: Run, state: ParallelState, events: list[HistoryEvent], entered: HistoryEvent
+) -> BranchFrame | None:
+    """The branches of a Parallel's latest attempt that ended before the restart, with their
+    results: a branch ended when a state of its own that ends it (``End``, or a Succeed state)
+    exited; state names are unique in a state machine, so its name says which branch it is."""
+    after = events[entered.id :]
+    firsts = {branch.start_at for branch in state.branches}
+    begins = {
+        event.previous_event_id
+        for event in after
+        if event.type.endswith("StateEntered") and (event.details or {}).get("name") in firsts
+    }
+    attempts = [event.id for event in after if event.type == "ParallelStateStarted" and event.id in begins]
+    if not attempts:
+        return None
+    ends: dict[str, int] = {}
+    for position, branch in enumerate(state.branches):
+        for name, inner in branch.states.items():
+            if inner.common.end or inner.common.type == "Succeed":
+                ends[name] = position
+    memo = BranchFrame("Parallel", state.common.name, run.root, iterations=False)
+    for event in events[attempts[-1] :]:
+        details = event.details or {}
+        exited_name = details.get("name")
+        index = ends.get(exited_name) if isinstance(exited_name, str) else None
+        output = details.get("output")
+        if index is not None and event.type.endswith("StateExited") and isinstance(output, str):
+            result = from_json_text(output)
+            run.recorder.remember_text(result, output)
+            memo.results[index] = result
+    return memo if memo.results else None
 
 
 def _in_place(

@@ -192,7 +192,9 @@ def _context_object(
     name = str(uuid.uuid4())
     state_info: JsonObject = {"Name": CONTEXT_STATE_NAME, "EnteredTime": iso_timestamp(now)}
     if isinstance(state, TaskState | MapState | ParallelState):
-        state_info["RetryCount"] = 0
+        # the attempt under test follows stateConfiguration.retrierRetryCount retries ("control
+        # execution context to test specific retry attempts", test-state-isolation)
+        state_info["RetryCount"] = case.configuration.retrier_retry_count
     built: JsonObject = {
         "Execution": {
             "Id": execution_arn(case.region, case.account, machine_name, name, express=True),
@@ -254,7 +256,7 @@ async def run_test_state(engine: Engine, case: TestStateCase) -> JsonObject:
         mocked = from_json_text(case.mock.result)
         texts.remember(mocked, case.mock.result)
         case = _with_parsed_mock(case, mocked)
-    inspection = Inspection()
+    inspection = Inspection(texts)
     tested, decision = _test_engine(engine, case, inspection)
     now = engine.clock.now()
     state = case.state

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from emulator.integrations.http import HttpExchange
 from emulator.runtime.dataflow import DataFlow, ResultState
 from emulator.runtime.evaluation import Evaluations
-from emulator.runtime.map_run_io import decode_items
+from emulator.runtime.map_run_io import decode_items, items_pointed
 from emulator.runtime.recorder import Chain
 from emulator.runtime.work.scope import Context, Outcome, Scope
 
@@ -80,9 +80,13 @@ class Texts:
 
 
 class Inspection:
-    def __init__(self) -> None:
+    """What one TestState run notes for ``inspectionData``; ``texts`` keeps the caller's JSON text
+    of the values the request carried (input, mock, mapItemReaderData)."""
+
+    def __init__(self, texts: Texts | None = None) -> None:
         self.data: JsonObject = {}
         self.error_details: JsonObject = {}
+        self.texts = texts if texts is not None else Texts()
 
     def note(self, key: str, value: Json) -> None:
         self.data[key] = value
@@ -276,19 +280,29 @@ def _found(path: JsonPath, value: Json, context: Mapping[str, Json]) -> Json:
         return None
 
 
-def _reader_items(state: MapState, data: str) -> list[Json]:
+def _reader_items(state: MapState, data: str, inspection: Inspection) -> list[Json]:
     """``stateConfiguration.mapItemReaderData``, "the data read by ItemReader … as found in its
     original source", read as the state's ItemReader reads its object (CSV, JSON, JSONL, a
-    listObjectsV2 listing as JSON), ``MaxItems`` included."""
+    listObjectsV2 listing as JSON), ``MaxItems`` included. A JSON file read through
+    ``ReaderConfig.ItemsPointer`` notes what the pointer selects (``afterItemsPointer``: "the
+    effective input after the ItemsPointer filter is applied in a Map state", API_InspectionData)."""
     reader = state.distributed.item_reader if state.distributed is not None else None
     action = reader.resource.action if reader is not None else "getObject"
+    config = reader.reader_config if reader is not None else {}
     body: Json = data
     if action.startswith("listObjectsV2"):
         try:
             body = from_json_text(data)
         except json.JSONDecodeError as error:
             raise StatesError(ErrorName.ITEM_READER_FAILED, f"Invalid JSON: {error.msg}") from None
-    return decode_items(reader.reader_config if reader is not None else {}, action, body, None)
+    items = decode_items(config, action, body, None)
+    pointer = config.get("ItemsPointer")
+    if isinstance(pointer, str) and config.get("InputType", "JSON") == "JSON" and body is data:
+        # decode_items has read the same text through the same pointer without failing
+        document = from_json_text(data)
+        inspection.texts.remember(document, data)  # a selection shown as the caller wrote it
+        inspection.note("afterItemsPointer", items_pointed(document, pointer))
+    return items
 
 
 class MockedParallel:
@@ -352,7 +366,7 @@ class MockedMap:
                 effective = dataflow.note_input_path(common, value, context, chain)
             else:
                 effective = dataflow.effective_input(common, value, context, chain)
-            items = _reader_items(state, reader_data) if reader_data is not None else []
+            items = _reader_items(state, reader_data, self.inspection) if reader_data is not None else []
             concurrency = max_concurrency_of(state, effective, context, chain.variables)
             if bindings is not None and state.max_concurrency_expression is not None:
                 concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))

@@ -298,7 +298,10 @@ async def within(work: Awaitable[T], seconds: float, clock: object = None) -> T:
     """``work``'s result, or ``TimeoutError`` after ``seconds``: of virtual time on a virtual clock
     (task deadlines follow ``--clock virtual|auto``), else of real time."""
     if not isinstance(clock, VirtualClock):
-        return await asyncio.wait_for(work, seconds)
+        # asyncio.timeout, not wait_for: 3.11's wait_for can return the result of work that ends as
+        # the caller is cancelled (StopExecution) and drop the cancellation.
+        async with asyncio.timeout(seconds):
+            return await work
     task = asyncio.ensure_future(work)
     timer = asyncio.ensure_future(clock.sleep(seconds))
     try:

@@ -27,6 +27,7 @@ from emulator.model.records import (
     StateMachineStatus,
     StateMachineType,
 )
+from emulator.runtime.map_run_io import map_run_child_redrive_status
 from emulator.service.aliases import pick_version
 from emulator.service.common import (
     check_name,
@@ -280,7 +281,12 @@ def describe_execution(
     put_if(out, "redriveDate", execution.redrive_date)
     machine = partition_of(env, context).state_machines.get(execution.state_machine_arn)
     reason = not_redrivable_reason(execution, env.clock.now(), machine)
-    if reason is None:
+    if execution.map_run_arn is not None:
+        # A Map Run's child: "redriveStatus indicates whether or not the Map Run can redrive" it.
+        status, reason = map_run_child_redrive_status(execution)
+        out["redriveStatus"] = status
+        put_if(out, "redriveStatusReason", reason)
+    elif reason is None:
         out["redriveStatus"] = "REDRIVABLE"
     else:
         out["redriveStatus"] = "NOT_REDRIVABLE"
@@ -386,9 +392,11 @@ def get_execution_history(
 
 
 def describe_state_machine_for_execution(
-    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
+    env: ServiceEnvironment, context: RequestContext, request: dict[str, Any], map_run_express: bool = False
 ) -> dict[str, Any]:
-    execution = get_execution(env, context, request["executionArn"])
+    """``map_run_express``: answer for an EXPRESS child of a Map Run too (the console's view of
+    one; the API refuses it, as AWS does)."""
+    execution = get_execution(env, context, request["executionArn"], map_run_express=map_run_express)
     record = execution.state_machine
     full = describe_machine(record)
     out: dict[str, Any] = {

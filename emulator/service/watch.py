@@ -73,14 +73,20 @@ class ExecutionEvents:
 
 
 async def watch_execution(
-    env: ServiceEnvironment, context: RequestContext, execution_arn: str, follow_redrives: bool = False
+    env: ServiceEnvironment,
+    context: RequestContext,
+    execution_arn: str,
+    follow_redrives: bool = False,
+    map_run_express: bool = False,
 ) -> AsyncIterator[HistoryEvent]:
     """The execution's events: those recorded so far, then each new one as it is appended, ending
     after its terminal event (``follow_redrives``: keep waiting, a redrive appends more).
-    Raises ``ExecutionDoesNotExist`` (as DescribeExecution does) for an unknown ARN."""
+    Raises ``ExecutionDoesNotExist`` (as DescribeExecution does) for an unknown ARN.
+    ``map_run_express``: an EXPRESS child of a Map Run is watched too (the console shows what the
+    emulator recorded of it; the AWS API has no history for it)."""
     from emulator.service.executions import get_execution
 
-    execution = get_execution(env, context, execution_arn)
+    execution = get_execution(env, context, execution_arn, map_run_express=map_run_express)
     hub = env.execution_events
     queue = hub._watch(execution.arn)
     try:

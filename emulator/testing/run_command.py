@@ -112,7 +112,8 @@ async def _run_in_process(args: argparse.Namespace, input_text: str) -> Outcome:
             name = _only_machine(args.mock_config) or name
         arn = await emulator.create_state_machine(name, definition, args.type)
         work = emulator.execute(arn, input_text, args.test_case, express=args.type == "EXPRESS")
-        return await (asyncio.wait_for(work, args.timeout) if args.timeout else work)
+        async with asyncio.timeout(args.timeout or None):
+            return await work
 
 
 def _only_machine(mock_config: str) -> str | None:

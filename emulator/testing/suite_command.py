@@ -162,9 +162,8 @@ async def _run_case(
 
                 definition = (await definition_from_template(emulator.env, args.template, machine))[1]
             arn = await emulator.create_state_machine(machine, definition)
-            outcome = await asyncio.wait_for(
-                emulator.execute(arn, json.dumps(expected.input), case), args.timeout
-            )
+            async with asyncio.timeout(args.timeout):
+                outcome = await emulator.execute(arn, json.dumps(expected.input), case)
     except DefinitionProblem as error:
         return CaseResult(machine, case, 0.0, error=str(error))
     except TimeoutError:

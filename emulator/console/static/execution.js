@@ -36,9 +36,12 @@ function variables(assigned) {
 }
 
 export async function showExecution(view, arn) {
+  // An EXPRESS child of a Map Run: the API has no history or machine for it (as on AWS); the console's
+  // own view draws what the emulator recorded.
+  const express = arn.includes(":express:");
   const [execution, machine] = await Promise.all([
     call("DescribeExecution", { executionArn: arn }),
-    call("DescribeStateMachineForExecution", { executionArn: arn }),
+    express ? consoleGet("machine", { execution: arn }) : call("DescribeStateMachineForExecution", { executionArn: arn }),
   ]);
   const started = performance.now();
   let definition = {};
@@ -125,8 +128,8 @@ export async function showExecution(view, arn) {
   };
 
   const buttons = () => {
-    view.querySelector("#stop").disabled = current.status !== "RUNNING";
-    view.querySelector("#redrive").disabled = !["FAILED", "TIMED_OUT", "ABORTED"].includes(current.status) || Boolean(current.mapRunArn);
+    view.querySelector("#stop").disabled = current.status !== "RUNNING" || express;
+    view.querySelector("#redrive").disabled = !["FAILED", "TIMED_OUT", "ABORTED"].includes(current.status) || Boolean(current.mapRunArn) || express;
   };
   buttons();
   view.querySelector("#stop").onclick = async () => {

@@ -37,6 +37,7 @@ from emulator.language.states.common import (
     reference_path_field,
 )
 from emulator.language.states.task_state import TaskResource, parse_resource, seconds_expression
+from emulator.language.validate.limits import MAX_BATCH_INPUT_BYTES
 from emulator.language.validated import integer, json_object, optional_integer, optional_text, text
 from emulator.model.jsontext import to_json_text
 from emulator.model.types import Json, JsonObject
@@ -367,28 +368,30 @@ def batches_of(
     )
     if bindings is not None and batcher.jsonata_batch_input is not None:
         batch_input = batcher.jsonata_batch_input.evaluate(bindings)
+    # A batch is the child's input {"BatchInput"?, "Items": [...]}: its JSON text stays within
+    # MaxInputBytesPerBatch, and "under the 256KB limit" when no byte limit is given (ItemBatcher (Map)).
+    byte_limit = MAX_BATCH_INPUT_BYTES if not max_bytes else min(max_bytes, MAX_BATCH_INPUT_BYTES)
+    wrapper: dict[str, Json] = {} if batch_input is None else {"BatchInput": batch_input}
+    empty_size = _json_size({**wrapper, "Items": []})
     batches: list[list[Json]] = []
     current: list[Json] = []
-    size = 0
+    size = empty_size
     for item in items:
-        item_size = len(to_json_text(item).encode("utf-8", "replace")) + 1
+        item_size = _json_size(item)
         full = max_items and len(current) >= max_items
-        too_big = max_bytes and current and size + item_size > max_bytes
+        too_big = current and size + 1 + item_size > byte_limit  # 1: the comma before it
         if full or too_big:
             batches.append(current)
-            current, size = [], 0
+            current, size = [], empty_size
+        size += item_size + (1 if current else 0)
         current.append(item)
-        size += item_size
     if current:
         batches.append(current)
-    result: list[Json] = []
-    for batch in batches:
-        child: dict[str, Json] = {}
-        if batch_input is not None:
-            child["BatchInput"] = batch_input
-        child["Items"] = batch
-        result.append(child)
-    return result
+    return [{**wrapper, "Items": batch} for batch in batches]
+
+
+def _json_size(value: Json) -> int:
+    return len(to_json_text(value).encode("utf-8", "replace"))
 
 
 def _value_at(

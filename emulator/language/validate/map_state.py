@@ -13,6 +13,7 @@ from emulator.language.validate.limits import (
     BATCHER_ALTERNATIVES,
     MAP_ALTERNATIVES,
     MAX_BATCH_INPUT_BYTES,
+    MAX_READER_ITEMS,
     check_alternatives,
     check_jsonata_items,
 )
@@ -44,6 +45,8 @@ _READER_ENUMS = (
     ("InputType", ("CSV", "JSON", "JSONL", "MANIFEST", "PARQUET")),
     ("CSVHeaderLocation", ("FIRST_ROW", "GIVEN")),
     ("CSVDelimiter", ("COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB")),
+    ("ManifestType", ("S3_INVENTORY", "ATHENA_DATA")),
+    ("Transformation", ("NONE", "LOAD_AND_FLATTEN")),
 )
 _WRITER_ENUMS = (("Transformation", ("NONE", "COMPACT", "FLATTEN")), ("OutputType", ("JSON", "JSONL")))
 _PATH_FIELDS = (
@@ -126,6 +129,29 @@ def _check_item_reader(checker: Checker, state: JsonObject, jsonata: bool, locat
         config_location = join(reader_location, "ReaderConfig")
         reader_config = json_object(reader["ReaderConfig"])
         _check_enums(checker, reader_config, _READER_ENUMS, config_location)
+        # "MaxItems … a limit of up to 100,000,000"; "either MaxItems or MaxItemsPath, but not both";
+        # MaxItemsPath is JSONPath's (JSONata gives MaxItems an expression).
+        check_integer(
+            checker,
+            reader_config,
+            "MaxItems",
+            config_location,
+            minimum=0,
+            maximum=MAX_READER_ITEMS,
+            jsonata=jsonata,
+        )
+        if "MaxItemsPath" in reader_config:
+            if jsonata:
+                checker.error("Field 'MaxItemsPath' is not supported", config_location)
+            else:
+                check_path_field(
+                    checker,
+                    "MaxItemsPath",
+                    reader_config["MaxItemsPath"],
+                    join(config_location, "MaxItemsPath"),
+                    nullable=False,
+                )
+        check_alternatives(checker, reader_config, (("MaxItems", "MaxItemsPath"),), config_location)
         check_string(checker, reader_config, "ItemsPointer", config_location)
         headers = reader_config.get("CSVHeaders")
         if reader_config.get("CSVHeaderLocation") == "GIVEN" and headers is None:
@@ -176,9 +202,15 @@ def _check_result_writer(checker: Checker, state: JsonObject, jsonata: bool, loc
     writer_location = join(location, "ResultWriter")
     check_fields(checker, writer, _for_language(RESULT_WRITER_FIELDS, jsonata), (), writer_location)
     check_string(checker, writer, "Resource", writer_location)
+    parameters = "Arguments" if jsonata else "Parameters"
     if "Resource" not in writer and "WriterConfig" not in writer:
         # "The ResultWriter field cannot be empty": WriterConfig, Resource and Parameters, or all three.
-        checker.error("ResultWriter needs a WriterConfig, or a Resource and its Parameters", writer_location)
+        checker.error(
+            f"ResultWriter needs a WriterConfig, or a Resource and its {parameters}", writer_location
+        )
+    elif ("Resource" in writer) != (parameters in writer):
+        # "Required field combinations": Resource and Parameters (Arguments) go together.
+        checker.error(f"ResultWriter needs a Resource and its {parameters} together", writer_location)
     if check_object(checker, writer, "WriterConfig", writer_location) and "WriterConfig" in writer:
         _check_enums(
             checker, json_object(writer["WriterConfig"]), _WRITER_ENUMS, join(writer_location, "WriterConfig")

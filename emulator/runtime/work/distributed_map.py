@@ -20,8 +20,9 @@ execution, which the control plane does not keep.
 from __future__ import annotations
 
 import random
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from emulator.integrations.registry import IntegrationRegistry
 from emulator.language.errors import ErrorName, StatesError
@@ -47,7 +48,7 @@ from emulator.model.records import (
 from emulator.model.types import Json, JsonObject
 from emulator.runtime.clock import Clock
 from emulator.runtime.dataflow import DataFlow
-from emulator.runtime.failures import AttemptFailed, AttemptFailure
+from emulator.runtime.failures import AttemptFailed, AttemptFailure, TimedOut
 from emulator.runtime.map_run import (
     MapRunCounts,
     MapRunSink,
@@ -59,7 +60,7 @@ from emulator.runtime.map_run import (
 )
 from emulator.runtime.recorder import Chain, Recorder
 from emulator.runtime.run import Run
-from emulator.runtime.virtual_clock import held
+from emulator.runtime.virtual_clock import held, within
 from emulator.runtime.work.frames import run_pooled
 from emulator.runtime.work.item_io import read_items, write_results
 from emulator.runtime.work.scope import Context, Outcome, Scope
@@ -182,7 +183,8 @@ class DistributedMapWork:
         chain.last = run_started
         chain.frame = frame
         try:
-            result = await self._run_map_run(scope, state, config, prepared, context, threshold, frame)
+            work = self._run_map_run(scope, state, config, prepared, context, threshold, frame)
+            result = await self._within_deadline(scope, work)
         except StatesError as failure:
             chain.frame = None
             frame.counts.finish(MapRunStatus.FAILED, self.clock.now())
@@ -203,6 +205,18 @@ class DistributedMapWork:
         if state.common.is_jsonata:
             return await dataflow.evaluated(dataflow.finish, state, value, result, context, chain), next_name
         return dataflow.finish(state, value, result, context, chain), next_name
+
+    async def _within_deadline(self, scope: Scope, work: Coroutine[Any, Any, Json]) -> Json:
+        """The run's result; ``TimedOut`` at the execution's deadline (the children are separate
+        executions: the parent's TimeoutSeconds bounds its wait for the run, and the run is then
+        aborted as StopExecution aborts it)."""
+        deadline = scope.run.deadline
+        if deadline is None:
+            return await work
+        try:
+            return await within(work, max(deadline - scope.now(), 0.0), self.clock)
+        except TimeoutError:
+            raise TimedOut() from None
 
     def _begin_map_run(
         self, run: Run, state: MapState, concurrency: int, threshold: FailureThreshold, chain: Chain

@@ -88,7 +88,13 @@ def abort_flow(recorder: Recorder, flow: Chain, previous: int | None) -> None:
         flow.frame.abort(recorder, previous)
         flow.frame = None
         return
-    recorder.add(f"{active}StateAborted", flow.last if previous is None else previous)
+    if active in _ABORTABLE:
+        recorder.add(f"{active}StateAborted", flow.last if previous is None else previous)
+
+
+# The states with an abort event (HistoryEvent's types: TaskStateAborted, WaitStateAborted; Map and
+# Parallel record theirs through their frame). Pass, Choice, Succeed and Fail have none.
+_ABORTABLE = frozenset({"Task", "Wait", "Map", "Parallel"})
 
 
 def resume_point(memo: BranchFrame | None, index: int, own: Chain, value: Json) -> tuple[str | None, Json]:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from emulator.language.errors import StatesError
 from emulator.language.states.map_state import MapState
-from emulator.language.states.task_state import TaskState
 from emulator.model.types import Json
 from emulator.runtime.recorder import Chain
 from emulator.runtime.work.frames import BranchFrame, attempt_frame, resume_point, run_pooled
@@ -80,9 +79,9 @@ async def _run_iterations(
     concurrency = prepared.concurrency
     workers = len(items) if concurrency <= 0 else min(concurrency, len(items))
     workers = min(workers, INLINE_MAP_CONCURRENCY)
-    # With several iterations at once AWS starts the next iterations before an iteration enters
-    # a Task (their MapIterationStarted events come first); states that do not wait run inline.
-    task_first = workers > 1 and isinstance(state.processor.states[state.processor.start_at], TaskState)
+    # With several iterations at once AWS starts them all (their MapIterationStarted events, each
+    # following MapStateStarted) before any enters its first state; then each runs until it waits.
+    concurrent = workers > 1
 
     async def iteration(index: int) -> None:
         nonlocal start_from, last_outcome
@@ -101,17 +100,23 @@ async def _run_iterations(
                 start_from,
                 "mapIterationStartedEventDetails",
                 {"name": name, "index": index},
-            )
+            ),
+            concurrent,
         )
         start, item = resume_point(memo, index, own, item)
         frame.flows[index] = frame.started[index] = own
         try:
-            if task_first:
+            if concurrent:
                 await asyncio.sleep(0)
                 if frame.failing is not None:
                     return
             results[index] = await scope.run_machine(state.processor, item, own, start)
         except StatesError:
+            if concurrent:
+                # AWS handles an iteration's failure after what the others record at the same
+                # moment (several Tasks timing out together: every TaskTimedOut, then one
+                # MapIterationFailed; the other iterations are aborted, timed out or not).
+                await asyncio.sleep(0)
             if frame.failing is not None:  # another iteration failed first: aborted with the rest
                 return
             frame.flows.pop(index, None)

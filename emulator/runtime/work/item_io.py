@@ -4,7 +4,8 @@ their data looks like is ``map_run_io.py``'s)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
 from emulator.language.errors import ErrorName, StatesError
@@ -13,16 +14,21 @@ from emulator.language.evaluate.jsonata import JsonataBindings, JsonataTemplate
 from emulator.language.states.map_state import DistributedConfig, integer_at
 from emulator.model.records import Execution, ExecutionStatus, MapRun
 from emulator.model.types import Json
+from emulator.runtime.item_sources import read_listed_objects, read_object_dataset
 from emulator.runtime.map_run import MapRunCounts
 from emulator.runtime.map_run_io import (
     OUTPUT_TYPES,
     TRANSFORMATIONS,
     decode_items,
+    max_items_of,
     result_files,
     transformed_results,
 )
 from emulator.runtime.run import Run
 from emulator.runtime.work.scope import Context
+
+# ``S3Integration.object_bytes``: GetObject's request members -> the object's bytes.
+ObjectBytes = Callable[[Mapping[str, Any], str, str], Awaitable[bytes]]
 
 
 async def read_items(
@@ -50,17 +56,47 @@ async def read_items(
         if reader.max_items_expression is not None:
             max_items = int(reader.max_items_expression.evaluate(bindings, expected="integer"))
     invocation = TaskInvocation(reader.resource, parameters, context, run.region, run.account)
-    if integrations.find(reader.resource) is None:
+    integration = integrations.find(reader.resource)
+    if integration is None:
         raise StatesError(
             ErrorName.ITEM_READER_FAILED,
             f"ItemReader resource '{reader.resource.arn}' needs an integration for "
             f"'{reader.resource.resource_type}' ({reader.resource.action}), which this emulator does not have",
         )
+    reader_config = reader.reader_config
+    limit = max_items_of(reader_config, max_items)
+    mocked = integrations.mocks is not None and integrations.mocks.is_mocked(invocation)
+    # The object's bytes when the integration offers them (the S3 integration does): a Parquet file,
+    # a manifest's files, LOAD_AND_FLATTEN's listed objects. A mocked answer is JSON (its text).
+    object_bytes: ObjectBytes | None = None if mocked else getattr(integration, "object_bytes", None)
+    region = reader.resource.region or run.region
     try:
+        if object_bytes is not None:
+            reader_of_bytes = object_bytes
+
+            async def read(bucket: str, key: str) -> bytes:
+                return await reader_of_bytes({"Bucket": bucket, "Key": key}, run.account, region)
+
+            request = parameters if isinstance(parameters, dict) else {}
+            if reader.resource.action == "getObject":
+                data = await object_bytes(request, run.account, region)
+                return await read_object_dataset(reader_config, data, read, limit)
+            if (
+                reader.resource.action == "listObjectsV2"
+                and reader_config.get("Transformation") == "LOAD_AND_FLATTEN"
+            ):
+                listing = await integrations.invoke(invocation)
+                entries = listing.get("Contents") if isinstance(listing, dict) else listing
+                bucket = request.get("Bucket")
+                return await read_listed_objects(
+                    reader_config, str(bucket), entries if isinstance(entries, list) else [], read, limit
+                )
         body = await integrations.invoke(invocation)
     except StatesError as failure:
+        if failure.error == ErrorName.ITEM_READER_FAILED:
+            raise
         raise StatesError(ErrorName.ITEM_READER_FAILED, failure.cause or failure.error) from None
-    return decode_items(reader.reader_config, reader.resource.action, body, max_items)
+    return decode_items(reader_config, reader.resource.action, body, max_items)
 
 
 async def write_results(

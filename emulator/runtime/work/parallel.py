@@ -29,7 +29,8 @@ class ParallelWork:
         recorder = scope.run.recorder
 
         async def branches(frame: BranchFrame, memo: BranchFrame | None) -> list[Json]:
-            chains = [chain.inner(chain.last) for _ in state.branches]
+            concurrent = len(state.branches) > 1
+            chains = [chain.inner(chain.last, concurrent) for _ in state.branches]
             results = await _run_branches(scope, state, prepared, chains, frame, memo)
             chain.last = max(branch.last for branch in chains)
             return results
@@ -62,6 +63,9 @@ async def _run_branches(
         try:
             result = await scope.run_machine(state.branches[index], start_value, own, start)
         except StatesError:
+            if own.concurrent:
+                # After what the other branches record at the same moment (as a Map's iterations).
+                await asyncio.sleep(0)
             if frame.failing is not None:  # a sibling failed first: this branch is aborted with the rest
                 return None
             frame.flows.pop(index, None)  # gone when the frame was aborted

@@ -141,6 +141,11 @@ class TaskWork:
                 parameters_text,
             )
             if resource.kind != "activity":
+                if chain.concurrent:
+                    # AWS records TaskStarted once the task is under way, after what the flows
+                    # beside this one record meanwhile (concurrent Map iterations: every
+                    # TaskStateEntered / TaskScheduled first, then the TaskStarted events).
+                    await asyncio.sleep(0)
                 events.started()
             try:
                 result = await self._invoke(scope, invocation, timeout, events, callback)

@@ -195,7 +195,7 @@ async def test_jsonata_arguments_and_max_items_reach_the_reader(clients: AwsClie
 
 
 # Rows: States.ItemReaderFailed from "ItemReader (Map)" (a JSON file must hold a JSON array; CSV headers
-# must be distinct; MANIFEST / PARQUET are documented InputTypes this emulator names as not read).
+# must be distinct; a manifest must be an S3 inventory manifest; LOAD_AND_FLATTEN reads a listing's objects).
 READER_FAILURE_ROWS = [
     ("not-an-array", "k", '{"a": 1}', {"InputType": "JSON"}, "Attempting to map over non-iterable node."),
     (
@@ -219,14 +219,14 @@ READER_FAILURE_ROWS = [
         {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
         "CSV headers cannot contain duplicates.",
     ),
-    ("parquet", "k", "PAR1", {"InputType": "PARQUET"}, "ReaderConfig InputType 'PARQUET'"),
-    ("manifest", "k", "{}", {"InputType": "MANIFEST"}, "ReaderConfig InputType 'MANIFEST'"),
+    ("manifest", "k", "{}", {"InputType": "MANIFEST"}, "S3 inventory fileFormat 'None' is not supported"),
     (
-        "load-and-flatten",
+        "load-and-flatten-on-one-object",
         "k",
         "[]",
         {"InputType": "JSON", "Transformation": "LOAD_AND_FLATTEN"},
-        "ReaderConfig Transformation 'LOAD_AND_FLATTEN'",
+        "ReaderConfig Transformation 'LOAD_AND_FLATTEN' applies to the objects an "
+        "arn:aws:states:::s3:listObjectsV2 listing names",
     ),
     ("missing-key", "absent", "[]", {"InputType": "JSON"}, "The specified key does not exist."),
 ]

@@ -121,6 +121,22 @@ async def test_within_answers_the_result_before_the_deadline() -> None:
     assert clock.pending() == []  # the timer was cancelled
 
 
+@pytest.mark.parametrize("virtual", [False, True], ids=["real clock", "virtual clock"])
+async def test_within_keeps_a_cancellation_that_arrives_as_the_work_ends(virtual: bool) -> None:
+    # StopExecution cancelling a Task state in the very turn its call answers must still stop it
+    # (3.11's asyncio.wait_for returned the answer and dropped the cancellation).
+    clock = VirtualClock(START) if virtual else None
+    answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    task = asyncio.ensure_future(within(answer, 10, clock))
+    await asyncio.sleep(0)
+    answer.set_result("done")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    if clock is not None:
+        await clock.close()
+
+
 async def test_reset_cancels_sleepers_and_restarts_the_time() -> None:
     clock = VirtualClock(START)
     task = asyncio.ensure_future(clock.sleep(10))

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from emulator.app import build_environment
-from emulator.errors import ExecutionNotRedrivable
 from emulator.model.records import ExecutionStatus
 from emulator.service import (
     activities,
@@ -247,8 +246,24 @@ def test_an_execution_that_failed_before_a_restart_is_redriven_from_its_failed_s
         for _ in range(50):
             await asyncio.sleep(0)
         await settled(env)
-        with pytest.raises(ExecutionNotRedrivable, match="Map state 'M'.* not kept across a restart"):
-            redrive.redrive_execution(env, CONTEXT, {"executionArn": in_map})
+        # RedriveExecution "reschedules and redrives only the iterations and branches that failed
+        # or aborted" (API_RedriveExecution.html): its one iteration runs again, and fails again.
+        redrive.redrive_execution(env, CONTEXT, {"executionArn": in_map})
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await settled(env)
+        again = executions.get_execution_history(env, CONTEXT, {"executionArn": in_map})["events"]
+        again_types = [event["type"] for event in again]
+        assert again_types[again_types.index("ExecutionRedriven") :] == [
+            "ExecutionRedriven",
+            "MapStateEntered",
+            "MapStateStarted",
+            "MapIterationStarted",
+            "FailStateEntered",
+            "MapIterationFailed",
+            "MapStateFailed",
+            "ExecutionFailed",
+        ]
         history = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
         return executions.describe_execution(env, CONTEXT, {"executionArn": arn}), history
 
@@ -517,3 +532,165 @@ def test_retention_evicts_stored_executions_from_the_disk_too(tmp_path: Path) ->
     )
     assert stored == kept and orphans.fetchone()[0] == 0
     database.close()
+
+
+# Each item waits its own number of seconds, one iteration at a time.
+MAP_OF_WAITS = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {
+                "StartAt": "W",
+                "States": {
+                    "W": {"Type": "Wait", "SecondsPath": "$", "Next": "P"},
+                    "P": {"Type": "Pass", "End": True},
+                },
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def test_an_inline_map_resumed_keeps_the_iterations_that_succeeded(tmp_path: Path) -> None:
+    # Map state in Inline mode (state-map-inline.html): each iteration's result lands at its index of
+    # the Map's output. After a restart the Map is entered again (the restart is the emulator's, not
+    # AWS's) and, as RedriveExecution does, runs again only what had not succeeded.
+    async def first(env: ServiceEnvironment) -> tuple[str, float]:
+        arn = create(env, "m", MAP_OF_WAITS)
+        execution = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": "[1, 2, 100]"})
+        await env.clock.advance(20)  # type: ignore[attr-defined]  # items 0 and 1 done, item 2 waits
+        await settled(env)
+        return str(execution["executionArn"]), env.clock.now()
+
+    arn, stopped_at = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        await env.clock.set(stopped_at)  # type: ignore[attr-defined]
+        assert await recover(env) == 1
+        await env.clock.advance(200)  # type: ignore[attr-defined]
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return described, events
+
+    described, events = run(tmp_path, second)
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == [1, 2, 100]
+    started = [
+        e["mapIterationStartedEventDetails"]["index"] for e in events if e["type"] == "MapIterationStarted"
+    ]
+    assert started == [0, 1, 2, 2]  # item 2 again after the restart; items 0 and 1 not run again
+    assert [e["type"] for e in events].count("MapStateEntered") == 2
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    assert all(0 <= e["previousEventId"] < e["id"] for e in events)
+
+
+PARALLEL_OF_WAITS = {
+    "StartAt": "Par",
+    "States": {
+        "Par": {
+            "Type": "Parallel",
+            "Branches": [
+                {
+                    "StartAt": "Short",
+                    "States": {
+                        "Short": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+                        "Done": {"Type": "Succeed"},
+                    },
+                },
+                {"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 100, "End": True}}},
+            ],
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_parallel_resumed_keeps_the_branches_that_ended(tmp_path: Path) -> None:
+    # Parallel workflow state (state-parallel.html): the output holds each branch's result at its
+    # index. After a restart the Parallel is entered again and runs again only the branches that had
+    # not ended (a branch ends when a state of its own with End, or a Succeed state, exits).
+    async def first(env: ServiceEnvironment) -> tuple[str, float]:
+        arn = create(env, "p", PARALLEL_OF_WAITS)
+        execution = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": '{"x": 1}'})
+        await env.clock.advance(20)  # type: ignore[attr-defined]  # branch 0 done, branch 1 waits
+        await settled(env)
+        return str(execution["executionArn"]), env.clock.now()
+
+    arn, stopped_at = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[str]]:
+        await env.clock.set(stopped_at)  # type: ignore[attr-defined]
+        assert await recover(env) == 1
+        await env.clock.advance(200)  # type: ignore[attr-defined]
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": arn})
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return described, [
+            e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e
+        ]
+
+    described, entered = run(tmp_path, second)
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == [{"x": 1}, {"x": 1}]
+    assert entered == ["Par", "Short", "Long", "Done", "Par", "Long"]  # Short / Done not run again
+
+
+# Item 1 fails until the execution is redriven; one iteration at a time.
+MAP_FAILS_UNTIL_REDRIVEN = {
+    "QueryLanguage": "JSONata",
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {
+                "StartAt": "P",
+                "States": {
+                    "P": {
+                        "Type": "Pass",
+                        "Output": "{% $states.context.Execution.RedriveCount = 0 and $states.input = 1"
+                        " ? $error('not yet') : $states.input %}",
+                        "End": True,
+                    }
+                },
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_map_that_failed_before_a_restart_is_redriven_keeping_its_succeeded_iterations(
+    tmp_path: Path,
+) -> None:
+    # API_RedriveExecution.html: "For workflows that include an Inline Map or Parallel state,
+    # RedriveExecution … reschedules and redrives only the iterations and branches that failed or
+    # aborted." After a restart the succeeded iterations are read back from the history.
+    async def first(env: ServiceEnvironment) -> str:
+        arn = create(env, "m", MAP_FAILS_UNTIL_REDRIVEN)
+        started = executions.start_execution(env, CONTEXT, {"stateMachineArn": arn, "input": "[0, 1, 2]"})
+        await settled(env)
+        described = executions.describe_execution(env, CONTEXT, {"executionArn": started["executionArn"]})
+        assert described["status"] == "FAILED", described
+        return str(started["executionArn"])
+
+    arn = run(tmp_path, first)
+
+    async def second(env: ServiceEnvironment) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        redrive.redrive_execution(env, CONTEXT, {"executionArn": arn})
+        for _ in range(50):
+            await asyncio.sleep(0)
+        await settled(env)
+        events = executions.get_execution_history(env, CONTEXT, {"executionArn": arn})["events"]
+        return executions.describe_execution(env, CONTEXT, {"executionArn": arn}), events
+
+    described, events = run(tmp_path, second)
+    assert described["status"] == "SUCCEEDED" and json.loads(described["output"]) == [0, 1, 2]
+    started = [
+        e["mapIterationStartedEventDetails"]["index"] for e in events if e["type"] == "MapIterationStarted"
+    ]
+    assert started == [0, 1, 1, 2]  # item 0 kept; item 1 failed, item 2 never started: both run
