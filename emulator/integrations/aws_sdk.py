@@ -284,6 +284,8 @@ def _to_model(value: Any, shape: Any) -> Any:
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         members = {name.lower(): name for name in shape.members}
+        if "Equals" in shape.members:
+            members["equalsvalue"] = "Equals"  # see _EQUALS
         result = {}
         for key, item in value.items():
             name = members.get(str(key).lower(), key)
@@ -318,5 +320,13 @@ def _from_model(value: Json, shape: Any) -> Json:
     return value
 
 
+# "AWS SDK service integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/
+# supported-services-awssdk.html), API naming conventions: "API fields for equals will be referred to
+# in your state machines as: EqualsValue" (CloudTrail's AdvancedFieldSelector, GuardDuty's Condition …):
+# a parameter ``EqualsValue`` is the API's ``Equals`` and an answer's ``Equals`` is ``EqualsValue``.
+_EQUALS = {"Equals": "EqualsValue"}
+
+
 def _pascal(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    pascal = name[:1].upper() + name[1:]
+    return _EQUALS.get(pascal, pascal)

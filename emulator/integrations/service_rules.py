@@ -39,6 +39,7 @@ service states in its API reference beyond its model.
 | queue                        |                                     |                                                   |
 | Secrets Manager CreateSecret | any name                            | ``ValidationException`` for names outside         |
 |                              |                                     | ``[A-Za-z0-9/_+=.@-]``                            |
+| EC2 InvalidVpcID.NotFound    | ``VpcID {'vpc-1'} does not exist.`` | ``The vpc ID 'vpc-1' does not exist``             |
 
 Pages: SQS SendMessage
 https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
@@ -199,9 +200,19 @@ def corrected(service: str, operation: str, error: ServiceError) -> ServiceError
             "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain "
             f"an empty string value. Key: {error.message[len(empty_key) :]}"
         )
+    if service == "ec2" and error.code == "InvalidVpcID.NotFound":
+        found = _EC2_VPC_IDS.search(error.message)
+        if found is not None:  # moto writes the ids as a Python set
+            error.message = f"The vpc ID '{found.group(1)}' does not exist"
     if error.reachable and 400 <= error.status < 500:
         error.status = _json_protocol_status(service, error)
     return error
+
+
+# EC2's "Error codes for the Amazon EC2 API" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/
+# errors-overview.html): InvalidVpcID.NotFound, "The specified VPC does not exist"; its message names
+# the id: "The vpc ID 'vpc-…' does not exist".
+_EC2_VPC_IDS = re.compile(r"VpcID \{?'?([^'}, ]+)")
 
 
 def _json_protocol_status(service: str, error: ServiceError) -> int:

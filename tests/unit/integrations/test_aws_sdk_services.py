@@ -1,0 +1,276 @@
+"""AWS SDK integrations (``arn:aws:states:::aws-sdk:<service>:<action>``) across services no recording
+shows, against the in-process backend through the client seam: the error name and cause each service's
+failure gives a Task, the casing and timestamp form of each answer, and the ``EqualsValue`` naming rule.
+Where the backend answers otherwise than the service, the integration layer corrects it
+(service_rules.py, clients.py). Pages per table.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from emulator.integrations.aws_sdk import AwsSdkIntegration
+from emulator.integrations.clients import AwsClients
+from emulator.integrations.registry import TaskInvocation
+from emulator.language.errors import StatesError
+from emulator.language.states.task_state import parse_resource
+from emulator.model.types import Json
+from emulator.settings import Settings
+
+ACCOUNT = "888888888888"
+REGION = "us-east-1"
+# Instant.toString(): the AWS SDK for Java v2 behind Step Functions writes timestamp members so
+INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3}|\.\d{6}|\.\d{9})?Z$")
+
+
+@pytest.fixture(scope="module")
+def clients() -> Iterator[AwsClients]:  # one in-process backend for the module (building it is slow)
+    seam = AwsClients(Settings(port=1))
+    yield seam
+    seam.close()
+
+
+async def sdk(clients: AwsClients, resource: str, parameters: dict[str, Any]) -> Json:
+    invocation = TaskInvocation(
+        parse_resource(f"arn:aws:states:::aws-sdk:{resource}"), parameters, {}, REGION, ACCOUNT
+    )
+    return await AwsSdkIntegration(clients).invoke(invocation)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+# "AWS SDK service integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/
+# supported-services-awssdk.html): an error is "<ServiceName>.<ErrorName>", both in PascalCase, the
+# service name being the SDK's client name (the AWS SDK for Java v2), the error name always ending in
+# "Exception" even where the service's API reference names it without; a code the service's model does
+# not name is "<ServiceName>.<ServiceName>Exception" (EC2 models none of its error codes). The cause is
+# the SDK v2 text "<message> (Service: <ServiceName>, Status Code: <n>, Request ID: <id>)". Error names,
+# statuses and messages from each API reference: KMS DescribeKey (NotFoundException), SSM GetParameter
+# (ParameterNotFound), EC2 "Error codes for the Amazon EC2 API" (InvalidInstanceID.NotFound,
+# InvalidVpcID.NotFound), IAM GetRole / CreateRole (NoSuchEntity 404, EntityAlreadyExists 409), Kinesis
+# DescribeStream (ResourceNotFoundException), CloudWatch Logs DeleteLogGroup (ResourceNotFoundException),
+# Lambda GetFunction (ResourceNotFoundException 404), EventBridge DescribeEventBus
+# (ResourceNotFoundException), SNS GetTopicAttributes (NotFound 404), CloudWatch GetDashboard
+# (ResourceNotFound, shape DashboardNotFoundError, 404), STS AssumeRole (RoleSessionName pattern).
+FAILURES = [
+    (
+        "kms:describeKey",
+        {"KeyId": "alias/no-such-key"},
+        "Kms.NotFoundException",
+        "(Service: Kms, Status Code: 400, ",
+    ),
+    (
+        "ssm:getParameter",
+        {"Name": "/no/such/parameter"},
+        "Ssm.ParameterNotFoundException",
+        "(Service: Ssm, Status Code: 400, ",
+    ),
+    (
+        "ec2:describeInstances",
+        {"InstanceIds": ["i-0123456789abcdef0"]},
+        "Ec2.Ec2Exception",
+        "The instance ID 'i-0123456789abcdef0' does not exist (Service: Ec2, Status Code: 400, Request ID: ",
+    ),
+    (
+        "ec2:describeVpcs",
+        {"VpcIds": ["vpc-0a1b2c3d"]},
+        "Ec2.Ec2Exception",
+        "The vpc ID 'vpc-0a1b2c3d' does not exist (Service: Ec2, Status Code: 400, Request ID: ",
+    ),
+    (
+        "iam:getRole",
+        {"RoleName": "no-such-role"},
+        "Iam.NoSuchEntityException",
+        "(Service: Iam, Status Code: 404, ",
+    ),
+    (
+        "kinesis:describeStream",
+        {"StreamName": "no-such-stream"},
+        "Kinesis.ResourceNotFoundException",
+        "(Service: Kinesis, Status Code: 400, ",
+    ),
+    (
+        "cloudwatchlogs:deleteLogGroup",
+        {"LogGroupName": "no-such-group"},
+        "CloudWatchLogs.ResourceNotFoundException",
+        "(Service: CloudWatchLogs, Status Code: 400, ",
+    ),
+    (
+        "lambda:getFunction",
+        {"FunctionName": "no-such-function"},
+        "Lambda.ResourceNotFoundException",
+        "(Service: Lambda, Status Code: 404, ",
+    ),
+    (
+        "eventbridge:describeEventBus",
+        {"Name": "no-such-bus"},
+        "EventBridge.ResourceNotFoundException",
+        "Event bus no-such-bus does not exist. (Service: EventBridge, Status Code: 400, ",
+    ),
+    (
+        "sns:getTopicAttributes",
+        {"TopicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:no-such-topic"},
+        "Sns.NotFoundException",
+        "(Service: Sns, Status Code: 404, ",
+    ),
+    (
+        "cloudwatch:getDashboard",
+        {"DashboardName": "no-such-dashboard"},
+        "CloudWatch.DashboardNotFoundErrorException",
+        "(Service: CloudWatch, Status Code: 404, ",
+    ),
+    (
+        "sts:assumeRole",
+        {"RoleArn": f"arn:aws:iam::{ACCOUNT}:role/r", "RoleSessionName": "has space"},
+        "Sts.StsException",
+        "Value 'has space' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular "
+        "expression pattern",
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource", "parameters", "error", "cause"), FAILURES)
+async def test_a_services_failure_is_named_as_the_sdk_integration_names_it(
+    clients: AwsClients, resource: str, parameters: dict[str, Any], error: str, cause: str
+) -> None:
+    with pytest.raises(StatesError) as caught:
+        await sdk(clients, resource, parameters)
+    assert caught.value.error == error
+    text = caught.value.cause or ""
+    assert cause in text, text
+    assert text.endswith(") (SDK Attempt Count: 1)"), text
+    request_id = re.search(r"Request ID: ([^,)]+)", text)
+    assert request_id is not None and request_id.group(1) != "request-id"  # an id, never a placeholder
+
+
+async def test_a_second_create_of_the_same_role_is_iams_entity_already_exists(clients: AwsClients) -> None:
+    # IAM CreateRole (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html):
+    # EntityAlreadyExists, HTTP 409
+    request = {"RoleName": unique("role"), "AssumeRolePolicyDocument": "{}"}
+    await sdk(clients, "iam:createRole", request)
+    with pytest.raises(StatesError) as caught:
+        await sdk(clients, "iam:createRole", request)
+    assert caught.value.error == "Iam.EntityAlreadyExistsException"
+    assert "(Service: Iam, Status Code: 409, " in (caught.value.cause or "")
+
+
+def member(value: Json, path: str) -> Json:
+    for part in path.split("."):
+        assert isinstance(value, dict), (path, value)
+        value = value[part]
+    return value
+
+
+# Outputs: "arn:aws:states:::aws-sdk:ec2:describeInstances [returns] output as defined for the Amazon EC2
+# describeInstances API call" ("AWS SDK service integrations"), its members in the PascalCase of the
+# service's model (KMS KeyMetadata's "AWSAccountId", SSM Parameter's "ARN"), timestamp members as the
+# Java SDK's Instant text, and members the model types as numbers (CloudWatch Logs LogGroup.creationTime,
+# "The creation time of the log group, expressed as the number of milliseconds after Jan 1, 1970")
+# as numbers. Pages: KMS CreateKey / KeyMetadata, SSM GetParameter / Parameter, IAM CreateRole / Role,
+# CloudWatch Logs DescribeLogGroups / LogGroup, STS GetCallerIdentity, EventBridge DescribeRule.
+async def _ssm(clients: AwsClients) -> Json:
+    name = "/" + unique("param")
+    await sdk(clients, "ssm:putParameter", {"Name": name, "Value": "v", "Type": "String"})
+    return await sdk(clients, "ssm:getParameter", {"Name": name})
+
+
+async def _kms(clients: AwsClients) -> Json:
+    return await sdk(clients, "kms:createKey", {"Description": "d"})
+
+
+async def _iam(clients: AwsClients) -> Json:
+    return await sdk(
+        clients, "iam:createRole", {"RoleName": unique("role"), "AssumeRolePolicyDocument": "{}"}
+    )
+
+
+async def _logs(clients: AwsClients) -> Json:
+    name = unique("group")
+    await sdk(clients, "cloudwatchlogs:createLogGroup", {"LogGroupName": name})
+    return await sdk(clients, "cloudwatchlogs:describeLogGroups", {"LogGroupNamePrefix": name})
+
+
+async def _sts(clients: AwsClients) -> Json:
+    return await sdk(clients, "sts:getCallerIdentity", {})
+
+
+async def _rule(clients: AwsClients) -> Json:
+    name = unique("rule")
+    await sdk(clients, "eventbridge:putRule", {"Name": name, "ScheduleExpression": "rate(5 minutes)"})
+    return await sdk(clients, "eventbridge:describeRule", {"Name": name})
+
+
+OUTPUTS = [
+    (_ssm, ("Parameter.Name", "Parameter.ARN", "Parameter.Version"), ("Parameter.LastModifiedDate",), ()),
+    (
+        _kms,
+        ("KeyMetadata.AWSAccountId", "KeyMetadata.KeyId", "KeyMetadata.Arn"),
+        ("KeyMetadata.CreationDate",),
+        (),
+    ),
+    (_iam, ("Role.RoleName", "Role.Arn", "Role.RoleId"), ("Role.CreateDate",), ()),
+    (_logs, ("LogGroups",), (), ("LogGroups",)),
+    (_sts, ("UserId", "Account", "Arn"), (), ()),
+    (_rule, ("Name", "Arn", "ScheduleExpression", "State", "EventBusName"), (), ()),
+]
+
+
+@pytest.mark.parametrize(("call", "members", "timestamps", "millis"), OUTPUTS)
+async def test_an_answer_has_the_models_pascal_case_members_and_java_sdk_timestamps(
+    clients: AwsClients,
+    call: Any,
+    members: tuple[str, ...],
+    timestamps: tuple[str, ...],
+    millis: tuple[str, ...],
+) -> None:
+    output = await call(clients)
+    for path in members:
+        member(output, path)
+    for path in timestamps:
+        value = member(output, path)
+        assert isinstance(value, str) and INSTANT.match(value), (path, value)
+    for path in millis:
+        groups = member(output, path)
+        assert isinstance(groups, list) and groups
+        created = groups[0]["CreationTime"]  # type: ignore[index]
+        assert isinstance(created, int) and created > 1_600_000_000_000
+
+
+def test_no_answer_member_is_in_camel_case() -> None:
+    # the same rule, checked on the table's own expectations: every path segment starts in upper case
+    for _call, members, timestamps, _millis in OUTPUTS:
+        for path in (*members, *timestamps):
+            assert all(part[:1].isupper() for part in path.split(".")), path
+
+
+# "AWS SDK service integrations", API naming conventions: "To work with certain language naming
+# convention requirements, API fields for equals will be referred to in your state machines as:
+# EqualsValue." CloudTrail's AdvancedFieldSelector (PutEventSelectors / GetEventSelectors,
+# https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AdvancedFieldSelector.html) has
+# an ``Equals`` member: a Task names it ``EqualsValue`` in its parameters and reads ``EqualsValue`` in
+# the answer.
+async def test_equals_is_written_and_read_as_equals_value(clients: AwsClients) -> None:
+    bucket, trail = unique("trail-bucket"), unique("trail")
+    await sdk(clients, "s3:createBucket", {"Bucket": bucket})
+    await sdk(clients, "cloudtrail:createTrail", {"Name": trail, "S3BucketName": bucket})
+    selectors = [
+        {
+            "Name": "objects",
+            "FieldSelectors": [
+                {"Field": "eventCategory", "EqualsValue": ["Data"]},
+                {"Field": "resources.type", "EqualsValue": ["AWS::S3::Object"]},
+            ],
+        }
+    ]
+    await sdk(
+        clients, "cloudtrail:putEventSelectors", {"TrailName": trail, "AdvancedEventSelectors": selectors}
+    )
+    read = await sdk(clients, "cloudtrail:getEventSelectors", {"TrailName": trail})
+    assert member(read, "AdvancedEventSelectors") == selectors
