@@ -193,7 +193,7 @@ class AwsSdkIntegration:
         if service == "s3" and isinstance(body, bytes | bytearray):
             # the object's content as the Java SDK's UTF-8 string (an undecodable byte becomes U+FFFD)
             response.output["Body"] = bytes(body).decode("utf-8", "replace")
-        output = _from_model(json_safe(response.output), operation.output_shape)
+        output = json_safe(_from_model(response.output, operation.output_shape))
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)
         if (
@@ -277,8 +277,30 @@ def find_operation(model: Any, action: str) -> Any:
     return None
 
 
-def _to_model(value: Any, shape: Any) -> Any:
-    """Parameters in Step Functions' casing → botocore's member names and types."""
+# Blob members. One the operation sends or answers as the HTTP body itself (its ``payload`` member: S3
+# PutObject / GetObject ``Body``, Lambda Invoke ``Payload``) is that body's text. Any other blob member
+# (KMS Encrypt ``Plaintext`` / ``CiphertextBlob``, Kinesis ``Data``, DynamoDB ``B``) travels inside a
+# document, where the AWS SDK for Java reads and writes binary data as base64 text: a parameter's
+# base64 text is the bytes it encodes and an answer's bytes are written as base64 (so a ciphertext
+# Encrypt answers is what Decrypt takes). Text that is not base64 is sent as its UTF-8 bytes.
+def _blob_parameter(value: str) -> bytes | str:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return value
+
+
+def _payload_member(shape: Any) -> str | None:
+    payload = shape.serialization.get("payload")
+    return payload if isinstance(payload, str) else None
+
+
+def _to_model(value: Any, shape: Any, body: bool = False) -> Any:
+    """Parameters in Step Functions' casing → botocore's member names and types (``body``: the value is
+    the operation's HTTP body member)."""
     if shape is None:
         return value
     kind = shape.type_name
@@ -286,13 +308,14 @@ def _to_model(value: Any, shape: Any) -> Any:
         members = {name.lower(): name for name in shape.members}
         if "Equals" in shape.members:
             members["equalsvalue"] = "Equals"  # see _EQUALS
+        payload = _payload_member(shape)
         result = {}
         for key, item in value.items():
             name = members.get(str(key).lower(), key)
             member = shape.members.get(name)
             if item is None and member is not None:
                 continue  # a null member is an absent one
-            result[name] = _to_model(item, member)
+            result[name] = _to_model(item, member, body=name == payload)
         return result
     if kind == "list" and isinstance(value, list):
         return [_to_model(item, shape.member) for item in value]
@@ -303,16 +326,27 @@ def _to_model(value: Any, shape: Any) -> Any:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if kind in ("blob", "string") and not isinstance(value, str | bytes):
         return json_text(value)  # Step Functions sends a JSON value given for a text member as its JSON text
+    if kind == "blob" and isinstance(value, str) and not body:
+        return _blob_parameter(value)
     return value
 
 
-def _from_model(value: Json, shape: Any) -> Json:
-    """botocore's output → Step Functions' PascalCase member names."""
+def _from_model(value: Any, shape: Any, body: bool = False) -> Any:
+    """botocore's output → Step Functions' PascalCase member names; blob members not the HTTP body as
+    base64 (see _blob_parameter; the body's bytes become text in ``json_safe``)."""
     if shape is None:
         return value
     kind = shape.type_name
+    if kind == "blob" and isinstance(value, bytes | bytearray) and not body:
+        import base64
+
+        return base64.b64encode(bytes(value)).decode()
     if kind == "structure" and isinstance(value, dict):
-        return {_pascal(key): _from_model(item, shape.members.get(key)) for key, item in value.items()}
+        payload = _payload_member(shape)
+        return {
+            _pascal(key): _from_model(item, shape.members.get(key), body=key == payload)
+            for key, item in value.items()
+        }
     if kind == "list" and isinstance(value, list):
         return [_from_model(item, shape.member) for item in value]
     if kind == "map" and isinstance(value, dict):

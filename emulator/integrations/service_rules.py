@@ -39,6 +39,7 @@ service states in its API reference beyond its model.
 | queue                        |                                     |                                                   |
 | Secrets Manager CreateSecret | any name                            | ``ValidationException`` for names outside         |
 |                              |                                     | ``[A-Za-z0-9/_+=.@-]``                            |
+| SQS GetQueueAttributes       | ``CreatedTimestamp`` with a fraction| whole epoch seconds                               |
 | EC2 InvalidVpcID.NotFound    | ``VpcID {'vpc-1'} does not exist.`` | ``The vpc ID 'vpc-1' does not exist``             |
 
 Pages: SQS SendMessage
@@ -240,11 +241,30 @@ def corrected_output(
     """The service's answer where the backend's differs (in place)."""
     if service == "dynamodb":
         _dynamodb_output(operation, request, output)
+    if service == "sqs" and operation == "GetQueueAttributes":
+        _sqs_whole_seconds(output.get("Attributes"))
     if service == "sqs" and operation == "SendMessage" and "SequenceNumber" not in output:
         url = request.get("QueueUrl")
         if isinstance(url, str) and url.endswith(".fifo") and "MessageId" in output:
             count = _sequences[url] = _sequences.get(url, 0) + 1
             output["SequenceNumber"] = str(_FIRST_SEQUENCE + count * 65_536)
+
+
+# SQS GetQueueAttributes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/
+# API_GetQueueAttributes.html): CreatedTimestamp / LastModifiedTimestamp are "the time when the queue
+# was created / last changed in seconds (epoch time)", whole seconds; the backend writes a fraction.
+_SQS_SECONDS = ("CreatedTimestamp", "LastModifiedTimestamp")
+
+
+def _sqs_whole_seconds(attributes: Any) -> None:
+    if not isinstance(attributes, dict):
+        return
+    for name in _SQS_SECONDS:
+        value = attributes.get(name)
+        if isinstance(value, str) and "." in value:
+            whole = value.split(".", 1)[0]
+            if whole.isdigit():
+                attributes[name] = whole
 
 
 # --- DynamoDB expressions ---------------------------------------------------------------------------

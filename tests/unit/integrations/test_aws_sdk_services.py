@@ -274,3 +274,81 @@ async def test_equals_is_written_and_read_as_equals_value(clients: AwsClients) -
     )
     read = await sdk(clients, "cloudtrail:getEventSelectors", {"TrailName": trail})
     assert member(read, "AdvancedEventSelectors") == selectors
+
+
+# Binary members inside a request or answer document are base64 text, as each API reference writes
+# them: KMS Encrypt / Decrypt (https://docs.aws.amazon.com/kms/latest/APIReference/API_Encrypt.html:
+# Plaintext and CiphertextBlob, "Type: Base64-encoded binary data object"; "When you use the HTTP API
+# or the AWS CLI, the value is Base64-encoded"), Kinesis PutRecord / GetRecords (Data, "Type:
+# Base64-encoded binary data object"), DynamoDB AttributeValue B ("Type: Base64-encoded binary data
+# object"). So a ciphertext one Task gets is what the next Task decrypts, and ``States.Base64Encode``
+# text is the bytes it encodes. The HTTP body of an operation (S3 Body, Lambda Payload) stays text.
+async def test_a_ciphertext_from_encrypt_is_what_decrypt_takes(clients: AwsClients) -> None:
+    key = member(await sdk(clients, "kms:createKey", {}), "KeyMetadata.KeyId")
+    encrypted = await sdk(clients, "kms:encrypt", {"KeyId": key, "Plaintext": "aGVsbG8="})  # "hello"
+    ciphertext = member(encrypted, "CiphertextBlob")
+    assert isinstance(ciphertext, str) and re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", ciphertext)
+    decrypted = await sdk(clients, "kms:decrypt", {"CiphertextBlob": ciphertext})
+    assert member(decrypted, "Plaintext") == "aGVsbG8="
+
+
+BLOB_ROWS = [
+    ("base64 text", "aGVsbG8=", b"hello", "aGVsbG8="),
+    ("text that is not base64 is its UTF-8 bytes", "not base64!", b"not base64!", "bm90IGJhc2U2NCE="),
+]
+
+
+@pytest.mark.parametrize(("case", "sent", "stored", "answered"), BLOB_ROWS, ids=[r[0] for r in BLOB_ROWS])
+async def test_a_binary_item_attribute_is_base64_both_ways(
+    clients: AwsClients, case: str, sent: str, stored: bytes, answered: str
+) -> None:
+    table = unique("blobs")
+    await clients.call(
+        "dynamodb",
+        "CreateTable",
+        {
+            "TableName": table,
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+        },
+        account=ACCOUNT,
+        region=REGION,
+    )
+    await sdk(
+        clients, "dynamodb:putItem", {"TableName": table, "Item": {"id": {"S": "1"}, "data": {"B": sent}}}
+    )
+    raw = await clients.call(
+        "dynamodb", "GetItem", {"TableName": table, "Key": {"id": {"S": "1"}}}, account=ACCOUNT, region=REGION
+    )
+    assert raw.output["Item"]["data"]["B"] == stored
+    read = await sdk(clients, "dynamodb:getItem", {"TableName": table, "Key": {"id": {"S": "1"}}})
+    assert member(read, "Item.data.B") == answered
+
+
+async def test_kinesis_record_data_comes_back_as_it_was_put(clients: AwsClients) -> None:
+    stream = unique("stream")
+    await sdk(clients, "kinesis:createStream", {"StreamName": stream, "ShardCount": 1})
+    put = await sdk(
+        clients, "kinesis:putRecord", {"StreamName": stream, "Data": "eyJuIjoxfQ==", "PartitionKey": "p"}
+    )
+    iterator = await sdk(
+        clients,
+        "kinesis:getShardIterator",
+        {"StreamName": stream, "ShardId": member(put, "ShardId"), "ShardIteratorType": "TRIM_HORIZON"},
+    )
+    records = await sdk(clients, "kinesis:getRecords", {"ShardIterator": member(iterator, "ShardIterator")})
+    listed = member(records, "Records")
+    assert isinstance(listed, list) and [r["Data"] for r in listed] == ["eyJuIjoxfQ=="]  # type: ignore[index]
+    assert INSTANT.match(listed[0]["ApproximateArrivalTimestamp"])  # type: ignore[index,call-overload]
+
+
+# SQS GetQueueAttributes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/
+# API_GetQueueAttributes.html): "CreatedTimestamp – Returns the time when the queue was created in
+# seconds (epoch time)", LastModifiedTimestamp likewise: whole seconds.
+async def test_queue_timestamps_are_whole_epoch_seconds(clients: AwsClients) -> None:
+    url = member(await sdk(clients, "sqs:createQueue", {"QueueName": unique("queue")}), "QueueUrl")
+    answer = await sdk(clients, "sqs:getQueueAttributes", {"QueueUrl": url, "AttributeNames": ["All"]})
+    for name in ("CreatedTimestamp", "LastModifiedTimestamp"):
+        value = member(answer, f"Attributes.{name}")
+        assert isinstance(value, str) and value.isdigit(), (name, value)
