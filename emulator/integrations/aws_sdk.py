@@ -283,7 +283,7 @@ def find_operation(model: Any, action: str) -> Any:
 # document, where the AWS SDK for Java reads and writes binary data as base64 text: a parameter's
 # base64 text is the bytes it encodes and an answer's bytes are written as base64 (so a ciphertext
 # Encrypt answers is what Decrypt takes). Text that is not base64 is sent as its UTF-8 bytes.
-def _blob_parameter(value: str) -> bytes | str:
+def blob_parameter(value: str) -> bytes | str:
     import base64
     import binascii
 
@@ -327,13 +327,13 @@ def _to_model(value: Any, shape: Any, body: bool = False) -> Any:
     if kind in ("blob", "string") and not isinstance(value, str | bytes):
         return json_text(value)  # Step Functions sends a JSON value given for a text member as its JSON text
     if kind == "blob" and isinstance(value, str) and not body:
-        return _blob_parameter(value)
+        return blob_parameter(value)
     return value
 
 
 def _from_model(value: Any, shape: Any, body: bool = False) -> Any:
     """botocore's output → Step Functions' PascalCase member names; blob members not the HTTP body as
-    base64 (see _blob_parameter; the body's bytes become text in ``json_safe``)."""
+    base64 (see blob_parameter; the body's bytes become text in ``json_safe``)."""
     if shape is None:
         return value
     kind = shape.type_name

@@ -16,6 +16,7 @@ import pytest
 
 from emulator.integrations.aws_sdk import AwsSdkIntegration
 from emulator.integrations.clients import AwsClients
+from emulator.integrations.dynamodb import DynamoDbIntegration
 from emulator.integrations.registry import TaskInvocation
 from emulator.language.errors import StatesError
 from emulator.language.states.task_state import parse_resource
@@ -298,10 +299,14 @@ BLOB_ROWS = [
 ]
 
 
+@pytest.mark.parametrize("optimized", [False, True], ids=["aws-sdk", "optimized"])
 @pytest.mark.parametrize(("case", "sent", "stored", "answered"), BLOB_ROWS, ids=[r[0] for r in BLOB_ROWS])
 async def test_a_binary_item_attribute_is_base64_both_ways(
-    clients: AwsClients, case: str, sent: str, stored: bytes, answered: str
+    clients: AwsClients, case: str, sent: str, stored: bytes, answered: str, optimized: bool
 ) -> None:
+    # the optimized DynamoDB integration ("Perform DynamoDB CRUD operations with Step Functions",
+    # https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html) takes and answers items in
+    # the same AttributeValue JSON
     table = unique("blobs")
     await clients.call(
         "dynamodb",
@@ -315,15 +320,29 @@ async def test_a_binary_item_attribute_is_base64_both_ways(
         account=ACCOUNT,
         region=REGION,
     )
-    await sdk(
-        clients, "dynamodb:putItem", {"TableName": table, "Item": {"id": {"S": "1"}, "data": {"B": sent}}}
-    )
+
+    async def call(action: str, parameters: dict[str, Any]) -> Json:
+        if not optimized:
+            return await sdk(clients, f"dynamodb:{action}", parameters)
+        resource = parse_resource(f"arn:aws:states:::dynamodb:{action}")
+        invocation = TaskInvocation(resource, parameters, {}, REGION, ACCOUNT)
+        return await DynamoDbIntegration(clients).invoke(invocation)
+
+    item = {"id": {"S": "1"}, "data": {"B": sent}, "set": {"BS": [sent]}, "nested": {"M": {"b": {"B": sent}}}}
+    await call("putItem", {"TableName": table, "Item": item})
     raw = await clients.call(
         "dynamodb", "GetItem", {"TableName": table, "Key": {"id": {"S": "1"}}}, account=ACCOUNT, region=REGION
     )
-    assert raw.output["Item"]["data"]["B"] == stored
-    read = await sdk(clients, "dynamodb:getItem", {"TableName": table, "Key": {"id": {"S": "1"}}})
+    stored_item = raw.output["Item"]
+    assert (stored_item["data"]["B"], stored_item["set"]["BS"], stored_item["nested"]["M"]["b"]["B"]) == (
+        stored,
+        [stored],
+        stored,
+    )
+    read = await call("getItem", {"TableName": table, "Key": {"id": {"S": "1"}}})
     assert member(read, "Item.data.B") == answered
+    assert member(read, "Item.set.BS") == [answered]
+    assert member(read, "Item.nested.M.b.B") == answered
 
 
 async def test_kinesis_record_data_comes_back_as_it_was_put(clients: AwsClients) -> None:
