@@ -173,3 +173,26 @@ async def test_a_failed_entry_fails_the_task_with_the_whole_answer(
         else:
             assert (result["ErrorCode"], result["ErrorMessage"]) == wanted
     assert len(await received(clients, routed["queue"])) == delivered
+
+
+# "Event structure reference" (https://docs.aws.amazon.com/eventbridge/latest/userguide/
+# eb-events-structure.html): "The following fields appear in all events delivered to an event bus",
+# in this order, the account included.
+async def test_a_target_receives_the_event_envelope_in_awss_order(
+    clients: AwsClients, routed: dict[str, str]
+) -> None:
+    await put_events(clients, [entry(routed["source"])])
+    (event,) = await received(clients, routed["queue"])
+    assert list(event) == [
+        "version",
+        "id",
+        "detail-type",
+        "source",
+        "account",
+        "time",
+        "region",
+        "resources",
+        "detail",
+    ]
+    assert (event["version"], event["account"], event["region"]) == ("0", ACCOUNT, REGION)
+    assert (event["source"], event["detail-type"], event["detail"]) == (routed["source"], "thing", {"n": 1})
