@@ -50,7 +50,17 @@ SERVICE_NAMES = {
     "sesv2": "sesv2",
     "ses": "ses",
 }
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+# How the AWS SDK for Java v2 turns a model's serviceId into its client name (``DynamoDB`` ->
+# ``DynamoDb``, ``SESv2`` -> ``SesV2``, ``IoT`` -> ``Iot``, ``Config Service`` -> ``Config``): the
+# word-boundary rules of its code generator, each word capitalised, a trailing "Service" dropped.
+_WORD_BOUNDARIES = (
+    (re.compile(r"[^A-Za-z0-9]+"), " "),
+    (re.compile(r"([^a-z]{2,})v([0-9]+)"), r"\1 v\2 "),
+    (re.compile(r"([^A-Z]{2,})V([0-9]+)"), r"\1 V\2 "),
+    (re.compile(r"(?<=[a-z])(?=[A-Z]([a-zA-Z]|[0-9]))"), " "),
+    (re.compile(r"([A-Z]+)([A-Z][a-z])"), r"\1 \2"),
+    (re.compile(r"([0-9])([a-zA-Z])"), r"\1 \2"),
+)
 
 
 def botocore_service(sdk_name: str) -> str:
@@ -72,8 +82,16 @@ def _dashless_services() -> dict[str, str]:
 
 def error_prefix(service_id: str) -> str:
     """The SDK v2 client name from a model's ``serviceId`` (``DynamoDB`` → ``DynamoDb``, ``SFN`` → ``Sfn``)."""
-    words = _WORD.findall(service_id.replace("-", " "))
-    return "".join(w[:1].upper() + w[1:].lower() for w in words) or service_id
+    text = service_id
+    for boundary, replacement in _WORD_BOUNDARIES:
+        text = boundary.sub(replacement, text)
+    name = "".join(word[:1].upper() + word[1:].lower() for word in text.split())
+    for leading in ("Amazon", "Aws"):
+        if name.startswith(leading) and len(name) > len(leading):
+            name = name[len(leading) :]
+    if name.endswith("Service") and len(name) > len("Service"):
+        name = name[: -len("Service")]
+    return name or service_id
 
 
 class AwsSdkIntegration:

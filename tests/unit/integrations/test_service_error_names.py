@@ -324,6 +324,20 @@ PREFIXES = [
     ("Lambda", "Lambda"),
     ("SQS", "Sqs"),
     ("CloudWatch Logs", "CloudWatchLogs"),
+    # the AWS SDK for Java v2 client names (Ec2Client, IotClient, SesV2Client, ConfigClient …)
+    ("EC2", "Ec2"),
+    ("IoT", "Iot"),
+    ("IoT Data Plane", "IotDataPlane"),
+    ("SESv2", "SesV2"),
+    ("Config Service", "Config"),
+    ("Database Migration Service", "DatabaseMigration"),
+    ("Elasticsearch Service", "Elasticsearch"),
+    ("Elastic Load Balancing v2", "ElasticLoadBalancingV2"),
+    ("ApiGatewayV2", "ApiGatewayV2"),
+    ("WAFV2", "Wafv2"),
+    ("Route 53", "Route53"),
+    ("ElastiCache", "ElastiCache"),
+    ("Service Catalog", "ServiceCatalog"),
 ]
 
 
