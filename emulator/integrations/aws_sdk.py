@@ -361,9 +361,12 @@ def _from_model(value: Any, shape: Any, body: bool = False) -> Any:
         return base64.b64encode(bytes(value)).decode()
     if kind == "structure" and isinstance(value, dict):
         payload = _payload_member(shape)
+        # a member without a value is absent: the SDK's response object holds null for it, which the
+        # answer does not write (the backend's parser hands some over as None)
         return {
             _pascal(key): _from_model(item, shape.members.get(key), body=key == payload)
             for key, item in value.items()
+            if item is not None
         }
     if kind == "list" and isinstance(value, list):
         return [_from_model(item, shape.member) for item in value]

@@ -371,3 +371,16 @@ async def test_queue_timestamps_are_whole_epoch_seconds(clients: AwsClients) -> 
     for name in ("CreatedTimestamp", "LastModifiedTimestamp"):
         value = member(answer, f"Attributes.{name}")
         assert isinstance(value, str) and value.isdigit(), (name, value)
+
+
+def test_a_member_without_a_value_is_absent_from_the_answer() -> None:
+    # the SDK's response object holds null for a member the service left empty, and null members are
+    # not written ("AWS SDK service integrations": the output is the API call's response)
+    import botocore.session
+
+    from emulator.integrations.aws_sdk import _from_model
+
+    model = botocore.session.get_session().get_service_model("s3")
+    shape = model.operation_model("GetBucketLocation").output_shape
+    assert _from_model({"LocationConstraint": None}, shape) == {}
+    assert _from_model({"LocationConstraint": "eu-west-1"}, shape) == {"LocationConstraint": "eu-west-1"}
