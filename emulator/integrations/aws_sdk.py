@@ -205,6 +205,8 @@ class AwsSdkIntegration:
                 # the ARN Lambda looked for, qualifier included, in Lambda's words
                 error = not_found(function, error.request_id)
             corrected = service_rules.corrected(service, operation.name, error)
+            if service == "s3":
+                _s3_head_not_found(operation.name, corrected)
             raise sdk_failure(prefix, corrected, service) from None
         service_rules.corrected_output(service, operation.name, request, response.output)
         body = response.output.get("Body")
@@ -279,6 +281,21 @@ def _s3_listing_defaults(output: dict[str, Json], request: dict[str, Any]) -> No
     for item in output.get("Contents") or []:  # type: ignore[union-attr]
         if isinstance(item, dict) and item.get("ChecksumAlgorithm"):
             item.setdefault("ChecksumType", "FULL_OBJECT")
+
+
+# A HEAD answer has no body, so S3's 404 to HeadObject / HeadBucket carries no error code or message
+# (HeadObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html: "If the object you
+# request doesn't exist, the error that Amazon S3 returns depends on whether you also have the
+# s3:ListBucket permission": 404 Not Found, with no body). The AWS SDK for Java v2 names it
+# NoSuchKeyException / NoSuchBucketException, its message being the absent one ("null").
+_S3_HEAD_NOT_FOUND = {"HeadObject": "NoSuchKey", "HeadBucket": "NoSuchBucket"}
+
+
+def _s3_head_not_found(operation: str, error: ServiceError) -> None:
+    shape = _S3_HEAD_NOT_FOUND.get(operation)
+    if shape is not None and error.status == 404 and error.reachable:
+        error.error_shape = shape
+        error.message = "null"
 
 
 def _s3_request_defaults(operation: str, request: dict[str, Any]) -> None:

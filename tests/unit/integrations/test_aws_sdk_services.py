@@ -59,7 +59,8 @@ def unique(prefix: str) -> str:
 # DescribeStream (ResourceNotFoundException), CloudWatch Logs DeleteLogGroup (ResourceNotFoundException),
 # Lambda GetFunction (ResourceNotFoundException 404), EventBridge DescribeEventBus
 # (ResourceNotFoundException), SNS GetTopicAttributes (NotFound 404), CloudWatch GetDashboard
-# (ResourceNotFound, shape DashboardNotFoundError, 404), STS AssumeRole (RoleSessionName pattern).
+# (ResourceNotFound, shape DashboardNotFoundError, 404), STS AssumeRole (RoleSessionName pattern), S3
+# HeadObject / HeadBucket (404 Not Found, no body).
 FAILURES = [
     (
         "kms:describeKey",
@@ -126,6 +127,20 @@ FAILURES = [
         {"DashboardName": "no-such-dashboard"},
         "CloudWatch.DashboardNotFoundErrorException",
         "(Service: CloudWatch, Status Code: 404, ",
+    ),
+    # S3 HeadObject / HeadBucket: a 404 without a body (no code, no message); the Java SDK v2 names it
+    # NoSuchKey / NoSuchBucket and its message is the absent one
+    (
+        "s3:headObject",
+        {"Bucket": "no-such-bucket-for-head", "Key": "k"},
+        "S3.NoSuchKeyException",
+        "null (Service: S3, Status Code: 404, Request ID: ",
+    ),
+    (
+        "s3:headBucket",
+        {"Bucket": "no-such-bucket-for-head"},
+        "S3.NoSuchBucketException",
+        "null (Service: S3, Status Code: 404, Request ID: ",
     ),
     (
         "sts:assumeRole",
