@@ -111,6 +111,15 @@ class IntegrationRegistry:
         """Checks an integration makes before anything is scheduled (an activity must exist)."""
         if self.mocks is not None and self.mocks.is_mocked(invocation):
             return
+        if invocation.resource.kind == "service":
+            from emulator.integrations.service_task import unusable_parameters
+            from emulator.integrations.task_parameters import unsupported_field
+
+            field = unsupported_field(invocation.resource.arn, invocation.parameters)
+            if field is not None:
+                raise unusable_parameters(
+                    invocation.parameters, f'The field "{field}" is not supported by Step Functions'
+                )
         integration = self.find(invocation.resource)
         prepare = getattr(integration, "prepare", None)
         if prepare is not None:
