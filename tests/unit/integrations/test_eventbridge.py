@@ -122,6 +122,29 @@ FAILED_ENTRY_ROWS = [
         0,
     ),
     (
+        "missing detail",
+        [{"DetailType": "thing", "Source": "{source}"}],
+        [("InvalidArgument", "Parameter Detail is not valid. Reason: Detail is a required argument.")],
+        0,
+    ),
+    (
+        "missing detail type",
+        [{"Detail": {"n": 1}, "Source": "{source}"}],
+        [
+            (
+                "InvalidArgument",
+                "Parameter DetailType is not valid. Reason: DetailType is a required argument.",
+            )
+        ],
+        0,
+    ),
+    (
+        "detail not JSON",
+        [{"Detail": "not json", "DetailType": "thing", "Source": "{source}"}],
+        [("MalformedDetail", "Detail is malformed.")],
+        0,
+    ),
+    (
         "detail not an object",
         [{"Detail": "[1]", "DetailType": "thing", "Source": "{source}"}],
         [("MalformedDetail", "Detail is malformed.")],
