@@ -82,16 +82,31 @@ def _dashless_services() -> dict[str, str]:
 
 def error_prefix(service_id: str) -> str:
     """The SDK v2 client name from a model's ``serviceId`` (``DynamoDB`` → ``DynamoDb``, ``SFN`` → ``Sfn``)."""
-    text = service_id
-    for boundary, replacement in _WORD_BOUNDARIES:
-        text = boundary.sub(replacement, text)
-    name = "".join(word[:1].upper() + word[1:].lower() for word in text.split())
+    name = _java_pascal(service_id)
     for leading in ("Amazon", "Aws"):
         if name.startswith(leading) and len(name) > len(leading):
             name = name[len(leading) :]
     if name.endswith("Service") and len(name) > len("Service"):
         name = name[: -len("Service")]
     return name or service_id
+
+
+def _java_pascal(text: str) -> str:
+    for boundary, replacement in _WORD_BOUNDARIES:
+        text = boundary.sub(replacement, text)
+    return "".join(word[:1].upper() + word[1:].lower() for word in text.split())
+
+
+def exception_name(shape: str) -> str:
+    """The AWS SDK for Java v2 exception class of a modelled error shape, which names the error: a
+    "Fault" suffix becomes "Exception", "Exception" is added where missing, and the words are cased as
+    in client names (``NoSuchKey`` -> ``NoSuchKeyException``, ``DBInstanceNotFoundFault`` ->
+    ``DbInstanceNotFoundException``, ``KMSAccessDeniedException`` -> ``KmsAccessDeniedException``,
+    ``EFSIOException`` -> ``EfsioException``)."""
+    if shape.endswith("Fault") and len(shape) > len("Fault"):
+        shape = shape[: -len("Fault")]
+    name = _java_pascal(shape)
+    return name if name.endswith("Exception") else name + "Exception"
 
 
 class AwsSdkIntegration:
@@ -240,9 +255,7 @@ def sdk_failure(prefix: str, error: ServiceError, service: str) -> StatesError:
             f"{prefix}.{prefix}Exception",
             f"{error.message} (the emulator's local {service} backend lacks this action)",
         )
-    exception = error.error_shape or f"{prefix}Exception"
-    if not exception.endswith("Exception"):
-        exception += "Exception"
+    exception = exception_name(error.error_shape) if error.error_shape else f"{prefix}Exception"
     details = (
         f"Service: {prefix}, Status Code: {error.status}, Request ID: {error.request_id or uuid.uuid4()}"
     )

@@ -341,6 +341,35 @@ PREFIXES = [
 ]
 
 
+# The error part: "Some AWS services don't include the Exception suffix … always add the Exception suffix"
+# (S3's BucketAlreadyExists is S3.BucketAlreadyExistsException); it is the AWS SDK for Java v2 exception
+# class of the modelled error, whose code generator turns a "Fault" suffix into "Exception" and cases
+# acronyms as words (RDS DBInstanceNotFoundFault -> DbInstanceNotFoundException, Lambda EFSIOException
+# -> EfsioException); an error the model does not name is the service's base exception.
+EXCEPTIONS = [
+    ("BucketAlreadyExists", "BucketAlreadyExistsException"),
+    ("NoSuchKey", "NoSuchKeyException"),
+    ("ResourceNotFoundException", "ResourceNotFoundException"),
+    ("QueueDoesNotExist", "QueueDoesNotExistException"),
+    ("InvalidToken", "InvalidTokenException"),
+    ("ParameterNotFound", "ParameterNotFoundException"),
+    ("DBInstanceNotFoundFault", "DbInstanceNotFoundException"),
+    ("InvalidARNFault", "InvalidArnException"),
+    ("KMSInvalidStateException", "KmsInvalidStateException"),
+    ("EC2ThrottledException", "Ec2ThrottledException"),
+    ("EFSIOException", "EfsioException"),
+    ("InvalidSubnetIDException", "InvalidSubnetIdException"),
+    ("DashboardNotFoundError", "DashboardNotFoundErrorException"),
+]
+
+
+@pytest.mark.parametrize(("shape", "exception"), EXCEPTIONS)
+def test_the_sdk_error_name_is_the_java_v2_exception_class(shape: str, exception: str) -> None:
+    from emulator.integrations.aws_sdk import exception_name
+
+    assert exception_name(shape) == exception
+
+
 @pytest.mark.parametrize(("service_id", "prefix"), PREFIXES)
 def test_the_sdk_error_prefix_is_the_clients_pascal_case_name(service_id: str, prefix: str) -> None:
     assert error_prefix(service_id) == prefix
