@@ -194,3 +194,32 @@ def test_create_and_validate_answer_the_same_refusal() -> None:
     answer = validate_state_machine_definition(None, None, {"definition": text})  # type: ignore[arg-type]
     assert answer["result"] == "FAIL"
     assert answer["diagnostics"][0]["location"] == "/States/T/Parameters"
+
+
+# The same rule when the fields become known (a JSONata Arguments expression): the task is refused before
+# it is scheduled, by the composition root's registry of real integrations.
+async def test_a_registry_of_real_integrations_refuses_a_computed_field_before_scheduling() -> None:
+    from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+    from emulator.language.errors import StatesError
+    from emulator.language.states.task_state import parse_resource
+
+    parameters = {"QueueUrl": "q", "MessageBody": "m", "Priority": 1}
+    invocation = TaskInvocation(
+        parse_resource("arn:aws:states:::sqs:sendMessage"), parameters, {}, "us-east-1", "123456789012"
+    )
+    await IntegrationRegistry().prepare(invocation)  # stand-ins (unit tests) answer any parameters
+    with pytest.raises(StatesError) as caught:
+        await IntegrationRegistry(judges_fields=True).prepare(invocation)
+    assert caught.value.error == "States.Runtime"
+    assert caught.value.cause == (
+        """The Parameters '{"QueueUrl":"q","MessageBody":"m","Priority":1}' could not be used to start the """
+        """Task: [The field "Priority" is not supported by Step Functions]"""
+    )
+    accepted = TaskInvocation(
+        parse_resource("arn:aws:states:::sqs:sendMessage"),
+        {"QueueUrl": "q", "MessageBody": "m"},
+        {},
+        "us-east-1",
+        "1" * 12,
+    )
+    await IntegrationRegistry(judges_fields=True).prepare(accepted)
