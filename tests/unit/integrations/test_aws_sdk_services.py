@@ -55,7 +55,9 @@ def unique(prefix: str) -> str:
 # the SDK v2 text "<message> (Service: <ServiceName>, Status Code: <n>, Request ID: <id>)". Error names,
 # statuses and messages from each API reference: KMS DescribeKey (NotFoundException), SSM GetParameter
 # (ParameterNotFound), EC2 "Error codes for the Amazon EC2 API" (InvalidInstanceID.NotFound,
-# InvalidVpcID.NotFound), IAM GetRole / CreateRole (NoSuchEntity 404, EntityAlreadyExists 409), Kinesis
+# InvalidVpcID.NotFound), IAM GetRole / GetGroup / GetPolicy / CreateRole (NoSuchEntity 404 with the
+# texts the AWS CLI shows: "The role with name x cannot be found.", "Policy <arn> was not found.";
+# EntityAlreadyExists 409), Kinesis
 # DescribeStream (ResourceNotFoundException), CloudWatch Logs DeleteLogGroup (ResourceNotFoundException),
 # Lambda GetFunction (ResourceNotFoundException 404), EventBridge DescribeEventBus
 # (ResourceNotFoundException), SNS GetTopicAttributes (NotFound 404), CloudWatch GetDashboard
@@ -90,7 +92,19 @@ FAILURES = [
         "iam:getRole",
         {"RoleName": "no-such-role"},
         "Iam.NoSuchEntityException",
-        "(Service: Iam, Status Code: 404, ",
+        "The role with name no-such-role cannot be found. (Service: Iam, Status Code: 404, ",
+    ),
+    (
+        "iam:getGroup",
+        {"GroupName": "no-such-group"},
+        "Iam.NoSuchEntityException",
+        "The group with name no-such-group cannot be found. (Service: Iam, Status Code: 404, ",
+    ),
+    (
+        "iam:getPolicy",
+        {"PolicyArn": f"arn:aws:iam::{ACCOUNT}:policy/no-such-policy"},
+        "Iam.NoSuchEntityException",
+        f"Policy arn:aws:iam::{ACCOUNT}:policy/no-such-policy was not found. (Service: Iam, Status Code: 404, ",
     ),
     (
         "kinesis:describeStream",
