@@ -198,3 +198,36 @@ def test_an_http_api_route_reaches_its_lambda_proxy(server: LiveServer, http_api
     }
     missing = run(server, {"ApiEndpoint": endpoint(http_api), "Method": "GET", "Path": "pets/9"})
     assert (missing["error"], missing["cause"]) == ("ApiGateway.404", '{"message":"Not Found"}')
+
+
+# Step Functions checks an apigateway:invoke task's parameters before it starts the task: a value of
+# the wrong JSON type fails the state with States.Runtime, "The Parameters '<parameters>' could not be
+# used to start the Task: [The value of the field '<field>' has an invalid format]" (AWS's text for a
+# QueryParameters string), nothing scheduled. Field types from "Call API Gateway with Step Functions"
+# (https://docs.aws.amazon.com/step-functions/latest/dg/connect-api-gateway.html): Headers and
+# QueryParameters are maps of lists, Stage / Path / Method / AuthType strings, AllowNullValues a boolean.
+INVALID_FORMATS = [
+    ("QueryParameters", "?symbol=BTC&token=t"),
+    ("Headers", ["x-a"]),
+    ("Stage", 1),
+    ("Path", {"p": 1}),
+    ("AllowNullValues", "yes"),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), INVALID_FORMATS)
+def test_a_parameter_of_the_wrong_type_fails_before_the_task_starts(
+    server: LiveServer, api: str, field: str, value: Any
+) -> None:
+    parameters = {"ApiEndpoint": endpoint(api), "Method": "GET", "Stage": "dev", "Path": "pets", field: value}
+    described = run(server, parameters)
+    assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
+    sent = json.dumps(parameters, separators=(",", ":"))
+    assert described["cause"] == (
+        "An error occurred while executing the state 'Call' (entered at the event id #2). "
+        f"The Parameters '{sent}' could not be used to start the Task: "
+        f"[The value of the field '{field}' has an invalid format]"
+    )
+    sfn = aws_client(server, "stepfunctions", access_key=ACCOUNT)
+    types = [e["type"] for e in sfn.get_execution_history(executionArn=described["executionArn"])["events"]]
+    assert types == ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]

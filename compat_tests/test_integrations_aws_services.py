@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from compat_tests.conftest import ROLE_ARN
-from compat_tests.helpers import aws_client
+from compat_tests.helpers import aws_client, wait_finished
 
 
 def run_task(sfn: Any, resource: str, parameters: dict[str, Any]) -> dict[str, Any]:
@@ -171,3 +171,43 @@ def test_aws_sdk_action_the_backend_lacks_fails_the_task(sync_sfn: Any) -> None:
     assert failed["error"] == "DynamoDb.DynamoDbException"
     assert "describe_contributor_insights" in failed["cause"]
     # an action the service does not have is refused at creation (tests/unit/integrations/test_task_parameters.py)
+
+
+# "Passing parameters to a service API in Step Functions"
+# (https://docs.aws.amazon.com/step-functions/latest/dg/connect-parameters.html): a field the API does not
+# take is "not supported by Step Functions". CreateStateMachine refuses the fields it can see; a JSONata
+# Arguments expression shows its fields when evaluated, and the task is then refused before it starts
+# (States.Runtime, "The Parameters '…' could not be used to start the Task: […]", nothing scheduled).
+COMPUTED_FIELDS = [
+    ("arn:aws:states:::sqs:sendMessage", {"QueueUrl": "q", "MessageBody": "m", "Priority": 1}, "Priority"),
+    ("arn:aws:states:::aws-sdk:sqs:sendMessage", {"QueueUrl": "q", "MessageBody": "m", "Body": "x"}, "Body"),
+    ("arn:aws:states:::aws-sdk:kms:encrypt", {"KeyId": "k", "Plaintext": "cA==", "Key": "x"}, "Key"),
+    ("arn:aws:states:::ecs:runTask", {"TaskDefinition": "d", "Containers": []}, "Containers"),
+]
+
+
+@pytest.mark.parametrize(("resource", "arguments", "field"), COMPUTED_FIELDS)
+def test_a_computed_field_the_api_does_not_take_keeps_the_task_from_starting(
+    sync_sfn: Any, resource: str, arguments: dict[str, Any], field: str
+) -> None:
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "T",
+        "States": {
+            "T": {"Type": "Task", "Resource": resource, "Arguments": "{% $states.input %}", "End": True}
+        },
+    }
+    arn = sync_sfn.create_state_machine(
+        name=f"svc-{uuid.uuid4().hex[:12]}", definition=json.dumps(definition), roleArn=ROLE_ARN
+    )["stateMachineArn"]
+    execution = sync_sfn.start_execution(stateMachineArn=arn, input=json.dumps(arguments))["executionArn"]
+    described = wait_finished(sync_sfn, execution)
+    assert (described["status"], described["error"]) == ("FAILED", "States.Runtime")
+    sent = json.dumps(arguments, separators=(",", ":"))
+    assert described["cause"] == (
+        "An error occurred while executing the state 'T' (entered at the event id #2). "
+        f"The Parameters '{sent}' could not be used to start the Task: "
+        f'[The field "{field}" is not supported by Step Functions]'
+    )
+    events = sync_sfn.get_execution_history(executionArn=execution)["events"]
+    assert [e["type"] for e in events] == ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]

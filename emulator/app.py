@@ -153,7 +153,7 @@ def build_engine(env: ServiceEnvironment, settings: Settings, clients: AwsClient
     timeout_scale = 1.0 if virtual is not None else settings.timeout_scale
     engine = Engine(
         env.clock,
-        IntegrationRegistry(),
+        IntegrationRegistry(judges_fields=True),
         rng=random.Random(),
         callbacks=CallbackWaiter(env.task_tokens, timeout_scale, clock=virtual),
         timeout_scale=timeout_scale,

@@ -79,6 +79,13 @@ class ApiGatewayIntegration:
         self.clients = clients
         self.functions = functions
 
+    async def prepare(self, invocation: TaskInvocation) -> None:
+        """Before the task is scheduled: parameters that cannot make a request fail the state
+        (``States.Runtime``, no TaskScheduled; see ``request_of``)."""
+        if invocation.resource.action == "invoke":
+            parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
+            request_of(parameters, invocation.resource.region or invocation.region)
+
     async def invoke(self, invocation: TaskInvocation) -> Json:
         if invocation.resource.action != "invoke":
             raise StatesError(

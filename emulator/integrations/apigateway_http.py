@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.service_task import type_problem, unusable_parameters
 from emulator.language.errors import StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json
@@ -102,27 +103,17 @@ class Response:
 
 
 def request_of(parameters: dict[str, Json], region: str) -> Request:
-    """The request the task's parameters describe; a parameter outside the documented forms fails
-    the task as Step Functions' own validation does (``States.Runtime``)."""
-    endpoint = parameters.get("ApiEndpoint")
-    if not isinstance(endpoint, str):
-        raise _invalid("The field 'ApiEndpoint' is required and must be a string")
+    """The request the task's parameters describe. Parameters outside the documented forms fail the
+    task before it is scheduled, as Step Functions' own validation does (``States.Runtime``): "The
+    Parameters '<parameters>' could not be used to start the Task: [<problem>]", a value of the wrong
+    JSON type being "The value of the field '<field>' has an invalid format" (the text AWS gives for a
+    QueryParameters string)."""
+    problem = _problem(parameters)
+    if problem is not None:
+        raise unusable_parameters(parameters, problem)
+    endpoint = str(parameters["ApiEndpoint"])
     matched = _ENDPOINT.match(endpoint.strip().lower())
-    if matched is None:
-        raise _invalid(
-            f"The ApiEndpoint '{endpoint}' is not of the form <API ID>.execute-api.<region>.amazonaws.com"
-        )
-    method = parameters.get("Method")
-    if method not in METHODS:
-        raise _invalid(f"The field 'Method' must be one of {', '.join(METHODS)}")
-    auth = parameters.get("AuthType", "NO_AUTH")
-    if auth is not None and auth not in AUTH_TYPES:
-        raise _invalid(f"The field 'AuthType' must be one of {', '.join(AUTH_TYPES)}")
-    headers = _lists(parameters, "Headers")
-    for name in headers:
-        lowered = name.lower()
-        if lowered in _FORBIDDEN or lowered.startswith(_FORBIDDEN_PREFIXES):
-            raise _invalid(f"The header '{name}' is not permitted")
+    assert matched is not None
     stage = parameters.get("Stage")
     path = parameters.get("Path")
     body = parameters.get("RequestBody")
@@ -133,26 +124,48 @@ def request_of(parameters: dict[str, Json], region: str) -> Request:
         api_id=matched.group(1),
         region=matched.group(2),
         host=endpoint,
-        method=str(method),
+        method=str(parameters["Method"]),
         stage=stage if isinstance(stage, str) else "",
         path="/" + (path if isinstance(path, str) else "").strip("/"),
-        headers=headers,
+        headers=_lists(parameters, "Headers"),
         query=_lists(parameters, "QueryParameters"),
         body=text,
     )
 
 
-def _invalid(message: str) -> StatesError:
-    return StatesError("States.Runtime", message)
+# The JSON type of each documented parameter (RequestBody takes any JSON value).
+_STRINGS = ("ApiEndpoint", "Method", "Stage", "Path", "AuthType")
+_OBJECTS = ("Headers", "QueryParameters")
+
+
+def _problem(parameters: dict[str, Json]) -> str | None:
+    """What keeps the parameters from making a request (None: they make one)."""
+    problem = type_problem(parameters, _STRINGS, _OBJECTS, ("AllowNullValues",))
+    if problem is not None:
+        return problem
+    endpoint = parameters.get("ApiEndpoint")
+    if not isinstance(endpoint, str):
+        return "The field 'ApiEndpoint' is required"
+    if _ENDPOINT.match(endpoint.strip().lower()) is None:
+        return f"The ApiEndpoint '{endpoint}' is not of the form <API ID>.execute-api.<region>.amazonaws.com"
+    method = parameters.get("Method")
+    if method not in METHODS:
+        return f"The field 'Method' must be one of {', '.join(METHODS)}"
+    auth = parameters.get("AuthType")
+    if auth is not None and auth not in AUTH_TYPES:
+        return f"The field 'AuthType' must be one of {', '.join(AUTH_TYPES)}"
+    for name in _lists(parameters, "Headers"):
+        lowered = name.lower()
+        if lowered in _FORBIDDEN or lowered.startswith(_FORBIDDEN_PREFIXES):
+            return f"The header '{name}' is not permitted"
+    return None
 
 
 def _lists(parameters: dict[str, Json], name: str) -> dict[str, list[str]]:
     """``Headers`` / ``QueryParameters``: name -> list of values (a single value stands for a list of one)."""
     value = parameters.get(name)
-    if value is None:
-        return {}
     if not isinstance(value, dict):
-        raise _invalid(f"The field '{name}' must be a JSON object of names to lists of values")
+        return {}
     result: dict[str, list[str]] = {}
     for key, item in value.items():
         items = item if isinstance(item, list) else [item]

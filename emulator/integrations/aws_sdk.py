@@ -50,7 +50,17 @@ SERVICE_NAMES = {
     "sesv2": "sesv2",
     "ses": "ses",
 }
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+# How the AWS SDK for Java v2 turns a model's serviceId into its client name (``DynamoDB`` ->
+# ``DynamoDb``, ``SESv2`` -> ``SesV2``, ``IoT`` -> ``Iot``, ``Config Service`` -> ``Config``): the
+# word-boundary rules of its code generator, each word capitalised, a trailing "Service" dropped.
+_WORD_BOUNDARIES = (
+    (re.compile(r"[^A-Za-z0-9]+"), " "),
+    (re.compile(r"([^a-z]{2,})v([0-9]+)"), r"\1 v\2 "),
+    (re.compile(r"([^A-Z]{2,})V([0-9]+)"), r"\1 V\2 "),
+    (re.compile(r"(?<=[a-z])(?=[A-Z]([a-zA-Z]|[0-9]))"), " "),
+    (re.compile(r"([A-Z]+)([A-Z][a-z])"), r"\1 \2"),
+    (re.compile(r"([0-9])([a-zA-Z])"), r"\1 \2"),
+)
 
 
 def botocore_service(sdk_name: str) -> str:
@@ -72,8 +82,31 @@ def _dashless_services() -> dict[str, str]:
 
 def error_prefix(service_id: str) -> str:
     """The SDK v2 client name from a model's ``serviceId`` (``DynamoDB`` → ``DynamoDb``, ``SFN`` → ``Sfn``)."""
-    words = _WORD.findall(service_id.replace("-", " "))
-    return "".join(w[:1].upper() + w[1:].lower() for w in words) or service_id
+    name = _java_pascal(service_id)
+    for leading in ("Amazon", "Aws"):
+        if name.startswith(leading) and len(name) > len(leading):
+            name = name[len(leading) :]
+    if name.endswith("Service") and len(name) > len("Service"):
+        name = name[: -len("Service")]
+    return name or service_id
+
+
+def _java_pascal(text: str) -> str:
+    for boundary, replacement in _WORD_BOUNDARIES:
+        text = boundary.sub(replacement, text)
+    return "".join(word[:1].upper() + word[1:].lower() for word in text.split())
+
+
+def exception_name(shape: str) -> str:
+    """The AWS SDK for Java v2 exception class of a modelled error shape, which names the error: a
+    "Fault" suffix becomes "Exception", "Exception" is added where missing, and the words are cased as
+    in client names (``NoSuchKey`` -> ``NoSuchKeyException``, ``DBInstanceNotFoundFault`` ->
+    ``DbInstanceNotFoundException``, ``KMSAccessDeniedException`` -> ``KmsAccessDeniedException``,
+    ``EFSIOException`` -> ``EfsioException``)."""
+    if shape.endswith("Fault") and len(shape) > len("Fault"):
+        shape = shape[: -len("Fault")]
+    name = _java_pascal(shape)
+    return name if name.endswith("Exception") else name + "Exception"
 
 
 class AwsSdkIntegration:
@@ -187,13 +220,15 @@ class AwsSdkIntegration:
                 # the ARN Lambda looked for, qualifier included, in Lambda's words
                 error = not_found(function, error.request_id)
             corrected = service_rules.corrected(service, operation.name, error)
+            if service == "s3":
+                _s3_head_not_found(operation.name, corrected)
             raise sdk_failure(prefix, corrected, service) from None
         service_rules.corrected_output(service, operation.name, request, response.output)
         body = response.output.get("Body")
         if service == "s3" and isinstance(body, bytes | bytearray):
             # the object's content as the Java SDK's UTF-8 string (an undecodable byte becomes U+FFFD)
             response.output["Body"] = bytes(body).decode("utf-8", "replace")
-        output = _from_model(json_safe(response.output), operation.output_shape)
+        output = json_safe(_from_model(response.output, operation.output_shape))
         if service == "s3" and isinstance(output, dict) and operation.name in _S3_OBJECT_OPERATIONS:
             _s3_object_defaults(output, operation.name, request)
         if (
@@ -220,9 +255,7 @@ def sdk_failure(prefix: str, error: ServiceError, service: str) -> StatesError:
             f"{prefix}.{prefix}Exception",
             f"{error.message} (the emulator's local {service} backend lacks this action)",
         )
-    exception = error.error_shape or f"{prefix}Exception"
-    if not exception.endswith("Exception"):
-        exception += "Exception"
+    exception = exception_name(error.error_shape) if error.error_shape else f"{prefix}Exception"
     details = (
         f"Service: {prefix}, Status Code: {error.status}, Request ID: {error.request_id or uuid.uuid4()}"
     )
@@ -263,6 +296,21 @@ def _s3_listing_defaults(output: dict[str, Json], request: dict[str, Any]) -> No
             item.setdefault("ChecksumType", "FULL_OBJECT")
 
 
+# A HEAD answer has no body, so S3's 404 to HeadObject / HeadBucket carries no error code or message
+# (HeadObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html: "If the object you
+# request doesn't exist, the error that Amazon S3 returns depends on whether you also have the
+# s3:ListBucket permission": 404 Not Found, with no body). The AWS SDK for Java v2 names it
+# NoSuchKeyException / NoSuchBucketException, its message being the absent one ("null").
+_S3_HEAD_NOT_FOUND = {"HeadObject": "NoSuchKey", "HeadBucket": "NoSuchBucket"}
+
+
+def _s3_head_not_found(operation: str, error: ServiceError) -> None:
+    shape = _S3_HEAD_NOT_FOUND.get(operation)
+    if shape is not None and error.status == 404 and error.reachable:
+        error.error_shape = shape
+        error.message = "null"
+
+
 def _s3_request_defaults(operation: str, request: dict[str, Any]) -> None:
     if operation == "PutObject" and "Body" in request and "ContentType" not in request:
         request["ContentType"] = S3_TEXT_CONTENT_TYPE
@@ -277,20 +325,45 @@ def find_operation(model: Any, action: str) -> Any:
     return None
 
 
-def _to_model(value: Any, shape: Any) -> Any:
-    """Parameters in Step Functions' casing → botocore's member names and types."""
+# Blob members. One the operation sends or answers as the HTTP body itself (its ``payload`` member: S3
+# PutObject / GetObject ``Body``, Lambda Invoke ``Payload``) is that body's text. Any other blob member
+# (KMS Encrypt ``Plaintext`` / ``CiphertextBlob``, Kinesis ``Data``, DynamoDB ``B``) travels inside a
+# document, where the AWS SDK for Java reads and writes binary data as base64 text: a parameter's
+# base64 text is the bytes it encodes and an answer's bytes are written as base64 (so a ciphertext
+# Encrypt answers is what Decrypt takes). Text that is not base64 is sent as its UTF-8 bytes.
+def blob_parameter(value: str) -> bytes | str:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return value
+
+
+def _payload_member(shape: Any) -> str | None:
+    payload = shape.serialization.get("payload")
+    return payload if isinstance(payload, str) else None
+
+
+def _to_model(value: Any, shape: Any, body: bool = False) -> Any:
+    """Parameters in Step Functions' casing → botocore's member names and types (``body``: the value is
+    the operation's HTTP body member)."""
     if shape is None:
         return value
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         members = {name.lower(): name for name in shape.members}
+        if "Equals" in shape.members:
+            members["equalsvalue"] = "Equals"  # see _EQUALS
+        payload = _payload_member(shape)
         result = {}
         for key, item in value.items():
             name = members.get(str(key).lower(), key)
             member = shape.members.get(name)
             if item is None and member is not None:
                 continue  # a null member is an absent one
-            result[name] = _to_model(item, member)
+            result[name] = _to_model(item, member, body=name == payload)
         return result
     if kind == "list" and isinstance(value, list):
         return [_to_model(item, shape.member) for item in value]
@@ -301,16 +374,30 @@ def _to_model(value: Any, shape: Any) -> Any:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     if kind in ("blob", "string") and not isinstance(value, str | bytes):
         return json_text(value)  # Step Functions sends a JSON value given for a text member as its JSON text
+    if kind == "blob" and isinstance(value, str) and not body:
+        return blob_parameter(value)
     return value
 
 
-def _from_model(value: Json, shape: Any) -> Json:
-    """botocore's output → Step Functions' PascalCase member names."""
+def _from_model(value: Any, shape: Any, body: bool = False) -> Any:
+    """botocore's output → Step Functions' PascalCase member names; blob members not the HTTP body as
+    base64 (see blob_parameter; the body's bytes become text in ``json_safe``)."""
     if shape is None:
         return value
     kind = shape.type_name
+    if kind == "blob" and isinstance(value, bytes | bytearray) and not body:
+        import base64
+
+        return base64.b64encode(bytes(value)).decode()
     if kind == "structure" and isinstance(value, dict):
-        return {_pascal(key): _from_model(item, shape.members.get(key)) for key, item in value.items()}
+        payload = _payload_member(shape)
+        # a member without a value is absent: the SDK's response object holds null for it, which the
+        # answer does not write (the backend's parser hands some over as None)
+        return {
+            _pascal(key): _from_model(item, shape.members.get(key), body=key == payload)
+            for key, item in value.items()
+            if item is not None
+        }
     if kind == "list" and isinstance(value, list):
         return [_from_model(item, shape.member) for item in value]
     if kind == "map" and isinstance(value, dict):
@@ -318,5 +405,13 @@ def _from_model(value: Json, shape: Any) -> Json:
     return value
 
 
+# "AWS SDK service integrations" (https://docs.aws.amazon.com/step-functions/latest/dg/
+# supported-services-awssdk.html), API naming conventions: "API fields for equals will be referred to
+# in your state machines as: EqualsValue" (CloudTrail's AdvancedFieldSelector, GuardDuty's Condition …):
+# a parameter ``EqualsValue`` is the API's ``Equals`` and an answer's ``Equals`` is ``EqualsValue``.
+_EQUALS = {"Equals": "EqualsValue"}
+
+
 def _pascal(name: str) -> str:
-    return name[:1].upper() + name[1:]
+    pascal = name[:1].upper() + name[1:]
+    return _EQUALS.get(pascal, pascal)

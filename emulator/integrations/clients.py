@@ -407,12 +407,15 @@ class AwsClients:
         if status == 501 and code == "NotImplemented":
             shape = None
         headers = metadata.get("HTTPHeaders") or {}
+        request_id = str(metadata.get("RequestId", ""))
+        if request_id == _NO_REQUEST_ID:
+            request_id = ""  # the failure names a fresh id instead, as every AWS answer carries one
         return ServiceError(
             service,
             code,
             message,
             status,
-            str(metadata.get("RequestId", "")),
+            request_id,
             shape,
             extended_request_id=str(metadata.get("HostId") or headers.get("x-amz-id-2", "")),
         )
@@ -637,6 +640,11 @@ class _RawBody:
 
     def read(self, *args: Any, **_: Any) -> bytes:
         return self._stream.read(*args)
+
+
+# What the in-process backend's serializer writes as the request id of an answer it was given none for
+# (the EC2 / Query protocols' errors): not an id, so never shown in a cause.
+_NO_REQUEST_ID = "request-id"
 
 
 def json_safe(value: Any) -> Json:

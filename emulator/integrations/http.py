@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from emulator.integrations.registry import TaskInvocation
+from emulator.integrations.service_task import type_problem, unusable_parameters
 from emulator.language.errors import ErrorName, StatesError
 from emulator.model.jsontext import from_json_text, to_json_text
 from emulator.model.types import Json, JsonObject
@@ -32,6 +33,12 @@ PARAMETERS = (
     "RequestBody",
     "Transform",
 )
+
+
+# The JSON type of the documented fields ("Call HTTPS APIs in Step Functions workflows",
+# https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html); RequestBody takes any value.
+_STRINGS = ("ApiEndpoint", "Method")
+_OBJECTS = ("Authentication", "Headers", "QueryParameters", "Transform")
 
 
 def _scalar(value: Json) -> str:
@@ -97,6 +104,15 @@ class HttpIntegration:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    async def prepare(self, invocation: TaskInvocation) -> None:
+        """Before the task is scheduled: a documented field holding a value of another JSON type fails
+        the state (``States.Runtime``, "… could not be used to start the Task: [The value of the field
+        'X' has an invalid format]", as for apigateway:invoke)."""
+        parameters = invocation.parameters if isinstance(invocation.parameters, dict) else {}
+        problem = type_problem(parameters, _STRINGS, _OBJECTS)
+        if problem is not None:
+            raise unusable_parameters(parameters, problem)
 
     async def invoke(self, invocation: TaskInvocation) -> Json:
         exchange = await self.exchange(invocation)

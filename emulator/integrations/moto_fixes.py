@@ -7,6 +7,7 @@ services (no answer of ours passes through it, so the integration layer cannot c
 | a ``Binary`` message attribute     | the queue's ReceiveMessage then fails     | attribute's bytes                |
 | EventBridge rule → SQS target that | PutEvents fails (``QueueDoesNotExist``)   | PutEvents succeeds; delivery     |
 | no longer exists                   |                                           | fails later, out of band         |
+| the event a rule's target receives | no ``account``; ``id`` first              | the envelope's members in order  |
 
 Pages: https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html,
 https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html (events not delivered to a
@@ -71,4 +72,18 @@ def install() -> None:
             deliver(self, *args, **kwargs)
 
     Rule._send_to_sqs_queue = send_to_sqs_queue  # type: ignore[method-assign]
+
+    from moto.events.utils import EventTemplateParser
+
+    EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = EVENT_ENVELOPE_TEMPLATE
     _INSTALLED = True
+
+
+# The event a rule's target receives ("Event structure reference",
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events-structure.html): these members in
+# this order, ``account`` included (moto's own template leaves it out and starts with ``id``).
+EVENT_ENVELOPE_TEMPLATE = (
+    '{"version": "0", "id": "<id>", "detail-type": "<detail-type>", "source": "<source>", '
+    '"account": "<account>", "time": <time>, "region": "<region>", "resources": <resources>, '
+    '"detail": <detail>}'
+)

@@ -324,7 +324,53 @@ def _rules() -> list[tuple[type | tuple[type, ...], Callable[[Any], Any]]]:
         ),
         (weakref.WeakSet, lambda obj: (weakref.WeakSet, (list(obj),))),
         (collections.defaultdict, _reduce_defaultdict),
+        *_key_rules(),
     ]
+
+
+def _key_rules() -> list[tuple[type | tuple[type, ...], Callable[[Any], Any]]]:
+    """Private and public keys of the ``cryptography`` library (KMS keys hold one) are native objects
+    pickle cannot take: stored as their PEM text and loaded back from it."""
+    try:
+        from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+    except ImportError:  # pragma: no cover - moto depends on cryptography
+        return []
+    private = (
+        rsa.RSAPrivateKey,
+        ec.EllipticCurvePrivateKey,
+        ed25519.Ed25519PrivateKey,
+        ed448.Ed448PrivateKey,
+    )
+    public = (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)
+    return [(private, _reduce_private_key), (public, _reduce_public_key)]
+
+
+def _reduce_private_key(key: Any) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (_load_private_key, (pem,))
+
+
+def _reduce_public_key(key: Any) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    pem = key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return (_load_public_key, (pem,))
+
+
+def _load_private_key(pem: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_private_key(pem, password=None)
+
+
+def _load_public_key(pem: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_public_key(pem)
 
 
 class _Pickler(pickle.Pickler):

@@ -66,10 +66,14 @@ class JobIntegration(Integration, Protocol):
 class IntegrationRegistry:
     """Finds the integration for a Task resource."""
 
-    def __init__(self) -> None:
+    def __init__(self, judges_fields: bool = False) -> None:
         self._integrations: dict[str, Integration] = {}
         # The mock layer (emulator.integrations.mocks.Mocks), consulted before any integration.
         self.mocks: Any = None
+        # Whether a service Task's evaluated parameters are judged against the API's fields before it
+        # is scheduled (``prepare``): the composition root's registry of real integrations does; a
+        # registry of stand-ins answering made-up parameters does not.
+        self.judges_fields = judges_fields
 
     def register(self, key: str, integration: Integration) -> None:
         self._integrations[key] = integration
@@ -111,6 +115,15 @@ class IntegrationRegistry:
         """Checks an integration makes before anything is scheduled (an activity must exist)."""
         if self.mocks is not None and self.mocks.is_mocked(invocation):
             return
+        if self.judges_fields and invocation.resource.kind == "service":
+            from emulator.integrations.service_task import unusable_parameters
+            from emulator.integrations.task_parameters import unsupported_field
+
+            field = unsupported_field(invocation.resource.arn, invocation.parameters)
+            if field is not None:
+                raise unusable_parameters(
+                    invocation.parameters, f'The field "{field}" is not supported by Step Functions'
+                )
         integration = self.find(invocation.resource)
         prepare = getattr(integration, "prepare", None)
         if prepare is not None:

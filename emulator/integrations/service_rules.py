@@ -39,6 +39,10 @@ service states in its API reference beyond its model.
 | queue                        |                                     |                                                   |
 | Secrets Manager CreateSecret | any name                            | ``ValidationException`` for names outside         |
 |                              |                                     | ``[A-Za-z0-9/_+=.@-]``                            |
+| IAM NoSuchEntity             | ``Role x not found`` / ``Group x not | ``The role with name x cannot be found.`` / group  |
+|                              | found`` / ``Policy <arn> not found``| likewise / ``Policy <arn> was not found.``        |
+| SQS GetQueueAttributes       | ``CreatedTimestamp`` with a fraction| whole epoch seconds                               |
+| EC2 InvalidVpcID.NotFound    | ``VpcID {'vpc-1'} does not exist.`` | ``The vpc ID 'vpc-1' does not exist``             |
 
 Pages: SQS SendMessage
 https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
@@ -199,9 +203,35 @@ def corrected(service: str, operation: str, error: ServiceError) -> ServiceError
             "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain "
             f"an empty string value. Key: {error.message[len(empty_key) :]}"
         )
+    if service == "iam" and error.code == "NoSuchEntity":
+        for pattern, text in _IAM_NOT_FOUND:
+            found = pattern.fullmatch(error.message)
+            if found is not None:
+                error.message = text.format(found.group(1))
+                break
+    if service == "ec2" and error.code == "InvalidVpcID.NotFound":
+        found = _EC2_VPC_IDS.search(error.message)
+        if found is not None:  # moto writes the ids as a Python set
+            error.message = f"The vpc ID '{found.group(1)}' does not exist"
     if error.reachable and 400 <= error.status < 500:
         error.status = _json_protocol_status(service, error)
     return error
+
+
+# IAM's NoSuchEntity (HTTP 404) in the service's words, as the AWS CLI shows them ("An error occurred
+# (NoSuchEntity) when calling the GetRole operation: The role with name x cannot be found.", "… GetPolicy
+# operation: Policy arn:aws:iam::…:policy/x was not found."); the backend writes "Role x not found".
+_IAM_NOT_FOUND = (
+    (re.compile(r"Role (.+) not found"), "The role with name {} cannot be found."),
+    (re.compile(r"Group (.+) not found"), "The group with name {} cannot be found."),
+    (re.compile(r"Policy (arn:\S+) not found"), "Policy {} was not found."),
+)
+
+
+# EC2's "Error codes for the Amazon EC2 API" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/
+# errors-overview.html): InvalidVpcID.NotFound, "The specified VPC does not exist"; its message names
+# the id: "The vpc ID 'vpc-…' does not exist".
+_EC2_VPC_IDS = re.compile(r"VpcID \{?'?([^'}, ]+)")
 
 
 def _json_protocol_status(service: str, error: ServiceError) -> int:
@@ -229,11 +259,30 @@ def corrected_output(
     """The service's answer where the backend's differs (in place)."""
     if service == "dynamodb":
         _dynamodb_output(operation, request, output)
+    if service == "sqs" and operation == "GetQueueAttributes":
+        _sqs_whole_seconds(output.get("Attributes"))
     if service == "sqs" and operation == "SendMessage" and "SequenceNumber" not in output:
         url = request.get("QueueUrl")
         if isinstance(url, str) and url.endswith(".fifo") and "MessageId" in output:
             count = _sequences[url] = _sequences.get(url, 0) + 1
             output["SequenceNumber"] = str(_FIRST_SEQUENCE + count * 65_536)
+
+
+# SQS GetQueueAttributes (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/
+# API_GetQueueAttributes.html): CreatedTimestamp / LastModifiedTimestamp are "the time when the queue
+# was created / last changed in seconds (epoch time)", whole seconds; the backend writes a fraction.
+_SQS_SECONDS = ("CreatedTimestamp", "LastModifiedTimestamp")
+
+
+def _sqs_whole_seconds(attributes: Any) -> None:
+    if not isinstance(attributes, dict):
+        return
+    for name in _SQS_SECONDS:
+        value = attributes.get(name)
+        if isinstance(value, str) and "." in value:
+            whole = value.split(".", 1)[0]
+            if whole.isdigit():
+                attributes[name] = whole
 
 
 # --- DynamoDB expressions ---------------------------------------------------------------------------

@@ -114,6 +114,39 @@ def optimized_failure(labels: ServiceLabels, error: ServiceError) -> StatesError
     return StatesError(f"{labels.error_prefix}.{exception}", cause)
 
 
+def unusable_parameters(parameters: Json, problem: str) -> StatesError:
+    """Parameters Step Functions cannot start the task with (checked before it is scheduled):
+    ``States.Runtime`` "The Parameters '<parameters>' could not be used to start the Task:
+    [<problem>]" (the executor puts "An error occurred while executing the state …" before it)."""
+    from emulator.model.jsontext import to_json_text
+
+    return StatesError(
+        "States.Runtime",
+        f"The Parameters '{to_json_text(parameters)}' could not be used to start the Task: [{problem}]",
+    )
+
+
+def type_problem(
+    parameters: Mapping[str, Any],
+    strings: tuple[str, ...] = (),
+    objects: tuple[str, ...] = (),
+    booleans: tuple[str, ...] = (),
+) -> str | None:
+    """ "The value of the field '<field>' has an invalid format" for the first documented field holding a
+    value of another JSON type (AWS's text for an apigateway:invoke QueryParameters string)."""
+    kinds: tuple[tuple[tuple[str, ...], type | tuple[type, ...]], ...] = (
+        (strings, str),
+        (objects, dict),
+        (booleans, bool),
+    )
+    for names, kind in kinds:
+        for name in names:
+            value = parameters.get(name)
+            if value is not None and not isinstance(value, kind):
+                return f"The value of the field '{name}' has an invalid format"
+    return None
+
+
 def validation_error(service: str, message: str) -> ServiceError:
     """A request the service rejects before touching any resource (AWS's ``ValidationException``)."""
     return ServiceError(service, "ValidationException", message, 400, str(uuid.uuid4()))

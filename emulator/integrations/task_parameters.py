@@ -22,6 +22,8 @@ listed here (``apigateway:invoke``, ``http:invoke``).
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -124,6 +126,29 @@ def _tasks(machine: JsonObject, location: str) -> Iterator[tuple[JsonObject, str
             processor = state.get(field)
             if isinstance(processor, dict):
                 yield from _tasks(processor, f"{state_location}/{field}")
+
+
+def unsupported_field(resource: str, parameters: Json) -> str | None:
+    """The first top-level field of a service Task's evaluated parameters the API does not take (None:
+    every field is one). CreateStateMachine judges the fields it can see; a JSONata ``Arguments``
+    expression shows its fields only when it is evaluated, and the task is then refused the same way,
+    before it is scheduled."""
+    if not isinstance(parameters, dict) or not resource.startswith(_SERVICE_PREFIX):
+        return None
+    return _unsupported_field(resource, tuple(str(key) for key in parameters))
+
+
+@functools.lru_cache(maxsize=1024)
+def _unsupported_field(resource: str, fields: tuple[str, ...]) -> str | None:
+    found = _task_diagnostics(resource, {"Parameters": dict.fromkeys(fields)}, "")
+    for diagnostic in found:
+        match = _FIELD.match(diagnostic.message)
+        if match is not None:
+            return match.group(1)
+    return None
+
+
+_FIELD = re.compile(r'^The field "(.*)" is not supported by Step Functions$', re.DOTALL)
 
 
 def _not_recognized(resource: str, location: str) -> Diagnostic:

@@ -131,6 +131,9 @@ def test_function_name_forms(text: str, qualifier: str | None, expected: Functio
 # https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_Errors
 # https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
 # https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html (aws-sdk names)
+# The aws-sdk name is the AWS SDK for Java v2 exception class (its code generator cases acronyms as words:
+# Ec2ThrottledException, KmsAccessDeniedException, EfsioException); the optimized integration's is the
+# SDK v1 class, the shape's name as the model writes it.
 SERVICE_ERRORS = [
     # code, HTTP status, optimized / function-ARN error, aws-sdk error
     (
@@ -147,21 +150,31 @@ SERVICE_ERRORS = [
     ("ResourceConflictException", 409, "Lambda.ResourceConflictException", None),
     ("ResourceNotReadyException", 502, "Lambda.ResourceNotReadyException", None),
     ("ServiceException", 500, "Lambda.ServiceException", None),
-    ("EC2AccessDeniedException", 502, "Lambda.EC2AccessDeniedException", None),
-    ("EC2ThrottledException", 502, "Lambda.EC2ThrottledException", None),
-    ("EC2UnexpectedException", 502, "Lambda.EC2UnexpectedException", None),
-    ("ENILimitReachedException", 502, "Lambda.ENILimitReachedException", None),
-    ("InvalidSubnetIDException", 502, "Lambda.InvalidSubnetIDException", None),
-    ("InvalidSecurityGroupIDException", 502, "Lambda.InvalidSecurityGroupIDException", None),
-    ("SubnetIPAddressLimitReachedException", 502, "Lambda.SubnetIPAddressLimitReachedException", None),
-    ("KMSAccessDeniedException", 502, "Lambda.KMSAccessDeniedException", None),
-    ("KMSDisabledException", 502, "Lambda.KMSDisabledException", None),
-    ("KMSInvalidStateException", 502, "Lambda.KMSInvalidStateException", None),
-    ("KMSNotFoundException", 502, "Lambda.KMSNotFoundException", None),
+    ("EC2AccessDeniedException", 502, "Lambda.EC2AccessDeniedException", "Lambda.Ec2AccessDeniedException"),
+    ("EC2ThrottledException", 502, "Lambda.EC2ThrottledException", "Lambda.Ec2ThrottledException"),
+    ("EC2UnexpectedException", 502, "Lambda.EC2UnexpectedException", "Lambda.Ec2UnexpectedException"),
+    ("ENILimitReachedException", 502, "Lambda.ENILimitReachedException", "Lambda.EniLimitReachedException"),
+    ("InvalidSubnetIDException", 502, "Lambda.InvalidSubnetIDException", "Lambda.InvalidSubnetIdException"),
+    (
+        "InvalidSecurityGroupIDException",
+        502,
+        "Lambda.InvalidSecurityGroupIDException",
+        "Lambda.InvalidSecurityGroupIdException",
+    ),
+    (
+        "SubnetIPAddressLimitReachedException",
+        502,
+        "Lambda.SubnetIPAddressLimitReachedException",
+        "Lambda.SubnetIpAddressLimitReachedException",
+    ),
+    ("KMSAccessDeniedException", 502, "Lambda.KMSAccessDeniedException", "Lambda.KmsAccessDeniedException"),
+    ("KMSDisabledException", 502, "Lambda.KMSDisabledException", "Lambda.KmsDisabledException"),
+    ("KMSInvalidStateException", 502, "Lambda.KMSInvalidStateException", "Lambda.KmsInvalidStateException"),
+    ("KMSNotFoundException", 502, "Lambda.KMSNotFoundException", "Lambda.KmsNotFoundException"),
     ("InvalidRuntimeException", 502, "Lambda.InvalidRuntimeException", None),
     ("InvalidZipFileException", 502, "Lambda.InvalidZipFileException", None),
-    ("EFSIOException", 410, "Lambda.EFSIOException", None),
-    ("EFSMountTimeoutException", 408, "Lambda.EFSMountTimeoutException", None),
+    ("EFSIOException", 410, "Lambda.EFSIOException", "Lambda.EfsioException"),
+    ("EFSMountTimeoutException", 408, "Lambda.EFSMountTimeoutException", "Lambda.EfsMountTimeoutException"),
     ("SnapStartException", 400, "Lambda.SnapStartException", None),
     ("SnapStartNotReadyException", 409, "Lambda.SnapStartNotReadyException", None),
     ("SnapStartTimeoutException", 408, "Lambda.SnapStartTimeoutException", None),

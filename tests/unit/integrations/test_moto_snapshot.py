@@ -154,6 +154,35 @@ async def test_a_queue_with_its_messages_comes_back_from_the_file(
     assert [m["Body"] for m in received.output["Messages"]] == ["m"]
 
 
+async def test_a_kms_key_survives_a_snapshot_and_still_signs(clients: AwsClients, tmp_path: Path) -> None:
+    # a KMS key holds a native private key pickle cannot take (it failed the whole snapshot)
+    account = str(uuid.uuid4().int)[:12]
+
+    async def call(operation: str, request: dict[str, Any]) -> Any:
+        return (await clients.call("kms", operation, request, account=account, region=REGION)).output
+
+    key = (await call("CreateKey", {"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"}))["KeyMetadata"][
+        "KeyId"
+    ]
+    symmetric = (await call("CreateKey", {}))["KeyMetadata"]["KeyId"]
+    snapshots = MotoSnapshots(str(tmp_path), clients.run_on_moto_thread, interval=3600)
+    snapshots._dirty.set()
+    snapshots.flush()
+    assert snapshots.written == 1
+    await call("ScheduleKeyDeletion", {"KeyId": key, "PendingWindowInDays": 7})
+    await _on_moto_thread(clients, snapshots.restore)
+    signed = await call("Sign", {"KeyId": key, "Message": b"m", "SigningAlgorithm": "ECDSA_SHA_256"})
+    verify = {
+        "KeyId": key,
+        "Message": b"m",
+        "Signature": signed["Signature"],
+        "SigningAlgorithm": "ECDSA_SHA_256",
+    }
+    assert (await call("Verify", verify))["SignatureValid"] is True
+    encrypted = await call("Encrypt", {"KeyId": symmetric, "Plaintext": b"secret"})
+    assert (await call("Decrypt", {"CiphertextBlob": encrypted["CiphertextBlob"]}))["Plaintext"] == b"secret"
+
+
 async def _on_moto_thread(clients: AwsClients, fn: Callable[[], Any]) -> Any:
     import asyncio
 

@@ -324,7 +324,50 @@ PREFIXES = [
     ("Lambda", "Lambda"),
     ("SQS", "Sqs"),
     ("CloudWatch Logs", "CloudWatchLogs"),
+    # the AWS SDK for Java v2 client names (Ec2Client, IotClient, SesV2Client, ConfigClient …)
+    ("EC2", "Ec2"),
+    ("IoT", "Iot"),
+    ("IoT Data Plane", "IotDataPlane"),
+    ("SESv2", "SesV2"),
+    ("Config Service", "Config"),
+    ("Database Migration Service", "DatabaseMigration"),
+    ("Elasticsearch Service", "Elasticsearch"),
+    ("Elastic Load Balancing v2", "ElasticLoadBalancingV2"),
+    ("ApiGatewayV2", "ApiGatewayV2"),
+    ("WAFV2", "Wafv2"),
+    ("Route 53", "Route53"),
+    ("ElastiCache", "ElastiCache"),
+    ("Service Catalog", "ServiceCatalog"),
 ]
+
+
+# The error part: "Some AWS services don't include the Exception suffix … always add the Exception suffix"
+# (S3's BucketAlreadyExists is S3.BucketAlreadyExistsException); it is the AWS SDK for Java v2 exception
+# class of the modelled error, whose code generator turns a "Fault" suffix into "Exception" and cases
+# acronyms as words (RDS DBInstanceNotFoundFault -> DbInstanceNotFoundException, Lambda EFSIOException
+# -> EfsioException); an error the model does not name is the service's base exception.
+EXCEPTIONS = [
+    ("BucketAlreadyExists", "BucketAlreadyExistsException"),
+    ("NoSuchKey", "NoSuchKeyException"),
+    ("ResourceNotFoundException", "ResourceNotFoundException"),
+    ("QueueDoesNotExist", "QueueDoesNotExistException"),
+    ("InvalidToken", "InvalidTokenException"),
+    ("ParameterNotFound", "ParameterNotFoundException"),
+    ("DBInstanceNotFoundFault", "DbInstanceNotFoundException"),
+    ("InvalidARNFault", "InvalidArnException"),
+    ("KMSInvalidStateException", "KmsInvalidStateException"),
+    ("EC2ThrottledException", "Ec2ThrottledException"),
+    ("EFSIOException", "EfsioException"),
+    ("InvalidSubnetIDException", "InvalidSubnetIdException"),
+    ("DashboardNotFoundError", "DashboardNotFoundErrorException"),
+]
+
+
+@pytest.mark.parametrize(("shape", "exception"), EXCEPTIONS)
+def test_the_sdk_error_name_is_the_java_v2_exception_class(shape: str, exception: str) -> None:
+    from emulator.integrations.aws_sdk import exception_name
+
+    assert exception_name(shape) == exception
 
 
 @pytest.mark.parametrize(("service_id", "prefix"), PREFIXES)

@@ -56,6 +56,21 @@ REFUSED_FIELDS = [
     ("arn:aws:states:::aws-sdk:ec2:describeSnapshots", {"Filter": []}, "Filter"),
     ("arn:aws:states:::aws-sdk:s3:getObject", {"Bucket": "b", "Key": "k", "Foo": 1}, "Foo"),
     ("arn:aws:states:::aws-sdk:sfn:startExecution", {"StateMachineArn": "a", "Body": "{}"}, "Body"),
+    # the plural rule ("Passing parameters to a service API": Filters, not Filter) for EC2's Filter.N
+    (
+        "arn:aws:states:::aws-sdk:ec2:describeInstances",
+        {"Filter": [{"Name": "n", "Values": ["v"]}]},
+        "Filter",
+    ),
+    (
+        "arn:aws:states:::aws-sdk:kms:encrypt",
+        {"KeyId": "k", "Plaintext": "cA==", "Algorithm": "x"},
+        "Algorithm",
+    ),
+    ("arn:aws:states:::aws-sdk:ssm:getParameter", {"Name": "/p", "Decrypt": True}, "Decrypt"),
+    ("arn:aws:states:::aws-sdk:cloudwatchlogs:createLogGroup", {"GroupName": "g"}, "GroupName"),
+    ("arn:aws:states:::aws-sdk:eventbridge:putRule", {"Name": "r", "Pattern": "{}"}, "Pattern"),
+    ("arn:aws:states:::aws-sdk:cloudtrail:putEventSelectors", {"TrailName": "t", "Equal": []}, "Equal"),
 ]
 
 
@@ -75,6 +90,15 @@ ACCEPTED = [
     ("arn:aws:states:::aws-sdk:sfn:startExecution", {"StateMachineArn": "a", "Input": "{}"}),
     ("arn:aws:states:::aws-sdk:acmpca:deleteCertificateAuthority", {"CertificateAuthorityArn": "a"}),
     ("arn:aws:states:::aws-sdk:dynamodb:getItem.waitForTaskToken", {"TableName": "t", "Key": {}}),
+    # AWS SDK for Java v2 client names (cloudwatchlogs, eventbridge, sfn) and the API's own members
+    ("arn:aws:states:::aws-sdk:ec2:describeInstances", {"Filters": [{"Name": "n", "Values": ["v"]}]}),
+    ("arn:aws:states:::aws-sdk:kms:encrypt", {"KeyId": "k", "Plaintext": "cA==", "EncryptionAlgorithm": "x"}),
+    ("arn:aws:states:::aws-sdk:ssm:getParameter", {"Name": "/p", "WithDecryption": True}),
+    ("arn:aws:states:::aws-sdk:cloudwatchlogs:createLogGroup", {"LogGroupName": "g"}),
+    ("arn:aws:states:::aws-sdk:eventbridge:putEvents", {"Entries": [{"Source": "s"}]}),
+    ("arn:aws:states:::aws-sdk:kinesis:putRecord", {"StreamName": "s", "Data": "cA==", "PartitionKey": "p"}),
+    ("arn:aws:states:::aws-sdk:iam:getRole", {"RoleName": "r"}),
+    ("arn:aws:states:::aws-sdk:sts:getCallerIdentity", {}),
     # services / actions botocore does not know, and computed arguments, are not judged
     ("arn:aws:states:::aws-sdk:nosuchservice:anyAction", {"Anything": 1}),
     ("arn:aws:states:::s3:getObject", {"Bucket": "b", "Key": "k", "Anything": 1}),
@@ -107,6 +131,9 @@ NOT_RECOGNIZED = [
     "arn:aws:states:::aws-sdk:sfn:startExecution.sync:2",
     "arn:aws:states:::aws-sdk:s3:noSuchAction",
     "arn:aws:states:::aws-sdk:dynamodb:getItems",
+    "arn:aws:states:::aws-sdk:kms:encryptData",
+    "arn:aws:states:::aws-sdk:cloudwatchlogs:putItem",
+    "arn:aws:states:::aws-sdk:ec2:describeInstances.sync",
 ]
 
 
@@ -167,3 +194,32 @@ def test_create_and_validate_answer_the_same_refusal() -> None:
     answer = validate_state_machine_definition(None, None, {"definition": text})  # type: ignore[arg-type]
     assert answer["result"] == "FAIL"
     assert answer["diagnostics"][0]["location"] == "/States/T/Parameters"
+
+
+# The same rule when the fields become known (a JSONata Arguments expression): the task is refused before
+# it is scheduled, by the composition root's registry of real integrations.
+async def test_a_registry_of_real_integrations_refuses_a_computed_field_before_scheduling() -> None:
+    from emulator.integrations.registry import IntegrationRegistry, TaskInvocation
+    from emulator.language.errors import StatesError
+    from emulator.language.states.task_state import parse_resource
+
+    parameters = {"QueueUrl": "q", "MessageBody": "m", "Priority": 1}
+    invocation = TaskInvocation(
+        parse_resource("arn:aws:states:::sqs:sendMessage"), parameters, {}, "us-east-1", "123456789012"
+    )
+    await IntegrationRegistry().prepare(invocation)  # stand-ins (unit tests) answer any parameters
+    with pytest.raises(StatesError) as caught:
+        await IntegrationRegistry(judges_fields=True).prepare(invocation)
+    assert caught.value.error == "States.Runtime"
+    assert caught.value.cause == (
+        """The Parameters '{"QueueUrl":"q","MessageBody":"m","Priority":1}' could not be used to start the """
+        """Task: [The field "Priority" is not supported by Step Functions]"""
+    )
+    accepted = TaskInvocation(
+        parse_resource("arn:aws:states:::sqs:sendMessage"),
+        {"QueueUrl": "q", "MessageBody": "m"},
+        {},
+        "us-east-1",
+        "1" * 12,
+    )
+    await IntegrationRegistry(judges_fields=True).prepare(accepted)
