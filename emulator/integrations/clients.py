@@ -464,6 +464,7 @@ class AwsClients:
                 if self._moto_app is None:
                     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+                    defer_url_builders()
                     built = DomainDispatcherApplication(create_backend_app)
                     if self.snapshots is not None and self.snapshots.restore():
                         self._moto_used = True
@@ -681,3 +682,39 @@ def instant_text(value: Any) -> str:
     if micros:
         text += f".{micros // 1000:03d}" if micros % 1000 == 0 else f".{micros:06d}"
     return text + "Z"
+
+
+_URL_BUILDERS_DEFERRED = False
+
+
+def defer_url_builders() -> None:
+    """Werkzeug compiles a URL builder for every route as the route is added (``ast.parse`` and
+    ``compile`` of a generated function); moto adds a service's routes on the backend thread at its
+    first call. CPython 3.11 keeps the AST converter's recursion depth in one per-interpreter
+    counter, so that work racing another thread's ``ast.parse`` (3.11's traceback carets, pytest's
+    assertion rewriting) fails one of them with "SystemError: AST constructor recursion depth
+    mismatch" (https://github.com/python/cpython/issues/106905). Moto never builds URLs: compile each
+    builder on its first use instead. Idempotent; URL building itself is unchanged."""
+    global _URL_BUILDERS_DEFERRED
+    if _URL_BUILDERS_DEFERRED:
+        return
+    _URL_BUILDERS_DEFERRED = True
+    try:
+        from werkzeug.routing.rules import Rule
+    except ImportError:  # pragma: no cover - werkzeug comes with moto's server
+        return
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None:  # pragma: no cover - another werkzeug: leave it as it is
+        return
+
+    def compile_builder(self: Any, append_unknown: bool = True) -> Callable[..., Any]:
+        compiled: list[Callable[..., Any]] = []
+
+        def build(rule: Any, *args: Any, **kwargs: Any) -> Any:
+            if not compiled:
+                compiled.append(original(rule, append_unknown))
+            return compiled[0](rule, *args, **kwargs)
+
+        return build
+
+    Rule._compile_builder = compile_builder  # type: ignore[method-assign]
