@@ -141,9 +141,25 @@ def max_concurrency_of(
 ) -> int:
     if state.max_concurrency_path is None:
         return state.max_concurrency
-    # AWS also takes the text of an integer ("1", e.g. from a variable).
-    return integer_at(state.max_concurrency_path, "MaxConcurrencyPath", value, context, variables)
+    # AWS also takes the text of an integer ("1", e.g. from a variable). A negative value is refused as
+    # the other count read from a path is ("ToleratedFailureCount cannot be negative.", recorded):
+    # MaxConcurrency is "a non-negative integer" (state-map.html; UpdateMapRun: minimum 0).
+    found = integer_at(state.max_concurrency_path, "MaxConcurrencyPath", value, context, variables)
+    if found < 0:
+        raise field_errors.negative_limit("MaxConcurrency")
+    return found
 
+
+
+def jsonata_max_concurrency(state: MapState, bindings: JsonataBindings) -> int:
+    """A JSONata Map's ``MaxConcurrency``: its expression's integer (a negative one refused), else the literal."""
+    expression = state.max_concurrency_expression
+    if expression is None:
+        return state.max_concurrency
+    concurrency = int(expression.evaluate(bindings, expected="integer"))
+    if concurrency < 0:
+        raise field_errors.expression_negative(expression.text, "MaxConcurrency", concurrency)
+    return concurrency
 
 # --- Distributed mode ---------------------------------------------------------------------------
 
