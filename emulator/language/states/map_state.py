@@ -66,15 +66,8 @@ class MapState:
     max_concurrency_expression: JsonataExpression | None = None
 
 
-_DISTRIBUTED_FIELDS = (
-    "ItemReader",
-    "ResultWriter",
-    "ItemBatcher",
-    "ToleratedFailureCount",
-    "ToleratedFailurePercentage",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentagePath",
-)
+# The fields that need a Map Run whatever the Mode says.
+_RUN_FIELDS = ("ItemReader", "ResultWriter", "ItemBatcher")
 
 
 def parse_map(name: str, raw: JsonObject, location: str, query_language: str) -> MapState:
@@ -87,11 +80,11 @@ def parse_map(name: str, raw: JsonObject, location: str, query_language: str) ->
         raise fail(required_fields_message("ItemProcessor"), location)
     mode = json_object(processor.get("ProcessorConfig")).get("Mode", "INLINE")
     distributed = None
-    # AWS runs a JSONata Map whose Mode is INLINE (or absent) inline even with ToleratedFailure*
-    # fields (corpus: evaluate_jsonata test_base_map[TOLERATED_FAILURE_COUNT] records MapIteration
-    # events); only the reader, writer and batcher need a Map Run there.
-    triggers = _DISTRIBUTED_FIELDS[:3] if common.query_language == "JSONata" else _DISTRIBUTED_FIELDS
-    if mode == "DISTRIBUTED" or any(key in raw for key in triggers):
+    # AWS runs a Map whose Mode is INLINE (or absent) inline even with ToleratedFailure* fields
+    # (recorded: evaluate_jsonata test_base_map[TOLERATED_FAILURE_COUNT] / [..._PERCENTAGE] record
+    # MapIteration events); the Mode decides in either query language, and only the reader, writer
+    # and batcher need a Map Run.
+    if mode == "DISTRIBUTED" or any(key in raw for key in _RUN_FIELDS):
         distributed = parse_distributed(raw, processor, location, common.is_jsonata)
     selector_key = "ItemSelector" if "ItemSelector" in raw else "Parameters"
     selector = raw.get(selector_key)
