@@ -143,7 +143,6 @@ def max_concurrency_of(
     return found
 
 
-
 def jsonata_max_concurrency(state: MapState, bindings: JsonataBindings) -> int:
     """A JSONata Map's ``MaxConcurrency``: its expression's integer (a negative one refused), else the literal."""
     expression = state.max_concurrency_expression
@@ -153,6 +152,7 @@ def jsonata_max_concurrency(state: MapState, bindings: JsonataBindings) -> int:
     if concurrency < 0:
         raise field_errors.expression_negative(expression.text, "MaxConcurrency", concurrency)
     return concurrency
+
 
 # --- Distributed mode ---------------------------------------------------------------------------
 

@@ -695,3 +695,63 @@ def _output_rows() -> list[tuple[Row, bool]]:
 @pytest.mark.parametrize(("row", "jsonata"), _output_rows(), ids=lambda value: getattr(value, "field", ""))
 async def test_output_field_failures(row: Row, jsonata: bool) -> None:
     await _check(row, jsonata)
+
+
+# --- ItemSelector and the legacy Parameters / Iterator ---------------------------------------------
+# https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemselector.html ("The ItemSelector
+# field replaces the Parameters field within the Map state"; either is evaluated per item, with
+# $$.Map.Item.Index / Value) and state-map.html (ItemProcessor replaces Iterator): the legacy names
+# fail exactly as the current ones, once the Map has started.
+def _selector_rows() -> list[Row]:
+    rows = []
+    for mode, processor in MODES.items():
+        started = ("MapStateEntered", "MapStateStarted", "MapStateFailed")
+        if mode == "distributed":
+            started = (
+                "MapStateEntered",
+                "MapStateStarted",
+                "MapRunStarted",
+                "MapRunFailed",
+                "MapStateFailed",
+            )
+        for selector in ("ItemSelector", "Parameters"):
+            rows.append(
+                Row(
+                    f"{mode} {selector}",
+                    _map(processor, **{selector: {"v.$": "$.zz"}}),
+                    [1],
+                    RUNTIME,
+                    "The JSONPath '$.zz' specified for the field 'v.$' could not be found in the input '[1]'",
+                    started,
+                )
+            )
+        legacy = {"Type": "Map", "Iterator": processor, "Parameters": {"v.$": "$.zz"}, "End": True}
+        rows.append(
+            Row(
+                f"{mode} Iterator with Parameters",
+                legacy,
+                [1],
+                RUNTIME,
+                "The JSONPath '$.zz' specified for the field 'v.$' could not be found in the input '[1]'",
+                started,
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize("row", _selector_rows(), ids=lambda row: row.field)
+async def test_item_selector_and_legacy_parameters_failures(row: Row) -> None:
+    await _check(row, jsonata=False)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+@pytest.mark.parametrize("selector", ["ItemSelector", "Parameters"])
+async def test_item_selector_and_legacy_parameters_read_the_item(mode: str, selector: str) -> None:
+    template = {"index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value", "all.$": "$.n"}
+    definition = {"StartAt": "S", "States": {"S": _map(MODES[mode], ItemsPath="$.i", **{selector: template})}}
+    execution = await run(definition, json.dumps({"i": ["a", "b"], "n": 1}), RecordingSink(), _integrations())
+    assert execution.status == ExecutionStatus.SUCCEEDED
+    assert json.loads(execution.output or "null") == [
+        {"index": 0, "value": "a", "all": 1},
+        {"index": 1, "value": "b", "all": 1},
+    ]
