@@ -37,7 +37,13 @@ from emulator.language.evaluate.variables import Assignment
 from emulator.language.states.choice_state import ChoiceState, choose_rule
 from emulator.language.states.common import Catcher, StateCommon
 from emulator.language.states.fail_state import FailState, failure_of, jsonata_failure_of
-from emulator.language.states.map_state import MapState, integer_at, items_of, max_concurrency_of
+from emulator.language.states.map_state import (
+    MapState,
+    integer_at,
+    items_of,
+    jsonata_max_concurrency,
+    max_concurrency_of,
+)
 from emulator.language.states.parallel_state import ParallelState
 from emulator.language.states.pass_state import PassState
 from emulator.language.states.task_state import TaskState
@@ -282,13 +288,7 @@ class DataFlow:
             items = state.items.evaluate(bindings)
             if not isinstance(items, list):
                 raise field_errors.template_not_of_type(state.items, "array", items)
-        concurrency = state.max_concurrency
-        expression = state.max_concurrency_expression
-        if expression is not None:
-            concurrency = int(expression.evaluate(bindings, expected="integer"))
-            if concurrency < 0:
-                raise field_errors.expression_negative(expression.text, "MaxConcurrency", concurrency)
-        return value, items, concurrency
+        return value, items, jsonata_max_concurrency(state, bindings)
 
     def map_item(
         self,

@@ -326,16 +326,25 @@ class Executor:
         ``<Type>StateFailed`` (if it has one) and the failure goes on to the Catch. ``attempts``:
         the retriers' counts so far (retries of a failed preparation count). A JSONata evaluation
         failure of an attempt (a Task's ``Arguments``) that is retried is recorded as EvaluationFailed
-        (``entered``: the state, None where nothing is recorded); the last one is recorded by the Catch."""
+        (``entered``: the state, None where nothing is recorded), the last one before the unit's
+        ``<Type>StateFailed``."""
         retriers = retriers_of(state)
         if attempts is None:
             attempts = [0] * len(retriers)
         while True:
             delay = self.retries.delay(retriers, attempt.failure, attempts)
             if delay is None:
+                failure: StatesError = attempt.failure
+                last_event = attempt.last_event
+                if entered is not None and isinstance(failure, QueryEvaluationError):
+                    # EvaluationFailed is recorded where the evaluation failed, before the state's
+                    # own failure (recorded: EvaluationFailed, MapStateFailed for Items; a Pass's
+                    # EvaluationFailed before MapIterationFailed, MapStateFailed).
+                    failure = self._evaluation_failed(scope.run, entered, failure, chain)
+                    last_event = chain.last
                 if unit.failed_event is not None:
-                    chain.last = scope.run.recorder.add(unit.failed_event, attempt.last_event)
-                raise attempt.failure
+                    chain.last = scope.run.recorder.add(unit.failed_event, last_event)
+                raise failure
             last = attempt.last_event
             if entered is not None and isinstance(attempt.failure, QueryEvaluationError):
                 self._evaluation_failed(scope.run, entered, attempt.failure, chain)

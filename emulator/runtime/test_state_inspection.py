@@ -23,6 +23,7 @@ from emulator.language.states.map_state import (
     MapState,
     batches_of,
     failure_threshold_of,
+    jsonata_max_concurrency,
     max_concurrency_of,
 )
 from emulator.language.states.parallel_state import ParallelState
@@ -367,9 +368,10 @@ class MockedMap:
             else:
                 effective = dataflow.effective_input(common, value, context, chain)
             items = _reader_items(state, reader_data, self.inspection) if reader_data is not None else []
-            concurrency = max_concurrency_of(state, effective, context, chain.variables)
-            if bindings is not None and state.max_concurrency_expression is not None:
-                concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))
+            if bindings is not None:
+                concurrency = jsonata_max_concurrency(state, bindings)
+            else:
+                concurrency = max_concurrency_of(state, effective, context, chain.variables)
             self.inspection.note("maxConcurrency", concurrency)
         else:
             effective, items, _ = dataflow.map_items(state, value, context, chain)

@@ -55,7 +55,8 @@ def path_value_not_positive(field: str, found: int, path: str) -> StatesError:
 
 
 def negative_limit(field: str) -> StatesError:
-    """ToleratedFailureCount, MaxItemsPerBatch, MaxInputBytesPerBatch (measured for the first)."""
+    """ToleratedFailureCount, MaxConcurrency (from MaxConcurrencyPath), MaxItemsPerBatch,
+    MaxInputBytesPerBatch (measured for the first)."""
     return StatesError(ErrorName.RUNTIME, f"{field} cannot be negative.")
 
 

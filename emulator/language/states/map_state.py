@@ -66,15 +66,8 @@ class MapState:
     max_concurrency_expression: JsonataExpression | None = None
 
 
-_DISTRIBUTED_FIELDS = (
-    "ItemReader",
-    "ResultWriter",
-    "ItemBatcher",
-    "ToleratedFailureCount",
-    "ToleratedFailurePercentage",
-    "ToleratedFailureCountPath",
-    "ToleratedFailurePercentagePath",
-)
+# The fields that need a Map Run whatever the Mode says.
+_RUN_FIELDS = ("ItemReader", "ResultWriter", "ItemBatcher")
 
 
 def parse_map(name: str, raw: JsonObject, location: str, query_language: str) -> MapState:
@@ -87,11 +80,11 @@ def parse_map(name: str, raw: JsonObject, location: str, query_language: str) ->
         raise fail(required_fields_message("ItemProcessor"), location)
     mode = json_object(processor.get("ProcessorConfig")).get("Mode", "INLINE")
     distributed = None
-    # AWS runs a JSONata Map whose Mode is INLINE (or absent) inline even with ToleratedFailure*
-    # fields (corpus: evaluate_jsonata test_base_map[TOLERATED_FAILURE_COUNT] records MapIteration
-    # events); only the reader, writer and batcher need a Map Run there.
-    triggers = _DISTRIBUTED_FIELDS[:3] if common.query_language == "JSONata" else _DISTRIBUTED_FIELDS
-    if mode == "DISTRIBUTED" or any(key in raw for key in triggers):
+    # AWS runs a Map whose Mode is INLINE (or absent) inline even with ToleratedFailure* fields
+    # (recorded: evaluate_jsonata test_base_map[TOLERATED_FAILURE_COUNT] / [..._PERCENTAGE] record
+    # MapIteration events); the Mode decides in either query language, and only the reader, writer
+    # and batcher need a Map Run.
+    if mode == "DISTRIBUTED" or any(key in raw for key in _RUN_FIELDS):
         distributed = parse_distributed(raw, processor, location, common.is_jsonata)
     selector_key = "ItemSelector" if "ItemSelector" in raw else "Parameters"
     selector = raw.get(selector_key)
@@ -141,8 +134,24 @@ def max_concurrency_of(
 ) -> int:
     if state.max_concurrency_path is None:
         return state.max_concurrency
-    # AWS also takes the text of an integer ("1", e.g. from a variable).
-    return integer_at(state.max_concurrency_path, "MaxConcurrencyPath", value, context, variables)
+    # AWS also takes the text of an integer ("1", e.g. from a variable). A negative value is refused as
+    # the other count read from a path is ("ToleratedFailureCount cannot be negative.", recorded):
+    # MaxConcurrency is "a non-negative integer" (state-map.html; UpdateMapRun: minimum 0).
+    found = integer_at(state.max_concurrency_path, "MaxConcurrencyPath", value, context, variables)
+    if found < 0:
+        raise field_errors.negative_limit("MaxConcurrency")
+    return found
+
+
+def jsonata_max_concurrency(state: MapState, bindings: JsonataBindings) -> int:
+    """A JSONata Map's ``MaxConcurrency``: its expression's integer (a negative one refused), else the literal."""
+    expression = state.max_concurrency_expression
+    if expression is None:
+        return state.max_concurrency
+    concurrency = int(expression.evaluate(bindings, expected="integer"))
+    if concurrency < 0:
+        raise field_errors.expression_negative(expression.text, "MaxConcurrency", concurrency)
+    return concurrency
 
 
 # --- Distributed mode ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from emulator.language.states.map_state import (
     MapState,
     batches_of,
     failure_threshold_of,
+    jsonata_max_concurrency,
     max_concurrency_of,
 )
 from emulator.model.jsontext import from_json_text, to_json_text
@@ -150,9 +151,10 @@ class DistributedMapWork:
             effective, items, concurrency = dataflow.map_items(state, value, context, chain)
             return PreparedDistributedMap(effective, items, concurrency, bindings)
         effective = dataflow.effective_input(state.common, value, context, chain)
-        concurrency = max_concurrency_of(state, effective, context, chain.variables)
-        if bindings is not None and state.max_concurrency_expression is not None:
-            concurrency = int(state.max_concurrency_expression.evaluate(bindings, expected="integer"))
+        if bindings is not None:
+            concurrency = jsonata_max_concurrency(state, bindings)
+        else:
+            concurrency = max_concurrency_of(state, effective, context, chain.variables)
         return PreparedDistributedMap(effective, None, concurrency, bindings)
 
     async def attempt(

@@ -98,6 +98,9 @@ PASS_ENTERED = ("PassStateEntered",)
 TASK_ENTERED = ("TaskStateEntered",)
 MAP_ENTERED = ("MapStateEntered",)
 MAP_RUN_FAILED = ("MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed")
+# A JSONata evaluation failing inside the run: EvaluationFailed where it failed, before the state's own
+# failure (the recorded order: EvaluationFailed, MapStateFailed; EvaluationFailed, MapIterationFailed).
+MAP_RUN_EVALUATION_FAILED = (*MAP_RUN_FAILED[:-1], "EvaluationFailed", "MapStateFailed")
 
 # JSONPath fields. https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html,
 # input-output-resultpath.html, input-output-outputpath.html (InputPath, Parameters, ResultSelector,
@@ -519,7 +522,7 @@ JSONATA_ROWS = [
         {},
         QUERY,
         _wrong_type("'x'", "MaxItemsPerBatch", "integer", "string", '"x"'),
-        _evaluated(*MAP_RUN_FAILED),
+        MAP_RUN_EVALUATION_FAILED,
         "MaxItemsPerBatch",
     ),
     Row(
@@ -530,7 +533,7 @@ JSONATA_ROWS = [
         {},
         QUERY,
         _undefined(MISSING, "BatchInput"),
-        _evaluated(*MAP_RUN_FAILED),
+        MAP_RUN_EVALUATION_FAILED,
         "BatchInput",
     ),
     Row(
@@ -541,7 +544,7 @@ JSONATA_ROWS = [
         {},
         QUERY,
         _undefined(MISSING, "Arguments/Bucket"),
-        _evaluated(*MAP_RUN_FAILED),
+        MAP_RUN_EVALUATION_FAILED,
         "Arguments/Bucket",
     ),
     Row(
@@ -552,7 +555,7 @@ JSONATA_ROWS = [
         {},
         QUERY,
         _wrong_type("'b'", "Arguments", "object", "string", '"b"'),
-        _evaluated(*MAP_RUN_FAILED),
+        MAP_RUN_EVALUATION_FAILED,
         "Arguments",
     ),
     Row(
@@ -568,7 +571,7 @@ JSONATA_ROWS = [
         {},
         QUERY,
         _wrong_type("'x'", "MaxItems", "integer", "string", '"x"'),
-        _evaluated(*MAP_RUN_FAILED),
+        MAP_RUN_EVALUATION_FAILED,
         "MaxItems",
     ),
     Row(
@@ -584,7 +587,7 @@ JSONATA_ROWS = [
         {},
         QUERY,
         _undefined(MISSING, "Arguments/Bucket"),
-        _evaluated(*MAP_RUN_FAILED),
+        MAP_RUN_EVALUATION_FAILED,
         "Arguments/Bucket",
     ),
     Row(
@@ -594,7 +597,7 @@ JSONATA_ROWS = [
         {},
         QUERY,
         _wrong_type("[1]", "Arguments", "object", "array", "[1]"),
-        _evaluated(*MAP_RUN_FAILED),
+        MAP_RUN_EVALUATION_FAILED,
         "Arguments",
     ),
     Row(

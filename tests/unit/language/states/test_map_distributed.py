@@ -50,8 +50,23 @@ def test_inline_maps_have_no_distributed_configuration() -> None:
     assert compile_map(Mode="INLINE").distributed is None
 
 
-def test_distributed_only_fields_make_a_map_distributed() -> None:
-    assert compile_map(Mode=None, ToleratedFailurePercentage=5).distributed is not None
+def test_the_reader_writer_and_batcher_make_a_map_distributed() -> None:
+    assert compile_map(Mode=None, ItemBatcher={"MaxItemsPerBatch": 5}).distributed is not None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ToleratedFailurePercentage": 5},
+        {"ToleratedFailureCount": 1},
+        {"ToleratedFailurePercentagePath": "$.p"},
+        {"ToleratedFailureCountPath": "$.c"},
+    ],
+)
+def test_tolerated_failure_fields_leave_an_inline_map_inline(fields: dict[str, object]) -> None:
+    # AWS runs an INLINE (or Mode-less) Map with ToleratedFailure* fields inline (recorded for
+    # JSONata; the Mode decides in JSONPath too). https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
+    assert compile_map(Mode=None, **fields).distributed is None
 
 
 @pytest.mark.parametrize(
