@@ -119,7 +119,10 @@ def create_state_machine_alias(
         raise ServiceQuotaExceededException(
             f"Maximum number of aliases ({MAX_ALIASES}) reached for state machine '{machine_arn}'"
         )
-    alias = Alias(arn, name, machine_arn, routing, env.clock.now(), description)
+    now = env.clock.now()
+    # DescribeStateMachineAlias "updateDate: The date the state machine alias was last updated. For a
+    # newly created state machine, this is the same as the creation date." (API_DescribeStateMachineAlias)
+    alias = Alias(arn, name, machine_arn, routing, now, description, update_date=now)
     partition.aliases.put(arn, alias)
     return {"stateMachineAliasArn": arn, "creationDate": alias.creation_date}
 
@@ -196,6 +199,9 @@ def list_state_machine_aliases(
         ):
             raise ResourceNotFound(NOT_FOUND, resourceName=arn)
         found = [a for a in partition.aliases.values() if any(r.version_arn == arn for r in a.routing)]
+    # "Results are sorted by time, with the most recently created aliases listed first."
+    # (API_ListStateMachineAliases)
+    found = sorted(reversed(found), key=lambda a: a.creation_date, reverse=True)
     page, token = paginate(found, request, scope=f"ListStateMachineAliases:{arn}", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachineAliases": [

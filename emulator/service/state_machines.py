@@ -15,7 +15,13 @@ from emulator.errors import (
     ValidationException,
 )
 from emulator.model.arns import state_machine_arn
-from emulator.model.records import ExecutionStatus, StateMachine, StateMachineStatus, StateMachineType
+from emulator.model.records import (
+    Execution,
+    ExecutionStatus,
+    StateMachine,
+    StateMachineStatus,
+    StateMachineType,
+)
 from emulator.runtime.execution_logs import LogGroup, parse_log_group_arn
 from emulator.service import tags, versions
 from emulator.service.common import (
@@ -47,13 +53,18 @@ def deleting(arn: str) -> ApiError:
     return StateMachineDeleting(f"State Machine is being deleted: '{arn}'")
 
 
-def _has_running_executions(partition: Partition, machine: StateMachine) -> bool:
-    return any(
-        e.state_machine_arn == machine.arn
+def _running_executions(partition: Partition, machine: StateMachine) -> list[Execution]:
+    return [
+        e
+        for e in partition.executions.values()
+        if e.state_machine_arn == machine.arn
         and e.status == ExecutionStatus.RUNNING
         and e.start_date >= machine.creation_date
-        for e in partition.executions.values()
-    )
+    ]
+
+
+def _has_running_executions(partition: Partition, machine: StateMachine) -> bool:
+    return bool(_running_executions(partition, machine))
 
 
 def _remove(partition: Partition, machine: StateMachine) -> None:
@@ -377,6 +388,10 @@ def delete_state_machine(
     if _has_running_executions(partition, machine):
         machine.status = StateMachineStatus.DELETING
         partition.state_machines.put(machine.arn, machine)  # changed in place: stored again
+        # "A state machine is deleted only when all its executions are completed. On the next state
+        # transition, the state machine's executions are terminated." (API_DeleteStateMachine)
+        for execution in _running_executions(partition, machine):
+            env.engine.machine_deleted(execution, machine.name)
     else:
         _remove(partition, machine)
     return {}
