@@ -283,7 +283,9 @@ def variable_references_of(record: StateMachine) -> dict[str, list[str]] | None:
 
 def _metadata_only(out: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     if request.get("includedData") == "METADATA_ONLY":
-        out.pop("definition", None)
+        # "If called with includedData = METADATA_ONLY, the returned definition will be {}."
+        # (API_DescribeStateMachine, definition; a required member of the response)
+        out["definition"] = "{}"
     return out
 
 
