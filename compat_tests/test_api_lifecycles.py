@@ -172,6 +172,7 @@ ALIAS_NAMES = [
     ("x" * 81, "ValidationException"),
     ("with space", "ValidationException"),
     ("colon:name", "ValidationException"),
+    ("trailing-newline\n", "ValidationException"),
     ("", "ValidationException"),
 ]
 
@@ -404,6 +405,30 @@ def test_start_execution_idempotency(sfn: Any) -> None:
     express = _machine(sfn, type="EXPRESS")
     arns = {sfn.start_execution(stateMachineArn=express, name="again")["executionArn"] for _ in range(2)}
     assert len(arns) == 2
+
+
+# API_StartExecution.html, traceHeader: "Length Constraints: Minimum length of 0. Maximum length of 256.
+# Pattern: \p{ASCII}*" (the whole value), and DescribeExecution hands it back.
+TRACE_HEADERS = [
+    ("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1", "ok"),
+    ("", "ok"),
+    ("~" * 256, "ok"),
+    ("~" * 257, "ValidationException"),
+    ("Root=é", "ValidationException"),
+    ("snow ☃", "ValidationException"),
+]
+
+
+@pytest.mark.parametrize(("header", "expected"), TRACE_HEADERS)
+def test_trace_header_rules(raw: Any, header: str, expected: str) -> None:
+    machine = _machine(raw)
+    try:
+        execution = raw.start_execution(stateMachineArn=machine, traceHeader=header)["executionArn"]
+    except ClientError as error:
+        assert error.response["Error"]["Code"] == expected
+        return
+    assert expected == "ok"
+    assert raw.describe_execution(executionArn=execution).get("traceHeader", "") == header
 
 
 # API_StartExecution.html (stateMachineArn: unqualified, version or alias ARN), API_DescribeExecution.html
@@ -735,6 +760,17 @@ def test_delete_state_machine_ends_running_executions_at_their_next_transition(s
     assert sfn.describe_state_machine(stateMachineArn=machine)["status"] == "DELETING"
     for target in (machine, version, f"{machine}:live"):
         assert _code(sfn.start_execution, stateMachineArn=target) == "StateMachineDeleting"
+    # API_UpdateStateMachineAlias.html / API_CreateStateMachineAlias.html list StateMachineDeleting
+    assert (
+        _code(sfn.update_state_machine_alias, stateMachineAliasArn=f"{machine}:live", description="d")
+        == "StateMachineDeleting"
+    )
+    routing = [{"stateMachineVersionArn": version, "weight": 100}]
+    assert (
+        _code(sfn.create_state_machine_alias, name="late", routingConfiguration=routing)
+        == "StateMachineDeleting"
+    )
+    assert _code(sfn.publish_state_machine_version, stateMachineArn=machine) == "StateMachineDeleting"
     assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"  # still in its Task
     _answer_activity(sfn, activity)
     described = wait_finished(sfn, execution)

@@ -155,6 +155,10 @@ def update_state_machine_alias(
         )
     alias = _get_alias(env, context, arn)
     partition = partition_of(env, context)
+    machine = find_state_machine(partition, alias.state_machine_arn)
+    if machine is not None and machine.status == StateMachineStatus.DELETING:
+        # StateMachineDeleting is among UpdateStateMachineAlias's errors (API_UpdateStateMachineAlias)
+        raise StateMachineDeleting(f"State Machine is being deleted: '{alias.state_machine_arn}'")
     if items is not None:
         machine_arn, routing = _routing(partition, context, items)
         if machine_arn != alias.state_machine_arn:
