@@ -798,3 +798,34 @@ def test_delete_state_machine_without_executions_is_immediate_and_idempotent(sfn
     sfn.delete_state_machine(stateMachineArn=machine)
     assert machine not in {m["stateMachineArn"] for m in sfn.list_state_machines()["stateMachines"]}
     assert _code(sfn.delete_state_machine, stateMachineArn=f"{machine}:1") == "ValidationException"
+
+
+# API_UpdateStateMachine.html: "Running executions will continue to use the previous definition and
+# roleArn." API_DescribeStateMachineForExecution.html: revisionId "Use the state machine revisionId
+# parameter to compare the revision of a state machine with the configuration of the state machine used
+# for executions"; updateDate "For a newly created state machine, this is the creation date."
+def test_an_update_leaves_running_executions_on_the_configuration_they_started_with(sfn: Any) -> None:
+    machine, activity = _activity_machine(sfn)
+    before = sfn.describe_state_machine(stateMachineArn=machine)
+    running = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    other_role = ROLE_ARN.replace("test-role", "other-role")
+    updated = sfn.update_state_machine(stateMachineArn=machine, definition=PASS, roleArn=other_role)
+    ran = sfn.describe_state_machine_for_execution(executionArn=running)
+    assert (ran["definition"], ran["roleArn"], ran["updateDate"]) == (
+        before["definition"],
+        ROLE_ARN,
+        before["creationDate"],
+    )
+    assert "revisionId" not in ran  # "The first revision ID when you create the state machine is null."
+    later = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    now = sfn.describe_state_machine_for_execution(executionArn=later)
+    assert (now["definition"], now["roleArn"], now["revisionId"], now["updateDate"]) == (
+        PASS,
+        other_role,
+        updated["revisionId"],
+        updated["updateDate"],
+    )
+    _answer_activity(sfn, activity)  # the first execution still runs its Task state
+    assert wait_finished(sfn, running)["status"] == "SUCCEEDED"
+    types = [event["type"] for event in sfn.get_execution_history(executionArn=running)["events"]]
+    assert "ActivityScheduled" in types

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from emulator.errors import (
@@ -355,11 +356,12 @@ def _update_state_machine(
         changes["encryption_configuration"] = encryption
     now = env.clock.now()
     if changes:
-        for attribute, value in changes.items():
-            setattr(machine, attribute, value)
-        machine.revision_id = new_id()
-        machine.update_date = now
-        partition_of(env, context).state_machines.put(machine.arn, machine)  # stored again
+        # A new record, not the old one changed in place: "Running executions will continue to use the
+        # previous definition and roleArn" (API_UpdateStateMachine), and DescribeStateMachineForExecution
+        # answers with the configuration an execution ran ("compare the revision of a state machine with
+        # the configuration of the state machine used for executions", its revisionId).
+        machine = replace(machine, **changes, revision_id=new_id(), update_date=now)
+        partition_of(env, context).state_machines.put(machine.arn, machine)
     out: dict[str, Any] = {"updateDate": machine.update_date if machine.update_date is not None else now}
     put_if(out, "revisionId", machine.revision_id)
     if publish:
