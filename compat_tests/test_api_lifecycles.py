@@ -233,6 +233,9 @@ def test_alias_describe_list_update_delete(sfn: Any) -> None:
             {"stateMachineVersionArn": v2, "weight": 70},
         ],
     )
+    # "Requests with the same parameters return an idempotent response" (API_UpdateStateMachineAlias)
+    repeated = sfn.update_state_machine_alias(stateMachineAliasArn=first, description="now split")
+    assert repeated["updateDate"] == updated["updateDate"]
     described = sfn.describe_state_machine_alias(stateMachineAliasArn=first)
     assert described["description"] == "now split"
     assert described["updateDate"] == updated["updateDate"]

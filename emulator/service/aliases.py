@@ -167,11 +167,17 @@ def update_state_machine_alias(
                 f"Received: [{', '.join(r.version_arn for r in routing)}]",
                 reason=INVALID_ROUTING_CONFIGURATION,
             )
-        alias.routing = routing
-    if description is not None:
-        alias.description = description
-    alias.update_date = env.clock.now()
-    partition_of(env, context).aliases.put(alias.arn, alias)  # changed in place: stored again
+    else:
+        routing = alias.routing
+    if description is None:
+        description = alias.description
+    # "UpdateStateMachineAlias is an idempotent API ... Requests with the same parameters return an
+    # idempotent response" (API_UpdateStateMachineAlias): a request that changes nothing is answered
+    # with the alias's last update.
+    if (routing, description) != (alias.routing, alias.description) or alias.update_date is None:
+        alias.routing, alias.description = routing, description
+        alias.update_date = env.clock.now()
+        partition.aliases.put(alias.arn, alias)  # changed in place: stored again
     return {"updateDate": alias.update_date}
 
 
