@@ -832,3 +832,19 @@ def test_an_update_leaves_running_executions_on_the_configuration_they_started_w
     assert wait_finished(sfn, running)["status"] == "SUCCEEDED"
     types = [event["type"] for event in sfn.get_execution_history(executionArn=running)["events"]]
     assert "ActivityScheduled" in types
+
+
+# API_CreateStateMachineAlias.html: "Step Functions randomly chooses which version runs a given execution
+# based on the percentage you specify": a version weighted 0 never runs, one weighted 100 always does.
+@pytest.mark.parametrize(("weights", "runs"), [((0, 100), 1), ((100, 0), 0)])
+def test_alias_routes_by_weight(sfn: Any, weights: tuple[int, int], runs: int) -> None:
+    machine, published = _versions(sfn, 2)
+    routing = [
+        {"stateMachineVersionArn": arn, "weight": w} for arn, w in zip(published, weights, strict=True)
+    ]
+    alias = sfn.create_state_machine_alias(name="split", routingConfiguration=routing)["stateMachineAliasArn"]
+    for _ in range(8):
+        execution = sfn.start_execution(stateMachineArn=alias)["executionArn"]
+        described = wait_finished(sfn, execution)
+        assert described["stateMachineVersionArn"] == published[runs]
+        assert described["output"] == str(runs)  # the version's own definition ran
