@@ -149,6 +149,13 @@ class Engine:
         if run.task is not None:
             run.task.cancel()
 
+    def machine_deleted(self, execution: Execution, machine_name: str) -> None:
+        """DeleteStateMachine ran while ``execution`` runs: it fails with States.Runtime at its next
+        state transition ("State machine <name> has been deleted.", the cause AWS's executions show)."""
+        run: Run | None = execution.handle
+        if run is not None and not run.finished:
+            run.deleted_cause = f"State machine {machine_name} has been deleted."
+
     def redrive(self, execution: Execution) -> None:
         """RedriveExecution: continue an ended execution from the state it stopped in (must be called
         from the event loop, after the control plane raised ``execution.redrive_count``).

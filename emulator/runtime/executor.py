@@ -78,6 +78,10 @@ class Executor:
         while name is not None:
             if run.deadline is not None and self.clock.now() + run.skew >= run.deadline:
                 raise TimedOut()
+            if run.deleted_cause is not None and chain is run.root:
+                # DeleteStateMachine: "On the next state transition, the state machine's executions
+                # are terminated" (API_DeleteStateMachine); AWS fails them with States.Runtime.
+                raise Terminal(ErrorName.RUNTIME, run.deleted_cause)
             value, name = await self.run_state(scope, states[name], value, chain)
         return value
 

@@ -33,6 +33,7 @@ class Run:
         "region",
         "account",
         "finished",
+        "deleted_cause",
         "_position",
     )
 
@@ -50,6 +51,9 @@ class Run:
         self.region = arn.region if arn else _FALLBACK_REGION
         self.account = arn.account if arn else _FALLBACK_ACCOUNT
         self.finished = False
+        # Set when DeleteStateMachine ran while the execution was running: the cause it fails with
+        # at its next state transition (``Executor.run_machine``).
+        self.deleted_cause: str | None = None
         self._position: tuple[object, str | None] = ((None, None, 0), None)
 
     def position(self) -> tuple[str | None, int]:

@@ -194,7 +194,9 @@ class _Walker:
                 self.fail(
                     value, path, shape, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
                 )
-            if shape.pattern is not None and shape.pattern.search(value) is None:
+            # The whole value must match, as Java's String.matches reads the model's patterns: an
+            # unanchored \p{ASCII}* (TraceHeader) or [!-~]+ (ClientToken) would otherwise accept anything.
+            if shape.pattern is not None and shape.pattern.fullmatch(value) is None:
                 self.fail(
                     value,
                     path,

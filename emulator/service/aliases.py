@@ -119,7 +119,10 @@ def create_state_machine_alias(
         raise ServiceQuotaExceededException(
             f"Maximum number of aliases ({MAX_ALIASES}) reached for state machine '{machine_arn}'"
         )
-    alias = Alias(arn, name, machine_arn, routing, env.clock.now(), description)
+    now = env.clock.now()
+    # DescribeStateMachineAlias "updateDate: The date the state machine alias was last updated. For a
+    # newly created state machine, this is the same as the creation date." (API_DescribeStateMachineAlias)
+    alias = Alias(arn, name, machine_arn, routing, now, description, update_date=now)
     partition.aliases.put(arn, alias)
     return {"stateMachineAliasArn": arn, "creationDate": alias.creation_date}
 
@@ -152,6 +155,10 @@ def update_state_machine_alias(
         )
     alias = _get_alias(env, context, arn)
     partition = partition_of(env, context)
+    machine = find_state_machine(partition, alias.state_machine_arn)
+    if machine is not None and machine.status == StateMachineStatus.DELETING:
+        # StateMachineDeleting is among UpdateStateMachineAlias's errors (API_UpdateStateMachineAlias)
+        raise StateMachineDeleting(f"State Machine is being deleted: '{alias.state_machine_arn}'")
     if items is not None:
         machine_arn, routing = _routing(partition, context, items)
         if machine_arn != alias.state_machine_arn:
@@ -160,11 +167,17 @@ def update_state_machine_alias(
                 f"Received: [{', '.join(r.version_arn for r in routing)}]",
                 reason=INVALID_ROUTING_CONFIGURATION,
             )
-        alias.routing = routing
-    if description is not None:
-        alias.description = description
-    alias.update_date = env.clock.now()
-    partition_of(env, context).aliases.put(alias.arn, alias)  # changed in place: stored again
+    else:
+        routing = alias.routing
+    if description is None:
+        description = alias.description
+    # "UpdateStateMachineAlias is an idempotent API ... Requests with the same parameters return an
+    # idempotent response" (API_UpdateStateMachineAlias): a request that changes nothing is answered
+    # with the alias's last update.
+    if (routing, description) != (alias.routing, alias.description) or alias.update_date is None:
+        alias.routing, alias.description = routing, description
+        alias.update_date = env.clock.now()
+        partition.aliases.put(alias.arn, alias)  # changed in place: stored again
     return {"updateDate": alias.update_date}
 
 
@@ -196,6 +209,9 @@ def list_state_machine_aliases(
         ):
             raise ResourceNotFound(NOT_FOUND, resourceName=arn)
         found = [a for a in partition.aliases.values() if any(r.version_arn == arn for r in a.routing)]
+    # "Results are sorted by time, with the most recently created aliases listed first."
+    # (API_ListStateMachineAliases)
+    found = sorted(reversed(found), key=lambda a: a.creation_date, reverse=True)
     page, token = paginate(found, request, scope=f"ListStateMachineAliases:{arn}", now=env.clock.now())
     out: dict[str, Any] = {
         "stateMachineAliases": [

@@ -323,6 +323,15 @@ def _list_item(e: Execution) -> dict[str, Any]:
     return item
 
 
+def _listing_time(e: Execution) -> float:
+    # "Results are sorted by time, with the most recent execution first. Running executions are
+    # sorted by their startDate or redriveDate, and other executions are sorted by their stopDate."
+    # (API_ListExecutions)
+    if e.status == ExecutionStatus.RUNNING or e.stop_date is None:
+        return e.redrive_date if e.redrive_date is not None else e.start_date
+    return e.stop_date
+
+
 def list_executions(
     env: ServiceEnvironment, context: RequestContext, request: dict[str, Any]
 ) -> dict[str, Any]:
@@ -363,13 +372,21 @@ def list_executions(
 
     status_filter = request.get("statusFilter")
     redrive_filter = request.get("redriveFilter")
-    executions = [
-        e
-        for e in reversed(partition.executions.values())
-        if selected(e)
-        and (status_filter is None or e.status.value == status_filter)
-        and (redrive_filter is None or (e.redrive_count > 0) == (redrive_filter == "REDRIVEN"))
-    ]
+    if arn is not None and status_filter == ExecutionStatus.PENDING_REDRIVE.value:
+        # "If you provide a stateMachineArn and a PENDING_REDRIVE statusFilter, the API returns a
+        # validation exception." (API_ListExecutions, statusFilter)
+        raise ValidationException("PENDING_REDRIVE statusFilter is only supported with a mapRunArn")
+    executions = sorted(
+        (
+            e
+            for e in reversed(partition.executions.values())
+            if selected(e)
+            and (status_filter is None or e.status.value == status_filter)
+            and (redrive_filter is None or (e.redrive_count > 0) == (redrive_filter == "REDRIVEN"))
+        ),
+        key=_listing_time,
+        reverse=True,
+    )
     scope = f"ListExecutions:{arn or map_run_arn}:{status_filter}:{redrive_filter}"
     page, token = paginate(executions, request, scope=scope, now=env.clock.now())
     out: dict[str, Any] = {"executions": [_list_item(e) for e in page]}

@@ -14,7 +14,8 @@ import json
 import logging
 from typing import Any
 
-from emulator.model.records import Execution, ExecutionStatus, MapRunStatus
+from emulator.model.arns import parse_states_arn
+from emulator.model.records import Execution, ExecutionStatus, MapRunStatus, StateMachineStatus
 from emulator.runtime.task_tokens import OutcomeKind, TaskOutcome
 from emulator.service.environment import ServiceEnvironment
 
@@ -56,6 +57,7 @@ async def recover(env: ServiceEnvironment, sweep_delay: float = 0.0) -> int:
             store.compile_for(execution.state_machine)
             position = json.loads(position_text) if position_text else None
             engine.resume(execution, position, root_last)
+            _if_machine_deleting(store, execution, engine)
             resumed += 1
         except Exception as error:  # any reason at all: the execution fails, saying why
             log.warning("execution %s could not be resumed: %s", execution.arn, error)
@@ -70,6 +72,16 @@ async def recover(env: ServiceEnvironment, sweep_delay: float = 0.0) -> int:
     log.info("resumed %d running execution(s) from %s", resumed, getattr(store, "directory", "?"))
     await _sweep_later(env, sweep_delay)
     return resumed
+
+
+def _if_machine_deleting(store: Any, execution: Execution, engine: Any) -> None:
+    """DeleteStateMachine ran before the restart: the execution still ends at its next transition."""
+    arn = parse_states_arn(execution.arn)
+    if arn is None:
+        return
+    machine = store.partition(arn.account, arn.region).state_machines.get(execution.state_machine_arn)
+    if machine is not None and machine.status == StateMachineStatus.DELETING:
+        engine.machine_deleted(execution, machine.name)
 
 
 def _end(

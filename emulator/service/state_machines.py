@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from emulator.errors import (
@@ -15,7 +16,13 @@ from emulator.errors import (
     ValidationException,
 )
 from emulator.model.arns import state_machine_arn
-from emulator.model.records import ExecutionStatus, StateMachine, StateMachineStatus, StateMachineType
+from emulator.model.records import (
+    Execution,
+    ExecutionStatus,
+    StateMachine,
+    StateMachineStatus,
+    StateMachineType,
+)
 from emulator.runtime.execution_logs import LogGroup, parse_log_group_arn
 from emulator.service import tags, versions
 from emulator.service.common import (
@@ -47,13 +54,18 @@ def deleting(arn: str) -> ApiError:
     return StateMachineDeleting(f"State Machine is being deleted: '{arn}'")
 
 
-def _has_running_executions(partition: Partition, machine: StateMachine) -> bool:
-    return any(
-        e.state_machine_arn == machine.arn
+def _running_executions(partition: Partition, machine: StateMachine) -> list[Execution]:
+    return [
+        e
+        for e in partition.executions.values()
+        if e.state_machine_arn == machine.arn
         and e.status == ExecutionStatus.RUNNING
         and e.start_date >= machine.creation_date
-        for e in partition.executions.values()
-    )
+    ]
+
+
+def _has_running_executions(partition: Partition, machine: StateMachine) -> bool:
+    return bool(_running_executions(partition, machine))
 
 
 def _remove(partition: Partition, machine: StateMachine) -> None:
@@ -272,7 +284,9 @@ def variable_references_of(record: StateMachine) -> dict[str, list[str]] | None:
 
 def _metadata_only(out: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     if request.get("includedData") == "METADATA_ONLY":
-        out.pop("definition", None)
+        # "If called with includedData = METADATA_ONLY, the returned definition will be {}."
+        # (API_DescribeStateMachine, definition; a required member of the response)
+        out["definition"] = "{}"
     return out
 
 
@@ -342,11 +356,12 @@ def _update_state_machine(
         changes["encryption_configuration"] = encryption
     now = env.clock.now()
     if changes:
-        for attribute, value in changes.items():
-            setattr(machine, attribute, value)
-        machine.revision_id = new_id()
-        machine.update_date = now
-        partition_of(env, context).state_machines.put(machine.arn, machine)  # stored again
+        # A new record, not the old one changed in place: "Running executions will continue to use the
+        # previous definition and roleArn" (API_UpdateStateMachine), and DescribeStateMachineForExecution
+        # answers with the configuration an execution ran ("compare the revision of a state machine with
+        # the configuration of the state machine used for executions", its revisionId).
+        machine = replace(machine, **changes, revision_id=new_id(), update_date=now)
+        partition_of(env, context).state_machines.put(machine.arn, machine)
     out: dict[str, Any] = {"updateDate": machine.update_date if machine.update_date is not None else now}
     put_if(out, "revisionId", machine.revision_id)
     if publish:
@@ -377,6 +392,10 @@ def delete_state_machine(
     if _has_running_executions(partition, machine):
         machine.status = StateMachineStatus.DELETING
         partition.state_machines.put(machine.arn, machine)  # changed in place: stored again
+        # "A state machine is deleted only when all its executions are completed. On the next state
+        # transition, the state machine's executions are terminated." (API_DeleteStateMachine)
+        for execution in _running_executions(partition, machine):
+            env.engine.machine_deleted(execution, machine.name)
     else:
         _remove(partition, machine)
     return {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from typing import Any
 
 from emulator.errors import ResourceNotFound, TooManyTags, ValidationException
@@ -10,9 +10,18 @@ from emulator.service.common import in_partition, parse_arn
 from emulator.service.environment import RequestContext, ServiceEnvironment, partition_of
 
 MAX_TAGS = 50
-# AWS's tag rule: letters, numbers, spaces and _ . : / = + - @
-_TAG_TEXT = re.compile(r"^[\w\s.:/=+\-@]*$")
+# The Tag shape's pattern (https://docs.aws.amazon.com/step-functions/latest/apireference/API_Tag.html:
+# "Tags may only contain Unicode letters, digits, white space, or these symbols: _ . : / = + - @"):
+# \p{L} letters, \p{Z} separators (spaces; not tabs or line breaks, which are control characters),
+# \p{N} numbers. Python's ``\w``/``\s`` are wider (``\s`` takes tab and newline), so the Unicode
+# categories are read directly.
 _TAG_PATTERN = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"
+_TAG_SYMBOLS = frozenset("_.:/=+-@")
+_TAG_CATEGORIES = ("L", "Z", "N")
+
+
+def _is_tag_text(text: str) -> bool:
+    return all(c in _TAG_SYMBOLS or unicodedata.category(c).startswith(_TAG_CATEGORIES) for c in text)
 
 
 def _pattern_violation(value: str, path: str) -> str:
@@ -29,9 +38,9 @@ def check_new_tags(arn: str, tags: list[dict[str, Any]], current: dict[str, str]
             )
             continue
         key, value = tag.get("key"), tag.get("value", "")
-        if key is not None and not _TAG_TEXT.match(key):
+        if key is not None and not _is_tag_text(key):
             violations.append(_pattern_violation(key, f"tags.{index}.member.key"))
-        if value is not None and not _TAG_TEXT.match(value):
+        if value is not None and not _is_tag_text(value):
             violations.append(_pattern_violation(value, f"tags.{index}.member.value"))
     if violations:
         noun = "error" if len(violations) == 1 else "errors"

@@ -44,6 +44,7 @@ class FakeEngine:
 
     def __init__(self) -> None:
         self.started: list[Execution] = []
+        self.deleted: dict[str, str] = {}  # execution ARN -> machine name (DeleteStateMachine ran)
 
     def start(self, execution: Execution) -> None:
         if execution.express:
@@ -58,6 +59,9 @@ class FakeEngine:
     def stop(self, execution: Execution, error: str | None, cause: str | None) -> None:
         execution.status = ExecutionStatus.ABORTED
         execution.error, execution.cause = error, cause
+
+    def machine_deleted(self, execution: Execution, machine_name: str) -> None:
+        self.deleted[execution.arn] = machine_name
 
     def finish_all(self) -> None:
         for execution in self.started:
@@ -165,6 +169,8 @@ def test_deleting_machine_disappears_when_its_last_execution_ends(env: ServiceEn
     )
     with pytest.raises(StateMachineDeleting):
         executions.start_execution(env, CONTEXT, {"stateMachineArn": arn})
+    # the running execution is told: it ends at its next state transition (API_DeleteStateMachine)
+    assert env.engine.deleted == {execution: arn.rsplit(":", 1)[1]}
     env.engine.finish_all()
     with pytest.raises(StateMachineDoesNotExist):
         state_machines.describe_state_machine(env, CONTEXT, {"stateMachineArn": arn})
