@@ -189,7 +189,10 @@ class _Parser:
         match = _NUMBER_RE.match(self.text, self.position)
         if match is not None and not self._word_continues(match.end() - self.position):
             self.position = match.end()
-            number = from_json_text(match.group())
+            try:
+                number = from_json_text(match.group())
+            except ValueError:  # past a double's range: no JSON value can hold it
+                raise InvalidIntrinsic(f"number out of range at {match.start()}: {self.text!r}") from None
             return Literal(number)
         raise InvalidIntrinsic(f"unexpected argument at {self.position}: {self.text!r}")
 
@@ -227,7 +230,9 @@ class _Parser:
         while self.position < len(self.text):
             char = self.text[self.position]
             if quote:
-                if char == quote:
+                if char == "\\":  # Jayway: a backslash escapes the next character inside quotes
+                    self.position += 1
+                elif char == quote:
                     quote = ""
             elif char in "'\"":
                 quote = char
