@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from emulator.language.validate.diagnostics import (
@@ -46,7 +47,29 @@ def parse_definition_text(text: str) -> tuple[JsonObject | None, Diagnostic | No
         return None, _jackson_diagnostic(text)
     if not isinstance(document, dict):
         return None, _NOT_AN_OBJECT
+    if _too_deep(text):
+        return None, too_deep_diagnostic(text)
     return document, None
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Deeper than Jackson's 1,000 levels. Python's reader fails past its recursion limit only, which
+    depends on the caller's stack, so the limit is checked here, and only when enough brackets exist."""
+    if text.count("[") + text.count("{") <= _MAX_NESTING_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub("", text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > _MAX_NESTING_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 def _reject_number(text: str) -> Any:

@@ -79,7 +79,9 @@ def _call(name: str, count: int) -> str:
     ROWS,
     ids=[f"{name}-argument{index + 1}-{type_name}" for name, index, type_name, _ in ROWS],
 )
-def test_each_argument_takes_only_its_documented_type(name: str, index: int, type_name: str, accepted: bool) -> None:
+def test_each_argument_takes_only_its_documented_type(
+    name: str, index: int, type_name: str, accepted: bool
+) -> None:
     arguments = list(next(row[1] for row in SIGNATURES if row[0] == name))
     arguments[index] = VALID_REPLACEMENTS.get((name, index, type_name), SAMPLES[type_name])
     call = compile_intrinsic(_call(name, len(arguments)))

@@ -64,7 +64,11 @@ ACCEPTED = [
     ("double quotes need no escape", "States.Array('say \"hi\"')", ['say "hi"']),
     ("comma and parenthesis inside a string", "States.Array('a,b)', 'c')", ["a,b)", "c"]),
     ("raw line feed and tab", "States.Array('a\nb\tc')", ["a\nb\tc"]),
-    ("non-ASCII text", "States.Array('\u00e9t\u00e9 \u4e2d \U0001f197')", ["\u00e9t\u00e9 \u4e2d \U0001f197"]),
+    (
+        "non-ASCII text",
+        "States.Array('\u00e9t\u00e9 \u4e2d \U0001f197')",
+        ["\u00e9t\u00e9 \u4e2d \U0001f197"],
+    ),
     # paths
     ("the whole input", "States.ArrayLength(States.Array($))", 1),
     ("dot path", "States.Array($.a.b[0])", [1]),
@@ -74,7 +78,11 @@ ACCEPTED = [
     ("bracket name with a comma", "States.Array($['a,b'])", ["comma"]),
     ("bracket name with a parenthesis", "States.Array($['a)b'])", ["paren"]),
     ("double-quoted bracket name with an apostrophe", 'States.Array($["a\'b"])', ["apostrophe"]),
-    ("escaped apostrophe in a bracket name keeps its backslash", "States.Array($['a\\'b'])", ["backslash kept"]),
+    (
+        "escaped apostrophe in a bracket name keeps its backslash",
+        "States.Array($['a\\'b'])",
+        ["backslash kept"],
+    ),
     ("bracket name with a space", "States.Array($['a b'])", ["space"]),
     ("bracket name with a dot", "States.Array($['a.b'])", ["dot"]),
     ("dot name starting with a dollar", "States.Array($.$x)", ["dollar"]),
@@ -166,7 +174,12 @@ FIELDS = [
     ("Pass Assign", {"Type": "Pass", "End": True}, "Assign"),
     (
         "Task ResultSelector",
-        {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": True},
+        {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"},
+            "End": True,
+        },
         "ResultSelector",
     ),
     (
@@ -180,7 +193,11 @@ FIELDS = [
     ),
     (
         "Parallel ResultSelector",
-        {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}]},
+        {
+            "Type": "Parallel",
+            "End": True,
+            "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}],
+        },
         "ResultSelector",
     ),
 ]

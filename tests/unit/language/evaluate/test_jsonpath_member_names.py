@@ -92,7 +92,11 @@ NOT_PATHS = [
 def test_a_text_that_is_no_path_is_refused_in_every_path_field(case: str, path: str) -> None:
     with pytest.raises(InvalidPath):
         compile_path(path)
-    for field, noun in (("InputPath", "JSONPath"), ("OutputPath", "JSONPath"), ("ResultPath", "ReferencePath")):
+    for field, noun in (
+        ("InputPath", "JSONPath"),
+        ("OutputPath", "JSONPath"),
+        ("ResultPath", "ReferencePath"),
+    ):
         definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", field: path, "End": True}}}
         [diagnostic] = validate_definition(json.dumps(definition))
         assert diagnostic.code == "SCHEMA_VALIDATION_FAILED"

@@ -277,3 +277,29 @@ def test_a_duplicated_key_keeps_its_last_value() -> None:
 def test_text_after_the_definition_object_is_ignored() -> None:
     # Jackson reads one value and stops (FAIL_ON_TRAILING_TOKENS is off by default).
     assert validate_definition('{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}} trailing') == []
+
+
+# Jackson's StreamReadConstraints: at most 1,000 nested arrays/objects (the definition object is level 1),
+# refused at the bracket that goes past the limit; brackets inside strings do not nest.
+NESTING_PREFIX = '{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Result":'
+
+
+@pytest.mark.parametrize(("levels", "refused"), [(997, False), (998, True), (1200, True)])
+def test_nesting_is_limited_to_a_thousand_levels_whatever_the_call_stack(levels: int, refused: bool) -> None:
+    # 3 levels (definition, States, A) + the Result's arrays.
+    text = NESTING_PREFIX + "[" * levels + "]" * levels + "}}}"
+    diagnostics = validate_definition(text)
+    if not refused:
+        assert diagnostics == []
+        return
+    description, where = _only(text)
+    assert description == (
+        "Document nesting depth (1001) exceeds the maximum allowed (1000, from "
+        "`StreamReadConstraints.getMaxNestingDepth()`)"
+    )
+    assert where == f"1:{len(NESTING_PREFIX) + 998 + 1}"
+
+
+def test_brackets_inside_strings_do_not_nest() -> None:
+    text = NESTING_PREFIX + '"' + "[{" * 2000 + '"}}}'
+    assert validate_definition(text) == []
