@@ -3,8 +3,10 @@
 Syntax accepted: ``States.<Name>(arg, ...)`` where an argument is a string literal in single
 quotes (escapes ``\\'``, ``\\{``, ``\\}``, ``\\\\`` only — any other backslash is a syntax error, as
 AWS rejects ``\\"``), a number, ``null``, ``true``/``false``, a path (``$.x``, ``$$.x``, ``$var``)
-or a nested intrinsic call. ``compile_intrinsic`` raises ``InvalidIntrinsic`` (a ``ValueError``)
-on syntax errors, unknown functions and wrong argument counts; the template compiler turns that
+or a nested intrinsic call (a path runs to the next top-level ``,`` or ``)``; inside its quotes
+a backslash escapes the next character, as Jayway reads it). ``compile_intrinsic`` raises
+``InvalidIntrinsic`` (a ``ValueError``) on syntax errors (numbers past a double's range
+included), unknown functions and wrong argument counts; the template compiler turns that
 into AWS's ``SCHEMA_VALIDATION_FAILED`` diagnostic. Runtime argument problems raise
 ``StatesError("States.IntrinsicFailure", cause)``; a path argument that matches nothing raises
 ``PathNotFound`` for the caller to word.
