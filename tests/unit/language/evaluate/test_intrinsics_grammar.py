@@ -213,3 +213,17 @@ def test_a_malformed_call_is_refused_in_every_field_that_takes_one(
     assert diagnostic.location == f"/States/S/{field}"
     good = {"StartAt": "S", "States": {"S": {**state, field: {"value.$": "States.Format('\\{\\}')"}}}}
     assert validate_definition(json.dumps(good)) == []
+
+
+@pytest.mark.parametrize("field", ["ErrorPath", "CausePath"])
+def test_a_fail_state_path_field_takes_a_call_and_refuses_a_malformed_one(field: str) -> None:
+    # Fail state page: ErrorPath / CausePath take a reference path or an intrinsic function.
+    bad = {"StartAt": "S", "States": {"S": {"Type": "Fail", field: "States.Format('\\n')"}}}
+    [diagnostic] = validate_definition(json.dumps(bad))
+    assert (diagnostic.code, diagnostic.message, diagnostic.location) == (
+        "SCHEMA_VALIDATION_FAILED",
+        f"The value for the field '{field}' must be a valid JSONPath or a valid intrinsic function call",
+        f"/States/S/{field}",
+    )
+    good = {"StartAt": "S", "States": {"S": {"Type": "Fail", field: "States.Format('a\\{{}\\}', $.x)"}}}
+    assert validate_definition(json.dumps(good)) == []
