@@ -108,3 +108,101 @@ def test_several_quoted_names_merge_at_the_tail_but_are_no_reference_path() -> N
     assert compile_path("$['a b','a.b','missing']").get(DOCUMENT, {}, {}) == {"a b": 1, "a.b": 2}
     with pytest.raises(InvalidPath):
         compile_reference_path("$['a b','a.b']")
+
+
+# Every JSONPath field reads names the same way (each state type's page lists its path fields: Choice
+# Variable and the …Path comparisons, Wait SecondsPath / TimestampPath, Map ItemsPath / MaxConcurrencyPath,
+# Task TimeoutSecondsPath / HeartbeatSecondsPath, payload-template paths, Catch ResultPath).
+_TASK = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}}
+_PROCESSOR = {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}
+PATH_FIELDS: list[tuple[str, Any, str]] = [
+    (
+        "Choice Variable",
+        lambda p: {
+            "Type": "Choice",
+            "Choices": [{"Variable": p, "IsPresent": True, "Next": "E"}],
+            "Default": "E",
+        },
+        "'Variable' must be a valid JSONPath",
+    ),
+    (
+        "Choice StringEqualsPath",
+        lambda p: {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.x", "StringEqualsPath": p, "Next": "E"}],
+            "Default": "E",
+        },
+        "'StringEqualsPath' must be a valid JSONPath",
+    ),
+    (
+        "Wait SecondsPath",
+        lambda p: {"Type": "Wait", "SecondsPath": p, "Next": "E"},
+        "'SecondsPath' must be a valid JSONPath",
+    ),
+    (
+        "Wait TimestampPath",
+        lambda p: {"Type": "Wait", "TimestampPath": p, "Next": "E"},
+        "'TimestampPath' must be a valid JSONPath",
+    ),
+    (
+        "Map ItemsPath",
+        lambda p: {"Type": "Map", "ItemsPath": p, "ItemProcessor": _PROCESSOR, "Next": "E"},
+        "'ItemsPath' must be a valid JSONPath",
+    ),
+    (
+        "Map MaxConcurrencyPath",
+        lambda p: {"Type": "Map", "MaxConcurrencyPath": p, "ItemProcessor": _PROCESSOR, "Next": "E"},
+        "'MaxConcurrencyPath' must be a valid JSONPath",
+    ),
+    (
+        "Task TimeoutSecondsPath",
+        lambda p: {**_TASK, "TimeoutSecondsPath": p, "Next": "E"},
+        "'TimeoutSecondsPath' must be a valid JSONPath",
+    ),
+    (
+        "Task HeartbeatSecondsPath",
+        lambda p: {**_TASK, "HeartbeatSecondsPath": p, "Next": "E"},
+        "'HeartbeatSecondsPath' must be a valid JSONPath",
+    ),
+    (
+        "Pass Parameters path",
+        lambda p: {"Type": "Pass", "Parameters": {"v.$": p}, "Next": "E"},
+        "'v.$' must be a valid JSONPath or a valid intrinsic function call",
+    ),
+    (
+        "Catch ResultPath",
+        lambda p: {
+            **_TASK,
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": p, "Next": "E"}],
+            "Next": "E",
+        },
+        "'ResultPath' must be a valid ReferencePath",
+    ),
+]
+FIELD_PATHS = [
+    ("space", "$['a b']", True),
+    ("dot", "$['a.b']", True),
+    ("escaped apostrophe", "$['a\\'b']", True),
+]
+FIELD_PATHS += [("non-ASCII", "$.\u00e9t\u00e9", True), ("space in a dot name", "$.a b", False)]
+FIELD_ROWS = [
+    (field, make, message, case, path, ok)
+    for field, make, message in PATH_FIELDS
+    for case, path, ok in FIELD_PATHS
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "make", "message", "case", "path", "accepted"),
+    FIELD_ROWS,
+    ids=[f"{row[0]}-{row[3]}" for row in FIELD_ROWS],
+)
+def test_every_path_field_reads_names_alike(
+    field: str, make: Any, message: str, case: str, path: str, accepted: bool
+) -> None:
+    definition = {"StartAt": "S", "States": {"S": make(path), "E": {"Type": "Succeed"}}}
+    diagnostics = validate_definition(json.dumps(definition))
+    if accepted:
+        assert diagnostics == []
+    else:
+        assert [d.message for d in diagnostics] == [f"The value for the field {message}"]
