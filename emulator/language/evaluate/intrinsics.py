@@ -3,8 +3,10 @@
 Syntax accepted: ``States.<Name>(arg, ...)`` where an argument is a string literal in single
 quotes (escapes ``\\'``, ``\\{``, ``\\}``, ``\\\\`` only — any other backslash is a syntax error, as
 AWS rejects ``\\"``), a number, ``null``, ``true``/``false``, a path (``$.x``, ``$$.x``, ``$var``)
-or a nested intrinsic call. ``compile_intrinsic`` raises ``InvalidIntrinsic`` (a ``ValueError``)
-on syntax errors, unknown functions and wrong argument counts; the template compiler turns that
+or a nested intrinsic call (a path runs to the next top-level ``,`` or ``)``; inside its quotes
+a backslash escapes the next character, as Jayway reads it). ``compile_intrinsic`` raises
+``InvalidIntrinsic`` (a ``ValueError``) on syntax errors (numbers past a double's range
+included), unknown functions and wrong argument counts; the template compiler turns that
 into AWS's ``SCHEMA_VALIDATION_FAILED`` diagnostic. Runtime argument problems raise
 ``StatesError("States.IntrinsicFailure", cause)``; a path argument that matches nothing raises
 ``PathNotFound`` for the caller to word.
@@ -189,7 +191,10 @@ class _Parser:
         match = _NUMBER_RE.match(self.text, self.position)
         if match is not None and not self._word_continues(match.end() - self.position):
             self.position = match.end()
-            number = from_json_text(match.group())
+            try:
+                number = from_json_text(match.group())
+            except ValueError:  # past a double's range: no JSON value can hold it
+                raise InvalidIntrinsic(f"number out of range at {match.start()}: {self.text!r}") from None
             return Literal(number)
         raise InvalidIntrinsic(f"unexpected argument at {self.position}: {self.text!r}")
 
@@ -227,7 +232,9 @@ class _Parser:
         while self.position < len(self.text):
             char = self.text[self.position]
             if quote:
-                if char == quote:
+                if char == "\\":  # Jayway: a backslash escapes the next character inside quotes
+                    self.position += 1
+                elif char == quote:
                     quote = ""
             elif char in "'\"":
                 quote = char

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from emulator.language.validate.diagnostics import (
@@ -23,8 +24,13 @@ from emulator.model.types import JsonObject
 _SOURCE_LIMIT = 500  # Jackson quotes at most this many characters of the source
 _MAX_NUMBER_LENGTH = 1000  # Jackson's StreamReadConstraints defaults
 _MAX_NESTING_DEPTH = 1000
+_MAX_ERROR_TOKEN_LENGTH = 256
 _NON_NUMERIC = ("NaN", "Infinity", "-Infinity", "+Infinity")
-_EXPECTING_VALUE = "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+_VALUE_LIST = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+_EXPECTING_VALUE = f"was expecting {_VALUE_LIST}"
+_SIMPLE_ESCAPES = frozenset('btnfr"/\\')
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_DIGITS_SET = frozenset("0123456789")
 _NOT_AN_OBJECT = Diagnostic(ERROR, SCHEMA_VALIDATION_FAILED, "Definition must be a valid JSON object", None)
 _WHITESPACE = " \t\r\n"
 
@@ -41,7 +47,29 @@ def parse_definition_text(text: str) -> tuple[JsonObject | None, Diagnostic | No
         return None, _jackson_diagnostic(text)
     if not isinstance(document, dict):
         return None, _NOT_AN_OBJECT
+    if _too_deep(text):
+        return None, too_deep_diagnostic(text)
     return document, None
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _too_deep(text: str) -> bool:
+    """Deeper than Jackson's 1,000 levels. Python's reader fails past its recursion limit only, which
+    depends on the caller's stack, so the limit is checked here, and only when enough brackets exist."""
+    if text.count("[") + text.count("{") <= _MAX_NESTING_DEPTH:
+        return False
+    depth = 0
+    for match in _BRACKET.finditer(_STRING.sub("", text)):
+        if match.group() in "[{":
+            depth += 1
+            if depth > _MAX_NESTING_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 def _reject_number(text: str) -> Any:
@@ -80,9 +108,35 @@ def _source(text: str) -> str:
 
 
 def _location(text: str, pointer: int) -> str:
-    line = text.count("\n", 0, pointer) + 1
-    line_start = text.rfind("\n", 0, pointer) + 1
-    return f"[Source: {_source(text)}; line: {line}, column: {pointer - line_start + 1}]"
+    line, line_start = _row(text, pointer)
+    # Jackson counts columns in Java chars: a character past U+FFFF is two of them.
+    column = pointer - line_start + 1 + sum(1 for c in text[line_start:pointer] if ord(c) > 0xFFFF)
+    return f"[Source: {_source(text)}; line: {line}, column: {column}]"
+
+
+def _row(text: str, pointer: int) -> tuple[int, int]:
+    """Jackson's row and row start at ``pointer``: it counts the line breaks it skips between tokens
+    (``\\n``, ``\\r``, ``\\r\\n``), never one inside a string (where a raw one is the error itself)."""
+    line, line_start = 1, 0
+    in_string = escaped = False
+    index = 0
+    while index < pointer:
+        c = text[index]
+        index += 1
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c == "\n" or c == "\r":
+            if c == "\r" and index < pointer and text[index] == "\n":
+                index += 1
+            line, line_start = line + 1, index
+    return line, line_start
 
 
 def jackson_problem(text: str) -> str:
@@ -142,8 +196,22 @@ class _JacksonError(Exception):
         self.pointer = pointer
 
 
+def _describe(c: str) -> str:
+    """Jackson's ``_getCharDesc``: control characters by code, others quoted, codes past 255 in hex
+    too. Java reads a character past U+FFFF as two chars, so Jackson names its first half."""
+    code = ord(c)
+    if code > 0xFFFF:
+        code = 0xD800 + ((code - 0x10000) >> 10)
+        c = chr(code)
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return f"(CTRL-CHAR, code {code})"
+    if code > 255:
+        return f"'{c}' (code {code} / 0x{code:x})"
+    return f"'{c}' (code {code})"
+
+
 def _char(c: str) -> str:
-    return f"Unexpected character ('{c}' (code {ord(c)}))"
+    return f"Unexpected character ({_describe(c)})"
 
 
 class _Scanner:
@@ -163,7 +231,16 @@ class _Scanner:
 
     def _peek(self) -> str | None:
         self.index = _skip_whitespace(self.text, self.index)
-        return self.text[self.index] if self.index < len(self.text) else None
+        if self.index >= len(self.text):
+            return None
+        c = self.text[self.index]
+        if c < " ":  # a control character other than \t \n \r between tokens
+            raise _JacksonError(
+                f"Illegal character ({_describe(c)}): only regular white space (\\r, \\n, \\t) is allowed "
+                "between tokens",
+                self.index + 1,
+            )
+        return c
 
     def _end_of_input(self, what: str, start: int) -> _JacksonError:
         start_location = _location(self.text, start + 1)
@@ -181,7 +258,7 @@ class _Scanner:
         elif c == "[":
             self._array()
         elif c == '"':
-            self._string()
+            self._string("string value")
         elif c in "-0123456789":
             self._number()
         else:
@@ -201,7 +278,7 @@ class _Scanner:
             if c != '"':
                 self.index += 1
                 raise _JacksonError(f"{_char(c)}: was expecting double-quote to start field name", self.index)
-            self._string()
+            self._string("name")
             c = self._peek()
             if c is None:
                 raise self._end_of_input("OBJECT", start)
@@ -240,24 +317,65 @@ class _Scanner:
             if c != ",":
                 raise _JacksonError(f"{_char(c)}: was expecting comma to separate Array entries", self.index)
 
-    def _string(self) -> None:
+    def _string(self, context: str) -> None:
+        """A string value or field name, read as Jackson's ``_finishString2`` / ``_parseName2`` read
+        it: the escapes JSON defines, ``\\u`` with four hex digits, no unescaped control character."""
         self.index += 1
-        while self.index < len(self.text):
-            c = self.text[self.index]
+        text = self.text
+        while self.index < len(text):
+            c = text[self.index]
             self.index += 1
-            if c == "\\":
-                self.index += 1
-            elif c == '"':
+            if c == '"':
                 return
+            if c == "\\":
+                self._escape()
+            elif c < " ":
+                raise _JacksonError(
+                    f"Illegal unquoted character ({_describe(c)}): has to be escaped using backslash to be "
+                    f"included in {context}",
+                    self.index,
+                )
+        if context == "name":
+            raise _JacksonError("Unexpected end-of-input in field name", self.index)
         raise _JacksonError(
             "Unexpected end-of-input: was expecting closing quote for a string value", self.index
         )
+
+    def _escape(self) -> None:
+        """The character after a backslash (Jackson's ``_decodeEscaped``)."""
+        text = self.text
+        if self.index >= len(text):
+            raise _JacksonError("Unexpected end-of-input in character escape sequence", self.index)
+        c = text[self.index]
+        self.index += 1
+        if c in _SIMPLE_ESCAPES:
+            return
+        if c != "u":
+            raise _JacksonError(f"Unrecognized character escape {_describe(c)}", self.index)
+        for _ in range(4):
+            if self.index >= len(text):
+                raise _JacksonError("Unexpected end-of-input in character escape sequence", self.index)
+            digit = text[self.index]
+            self.index += 1
+            if digit not in _HEX_DIGITS:
+                raise _JacksonError(
+                    f"{_char(digit)}: expected a hex-digit for character escape sequence", self.index
+                )
 
     def _number(self) -> None:
         start = self.index
         if self.text.startswith("-Infinity", start):
             self.index = start + len("-Infinity")
             raise _JacksonError(_non_standard("-Infinity"), self.index)
+        digits = start + 1 if self.text[start] == "-" else start
+        if digits > start and digits < len(self.text) and self.text[digits] not in _DIGITS_SET:
+            raise _JacksonError(
+                f"Unexpected character ({_describe(self.text[digits])}) in numeric value: expected digit "
+                "(0-9) to follow minus sign, for valid numeric value",
+                digits + 1,
+            )
+        if self.text[digits : digits + 1] == "0" and self.text[digits + 1 : digits + 2] in _DIGITS_SET:
+            raise _JacksonError("Invalid numeric value: Leading zeroes not allowed", digits + 1)
         end = self.index + 1
         while end < len(self.text) and self.text[end] in "0123456789.eE+-":
             end += 1
@@ -281,11 +399,14 @@ class _Scanner:
         c = self.text[start]
         if not (c.isalpha() or c == "_" or c == "$"):
             self.index += 1
-            raise _JacksonError(f"{_char(c)}: expected a value", self.index)
+            raise _JacksonError(f"{_char(c)}: expected a valid value {_VALUE_LIST}", self.index)
         end = start
         while end < len(self.text) and (self.text[end].isalnum() or self.text[end] in "_$"):
             end += 1
         token = self.text[start:end]
+        if len(token) > _MAX_ERROR_TOKEN_LENGTH:  # Jackson quotes at most 256 characters of a token
+            end = start + _MAX_ERROR_TOKEN_LENGTH
+            token = self.text[start:end] + "..."
         self.index = end
         if token in _NON_NUMERIC:
             raise _JacksonError(_non_standard(token), end)
