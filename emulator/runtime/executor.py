@@ -286,11 +286,7 @@ class Executor:
         """A state's work without its lifecycle events and Catch (what TestState runs)."""
         unit = self._units[type(state)]
         prepared = unit.prepare(scope, state, value, context, chain)
-        try:
-            return await unit.attempt(scope, state, prepared, value, context, chain)
-        except AttemptFailed as failed:
-            attempt = failed.attempt
-        return await self._retry_loop(scope, unit, state, prepared, value, context, chain, attempt)
+        return await self._attempts(scope, unit, state, prepared, value, context, chain)
 
     async def _attempts(
         self,

@@ -225,22 +225,11 @@ def _check_picture(picture: str, options: dict[str, Any]) -> None:
         settings["exponent-separator"],
     )
     for sub in pictures:
-        marks = [
-            index for index, character in enumerate(sub) if character in active and character != exponent_sign
-        ]
-        if not marks:
+        parts = _split_parts(sub, active, exponent_sign, decimal)
+        if not parts.marked:
             continue  # jsonata-js fails on it with a JavaScript TypeError; the library answers
-        prefix, suffix = sub[: marks[0]], sub[marks[-1] + 1 :]
-        active_part = sub[len(prefix) : len(sub) - len(suffix)]
-        exponent_at = sub.find(exponent_sign, len(prefix))
-        if exponent_at == -1 or exponent_at > len(sub) - len(suffix):
-            mantissa, exponent = active_part, None
-        else:
-            mantissa, exponent = active_part[:exponent_at], active_part[exponent_at + 1 :]
-        decimal_at = mantissa.find(decimal)
-        integer, fraction = (
-            (mantissa, suffix) if decimal_at == -1 else (mantissa[:decimal_at], mantissa[decimal_at + 1 :])
-        )
+        active_part, mantissa, exponent = parts.active_part, parts.mantissa, parts.exponent
+        integer, fraction = parts.integer, parts.fraction
         error = None
         position = sub.find(decimal)
         if position != sub.rfind(decimal):
@@ -274,6 +263,40 @@ def _check_picture(picture: str, options: dict[str, Any]) -> None:
             error = "D3093"
         if error is not None:
             raise jexception.JException(error, -1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """jsonata-js's ``splitParts`` of one sub-picture."""
+
+    marked: bool  # some character of it is active (jsonata-js fails on one that has none)
+    prefix: str
+    suffix: str
+    active_part: str
+    mantissa: str
+    exponent: str | None  # None: no exponent separator in the active part
+    integer: str
+    fraction: str
+
+
+def _split_parts(sub: str, active: set[str], exponent_sign: str, decimal: str) -> _Parts:
+    marks = [
+        index for index, character in enumerate(sub) if character in active and character != exponent_sign
+    ]
+    prefix = sub[: marks[0]] if marks else ""
+    suffix = sub[marks[-1] + 1 :] if marks else ""
+    active_part = sub[len(prefix) : len(sub) - len(suffix)]
+    exponent_at = sub.find(exponent_sign, len(prefix))
+    if exponent_at == -1 or exponent_at > len(sub) - len(suffix):
+        mantissa, exponent = active_part, None
+    else:
+        mantissa, exponent = active_part[:exponent_at], active_part[exponent_at + 1 :]
+    decimal_at = mantissa.find(decimal)
+    if decimal_at == -1:
+        integer, fraction = mantissa, suffix
+    else:
+        integer, fraction = mantissa[:decimal_at], mantissa[decimal_at + 1 :]
+    return _Parts(bool(marks), prefix, suffix, active_part, mantissa, exponent, integer, fraction)
 
 
 @functools.lru_cache(maxsize=256)
@@ -325,22 +348,9 @@ def _analyse(sub: str, properties: dict[str, str], digits: list[str]) -> _SubPic
         properties[name] for name in ("decimal-separator", "exponent-separator", "grouping-separator")
     }
     active |= {digit, properties["pattern-separator"]}
-    marks = [
-        index for index, character in enumerate(sub) if character in active and character != exponent_sign
-    ]
-    prefix = sub[: marks[0]] if marks else ""
-    suffix = sub[marks[-1] + 1 :] if marks else ""
-    active_part = sub[len(prefix) : len(sub) - len(suffix)]
-    exponent_at = sub.find(exponent_sign, len(prefix))
-    if exponent_at == -1 or exponent_at > len(sub) - len(suffix):
-        mantissa, exponent = active_part, None
-    else:
-        mantissa, exponent = active_part[:exponent_at], active_part[exponent_at + 1 :]
-    decimal_at = mantissa.find(properties["decimal-separator"])
-    if decimal_at == -1:
-        integer, fraction = mantissa, suffix
-    else:
-        integer, fraction = mantissa[:decimal_at], mantissa[decimal_at + 1 :]
+    parts = _split_parts(sub, active, exponent_sign, properties["decimal-separator"])
+    prefix, suffix, exponent = parts.prefix, parts.suffix, parts.exponent
+    integer, fraction = parts.integer, parts.fraction
     group = properties["grouping-separator"]
 
     def counted(text: str) -> int:

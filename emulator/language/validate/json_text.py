@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from emulator.language.validate.diagnostics import (
@@ -114,15 +115,12 @@ def _location(text: str, pointer: int) -> str:
     return f"[Source: {_source(text)}; line: {line}, column: {column}]"
 
 
-def _row(text: str, pointer: int) -> tuple[int, int]:
-    """Jackson's row and row start at ``pointer``: it counts the line breaks it skips between tokens
-    (``\\n``, ``\\r``, ``\\r\\n``), never one inside a string (where a raw one is the error itself)."""
-    line, line_start = 1, 0
+def _outside_strings(text: str, end: int | None = None) -> Iterator[tuple[int, str]]:
+    """``(index, character)`` of each character of ``text[:end]`` outside JSON strings (their
+    quotes, contents and escapes skipped)."""
     in_string = escaped = False
-    index = 0
-    while index < pointer:
+    for index in range(len(text) if end is None else end):
         c = text[index]
-        index += 1
         if in_string:
             if escaped:
                 escaped = False
@@ -132,10 +130,19 @@ def _row(text: str, pointer: int) -> tuple[int, int]:
                 in_string = False
         elif c == '"':
             in_string = True
+        else:
+            yield index, c
+
+
+def _row(text: str, pointer: int) -> tuple[int, int]:
+    """Jackson's row and row start at ``pointer``: it counts the line breaks it skips between tokens
+    (``\\n``, ``\\r``, ``\\r\\n``), never one inside a string (where a raw one is the error itself)."""
+    line, line_start = 1, 0
+    for index, c in _outside_strings(text, pointer):
+        if c == "\n" and line_start == index and index > 0 and text[index - 1] == "\r":
+            line_start = index + 1  # the \n of a \r\n: the same line break
         elif c == "\n" or c == "\r":
-            if c == "\r" and index < pointer and text[index] == "\n":
-                index += 1
-            line, line_start = line + 1, index
+            line, line_start = line + 1, index + 1
     return line, line_start
 
 
@@ -162,18 +169,8 @@ def too_deep_diagnostic(text: str) -> Diagnostic:
     """Nesting deeper than we can read (Python's recursion limit, a little under Jackson's 1000
     levels): Jackson's wording, at the bracket that goes past the limit (or the deepest one)."""
     depth = deepest = pointer = 0
-    in_string = escaped = False
-    for index, c in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == '"':
-                in_string = False
-        elif c == '"':
-            in_string = True
-        elif c in "[{":
+    for index, c in _outside_strings(text):
+        if c in "[{":
             depth += 1
             if depth > deepest:
                 deepest, pointer = depth, index + 1
